@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Credentials;
+
+namespace TensorZero.Gateway.Configuration;
+
+/// <summary>The whole <c>tensorzero.toml</c>, as written, after validation.</summary>
+/// <param name="BaseDirectory">The config file's folder; relative paths in the config resolve against it.</param>
+public sealed record GatewayConfig(
+    GatewaySection Gateway,
+    IReadOnlyDictionary<string, ModelConfig> Models,
+    IReadOnlyDictionary<string, FunctionConfig> Functions,
+    IReadOnlyDictionary<string, CredentialSpec> ProviderTypeDefaults,
+    string BaseDirectory,
+    IReadOnlyList<string> Warnings);
+
+/// <summary><c>[gateway]</c>.</summary>
+public sealed record GatewaySection(string? BindAddress, bool Debug, long GlobalOutboundHttpTimeoutMs)
+{
+    public const long DefaultGlobalOutboundHttpTimeoutMs = 900_000;
+
+    public static readonly GatewaySection Default = new(null, false, DefaultGlobalOutboundHttpTimeoutMs);
+}
+
+/// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>
+public sealed record TimeoutsConfig(long? NonStreamingTotalMs, long? StreamingTtftMs, long? StreamingTotalMs);
+
+/// <summary>One <c>extra_body</c> item: set <see cref="Value"/> at a JSON pointer, or delete it.</summary>
+public sealed record ExtraBodyItem(string Pointer, JsonNode? Value, bool Delete);
+
+/// <summary>One <c>extra_headers</c> item: set a header, or delete it.</summary>
+public sealed record ExtraHeaderItem(string Name, string? Value, bool Delete);
+
+/// <summary><c>[models.M]</c>.</summary>
+public sealed record ModelConfig(
+    string Name,
+    IReadOnlyList<string> Routing,
+    IReadOnlyDictionary<string, ProviderConfig> Providers,
+    TimeoutsConfig? Timeouts);
+
+/// <summary><c>[models.M.providers.P]</c>: the keys every type shares, plus the raw type-specific table.</summary>
+/// <param name="Path">The TOML path, for messages.</param>
+/// <param name="Settings">Type-specific keys (already checked against the type's known keys).</param>
+public sealed record ProviderConfig(
+    string Name,
+    string Type,
+    string Path,
+    string? ModelName,
+    string? ApiBase,
+    CredentialSpec? ApiKeyLocation,
+    IReadOnlyList<ExtraBodyItem> ExtraBody,
+    IReadOnlyList<ExtraHeaderItem> ExtraHeaders,
+    TimeoutsConfig? Timeouts,
+    IReadOnlyDictionary<string, object?> Settings);
+
+public enum FunctionType
+{
+    Chat,
+    Json,
+}
+
+/// <summary><c>[functions.F]</c>.</summary>
+public sealed record FunctionConfig(string Name, FunctionType Type, IReadOnlyDictionary<string, VariantConfig> Variants);
+
+/// <summary><c>retries = { num_retries, max_delay_s }</c>.</summary>
+public sealed record RetryConfig(int NumRetries, double MaxDelaySeconds)
+{
+    public static readonly RetryConfig None = new(0, 10);
+}
+
+/// <summary><c>[functions.F.variants.V]</c> of type <c>chat_completion</c> (other types keep only their type).</summary>
+public sealed record VariantConfig(
+    string Name,
+    string Type,
+    string? Model,
+    double? Weight,
+    InferenceParams Params,
+    string? JsonMode,
+    RetryConfig Retries,
+    TimeoutsConfig? Timeouts,
+    IReadOnlyList<ExtraBodyItem> ExtraBody,
+    IReadOnlyList<ExtraHeaderItem> ExtraHeaders);
+
+/// <summary>Sampling parameters shared by variant config and <c>params.chat_completion</c>.</summary>
+public sealed record InferenceParams(
+    double? Temperature = null,
+    int? MaxTokens = null,
+    double? TopP = null,
+    int? Seed = null,
+    double? PresencePenalty = null,
+    double? FrequencyPenalty = null,
+    IReadOnlyList<string>? StopSequences = null)
+{
+    public static readonly InferenceParams Empty = new();
+
+    /// <summary>Values set in <paramref name="overrides"/> win over this one's.</summary>
+    public InferenceParams With(InferenceParams overrides) => new(
+        overrides.Temperature ?? Temperature,
+        overrides.MaxTokens ?? MaxTokens,
+        overrides.TopP ?? TopP,
+        overrides.Seed ?? Seed,
+        overrides.PresencePenalty ?? PresencePenalty,
+        overrides.FrequencyPenalty ?? FrequencyPenalty,
+        overrides.StopSequences ?? StopSequences);
+}

@@ -1,0 +1,131 @@
+namespace TensorZero.Gateway.Credentials;
+
+/// <summary>Where a credential comes from, parsed from a location string such as <c>env::OPENAI_API_KEY</c>.</summary>
+public abstract record CredentialLocation
+{
+    public const string ValidForms =
+        "use `env::VAR_NAME`, `dynamic::KEY_NAME`, `path::FILE_PATH`, `path_from_env::VAR_NAME`, `sdk` or `none`";
+
+    private CredentialLocation() { }
+
+    /// <summary>The value of an environment variable, read once at startup.</summary>
+    public sealed record Env(string Variable) : CredentialLocation
+    {
+        public override string ToString() => $"env::{Variable}";
+    }
+
+    /// <summary>An environment variable that holds the path of a file whose contents are the secret.</summary>
+    public sealed record PathFromEnv(string Variable) : CredentialLocation
+    {
+        public override string ToString() => $"path_from_env::{Variable}";
+    }
+
+    /// <summary>A file whose contents are the secret, read once at startup.</summary>
+    public sealed record FilePath(string Path) : CredentialLocation
+    {
+        public override string ToString() => $"path::{Path}";
+    }
+
+    /// <summary>A key looked up on every request in the body's <c>credentials</c> map.</summary>
+    public sealed record Dynamic(string Key) : CredentialLocation
+    {
+        public override string ToString() => $"dynamic::{Key}";
+    }
+
+    /// <summary>The provider's SDK discovers credentials (GCP, AWS).</summary>
+    public sealed record Sdk : CredentialLocation
+    {
+        public override string ToString() => "sdk";
+    }
+
+    /// <summary>No credential: no auth header is sent.</summary>
+    public sealed record None : CredentialLocation
+    {
+        public override string ToString() => "none";
+    }
+
+    /// <summary>The kind name used in messages about which forms a provider accepts.</summary>
+    public string FormName => this switch
+    {
+        Env => "env::",
+        PathFromEnv => "path_from_env::",
+        FilePath => "path::",
+        Dynamic => "dynamic::",
+        Sdk => "sdk",
+        _ => "none",
+    };
+
+    /// <summary>Parses a location string. The error never repeats the input, since a misplaced literal key must not be echoed.</summary>
+    public static bool TryParse(string text, out CredentialLocation? location, out string? error)
+    {
+        location = null;
+        error = null;
+        if (TryPrefix(text, "env::", out var name))
+        {
+            location = new Env(name);
+        }
+        else if (TryPrefix(text, "path_from_env::", out name))
+        {
+            location = new PathFromEnv(name);
+        }
+        else if (TryPrefix(text, "dynamic::", out name))
+        {
+            location = new Dynamic(name);
+        }
+        else if (TryPrefix(text, "path::", out name))
+        {
+            location = new FilePath(name);
+        }
+        else if (text == "sdk")
+        {
+            location = new Sdk();
+        }
+        else if (text == "none")
+        {
+            location = new None();
+        }
+
+        if (location is not null)
+        {
+            if (name.Length == 0 && location is not (Sdk or None))
+            {
+                error = $"invalid credential location `{text}`: the name after `::` is empty ({ValidForms})";
+                location = null;
+                return false;
+            }
+            return true;
+        }
+
+        error = LooksLikeMisspelledLocation(text)
+            ? $"invalid credential location `{text}` ({ValidForms})"
+            : $"invalid credential location (the value is not shown, since it may be a secret; {ValidForms}; keys can't be written into the config)";
+        return false;
+    }
+
+    private static bool TryPrefix(string text, string prefix, out string rest)
+    {
+        if (text.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            rest = text[prefix.Length..];
+            return true;
+        }
+        rest = string.Empty;
+        return false;
+    }
+
+    // A short value with a known prefix and a single colon (`env:X`) is a typo worth echoing; anything else may be a key.
+    private static bool LooksLikeMisspelledLocation(string text)
+    {
+        string[] prefixes = ["env", "path_from_env", "dynamic", "path", "sdk", "none"];
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var head = colon < 0 ? text : text[..colon];
+        return prefixes.Contains(head.ToLowerInvariant());
+    }
+}
+
+/// <summary>A credential location as written in the config: one location, or a default with a fallback.</summary>
+public sealed record CredentialSpec(CredentialLocation Default, CredentialLocation? Fallback = null)
+{
+    public override string ToString() =>
+        Fallback is null ? Default.ToString() : $"{{ default = \"{Default}\", fallback = \"{Fallback}\" }}";
+}

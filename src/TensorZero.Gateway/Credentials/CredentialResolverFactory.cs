@@ -1,0 +1,189 @@
+namespace TensorZero.Gateway.Credentials;
+
+/// <summary>
+/// Builds one <see cref="CredentialResolver"/> per provider at startup: reads every static location once, checks the
+/// forms a provider type accepts, and collects every problem (with its TOML path, never a value) instead of stopping
+/// at the first. Type defaults are resolved at most once per type and shared.
+/// </summary>
+public sealed class CredentialResolverFactory
+{
+    private readonly IEnvironmentVariables _environment;
+    private readonly string _baseDirectory;
+    private readonly ILoggerFactory _loggers;
+    private readonly IReadOnlyDictionary<string, CredentialSpec> _typeDefaults;
+    private readonly Dictionary<string, DefaultResolution> _resolvedDefaults = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public CredentialResolverFactory(
+        IEnvironmentVariables environment,
+        string baseDirectory,
+        IReadOnlyDictionary<string, CredentialSpec> typeDefaults,
+        ILoggerFactory loggers)
+    {
+        _environment = environment;
+        _baseDirectory = baseDirectory;
+        _typeDefaults = typeDefaults;
+        _loggers = loggers;
+    }
+
+    /// <summary>The resolver for a configured provider; problems are appended to <paramref name="errors"/>.</summary>
+    public CredentialResolver? ForProvider(ProviderTypeInfo info, CredentialSpec? explicitSpec, string providerPath, ICollection<string> errors)
+    {
+        if (explicitSpec is not null)
+        {
+            var problems = new List<string>();
+            var resolver = Build(info, explicitSpec, alternateVariable: null, problems);
+            foreach (var problem in problems)
+            {
+                errors.Add($"`{providerPath}.{info.CredentialField}`: {problem}");
+            }
+            return problems.Count == 0 ? resolver : null;
+        }
+
+        var resolution = ForType(info);
+        foreach (var problem in resolution.Problems)
+        {
+            errors.Add($"`{providerPath}`: {problem} ({resolution.Origin})");
+        }
+        return resolution.Resolver;
+    }
+
+    /// <summary>The memoised default credential of a provider type, as used by shorthand models such as <c>openai::gpt-4o</c>.</summary>
+    public DefaultResolution ForType(ProviderTypeInfo info)
+    {
+        lock (_gate)
+        {
+            if (!_resolvedDefaults.TryGetValue(info.Type, out var resolution))
+            {
+                resolution = ResolveTypeDefault(info);
+                _resolvedDefaults[info.Type] = resolution;
+            }
+            return resolution;
+        }
+    }
+
+    /// <summary>Problems in <c>[provider_types]</c> tables that no provider needed yet (invalid forms are always reported).</summary>
+    public IEnumerable<string> ValidateTypeDefaultForms()
+    {
+        foreach (var (type, spec) in _typeDefaults)
+        {
+            var info = ProviderTypes.Find(type);
+            if (info is null)
+            {
+                continue;
+            }
+            foreach (var member in Members(spec))
+            {
+                if (!info.Accepts(member))
+                {
+                    yield return $"`provider_types.{type}.defaults.{info.CredentialField}`: {FormProblem(info, member)}";
+                }
+            }
+        }
+    }
+
+    private DefaultResolution ResolveTypeDefault(ProviderTypeInfo info)
+    {
+        var problems = new List<string>();
+        if (_typeDefaults.TryGetValue(info.Type, out var configured))
+        {
+            var resolver = Build(info, configured, alternateVariable: null, problems);
+            return new DefaultResolution(resolver, problems, $"from `provider_types.{info.Type}.defaults.{info.CredentialField}`");
+        }
+        var builtIn = Build(info, info.Default, info.AlternateEnvVariable, problems);
+        return new DefaultResolution(builtIn, problems, $"the default credential of `{info.Type}` providers");
+    }
+
+    private CredentialResolver? Build(ProviderTypeInfo info, CredentialSpec spec, string? alternateVariable, List<string> problems)
+    {
+        var primary = BuildMember(info, spec.Default, alternateVariable, problems);
+        if (spec.Fallback is null)
+        {
+            return primary;
+        }
+        var fallback = BuildMember(info, spec.Fallback, alternateVariable: null, problems);
+        if (primary is null || fallback is null)
+        {
+            return null;
+        }
+        return new FallbackCredentialResolver(primary, fallback, info.DisplayName, _loggers.CreateLogger<CredentialResolver>());
+    }
+
+    private CredentialResolver? BuildMember(ProviderTypeInfo info, CredentialLocation location, string? alternateVariable, List<string> problems)
+    {
+        if (!info.Accepts(location))
+        {
+            problems.Add(FormProblem(info, location));
+            return null;
+        }
+        switch (location)
+        {
+            case CredentialLocation.Env env:
+                var value = Read(env.Variable);
+                if (value is null && alternateVariable is not null)
+                {
+                    value = Read(alternateVariable);
+                }
+                if (value is null)
+                {
+                    problems.Add(alternateVariable is null
+                        ? $"environment variable `{env.Variable}` is missing"
+                        : $"environment variable `{env.Variable}` is missing (and so is `{alternateVariable}`)");
+                    return null;
+                }
+                return new StaticCredentialResolver(CredentialKind.Static, new Secret(value));
+            case CredentialLocation.PathFromEnv pathFromEnv:
+                var path = Read(pathFromEnv.Variable);
+                if (path is null)
+                {
+                    problems.Add($"environment variable `{pathFromEnv.Variable}` (the path of a credentials file) is missing");
+                    return null;
+                }
+                return ReadFile(path, problems);
+            case CredentialLocation.FilePath file:
+                return ReadFile(file.Path, problems);
+            case CredentialLocation.Dynamic dynamic:
+                return new DynamicCredentialResolver(dynamic.Key);
+            case CredentialLocation.Sdk:
+                return new FixedCredentialResolver(new ResolvedCredential(CredentialKind.Sdk, null));
+            default:
+                return new FixedCredentialResolver(ResolvedCredential.NoCredential);
+        }
+    }
+
+    private string? Read(string variable)
+    {
+        var value = _environment.Get(variable);
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private StaticCredentialResolver? ReadFile(string path, List<string> problems)
+    {
+        var fullPath = Path.GetFullPath(path, _baseDirectory);
+        try
+        {
+            var contents = File.ReadAllText(fullPath).Trim();
+            if (contents.Length == 0)
+            {
+                problems.Add($"credentials file `{path}` is empty");
+                return null;
+            }
+            return new StaticCredentialResolver(CredentialKind.File, new Secret(contents));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "it can't be read";
+            problems.Add($"credentials file `{path}` is missing ({reason})");
+            return null;
+        }
+    }
+
+    private static string FormProblem(ProviderTypeInfo info, CredentialLocation location) =>
+        $"`{location.FormName}` can't be used for {info.DisplayName} providers (use {info.AllowedFormsText})";
+
+    private static IEnumerable<CredentialLocation> Members(CredentialSpec spec) =>
+        spec.Fallback is null ? [spec.Default] : [spec.Default, spec.Fallback];
+}
+
+/// <summary>The outcome of resolving a provider type's default credential once.</summary>
+public sealed record DefaultResolution(CredentialResolver? Resolver, IReadOnlyList<string> Problems, string Origin);

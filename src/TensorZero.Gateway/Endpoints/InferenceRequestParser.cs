@@ -1,0 +1,325 @@
+using System.Text.Json;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Endpoints;
+
+/// <summary>
+/// Validates a <c>POST /inference</c> body. Every rejection is a 400 whose message names the field; values of
+/// <c>credentials</c> never appear in a message.
+/// </summary>
+public static class InferenceRequestParser
+{
+    private static readonly HashSet<string> Supported =
+    [
+        "function_name", "model_name", "episode_id", "input", "stream", "params", "variant_name", "dryrun", "tags", "internal",
+        "credentials", "include_original_response", "include_raw_response", "include_raw_usage", "cache_options",
+    ];
+
+    // Accepted by TensorZero; rejected here with a clear message until this gateway implements them.
+    private static readonly HashSet<string> NotYetSupported =
+    [
+        "namespace", "allowed_tools", "additional_tools", "tool_choice", "parallel_tool_calls", "provider_tools", "output_schema",
+        "include_aggregated_response", "extra_body", "extra_headers", "internal_dynamic_variant_config",
+    ];
+
+    private static readonly HashSet<string> ParamKeys =
+    [
+        "temperature", "max_tokens", "seed", "top_p", "presence_penalty", "frequency_penalty", "json_mode", "stop_sequences",
+        "reasoning_effort", "service_tier", "thinking_budget_tokens", "verbosity",
+    ];
+
+    public static InferenceRequest Parse(JsonElement root, TimeProvider time)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("the request body must be a JSON object");
+        }
+        foreach (var property in root.EnumerateObject())
+        {
+            if (NotYetSupported.Contains(property.Name))
+            {
+                if (property.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.False) && !IsEmpty(property.Value))
+                {
+                    throw Invalid($"`{property.Name}`: is not supported by this gateway yet");
+                }
+            }
+            else if (!Supported.Contains(property.Name))
+            {
+                throw Invalid($"`{property.Name}`: unknown field");
+            }
+        }
+
+        if (OptionalBool(root, "stream"))
+        {
+            throw Invalid("`stream`: streaming is not supported by this gateway yet");
+        }
+        var episodeText = OptionalString(root, "episode_id");
+        var internalRequest = OptionalBool(root, "internal");
+        return new InferenceRequest(
+            OptionalString(root, "function_name"),
+            OptionalString(root, "model_name"),
+            episodeText is null ? null : EpisodeIds.Validate(episodeText, time),
+            ParseInput(root),
+            OptionalString(root, "variant_name"),
+            ParseParams(root),
+            ParseTags(root, internalRequest),
+            ParseCredentials(root, "credentials"),
+            OptionalBool(root, "dryrun"),
+            OptionalBool(root, "include_original_response"));
+    }
+
+    /// <summary>The <c>credentials</c> map: string values only.</summary>
+    public static RequestCredentials ParseCredentials(JsonElement root, string field)
+    {
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return RequestCredentials.Empty;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{field}`: must be an object mapping credential names to strings");
+        }
+        var secrets = new Dictionary<string, Secret>(StringComparer.Ordinal);
+        foreach (var entry in value.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.String)
+            {
+                throw Invalid($"`{field}.{entry.Name}`: must be a string");
+            }
+            var text = entry.Value.GetString()!;
+            if (text.Any(char.IsControl))
+            {
+                throw Invalid($"`{field}.{entry.Name}`: must not contain control characters");
+            }
+            secrets[entry.Name] = new Secret(text);
+        }
+        return secrets.Count == 0 ? RequestCredentials.Empty : new RequestCredentials(secrets);
+    }
+
+    private static InferenceInput ParseInput(JsonElement root)
+    {
+        if (!root.TryGetProperty("input", out var input))
+        {
+            throw Invalid("`input`: is required");
+        }
+        if (input.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("`input`: must be an object");
+        }
+        string? system = null;
+        var messages = new List<RequestMessage>();
+        foreach (var property in input.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "system":
+                    system = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        JsonValueKind.Object => throw Invalid("`input.system`: an object needs a `system_schema`, which this gateway does not support yet"),
+                        _ => throw Invalid("`input.system`: must be a string"),
+                    };
+                    break;
+                case "messages":
+                    if (property.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        throw Invalid("`input.messages`: must be an array");
+                    }
+                    var index = 0;
+                    foreach (var message in property.Value.EnumerateArray())
+                    {
+                        messages.Add(ParseMessage(message, $"input.messages[{index++}]"));
+                    }
+                    break;
+                default:
+                    throw Invalid($"`input.{property.Name}`: unknown field");
+            }
+        }
+        return new InferenceInput(system, messages);
+    }
+
+    private static RequestMessage ParseMessage(JsonElement message, string path)
+    {
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{path}`: must be an object with `role` and `content`");
+        }
+        Role? role = null;
+        List<ContentBlock>? content = null;
+        foreach (var property in message.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "role":
+                    role = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() switch
+                    {
+                        "user" => Role.User,
+                        "assistant" => Role.Assistant,
+                        var other => throw Invalid($"`{path}.role`: unknown role `{other}`, expected `user` or `assistant`"),
+                    } : throw Invalid($"`{path}.role`: must be a string");
+                    break;
+                case "content":
+                    content = ParseContent(property.Value, $"{path}.content");
+                    break;
+                default:
+                    throw Invalid($"`{path}.{property.Name}`: unknown field");
+            }
+        }
+        if (role is null)
+        {
+            throw Invalid($"`{path}.role`: is required");
+        }
+        if (content is null)
+        {
+            throw Invalid($"`{path}.content`: is required");
+        }
+        return new RequestMessage(role.Value, content);
+    }
+
+    private static List<ContentBlock> ParseContent(JsonElement content, string path)
+    {
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            return [new TextBlock(content.GetString()!)];
+        }
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid($"`{path}`: must be a string or an array of content blocks");
+        }
+        var blocks = new List<ContentBlock>();
+        var index = 0;
+        foreach (var block in content.EnumerateArray())
+        {
+            var blockPath = $"{path}[{index++}]";
+            if (block.ValueKind != JsonValueKind.Object || !block.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            {
+                throw Invalid($"`{blockPath}`: must be an object with a string `type`");
+            }
+            var (field, expected) = type.GetString() switch
+            {
+                "text" => ("text", new[] { "type", "text" }),
+                "raw_text" => ("value", new[] { "type", "value" }),
+                var other => throw Invalid($"`{blockPath}.type`: content blocks of type `{other}` are not supported by this gateway yet (supported: text, raw_text)"),
+            };
+            foreach (var property in block.EnumerateObject().Where(p => !expected.Contains(p.Name)))
+            {
+                throw Invalid($"`{blockPath}.{property.Name}`: unknown field");
+            }
+            if (!block.TryGetProperty(field, out var text) || text.ValueKind != JsonValueKind.String)
+            {
+                throw Invalid($"`{blockPath}.{field}`: must be a string");
+            }
+            blocks.Add(new TextBlock(text.GetString()!));
+        }
+        return blocks;
+    }
+
+    private static InferenceParams ParseParams(JsonElement root)
+    {
+        if (!root.TryGetProperty("params", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return InferenceParams.Empty;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("`params`: must be an object");
+        }
+        foreach (var property in value.EnumerateObject().Where(p => p.Name != "chat_completion"))
+        {
+            throw Invalid($"`params.{property.Name}`: unknown field");
+        }
+        if (!value.TryGetProperty("chat_completion", out var chat) || chat.ValueKind == JsonValueKind.Null)
+        {
+            return InferenceParams.Empty;
+        }
+        if (chat.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("`params.chat_completion`: must be an object");
+        }
+        foreach (var property in chat.EnumerateObject())
+        {
+            if (!ParamKeys.Contains(property.Name))
+            {
+                throw Invalid($"`params.chat_completion.{property.Name}`: unknown field");
+            }
+        }
+        const string prefix = "params.chat_completion";
+        IReadOnlyList<string>? stops = null;
+        if (chat.TryGetProperty("stop_sequences", out var stopValue) && stopValue.ValueKind != JsonValueKind.Null)
+        {
+            stops = stopValue.ValueKind == JsonValueKind.Array && stopValue.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String)
+                ? stopValue.EnumerateArray().Select(s => s.GetString()!).ToList()
+                : throw Invalid($"`{prefix}.stop_sequences`: must be an array of strings");
+        }
+        return new InferenceParams(
+            OptionalNumber(chat, "temperature", prefix),
+            OptionalInt(chat, "max_tokens", prefix),
+            OptionalNumber(chat, "top_p", prefix),
+            OptionalInt(chat, "seed", prefix),
+            OptionalNumber(chat, "presence_penalty", prefix),
+            OptionalNumber(chat, "frequency_penalty", prefix),
+            stops);
+    }
+
+    private static Dictionary<string, string> ParseTags(JsonElement root, bool internalRequest)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("tags", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return tags;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("`tags`: must be an object mapping names to strings");
+        }
+        foreach (var tag in value.EnumerateObject())
+        {
+            if (tag.Value.ValueKind != JsonValueKind.String)
+            {
+                throw Invalid($"`tags.{tag.Name}`: must be a string");
+            }
+            if (!internalRequest && tag.Name.StartsWith("tensorzero::", StringComparison.Ordinal))
+            {
+                throw Invalid($"Tag name cannot start with 'tensorzero::': {tag.Name}");
+            }
+            tags[tag.Name] = tag.Value.GetString()!;
+        }
+        return tags;
+    }
+
+    private static bool IsEmpty(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Array => value.GetArrayLength() == 0,
+        JsonValueKind.Object => !value.EnumerateObject().Any(),
+        _ => false,
+    };
+
+    private static string? OptionalString(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw Invalid($"`{name}`: must be a string");
+
+    private static bool OptionalBool(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False or JsonValueKind.Null => false,
+            _ => throw Invalid($"`{name}`: must be a boolean"),
+        };
+
+    private static double? OptionalNumber(JsonElement parent, string name, string prefix) =>
+        !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
+        : throw Invalid($"`{prefix}.{name}`: must be a number");
+
+    private static int? OptionalInt(JsonElement parent, string name, string prefix) =>
+        !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
+        : throw Invalid($"`{prefix}.{name}`: must be an integer");
+
+    private static GatewayError Invalid(string message) => GatewayError.InvalidRequest(message);
+}

@@ -1,0 +1,23 @@
+namespace TensorZero.Gateway.Endpoints;
+
+/// <summary><c>GET /status</c> (liveness) and <c>GET /health</c> (readiness); never authenticated.</summary>
+public static class StatusEndpoints
+{
+    public static readonly string Version =
+        typeof(StatusEndpoints).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+
+    public static void MapStatusEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/status", () => Results.Json(new StatusBody("ok", Version), StatusJsonContext.Default.StatusBody));
+        app.MapGet("/health", (GatewayRuntime runtime) => Results.Json(new HealthBody("ok"), StatusJsonContext.Default.HealthBody));
+    }
+}
+
+public sealed record StatusBody(string Status, string Version);
+
+public sealed record HealthBody(string Gateway);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(StatusBody))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(HealthBody))]
+internal sealed partial class StatusJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

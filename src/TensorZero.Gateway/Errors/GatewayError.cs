@@ -1,0 +1,44 @@
+namespace TensorZero.Gateway.Errors;
+
+/// <summary>The category of a gateway failure; <see cref="ErrorResponses"/> maps each kind to one HTTP status.</summary>
+public enum ErrorKind
+{
+    InvalidRequest,
+    MissingCredential,
+    CredentialUnavailable,
+    UnknownFunction,
+    UnknownVariant,
+    ProviderClient,
+    ProviderServer,
+    Timeout,
+    AllModelProvidersFailed,
+    AllVariantsFailed,
+    RateLimited,
+    Internal,
+}
+
+/// <summary>A failure with a kind and a client-safe message. Messages never carry secret values.</summary>
+public sealed class GatewayError : Exception
+{
+    public GatewayError(ErrorKind kind, string message, int? providerStatus = null)
+        : base(message)
+    {
+        Kind = kind;
+        ProviderStatus = providerStatus;
+    }
+
+    public ErrorKind Kind { get; }
+
+    /// <summary>The upstream HTTP status for provider errors, when there was one.</summary>
+    public int? ProviderStatus { get; }
+
+    /// <summary>Whether trying the same provider again with the same key could succeed.</summary>
+    public bool IsRetryable => Kind switch
+    {
+        ErrorKind.InvalidRequest or ErrorKind.MissingCredential or ErrorKind.UnknownFunction or ErrorKind.UnknownVariant => false,
+        ErrorKind.ProviderClient => ProviderStatus is null or 408 or 409 or 429,
+        _ => true,
+    };
+
+    public static GatewayError InvalidRequest(string message) => new(ErrorKind.InvalidRequest, message);
+}

@@ -1,0 +1,161 @@
+using Polly;
+using Polly.Retry;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Errors;
+
+namespace TensorZero.Gateway.Inference;
+
+/// <summary>
+/// Runs one inference: resolves the function (or the default function of <c>model_name</c>), samples variants with
+/// fallback to the next one on failure, retries a variant as configured, and routes its model over its providers.
+/// </summary>
+public sealed class InferenceService
+{
+    public const string DefaultFunctionName = "tensorzero::default";
+
+    private readonly GatewayConfig _config;
+    private readonly ModelTable _models;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<VariantConfig, ResiliencePipeline> _retryPipelines;
+
+    public InferenceService(GatewayConfig config, ModelTable models, TimeProvider time)
+    {
+        _config = config;
+        _models = models;
+        _time = time;
+        _retryPipelines = config.Functions.Values
+            .SelectMany(f => f.Variants.Values)
+            .Where(v => v.Retries.NumRetries > 0)
+            .ToDictionary(v => v, v => BuildRetryPipeline(v.Retries, time));
+    }
+
+    public async Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var (function, pinned) = ResolveTarget(request);
+        var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
+        var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
+
+        if (pinned is not null)
+        {
+            var result = await InferVariantAsync(function, pinned, request, cancellationToken).ConfigureAwait(false);
+            return new InferenceResult(inferenceId, episodeId, pinned.Name, function.Type, result);
+        }
+
+        if (function.Variants.Count == 0)
+        {
+            throw new GatewayError(ErrorKind.Internal, $"Function `{function.Name}` has no variants");
+        }
+        var draw = VariantSampler.Draw(function.Name, episodeId);
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        var failures = new List<(string Variant, GatewayError Error)>();
+        while (VariantSampler.Pick(function.Variants, tried, draw) is { } variant)
+        {
+            tried.Add(variant.Name);
+            try
+            {
+                var result = await InferVariantAsync(function, variant, request, cancellationToken).ConfigureAwait(false);
+                return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result);
+            }
+            catch (GatewayError e)
+            {
+                failures.Add((variant.Name, e));
+            }
+        }
+        if (failures.Count == 0)
+        {
+            throw new GatewayError(ErrorKind.Internal, $"Function `{function.Name}` has no variant that can be sampled; pin one with `variant_name`");
+        }
+        throw ErrorAggregation.Combine(
+            ErrorKind.AllVariantsFailed,
+            "All variants failed with errors: " + string.Join("\n", failures.Select(f => $"{f.Variant}: {f.Error.Message}")),
+            failures.Select(f => f.Error));
+    }
+
+    private (FunctionConfig Function, VariantConfig? Pinned) ResolveTarget(InferenceRequest request)
+    {
+        if (request.FunctionName is not null && request.ModelName is not null)
+        {
+            throw GatewayError.InvalidRequest("Invalid inference target: Only one of `function_name` or `model_name` can be provided");
+        }
+        if (request.ModelName is { } modelName)
+        {
+            if (request.VariantName is not null)
+            {
+                throw GatewayError.InvalidRequest("Invalid inference target: `variant_name` cannot be provided when using `model_name`");
+            }
+            if (!_models.Contains(modelName))
+            {
+                throw GatewayError.InvalidRequest($"Invalid inference target: Invalid model name: Model name '{modelName}' not found in model table");
+            }
+            var variant = new VariantConfig(modelName, "chat_completion", modelName, null, InferenceParams.Empty, null,
+                RetryConfig.None, null, [], []);
+            var function = new FunctionConfig(DefaultFunctionName, FunctionType.Chat,
+                new Dictionary<string, VariantConfig>(StringComparer.Ordinal) { [modelName] = variant });
+            return (function, null);
+        }
+        if (request.FunctionName is not { } functionName)
+        {
+            throw GatewayError.InvalidRequest("Invalid inference target: Either `function_name` or `model_name` must be provided");
+        }
+        if (!_config.Functions.TryGetValue(functionName, out var configured))
+        {
+            throw new GatewayError(ErrorKind.UnknownFunction, $"Unknown function: {functionName}");
+        }
+        if (request.VariantName is { } variantName)
+        {
+            return configured.Variants.TryGetValue(variantName, out var pinned)
+                ? (configured, pinned)
+                : throw new GatewayError(ErrorKind.UnknownVariant, $"Unknown variant: {variantName}");
+        }
+        return (configured, null);
+    }
+
+    private async Task<ModelResult> InferVariantAsync(FunctionConfig function, VariantConfig variant, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        if (variant.Type != "chat_completion" || variant.Model is null)
+        {
+            throw new GatewayError(ErrorKind.Internal, $"Variant type `{variant.Type}` (variant `{variant.Name}`) is not supported by this gateway yet");
+        }
+        var model = _models.Get(variant.Model);
+        var modelRequest = new ModelRequest(
+            request.Input.System,
+            request.Input.Messages,
+            variant.Params.With(request.Params),
+            variant.ExtraBody,
+            variant.ExtraHeaders);
+
+        using var deadline = Deadline.Start(variant.Timeouts?.NonStreamingTotalMs, _time, cancellationToken);
+        try
+        {
+            if (!_retryPipelines.TryGetValue(variant, out var pipeline))
+            {
+                return await model.InferAsync(modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
+            }
+            return await pipeline.ExecuteAsync(
+                static async (state, token) => await state.model.InferAsync(state.modelRequest, state.Credentials, token).ConfigureAwait(false),
+                (model, modelRequest, request.Credentials),
+                deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.Expired)
+        {
+            throw new GatewayError(ErrorKind.Timeout,
+                $"Variant `{variant.Name}` timed out due to configured `non_streaming.total_ms` timeout ({variant.Timeouts!.NonStreamingTotalMs} ms)");
+        }
+    }
+
+    private static ResiliencePipeline BuildRetryPipeline(RetryConfig retries, TimeProvider time)
+    {
+        var maxDelay = TimeSpan.FromSeconds(Math.Max(0, retries.MaxDelaySeconds));
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = retries.NumRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = maxDelay < TimeSpan.FromSeconds(1) ? maxDelay : TimeSpan.FromSeconds(1),
+                MaxDelay = maxDelay,
+                ShouldHandle = new PredicateBuilder().Handle<GatewayError>(e => e.IsRetryable),
+            })
+            .Build();
+    }
+}

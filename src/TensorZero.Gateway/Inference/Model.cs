@@ -1,0 +1,102 @@
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers;
+
+namespace TensorZero.Gateway.Inference;
+
+/// <summary>One provider of a model, in routing order.</summary>
+public sealed record RoutedProvider(string Name, IModelProvider Provider, TimeoutsConfig? Timeouts);
+
+/// <summary>A model: its providers in routing order. Any provider error moves on to the next provider.</summary>
+public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, TimeoutsConfig? timeouts, TimeProvider time)
+{
+    public string Name => name;
+
+    public IReadOnlyList<RoutedProvider> Providers => providers;
+
+    public async Task<ModelResult> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        using var modelDeadline = Deadline.Start(timeouts?.NonStreamingTotalMs, time, cancellationToken);
+        var failures = new List<(string Provider, GatewayError Error)>();
+        foreach (var routed in providers)
+        {
+            using var providerDeadline = Deadline.Start(routed.Timeouts?.NonStreamingTotalMs, time, modelDeadline.Token);
+            try
+            {
+                var response = await routed.Provider.InferAsync(request, credentials, providerDeadline.Token).ConfigureAwait(false);
+                return new ModelResult(name, routed.Name, response);
+            }
+            catch (GatewayError e)
+            {
+                failures.Add((routed.Name, e));
+            }
+            catch (OperationCanceledException) when (providerDeadline.Expired && !modelDeadline.Expired)
+            {
+                failures.Add((routed.Name, new GatewayError(ErrorKind.Timeout,
+                    $"Model provider {routed.Name} timed out due to configured `non_streaming.total_ms` timeout ({routed.Timeouts!.NonStreamingTotalMs} ms)")));
+            }
+            catch (OperationCanceledException) when (modelDeadline.Expired)
+            {
+                throw new GatewayError(ErrorKind.Timeout,
+                    $"Model {name} timed out due to configured `non_streaming.total_ms` timeout ({timeouts!.NonStreamingTotalMs} ms)");
+            }
+        }
+        throw ErrorAggregation.Combine(
+            ErrorKind.AllModelProvidersFailed,
+            "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
+            failures.Select(f => f.Error));
+    }
+}
+
+/// <summary>A model's successful answer and which provider gave it.</summary>
+public sealed record ModelResult(string ModelName, string ProviderName, ProviderResponse Response);
+
+/// <summary>A cancellation token that also fires after an optional timeout, and knows whether it was the timeout that fired.</summary>
+internal sealed class Deadline : IDisposable
+{
+    private readonly CancellationTokenSource? _timeout;
+    private readonly CancellationTokenSource? _linked;
+    private readonly CancellationToken _outer;
+
+    private Deadline(CancellationTokenSource? timeout, CancellationTokenSource? linked, CancellationToken outer)
+    {
+        _timeout = timeout;
+        _linked = linked;
+        _outer = outer;
+    }
+
+    public CancellationToken Token => _linked?.Token ?? _outer;
+
+    public bool Expired => _timeout is not null && _timeout.IsCancellationRequested && !_outer.IsCancellationRequested;
+
+    public static Deadline Start(long? milliseconds, TimeProvider time, CancellationToken outer)
+    {
+        if (milliseconds is not { } ms)
+        {
+            return new Deadline(null, null, outer);
+        }
+        var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(ms), time);
+        return new Deadline(timeout, CancellationTokenSource.CreateLinkedTokenSource(outer, timeout.Token), outer);
+    }
+
+    public void Dispose()
+    {
+        _linked?.Dispose();
+        _timeout?.Dispose();
+    }
+}
+
+/// <summary>Wrapping errors: a missing client credential stays a client error (400) through every wrapper.</summary>
+internal static class ErrorAggregation
+{
+    public static GatewayError Combine(ErrorKind wrapperKind, string message, IEnumerable<GatewayError> causes)
+    {
+        var list = causes.ToList();
+        if (list.Any(e => e.Kind == ErrorKind.MissingCredential))
+        {
+            return new GatewayError(ErrorKind.MissingCredential, message);
+        }
+        return new GatewayError(wrapperKind, message);
+    }
+}

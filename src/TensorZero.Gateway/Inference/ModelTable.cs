@@ -1,0 +1,121 @@
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers;
+
+namespace TensorZero.Gateway.Inference;
+
+/// <summary>
+/// Configured models, built once at startup, plus shorthand models (<c>openai::gpt-4o-mini</c>) built on use with the
+/// provider type's memoised default credential.
+/// </summary>
+public sealed class ModelTable
+{
+    private readonly IReadOnlyDictionary<string, Model> _configured;
+    private readonly ProviderRegistry _registry;
+    private readonly CredentialResolverFactory _credentials;
+    private readonly ProviderServices _services;
+
+    private ModelTable(
+        IReadOnlyDictionary<string, Model> configured,
+        ProviderRegistry registry,
+        CredentialResolverFactory credentials,
+        ProviderServices services)
+    {
+        _configured = configured;
+        _registry = registry;
+        _credentials = credentials;
+        _services = services;
+    }
+
+    /// <summary>Builds every configured provider; every problem (missing credential, bad setting) lands in <paramref name="errors"/>.</summary>
+    public static ModelTable Build(
+        GatewayConfig config,
+        ProviderRegistry registry,
+        CredentialResolverFactory credentials,
+        ProviderServices services,
+        List<string> errors)
+    {
+        var models = new Dictionary<string, Model>(StringComparer.Ordinal);
+        foreach (var (name, modelConfig) in config.Models)
+        {
+            var routed = new List<RoutedProvider>();
+            foreach (var providerName in modelConfig.Routing)
+            {
+                if (!modelConfig.Providers.TryGetValue(providerName, out var providerConfig))
+                {
+                    continue;
+                }
+                var info = ProviderTypes.Find(providerConfig.Type)!;
+                var resolver = credentials.ForProvider(info, providerConfig.ApiKeyLocation, providerConfig.Path, errors);
+                if (resolver is null)
+                {
+                    continue;
+                }
+                var factory = registry.Find(providerConfig.Type)!;
+                var provider = factory.Create(services.Context(providerConfig, info, resolver, errors));
+                routed.Add(new RoutedProvider(providerName, provider, providerConfig.Timeouts));
+            }
+            models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time);
+        }
+        var table = new ModelTable(models, registry, credentials, services);
+
+        // Shorthand models named in variants are known now: resolve their default credentials at startup too.
+        foreach (var (functionName, function) in config.Functions)
+        {
+            foreach (var (variantName, variant) in function.Variants)
+            {
+                if (variant.Model is { } model && !models.ContainsKey(model) && ShorthandModel.TryParse(model, out var type, out _))
+                {
+                    var resolution = credentials.ForType(type!);
+                    errors.AddRange(resolution.Problems.Select(p =>
+                        $"`functions.{functionName}.variants.{variantName}.model`: {p} ({resolution.Origin})"));
+                    if (registry.Find(type!.Type) is null)
+                    {
+                        errors.Add($"`functions.{functionName}.variants.{variantName}.model`: provider type `{type.Type}` is not supported by this gateway yet");
+                    }
+                }
+            }
+        }
+        return table;
+    }
+
+    public bool Contains(string name) => _configured.ContainsKey(name) || ShorthandModel.IsValid(name);
+
+    /// <summary>The model with this name; shorthand names are built on the spot.</summary>
+    public Model Get(string name)
+    {
+        if (_configured.TryGetValue(name, out var model))
+        {
+            return model;
+        }
+        if (!ShorthandModel.TryParse(name, out var type, out var modelName))
+        {
+            throw GatewayError.InvalidRequest($"Invalid inference target: Invalid model name: Model name '{name}' not found in model table");
+        }
+        var factory = _registry.Find(type!.Type)
+            ?? throw GatewayError.InvalidRequest($"Invalid inference target: provider type `{type.Type}` is not supported by this gateway yet");
+        var resolution = _credentials.ForType(type);
+        if (resolution.Resolver is null)
+        {
+            throw new GatewayError(ErrorKind.CredentialUnavailable,
+                $"API key missing for provider {type.DisplayName}: {string.Join("; ", resolution.Problems)}");
+        }
+        var providerConfig = new ProviderConfig(type.Type, type.Type, $"models.{name}", modelName, null, null, [], [], null,
+            new Dictionary<string, object?>());
+        var errors = new List<string>();
+        var provider = factory.Create(_services.Context(providerConfig, type, resolution.Resolver, errors));
+        if (errors.Count > 0)
+        {
+            throw GatewayError.InvalidRequest($"Invalid inference target: {string.Join("; ", errors)}");
+        }
+        return new Model(name, [new RoutedProvider(type.Type, provider, null)], null, _services.Time);
+    }
+}
+
+/// <summary>Shared services handed to provider factories.</summary>
+public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFactory Loggers, TimeProvider Time)
+{
+    public ProviderBuildContext Context(ProviderConfig config, ProviderTypeInfo info, CredentialResolver resolver, ICollection<string> errors) =>
+        new(config, info, resolver, HttpClients, Loggers, Time, errors);
+}

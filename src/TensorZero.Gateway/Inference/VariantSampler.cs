@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using TensorZero.Gateway.Configuration;
+
+namespace TensorZero.Gateway.Inference;
+
+/// <summary>
+/// Episode-sticky variant sampling as TensorZero does it: one number in [0, 1) from SHA-256 of the function name and
+/// the episode id, then a walk over the name-sorted candidates.
+/// </summary>
+public static class VariantSampler
+{
+    /// <summary>SHA-256 over the function name's UTF-8 bytes and the episode id's 16 bytes; the first 4 bytes as a big-endian fraction.</summary>
+    public static double Draw(string functionName, Guid episodeId)
+    {
+        var nameBytes = Encoding.UTF8.GetByteCount(functionName);
+        Span<byte> input = nameBytes + 16 <= 512 ? stackalloc byte[nameBytes + 16] : new byte[nameBytes + 16];
+        Encoding.UTF8.GetBytes(functionName, input);
+        episodeId.TryWriteBytes(input[nameBytes..], bigEndian: true, out _);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(input, hash);
+        return BinaryPrimitives.ReadUInt32BigEndian(hash) / 4294967296.0;
+    }
+
+    /// <summary>
+    /// Picks the next variant among those not yet tried. Variants with a positive weight are sampled by weight; when no
+    /// variant has a weight, all are sampled uniformly; weight-less variants beside weighted ones are fallbacks in name order;
+    /// weight 0 is never sampled.
+    /// </summary>
+    public static VariantConfig? Pick(IReadOnlyDictionary<string, VariantConfig> variants, ISet<string> tried, double draw)
+    {
+        var remaining = variants.Values
+            .Where(v => !tried.Contains(v.Name))
+            .OrderBy(v => v.Name, StringComparer.Ordinal)
+            .ToList();
+        if (remaining.Count == 0)
+        {
+            return null;
+        }
+        var anyWeights = variants.Values.Any(v => v.Weight is not null);
+        if (!anyWeights)
+        {
+            return remaining[(int)Math.Floor(draw * remaining.Count)];
+        }
+        var weighted = remaining.Where(v => v.Weight > 0).ToList();
+        var total = weighted.Sum(v => v.Weight!.Value);
+        if (total > 0)
+        {
+            var target = draw * total;
+            var cumulative = 0.0;
+            foreach (var variant in weighted)
+            {
+                cumulative += variant.Weight!.Value;
+                if (cumulative > target)
+                {
+                    return variant;
+                }
+            }
+            return weighted[^1];
+        }
+        return remaining.FirstOrDefault(v => v.Weight is null);
+    }
+}

@@ -1,0 +1,86 @@
+using Serilog;
+using TensorZero.Gateway;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Observability;
+using TensorZero.Gateway.Providers;
+
+Log.Logger = GatewayLogging.CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var configPath = builder.Configuration["config-file"];
+    if (string.IsNullOrWhiteSpace(configPath))
+    {
+        Log.Fatal("No config file given: start the gateway with `--config-file path/to/tensorzero.toml`");
+        return 2;
+    }
+
+    var registry = ProviderRegistry.CreateDefault();
+    var config = new ConfigLoader(registry).LoadFile(configPath);
+    var bindAddress = BindAddress.Resolve(config.Gateway.BindAddress, Environment.GetEnvironmentVariable("TENSORZERO_GATEWAY_BIND_ADDRESS"));
+    builder.WebHost.UseUrls($"http://{bindAddress}");
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024);
+
+    builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services));
+
+    builder.Services.AddSingleton(config);
+    builder.Services.AddSingleton(registry);
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
+    builder.Services.AddHttpClient(ProviderHttp.ClientName, client => client.Timeout = TimeSpan.FromMilliseconds(config.Gateway.GlobalOutboundHttpTimeoutMs))
+        .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        .RemoveAllLoggers();
+    builder.Services.AddSingleton(sp => new ProviderServices(
+        sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+    builder.Services.AddSingleton(sp => GatewayRuntime.Build(
+        sp.GetRequiredService<GatewayConfig>(),
+        sp.GetRequiredService<ProviderRegistry>(),
+        sp.GetRequiredService<IEnvironmentVariables>(),
+        sp.GetRequiredService<ProviderServices>()));
+
+    var app = builder.Build();
+    foreach (var warning in config.Warnings)
+    {
+        Log.Warning("Config: {Warning}", warning);
+    }
+    // Resolve every credential now, so a bad config stops the process before it accepts traffic.
+    var runtime = app.Services.GetRequiredService<GatewayRuntime>();
+
+    app.Use(async (context, next) =>
+    {
+        context.Response.Headers["x-tensorzero-gateway-version"] = StatusEndpoints.Version;
+        await next(context);
+    });
+    app.UseSerilogRequestLogging(options => options.GetLevel = GatewayLogging.RequestLevel);
+    app.UseMiddleware<ErrorHandlingMiddleware>();
+    app.MapStatusEndpoints();
+    app.MapInferenceEndpoints();
+    app.MapFallback((HttpContext context) =>
+        ErrorResponses.Native(StatusCodes.Status404NotFound, $"Route not found: {context.Request.Method} {context.Request.Path}"));
+
+    Log.Information("TensorZero gateway {Version} listening on {Address} with {Models} models and {Functions} functions",
+        StatusEndpoints.Version, bindAddress, runtime.Config.Models.Count, runtime.Config.Functions.Count);
+    await app.RunAsync();
+    return 0;
+}
+catch (ConfigException e)
+{
+    Log.Fatal("The gateway can't start. {Problem}", e.Message);
+    return 1;
+}
+catch (HostAbortedException)
+{
+    // The test host stops here after building the app.
+    throw;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>The entry point, visible to the functional tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,29 @@
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+
+namespace TensorZero.Gateway.Providers;
+
+/// <summary>Everything a factory needs to build one provider.</summary>
+/// <param name="Errors">Startup problems are appended here (with the provider's TOML path) so all are reported at once.</param>
+public sealed record ProviderBuildContext(
+    ProviderConfig Config,
+    ProviderTypeInfo TypeInfo,
+    CredentialResolver Credential,
+    IHttpClientFactory HttpClients,
+    ILoggerFactory Loggers,
+    TimeProvider Time,
+    ICollection<string> Errors);
+
+/// <summary>
+/// Builds providers of one TOML <c>type</c>. Adding a provider is a folder with a factory and one registration line
+/// in <see cref="ProviderRegistry"/>.
+/// </summary>
+public interface IProviderFactory
+{
+    string Type { get; }
+
+    /// <summary>Type-specific keys accepted under <c>[models.M.providers.P]</c>, besides the shared ones.</summary>
+    IReadOnlyCollection<string> SettingKeys { get; }
+
+    IModelProvider Create(ProviderBuildContext context);
+}
