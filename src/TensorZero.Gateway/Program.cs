@@ -25,7 +25,8 @@ try
     builder.WebHost.UseUrls($"http://{bindAddress}");
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024);
 
-    builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services));
+    // The host gets its own logger (sinks registered in DI included); the static one only reports startup failures.
+    builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
     builder.Services.AddSingleton(config);
     builder.Services.AddSingleton(registry);
@@ -45,7 +46,7 @@ try
     var app = builder.Build();
     foreach (var warning in config.Warnings)
     {
-        Log.Warning("Config: {Warning}", warning);
+        app.Logger.LogWarning("Config: {Warning}", warning);
     }
     // Resolve every credential now, so a bad config stops the process before it accepts traffic.
     var runtime = app.Services.GetRequiredService<GatewayRuntime>();
@@ -62,7 +63,7 @@ try
     app.MapFallback((HttpContext context) =>
         ErrorResponses.Native(StatusCodes.Status404NotFound, $"Route not found: {context.Request.Method} {context.Request.Path}"));
 
-    Log.Information("TensorZero gateway {Version} listening on {Address} with {Models} models and {Functions} functions",
+    app.Logger.LogInformation("TensorZero gateway {Version} listening on {Address} with {Models} models and {Functions} functions",
         StatusEndpoints.Version, bindAddress, runtime.Config.Models.Count, runtime.Config.Functions.Count);
     await app.RunAsync();
     return 0;

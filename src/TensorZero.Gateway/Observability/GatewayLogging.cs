@@ -13,7 +13,7 @@ public static class GatewayLogging
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}";
 
     public static Serilog.ILogger CreateBootstrapLogger() =>
-        Quiet(new LoggerConfiguration()).WriteTo.Console(outputTemplate: TextTemplate).CreateBootstrapLogger();
+        Quiet(new LoggerConfiguration()).WriteTo.Console(outputTemplate: TextTemplate).CreateLogger();
 
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services)
     {

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using TensorZero.Gateway.Credentials;
+
+namespace TensorZero.Gateway.Tests.Infrastructure;
+
+/// <summary>Environment variables for a gateway under test, without touching the test process's environment.</summary>
+public sealed class FakeEnvironment(IReadOnlyDictionary<string, string> values) : IEnvironmentVariables
+{
+    public string? Get(string name) => values.GetValueOrDefault(name);
+}
+
+/// <summary>
+/// Starts the whole gateway (<see cref="Program"/>) in memory with a config written to a temporary folder, its own
+/// environment variables and a log capture.
+/// </summary>
+public sealed class GatewayFactory : WebApplicationFactory<Program>
+{
+    private readonly string _directory;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    public GatewayFactory(string configToml, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        _directory = System.IO.Directory.CreateTempSubdirectory("tz-gateway-test-").FullName;
+        ConfigPath = Path.Combine(_directory, "tensorzero.toml");
+        File.WriteAllText(ConfigPath, configToml);
+        _environment = environment ?? new Dictionary<string, string>();
+    }
+
+    public string ConfigPath { get; }
+
+    public string Directory => _directory;
+
+    public LogCapture Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("config-file", ConfigPath);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IEnvironmentVariables>(new FakeEnvironment(_environment));
+            services.AddSingleton<ILogEventSink>(Logs);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace TensorZero.Gateway.Tests.Infrastructure;
+
+/// <summary>Captures every log event of a gateway under test, rendered with all its properties, to search for secrets.</summary>
+public sealed class LogCapture : ILogEventSink
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly CompactJsonFormatter _formatter = new();
+
+    public void Emit(LogEvent logEvent)
+    {
+        var writer = new StringWriter(new StringBuilder());
+        _formatter.Format(logEvent, writer);
+        _lines.Enqueue(logEvent.RenderMessage() + " " + writer + " " + logEvent.Exception);
+    }
+
+    public IReadOnlyList<string> Lines => _lines.ToArray();
+
+    public string All => string.Join('\n', _lines);
+}
