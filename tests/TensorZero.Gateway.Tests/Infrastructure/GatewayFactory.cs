@@ -17,7 +17,7 @@ public sealed class FakeEnvironment(IReadOnlyDictionary<string, string> values) 
 /// Starts the whole gateway (<see cref="Program"/>) in memory with a config written to a temporary folder, its own
 /// environment variables and a log capture.
 /// </summary>
-public sealed class GatewayFactory : WebApplicationFactory<Program>
+public class GatewayFactory : WebApplicationFactory<Program>
 {
     private readonly string _directory;
     private readonly IReadOnlyDictionary<string, string> _environment;

@@ -1,0 +1,58 @@
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Tests.Inference;
+
+public sealed class VariantSamplerTests
+{
+    private static VariantConfig Variant(string name, double? weight) =>
+        new(name, "chat_completion", "dummy::good", weight, InferenceParams.Empty, null, RetryConfig.None, null, [], []);
+
+    private static Dictionary<string, VariantConfig> Variants(params VariantConfig[] variants) =>
+        variants.ToDictionary(v => v.Name, StringComparer.Ordinal);
+
+    [Fact]
+    public void Draw_IsFirstFourBytesOfSha256OverNameAndEpisode()
+    {
+        var episode = Guid.Parse("0196368f-1a2b-7c3d-8e4f-0123456789ab");
+        var input = System.Text.Encoding.UTF8.GetBytes("my_function").Concat(episode.ToByteArray(bigEndian: true)).ToArray();
+        var hash = System.Security.Cryptography.SHA256.HashData(input);
+        var expected = ((uint)hash[0] << 24 | (uint)hash[1] << 16 | (uint)hash[2] << 8 | hash[3]) / 4294967296.0;
+
+        Assert.Equal(expected, VariantSampler.Draw("my_function", episode));
+        Assert.Equal(VariantSampler.Draw("my_function", episode), VariantSampler.Draw("my_function", episode));
+        Assert.NotEqual(VariantSampler.Draw("my_function", episode), VariantSampler.Draw("other_function", episode));
+    }
+
+    [Theory]
+    [InlineData(0.0, "a")]
+    [InlineData(0.49, "a")]
+    [InlineData(0.5, "b")]
+    [InlineData(0.99, "b")]
+    public void Pick_WithoutWeights_IsUniformOverSortedNames(double draw, string expected)
+    {
+        var variants = Variants(Variant("b", null), Variant("a", null));
+        Assert.Equal(expected, VariantSampler.Pick(variants, new HashSet<string>(), draw)!.Name);
+    }
+
+    [Theory]
+    [InlineData(0.0, "a")]
+    [InlineData(0.24, "a")]
+    [InlineData(0.26, "b")]
+    [InlineData(0.99, "b")]
+    public void Pick_WithWeights_WalksCumulativeWeight(double draw, string expected)
+    {
+        var variants = Variants(Variant("a", 1), Variant("b", 3), Variant("never", 0), Variant("fallback", null));
+        Assert.Equal(expected, VariantSampler.Pick(variants, new HashSet<string>(), draw)!.Name);
+    }
+
+    [Fact]
+    public void Pick_AfterWeightedFail_UsesUnweightedFallbackAndNeverZeroWeight()
+    {
+        var variants = Variants(Variant("a", 1), Variant("never", 0), Variant("fallback", null));
+        var tried = new HashSet<string> { "a" };
+        Assert.Equal("fallback", VariantSampler.Pick(variants, tried, 0.3)!.Name);
+        tried.Add("fallback");
+        Assert.Null(VariantSampler.Pick(variants, tried, 0.3));
+    }
+}
