@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Inference;
@@ -14,16 +15,59 @@ public abstract record ContentBlock;
 /// <summary>Plain text.</summary>
 public sealed record TextBlock(string Text) : ContentBlock;
 
+/// <summary>A tool call the model made. <see cref="Arguments"/> is the raw JSON text the model produced.</summary>
+public sealed record ToolCallBlock(string Id, string Name, string Arguments) : ContentBlock;
+
+/// <summary>The result of a tool call, sent back to the model.</summary>
+public sealed record ToolResultBlock(string Id, string Name, string Result) : ContentBlock;
+
+/// <summary>Model reasoning; providers that sign it (Anthropic) need the signature sent back.</summary>
+public sealed record ThoughtBlock(string? Text, string? Signature = null) : ContentBlock;
+
+/// <summary>A tool the model may call.</summary>
+/// <param name="Parameters">A JSON Schema object.</param>
+public sealed record ToolDefinition(string Name, string Description, JsonObject Parameters, bool Strict = false);
+
+public enum ToolChoiceMode
+{
+    Auto,
+    None,
+    Required,
+    Specific,
+}
+
+/// <summary><c>tool_choice</c>: auto, none, required, or one named tool.</summary>
+public sealed record ToolChoice(ToolChoiceMode Mode, string? ToolName = null)
+{
+    public static readonly ToolChoice Auto = new(ToolChoiceMode.Auto);
+}
+
+/// <summary>How a JSON function asks the model for JSON.</summary>
+public enum JsonMode
+{
+    Off,
+    On,
+    Strict,
+    Tool,
+}
+
 /// <summary>One turn of the conversation.</summary>
 public sealed record RequestMessage(Role Role, IReadOnlyList<ContentBlock> Content);
 
 /// <summary>What a variant asks of a model: provider-neutral, so each provider maps it to its own wire format.</summary>
+/// <param name="ExtraBody">Variant-level <c>extra_body</c>; a provider applies its own items after these.</param>
+/// <param name="OutputSchema">The JSON Schema of a JSON function's output, for <see cref="JsonMode.Strict"/> and <see cref="JsonMode.Tool"/>.</param>
 public sealed record ModelRequest(
     string? System,
     IReadOnlyList<RequestMessage> Messages,
     InferenceParams Params,
     IReadOnlyList<ExtraBodyItem> ExtraBody,
-    IReadOnlyList<ExtraHeaderItem> ExtraHeaders);
+    IReadOnlyList<ExtraHeaderItem> ExtraHeaders,
+    IReadOnlyList<ToolDefinition>? Tools = null,
+    ToolChoice? ToolChoice = null,
+    bool? ParallelToolCalls = null,
+    JsonMode JsonMode = JsonMode.Off,
+    JsonObject? OutputSchema = null);
 
 /// <summary>Token counts; null when the provider did not report them.</summary>
 public sealed record Usage(long? InputTokens, long? OutputTokens)
@@ -50,3 +94,17 @@ public sealed record ProviderResponse(
     FinishReason? FinishReason,
     string RawRequest,
     string RawResponse);
+
+/// <summary>A piece of streamed content. Deltas with the same <see cref="Id"/> belong to one block.</summary>
+public abstract record ContentDelta(string Id);
+
+public sealed record TextDelta(string Id, string Text) : ContentDelta(Id);
+
+/// <summary>A fragment of a tool call: the name usually arrives in the first delta, arguments in pieces.</summary>
+public sealed record ToolCallDelta(string Id, string? Name, string ArgumentsDelta) : ContentDelta(Id);
+
+public sealed record ThoughtDelta(string Id, string? Text, string? Signature = null) : ContentDelta(Id);
+
+/// <summary>One chunk of a provider stream, mapped to provider-neutral deltas.</summary>
+/// <param name="RawChunk">The provider's chunk as received (an SSE data payload, a decoded Bedrock event).</param>
+public sealed record ProviderStreamChunk(IReadOnlyList<ContentDelta> Content, Usage? Usage, FinishReason? FinishReason, string RawChunk);

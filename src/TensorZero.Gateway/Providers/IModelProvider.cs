@@ -10,4 +10,11 @@ public interface IModelProvider
     string Type { get; }
 
     Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams the answer in the provider's own format, mapped to chunks. Failures before the first chunk (HTTP status,
+    /// auth, missing credential) throw from the first <c>MoveNextAsync</c>; a broken stream or an error event throws a
+    /// <see cref="Errors.GatewayError"/> mid-way. Cancelling the token aborts the upstream request.
+    /// </summary>
+    IAsyncEnumerable<ProviderStreamChunk> StreamAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken);
 }

@@ -72,6 +72,50 @@ public static class ProviderHttp
         }
     }
 
+    /// <summary>
+    /// Sends a streaming request and returns the response once its headers arrived. A non-2xx status, or a 2xx whose
+    /// content type is not <paramref name="expectedContentType"/>, becomes a <see cref="GatewayError"/>.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendStreamingAsync(
+        HttpClient client,
+        HttpRequestMessage request,
+        string providerDisplayName,
+        Secret? secret,
+        string expectedContentType,
+        CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new GatewayError(
+                ErrorKind.ProviderServer,
+                $"Error sending request to {providerDisplayName}: {SecretRedactor.Redact(e.Message, secret)}");
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw StatusError(providerDisplayName, (int)response.StatusCode, body, secret);
+            }
+        }
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        if (contentType is null || !contentType.StartsWith(expectedContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            response.Dispose();
+            throw new GatewayError(ErrorKind.ProviderServer,
+                $"Error from {providerDisplayName} server: expected a `{expectedContentType}` stream, got `{contentType ?? "no content type"}`");
+        }
+        return response;
+    }
+
+    public static GatewayError StreamError(string providerDisplayName, string problem, Secret? secret) =>
+        new(ErrorKind.ProviderServer, $"Error in {providerDisplayName} stream: {SecretRedactor.Redact(problem, secret)}");
+
     public static GatewayError StatusError(string providerDisplayName, int status, string body, Secret? secret)
     {
         var text = SecretRedactor.Redact(body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "…" : body, secret);

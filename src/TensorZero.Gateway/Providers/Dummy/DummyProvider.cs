@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
@@ -42,6 +43,11 @@ public sealed class DummyProvider(
 
     public const string GoodKey = "good_key";
 
+    /// <summary>The text the default streaming behaviour sends, in <see cref="StreamedPieces"/> chunks.</summary>
+    public const string StreamedText = "Wally, the golden retriever, wagged his tail excitedly as he devoured a slice of cheese pizza.";
+
+    public const int StreamedPieces = 16;
+
     private const string DisplayName = "Dummy";
 
     public string Type => "dummy";
@@ -82,6 +88,56 @@ public sealed class DummyProvider(
         };
         var usage = new Usage(10, content.Count);
         return new ProviderResponse(content, usage, FinishReason.Stop, "raw request", $"{{\"model\":\"{modelName}\"}}");
+    }
+
+    public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
+        ModelRequest request,
+        RequestCredentials credentials,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Delay(modelName == "slow" ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(1), time, cancellationToken)
+            .ConfigureAwait(false);
+        if (modelName.StartsWith("flaky_", StringComparison.Ordinal) && flakyCalls.AddOrUpdate(modelName, 1, (_, n) => n + 1) % 2 == 0)
+        {
+            throw new GatewayError(ErrorKind.ProviderServer, $"Flaky model '{modelName}' failed on call number {flakyCalls[modelName]}");
+        }
+        if (modelName.StartsWith("error", StringComparison.Ordinal))
+        {
+            throw new GatewayError(ErrorKind.ProviderServer, $"Error sending request to Dummy provider for model '{modelName}'.");
+        }
+
+        IReadOnlyList<ContentDelta> pieces = modelName switch
+        {
+            "tool" => [new ToolCallDelta("0", "get_temperature", "{\"location\":"), new ToolCallDelta("0", null, "\"Brooklyn\","),
+                new ToolCallDelta("0", null, "\"units\":\"celsius\"}")],
+            "json" => new[] { "{\"name\"", ":\"John\"", ",\"age\"", ":30", "}" }.Select(p => (ContentDelta)new TextDelta("0", p)).ToList(),
+            "echo" => [new TextDelta("0", LastUserText(request))],
+            _ => Split(StreamedText, StreamedPieces).Select(p => (ContentDelta)new TextDelta("0", p)).ToList(),
+        };
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            if (i > 0)
+            {
+                var pause = modelName == "slow_second_chunk" && i == 1 ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(10);
+                await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+            }
+            if ((modelName == "err_in_stream" && i == 3) || (modelName == "fatal_stream_error" && i == 2))
+            {
+                throw new GatewayError(ErrorKind.ProviderServer, "Dummy error in stream");
+            }
+            yield return new ProviderStreamChunk([pieces[i]], null, null, $"{{\"chunk\":{i}}}");
+        }
+        var finish = modelName.Contains("tool", StringComparison.Ordinal) ? FinishReason.ToolCall : FinishReason.Stop;
+        yield return new ProviderStreamChunk([], new Usage(10, pieces.Count), finish, "{\"done\":true}");
+    }
+
+    private static IEnumerable<string> Split(string text, int pieces)
+    {
+        var size = (int)Math.Ceiling(text.Length / (double)pieces);
+        for (var start = 0; start < text.Length; start += size)
+        {
+            yield return text.Substring(start, Math.Min(size, text.Length - start));
+        }
     }
 
     private static string LastUserText(ModelRequest request)

@@ -1,7 +1,8 @@
-using System.Text.Json.Nodes;
+using System.Runtime.CompilerServices;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Streaming;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 
@@ -37,7 +38,7 @@ public sealed class OpenAIProviderFactory : IProviderFactory
     }
 }
 
-/// <summary>A client of OpenAI's <c>POST /chat/completions</c>.</summary>
+/// <summary>A client of OpenAI's <c>POST /chat/completions</c>, plain and streamed.</summary>
 public sealed class OpenAIProvider(
     ProviderConfig config,
     Uri chatCompletionsUrl,
@@ -50,115 +51,52 @@ public sealed class OpenAIProvider(
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var body = OpenAIWire.BuildRequest(config.ModelName!, request);
-        JsonPointer.Apply(body, config.ExtraBody);
-        var rawRequest = body.ToJsonString();
-
         var key = credential.Require(credentials, DisplayName);
-        using var message = ProviderHttp.JsonPost(chatCompletionsUrl, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
-        ProviderHttp.SetBearer(message, key);
-
+        var rawRequest = BuildBody(request, stream: false);
+        using var message = BuildMessage(request, rawRequest, key);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, key.Secret, cancellationToken).ConfigureAwait(false);
         return OpenAIWire.ParseResponse(rawRequest, rawResponse, DisplayName);
     }
-}
 
-/// <summary>OpenAI chat-completions request and response bodies.</summary>
-public static class OpenAIWire
-{
-    public static JsonObject BuildRequest(string model, ModelRequest request)
+    public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
+        ModelRequest request,
+        RequestCredentials credentials,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var messages = new JsonArray();
-        if (request.System is { } system)
+        var key = credential.Require(credentials, DisplayName);
+        var rawRequest = BuildBody(request, stream: true);
+        using var message = BuildMessage(request, rawRequest, key);
+        message.Headers.Accept.ParseAdd("text/event-stream");
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, key.Secret, "text/event-stream", cancellationToken)
+            .ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var parser = new OpenAIStreamParser(DisplayName, key.Secret);
+        await foreach (var sse in SseReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
-            messages.Add(new JsonObject { ["role"] = "system", ["content"] = system });
-        }
-        foreach (var message in request.Messages)
-        {
-            messages.Add(new JsonObject
+            if (sse.Data == "[DONE]")
             {
-                ["role"] = message.Role == Role.User ? "user" : "assistant",
-                ["content"] = Content(message.Content),
-            });
-        }
-
-        var body = new JsonObject { ["model"] = model, ["messages"] = messages };
-        var p = request.Params;
-        AddIfSet(body, "temperature", p.Temperature);
-        AddIfSet(body, "top_p", p.TopP);
-        AddIfSet(body, "presence_penalty", p.PresencePenalty);
-        AddIfSet(body, "frequency_penalty", p.FrequencyPenalty);
-        if (p.MaxTokens is { } maxTokens)
-        {
-            body["max_completion_tokens"] = maxTokens;
-        }
-        if (p.Seed is { } seed)
-        {
-            body["seed"] = seed;
-        }
-        if (p.StopSequences is { Count: > 0 } stops)
-        {
-            body["stop"] = new JsonArray(stops.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
-        }
-        body["stream"] = false;
-        JsonPointer.Apply(body, request.ExtraBody);
-        return body;
-    }
-
-    public static ProviderResponse ParseResponse(string rawRequest, string rawResponse, string displayName)
-    {
-        var root = ProviderHttp.ParseObject(rawResponse, displayName);
-        if (root["choices"] is not JsonArray { Count: 1 } choices || choices[0] is not JsonObject choice)
-        {
-            throw ProviderHttp.MalformedResponse(displayName, "expected exactly one choice");
-        }
-        var content = new List<ContentBlock>();
-        if (choice["message"] is JsonObject message && message["content"] is JsonValue value && value.TryGetValue<string>(out var text))
-        {
-            content.Add(new TextBlock(text));
-        }
-        var finishReason = choice["finish_reason"] is JsonValue reason && reason.TryGetValue<string>(out var reasonText)
-            ? MapFinishReason(reasonText)
-            : (FinishReason?)null;
-        var usage = root["usage"] is JsonObject usageObject
-            ? new Usage(ReadLong(usageObject["prompt_tokens"]), ReadLong(usageObject["completion_tokens"]))
-            : Usage.Unknown;
-        return new ProviderResponse(content, usage, finishReason, rawRequest, rawResponse);
-    }
-
-    public static FinishReason MapFinishReason(string reason) => reason switch
-    {
-        "stop" => FinishReason.Stop,
-        "length" => FinishReason.Length,
-        "content_filter" => FinishReason.ContentFilter,
-        "tool_calls" or "function_call" => FinishReason.ToolCall,
-        _ => FinishReason.Unknown,
-    };
-
-    // One text part is sent as a plain string, several as an array of typed parts.
-    private static JsonNode Content(IReadOnlyList<ContentBlock> content)
-    {
-        if (content.Count == 1 && content[0] is TextBlock only)
-        {
-            return JsonValue.Create(only.Text);
-        }
-        var parts = new JsonArray();
-        foreach (var text in content.OfType<TextBlock>())
-        {
-            parts.Add(new JsonObject { ["type"] = "text", ["text"] = text.Text });
-        }
-        return parts;
-    }
-
-    private static void AddIfSet(JsonObject body, string name, double? value)
-    {
-        if (value is { } number)
-        {
-            body[name] = number;
+                yield break;
+            }
+            if (parser.Parse(sse.Data) is { } chunk)
+            {
+                yield return chunk;
+            }
         }
     }
 
-    private static long? ReadLong(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
+    private string BuildBody(ModelRequest request, bool stream)
+    {
+        var body = OpenAIWire.BuildRequest(config.ModelName!, request, stream, includeStreamUsage: true);
+        JsonPointer.Apply(body, config.ExtraBody);
+        return body.ToJsonString();
+    }
+
+    private HttpRequestMessage BuildMessage(ModelRequest request, string rawRequest, ResolvedCredential key)
+    {
+        var message = ProviderHttp.JsonPost(chatCompletionsUrl, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        ProviderHttp.SetBearer(message, key);
+        return message;
+    }
 }

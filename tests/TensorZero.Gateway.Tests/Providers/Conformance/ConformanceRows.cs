@@ -1,0 +1,9 @@
+namespace TensorZero.Gateway.Tests.Providers.Conformance;
+
+/// <summary>Every row of the credential table. A provider type without a row here fails <c>ConformanceRowsTests</c>.</summary>
+public static class ConformanceRows
+{
+    public static readonly IReadOnlyList<IConformanceRow> All =
+    [
+    ];
+}
