@@ -8,6 +8,12 @@ using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
 
+// `--healthcheck URL`: the container's HEALTHCHECK probe (the runtime image has no curl).
+if (args is ["--healthcheck", var probeUrl])
+{
+    return await HealthProbe.RunAsync(probeUrl);
+}
+
 Log.Logger = GatewayLogging.CreateBootstrapLogger();
 try
 {
