@@ -1,0 +1,193 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Google.Apis.Auth.OAuth2;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+
+namespace TensorZero.Gateway.Providers.Gcp;
+
+/// <summary>The three fields of a Google service-account key file the gateway needs.</summary>
+public sealed class GcpServiceAccount
+{
+    private GcpServiceAccount(string clientEmail, string privateKeyId, RSA key)
+    {
+        ClientEmail = clientEmail;
+        PrivateKeyId = privateKeyId;
+        Key = key;
+    }
+
+    public string ClientEmail { get; }
+
+    public string PrivateKeyId { get; }
+
+    internal RSA Key { get; }
+
+    /// <summary>Parses a key file's contents; the error names missing fields, never values.</summary>
+    public static GcpServiceAccount Parse(Secret json)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(json.Reveal());
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new FormatException("the service-account file is not valid JSON");
+        }
+        string Field(string name) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()!
+                : throw new FormatException($"the service-account file has no `{name}`");
+        var email = Field("client_email");
+        var keyId = Field("private_key_id");
+        var pem = Field("private_key");
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            rsa.Dispose();
+            throw new FormatException("the service-account file's `private_key` is not an RSA key in PEM form");
+        }
+        return new GcpServiceAccount(email, keyId, rsa);
+    }
+}
+
+/// <summary>Supplies bearer tokens for Vertex AI.</summary>
+public interface IGcpTokenSource
+{
+    ValueTask<Secret> GetTokenAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A self-signed RS256 JWT for a service account (no token exchange, as Google allows for its APIs): audience is the
+/// Vertex AI service root, valid one hour, cached until five minutes before it expires.
+/// </summary>
+public sealed class SelfSignedJwtTokenSource(GcpServiceAccount account, string audience, TimeProvider time) : IGcpTokenSource
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
+
+    private readonly Lock _gate = new();
+    private (Secret Token, DateTimeOffset Expires)? _cached;
+
+    public ValueTask<Secret> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_cached is { } cached && now < cached.Expires - RefreshMargin)
+            {
+                return ValueTask.FromResult(cached.Token);
+            }
+            var issued = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+            var expires = issued + Lifetime;
+            var token = new Secret(Sign(issued, expires));
+            _cached = (token, expires);
+            return ValueTask.FromResult(token);
+        }
+    }
+
+    private string Sign(DateTimeOffset issued, DateTimeOffset expires)
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["typ"] = "JWT",
+            ["alg"] = "RS256",
+            ["kid"] = account.PrivateKeyId,
+        });
+        var claims = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["iss"] = account.ClientEmail,
+            ["sub"] = account.ClientEmail,
+            ["aud"] = audience,
+            ["iat"] = issued.ToUnixTimeSeconds(),
+            ["exp"] = expires.ToUnixTimeSeconds(),
+        });
+        var signingInput = $"{Base64Url(header)}.{Base64Url(claims)}";
+        var signature = account.Key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return $"{signingInput}.{Base64Url(signature)}";
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>Application Default Credentials through Google's auth library (<c>credential_location = "sdk"</c>).</summary>
+public sealed class SdkTokenSource : IGcpTokenSource
+{
+    private const string Scope = "https://www.googleapis.com/auth/cloud-platform";
+    private readonly Lazy<Task<ICredential>> _credential = new(async () =>
+        (await GoogleCredential.GetApplicationDefaultAsync().ConfigureAwait(false)).CreateScoped(Scope).UnderlyingCredential);
+
+    public async ValueTask<Secret> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var credential = await _credential.Value.ConfigureAwait(false);
+            var token = await ((ITokenAccess)credential).GetAccessTokenForRequestAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new Secret(token);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new GatewayError(ErrorKind.CredentialUnavailable, "GCP application default credentials are not available");
+        }
+    }
+}
+
+/// <summary>
+/// Turns a GCP provider's credential into a bearer token per request: a key file (read at startup) signs cached JWTs,
+/// <c>sdk</c> uses Application Default Credentials, and a <c>dynamic::</c> value is used verbatim as the token.
+/// </summary>
+public sealed class GcpBearer
+{
+    private readonly CredentialResolver _resolver;
+    private readonly IGcpTokenSource? _fileSource;
+    private readonly Lazy<SdkTokenSource> _sdk = new(() => new SdkTokenSource());
+    private readonly string _displayName;
+
+    private GcpBearer(CredentialResolver resolver, IGcpTokenSource? fileSource, string displayName)
+    {
+        _resolver = resolver;
+        _fileSource = fileSource;
+        _displayName = displayName;
+    }
+
+    /// <summary>The Vertex AI service root for a location, used as the JWT audience.</summary>
+    public static string Audience(string location) =>
+        location == "global" ? "https://aiplatform.googleapis.com/" : $"https://{location}-aiplatform.googleapis.com/";
+
+    /// <summary>Builds the bearer source at startup, parsing a static key file once; problems go to <paramref name="errors"/>.</summary>
+    public static GcpBearer Create(CredentialResolver resolver, string location, TimeProvider time, string displayName, string path, ICollection<string> errors)
+    {
+        IGcpTokenSource? fileSource = null;
+        // A static key file is resolvable without request credentials (directly or as the fallback of a dynamic key).
+        if (resolver.TryResolve(RequestCredentials.Empty, out var probe, out _) && probe is { Kind: CredentialKind.File, Secret: { } json })
+        {
+            try
+            {
+                fileSource = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(json), Audience(location), time);
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"`{path}`: {e.Message}");
+            }
+        }
+        return new GcpBearer(resolver, fileSource, displayName);
+    }
+
+    public async ValueTask<Secret> GetTokenAsync(RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var credential = _resolver.Require(credentials, _displayName);
+        return credential.Kind switch
+        {
+            CredentialKind.Dynamic or CredentialKind.Static => credential.Secret!,
+            CredentialKind.File when _fileSource is not null => await _fileSource.GetTokenAsync(cancellationToken).ConfigureAwait(false),
+            CredentialKind.Sdk => await _sdk.Value.GetTokenAsync(cancellationToken).ConfigureAwait(false),
+            _ => throw new GatewayError(ErrorKind.CredentialUnavailable, $"API key missing for provider {_displayName}: No credentials are set"),
+        };
+    }
+}
