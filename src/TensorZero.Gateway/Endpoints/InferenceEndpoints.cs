@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Streaming;
 
 namespace TensorZero.Gateway.Endpoints;
 
@@ -21,6 +22,13 @@ public static class InferenceEndpoints
     {
         using var body = await ReadJsonAsync(context);
         var request = InferenceRequestParser.Parse(body.RootElement, time);
+        if (request.Stream)
+        {
+            // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
+            var stream = await runtime.Inference.StreamAsync(request, context.RequestAborted);
+            await InferenceStreamWriter.WriteAsync(context, stream, context.RequestAborted);
+            return;
+        }
         var result = await runtime.Inference.InferAsync(request, context.RequestAborted);
 
         context.Response.StatusCode = StatusCodes.Status200OK;

@@ -52,10 +52,6 @@ public static class InferenceRequestParser
             }
         }
 
-        if (OptionalBool(root, "stream"))
-        {
-            throw Invalid("`stream`: streaming is not supported by this gateway yet");
-        }
         var episodeText = OptionalString(root, "episode_id");
         var internalRequest = OptionalBool(root, "internal");
         return new InferenceRequest(
@@ -68,7 +64,8 @@ public static class InferenceRequestParser
             ParseTags(root, internalRequest),
             ParseCredentials(root, "credentials"),
             OptionalBool(root, "dryrun"),
-            OptionalBool(root, "include_original_response"));
+            OptionalBool(root, "include_original_response"),
+            OptionalBool(root, "stream"));
     }
 
     /// <summary>The <c>credentials</c> map: string values only.</summary>

@@ -17,7 +17,8 @@ public sealed record InferenceRequest(
     IReadOnlyDictionary<string, string> Tags,
     RequestCredentials Credentials,
     bool Dryrun,
-    bool IncludeOriginalResponse);
+    bool IncludeOriginalResponse,
+    bool Stream = false);
 
 /// <summary>The outcome of a successful inference.</summary>
 public sealed record InferenceResult(
@@ -26,3 +27,11 @@ public sealed record InferenceResult(
     string VariantName,
     FunctionType FunctionType,
     ModelResult Model);
+
+/// <summary>A streamed inference whose first chunk has arrived.</summary>
+public sealed record InferenceStreamResult(
+    Guid InferenceId,
+    Guid EpisodeId,
+    string VariantName,
+    FunctionType FunctionType,
+    ModelStreamRun Run);

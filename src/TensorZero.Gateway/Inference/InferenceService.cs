@@ -34,13 +34,36 @@ public sealed class InferenceService
         var (function, pinned) = ResolveTarget(request);
         var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
         var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
+        var (variant, result) = await RunVariantsAsync(function, pinned, episodeId,
+            v => InferVariantAsync(v, request, cancellationToken)).ConfigureAwait(false);
+        return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result);
+    }
 
+    /// <summary>
+    /// Starts a streamed inference. Routing and variant fallback apply until a provider delivers its first chunk; after
+    /// that, failures arrive inside the stream.
+    /// </summary>
+    public async Task<InferenceStreamResult> StreamAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var (function, pinned) = ResolveTarget(request);
+        var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
+        var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
+        var (variant, run) = await RunVariantsAsync(function, pinned, episodeId,
+            v => StreamVariantAsync(v, request, cancellationToken)).ConfigureAwait(false);
+        return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run);
+    }
+
+    // Pinned: that variant only, its error bare. Otherwise: sample, and on failure sample again among the rest.
+    private static async Task<(VariantConfig Variant, T Result)> RunVariantsAsync<T>(
+        FunctionConfig function,
+        VariantConfig? pinned,
+        Guid episodeId,
+        Func<VariantConfig, Task<T>> run)
+    {
         if (pinned is not null)
         {
-            var result = await InferVariantAsync(function, pinned, request, cancellationToken).ConfigureAwait(false);
-            return new InferenceResult(inferenceId, episodeId, pinned.Name, function.Type, result);
+            return (pinned, await run(pinned).ConfigureAwait(false));
         }
-
         if (function.Variants.Count == 0)
         {
             throw new GatewayError(ErrorKind.Internal, $"Function `{function.Name}` has no variants");
@@ -53,8 +76,7 @@ public sealed class InferenceService
             tried.Add(variant.Name);
             try
             {
-                var result = await InferVariantAsync(function, variant, request, cancellationToken).ConfigureAwait(false);
-                return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result);
+                return (variant, await run(variant).ConfigureAwait(false));
             }
             catch (GatewayError e)
             {
@@ -110,19 +132,37 @@ public sealed class InferenceService
         return (configured, null);
     }
 
-    private async Task<ModelResult> InferVariantAsync(FunctionConfig function, VariantConfig variant, InferenceRequest request, CancellationToken cancellationToken)
+    private async Task<ModelStreamRun> StreamVariantAsync(VariantConfig variant, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var (model, modelRequest) = Prepare(variant, request);
+        if (!_retryPipelines.TryGetValue(variant, out var pipeline))
+        {
+            return await model.StreamAsync(modelRequest, request.Credentials, cancellationToken).ConfigureAwait(false);
+        }
+        return await pipeline.ExecuteAsync(
+            static async (state, token) => await state.model.StreamAsync(state.modelRequest, state.Credentials, token).ConfigureAwait(false),
+            (model, modelRequest, request.Credentials),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private (Model Model, ModelRequest Request) Prepare(VariantConfig variant, InferenceRequest request)
     {
         if (variant.Type != "chat_completion" || variant.Model is null)
         {
             throw new GatewayError(ErrorKind.Internal, $"Variant type `{variant.Type}` (variant `{variant.Name}`) is not supported by this gateway yet");
         }
-        var model = _models.Get(variant.Model);
         var modelRequest = new ModelRequest(
             request.Input.System,
             request.Input.Messages,
             variant.Params.With(request.Params),
             variant.ExtraBody,
             variant.ExtraHeaders);
+        return (_models.Get(variant.Model), modelRequest);
+    }
+
+    private async Task<ModelResult> InferVariantAsync(VariantConfig variant, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var (model, modelRequest) = Prepare(variant, request);
 
         using var deadline = Deadline.Start(variant.Timeouts?.NonStreamingTotalMs, _time, cancellationToken);
         try

@@ -47,6 +47,27 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
             failures.Select(f => f.Error));
     }
+
+    /// <summary>Starts a stream on the first provider that delivers a first chunk; earlier failures move on to the next provider.</summary>
+    public async Task<ModelStreamRun> StreamAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var failures = new List<(string Provider, GatewayError Error)>();
+        foreach (var routed in providers)
+        {
+            try
+            {
+                return await ModelStreamRun.StartAsync(name, routed, request, credentials, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GatewayError e)
+            {
+                failures.Add((routed.Name, e));
+            }
+        }
+        throw ErrorAggregation.Combine(
+            ErrorKind.AllModelProvidersFailed,
+            "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
+            failures.Select(f => f.Error));
+    }
 }
 
 /// <summary>A model's successful answer and which provider gave it.</summary>

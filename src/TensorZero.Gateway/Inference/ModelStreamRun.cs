@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+
+namespace TensorZero.Gateway.Inference;
+
+/// <summary>
+/// A started provider stream whose first chunk has arrived (so routing and variant fallback are settled). Reading it
+/// yields that chunk and the rest; disposing it aborts the upstream request.
+/// </summary>
+public sealed class ModelStreamRun : IAsyncDisposable
+{
+    private readonly IAsyncEnumerator<ProviderStreamChunk> _chunks;
+    private readonly StreamDeadline _deadline;
+    private readonly ProviderStreamChunk _first;
+
+    private ModelStreamRun(string modelName, string providerName, IAsyncEnumerator<ProviderStreamChunk> chunks, StreamDeadline deadline, ProviderStreamChunk first)
+    {
+        ModelName = modelName;
+        ProviderName = providerName;
+        _chunks = chunks;
+        _deadline = deadline;
+        _first = first;
+    }
+
+    public string ModelName { get; }
+
+    public string ProviderName { get; }
+
+    /// <summary>Starts the provider's stream and waits for its first chunk, within <c>streaming.ttft_ms</c>.</summary>
+    internal static async Task<ModelStreamRun> StartAsync(
+        string modelName,
+        RoutedProvider routed,
+        ModelRequest request,
+        RequestCredentials credentials,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var timeouts = routed.Timeouts;
+        var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
+        var chunks = routed.Provider.StreamAsync(request, credentials, deadline.Token).GetAsyncEnumerator(deadline.Token);
+        try
+        {
+            if (!await chunks.MoveNextAsync().ConfigureAwait(false))
+            {
+                throw new GatewayError(ErrorKind.ProviderServer, $"Model provider {routed.Name} ended its stream without any chunk");
+            }
+            deadline.FirstChunkArrived();
+            return new ModelStreamRun(modelName, routed.Name, chunks, deadline, chunks.Current);
+        }
+        catch (OperationCanceledException) when (deadline.Expired)
+        {
+            await chunks.DisposeAsync().ConfigureAwait(false);
+            deadline.Dispose();
+            throw new GatewayError(ErrorKind.Timeout, $"Model provider {routed.Name} timed out due to configured `{deadline.ExpiredSetting}` timeout ({deadline.ExpiredMilliseconds} ms)");
+        }
+        catch
+        {
+            await chunks.DisposeAsync().ConfigureAwait(false);
+            deadline.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The first chunk, then the rest. A timeout or provider failure mid-stream throws a <see cref="GatewayError"/>.</summary>
+    public async IAsyncEnumerable<ProviderStreamChunk> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        yield return _first;
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await _chunks.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_deadline.Expired)
+            {
+                throw new GatewayError(ErrorKind.Timeout, $"Model provider {ProviderName} timed out due to configured `streaming.total_ms` timeout ({_deadline.ExpiredMilliseconds} ms)");
+            }
+            if (!more)
+            {
+                yield break;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return _chunks.Current;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _chunks.DisposeAsync().ConfigureAwait(false);
+        _deadline.Dispose();
+    }
+}
+
+/// <summary>Cancels a stream when its time to first chunk or its total time runs out, and says which one did.</summary>
+internal sealed class StreamDeadline : IDisposable
+{
+    private readonly CancellationTokenSource _timer;
+    private readonly CancellationTokenSource _linked;
+    private readonly CancellationToken _outer;
+    private readonly long? _totalMs;
+    private readonly long _startTimestamp;
+    private readonly TimeProvider _time;
+    private bool _firstChunk;
+
+    public StreamDeadline(TimeProvider time, long? ttftMs, long? totalMs, CancellationToken outer)
+    {
+        _time = time;
+        _outer = outer;
+        _totalMs = totalMs;
+        _startTimestamp = time.GetTimestamp();
+        _timer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(outer, _timer.Token);
+        var first = new[] { ttftMs, totalMs }.Where(v => v is not null).Min();
+        if (first is { } ms)
+        {
+            _timer.CancelAfter(TimeSpan.FromMilliseconds(ms));
+        }
+        TtftMs = ttftMs;
+    }
+
+    public long? TtftMs { get; }
+
+    public CancellationToken Token => _linked.Token;
+
+    public bool Expired => _timer.IsCancellationRequested && !_outer.IsCancellationRequested;
+
+    public string ExpiredSetting => !_firstChunk && TtftMs is { } ttft && (_totalMs is null || ttft <= _totalMs) ? "streaming.ttft_ms" : "streaming.total_ms";
+
+    public long? ExpiredMilliseconds => ExpiredSetting == "streaming.ttft_ms" ? TtftMs : _totalMs;
+
+    /// <summary>The time-to-first-chunk limit no longer applies; only the total remains.</summary>
+    public void FirstChunkArrived()
+    {
+        _firstChunk = true;
+        if (_timer.IsCancellationRequested)
+        {
+            return;
+        }
+        if (_totalMs is { } total)
+        {
+            var remaining = TimeSpan.FromMilliseconds(total) - _time.GetElapsedTime(_startTimestamp);
+            _timer.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        }
+        else
+        {
+            _timer.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public void Dispose()
+    {
+        _linked.Dispose();
+        _timer.Dispose();
+    }
+}

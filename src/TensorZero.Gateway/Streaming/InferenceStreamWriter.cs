@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Text.Json;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Streaming;
+
+/// <summary>
+/// Writes a streamed inference as server-sent events in TensorZero's shape: one <c>data: {chunk}</c> per provider chunk,
+/// a <c>data: {"error": ...}</c> event for a failure mid-stream, and <c>data: [DONE]</c> last.
+/// </summary>
+public static class InferenceStreamWriter
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    public static async Task WriteAsync(HttpContext context, InferenceStreamResult result, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        await using (result.Run.ConfigureAwait(false))
+        {
+            try
+            {
+                await foreach (var chunk in result.Run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    buffer.ResetWrittenCount();
+                    using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
+                    {
+                        WriteChunk(writer, result, chunk);
+                    }
+                    await WriteEventAsync(response, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (GatewayError e)
+            {
+                buffer.ResetWrittenCount();
+                using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("error", e.Message);
+                    writer.WriteEndObject();
+                }
+                await WriteEventAsync(response, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        await response.Body.WriteAsync(Done, cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        await response.Body.WriteAsync(DataPrefix, cancellationToken).ConfigureAwait(false);
+        await response.Body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
+        await response.Body.WriteAsync(EventEnd, cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WriteChunk(Utf8JsonWriter writer, InferenceStreamResult result, ProviderStreamChunk chunk)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("inference_id", result.InferenceId);
+        writer.WriteString("episode_id", result.EpisodeId);
+        writer.WriteString("variant_name", result.VariantName);
+        if (result.FunctionType == FunctionType.Json)
+        {
+            // JSON functions stream the raw text; tool-call arguments (json_mode = "tool") count as text too.
+            writer.WriteString("raw", string.Concat(chunk.Content.Select(d => d switch
+            {
+                TextDelta text => text.Text,
+                ToolCallDelta call => call.ArgumentsDelta,
+                _ => string.Empty,
+            })));
+        }
+        else
+        {
+            writer.WriteStartArray("content");
+            foreach (var delta in chunk.Content)
+            {
+                WriteDelta(writer, delta);
+            }
+            writer.WriteEndArray();
+        }
+        if (chunk.Usage is { } usage)
+        {
+            writer.WriteStartObject("usage");
+            WriteNullable(writer, "input_tokens", usage.InputTokens);
+            WriteNullable(writer, "output_tokens", usage.OutputTokens);
+            writer.WriteNull("cost");
+            writer.WriteEndObject();
+        }
+        if (chunk.FinishReason is { } finish)
+        {
+            writer.WriteString("finish_reason", InferenceResponseWriter.FinishReasonName(finish));
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteDelta(Utf8JsonWriter writer, ContentDelta delta)
+    {
+        writer.WriteStartObject();
+        switch (delta)
+        {
+            case TextDelta text:
+                writer.WriteString("type", "text");
+                writer.WriteString("id", text.Id);
+                writer.WriteString("text", text.Text);
+                break;
+            case ToolCallDelta call:
+                writer.WriteString("type", "tool_call");
+                writer.WriteString("id", call.Id);
+                writer.WriteString("raw_name", call.Name ?? string.Empty);
+                writer.WriteString("raw_arguments", call.ArgumentsDelta);
+                break;
+            case ThoughtDelta thought:
+                writer.WriteString("type", "thought");
+                writer.WriteString("id", thought.Id);
+                if (thought.Text is not null)
+                {
+                    writer.WriteString("text", thought.Text);
+                }
+                if (thought.Signature is not null)
+                {
+                    writer.WriteString("signature", thought.Signature);
+                }
+                break;
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}
