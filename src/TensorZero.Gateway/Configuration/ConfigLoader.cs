@@ -81,7 +81,7 @@ public sealed class ConfigLoader(ProviderRegistry providers)
         var warnings = new List<string>();
         var top = new TomlSection(root, string.Empty, errors, warnings);
         top.RejectUnknown(TopLevelKeys);
-        top.WarnIgnored("embedding_models", "metrics", "tools", "evaluations", "clickhouse", "rate_limiting", "object_storage", "optimizers", "autopilot");
+        top.WarnIgnored("embedding_models", "metrics", "evaluations", "clickhouse", "rate_limiting", "object_storage", "optimizers", "autopilot");
 
         var gateway = ParseGateway(top.Section("gateway"));
         var typeDefaults = ParseProviderTypes(top.Section("provider_types"));
@@ -96,12 +96,23 @@ public sealed class ConfigLoader(ProviderRegistry providers)
                 }
             }
         }
+        var tools = new Dictionary<string, ToolConfig>(StringComparer.Ordinal);
+        if (top.Section("tools") is { } toolsSection)
+        {
+            foreach (var (name, section) in toolsSection.Sections())
+            {
+                if (ParseTool(name, section, baseDirectory) is { } tool)
+                {
+                    tools[name] = tool;
+                }
+            }
+        }
         var functions = new Dictionary<string, FunctionConfig>(StringComparer.Ordinal);
         if (top.Section("functions") is { } functionsSection)
         {
             foreach (var (name, section) in functionsSection.Sections())
             {
-                if (ParseFunction(name, section, models) is { } function)
+                if (ParseFunction(name, section, models, tools, baseDirectory) is { } function)
                 {
                     functions[name] = function;
                 }
@@ -112,7 +123,7 @@ public sealed class ConfigLoader(ProviderRegistry providers)
         {
             throw new ConfigException(errors);
         }
-        return new GatewayConfig(gateway, models, functions, typeDefaults, baseDirectory, warnings);
+        return new GatewayConfig(gateway, models, functions, typeDefaults, tools, baseDirectory, warnings);
     }
 
     private static GatewaySection ParseGateway(TomlSection? section)
@@ -245,12 +256,57 @@ public sealed class ConfigLoader(ProviderRegistry providers)
             settings);
     }
 
-    private static FunctionConfig? ParseFunction(string name, TomlSection section, Dictionary<string, ModelConfig> models)
+    private static ToolConfig? ParseTool(string key, TomlSection section, string baseDirectory)
+    {
+        CheckReservedName(key, section, "Tool");
+        section.RejectUnknown(["description", "parameters", "strict", "name"]);
+        var description = section.String("description", required: true);
+        if (!section.Has("parameters"))
+        {
+            section.Error("parameters", "is required (the path of a JSON Schema file)");
+        }
+        var parameters = JsonSchemaDocument.Load(section, "parameters", baseDirectory);
+        var strict = section.Bool("strict") ?? false;
+        var name = section.String("name") ?? key;
+        return description is null || parameters is null ? null : new ToolConfig(key, name, description, parameters, strict);
+    }
+
+    private static Inference.ToolChoice? ParseToolChoice(TomlSection section, IReadOnlyCollection<string> functionTools)
+    {
+        if (!section.Table.TryGetValue("tool_choice", out var value))
+        {
+            return null;
+        }
+        switch (value)
+        {
+            case "none":
+                return new Inference.ToolChoice(Inference.ToolChoiceMode.None);
+            case "auto":
+                return Inference.ToolChoice.Auto;
+            case "required":
+                return new Inference.ToolChoice(Inference.ToolChoiceMode.Required);
+            case TomlTable table when table.Count == 1 && table.TryGetValue("specific", out var specific) && specific is string tool:
+                if (!functionTools.Contains(tool))
+                {
+                    section.Error("tool_choice", $"names tool `{tool}`, which is not in this function's `tools`");
+                }
+                return new Inference.ToolChoice(Inference.ToolChoiceMode.Specific, tool);
+            default:
+                section.Error("tool_choice", "must be \"none\", \"auto\", \"required\" or { specific = \"tool_name\" }");
+                return null;
+        }
+    }
+
+    private static FunctionConfig? ParseFunction(
+        string name,
+        TomlSection section,
+        Dictionary<string, ModelConfig> models,
+        Dictionary<string, ToolConfig> tools,
+        string baseDirectory)
     {
         CheckReservedName(name, section, "Function");
         section.RejectUnknown(FunctionKeys);
-        section.WarnIgnored("system_schema", "user_schema", "assistant_schema", "output_schema", "schemas", "experimentation",
-            "evaluators", "tools", "tool_choice", "parallel_tool_calls");
+        section.WarnIgnored("system_schema", "user_schema", "assistant_schema", "schemas", "experimentation", "evaluators");
         var typeText = section.String("type", required: true);
         FunctionType? type = typeText switch
         {
@@ -275,7 +331,27 @@ public sealed class ConfigLoader(ProviderRegistry providers)
                 }
             }
         }
-        return type is null ? null : new FunctionConfig(name, type.Value, variants);
+        var functionTools = section.StringList("tools") ?? [];
+        foreach (var tool in functionTools.Where(t => !tools.ContainsKey(t)))
+        {
+            section.Error("tools", $"names tool `{tool}`, which is not defined under `[tools]`");
+        }
+        var toolChoice = ParseToolChoice(section, functionTools);
+        var parallel = section.Bool("parallel_tool_calls");
+        JsonSchemaDocument? outputSchema = null;
+        if (type == FunctionType.Json)
+        {
+            outputSchema = JsonSchemaDocument.Load(section, "output_schema", baseDirectory);
+            foreach (var key in new[] { "tools", "tool_choice", "parallel_tool_calls" }.Where(section.Has))
+            {
+                section.Error(key, "is only valid for chat functions");
+            }
+        }
+        else if (section.Has("output_schema"))
+        {
+            section.Error("output_schema", "is only valid for JSON functions");
+        }
+        return type is null ? null : new FunctionConfig(name, type.Value, variants, functionTools, toolChoice, parallel, outputSchema);
     }
 
     private static VariantConfig? ParseVariant(string name, TomlSection section, FunctionType? functionType, Dictionary<string, ModelConfig> models)

@@ -10,6 +10,7 @@ public sealed record GatewayConfig(
     IReadOnlyDictionary<string, ModelConfig> Models,
     IReadOnlyDictionary<string, FunctionConfig> Functions,
     IReadOnlyDictionary<string, CredentialSpec> ProviderTypeDefaults,
+    IReadOnlyDictionary<string, ToolConfig> Tools,
     string BaseDirectory,
     IReadOnlyList<string> Warnings);
 
@@ -59,7 +60,16 @@ public enum FunctionType
 }
 
 /// <summary><c>[functions.F]</c>.</summary>
-public sealed record FunctionConfig(string Name, FunctionType Type, IReadOnlyDictionary<string, VariantConfig> Variants);
+/// <param name="Tools">Keys of <c>[tools]</c> this (chat) function offers.</param>
+/// <param name="OutputSchema">A JSON function's <c>output_schema</c>; any JSON when unset.</param>
+public sealed record FunctionConfig(
+    string Name,
+    FunctionType Type,
+    IReadOnlyDictionary<string, VariantConfig> Variants,
+    IReadOnlyList<string>? Tools = null,
+    Inference.ToolChoice? ToolChoice = null,
+    bool? ParallelToolCalls = null,
+    JsonSchemaDocument? OutputSchema = null);
 
 /// <summary><c>retries = { num_retries, max_delay_s }</c>.</summary>
 public sealed record RetryConfig(int NumRetries, double MaxDelaySeconds)

@@ -16,13 +16,13 @@ public static class InferenceRequestParser
     [
         "function_name", "model_name", "episode_id", "input", "stream", "params", "variant_name", "dryrun", "tags", "internal",
         "credentials", "include_original_response", "include_raw_response", "include_raw_usage", "cache_options",
+        "allowed_tools", "additional_tools", "tool_choice", "parallel_tool_calls", "output_schema",
     ];
 
     // Accepted by TensorZero; rejected here with a clear message until this gateway implements them.
     private static readonly HashSet<string> NotYetSupported =
     [
-        "namespace", "allowed_tools", "additional_tools", "tool_choice", "parallel_tool_calls", "provider_tools", "output_schema",
-        "include_aggregated_response", "extra_body", "extra_headers", "internal_dynamic_variant_config",
+        "namespace", "provider_tools", "include_aggregated_response", "extra_body", "extra_headers", "internal_dynamic_variant_config",
     ];
 
     private static readonly HashSet<string> ParamKeys =
@@ -65,7 +65,17 @@ public static class InferenceRequestParser
             ParseCredentials(root, "credentials"),
             OptionalBool(root, "dryrun"),
             OptionalBool(root, "include_original_response"),
-            OptionalBool(root, "stream"));
+            OptionalBool(root, "stream"))
+        {
+            AllowedTools = OptionalStringList(root, "allowed_tools"),
+            AdditionalTools = ParseAdditionalTools(root),
+            ToolChoice = ParseToolChoice(root),
+            ParallelToolCalls = root.TryGetProperty("parallel_tool_calls", out var parallel) && parallel.ValueKind != JsonValueKind.Null
+                ? OptionalBool(root, "parallel_tool_calls")
+                : null,
+            OutputSchema = ParseOutputSchema(root),
+            JsonMode = ParseJsonMode(root),
+        };
     }
 
     /// <summary>The <c>credentials</c> map: string values only.</summary>
@@ -196,23 +206,176 @@ public static class InferenceRequestParser
             {
                 throw Invalid($"`{blockPath}`: must be an object with a string `type`");
             }
-            var (field, expected) = type.GetString() switch
-            {
-                "text" => ("text", new[] { "type", "text" }),
-                "raw_text" => ("value", new[] { "type", "value" }),
-                var other => throw Invalid($"`{blockPath}.type`: content blocks of type `{other}` are not supported by this gateway yet (supported: text, raw_text)"),
-            };
-            foreach (var property in block.EnumerateObject().Where(p => !expected.Contains(p.Name)))
-            {
-                throw Invalid($"`{blockPath}.{property.Name}`: unknown field");
-            }
-            if (!block.TryGetProperty(field, out var text) || text.ValueKind != JsonValueKind.String)
-            {
-                throw Invalid($"`{blockPath}.{field}`: must be a string");
-            }
-            blocks.Add(new TextBlock(text.GetString()!));
+            blocks.Add(ParseBlock(block, type.GetString()!, blockPath));
         }
         return blocks;
+    }
+
+    private static ContentBlock ParseBlock(JsonElement block, string type, string path)
+    {
+        string[] allowed = type switch
+        {
+            "text" => ["type", "text"],
+            "raw_text" => ["type", "value"],
+            "tool_call" => ["type", "id", "name", "arguments", "raw_name", "raw_arguments"],
+            "tool_result" => ["type", "id", "name", "result"],
+            "thought" => ["type", "text", "signature", "summary", "provider_type"],
+            _ => throw Invalid($"`{path}.type`: content blocks of type `{type}` are not supported by this gateway yet (supported: text, raw_text, tool_call, tool_result, thought)"),
+        };
+        foreach (var property in block.EnumerateObject().Where(p => !allowed.Contains(p.Name)))
+        {
+            throw Invalid($"`{path}.{property.Name}`: unknown field");
+        }
+        switch (type)
+        {
+            case "text":
+                return new TextBlock(RequiredString(block, "text", path));
+            case "raw_text":
+                return new TextBlock(RequiredString(block, "value", path));
+            case "tool_call":
+                // Accepts both the input form (`name`, `arguments`) and the response form (`raw_name`, `raw_arguments`).
+                var name = block.TryGetProperty("raw_name", out var rawName) && rawName.ValueKind == JsonValueKind.String
+                    ? rawName.GetString()!
+                    : RequiredString(block, "name", path);
+                string arguments;
+                if (block.TryGetProperty("raw_arguments", out var rawArguments) && rawArguments.ValueKind == JsonValueKind.String)
+                {
+                    arguments = rawArguments.GetString()!;
+                }
+                else if (block.TryGetProperty("arguments", out var args) && args.ValueKind is JsonValueKind.String or JsonValueKind.Object)
+                {
+                    arguments = args.ValueKind == JsonValueKind.String ? args.GetString()! : args.GetRawText();
+                }
+                else
+                {
+                    throw Invalid($"`{path}.arguments`: must be a JSON string or object");
+                }
+                return new ToolCallBlock(RequiredString(block, "id", path), name, arguments);
+            case "tool_result":
+                return new ToolResultBlock(RequiredString(block, "id", path), RequiredString(block, "name", path), RequiredString(block, "result", path));
+            default:
+                return new ThoughtBlock(OptionalString(block, "text", path), OptionalString(block, "signature", path));
+        }
+    }
+
+    private static string RequiredString(JsonElement parent, string name, string path) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw Invalid($"`{path}.{name}`: must be a string");
+
+    private static string? OptionalString(JsonElement parent, string name, string path) =>
+        !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw Invalid($"`{path}.{name}`: must be a string");
+
+    private static List<string>? OptionalStringList(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)
+            ? value.EnumerateArray().Select(v => v.GetString()!).ToList()
+            : throw Invalid($"`{name}`: must be an array of strings");
+    }
+
+    private static List<ToolDefinition>? ParseAdditionalTools(JsonElement root)
+    {
+        if (!root.TryGetProperty("additional_tools", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid("`additional_tools`: must be an array of tools");
+        }
+        var tools = new List<ToolDefinition>();
+        var index = 0;
+        foreach (var tool in value.EnumerateArray())
+        {
+            var path = $"additional_tools[{index++}]";
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"`{path}`: must be an object with `name`, `description` and `parameters`");
+            }
+            foreach (var property in tool.EnumerateObject().Where(p => p.Name is not ("name" or "description" or "parameters" or "strict" or "type")))
+            {
+                throw Invalid($"`{path}.{property.Name}`: unknown field");
+            }
+            if (OptionalString(tool, "type", path) is { } type && type != "function")
+            {
+                throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet");
+            }
+            if (!tool.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"`{path}.parameters`: must be a JSON Schema object");
+            }
+            var strict = tool.TryGetProperty("strict", out var strictValue) && strictValue.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False or JsonValueKind.Null => false,
+                _ => throw Invalid($"`{path}.strict`: must be a boolean"),
+            };
+            tools.Add(new ToolDefinition(
+                RequiredString(tool, "name", path),
+                RequiredString(tool, "description", path),
+                System.Text.Json.Nodes.JsonNode.Parse(parameters.GetRawText())!.AsObject(),
+                strict));
+        }
+        return tools;
+    }
+
+    private static ToolChoice? ParseToolChoice(JsonElement root)
+    {
+        if (!root.TryGetProperty("tool_choice", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString() switch
+            {
+                "none" => new ToolChoice(ToolChoiceMode.None),
+                "auto" => ToolChoice.Auto,
+                "required" => new ToolChoice(ToolChoiceMode.Required),
+                var other => throw Invalid($"`tool_choice`: unknown value `{other}` (valid: none, auto, required, {{\"specific\": \"tool\"}})"),
+            },
+            JsonValueKind.Object when value.TryGetProperty("specific", out var specific) && specific.ValueKind == JsonValueKind.String
+                => new ToolChoice(ToolChoiceMode.Specific, specific.GetString()),
+            _ => throw Invalid("`tool_choice`: must be \"none\", \"auto\", \"required\" or {\"specific\": \"tool\"}"),
+        };
+    }
+
+    private static JsonSchemaDocument? ParseOutputSchema(JsonElement root)
+    {
+        if (!root.TryGetProperty("output_schema", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("`output_schema`: must be a JSON Schema object");
+        }
+        try
+        {
+            return JsonSchemaDocument.Parse(System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText())!.AsObject());
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or JsonException)
+        {
+            throw Invalid("`output_schema`: is not a valid JSON Schema");
+        }
+    }
+
+    private static JsonMode? ParseJsonMode(JsonElement root)
+    {
+        if (!root.TryGetProperty("params", out var p) || p.ValueKind != JsonValueKind.Object ||
+            !p.TryGetProperty("chat_completion", out var chat) || chat.ValueKind != JsonValueKind.Object ||
+            !chat.TryGetProperty("json_mode", out var mode) || mode.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return JsonModes.Parse(mode.ValueKind == JsonValueKind.String ? mode.GetString() : null)
+            ?? throw Invalid("`params.chat_completion.json_mode`: must be one of off, on, strict, tool");
     }
 
     private static InferenceParams ParseParams(JsonElement root)

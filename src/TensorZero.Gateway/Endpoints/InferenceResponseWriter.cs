@@ -16,20 +16,14 @@ public static class InferenceResponseWriter
         writer.WriteString("variant_name", result.VariantName);
         if (result.FunctionType == FunctionType.Json)
         {
-            WriteJsonOutput(writer, response.Content);
+            WriteJsonOutput(writer, response.Content, result.Schemas);
         }
         else
         {
             writer.WriteStartArray("content");
             foreach (var block in response.Content)
             {
-                if (block is TextBlock text)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("type", "text");
-                    writer.WriteString("text", text.Text);
-                    writer.WriteEndObject();
-                }
+                WriteBlock(writer, block, result.Schemas);
             }
             writer.WriteEndArray();
         }
@@ -59,10 +53,57 @@ public static class InferenceResponseWriter
         _ => "unknown",
     };
 
-    // JSON functions answer with `output: { raw, parsed }`; `parsed` is null when `raw` is not valid JSON.
-    private static void WriteJsonOutput(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> content)
+    private static void WriteBlock(Utf8JsonWriter writer, ContentBlock block, ResponseSchemas schemas)
     {
-        var raw = content.OfType<TextBlock>().Select(t => t.Text).FirstOrDefault();
+        switch (block)
+        {
+            case TextBlock text:
+                writer.WriteStartObject();
+                writer.WriteString("type", "text");
+                writer.WriteString("text", text.Text);
+                writer.WriteEndObject();
+                break;
+            case ToolCallBlock call:
+                // `name` and `arguments` are null when the model named an unknown tool or its arguments fail the tool's schema.
+                writer.WriteStartObject();
+                writer.WriteString("type", "tool_call");
+                writer.WriteString("id", call.Id);
+                writer.WriteString("raw_name", call.Name);
+                writer.WriteString("raw_arguments", call.Arguments);
+                var known = schemas.Tools.TryGetValue(call.Name, out var schema);
+                if (known)
+                {
+                    writer.WriteString("name", call.Name);
+                }
+                else
+                {
+                    writer.WriteNull("name");
+                }
+                writer.WritePropertyName("arguments");
+                WriteParsedOrNull(writer, call.Arguments, known ? schema : null, requireSchema: true);
+                writer.WriteEndObject();
+                break;
+            case ThoughtBlock thought:
+                writer.WriteStartObject();
+                writer.WriteString("type", "thought");
+                if (thought.Text is not null)
+                {
+                    writer.WriteString("text", thought.Text);
+                }
+                if (thought.Signature is not null)
+                {
+                    writer.WriteString("signature", thought.Signature);
+                }
+                writer.WriteEndObject();
+                break;
+        }
+    }
+
+    // JSON functions answer with `output: { raw, parsed }`; `parsed` is null when `raw` is not valid JSON or fails the schema.
+    private static void WriteJsonOutput(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> content, ResponseSchemas schemas)
+    {
+        var raw = content.OfType<TextBlock>().Select(t => t.Text).FirstOrDefault()
+            ?? content.OfType<ToolCallBlock>().Select(t => t.Arguments).FirstOrDefault();
         writer.WriteStartObject("output");
         if (raw is null)
         {
@@ -73,17 +114,27 @@ public static class InferenceResponseWriter
         {
             writer.WriteString("raw", raw);
             writer.WritePropertyName("parsed");
-            try
-            {
-                using var parsed = JsonDocument.Parse(raw);
-                parsed.RootElement.WriteTo(writer);
-            }
-            catch (JsonException)
-            {
-                writer.WriteNullValue();
-            }
+            WriteParsedOrNull(writer, raw, schemas.OutputSchema, requireSchema: false);
         }
         writer.WriteEndObject();
+    }
+
+    private static void WriteParsedOrNull(Utf8JsonWriter writer, string text, JsonSchemaDocument? schema, bool requireSchema)
+    {
+        try
+        {
+            using var parsed = JsonDocument.Parse(text);
+            if ((schema is null && requireSchema) || (schema is not null && !schema.IsValid(parsed.RootElement)))
+            {
+                writer.WriteNullValue();
+                return;
+            }
+            parsed.RootElement.WriteTo(writer);
+        }
+        catch (JsonException)
+        {
+            writer.WriteNullValue();
+        }
     }
 
     private static void WriteNullableNumber(Utf8JsonWriter writer, string name, long? value)

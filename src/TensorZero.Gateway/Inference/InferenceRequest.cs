@@ -18,7 +18,29 @@ public sealed record InferenceRequest(
     RequestCredentials Credentials,
     bool Dryrun,
     bool IncludeOriginalResponse,
-    bool Stream = false);
+    bool Stream = false)
+{
+    /// <summary><c>allowed_tools</c>: keys of configured tools this request may use (all of the function's when null).</summary>
+    public IReadOnlyList<string>? AllowedTools { get; init; }
+
+    public IReadOnlyList<ToolDefinition>? AdditionalTools { get; init; }
+
+    public ToolChoice? ToolChoice { get; init; }
+
+    public bool? ParallelToolCalls { get; init; }
+
+    /// <summary>A JSON function's <c>output_schema</c> for this request, replacing the configured one.</summary>
+    public JsonSchemaDocument? OutputSchema { get; init; }
+
+    /// <summary><c>params.chat_completion.json_mode</c>, overriding the variant's.</summary>
+    public JsonMode? JsonMode { get; init; }
+}
+
+/// <summary>What the response needs to validate tool calls and JSON output: the tools offered and the output schema.</summary>
+public sealed record ResponseSchemas(IReadOnlyDictionary<string, JsonSchemaDocument> Tools, JsonSchemaDocument? OutputSchema, JsonMode JsonMode)
+{
+    public static readonly ResponseSchemas None = new(new Dictionary<string, JsonSchemaDocument>(), null, JsonMode.Off);
+}
 
 /// <summary>The outcome of a successful inference.</summary>
 public sealed record InferenceResult(
@@ -26,7 +48,8 @@ public sealed record InferenceResult(
     Guid EpisodeId,
     string VariantName,
     FunctionType FunctionType,
-    ModelResult Model);
+    ModelResult Model,
+    ResponseSchemas Schemas);
 
 /// <summary>A streamed inference whose first chunk has arrived.</summary>
 public sealed record InferenceStreamResult(
@@ -34,4 +57,5 @@ public sealed record InferenceStreamResult(
     Guid EpisodeId,
     string VariantName,
     FunctionType FunctionType,
-    ModelStreamRun Run);
+    ModelStreamRun Run,
+    ResponseSchemas Schemas);

@@ -32,11 +32,12 @@ public sealed class InferenceService
     public async Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var (function, pinned) = ResolveTarget(request);
+        var tools = RequestTools.Build(_config, function, request);
         var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
         var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
         var (variant, result) = await RunVariantsAsync(function, pinned, episodeId,
-            v => InferVariantAsync(v, request, cancellationToken)).ConfigureAwait(false);
-        return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result);
+            v => InferVariantAsync(v, request, tools, cancellationToken)).ConfigureAwait(false);
+        return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result, tools.Schemas(JsonModeOf(variant, request)));
     }
 
     /// <summary>
@@ -46,11 +47,12 @@ public sealed class InferenceService
     public async Task<InferenceStreamResult> StreamAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var (function, pinned) = ResolveTarget(request);
+        var tools = RequestTools.Build(_config, function, request);
         var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
         var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
         var (variant, run) = await RunVariantsAsync(function, pinned, episodeId,
-            v => StreamVariantAsync(v, request, cancellationToken)).ConfigureAwait(false);
-        return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run);
+            v => StreamVariantAsync(v, request, tools, cancellationToken)).ConfigureAwait(false);
+        return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(JsonModeOf(variant, request)));
     }
 
     // Pinned: that variant only, its error bare. Otherwise: sample, and on failure sample again among the rest.
@@ -132,9 +134,9 @@ public sealed class InferenceService
         return (configured, null);
     }
 
-    private async Task<ModelStreamRun> StreamVariantAsync(VariantConfig variant, InferenceRequest request, CancellationToken cancellationToken)
+    private async Task<ModelStreamRun> StreamVariantAsync(VariantConfig variant, InferenceRequest request, RequestTools tools, CancellationToken cancellationToken)
     {
-        var (model, modelRequest) = Prepare(variant, request);
+        var (model, modelRequest) = Prepare(variant, request, tools);
         if (!_retryPipelines.TryGetValue(variant, out var pipeline))
         {
             return await model.StreamAsync(modelRequest, request.Credentials, cancellationToken).ConfigureAwait(false);
@@ -145,7 +147,10 @@ public sealed class InferenceService
             cancellationToken).ConfigureAwait(false);
     }
 
-    private (Model Model, ModelRequest Request) Prepare(VariantConfig variant, InferenceRequest request)
+    private static JsonMode JsonModeOf(VariantConfig variant, InferenceRequest request) =>
+        request.JsonMode ?? JsonModes.Parse(variant.JsonMode) ?? JsonMode.Off;
+
+    private (Model Model, ModelRequest Request) Prepare(VariantConfig variant, InferenceRequest request, RequestTools tools)
     {
         if (variant.Type != "chat_completion" || variant.Model is null)
         {
@@ -156,13 +161,18 @@ public sealed class InferenceService
             request.Input.Messages,
             variant.Params.With(request.Params),
             variant.ExtraBody,
-            variant.ExtraHeaders);
+            variant.ExtraHeaders,
+            tools.Definitions.Count == 0 ? null : tools.Definitions,
+            tools.ToolChoice,
+            tools.ParallelToolCalls,
+            JsonModeOf(variant, request),
+            tools.OutputSchema?.Node);
         return (_models.Get(variant.Model), modelRequest);
     }
 
-    private async Task<ModelResult> InferVariantAsync(VariantConfig variant, InferenceRequest request, CancellationToken cancellationToken)
+    private async Task<ModelResult> InferVariantAsync(VariantConfig variant, InferenceRequest request, RequestTools tools, CancellationToken cancellationToken)
     {
-        var (model, modelRequest) = Prepare(variant, request);
+        var (model, modelRequest) = Prepare(variant, request, tools);
 
         using var deadline = Deadline.Start(variant.Timeouts?.NonStreamingTotalMs, _time, cancellationToken);
         try

@@ -108,3 +108,16 @@ public sealed record ThoughtDelta(string Id, string? Text, string? Signature = n
 /// <summary>One chunk of a provider stream, mapped to provider-neutral deltas.</summary>
 /// <param name="RawChunk">The provider's chunk as received (an SSE data payload, a decoded Bedrock event).</param>
 public sealed record ProviderStreamChunk(IReadOnlyList<ContentDelta> Content, Usage? Usage, FinishReason? FinishReason, string RawChunk);
+
+/// <summary>Parses <c>json_mode</c> values (<c>implicit_tool</c> is TensorZero's older name of <c>tool</c>).</summary>
+public static class JsonModes
+{
+    public static JsonMode? Parse(string? text) => text switch
+    {
+        "off" => JsonMode.Off,
+        "on" => JsonMode.On,
+        "strict" => JsonMode.Strict,
+        "tool" or "implicit_tool" => JsonMode.Tool,
+        _ => null,
+    };
+}

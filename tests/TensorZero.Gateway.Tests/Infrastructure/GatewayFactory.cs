@@ -22,11 +22,18 @@ public class GatewayFactory : WebApplicationFactory<Program>
     private readonly string _directory;
     private readonly IReadOnlyDictionary<string, string> _environment;
 
-    public GatewayFactory(string configToml, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="files">Extra files (schemas, key files) written beside the config, by relative path.</param>
+    public GatewayFactory(string configToml, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyDictionary<string, string>? files = null)
     {
         _directory = System.IO.Directory.CreateTempSubdirectory("tz-gateway-test-").FullName;
         ConfigPath = Path.Combine(_directory, "tensorzero.toml");
         File.WriteAllText(ConfigPath, configToml);
+        foreach (var (relative, contents) in files ?? new Dictionary<string, string>())
+        {
+            var path = Path.Combine(_directory, relative);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, contents);
+        }
         _environment = environment ?? new Dictionary<string, string>();
     }
 

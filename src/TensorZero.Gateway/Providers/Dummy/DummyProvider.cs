@@ -84,10 +84,18 @@ public sealed class DummyProvider(
             "json" => [new TextBlock("{\"answer\":\"Hello\"}")],
             "json_goodbye" => [new TextBlock("{\"answer\":\"Goodbye\"}")],
             "random_answer" => [new TextBlock($"{{\"answer\":\"{Guid.CreateVersion7()}\"}}")],
+            "json_diff_schema" => [new TextBlock("{\"response\":\"Hello\"}")],
+            "tool" => [new ToolCallBlock("0", "get_temperature", "{\"location\":\"Brooklyn\",\"units\":\"celsius\"}")],
+            "bad_tool" => [new ToolCallBlock("0", "get_temperature", "{\"location\":\"Brooklyn\",\"units\":\"Celsius\"}")],
+            "invalid_tool_arguments" => [new ToolCallBlock("0", "get_temperature", "Invalid JSON string")],
+            "good_tool" => [new ToolCallBlock("0", "output_schema_tool", "{\"sentiment\":\"positive\",\"confidence\":0.95}")],
+            "reasoner" => [new ThoughtBlock("hmmm"), new TextBlock(DefaultText)],
+            "reasoner_with_signature" => [new ThoughtBlock("hmmm", "my_signature"), new TextBlock(DefaultText)],
             _ => [new TextBlock(DefaultText)],
         };
         var usage = new Usage(10, content.Count);
-        return new ProviderResponse(content, usage, FinishReason.Stop, "raw request", $"{{\"model\":\"{modelName}\"}}");
+        var finish = modelName.Contains("tool", StringComparison.Ordinal) ? FinishReason.ToolCall : FinishReason.Stop;
+        return new ProviderResponse(content, usage, finish, "raw request", $"{{\"model\":\"{modelName}\"}}");
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace TensorZero.Gateway.Configuration;
+
+/// <summary>A JSON Schema as the config or a request gave it: the raw object (sent to providers) and its compiled validator.</summary>
+public sealed class JsonSchemaDocument
+{
+    private readonly JsonSchema _schema;
+
+    private JsonSchemaDocument(JsonObject node, JsonSchema schema)
+    {
+        Node = node;
+        _schema = schema;
+    }
+
+    public JsonObject Node { get; }
+
+    public static readonly JsonSchemaDocument Any = Parse(new JsonObject());
+
+    public static JsonSchemaDocument Parse(JsonObject node) =>
+        new(node, JsonSchema.FromText(node.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+
+    public bool IsValid(JsonElement instance) => _schema.Evaluate(instance).IsValid;
+
+    /// <summary>Reads and compiles a schema file (relative to the config folder); problems are reported as errors of that key.</summary>
+    internal static JsonSchemaDocument? Load(TomlSection section, string key, string baseDirectory)
+    {
+        var file = section.String(key);
+        if (file is null)
+        {
+            return null;
+        }
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllText(Path.GetFullPath(file, baseDirectory))) as JsonObject;
+            if (node is null)
+            {
+                section.Error(key, $"the schema `{file}` is not a JSON object");
+                return null;
+            }
+            return Parse(node);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            section.Error(key, $"the schema file `{file}` can't be read");
+        }
+        catch (JsonException)
+        {
+            section.Error(key, $"the schema file `{file}` is not valid JSON");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            section.Error(key, $"the schema file `{file}` is not a valid JSON Schema");
+        }
+        return null;
+    }
+}
+
+/// <summary><c>[tools.T]</c>: a tool functions can offer the model.</summary>
+/// <param name="Key">The table key, used by <c>functions.F.tools</c> and <c>allowed_tools</c>.</param>
+/// <param name="Name">The name sent to the model (<c>name</c>, default the key).</param>
+public sealed record ToolConfig(string Key, string Name, string Description, JsonSchemaDocument Parameters, bool Strict);

@@ -1,0 +1,114 @@
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Errors;
+
+namespace TensorZero.Gateway.Inference;
+
+/// <summary>
+/// The tools and output schema of one request: the function's configured tools narrowed by <c>allowed_tools</c>, plus
+/// <c>additional_tools</c>, with the tool choice and the schemas used to validate the answer.
+/// </summary>
+public sealed class RequestTools
+{
+    private readonly Dictionary<string, JsonSchemaDocument> _schemasByName;
+
+    private RequestTools(
+        IReadOnlyList<ToolDefinition> definitions,
+        Dictionary<string, JsonSchemaDocument> schemasByName,
+        ToolChoice? toolChoice,
+        bool? parallelToolCalls,
+        JsonSchemaDocument? outputSchema)
+    {
+        Definitions = definitions;
+        _schemasByName = schemasByName;
+        ToolChoice = toolChoice;
+        ParallelToolCalls = parallelToolCalls;
+        OutputSchema = outputSchema;
+    }
+
+    public IReadOnlyList<ToolDefinition> Definitions { get; }
+
+    public ToolChoice? ToolChoice { get; }
+
+    public bool? ParallelToolCalls { get; }
+
+    public JsonSchemaDocument? OutputSchema { get; }
+
+    public ResponseSchemas Schemas(JsonMode jsonMode) => new(_schemasByName, OutputSchema, jsonMode);
+
+    public static RequestTools Build(GatewayConfig config, FunctionConfig function, InferenceRequest request)
+    {
+        if (function.Type == FunctionType.Json)
+        {
+            RejectForJson(request.AllowedTools is not null, "allowed_tools");
+            RejectForJson(request.AdditionalTools is not null, "additional_tools");
+            RejectForJson(request.ToolChoice is not null, "tool_choice");
+            RejectForJson(request.ParallelToolCalls is not null, "parallel_tool_calls");
+            return new RequestTools([], [], null, null, request.OutputSchema ?? function.OutputSchema ?? JsonSchemaDocument.Any);
+        }
+        if (request.OutputSchema is not null)
+        {
+            throw GatewayError.InvalidRequest("`output_schema`: is only valid for JSON functions");
+        }
+
+        var keys = function.Tools ?? [];
+        if (request.AllowedTools is { } allowed)
+        {
+            foreach (var key in allowed.Where(k => !config.Tools.ContainsKey(k)))
+            {
+                throw GatewayError.InvalidRequest($"`allowed_tools`: unknown tool `{key}`");
+            }
+            keys = allowed;
+        }
+        var definitions = new List<ToolDefinition>();
+        var schemas = new Dictionary<string, JsonSchemaDocument>(StringComparer.Ordinal);
+        foreach (var tool in keys.Select(k => config.Tools[k]))
+        {
+            Add(new ToolDefinition(tool.Name, tool.Description, tool.Parameters.Node, tool.Strict), tool.Parameters);
+        }
+        foreach (var tool in request.AdditionalTools ?? [])
+        {
+            JsonSchemaDocument schema;
+            try
+            {
+                schema = JsonSchemaDocument.Parse(tool.Parameters);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or System.Text.Json.JsonException)
+            {
+                throw GatewayError.InvalidRequest($"`additional_tools`: the parameters of `{tool.Name}` are not a valid JSON Schema");
+            }
+            Add(tool, schema);
+        }
+
+        var choice = request.ToolChoice ?? function.ToolChoice;
+        if (choice is { Mode: ToolChoiceMode.Specific, ToolName: { } chosen })
+        {
+            // A configured tool may be named by its table key; the model knows it by its `name`.
+            if (keys.Contains(chosen) && config.Tools.TryGetValue(chosen, out var configured))
+            {
+                choice = choice with { ToolName = configured.Name };
+            }
+            else if (!schemas.ContainsKey(chosen))
+            {
+                throw GatewayError.InvalidRequest($"`tool_choice`: tool `{chosen}` is not offered in this request");
+            }
+        }
+        return new RequestTools(definitions, schemas, definitions.Count == 0 ? null : choice, request.ParallelToolCalls ?? function.ParallelToolCalls, null);
+
+        void Add(ToolDefinition definition, JsonSchemaDocument schema)
+        {
+            if (!schemas.TryAdd(definition.Name, schema))
+            {
+                throw GatewayError.InvalidRequest($"Duplicate tool name: {definition.Name}");
+            }
+            definitions.Add(definition);
+        }
+    }
+
+    private static void RejectForJson(bool present, string field)
+    {
+        if (present)
+        {
+            throw GatewayError.InvalidRequest($"Cannot pass `{field}` to a JSON function.");
+        }
+    }
+}
