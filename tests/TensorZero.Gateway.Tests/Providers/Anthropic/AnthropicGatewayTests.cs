@@ -267,7 +267,7 @@ public sealed class AnthropicGatewayTests : IAsyncLifetime
 
     [Theory]
     [InlineData("\"none\"")]
-    [InlineData("\"path::/tmp/key\"")]
+    [InlineData("\"path::anthropic-key.txt\"")]
     public void Build_UnsupportedLocation_IsRejectedAtStartup(string location)
     {
         var config = new ConfigLoader(ProviderRegistry.CreateDefault()).Parse(Config(location), Path.GetTempPath());
