@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Providers.Anthropic;
 using TensorZero.Gateway.Providers.Dummy;
 using TensorZero.Gateway.Providers.OpenAI;
 
@@ -16,6 +17,7 @@ public sealed class ProviderRegistry
     public static ProviderRegistry CreateDefault() => new(
     [
         new OpenAIProviderFactory(),
+        new AnthropicProviderFactory(),
         new DummyProviderFactory(),
     ]);
 

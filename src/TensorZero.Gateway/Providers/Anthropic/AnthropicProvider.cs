@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Providers.Anthropic;
+
+/// <summary>Builds <c>type = "anthropic"</c> providers (Anthropic's Messages API).</summary>
+public sealed class AnthropicProviderFactory : IProviderFactory
+{
+    public const string DefaultApiBase = "https://api.anthropic.com/v1/";
+
+    public string Type => "anthropic";
+
+    public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name", "api_base", "provider_tools", "beta_structured_outputs"];
+
+    public IModelProvider Create(ProviderBuildContext context)
+    {
+        var config = context.Config;
+        var logger = context.Loggers.CreateLogger<AnthropicProvider>();
+        if (string.IsNullOrEmpty(config.ModelName))
+        {
+            context.Errors.Add($"`{config.Path}.model_name`: is required for `anthropic` providers");
+        }
+        if (config.Settings.ContainsKey("beta_structured_outputs"))
+        {
+            logger.LogWarning("`{Path}.beta_structured_outputs` is deprecated and ignored: structured outputs need no beta flag", config.Path);
+        }
+        var apiBase = config.ApiBase ?? DefaultApiBase;
+        if (!Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+        {
+            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            apiBase = DefaultApiBase;
+        }
+        // Older configs gave the full messages URL; the gateway appends `messages` itself now.
+        var trimmed = apiBase.TrimEnd('/');
+        if (trimmed.EndsWith("/messages", StringComparison.Ordinal))
+        {
+            logger.LogWarning("`{Path}.api_base` ends with `/messages`; it is dropped. Set `api_base` to the API root, e.g. `{Default}`",
+                config.Path, DefaultApiBase);
+            apiBase = trimmed[..^"messages".Length];
+        }
+        var options = new AnthropicWireOptions(config.ModelName ?? string.Empty, ProviderTools: ProviderTools(context));
+        return new AnthropicProvider(config, ProviderHttp.Join(apiBase, "messages"), options, context.Credential, context.HttpClients);
+    }
+
+    private static JsonArray? ProviderTools(ProviderBuildContext context)
+    {
+        if (!context.Config.Settings.TryGetValue("provider_tools", out var raw))
+        {
+            return null;
+        }
+        if (TomlJson.ToJson(raw) is JsonArray tools && tools.All(t => t is JsonObject))
+        {
+            return tools;
+        }
+        context.Errors.Add($"`{context.Config.Path}.provider_tools`: must be an array of tables (Anthropic server tools, e.g. `{{ type = \"web_search_20250305\", name = \"web_search\" }}`)");
+        return null;
+    }
+}
+
+/// <summary>A client of Anthropic's <c>POST /v1/messages</c>, plain and streamed.</summary>
+public sealed class AnthropicProvider(
+    ProviderConfig config,
+    Uri messagesUrl,
+    AnthropicWireOptions options,
+    CredentialResolver credential,
+    IHttpClientFactory httpClients) : IModelProvider
+{
+    public const string ApiVersion = "2023-06-01";
+
+    private const string DisplayName = "Anthropic";
+
+    public string Type => "anthropic";
+
+    /// <summary>Where requests go: <c>{api_base}messages</c>.</summary>
+    public Uri MessagesUrl => messagesUrl;
+
+    public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var key = credential.Require(credentials, DisplayName);
+        var rawRequest = BuildBody(request, stream: false);
+        using var message = BuildMessage(request, rawRequest, key);
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, key.Secret, cancellationToken).ConfigureAwait(false);
+        return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options));
+    }
+
+    public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
+        ModelRequest request,
+        RequestCredentials credentials,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var key = credential.Require(credentials, DisplayName);
+        var rawRequest = BuildBody(request, stream: true);
+        using var message = BuildMessage(request, rawRequest, key);
+        message.Headers.Accept.ParseAdd("text/event-stream");
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, key.Secret, "text/event-stream", cancellationToken)
+            .ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var parser = new AnthropicStreamParser(DisplayName, key.Secret, AnthropicWire.UsesJsonPrefill(request, options));
+        await foreach (var chunk in parser.ReadAsync(body, cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk;
+        }
+    }
+
+    private string BuildBody(ModelRequest request, bool stream)
+    {
+        var body = AnthropicWire.BuildRequest(request, options, stream);
+        JsonPointer.Apply(body, config.ExtraBody);
+        return body.ToJsonString();
+    }
+
+    private HttpRequestMessage BuildMessage(ModelRequest request, string rawRequest, ResolvedCredential key)
+    {
+        var message = ProviderHttp.JsonPost(messagesUrl, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        // `extra_headers` may pin another API version; the key always comes from the credential.
+        if (!message.Headers.Contains("anthropic-version"))
+        {
+            message.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
+        }
+        message.Headers.Remove("x-api-key");
+        if (key.Secret is { } secret)
+        {
+            message.Headers.TryAddWithoutValidation("x-api-key", secret.Reveal());
+        }
+        return message;
+    }
+}

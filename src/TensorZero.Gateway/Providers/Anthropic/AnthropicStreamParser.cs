@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Streaming;
+
+namespace TensorZero.Gateway.Providers.Anthropic;
+
+/// <summary>
+/// Maps Anthropic's stream events to provider-neutral chunks. Events are told apart by their JSON <c>type</c> (the SSE
+/// event name is ignored); <c>message_stop</c> ends the stream and an <c>error</c> event fails it. Text and thinking
+/// deltas are identified by block index, tool-call deltas by the tool-use id announced for that index.
+/// </summary>
+/// <remarks>
+/// Usage is reported once, with the <c>message_delta</c>: its cumulative output tokens, and the input tokens of
+/// <c>message_start</c> (cache tokens included) unless the delta carries its own.
+/// </remarks>
+/// <param name="jsonPrefill">The request ended with the JSON prefill: the first text delta gets its opening brace back.</param>
+public sealed class AnthropicStreamParser(string displayName, Secret? secret, bool jsonPrefill)
+{
+    private readonly Dictionary<long, string> _toolIds = [];
+    private long? _inputTokens;
+    private bool _bracePending = jsonPrefill;
+
+    /// <summary>Whether <c>message_stop</c> has arrived.</summary>
+    public bool Completed { get; private set; }
+
+    /// <summary>Reads an SSE body to <c>message_stop</c>; a body that ends before it is a broken stream.</summary>
+    public async IAsyncEnumerable<ProviderStreamChunk> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var sse in SseReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
+        {
+            if (Parse(sse.Data) is { } chunk)
+            {
+                yield return chunk;
+            }
+            if (Completed)
+            {
+                yield break;
+            }
+        }
+        throw ProviderHttp.StreamError(displayName, "the stream ended before `message_stop`", secret);
+    }
+
+    /// <summary>Maps one event's data; null for events without content, usage or a finish reason.</summary>
+    public ProviderStreamChunk? Parse(string data)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "an event is not a JSON object", secret);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw ProviderHttp.StreamError(displayName, "an event is not valid JSON", secret);
+        }
+        switch (AnthropicWire.ReadString(root["type"]))
+        {
+            case "message_start":
+                if (root["message"]?["usage"] is JsonObject startUsage)
+                {
+                    _inputTokens = AnthropicWire.InputTokens(startUsage);
+                }
+                return null;
+            case "content_block_start":
+                return Chunk(BlockStart(Index(root), root["content_block"] as JsonObject), data);
+            case "content_block_delta":
+                return Chunk(BlockDelta(Index(root), root["delta"] as JsonObject), data);
+            case "message_delta":
+                return MessageDelta(root, data);
+            case "message_stop":
+                Completed = true;
+                return null;
+            case "error":
+                throw ProviderHttp.StreamError(displayName, root["error"]?.ToJsonString() ?? data, secret);
+            default:
+                // `ping`, `content_block_stop` and event types added later carry nothing to forward.
+                return null;
+        }
+    }
+
+    private ContentDelta? BlockStart(long index, JsonObject? block)
+    {
+        var id = index.ToString(CultureInfo.InvariantCulture);
+        switch (AnthropicWire.ReadString(block?["type"]))
+        {
+            case "text" when AnthropicWire.ReadString(block!["text"]) is { Length: > 0 } text:
+                return Text(id, text);
+            case "tool_use":
+                var toolId = AnthropicWire.ReadString(block!["id"])
+                    ?? throw ProviderHttp.StreamError(displayName, "a `tool_use` block has no id", secret);
+                _toolIds[index] = toolId;
+                return new ToolCallDelta(toolId, AnthropicWire.ReadString(block["name"]), string.Empty);
+            case "thinking":
+                var thinking = AnthropicWire.ReadString(block!["thinking"]);
+                var signature = AnthropicWire.ReadString(block["signature"]);
+                return string.IsNullOrEmpty(thinking) && string.IsNullOrEmpty(signature)
+                    ? null
+                    : new ThoughtDelta(id, NullIfEmpty(thinking), NullIfEmpty(signature));
+            case "redacted_thinking":
+                return new ThoughtDelta(id, null, AnthropicWire.ReadString(block!["data"]));
+            default:
+                return null;
+        }
+    }
+
+    private ContentDelta? BlockDelta(long index, JsonObject? delta)
+    {
+        var id = index.ToString(CultureInfo.InvariantCulture);
+        return AnthropicWire.ReadString(delta?["type"]) switch
+        {
+            "text_delta" => Text(id, AnthropicWire.ReadString(delta!["text"]) ?? string.Empty),
+            "input_json_delta" => new ToolCallDelta(
+                _toolIds.TryGetValue(index, out var toolId)
+                    ? toolId
+                    : throw ProviderHttp.StreamError(displayName, $"an `input_json_delta` for block {id} has no `tool_use` block", secret),
+                null,
+                AnthropicWire.ReadString(delta!["partial_json"]) ?? string.Empty),
+            "thinking_delta" => new ThoughtDelta(id, AnthropicWire.ReadString(delta!["thinking"])),
+            "signature_delta" => new ThoughtDelta(id, null, AnthropicWire.ReadString(delta!["signature"])),
+            _ => null,
+        };
+    }
+
+    private ProviderStreamChunk MessageDelta(JsonObject root, string data)
+    {
+        Usage? usage = null;
+        if (root["usage"] is JsonObject deltaUsage)
+        {
+            usage = new Usage(AnthropicWire.InputTokens(deltaUsage) ?? _inputTokens, AnthropicWire.ReadLong(deltaUsage["output_tokens"]));
+        }
+        var reason = AnthropicWire.ReadString(root["delta"]?["stop_reason"]);
+        FinishReason? finish = reason is { Length: > 0 } ? AnthropicWire.MapFinishReason(reason) : null;
+        return new ProviderStreamChunk([], usage, finish, data);
+    }
+
+    private TextDelta? Text(string id, string text)
+    {
+        if (_bracePending)
+        {
+            _bracePending = false;
+            text = "{" + text.TrimStart();
+        }
+        return text.Length == 0 ? null : new TextDelta(id, text);
+    }
+
+    private long Index(JsonObject root) =>
+        AnthropicWire.ReadLong(root["index"]) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secret);
+
+    private static ProviderStreamChunk? Chunk(ContentDelta? delta, string data) =>
+        delta is null ? null : new ProviderStreamChunk([delta], null, null, data);
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+}

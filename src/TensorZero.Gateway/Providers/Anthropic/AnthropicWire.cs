@@ -1,0 +1,284 @@
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Providers.Anthropic;
+
+/// <summary>Anthropic Messages request and response bodies, shared by every host of the Messages API.</summary>
+public static class AnthropicWire
+{
+    /// <summary>The assistant turn appended in JSON mode; the model continues after the opening brace.</summary>
+    public const string JsonPrefill = "Here is the JSON requested:\n{";
+
+    /// <summary>Sent as a user turn where Anthropic requires one (first turn, or after a trailing assistant turn).</summary>
+    public const string ListeningText = "[listening]";
+
+    public const string RespondToolName = "respond";
+
+    private const string RespondToolDescription = "Respond to the user using the output schema.";
+
+    /// <summary>Builds the request body. Variant-level <c>extra_body</c> is applied; the provider applies its own after.</summary>
+    public static JsonObject BuildRequest(ModelRequest request, AnthropicWireOptions options, bool stream)
+    {
+        var body = new JsonObject();
+        if (options.AnthropicVersion is { } version)
+        {
+            body["anthropic_version"] = version;
+        }
+        if (options.SendModel)
+        {
+            body["model"] = options.ModelName;
+        }
+        body["max_tokens"] = request.Params.MaxTokens ?? AnthropicMaxTokens.DefaultFor(options.ModelName);
+        body["stream"] = stream;
+        if (request.System is { } system)
+        {
+            body["system"] = new JsonArray(TextBlock(system));
+        }
+        body["messages"] = BuildMessages(request, UsesJsonPrefill(request, options));
+        var p = request.Params;
+        if (p.Temperature is { } temperature)
+        {
+            body["temperature"] = temperature;
+        }
+        if (p.TopP is { } topP)
+        {
+            body["top_p"] = topP;
+        }
+        if (p.StopSequences is { Count: > 0 } stops)
+        {
+            body["stop_sequences"] = new JsonArray(stops.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        }
+        AddTools(body, request, options);
+        if (options.NativeJsonMode && request.JsonMode == JsonMode.Strict && request.OutputSchema is { } schema)
+        {
+            body["output_config"] = new JsonObject
+            {
+                ["format"] = new JsonObject { ["type"] = "json_schema", ["schema"] = schema.DeepClone() },
+            };
+        }
+        JsonPointer.Apply(body, request.ExtraBody);
+        return body;
+    }
+
+    /// <summary>
+    /// Whether the request ends with the JSON prefill, so the answer lacks its opening brace: JSON mode <c>on</c>, or
+    /// <c>strict</c> without a schema to enforce.
+    /// </summary>
+    public static bool UsesJsonPrefill(ModelRequest request, AnthropicWireOptions options) =>
+        options.NativeJsonMode && (request.JsonMode == JsonMode.On || (request.JsonMode == JsonMode.Strict && request.OutputSchema is null));
+
+    public static JsonArray BuildMessages(ModelRequest request, bool jsonPrefill)
+    {
+        if (request.Messages.Count == 0)
+        {
+            throw GatewayError.InvalidRequest("Anthropic requires at least one message");
+        }
+        var messages = new List<JsonObject>();
+        foreach (var message in request.Messages)
+        {
+            var content = new JsonArray();
+            foreach (var block in message.Content)
+            {
+                if (ContentBlockJson(block) is { } json)
+                {
+                    content.Add(json);
+                }
+            }
+            if (content.Count > 0)
+            {
+                messages.Add(new JsonObject { ["role"] = message.Role == Role.User ? "user" : "assistant", ["content"] = content });
+            }
+        }
+        // Anthropic wants a user turn first, and would continue a trailing assistant turn instead of answering it.
+        if (messages.Count == 0 || (string?)messages[0]["role"] != "user")
+        {
+            messages.Insert(0, ListeningMessage());
+        }
+        if ((string?)messages[^1]["role"] == "assistant")
+        {
+            messages.Add(ListeningMessage());
+        }
+        if (jsonPrefill)
+        {
+            messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = new JsonArray(TextBlock(JsonPrefill)) });
+        }
+        return new JsonArray(messages.Select(m => (JsonNode?)m).ToArray());
+    }
+
+    public static ProviderResponse ParseResponse(string rawRequest, string rawResponse, string displayName, bool jsonPrefill)
+    {
+        var root = ProviderHttp.ParseObject(rawResponse, displayName);
+        if (root["content"] is not JsonArray blocks)
+        {
+            throw ProviderHttp.MalformedResponse(displayName, "the response has no `content` array");
+        }
+        var content = new List<ContentBlock>();
+        foreach (var block in blocks.OfType<JsonObject>())
+        {
+            switch (ReadString(block["type"]))
+            {
+                case "text":
+                    content.Add(new TextBlock(ReadString(block["text"]) ?? string.Empty));
+                    break;
+                case "tool_use":
+                    content.Add(new ToolCallBlock(
+                        ReadString(block["id"]) ?? string.Empty,
+                        ReadString(block["name"]) ?? string.Empty,
+                        block["input"]?.ToJsonString() ?? "{}"));
+                    break;
+                case "thinking":
+                    content.Add(new ThoughtBlock(ReadString(block["thinking"]), ReadString(block["signature"])));
+                    break;
+                case "redacted_thinking":
+                    content.Add(new ThoughtBlock(null, ReadString(block["data"])));
+                    break;
+                default:
+                    // Server-tool blocks (`server_tool_use`, `web_search_tool_result`) have no provider-neutral form yet.
+                    break;
+            }
+        }
+        // The prefill ended with `{`, so the answer continues after it; put the brace back on a lone text answer.
+        if (jsonPrefill && content is [TextBlock only])
+        {
+            content[0] = new TextBlock("{" + only.Text.Trim());
+        }
+        var finishReason = ReadString(root["stop_reason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
+        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
+    }
+
+    /// <summary>Input tokens include cache writes and reads, as TensorZero counts them.</summary>
+    public static Usage? ParseUsage(JsonNode? node)
+    {
+        if (node is not JsonObject usage)
+        {
+            return null;
+        }
+        return new Usage(InputTokens(usage), ReadLong(usage["output_tokens"]));
+    }
+
+    /// <summary><c>input_tokens + cache_creation_input_tokens + cache_read_input_tokens</c>; null without <c>input_tokens</c>.</summary>
+    public static long? InputTokens(JsonObject usage) =>
+        ReadLong(usage["input_tokens"]) is { } input
+            ? input + (ReadLong(usage["cache_creation_input_tokens"]) ?? 0) + (ReadLong(usage["cache_read_input_tokens"]) ?? 0)
+            : null;
+
+    public static FinishReason MapFinishReason(string reason) => reason switch
+    {
+        "end_turn" => FinishReason.Stop,
+        "max_tokens" => FinishReason.Length,
+        "stop_sequence" => FinishReason.StopSequence,
+        "tool_use" => FinishReason.ToolCall,
+        _ => FinishReason.Unknown,
+    };
+
+    public static string? ReadString(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    public static long? ReadLong(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
+
+    private static JsonObject? ContentBlockJson(ContentBlock block) => block switch
+    {
+        TextBlock text => TextBlock(text.Text),
+        ToolCallBlock call => new JsonObject
+        {
+            ["type"] = "tool_use",
+            ["id"] = call.Id,
+            ["name"] = call.Name,
+            ["input"] = ToolInput(call),
+        },
+        ToolResultBlock result => new JsonObject
+        {
+            ["type"] = "tool_result",
+            ["tool_use_id"] = result.Id,
+            ["content"] = new JsonArray(TextBlock(result.Result)),
+        },
+        ThoughtBlock { Text: { } thinking } thought => new JsonObject
+        {
+            ["type"] = "thinking",
+            ["thinking"] = thinking,
+            ["signature"] = thought.Signature,
+        },
+        ThoughtBlock { Signature: { } signature } => new JsonObject { ["type"] = "redacted_thinking", ["data"] = signature },
+        _ => null,
+    };
+
+    // Anthropic takes a tool call's input as a JSON object, not as the text the model produced.
+    private static JsonObject ToolInput(ToolCallBlock call)
+    {
+        if (string.IsNullOrWhiteSpace(call.Arguments))
+        {
+            return new JsonObject();
+        }
+        try
+        {
+            return JsonNode.Parse(call.Arguments) as JsonObject
+                ?? throw GatewayError.InvalidRequest($"The arguments of tool call `{call.Id}` must be a JSON object for Anthropic");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw GatewayError.InvalidRequest($"The arguments of tool call `{call.Id}` are not valid JSON");
+        }
+    }
+
+    private static void AddTools(JsonObject body, ModelRequest request, AnthropicWireOptions options)
+    {
+        var jsonTool = request.JsonMode == JsonMode.Tool && request.OutputSchema is not null;
+        var choice = jsonTool ? new ToolChoice(ToolChoiceMode.Specific, RespondToolName) : request.ToolChoice ?? ToolChoice.Auto;
+        // Anthropic has no `none` choice: offering no tools has the same effect.
+        if (choice.Mode == ToolChoiceMode.None)
+        {
+            return;
+        }
+        var definitions = request.Tools ?? [];
+        if (jsonTool)
+        {
+            definitions = [.. definitions, new ToolDefinition(RespondToolName, RespondToolDescription, request.OutputSchema!)];
+        }
+        var tools = new JsonArray();
+        foreach (var tool in definitions)
+        {
+            var json = new JsonObject
+            {
+                ["name"] = tool.Name,
+                ["description"] = tool.Description,
+                ["input_schema"] = tool.Parameters.DeepClone(),
+            };
+            if (options.StrictTools)
+            {
+                json["strict"] = tool.Strict;
+            }
+            tools.Add(json);
+        }
+        foreach (var providerTool in options.ProviderTools ?? [])
+        {
+            tools.Add(providerTool?.DeepClone());
+        }
+        if (tools.Count == 0)
+        {
+            return;
+        }
+        body["tools"] = tools;
+        var toolChoice = new JsonObject
+        {
+            ["type"] = choice.Mode switch
+            {
+                ToolChoiceMode.Required => "any",
+                ToolChoiceMode.Specific => "tool",
+                _ => "auto",
+            },
+        };
+        if (choice.Mode == ToolChoiceMode.Specific)
+        {
+            toolChoice["name"] = choice.ToolName;
+        }
+        toolChoice["disable_parallel_tool_use"] = request.ParallelToolCalls == false;
+        body["tool_choice"] = toolChoice;
+    }
+
+    private static JsonObject ListeningMessage() =>
+        new() { ["role"] = "user", ["content"] = new JsonArray(TextBlock(ListeningText)) };
+
+    private static JsonObject TextBlock(string text) => new() { ["type"] = "text", ["text"] = text };
+}
