@@ -116,6 +116,9 @@ public sealed class ModelTable
 /// <summary>Shared services handed to provider factories.</summary>
 public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFactory Loggers, TimeProvider Time)
 {
+    /// <summary>Set by <see cref="GatewayRuntime.Build"/>; factories read non-secret startup settings from it.</summary>
+    public IEnvironmentVariables? Environment { get; init; }
+
     public ProviderBuildContext Context(ProviderConfig config, ProviderTypeInfo info, CredentialResolver resolver, ICollection<string> errors) =>
-        new(config, info, resolver, HttpClients, Loggers, Time, errors);
+        new(config, info, resolver, HttpClients, Loggers, Time, errors) { Environment = Environment };
 }

@@ -12,7 +12,14 @@ public sealed record ProviderBuildContext(
     IHttpClientFactory HttpClients,
     ILoggerFactory Loggers,
     TimeProvider Time,
-    ICollection<string> Errors);
+    ICollection<string> Errors)
+{
+    /// <summary>
+    /// The gateway's environment, for non-secret settings a factory reads once at startup (Azure's <c>endpoint =
+    /// "env::VAR"</c>). Providers never read it per request; credentials come from <see cref="Credential"/>.
+    /// </summary>
+    public IEnvironmentVariables? Environment { get; init; }
+}
 
 /// <summary>
 /// Builds providers of one TOML <c>type</c>. Adding a provider is a folder with a factory and one registration line

@@ -16,7 +16,19 @@ public sealed class ProviderRegistry
 
     public static ProviderRegistry CreateDefault() => new(
     [
-        new OpenAIProviderFactory(),
+        new OpenAIProviderFactory(OpenAIFlavours.OpenAI),
+        new AzureProviderFactory(),
+        new OpenAIProviderFactory(OpenAIFlavours.DeepSeek),
+        new OpenAIProviderFactory(OpenAIFlavours.Fireworks),
+        new OpenAIProviderFactory(OpenAIFlavours.Hyperbolic),
+        new OpenAIProviderFactory(OpenAIFlavours.Mistral),
+        new OpenAIProviderFactory(OpenAIFlavours.Together),
+        new OpenAIProviderFactory(OpenAIFlavours.XAI),
+        new OpenAIProviderFactory(OpenAIFlavours.VLLM),
+        new OpenAIProviderFactory(OpenAIFlavours.SGLang),
+        new OpenAIProviderFactory(OpenAIFlavours.TGI),
+        new OpenAIProviderFactory(OpenAIFlavours.Groq),
+        new OpenAIProviderFactory(OpenAIFlavours.OpenRouter),
         new AnthropicProviderFactory(),
         new DummyProviderFactory(),
     ]);

@@ -7,137 +7,177 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TensorZero.Gateway.Tests.Fakes.OpenAIFamily;
 
 namespace TensorZero.Gateway.Tests.Fakes;
 
 /// <summary>What the fake saw of one request.</summary>
-public sealed record RecordedRequest(string Path, string? Authorization, IReadOnlyDictionary<string, string> Headers, JsonObject Body);
+public sealed record RecordedRequest(string Path, string? Authorization, IReadOnlyDictionary<string, string> Headers, JsonObject Body)
+{
+    /// <summary>The key presented in the flavour's own auth header (Bearer, or Azure's <c>api-key</c>); null when none.</summary>
+    public string? ApiKey { get; init; }
+
+    public string Query { get; init; } = string.Empty;
+
+    /// <summary>Azure's deployment from the URL path.</summary>
+    public string? Deployment { get; init; }
+}
 
 /// <summary>
-/// A local stand-in for OpenAI's chat-completions API on 127.0.0.1:0. It checks <c>Authorization: Bearer</c> the way
-/// OpenAI does (401 with OpenAI's error body, which echoes a masked key) and answers in OpenAI's response shape.
+/// A local stand-in on 127.0.0.1:0 for any server of the OpenAI chat-completions family (<see cref="FakeWire"/>):
+/// OpenAI itself, Azure (<c>/openai/deployments/{id}/chat/completions?api-version=…</c>, <c>api-key</c> header),
+/// DeepSeek, Mistral, vLLM, TGI and the others. It checks the flavour's real auth header, answers a wrong key with
+/// that provider's error body (OpenAI's 401 echoes a masked key), and answers plainly or as an SSE stream ending in
+/// <c>data: [DONE]</c>, with tool calls and JSON mode as <see cref="FakeAnswer"/> describes.
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
 
-    private FakeOpenAIServer(WebApplication app, string baseUrl)
+    private FakeOpenAIServer(WebApplication app, string origin, FakeWire wire)
     {
         _app = app;
-        BaseUrl = baseUrl;
+        Origin = origin;
+        BaseUrl = origin + "/v1/";
+        Wire = wire;
     }
+
+    public FakeWire Wire { get; }
 
     /// <summary>The <c>api_base</c> to put in a gateway config, e.g. <c>http://127.0.0.1:41234/v1/</c>.</summary>
     public string BaseUrl { get; }
 
-    /// <summary>Keys the fake accepts. Empty means no auth is required (a local OpenAI-compatible server).</summary>
+    /// <summary>The server root, e.g. <c>http://127.0.0.1:41234</c>: Azure's <c>endpoint</c>.</summary>
+    public string Origin { get; }
+
+    /// <summary>Keys the fake accepts. Empty means no auth is checked at all (a local OpenAI-compatible server).</summary>
     public HashSet<string> ValidKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keys the fake refuses with a given status and the provider's error body for it.</summary>
+    public ConcurrentDictionary<string, int> RejectedKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether a request without any key is served even though <see cref="ValidKeys"/> is set (vLLM, TGI).</summary>
+    public bool AllowAnonymous { get; set; }
 
     /// <summary>When set, a wrong key is echoed whole in the 401 body, as some compatible servers do.</summary>
     public bool EchoFullKeyOnAuthError { get; set; }
 
-    /// <summary>When set, the fake answers every request with this status and an OpenAI error body.</summary>
+    /// <summary>When set, the fake answers every request with this status and the provider's error body.</summary>
     public int? FailWithStatus { get; set; }
 
+    /// <summary>When set, a stream sends this many chunks, then the provider's in-stream error event, and ends.</summary>
+    public int? StreamErrorAfterChunks { get; set; }
+
     /// <summary>The text of the answer; by default the last user message is echoed as <c>echo: ...</c>.</summary>
-    public Func<JsonObject, string> Reply { get; set; } = body => "echo: " + LastUserText(body);
+    public Func<JsonObject, string> Reply { get; set; } = body => "echo: " + FakeAnswer.LastUserText(body);
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    public static async Task<FakeOpenAIServer> StartAsync()
+    public static async Task<FakeOpenAIServer> StartAsync(FakeWire? wire = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         FakeOpenAIServer? server = null;
-        app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context));
+        app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context, deployment: null));
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext context, string deployment) => server!.HandleAsync(context, deployment));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new FakeOpenAIServer(app, address.TrimEnd('/') + "/v1/");
+        server = new FakeOpenAIServer(app, address.TrimEnd('/'), wire ?? FakeWire.OpenAI);
         return server;
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private async Task HandleAsync(HttpContext context, string? deployment)
     {
         var body = (JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync()) as JsonObject)!;
         var authorization = context.Request.Headers.Authorization.ToString();
+        var key = PresentedKey(context.Request);
         _requests.Enqueue(new RecordedRequest(
             context.Request.Path,
             authorization.Length == 0 ? null : authorization,
             context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
-            body));
-
-        if (ValidKeys.Count > 0)
+            body)
         {
-            if (authorization.Length == 0)
-            {
-                await Error(context, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", null);
-                return;
-            }
-            var key = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : authorization;
-            if (!ValidKeys.Contains(key))
-            {
-                var shown = EchoFullKeyOnAuthError ? key : Mask(key);
-                await Error(context, 401, $"Incorrect API key provided: {shown}. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_api_key");
-                return;
-            }
+            ApiKey = key,
+            Query = context.Request.QueryString.Value ?? string.Empty,
+            Deployment = deployment,
+        });
+
+        var isAzureRoute = deployment is not null;
+        if (isAzureRoute != (Wire.Auth == FakeAuth.ApiKey) || (isAzureRoute && !context.Request.Query.ContainsKey("api-version")))
+        {
+            await WriteJson(context, 404, new JsonObject { ["error"] = new JsonObject { ["code"] = "404", ["message"] = "Resource not found" } });
+            return;
+        }
+        if (key is not null && RejectedKeys.TryGetValue(key, out var rejectedWith))
+        {
+            await Error(context, rejectedWith, key);
+            return;
+        }
+        if (ValidKeys.Count > 0 && (key is null ? !AllowAnonymous : !ValidKeys.Contains(key)))
+        {
+            await Error(context, 401, key);
+            return;
         }
         if (FailWithStatus is { } status)
         {
-            await Error(context, status, "The server had an error while processing your request.", null);
+            await Error(context, status, null);
             return;
         }
 
-        var text = Reply(body);
-        var response = new JsonObject
+        var answer = FakeAnswer.For(body, Reply);
+        var model = body["model"]?.GetValue<string>();
+        if (body["stream"]?.GetValue<bool>() == true)
         {
-            ["id"] = "chatcmpl-fake1",
-            ["object"] = "chat.completion",
-            ["created"] = 1_710_000_000,
-            ["model"] = body["model"]?.GetValue<string>(),
-            ["choices"] = new JsonArray(new JsonObject
-            {
-                ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = text, ["refusal"] = null },
-                ["logprobs"] = null,
-                ["finish_reason"] = "stop",
-            }),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = 57, ["completion_tokens"] = 17, ["total_tokens"] = 74 },
-        };
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(response.ToJsonString());
+            await StreamAsync(context, answer, model, body["stream_options"]?["include_usage"]?.GetValue<bool>() == true);
+            return;
+        }
+        await WriteJson(context, 200, answer.Completion(Wire, model));
     }
 
-    private static Task Error(HttpContext context, int status, string message, string? code)
+    private async Task StreamAsync(HttpContext context, FakeAnswer answer, string? model, bool includeUsage)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var sent = 0;
+        foreach (var chunk in answer.Chunks(Wire, model, includeUsage))
+        {
+            if (sent++ == StreamErrorAfterChunks)
+            {
+                await context.Response.WriteAsync($"data: {Wire.StreamErrorEvent().ToJsonString()}\n\n");
+                return;
+            }
+            await context.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private string? PresentedKey(HttpRequest request)
+    {
+        if (Wire.Auth == FakeAuth.ApiKey)
+        {
+            var apiKey = request.Headers["api-key"].ToString();
+            return apiKey.Length == 0 ? null : apiKey;
+        }
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length == 0)
+        {
+            return null;
+        }
+        return authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : authorization;
+    }
+
+    private Task Error(HttpContext context, int status, string? key) =>
+        WriteJson(context, status, Wire.ErrorBody(status, key is null ? null : Wire.ShownKey(key, EchoFullKeyOnAuthError), keyPresented: key is not null));
+
+    private static Task WriteJson(HttpContext context, int status, JsonNode body)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        var error = new JsonObject
-        {
-            ["error"] = new JsonObject
-            {
-                ["message"] = message,
-                ["type"] = status == 401 ? "invalid_request_error" : "server_error",
-                ["param"] = null,
-                ["code"] = code,
-            },
-        };
-        return context.Response.WriteAsync(error.ToJsonString());
+        return context.Response.WriteAsync(body.ToJsonString());
     }
-
-    // OpenAI shows the first and last characters of a wrong key with asterisks between.
-    private static string Mask(string key) =>
-        key.Length <= 8 ? new string('*', key.Length) : key[..3] + new string('*', key.Length - 7) + key[^4..];
-
-    private static string LastUserText(JsonObject body) =>
-        body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "user")!["content"] switch
-        {
-            JsonValue value => value.GetValue<string>(),
-            JsonArray parts => string.Concat(parts.Select(p => p!["text"]!.GetValue<string>())),
-            _ => string.Empty,
-        };
 
     public async ValueTask DisposeAsync()
     {

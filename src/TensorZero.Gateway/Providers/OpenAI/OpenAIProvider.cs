@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
@@ -6,57 +7,34 @@ using TensorZero.Gateway.Streaming;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 
-/// <summary>Builds <c>type = "openai"</c> providers (OpenAI and OpenAI-compatible servers via <c>api_base</c>).</summary>
-public sealed class OpenAIProviderFactory : IProviderFactory
-{
-    public const string DefaultApiBase = "https://api.openai.com/v1/";
-
-    public string Type => "openai";
-
-    public IReadOnlyCollection<string> SettingKeys { get; } =
-        ["model_name", "api_base", "api_type", "include_encrypted_reasoning", "provider_tools", "content_type_overrides"];
-
-    public IModelProvider Create(ProviderBuildContext context)
-    {
-        var config = context.Config;
-        if (string.IsNullOrEmpty(config.ModelName))
-        {
-            context.Errors.Add($"`{config.Path}.model_name`: is required for `openai` providers");
-        }
-        if (config.Settings.TryGetValue("api_type", out var apiType) && apiType is not "chat_completions")
-        {
-            context.Errors.Add($"`{config.Path}.api_type`: only `chat_completions` is supported by this gateway");
-        }
-        var apiBase = config.ApiBase ?? DefaultApiBase;
-        if (!Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
-        {
-            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
-            apiBase = DefaultApiBase;
-        }
-        var url = ProviderHttp.Join(apiBase, "chat/completions");
-        return new OpenAIProvider(config, url, context.Credential, context.HttpClients);
-    }
-}
-
-/// <summary>A client of OpenAI's <c>POST /chat/completions</c>, plain and streamed.</summary>
+/// <summary>
+/// A client of <c>POST …/chat/completions</c>, plain and streamed, for every server of the OpenAI family; the
+/// <see cref="OpenAIFlavour"/> says what differs on the wire.
+/// </summary>
+/// <param name="settingFields">Top-level body fields from type-specific settings (Groq <c>reasoning_format</c>, Mistral <c>prompt_mode</c>).</param>
 public sealed class OpenAIProvider(
+    OpenAIFlavour flavour,
     ProviderConfig config,
-    Uri chatCompletionsUrl,
+    string displayName,
+    ChatCompletionsEndpoint endpoint,
+    JsonObject settingFields,
     CredentialResolver credential,
     IHttpClientFactory httpClients) : IModelProvider
 {
-    private const string DisplayName = "OpenAI";
+    private readonly IReadOnlyList<ExtraHeaderItem> _fixedHeaders =
+        (flavour.FixedHeaders ?? []).Select(h => new ExtraHeaderItem(h.Key, h.Value, Delete: false)).ToArray();
 
-    public string Type => "openai";
+    public string Type => flavour.Type;
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, DisplayName);
+        var key = credential.Require(credentials, displayName);
+        var url = endpoint.Resolve(credentials, displayName);
         var rawRequest = BuildBody(request, stream: false);
-        using var message = BuildMessage(request, rawRequest, key);
+        using var message = BuildMessage(url, request, rawRequest, key);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, key.Secret, cancellationToken).ConfigureAwait(false);
-        return OpenAIWire.ParseResponse(rawRequest, rawResponse, DisplayName);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, displayName, key.Secret, cancellationToken).ConfigureAwait(false);
+        return OpenAIResponseParser.Parse(flavour, rawRequest, rawResponse, displayName);
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
@@ -64,39 +42,61 @@ public sealed class OpenAIProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, DisplayName);
+        var key = credential.Require(credentials, displayName);
+        var url = endpoint.Resolve(credentials, displayName);
         var rawRequest = BuildBody(request, stream: true);
-        using var message = BuildMessage(request, rawRequest, key);
+        using var message = BuildMessage(url, request, rawRequest, key);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, key.Secret, "text/event-stream", cancellationToken)
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, displayName, key.Secret, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var parser = new OpenAIStreamParser(DisplayName, key.Secret);
+        var parser = new OpenAIStreamParser(flavour, displayName, key.Secret);
         await foreach (var sse in SseReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
             if (sse.Data == "[DONE]")
             {
-                yield break;
+                break;
             }
             if (parser.Parse(sse.Data) is { } chunk)
             {
                 yield return chunk;
             }
         }
+        if (parser.Finish() is { } last)
+        {
+            yield return last;
+        }
     }
 
-    private string BuildBody(ModelRequest request, bool stream)
+    /// <summary>The exact body this provider sends for <paramref name="request"/>.</summary>
+    public string BuildBody(ModelRequest request, bool stream)
     {
-        var body = OpenAIWire.BuildRequest(config.ModelName!, request, stream, includeStreamUsage: true);
+        var body = OpenAIWire.BuildRequest(flavour, config.ModelName, request, stream, displayName);
+        foreach (var (name, value) in settingFields)
+        {
+            body[name] = value?.DeepClone();
+        }
         JsonPointer.Apply(body, config.ExtraBody);
         return body.ToJsonString();
     }
 
-    private HttpRequestMessage BuildMessage(ModelRequest request, string rawRequest, ResolvedCredential key)
+    private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest, ResolvedCredential key)
     {
-        var message = ProviderHttp.JsonPost(chatCompletionsUrl, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
-        ProviderHttp.SetBearer(message, key);
+        var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, request.ExtraHeaders, config.ExtraHeaders);
+        if (key.Secret is { } secret)
+        {
+            switch (flavour.Auth)
+            {
+                case OpenAIAuthHeader.AzureApiKey:
+                    message.Headers.Remove("api-key");
+                    message.Headers.TryAddWithoutValidation("api-key", secret.Reveal());
+                    break;
+                default:
+                    ProviderHttp.SetBearer(message, key);
+                    break;
+            }
+        }
         return message;
     }
 }

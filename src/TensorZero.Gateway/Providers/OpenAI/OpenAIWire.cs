@@ -1,17 +1,30 @@
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 
-/// <summary>OpenAI chat-completions request and response bodies.</summary>
+/// <summary>Chat-completions request bodies, shaped for one <see cref="OpenAIFlavour"/>.</summary>
 public static class OpenAIWire
 {
     public const string JsonInstruction = "Respond using JSON.";
 
-    public static JsonObject BuildRequest(string model, ModelRequest request, bool stream, bool includeStreamUsage)
+    /// <summary>The JSON-mode tool offered when a JSON function asks for its output through a tool call.</summary>
+    public const string RespondToolName = "respond";
+
+    /// <summary>Builds the body; <paramref name="model"/> is ignored by flavours that send a fixed model or none.</summary>
+    public static JsonObject BuildRequest(OpenAIFlavour flavour, string? model, ModelRequest request, bool stream, string displayName)
     {
-        var body = new JsonObject { ["model"] = model, ["messages"] = BuildMessages(request) };
+        var body = new JsonObject();
+        if (flavour.FixedModel is { } fixedModel)
+        {
+            body["model"] = stream ? fixedModel.Stream : fixedModel.Plain;
+        }
+        else if (flavour.SendsModel)
+        {
+            body["model"] = model;
+        }
+        body["messages"] = BuildMessages(flavour, request);
         var p = request.Params;
         AddIfSet(body, "temperature", p.Temperature);
         AddIfSet(body, "top_p", p.TopP);
@@ -19,28 +32,31 @@ public static class OpenAIWire
         AddIfSet(body, "frequency_penalty", p.FrequencyPenalty);
         if (p.MaxTokens is { } maxTokens)
         {
-            body["max_completion_tokens"] = maxTokens;
+            body[flavour.MaxTokensField] = maxTokens;
         }
-        if (p.Seed is { } seed)
+        if (p.Seed is { } seed && flavour.SeedField is { } seedField)
         {
-            body["seed"] = seed;
+            body[seedField] = seed;
         }
         if (p.StopSequences is { Count: > 0 } stops)
         {
             body["stop"] = new JsonArray(stops.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
         }
         body["stream"] = stream;
-        if (stream && includeStreamUsage)
+        if (stream && flavour.SendsStreamUsage)
         {
             body["stream_options"] = new JsonObject { ["include_usage"] = true };
         }
-        AddResponseFormat(body, request);
-        AddTools(body, request);
+        AddJsonMode(body, flavour, request, displayName);
+        if (flavour.SendsTools)
+        {
+            AddTools(body, flavour, request);
+        }
         JsonPointer.Apply(body, request.ExtraBody);
         return body;
     }
 
-    public static JsonArray BuildMessages(ModelRequest request)
+    public static JsonArray BuildMessages(OpenAIFlavour flavour, ModelRequest request)
     {
         var messages = new JsonArray();
         var system = request.System;
@@ -61,20 +77,20 @@ public static class OpenAIWire
                 {
                     messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = result.Id, ["content"] = result.Result });
                 }
-                var parts = message.Content.Where(c => c is TextBlock).ToList();
+                var parts = message.Content.OfType<TextBlock>().ToList();
                 if (parts.Count > 0)
                 {
-                    messages.Add(new JsonObject { ["role"] = "user", ["content"] = Content(parts) });
+                    messages.Add(new JsonObject { ["role"] = "user", ["content"] = Content(parts, flavour.UserContentAlwaysArray) });
                 }
                 continue;
             }
-            var texts = message.Content.Where(c => c is TextBlock).ToList();
+            var texts = message.Content.OfType<TextBlock>().ToList();
             var calls = message.Content.OfType<ToolCallBlock>().ToList();
             if (texts.Count == 0 && calls.Count == 0)
             {
                 continue;
             }
-            var assistant = new JsonObject { ["role"] = "assistant", ["content"] = texts.Count == 0 ? null : Content(texts) };
+            var assistant = new JsonObject { ["role"] = "assistant", ["content"] = texts.Count == 0 ? null : Content(texts, alwaysArray: false) };
             if (calls.Count > 0)
             {
                 assistant["tool_calls"] = new JsonArray(calls.Select(c => (JsonNode?)new JsonObject
@@ -89,117 +105,82 @@ public static class OpenAIWire
         return messages;
     }
 
-    public static ProviderResponse ParseResponse(string rawRequest, string rawResponse, string displayName)
+    private static void AddJsonMode(JsonObject body, OpenAIFlavour flavour, ModelRequest request, string displayName)
     {
-        var root = ProviderHttp.ParseObject(rawResponse, displayName);
-        if (root["choices"] is not JsonArray { Count: 1 } choices || choices[0] is not JsonObject choice)
-        {
-            throw ProviderHttp.MalformedResponse(displayName, "expected exactly one choice");
-        }
-        var content = new List<ContentBlock>();
-        if (choice["message"] is JsonObject message)
-        {
-            if ((ReadString(message["reasoning"]) ?? ReadString(message["reasoning_content"])) is { Length: > 0 } reasoning)
-            {
-                content.Add(new ThoughtBlock(reasoning));
-            }
-            if (ReadString(message["content"]) is { } text)
-            {
-                content.Add(new TextBlock(text));
-            }
-            if (message["tool_calls"] is JsonArray toolCalls)
-            {
-                foreach (var call in toolCalls.OfType<JsonObject>())
-                {
-                    var function = call["function"] as JsonObject;
-                    content.Add(new ToolCallBlock(
-                        ReadString(call["id"]) ?? string.Empty,
-                        ReadString(function?["name"]) ?? string.Empty,
-                        ArgumentsText(function?["arguments"])));
-                }
-            }
-        }
-        var finishReason = ReadString(choice["finish_reason"]) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
-    }
-
-    public static Usage? ParseUsage(JsonNode? node) =>
-        node is JsonObject usage ? new Usage(ReadLong(usage["prompt_tokens"]), ReadLong(usage["completion_tokens"])) : null;
-
-    public static FinishReason MapFinishReason(string reason) => reason switch
-    {
-        "stop" => FinishReason.Stop,
-        "length" => FinishReason.Length,
-        "content_filter" => FinishReason.ContentFilter,
-        "tool_calls" or "function_call" => FinishReason.ToolCall,
-        _ => FinishReason.Unknown,
-    };
-
-    public static string? ReadString(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    public static long? ReadLong(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
-
-    // Some servers (TGI) send arguments as a JSON object instead of a string.
-    public static string ArgumentsText(JsonNode? node) => node switch
-    {
-        null => string.Empty,
-        JsonValue value when value.TryGetValue<string>(out var text) => text,
-        _ => node.ToJsonString(),
-    };
-
-    private static void AddResponseFormat(JsonObject body, ModelRequest request)
-    {
-        switch (request.JsonMode)
-        {
-            case JsonMode.On:
-                body["response_format"] = new JsonObject { ["type"] = "json_object" };
-                break;
-            case JsonMode.Strict when request.OutputSchema is not null:
-                body["response_format"] = new JsonObject
-                {
-                    ["type"] = "json_schema",
-                    ["json_schema"] = new JsonObject { ["name"] = "response", ["strict"] = true, ["schema"] = request.OutputSchema.DeepClone() },
-                };
-                break;
-            case JsonMode.Strict:
-                body["response_format"] = new JsonObject { ["type"] = "json_object" };
-                break;
-        }
-    }
-
-    private static void AddTools(JsonObject body, ModelRequest request)
-    {
-        var tools = request.Tools ?? [];
-        if (request.JsonMode == JsonMode.Tool && request.OutputSchema is not null)
-        {
-            tools = [.. tools, new ToolDefinition("respond", "Respond to the user using the output schema.", request.OutputSchema, Strict: false)];
-        }
-        if (tools.Count == 0)
+        if (request.JsonMode is not (JsonMode.On or JsonMode.Strict))
         {
             return;
         }
-        body["tools"] = new JsonArray(tools.Select(t => (JsonNode?)new JsonObject
+        var schema = request.OutputSchema;
+        switch (flavour.Json)
         {
-            ["type"] = "function",
-            ["function"] = new JsonObject
+            case OpenAIJsonWire.JsonObjectOrSchema when request.JsonMode == JsonMode.Strict && schema is not null:
+                body["response_format"] = JsonSchemaFormat(schema);
+                break;
+            case OpenAIJsonWire.JsonObjectOrSchema or OpenAIJsonWire.JsonObjectOnly:
+                body["response_format"] = new JsonObject { ["type"] = "json_object" };
+                break;
+            case OpenAIJsonWire.JsonObjectWithSchema:
+                var format = new JsonObject { ["type"] = "json_object" };
+                if (schema is not null)
+                {
+                    format["schema"] = schema.DeepClone();
+                }
+                body["response_format"] = format;
+                break;
+            case OpenAIJsonWire.GuidedJson when schema is not null:
+                body["guided_json"] = schema.DeepClone();
+                break;
+            case OpenAIJsonWire.SchemaRequired:
+                body["response_format"] = JsonSchemaFormat(schema ?? throw GatewayError.InvalidRequest(
+                    $"{displayName} needs an output schema for JSON mode; give the function an `output_schema` or use `json_mode = \"off\"`"));
+                break;
+        }
+    }
+
+    private static JsonObject JsonSchemaFormat(JsonObject schema) => new()
+    {
+        ["type"] = "json_schema",
+        ["json_schema"] = new JsonObject { ["name"] = "response", ["strict"] = true, ["schema"] = schema.DeepClone() },
+    };
+
+    private static void AddTools(JsonObject body, OpenAIFlavour flavour, ModelRequest request)
+    {
+        var tools = request.Tools ?? [];
+        var choice = request.ToolChoice;
+        if (request.JsonMode == JsonMode.Tool && request.OutputSchema is not null)
+        {
+            tools = [.. tools, new ToolDefinition(RespondToolName, "Respond to the user using the output schema.", request.OutputSchema, Strict: false)];
+            choice = new ToolChoice(ToolChoiceMode.Specific, RespondToolName);
+        }
+        if (tools.Count == 0 || (flavour.OmitsToolsWhenChoiceNone && choice?.Mode == ToolChoiceMode.None))
+        {
+            return;
+        }
+        body["tools"] = new JsonArray(tools.Select(t =>
+        {
+            var tool = new JsonObject
             {
-                ["name"] = t.Name,
-                ["description"] = t.Description,
-                ["parameters"] = t.Parameters.DeepClone(),
-            },
-            ["strict"] = t.Strict,
+                ["type"] = "function",
+                ["function"] = new JsonObject
+                {
+                    ["name"] = t.Name,
+                    ["description"] = t.Description,
+                    ["parameters"] = t.Parameters.DeepClone(),
+                },
+            };
+            if (flavour.SendsToolStrict)
+            {
+                tool["strict"] = t.Strict;
+            }
+            return (JsonNode?)tool;
         }).ToArray());
-        var choice = request.JsonMode == JsonMode.Tool && request.OutputSchema is not null
-            ? new ToolChoice(ToolChoiceMode.Specific, "respond")
-            : request.ToolChoice;
         if (choice is not null)
         {
             body["tool_choice"] = choice.Mode switch
             {
                 ToolChoiceMode.None => "none",
-                ToolChoiceMode.Required => "required",
+                ToolChoiceMode.Required => flavour.RequiredToolChoice,
                 ToolChoiceMode.Specific => new JsonObject
                 {
                     ["type"] = "function",
@@ -208,7 +189,7 @@ public static class OpenAIWire
                 _ => "auto",
             };
         }
-        if (request.ParallelToolCalls is { } parallel)
+        if (request.ParallelToolCalls is { } parallel && flavour.SendsParallelToolCalls)
         {
             body["parallel_tool_calls"] = parallel;
         }
@@ -218,15 +199,15 @@ public static class OpenAIWire
         (request.System?.Contains("json", StringComparison.OrdinalIgnoreCase) ?? false) ||
         request.Messages.SelectMany(m => m.Content).OfType<TextBlock>().Any(t => t.Text.Contains("json", StringComparison.OrdinalIgnoreCase));
 
-    // One text part is sent as a plain string, several as an array of typed parts.
-    private static JsonNode Content(List<ContentBlock> content)
+    // One text part is sent as a plain string, several as an array of typed parts (always an array for xAI users).
+    private static JsonNode Content(List<TextBlock> content, bool alwaysArray)
     {
-        if (content.Count == 1 && content[0] is TextBlock only)
+        if (content.Count == 1 && !alwaysArray)
         {
-            return JsonValue.Create(only.Text);
+            return JsonValue.Create(content[0].Text);
         }
         var parts = new JsonArray();
-        foreach (var text in content.OfType<TextBlock>())
+        foreach (var text in content)
         {
             parts.Add(new JsonObject { ["type"] = "text", ["text"] = text.Text });
         }
@@ -239,95 +220,5 @@ public static class OpenAIWire
         {
             body[name] = number;
         }
-    }
-}
-
-/// <summary>
-/// Maps OpenAI-style stream chunks to provider-neutral chunks. Tool-call deltas that carry only an <c>index</c> are
-/// matched to the id first seen at that index.
-/// </summary>
-public sealed class OpenAIStreamParser(string displayName, Secret? secret)
-{
-    private readonly List<string> _toolCallIds = [];
-
-    public ProviderStreamChunk? Parse(string data)
-    {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secret);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secret);
-        }
-        if (root["error"] is { } error)
-        {
-            throw ProviderHttp.StreamError(displayName, error.ToJsonString(), secret);
-        }
-        var usage = OpenAIWire.ParseUsage(root["usage"]);
-        var deltas = new List<ContentDelta>();
-        FinishReason? finish = null;
-        if (root["choices"] is JsonArray { Count: > 1 })
-        {
-            throw ProviderHttp.StreamError(displayName, "a chunk has more than one choice", secret);
-        }
-        if (root["choices"] is JsonArray { Count: 1 } choices && choices[0] is JsonObject choice)
-        {
-            if (OpenAIWire.ReadString(choice["finish_reason"]) is { Length: > 0 } reason)
-            {
-                finish = OpenAIWire.MapFinishReason(reason);
-            }
-            if (choice["delta"] is JsonObject delta)
-            {
-                if ((OpenAIWire.ReadString(delta["reasoning"]) ?? OpenAIWire.ReadString(delta["reasoning_content"])) is { Length: > 0 } thought)
-                {
-                    deltas.Add(new ThoughtDelta("0", thought));
-                }
-                if (OpenAIWire.ReadString(delta["content"]) is { Length: > 0 } text)
-                {
-                    deltas.Add(new TextDelta("0", text));
-                }
-                // TGI sends one tool-call object instead of an array.
-                IEnumerable<JsonObject> calls = delta["tool_calls"] switch
-                {
-                    JsonArray array => array.OfType<JsonObject>(),
-                    JsonObject single => [single],
-                    _ => [],
-                };
-                foreach (var call in calls)
-                {
-                    deltas.Add(ToolCall(call));
-                }
-            }
-        }
-        if (deltas.Count == 0 && usage is null && finish is null)
-        {
-            return null;
-        }
-        return new ProviderStreamChunk(deltas, usage, finish, data);
-    }
-
-    private ToolCallDelta ToolCall(JsonObject call)
-    {
-        var function = call["function"] as JsonObject;
-        var id = OpenAIWire.ReadString(call["id"]);
-        var index = OpenAIWire.ReadLong(call["index"]);
-        if (id is not null)
-        {
-            if (!_toolCallIds.Contains(id))
-            {
-                _toolCallIds.Add(id);
-            }
-        }
-        else if (index is { } i && i >= 0 && i < _toolCallIds.Count)
-        {
-            id = _toolCallIds[(int)i];
-        }
-        else
-        {
-            id = _toolCallIds.LastOrDefault() ?? throw ProviderHttp.StreamError(displayName, "a tool call delta has no id", secret);
-        }
-        return new ToolCallDelta(id, OpenAIWire.ReadString(function?["name"]), OpenAIWire.ArgumentsText(function?["arguments"]));
     }
 }

@@ -5,6 +5,7 @@ public static class ConformanceRows
 {
     public static readonly IReadOnlyList<IConformanceRow> All =
     [
+        .. OpenAIFamilyRows.All,
         new AnthropicRow(),
     ];
 }

@@ -22,6 +22,15 @@ public interface IConformanceRow
     /// <summary>The TOML <c>type</c>.</summary>
     string ProviderType { get; }
 
+    /// <summary>
+    /// False for provider types without tool use on the wire (Hyperbolic): the gateway then sends no tools, as
+    /// TensorZero does, and the suite checks that the answer is plain text.
+    /// </summary>
+    bool SupportsTools => true;
+
+    /// <summary>False for provider types without a JSON mode on the wire (TGI, Hyperbolic): the request still succeeds as plain text.</summary>
+    bool SupportsJsonMode => true;
+
     Task<IConformanceFake> StartFakeAsync();
 }
 

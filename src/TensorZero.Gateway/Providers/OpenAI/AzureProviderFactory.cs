@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+
+namespace TensorZero.Gateway.Providers.OpenAI;
+
+/// <summary>
+/// Builds <c>type = "azure"</c> providers: OpenAI's wire at
+/// <c>{endpoint}/openai/deployments/{deployment_id}/chat/completions?api-version=…</c> with an <c>api-key</c> header.
+/// <c>endpoint</c> is a URL, <c>env::VAR</c> (read once at startup) or <c>dynamic::KEY</c> (from each request's credentials).
+/// </summary>
+public sealed class AzureProviderFactory : IProviderFactory
+{
+    public const string ApiVersion = "2025-04-01-preview";
+
+    public string Type => OpenAIFlavours.Azure.Type;
+
+    public IReadOnlyCollection<string> SettingKeys => OpenAIFlavours.Azure.SettingKeys;
+
+    public IModelProvider Create(ProviderBuildContext context)
+    {
+        var config = context.Config;
+        var deploymentId = RequiredString(context, "deployment_id");
+        var endpointText = RequiredString(context, "endpoint");
+        var endpoint = ChatCompletionsEndpoint.Fixed(new Uri("http://localhost/"));
+        if (deploymentId is not null && endpointText is not null)
+        {
+            endpoint = Endpoint(context, endpointText, deploymentId) ?? endpoint;
+        }
+        return new OpenAIProvider(
+            OpenAIFlavours.Azure, config, context.TypeInfo.DisplayName, endpoint, new JsonObject(), context.Credential, context.HttpClients);
+    }
+
+    private static ChatCompletionsEndpoint? Endpoint(ProviderBuildContext context, string text, string deploymentId)
+    {
+        var path = $"{context.Config.Path}.endpoint";
+        if (text.StartsWith("dynamic::", StringComparison.Ordinal))
+        {
+            var key = text["dynamic::".Length..];
+            if (key.Length == 0)
+            {
+                context.Errors.Add($"`{path}`: `dynamic::` needs a key name, e.g. `dynamic::azure_endpoint`");
+                return null;
+            }
+            return new DynamicAzureEndpoint(key, deploymentId);
+        }
+        var source = "";
+        if (text.StartsWith("env::", StringComparison.Ordinal))
+        {
+            var variable = text["env::".Length..];
+            var value = variable.Length == 0 ? null : context.Environment?.Get(variable);
+            if (value is null)
+            {
+                context.Errors.Add($"`{path}`: environment variable `{variable}` is missing");
+                return null;
+            }
+            source = $" (from environment variable `{variable}`)";
+            text = value;
+        }
+        if (!ChatCompletionsEndpoint.TryParseHttpUrl(text, out var resource))
+        {
+            context.Errors.Add($"`{path}`: the endpoint{source} is not an absolute http(s) URL (use a URL, `env::VAR` or `dynamic::KEY`)");
+            return null;
+        }
+        return ChatCompletionsEndpoint.Fixed(ChatCompletionsEndpoint.AzureUrl(resource, deploymentId));
+    }
+
+    private static string? RequiredString(ProviderBuildContext context, string key)
+    {
+        var config = context.Config;
+        switch (config.Settings.GetValueOrDefault(key))
+        {
+            case string { Length: > 0 } text:
+                return text;
+            case null:
+                context.Errors.Add($"`{config.Path}.{key}`: is required for `azure` providers");
+                return null;
+            default:
+                context.Errors.Add($"`{config.Path}.{key}`: must be a non-empty string");
+                return null;
+        }
+    }
+}

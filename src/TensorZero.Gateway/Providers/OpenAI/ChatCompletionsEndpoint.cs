@@ -1,0 +1,47 @@
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+
+namespace TensorZero.Gateway.Providers.OpenAI;
+
+/// <summary>Where a provider's chat-completions requests go: fixed at startup, or taken from each request (Azure <c>dynamic::</c>).</summary>
+public abstract class ChatCompletionsEndpoint
+{
+    public abstract Uri Resolve(RequestCredentials credentials, string providerDisplayName);
+
+    public static ChatCompletionsEndpoint Fixed(Uri url) => new FixedEndpoint(url);
+
+    /// <summary>Azure's URL for a resource endpoint and a deployment.</summary>
+    public static Uri AzureUrl(Uri resource, string deploymentId) =>
+        new($"{resource.GetLeftPart(UriPartial.Path).TrimEnd('/')}/openai/deployments/{Uri.EscapeDataString(deploymentId)}/chat/completions?api-version={AzureProviderFactory.ApiVersion}");
+
+    /// <summary>Whether <paramref name="text"/> is an absolute http(s) URL.</summary>
+    public static bool TryParseHttpUrl(string text, out Uri url) =>
+        Uri.TryCreate(text, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
+
+    private sealed class FixedEndpoint(Uri url) : ChatCompletionsEndpoint
+    {
+        public override Uri Resolve(RequestCredentials credentials, string providerDisplayName) => url;
+    }
+}
+
+/// <summary>
+/// An Azure endpoint read from the request's <c>credentials</c> map on every call. The value is checked but never
+/// echoed: values of that map never appear in a message.
+/// </summary>
+public sealed class DynamicAzureEndpoint(string key, string deploymentId) : ChatCompletionsEndpoint
+{
+    public override Uri Resolve(RequestCredentials credentials, string providerDisplayName)
+    {
+        if (!credentials.TryGet(key, out var value) || value is null)
+        {
+            throw new GatewayError(ErrorKind.MissingCredential,
+                $"Endpoint missing for provider {providerDisplayName}: Dynamic endpoint `{key}` is missing");
+        }
+        if (!TryParseHttpUrl(value.Reveal(), out var resource))
+        {
+            throw GatewayError.InvalidRequest(
+                $"Invalid endpoint for provider {providerDisplayName}: the value of `{key}` in `credentials` is not an absolute http(s) URL");
+        }
+        return AzureUrl(resource, deploymentId);
+    }
+}

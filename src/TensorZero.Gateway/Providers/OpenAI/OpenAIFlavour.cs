@@ -1,0 +1,136 @@
+namespace TensorZero.Gateway.Providers.OpenAI;
+
+/// <summary>How a flavour authenticates.</summary>
+public enum OpenAIAuthHeader
+{
+    /// <summary><c>Authorization: Bearer {key}</c>.</summary>
+    Bearer,
+
+    /// <summary>Azure's <c>api-key: {key}</c>.</summary>
+    AzureApiKey,
+}
+
+/// <summary>How a flavour asks for JSON output on the wire.</summary>
+public enum OpenAIJsonWire
+{
+    /// <summary><c>response_format</c> <c>json_object</c>, or <c>json_schema</c> (strict) when a schema exists.</summary>
+    JsonObjectOrSchema,
+
+    /// <summary><c>response_format: {type: json_object}</c> for on and strict alike.</summary>
+    JsonObjectOnly,
+
+    /// <summary><c>response_format: {type: json_object, schema}</c> (schema omitted when there is none).</summary>
+    JsonObjectWithSchema,
+
+    /// <summary>vLLM: a top-level <c>guided_json</c> holding the schema; nothing without a schema.</summary>
+    GuidedJson,
+
+    /// <summary>SGLang: <c>json_schema</c> always, so a schema is required.</summary>
+    SchemaRequired,
+
+    /// <summary>Nothing is sent (the system-prompt instruction still is).</summary>
+    NotSent,
+}
+
+/// <summary>
+/// What differs between the servers that speak OpenAI's chat-completions wire: one row of the table in the provider
+/// reference. Everything not described here is the shared OpenAI shape.
+/// </summary>
+/// <param name="Type">The TOML <c>type</c>.</param>
+/// <param name="DefaultApiBase">The base URL when <c>api_base</c> is not set; null when <c>api_base</c> is required.</param>
+/// <param name="SettingKeys">Type-specific TOML keys, besides the shared ones and <c>api_key_location</c>.</param>
+/// <param name="RequiresModelName">Whether <c>model_name</c> must be set (TGI has none; Azure names a deployment).</param>
+/// <param name="FixedModel">A <c>model</c> value sent regardless of configuration (TGI), as (non-stream, stream).</param>
+/// <param name="SendsModel">Whether <c>model</c> is in the body at all (Azure puts the deployment in the URL).</param>
+/// <param name="MaxTokensField">The body field for the output-token limit.</param>
+/// <param name="SeedField">The body field for the seed; null when the seed is not sent.</param>
+/// <param name="SendsStreamUsage">Whether a stream asks for a usage chunk with <c>stream_options.include_usage</c>.</param>
+/// <param name="SendsTools">Whether tools are sent at all.</param>
+/// <param name="SendsToolStrict">Whether each tool carries <c>strict</c> beside <c>function</c>.</param>
+/// <param name="RequiredToolChoice">The wire value for a required tool choice (<c>auto</c> where unsupported, Mistral's <c>any</c>).</param>
+/// <param name="OmitsToolsWhenChoiceNone">Whether <c>tool_choice: none</c> is expressed by sending no tools (Together).</param>
+/// <param name="SendsParallelToolCalls">Whether <c>parallel_tool_calls</c> is sent.</param>
+/// <param name="UserContentAlwaysArray">Whether user content is always an array of parts (xAI), never a plain string.</param>
+/// <param name="AddsReasoningTokens">Whether <c>completion_tokens_details.reasoning_tokens</c> is added to output tokens (xAI).</param>
+/// <param name="ParsesThinkTags">Whether <c>&lt;think&gt;…&lt;/think&gt;</c> in content becomes a thought (Together, Fireworks).</param>
+/// <param name="UsageRequired">Whether a non-streamed answer without <c>usage</c> is malformed.</param>
+/// <param name="FixedHeaders">Headers every request carries (OpenRouter's branding headers); configured headers win.</param>
+public sealed record OpenAIFlavour(
+    string Type,
+    string? DefaultApiBase,
+    IReadOnlyCollection<string> SettingKeys,
+    OpenAIAuthHeader Auth = OpenAIAuthHeader.Bearer,
+    bool RequiresModelName = true,
+    (string Plain, string Stream)? FixedModel = null,
+    bool SendsModel = true,
+    string MaxTokensField = "max_tokens",
+    string? SeedField = "seed",
+    bool SendsStreamUsage = true,
+    OpenAIJsonWire Json = OpenAIJsonWire.JsonObjectOrSchema,
+    bool SendsTools = true,
+    bool SendsToolStrict = true,
+    string RequiredToolChoice = "required",
+    bool OmitsToolsWhenChoiceNone = false,
+    bool SendsParallelToolCalls = true,
+    bool UserContentAlwaysArray = false,
+    bool AddsReasoningTokens = false,
+    bool ParsesThinkTags = false,
+    bool UsageRequired = false,
+    IReadOnlyList<KeyValuePair<string, string>>? FixedHeaders = null);
+
+/// <summary>The flavours of the OpenAI chat-completions family this gateway serves, one per TOML <c>type</c>.</summary>
+public static class OpenAIFlavours
+{
+    private static readonly string[] Hosted = ["model_name", "api_base"];
+
+    public static readonly OpenAIFlavour OpenAI = new(
+        "openai", "https://api.openai.com/v1/",
+        ["model_name", "api_base", "api_type", "include_encrypted_reasoning", "provider_tools", "content_type_overrides"],
+        MaxTokensField: "max_completion_tokens");
+
+    /// <summary>Azure's URL comes from <c>endpoint</c> and <c>deployment_id</c> (see <see cref="AzureProviderFactory"/>).</summary>
+    public static readonly OpenAIFlavour Azure = new(
+        "azure", null, ["deployment_id", "endpoint"],
+        Auth: OpenAIAuthHeader.AzureApiKey, RequiresModelName: false, SendsModel: false, MaxTokensField: "max_completion_tokens",
+        RequiredToolChoice: "auto", SendsParallelToolCalls: false);
+
+    public static readonly OpenAIFlavour DeepSeek = new(
+        "deepseek", "https://api.deepseek.com/v1/", Hosted, Json: OpenAIJsonWire.JsonObjectOnly, UsageRequired: true);
+
+    public static readonly OpenAIFlavour Fireworks = new(
+        "fireworks", "https://api.fireworks.ai/inference/v1/", [.. Hosted, "parse_think_blocks"],
+        SeedField: null, SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectWithSchema, SendsToolStrict: false,
+        ParsesThinkTags: true, UsageRequired: true);
+
+    public static readonly OpenAIFlavour Hyperbolic = new(
+        "hyperbolic", "https://api.hyperbolic.xyz/v1/", Hosted,
+        SendsStreamUsage: false, Json: OpenAIJsonWire.NotSent, SendsTools: false);
+
+    public static readonly OpenAIFlavour Mistral = new(
+        "mistral", "https://api.mistral.ai/v1/", [.. Hosted, "prompt_mode"],
+        SeedField: "random_seed", SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectOnly, SendsToolStrict: false,
+        RequiredToolChoice: "any", UsageRequired: true);
+
+    public static readonly OpenAIFlavour Together = new(
+        "together", "https://api.together.xyz/v1/", [.. Hosted, "parse_think_blocks"],
+        SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectWithSchema, RequiredToolChoice: "auto",
+        OmitsToolsWhenChoiceNone: true, ParsesThinkTags: true, UsageRequired: true);
+
+    public static readonly OpenAIFlavour XAI = new(
+        "xai", "https://api.x.ai/v1/", Hosted, UserContentAlwaysArray: true, AddsReasoningTokens: true, UsageRequired: true);
+
+    public static readonly OpenAIFlavour VLLM = new("vllm", null, Hosted, Json: OpenAIJsonWire.GuidedJson);
+
+    public static readonly OpenAIFlavour SGLang = new("sglang", null, Hosted, Json: OpenAIJsonWire.SchemaRequired);
+
+    public static readonly OpenAIFlavour TGI = new(
+        "tgi", null, ["api_base"], RequiresModelName: false, FixedModel: ("tgi", "TGI"), Json: OpenAIJsonWire.NotSent,
+        UsageRequired: true);
+
+    public static readonly OpenAIFlavour Groq = new(
+        "groq", "https://api.groq.com/openai/v1/", [.. Hosted, "reasoning_format"], MaxTokensField: "max_completion_tokens");
+
+    public static readonly OpenAIFlavour OpenRouter = new(
+        "openrouter", "https://openrouter.ai/api/v1/", Hosted, MaxTokensField: "max_completion_tokens",
+        FixedHeaders: [new("X-Title", "TensorZero"), new("HTTP-Referer", "https://www.tensorzero.com/")]);
+}
