@@ -1,4 +1,5 @@
 using TensorZero.Gateway.Providers.Dummy;
+using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Providers.OpenAI;
 
 namespace TensorZero.Gateway.Providers;
@@ -17,6 +18,7 @@ public sealed class ProviderRegistry
     [
         new OpenAIProviderFactory(),
         new DummyProviderFactory(),
+        new GoogleAIStudioGeminiProviderFactory(),
     ]);
 
     public IProviderFactory? Find(string type) => _factories.GetValueOrDefault(type);
