@@ -66,6 +66,12 @@ public sealed partial class FakeGeminiServer : IAsyncDisposable
 
     private const int PromptTokens = 11;
 
+    // Google writes quotes and non-ASCII text as is, not as \u escapes.
+    private static readonly System.Text.Json.JsonSerializerOptions GoogleJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedGeminiRequest> _requests = new();
 
@@ -231,7 +237,7 @@ public sealed partial class FakeGeminiServer : IAsyncDisposable
         }
         var response = Response(route, parts, "STOP", FinalUsage());
         context.Response.ContentType = "application/json; charset=UTF-8";
-        await context.Response.WriteAsync(response.ToJsonString());
+        await context.Response.WriteAsync(response.ToJsonString(GoogleJson));
     }
 
     private async Task StreamAsync(HttpContext context, GeminiRoute route, List<JsonObject> parts)
@@ -335,7 +341,7 @@ public sealed partial class FakeGeminiServer : IAsyncDisposable
 
     private static async Task Event(HttpContext context, JsonObject data)
     {
-        await context.Response.WriteAsync("data: " + data.ToJsonString() + "\r\n\r\n");
+        await context.Response.WriteAsync("data: " + data.ToJsonString(GoogleJson) + "\r\n\r\n");
         await context.Response.Body.FlushAsync();
     }
 
@@ -343,7 +349,7 @@ public sealed partial class FakeGeminiServer : IAsyncDisposable
     {
         context.Response.StatusCode = body["error"]!["code"]!.GetValue<int>();
         context.Response.ContentType = "application/json; charset=UTF-8";
-        return context.Response.WriteAsync(body.ToJsonString());
+        return context.Response.WriteAsync(body.ToJsonString(GoogleJson));
     }
 
     private static GeminiRoute? ParseRoute(string path)
