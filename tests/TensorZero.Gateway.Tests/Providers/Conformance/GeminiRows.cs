@@ -19,6 +19,7 @@ public sealed class GoogleAIStudioGeminiRow : IConformanceRow
 public sealed class GoogleAIStudioGeminiFake(FakeGeminiServer server) : IConformanceFake
 {
     private const string ModelName = "gemini-2.5-flash";
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
     private readonly ConcurrentQueue<string> _canaries = new();
 
     public FakeGeminiServer Server => server;
@@ -67,8 +68,6 @@ public sealed class GoogleAIStudioGeminiFake(FakeGeminiServer server) : IConform
     }
 
     public ValueTask DisposeAsync() => server.DisposeAsync();
-
-    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
     // Even scenarios that need no variable set the default one, so a provider that wrongly ignored its location would be caught.
     private Dictionary<string, string> NoEnvironment() => new() { ["GOOGLE_API_KEY"] = ValidKey() };
