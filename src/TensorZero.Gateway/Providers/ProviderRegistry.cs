@@ -1,5 +1,6 @@
 using TensorZero.Gateway.Providers.Anthropic;
 using TensorZero.Gateway.Providers.Dummy;
+using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Providers.OpenAI;
 
 namespace TensorZero.Gateway.Providers;
@@ -31,6 +32,7 @@ public sealed class ProviderRegistry
         new OpenAIProviderFactory(OpenAIFlavours.OpenRouter),
         new AnthropicProviderFactory(),
         new DummyProviderFactory(),
+        new GoogleAIStudioGeminiProviderFactory(),
     ]);
 
     public IProviderFactory? Find(string type) => _factories.GetValueOrDefault(type);

@@ -7,5 +7,6 @@ public static class ConformanceRows
     [
         .. OpenAIFamilyRows.All,
         new AnthropicRow(),
+        new GoogleAIStudioGeminiRow(),
     ];
 }

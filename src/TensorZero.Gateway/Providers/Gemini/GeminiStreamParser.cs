@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Streaming;
+
+namespace TensorZero.Gateway.Providers.Gemini;
+
+/// <summary>
+/// Maps the chunks of a Gemini <c>:streamGenerateContent?alt=sse</c> stream (each a whole <c>GenerateContentResponse</c>)
+/// to provider-neutral chunks. The stream has no terminator: it ends with the body.
+/// </summary>
+/// <remarks>
+/// Gemini repeats <c>usageMetadata</c> in every chunk with running totals, so usage is reported once: on the chunk
+/// carrying the <c>finishReason</c>, or by <see cref="Complete"/> if the stream ended without one. A function call
+/// arrives whole in one part; each gets the next id (<c>0</c>, <c>1</c>, …) since Gemini has none.
+/// </remarks>
+public sealed class GeminiStreamParser(string displayName, Secret? secret)
+{
+    private const string TextId = "0";
+    private const string ThoughtId = "0";
+
+    private int _toolCalls;
+    private int _signatures;
+    private Usage? _usage;
+    private bool _usageReported;
+
+    /// <summary>Reads a whole SSE body and yields its chunks, ending with any usage not reported yet.</summary>
+    public static async IAsyncEnumerable<ProviderStreamChunk> ReadAsync(
+        Stream body,
+        string displayName,
+        Secret? secret,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parser = new GeminiStreamParser(displayName, secret);
+        await foreach (var sse in SseReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
+        {
+            if (parser.Parse(sse.Data) is { } chunk)
+            {
+                yield return chunk;
+            }
+        }
+        if (parser.Complete() is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    /// <summary>Maps one SSE data payload; null when it carries nothing to report yet.</summary>
+    public ProviderStreamChunk? Parse(string data)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secret);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secret);
+        }
+        if (root["error"] is { } error)
+        {
+            throw ProviderHttp.StreamError(displayName, error.ToJsonString(), secret);
+        }
+        if (GeminiWire.ParseUsage(root["usageMetadata"]) is { } usage)
+        {
+            _usage = usage;
+        }
+        var candidate = GeminiWire.FirstCandidate(root);
+        if (candidate is null && root["promptFeedback"]?["blockReason"] is not null)
+        {
+            throw ProviderHttp.StreamError(displayName, GeminiWire.NoCandidateProblem(root), secret);
+        }
+        var deltas = candidate is null ? [] : Deltas(candidate);
+        FinishReason? finish = GeminiWire.ReadString(candidate?["finishReason"]) is { Length: > 0 } reason
+            ? GeminiWire.MapFinishReason(reason)
+            : null;
+        Usage? reported = null;
+        if (finish is not null && _usage is not null)
+        {
+            reported = _usage;
+            _usageReported = true;
+        }
+        if (deltas.Count == 0 && finish is null)
+        {
+            return null;
+        }
+        return new ProviderStreamChunk(deltas, reported, finish, data);
+    }
+
+    /// <summary>Call when the body ended: the usage seen but not reported yet, if any.</summary>
+    public ProviderStreamChunk? Complete()
+    {
+        if (_usage is null || _usageReported)
+        {
+            return null;
+        }
+        _usageReported = true;
+        return new ProviderStreamChunk([], _usage, null, string.Empty);
+    }
+
+    private List<ContentDelta> Deltas(JsonObject candidate)
+    {
+        var deltas = new List<ContentDelta>();
+        foreach (var part in GeminiWire.Parts(candidate))
+        {
+            var signature = GeminiWire.ReadString(part["thoughtSignature"]);
+            var text = GeminiWire.ReadString(part["text"]);
+            if (GeminiWire.IsThought(part))
+            {
+                if (text is { Length: > 0 } || signature is not null)
+                {
+                    deltas.Add(new ThoughtDelta(ThoughtId, text is { Length: > 0 } ? text : null, signature));
+                }
+                continue;
+            }
+            if (signature is not null)
+            {
+                // A signature on an answer part is its own block, so it is sent back ahead of that part and not merged into earlier reasoning.
+                deltas.Add(new ThoughtDelta($"signature-{_signatures++}", null, signature));
+            }
+            if (text is { Length: > 0 })
+            {
+                deltas.Add(new TextDelta(TextId, text));
+            }
+            else if (part["functionCall"] is JsonObject call)
+            {
+                var id = (_toolCalls++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                deltas.Add(new ToolCallDelta(id, GeminiWire.ReadString(call["name"]) ?? string.Empty, GeminiWire.ArgumentsText(call["args"])));
+            }
+        }
+        return deltas;
+    }
+}

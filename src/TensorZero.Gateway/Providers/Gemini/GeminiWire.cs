@@ -1,0 +1,272 @@
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Providers.Gemini;
+
+/// <summary>
+/// Gemini <c>generateContent</c> request and response bodies. Google AI Studio and Vertex AI take the same body; only
+/// the URL and the auth header differ, so both providers share this mapping.
+/// </summary>
+public static class GeminiWire
+{
+    /// <summary>The tool a <see cref="JsonMode.Tool"/> request is forced to call with its output.</summary>
+    public const string RespondToolName = "respond";
+
+    public const string JsonMimeType = "application/json";
+
+    /// <summary>Builds the body: <c>contents</c>, <c>systemInstruction</c>, <c>tools</c>, <c>toolConfig</c>, <c>generationConfig</c>, then the request's <c>extra_body</c>.</summary>
+    public static JsonObject BuildRequest(ModelRequest request)
+    {
+        var body = new JsonObject { ["contents"] = BuildContents(request.Messages) };
+        if (request.System is { } system)
+        {
+            body["systemInstruction"] = new JsonObject { ["parts"] = new JsonArray(new JsonObject { ["text"] = system }) };
+        }
+        AddTools(body, request);
+        body["generationConfig"] = BuildGenerationConfig(request);
+        JsonPointer.Apply(body, request.ExtraBody);
+        return body;
+    }
+
+    /// <summary>Messages as <c>contents</c>: assistant turns get the role <c>model</c>; empty turns are dropped.</summary>
+    public static JsonArray BuildContents(IReadOnlyList<RequestMessage> messages)
+    {
+        var contents = new JsonArray();
+        foreach (var message in messages)
+        {
+            var parts = BuildParts(message.Content);
+            if (parts.Count > 0)
+            {
+                contents.Add(new JsonObject { ["role"] = message.Role == Role.User ? "user" : "model", ["parts"] = parts });
+            }
+        }
+        return contents;
+    }
+
+    public static ProviderResponse ParseResponse(string rawRequest, string rawResponse, string displayName)
+    {
+        var root = ProviderHttp.ParseObject(rawResponse, displayName);
+        var candidate = FirstCandidate(root) ?? throw ProviderHttp.MalformedResponse(displayName, NoCandidateProblem(root));
+        var content = new List<ContentBlock>();
+        foreach (var part in Parts(candidate))
+        {
+            if (ReadString(part["thoughtSignature"]) is { } signature && !IsThought(part))
+            {
+                // Gemini signs the part that follows its reasoning; the signature must go back on the same kind of part.
+                content.Add(new ThoughtBlock(null, signature));
+            }
+            if (IsThought(part))
+            {
+                content.Add(new ThoughtBlock(ReadString(part["text"]), ReadString(part["thoughtSignature"])));
+            }
+            else if (ReadString(part["text"]) is { } text)
+            {
+                content.Add(new TextBlock(text));
+            }
+            else if (part["functionCall"] is JsonObject call)
+            {
+                content.Add(new ToolCallBlock(Guid.CreateVersion7().ToString(), ReadString(call["name"]) ?? string.Empty, ArgumentsText(call["args"])));
+            }
+        }
+        var finishReason = ReadString(candidate["finishReason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
+        return new ProviderResponse(content, ParseUsage(root["usageMetadata"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
+    }
+
+    /// <summary><c>usageMetadata</c>: input is the prompt; output counts the answer and the model's thoughts. Null when it has no counts.</summary>
+    public static Usage? ParseUsage(JsonNode? node)
+    {
+        if (node is not JsonObject usage)
+        {
+            return null;
+        }
+        var input = ReadLong(usage["promptTokenCount"]);
+        var candidates = ReadLong(usage["candidatesTokenCount"]);
+        var thoughts = ReadLong(usage["thoughtsTokenCount"]);
+        long? output = candidates is null && thoughts is null ? null : (candidates ?? 0) + (thoughts ?? 0);
+        return input is null && output is null ? null : new Usage(input, output);
+    }
+
+    public static FinishReason MapFinishReason(string reason) => reason switch
+    {
+        "STOP" => FinishReason.Stop,
+        "MAX_TOKENS" => FinishReason.Length,
+        "SAFETY" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII" => FinishReason.ContentFilter,
+        // TensorZero reports these as tool calls; kept for compatibility.
+        "RECITATION" or "MALFORMED_FUNCTION_CALL" => FinishReason.ToolCall,
+        _ => FinishReason.Unknown,
+    };
+
+    /// <summary>The first candidate; TensorZero never asks for more than one.</summary>
+    public static JsonObject? FirstCandidate(JsonObject root) =>
+        root["candidates"] is JsonArray { Count: > 0 } candidates ? candidates[0] as JsonObject : null;
+
+    public static IEnumerable<JsonObject> Parts(JsonObject candidate) =>
+        candidate["content"] is JsonObject content && content["parts"] is JsonArray parts ? parts.OfType<JsonObject>() : [];
+
+    public static bool IsThought(JsonObject part) =>
+        part["thought"] is JsonValue value && value.TryGetValue<bool>(out var thought) && thought;
+
+    /// <summary>Why a response has no candidate, with Google's block reason when it gave one.</summary>
+    public static string NoCandidateProblem(JsonObject root) =>
+        ReadString(root["promptFeedback"]?["blockReason"]) is { } blockReason
+            ? $"no candidates (prompt blocked: {blockReason})"
+            : "expected at least one candidate";
+
+    /// <summary>Gemini sends arguments as a JSON object; the gateway keeps them as JSON text.</summary>
+    public static string ArgumentsText(JsonNode? args) => args?.ToJsonString() ?? "{}";
+
+    public static string? ReadString(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    public static long? ReadLong(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
+
+    private static JsonArray BuildParts(IReadOnlyList<ContentBlock> content)
+    {
+        var parts = new JsonArray();
+        string? pendingSignature = null;
+        foreach (var block in content)
+        {
+            JsonObject? part = block switch
+            {
+                TextBlock text => new JsonObject { ["text"] = text.Text },
+                ToolCallBlock call => new JsonObject
+                {
+                    ["functionCall"] = new JsonObject { ["name"] = call.Name, ["args"] = ParseArguments(call) },
+                },
+                ToolResultBlock result => new JsonObject
+                {
+                    ["functionResponse"] = new JsonObject
+                    {
+                        ["name"] = result.Name,
+                        ["response"] = new JsonObject { ["name"] = result.Name, ["content"] = result.Result },
+                    },
+                },
+                ThoughtBlock { Text: { } thought } signed => Thought(thought, signed.Signature),
+                _ => null,
+            };
+            if (block is ThoughtBlock { Text: null, Signature: { } signature })
+            {
+                pendingSignature = signature;
+                continue;
+            }
+            if (part is null)
+            {
+                continue;
+            }
+            if (pendingSignature is not null)
+            {
+                part["thoughtSignature"] = pendingSignature;
+                pendingSignature = null;
+            }
+            parts.Add(part);
+        }
+        return parts;
+    }
+
+    private static JsonObject Thought(string text, string? signature)
+    {
+        var part = new JsonObject { ["thought"] = true, ["text"] = text };
+        if (signature is not null)
+        {
+            part["thoughtSignature"] = signature;
+        }
+        return part;
+    }
+
+    private static JsonObject ParseArguments(ToolCallBlock call)
+    {
+        try
+        {
+            if (JsonNode.Parse(call.Arguments.Length == 0 ? "{}" : call.Arguments) is JsonObject args)
+            {
+                return args;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Reported below.
+        }
+        throw GatewayError.InvalidRequest($"Tool call `{call.Name}` (id `{call.Id}`): Gemini needs the arguments as a JSON object");
+    }
+
+    private static JsonObject BuildGenerationConfig(ModelRequest request)
+    {
+        var config = new JsonObject();
+        var p = request.Params;
+        AddIfSet(config, "temperature", p.Temperature);
+        AddIfSet(config, "topP", p.TopP);
+        if (p.MaxTokens is { } maxTokens)
+        {
+            config["maxOutputTokens"] = maxTokens;
+        }
+        if (p.Seed is { } seed)
+        {
+            config["seed"] = seed;
+        }
+        AddIfSet(config, "presencePenalty", p.PresencePenalty);
+        AddIfSet(config, "frequencyPenalty", p.FrequencyPenalty);
+        if (p.StopSequences is { Count: > 0 } stops)
+        {
+            config["stopSequences"] = new JsonArray(stops.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        }
+        if (request.JsonMode is JsonMode.On or JsonMode.Strict)
+        {
+            config["responseMimeType"] = JsonMimeType;
+            if (request.OutputSchema is { } schema)
+            {
+                config["responseSchema"] = GeminiSchema.Clean(schema);
+            }
+        }
+        return config;
+    }
+
+    private static void AddTools(JsonObject body, ModelRequest request)
+    {
+        var tools = request.Tools ?? [];
+        var choice = request.ToolChoice;
+        if (request.JsonMode == JsonMode.Tool && request.OutputSchema is not null)
+        {
+            tools = [.. tools, new ToolDefinition(RespondToolName, "Respond to the user using the output schema.", request.OutputSchema)];
+            choice = new ToolChoice(ToolChoiceMode.Specific, RespondToolName);
+        }
+        if (tools.Count == 0)
+        {
+            return;
+        }
+        var declarations = new JsonArray(tools.Select(t => (JsonNode?)new JsonObject
+        {
+            ["name"] = t.Name,
+            ["description"] = t.Description,
+            ["parameters"] = GeminiSchema.Clean(t.Parameters),
+        }).ToArray());
+        body["tools"] = new JsonArray(new JsonObject { ["functionDeclarations"] = declarations });
+        if (choice is null)
+        {
+            return;
+        }
+        var calling = new JsonObject
+        {
+            ["mode"] = choice.Mode switch
+            {
+                ToolChoiceMode.None => "NONE",
+                ToolChoiceMode.Required or ToolChoiceMode.Specific => "ANY",
+                _ => "AUTO",
+            },
+        };
+        if (choice is { Mode: ToolChoiceMode.Specific, ToolName: { } name })
+        {
+            calling["allowedFunctionNames"] = new JsonArray(name);
+        }
+        body["toolConfig"] = new JsonObject { ["functionCallingConfig"] = calling };
+    }
+
+    private static void AddIfSet(JsonObject body, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            body[name] = number;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Providers.Gemini;
+
+/// <summary>Builds <c>type = "google_ai_studio_gemini"</c> providers (the Gemini API with an AI Studio key).</summary>
+public sealed class GoogleAIStudioGeminiProviderFactory : IProviderFactory
+{
+    public const string DefaultApiBase = "https://generativelanguage.googleapis.com/v1beta/";
+
+    public string Type => "google_ai_studio_gemini";
+
+    public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name", "api_base"];
+
+    public IModelProvider Create(ProviderBuildContext context)
+    {
+        var config = context.Config;
+        var modelName = config.ModelName;
+        if (string.IsNullOrEmpty(modelName))
+        {
+            context.Errors.Add($"`{config.Path}.model_name`: is required for `google_ai_studio_gemini` providers");
+            modelName = "unset";
+        }
+        var apiBase = config.ApiBase ?? DefaultApiBase;
+        if (!Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+        {
+            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            apiBase = DefaultApiBase;
+        }
+        var generateUrl = ProviderHttp.Join(apiBase, $"models/{modelName}:generateContent");
+        var streamUrl = ProviderHttp.Join(apiBase, $"models/{modelName}:streamGenerateContent?alt=sse");
+        return new GoogleAIStudioGeminiProvider(config, generateUrl, streamUrl, context.Credential, context.HttpClients);
+    }
+}
+
+/// <summary>
+/// A client of the Gemini API's <c>generateContent</c> and <c>streamGenerateContent</c>. The key travels in the
+/// <c>x-goog-api-key</c> header, never in the URL, so it cannot end up in a logged or reported address.
+/// </summary>
+public sealed class GoogleAIStudioGeminiProvider(
+    ProviderConfig config,
+    Uri generateContentUrl,
+    Uri streamGenerateContentUrl,
+    CredentialResolver credential,
+    IHttpClientFactory httpClients) : IModelProvider
+{
+    public const string ApiKeyHeader = "x-goog-api-key";
+
+    private const string DisplayName = "Google AI Studio Gemini";
+
+    public string Type => "google_ai_studio_gemini";
+
+    public Uri GenerateContentUrl => generateContentUrl;
+
+    public Uri StreamGenerateContentUrl => streamGenerateContentUrl;
+
+    public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var key = credential.Require(credentials, DisplayName);
+        var rawRequest = BuildBody(request);
+        using var message = BuildMessage(generateContentUrl, request, rawRequest, key);
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, key.Secret, cancellationToken).ConfigureAwait(false);
+        return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName);
+    }
+
+    public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
+        ModelRequest request,
+        RequestCredentials credentials,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var key = credential.Require(credentials, DisplayName);
+        var rawRequest = BuildBody(request);
+        using var message = BuildMessage(streamGenerateContentUrl, request, rawRequest, key);
+        message.Headers.Accept.ParseAdd("text/event-stream");
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, key.Secret, "text/event-stream", cancellationToken)
+            .ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, key.Secret, cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk;
+        }
+    }
+
+    private string BuildBody(ModelRequest request)
+    {
+        var body = GeminiWire.BuildRequest(request);
+        JsonPointer.Apply(body, config.ExtraBody);
+        return body.ToJsonString();
+    }
+
+    private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest, ResolvedCredential key)
+    {
+        var message = ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        if (key.Secret is { } secret)
+        {
+            message.Headers.Remove(ApiKeyHeader);
+            message.Headers.TryAddWithoutValidation(ApiKeyHeader, secret.Reveal());
+        }
+        return message;
+    }
+}
