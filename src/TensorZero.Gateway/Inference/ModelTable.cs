@@ -16,6 +16,11 @@ public sealed class ModelTable
     private readonly CredentialResolverFactory _credentials;
     private readonly ProviderServices _services;
 
+    // Shorthand models are built on first use and kept, so per-provider state (GCP token caches) survives between
+    // requests. The bound keeps arbitrary client-chosen names from growing it without limit.
+    private const int MaxCachedShorthandModels = 256;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Model> _shorthand = new(StringComparer.Ordinal);
+
     private ModelTable(
         IReadOnlyDictionary<string, Model> configured,
         ProviderRegistry registry,
@@ -85,10 +90,20 @@ public sealed class ModelTable
     /// <summary>The model with this name; shorthand names are built on the spot.</summary>
     public Model Get(string name)
     {
-        if (_configured.TryGetValue(name, out var model))
+        if (_configured.TryGetValue(name, out var model) || _shorthand.TryGetValue(name, out model))
         {
             return model;
         }
+        model = BuildShorthand(name);
+        if (_shorthand.Count < MaxCachedShorthandModels)
+        {
+            model = _shorthand.GetOrAdd(name, model);
+        }
+        return model;
+    }
+
+    private Model BuildShorthand(string name)
+    {
         if (!ShorthandModel.TryParse(name, out var type, out var modelName))
         {
             throw GatewayError.InvalidRequest($"Invalid inference target: Invalid model name: Model name '{name}' not found in model table");

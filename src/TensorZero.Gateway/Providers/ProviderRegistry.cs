@@ -1,5 +1,6 @@
 using TensorZero.Gateway.Providers.Anthropic;
 using TensorZero.Gateway.Providers.Dummy;
+using TensorZero.Gateway.Providers.Gcp;
 using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Providers.OpenAI;
 
@@ -33,6 +34,8 @@ public sealed class ProviderRegistry
         new AnthropicProviderFactory(),
         new DummyProviderFactory(),
         new GoogleAIStudioGeminiProviderFactory(),
+        new GcpVertexGeminiProviderFactory(),
+        new GcpVertexAnthropicProviderFactory(),
     ]);
 
     public IProviderFactory? Find(string type) => _factories.GetValueOrDefault(type);

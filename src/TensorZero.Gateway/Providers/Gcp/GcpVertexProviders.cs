@@ -1,0 +1,169 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Anthropic;
+using TensorZero.Gateway.Providers.Gemini;
+
+namespace TensorZero.Gateway.Providers.Gcp;
+
+/// <summary>Builds <c>type = "gcp_vertex_gemini"</c> providers: Gemini on Vertex AI, with a GCP bearer token.</summary>
+public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
+{
+    public string Type => "gcp_vertex_gemini";
+
+    public IReadOnlyCollection<string> SettingKeys { get; } = ["model_id", "endpoint_id", "location", "project_id", "api_base"];
+
+    public IModelProvider Create(ProviderBuildContext context)
+    {
+        var target = GcpVertexTarget.Read(context.Config, "google", allowEndpoint: true, context.Errors);
+        var bearer = GcpBearer.Create(context.Credential, target.Location, context.Time, context.TypeInfo.DisplayName,
+            $"{context.Config.Path}.{context.TypeInfo.CredentialField}", context.Errors);
+        return new GcpVertexGeminiProvider(context.Config, target, bearer, context.HttpClients);
+    }
+}
+
+/// <summary>A client of Vertex AI's <c>generateContent</c> / <c>streamGenerateContent</c> for Gemini models.</summary>
+public sealed class GcpVertexGeminiProvider(
+    ProviderConfig config,
+    GcpVertexTarget target,
+    GcpBearer bearer,
+    IHttpClientFactory httpClients) : IModelProvider
+{
+    private const string DisplayName = "GCP Vertex Gemini";
+
+    public string Type => "gcp_vertex_gemini";
+
+    public GcpVertexTarget Target => target;
+
+    public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var token = await bearer.GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        var rawRequest = BuildBody(request);
+        using var message = VertexHttp.Post(target.Url("google", "generateContent"), rawRequest, request, config, token);
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, token, cancellationToken).ConfigureAwait(false);
+        return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName);
+    }
+
+    public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
+        ModelRequest request,
+        RequestCredentials credentials,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var token = await bearer.GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        var rawRequest = BuildBody(request);
+        using var message = VertexHttp.Post(target.Url("google", "streamGenerateContent?alt=sse"), rawRequest, request, config, token);
+        message.Headers.Accept.ParseAdd("text/event-stream");
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, token, "text/event-stream", cancellationToken)
+            .ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, token, cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk;
+        }
+    }
+
+    private string BuildBody(ModelRequest request)
+    {
+        var body = GeminiWire.BuildRequest(request);
+        JsonPointer.Apply(body, config.ExtraBody);
+        return body.ToJsonString();
+    }
+}
+
+/// <summary>Builds <c>type = "gcp_vertex_anthropic"</c> providers: Claude on Vertex AI (<c>rawPredict</c>).</summary>
+public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
+{
+    public const string AnthropicVersion = "vertex-2023-10-16";
+
+    public string Type => "gcp_vertex_anthropic";
+
+    public IReadOnlyCollection<string> SettingKeys { get; } = ["model_id", "location", "project_id", "api_base", "provider_tools"];
+
+    public IModelProvider Create(ProviderBuildContext context)
+    {
+        var config = context.Config;
+        var target = GcpVertexTarget.Read(config, "anthropic", allowEndpoint: false, context.Errors);
+        var bearer = GcpBearer.Create(context.Credential, target.Location, context.Time, context.TypeInfo.DisplayName,
+            $"{config.Path}.{context.TypeInfo.CredentialField}", context.Errors);
+        JsonArray? providerTools = null;
+        if (config.Settings.TryGetValue("provider_tools", out var tools))
+        {
+            providerTools = TomlJson.ToJson(tools) as JsonArray;
+            if (providerTools is null)
+            {
+                context.Errors.Add($"`{config.Path}.provider_tools`: must be an array of tables");
+            }
+        }
+        var options = new AnthropicWireOptions(target.ModelId ?? "unset", SendModel: false, AnthropicVersion: AnthropicVersion,
+            StrictTools: false, NativeJsonMode: false, ProviderTools: providerTools);
+        return new GcpVertexAnthropicProvider(config, target, options, bearer, context.HttpClients);
+    }
+}
+
+/// <summary>A client of Vertex AI's <c>rawPredict</c> / <c>streamRawPredict</c> for Anthropic models (Anthropic's Messages body).</summary>
+public sealed class GcpVertexAnthropicProvider(
+    ProviderConfig config,
+    GcpVertexTarget target,
+    AnthropicWireOptions options,
+    GcpBearer bearer,
+    IHttpClientFactory httpClients) : IModelProvider
+{
+    private const string DisplayName = "GCP Vertex Anthropic";
+
+    public string Type => "gcp_vertex_anthropic";
+
+    public GcpVertexTarget Target => target;
+
+    public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var token = await bearer.GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        var rawRequest = BuildBody(request, stream: false);
+        using var message = VertexHttp.Post(target.Url("anthropic", "rawPredict"), rawRequest, request, config, token);
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, token, cancellationToken).ConfigureAwait(false);
+        return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options));
+    }
+
+    public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
+        ModelRequest request,
+        RequestCredentials credentials,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var token = await bearer.GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        var rawRequest = BuildBody(request, stream: true);
+        using var message = VertexHttp.Post(target.Url("anthropic", "streamRawPredict"), rawRequest, request, config, token);
+        message.Headers.Accept.ParseAdd("text/event-stream");
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, token, "text/event-stream", cancellationToken)
+            .ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var parser = new AnthropicStreamParser(DisplayName, token, AnthropicWire.UsesJsonPrefill(request, options));
+        await foreach (var chunk in parser.ReadAsync(body, cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk;
+        }
+    }
+
+    private string BuildBody(ModelRequest request, bool stream)
+    {
+        var body = AnthropicWire.BuildRequest(request, options, stream);
+        JsonPointer.Apply(body, config.ExtraBody);
+        return body.ToJsonString();
+    }
+}
+
+/// <summary>A Vertex AI request: JSON body, configured extra headers, then the bearer token (which they can't replace).</summary>
+internal static class VertexHttp
+{
+    public static HttpRequestMessage Post(Uri url, string rawRequest, ModelRequest request, ProviderConfig config, Secret token)
+    {
+        var message = ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        message.Headers.Remove("Authorization");
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Reveal());
+        return message;
+    }
+}

@@ -1,0 +1,92 @@
+using TensorZero.Gateway.Configuration;
+
+namespace TensorZero.Gateway.Providers.Gcp;
+
+/// <summary>
+/// Where a Vertex AI provider sends requests: project, location and model (or endpoint), from the config keys or from a
+/// shorthand resource path such as <c>projects/p/locations/l/publishers/google/models/m</c>.
+/// </summary>
+public sealed record GcpVertexTarget(string ProjectId, string Location, string? ModelId, string? EndpointId, Uri ApiBase)
+{
+    /// <summary><c>https://{location}-aiplatform.googleapis.com/v1/</c>, or the global host for <c>global</c>.</summary>
+    public static string DefaultApiBase(string location) => $"{GcpBearer.Audience(location)}v1/";
+
+    /// <summary>The resource path of the model (<c>publishers/{publisher}/models/{id}</c>) or of a deployed endpoint.</summary>
+    public string ResourcePath(string publisher) =>
+        EndpointId is { } endpoint
+            ? $"projects/{ProjectId}/locations/{Location}/endpoints/{endpoint}"
+            : $"projects/{ProjectId}/locations/{Location}/publishers/{publisher}/models/{ModelId}";
+
+    public Uri Url(string publisher, string method) => new(ApiBase, $"{ResourcePath(publisher)}:{method}");
+
+    /// <summary>Reads the target from a provider's settings; problems go to <paramref name="errors"/> with their TOML paths.</summary>
+    public static GcpVertexTarget Read(ProviderConfig config, string publisher, bool allowEndpoint, ICollection<string> errors)
+    {
+        string? project, location, model = null, endpoint = null;
+        if (config.ModelName is { } shorthand)
+        {
+            // A shorthand model (`gcp_vertex_gemini::projects/...`) names the whole resource.
+            var parts = shorthand.Split('/');
+            var valid = parts.Length == 8 && parts[0] == "projects" && parts[2] == "locations" && parts[4] == "publishers" &&
+                parts[5] == publisher && parts[6] == "models";
+            var validEndpoint = allowEndpoint && parts.Length == 6 && parts[0] == "projects" && parts[2] == "locations" && parts[4] == "endpoints";
+            if (!valid && !validEndpoint)
+            {
+                errors.Add($"`{config.Path}`: expected `projects/<project>/locations/<location>/publishers/{publisher}/models/<model>`" +
+                    (allowEndpoint ? " or `projects/<project>/locations/<location>/endpoints/<endpoint>`" : string.Empty));
+                return new GcpVertexTarget("unset", "global", "unset", null, new Uri(DefaultApiBase("global")));
+            }
+            project = parts[1];
+            location = parts[3];
+            if (valid)
+            {
+                model = parts[7];
+            }
+            else
+            {
+                endpoint = parts[5];
+            }
+        }
+        else
+        {
+            project = Setting(config, "project_id", required: true, errors);
+            location = Setting(config, "location", required: true, errors);
+            model = Setting(config, "model_id", required: false, errors);
+            endpoint = allowEndpoint ? Setting(config, "endpoint_id", required: false, errors) : null;
+            if ((model is null) == (endpoint is null))
+            {
+                errors.Add(allowEndpoint
+                    ? $"`{config.Path}`: set exactly one of `model_id` or `endpoint_id`"
+                    : $"`{config.Path}.model_id`: is required");
+            }
+        }
+
+        location ??= "global";
+        var apiBase = config.ApiBase ?? DefaultApiBase(location);
+        if (!Uri.TryCreate(apiBase.EndsWith('/') ? apiBase : apiBase + "/", UriKind.Absolute, out var baseUri) ||
+            (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            baseUri = new Uri(DefaultApiBase(location));
+        }
+        return new GcpVertexTarget(project ?? "unset", location, model, endpoint, baseUri);
+    }
+
+    private static string? Setting(ProviderConfig config, string key, bool required, ICollection<string> errors)
+    {
+        if (config.Settings.TryGetValue(key, out var value))
+        {
+            if (value is string text && text.Length > 0 && !text.Contains('/', StringComparison.Ordinal))
+            {
+                return text;
+            }
+            errors.Add($"`{config.Path}.{key}`: must be a non-empty string without `/`");
+            return null;
+        }
+        if (required)
+        {
+            errors.Add($"`{config.Path}.{key}`: is required");
+        }
+        return null;
+    }
+}
