@@ -5,6 +5,10 @@ namespace TensorZero.Gateway.Providers;
 
 /// <summary>Everything a factory needs to build one provider.</summary>
 /// <param name="Errors">Startup problems are appended here (with the provider's TOML path) so all are reported at once.</param>
+/// <param name="Environment">
+/// The gateway's environment, for settings a provider resolves itself at startup (AWS region and IAM fields).
+/// Never read during a request.
+/// </param>
 public sealed record ProviderBuildContext(
     ProviderConfig Config,
     ProviderTypeInfo TypeInfo,
@@ -12,7 +16,8 @@ public sealed record ProviderBuildContext(
     IHttpClientFactory HttpClients,
     ILoggerFactory Loggers,
     TimeProvider Time,
-    ICollection<string> Errors);
+    ICollection<string> Errors,
+    IEnvironmentVariables Environment);
 
 /// <summary>
 /// Builds providers of one TOML <c>type</c>. Adding a provider is a folder with a factory and one registration line
