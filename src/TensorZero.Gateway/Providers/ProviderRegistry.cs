@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Providers.AwsBedrock;
 using TensorZero.Gateway.Providers.Dummy;
 using TensorZero.Gateway.Providers.OpenAI;
 
@@ -17,6 +18,7 @@ public sealed class ProviderRegistry
     [
         new OpenAIProviderFactory(),
         new DummyProviderFactory(),
+        new AwsBedrockProviderFactory(),
     ]);
 
     public IProviderFactory? Find(string type) => _factories.GetValueOrDefault(type);
