@@ -121,9 +121,11 @@ internal sealed class AwsBedrockProvider(
     private BedrockTarget Target(RequestCredentials credentials, string operation)
     {
         var regionName = region.Resolve(credentials, "region");
+        // A bad value in the request's credentials map is the client's to fix: the credential kind keeps it a 400
+        // through the model and variant wrappers.
         if (!AwsBedrockProviderFactory.IsRegion(regionName))
         {
-            throw GatewayError.InvalidRequest($"{DisplayName}: the region given in the request's credentials is not an AWS region name");
+            throw new GatewayError(ErrorKind.MissingCredential, $"{DisplayName}: the region given in the request's credentials is not an AWS region name");
         }
         Uri baseUrl;
         if (endpoint is null)
@@ -133,7 +135,8 @@ internal sealed class AwsBedrockProvider(
         else
         {
             var url = endpoint.Resolve(credentials, "endpoint");
-            baseUrl = ParseEndpoint(url) ?? throw GatewayError.InvalidRequest($"{DisplayName}: Invalid dynamic endpoint URL (not an absolute http(s) URL)");
+            baseUrl = ParseEndpoint(url) ?? throw new GatewayError(ErrorKind.MissingCredential,
+                $"{DisplayName}: Invalid dynamic endpoint URL (not an absolute http(s) URL)");
         }
         return new BedrockTarget(baseUrl, regionName, modelId, operation);
     }
