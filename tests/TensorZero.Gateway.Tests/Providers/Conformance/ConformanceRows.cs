@@ -5,5 +5,6 @@ public static class ConformanceRows
 {
     public static readonly IReadOnlyList<IConformanceRow> All =
     [
+        new AwsBedrockRow(),
     ];
 }
