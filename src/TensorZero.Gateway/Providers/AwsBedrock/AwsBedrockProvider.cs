@@ -25,8 +25,6 @@ internal sealed class AwsBedrockProvider(
 
     public string Type => "aws_bedrock";
 
-    internal BedrockAuth? Auth => auth;
-
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var (message, rawRequest, secret) = await BuildMessageAsync(request, credentials, "converse", cancellationToken).ConfigureAwait(false);

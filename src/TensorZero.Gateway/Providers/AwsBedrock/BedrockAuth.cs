@@ -108,9 +108,10 @@ internal sealed class SdkAwsKeys(Func<CancellationToken, Task<AWSCredentials>> c
             var found = await chain(cancellationToken).ConfigureAwait(false);
             return await found.GetCredentialsAsync().ConfigureAwait(false);
         }
-        catch (AmazonClientException e)
+        catch (Exception e) when (e is AmazonClientException or AmazonServiceException)
         {
-            // The SDK's message lists which sources it tried; it names sources, never key values.
+            // The SDK's message lists which sources it tried (or what STS / the metadata service said); it names
+            // sources, never key values.
             throw new GatewayError(ErrorKind.CredentialUnavailable,
                 $"API key missing for provider {BedrockAuth.DisplayName}: the AWS SDK credential chain found no credentials: {e.Message.Trim()}");
         }
@@ -120,8 +121,6 @@ internal sealed class SdkAwsKeys(Func<CancellationToken, Task<AWSCredentials>> c
 /// <summary>SigV4 with service name <c>bedrock</c> and the request's region.</summary>
 internal sealed class SigV4Auth(AwsKeySource keys, TimeProvider time) : BedrockAuth
 {
-    public AwsKeySource Keys => keys;
-
     public override async ValueTask<Secret?> AuthorizeAsync(
         HttpRequestMessage message,
         byte[] body,
