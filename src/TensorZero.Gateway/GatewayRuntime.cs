@@ -30,7 +30,7 @@ public sealed class GatewayRuntime
         IEnvironmentVariables environment,
         ProviderServices services)
     {
-        services = services with { Environment = environment };
+
         var credentials = new CredentialResolverFactory(environment, config.BaseDirectory, config.ProviderTypeDefaults, services.Loggers);
         var errors = credentials.ValidateTypeDefaultForms().ToList();
         var models = ModelTable.Build(config, registry, credentials, services, errors);

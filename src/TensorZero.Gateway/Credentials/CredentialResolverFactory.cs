@@ -26,6 +26,9 @@ public sealed class CredentialResolverFactory
         _loggers = loggers;
     }
 
+    /// <summary>The environment static locations are read from; providers that resolve extra settings at startup use the same one.</summary>
+    public IEnvironmentVariables Environment => _environment;
+
     /// <summary>The resolver for a configured provider; problems are appended to <paramref name="errors"/>.</summary>
     public CredentialResolver? ForProvider(ProviderTypeInfo info, CredentialSpec? explicitSpec, string providerPath, ICollection<string> errors)
     {

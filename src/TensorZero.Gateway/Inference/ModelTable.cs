@@ -58,7 +58,7 @@ public sealed class ModelTable
                     continue;
                 }
                 var factory = registry.Find(providerConfig.Type)!;
-                var provider = factory.Create(services.Context(providerConfig, info, resolver, errors));
+                var provider = factory.Create(services.Context(providerConfig, info, resolver, credentials.Environment, errors));
                 routed.Add(new RoutedProvider(providerName, provider, providerConfig.Timeouts));
             }
             models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time);
@@ -119,7 +119,7 @@ public sealed class ModelTable
         var providerConfig = new ProviderConfig(type.Type, type.Type, $"models.{name}", modelName, null, null, [], [], null,
             new Dictionary<string, object?>());
         var errors = new List<string>();
-        var provider = factory.Create(_services.Context(providerConfig, type, resolution.Resolver, errors));
+        var provider = factory.Create(_services.Context(providerConfig, type, resolution.Resolver, _credentials.Environment, errors));
         if (errors.Count > 0)
         {
             throw GatewayError.InvalidRequest($"Invalid inference target: {string.Join("; ", errors)}");
@@ -131,9 +131,11 @@ public sealed class ModelTable
 /// <summary>Shared services handed to provider factories.</summary>
 public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFactory Loggers, TimeProvider Time)
 {
-    /// <summary>Set by <see cref="GatewayRuntime.Build"/>; factories read non-secret startup settings from it.</summary>
-    public IEnvironmentVariables? Environment { get; init; }
-
-    public ProviderBuildContext Context(ProviderConfig config, ProviderTypeInfo info, CredentialResolver resolver, ICollection<string> errors) =>
-        new(config, info, resolver, HttpClients, Loggers, Time, errors) { Environment = Environment };
+    public ProviderBuildContext Context(
+        ProviderConfig config,
+        ProviderTypeInfo info,
+        CredentialResolver resolver,
+        IEnvironmentVariables environment,
+        ICollection<string> errors) =>
+        new(config, info, resolver, HttpClients, Loggers, Time, errors, environment);
 }

@@ -5,6 +5,10 @@ namespace TensorZero.Gateway.Providers;
 
 /// <summary>Everything a factory needs to build one provider.</summary>
 /// <param name="Errors">Startup problems are appended here (with the provider's TOML path) so all are reported at once.</param>
+/// <param name="Environment">
+/// The gateway's environment, for settings a provider resolves itself at startup (AWS region and IAM fields).
+/// Never read during a request.
+/// </param>
 public sealed record ProviderBuildContext(
     ProviderConfig Config,
     ProviderTypeInfo TypeInfo,
@@ -12,14 +16,8 @@ public sealed record ProviderBuildContext(
     IHttpClientFactory HttpClients,
     ILoggerFactory Loggers,
     TimeProvider Time,
-    ICollection<string> Errors)
-{
-    /// <summary>
-    /// The gateway's environment, for non-secret settings a factory reads once at startup (Azure's <c>endpoint =
-    /// "env::VAR"</c>). Providers never read it per request; credentials come from <see cref="Credential"/>.
-    /// </summary>
-    public IEnvironmentVariables? Environment { get; init; }
-}
+    ICollection<string> Errors,
+    IEnvironmentVariables Environment);
 
 /// <summary>
 /// Builds providers of one TOML <c>type</c>. Adding a provider is a folder with a factory and one registration line

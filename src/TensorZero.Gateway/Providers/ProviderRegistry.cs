@@ -1,4 +1,5 @@
 using TensorZero.Gateway.Providers.Anthropic;
+using TensorZero.Gateway.Providers.AwsBedrock;
 using TensorZero.Gateway.Providers.Dummy;
 using TensorZero.Gateway.Providers.Gcp;
 using TensorZero.Gateway.Providers.Gemini;
@@ -36,6 +37,7 @@ public sealed class ProviderRegistry
         new GoogleAIStudioGeminiProviderFactory(),
         new GcpVertexGeminiProviderFactory(),
         new GcpVertexAnthropicProviderFactory(),
+        new AwsBedrockProviderFactory(),
     ]);
 
     public IProviderFactory? Find(string type) => _factories.GetValueOrDefault(type);

@@ -55,7 +55,7 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
         {
             throw ProviderHttp.StreamError(displayName, "an event is not valid JSON", secret);
         }
-        switch (AnthropicWire.ReadString(root["type"]))
+        switch (JsonRead.String(root["type"]))
         {
             case "message_start":
                 if (root["message"]?["usage"] is JsonObject startUsage)
@@ -83,23 +83,23 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
     private ContentDelta? BlockStart(long index, JsonObject? block)
     {
         var id = index.ToString(CultureInfo.InvariantCulture);
-        switch (AnthropicWire.ReadString(block?["type"]))
+        switch (JsonRead.String(block?["type"]))
         {
-            case "text" when AnthropicWire.ReadString(block!["text"]) is { Length: > 0 } text:
+            case "text" when JsonRead.String(block!["text"]) is { Length: > 0 } text:
                 return Text(id, text);
             case "tool_use":
-                var toolId = AnthropicWire.ReadString(block!["id"])
+                var toolId = JsonRead.String(block!["id"])
                     ?? throw ProviderHttp.StreamError(displayName, "a `tool_use` block has no id", secret);
                 _toolIds[index] = toolId;
-                return new ToolCallDelta(toolId, AnthropicWire.ReadString(block["name"]), string.Empty);
+                return new ToolCallDelta(toolId, JsonRead.String(block["name"]), string.Empty);
             case "thinking":
-                var thinking = AnthropicWire.ReadString(block!["thinking"]);
-                var signature = AnthropicWire.ReadString(block["signature"]);
+                var thinking = JsonRead.String(block!["thinking"]);
+                var signature = JsonRead.String(block["signature"]);
                 return string.IsNullOrEmpty(thinking) && string.IsNullOrEmpty(signature)
                     ? null
                     : new ThoughtDelta(id, NullIfEmpty(thinking), NullIfEmpty(signature));
             case "redacted_thinking":
-                return new ThoughtDelta(id, null, AnthropicWire.ReadString(block!["data"]));
+                return new ThoughtDelta(id, null, JsonRead.String(block!["data"]));
             default:
                 return null;
         }
@@ -108,17 +108,17 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
     private ContentDelta? BlockDelta(long index, JsonObject? delta)
     {
         var id = index.ToString(CultureInfo.InvariantCulture);
-        return AnthropicWire.ReadString(delta?["type"]) switch
+        return JsonRead.String(delta?["type"]) switch
         {
-            "text_delta" => Text(id, AnthropicWire.ReadString(delta!["text"]) ?? string.Empty),
+            "text_delta" => Text(id, JsonRead.String(delta!["text"]) ?? string.Empty),
             "input_json_delta" => new ToolCallDelta(
                 _toolIds.TryGetValue(index, out var toolId)
                     ? toolId
                     : throw ProviderHttp.StreamError(displayName, $"an `input_json_delta` for block {id} has no `tool_use` block", secret),
                 null,
-                AnthropicWire.ReadString(delta!["partial_json"]) ?? string.Empty),
-            "thinking_delta" => new ThoughtDelta(id, AnthropicWire.ReadString(delta!["thinking"])),
-            "signature_delta" => new ThoughtDelta(id, null, AnthropicWire.ReadString(delta!["signature"])),
+                JsonRead.String(delta!["partial_json"]) ?? string.Empty),
+            "thinking_delta" => new ThoughtDelta(id, JsonRead.String(delta!["thinking"])),
+            "signature_delta" => new ThoughtDelta(id, null, JsonRead.String(delta!["signature"])),
             _ => null,
         };
     }
@@ -128,9 +128,9 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
         Usage? usage = null;
         if (root["usage"] is JsonObject deltaUsage)
         {
-            usage = new Usage(AnthropicWire.InputTokens(deltaUsage) ?? _inputTokens, AnthropicWire.ReadLong(deltaUsage["output_tokens"]));
+            usage = new Usage(AnthropicWire.InputTokens(deltaUsage) ?? _inputTokens, JsonRead.Long(deltaUsage["output_tokens"]));
         }
-        var reason = AnthropicWire.ReadString(root["delta"]?["stop_reason"]);
+        var reason = JsonRead.String(root["delta"]?["stop_reason"]);
         FinishReason? finish = reason is { Length: > 0 } ? AnthropicWire.MapFinishReason(reason) : null;
         return new ProviderStreamChunk([], usage, finish, data);
     }
@@ -146,7 +146,7 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
     }
 
     private long Index(JsonObject root) =>
-        AnthropicWire.ReadLong(root["index"]) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secret);
+        JsonRead.Long(root["index"]) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secret);
 
     private static ProviderStreamChunk? Chunk(ContentDelta? delta, string data) =>
         delta is null ? null : new ProviderStreamChunk([delta], null, null, data);

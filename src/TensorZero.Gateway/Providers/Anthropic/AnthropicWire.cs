@@ -116,22 +116,22 @@ public static class AnthropicWire
         var content = new List<ContentBlock>();
         foreach (var block in blocks.OfType<JsonObject>())
         {
-            switch (ReadString(block["type"]))
+            switch (JsonRead.String(block["type"]))
             {
                 case "text":
-                    content.Add(new TextBlock(ReadString(block["text"]) ?? string.Empty));
+                    content.Add(new TextBlock(JsonRead.String(block["text"]) ?? string.Empty));
                     break;
                 case "tool_use":
                     content.Add(new ToolCallBlock(
-                        ReadString(block["id"]) ?? string.Empty,
-                        ReadString(block["name"]) ?? string.Empty,
+                        JsonRead.String(block["id"]) ?? string.Empty,
+                        JsonRead.String(block["name"]) ?? string.Empty,
                         block["input"]?.ToJsonString() ?? "{}"));
                     break;
                 case "thinking":
-                    content.Add(new ThoughtBlock(ReadString(block["thinking"]), ReadString(block["signature"])));
+                    content.Add(new ThoughtBlock(JsonRead.String(block["thinking"]), JsonRead.String(block["signature"])));
                     break;
                 case "redacted_thinking":
-                    content.Add(new ThoughtBlock(null, ReadString(block["data"])));
+                    content.Add(new ThoughtBlock(null, JsonRead.String(block["data"])));
                     break;
                 default:
                     // Server-tool blocks (`server_tool_use`, `web_search_tool_result`) have no provider-neutral form yet.
@@ -143,7 +143,7 @@ public static class AnthropicWire
         {
             content[0] = new TextBlock("{" + only.Text.Trim());
         }
-        var finishReason = ReadString(root["stop_reason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
+        var finishReason = JsonRead.String(root["stop_reason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
         return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
     }
 
@@ -154,13 +154,13 @@ public static class AnthropicWire
         {
             return null;
         }
-        return new Usage(InputTokens(usage), ReadLong(usage["output_tokens"]));
+        return new Usage(InputTokens(usage), JsonRead.Long(usage["output_tokens"]));
     }
 
     /// <summary><c>input_tokens + cache_creation_input_tokens + cache_read_input_tokens</c>; null without <c>input_tokens</c>.</summary>
     public static long? InputTokens(JsonObject usage) =>
-        ReadLong(usage["input_tokens"]) is { } input
-            ? input + (ReadLong(usage["cache_creation_input_tokens"]) ?? 0) + (ReadLong(usage["cache_read_input_tokens"]) ?? 0)
+        JsonRead.Long(usage["input_tokens"]) is { } input
+            ? input + (JsonRead.Long(usage["cache_creation_input_tokens"]) ?? 0) + (JsonRead.Long(usage["cache_read_input_tokens"]) ?? 0)
             : null;
 
     public static FinishReason MapFinishReason(string reason) => reason switch
@@ -172,11 +172,7 @@ public static class AnthropicWire
         _ => FinishReason.Unknown,
     };
 
-    public static string? ReadString(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    public static long? ReadLong(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
 
     private static JsonObject? ContentBlockJson(ContentBlock block) => block switch
     {

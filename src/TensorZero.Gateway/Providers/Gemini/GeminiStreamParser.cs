@@ -72,7 +72,7 @@ public sealed class GeminiStreamParser(string displayName, Secret? secret)
             throw ProviderHttp.StreamError(displayName, GeminiWire.NoCandidateProblem(root), secret);
         }
         var deltas = candidate is null ? [] : Deltas(candidate);
-        FinishReason? finish = GeminiWire.ReadString(candidate?["finishReason"]) is { Length: > 0 } reason
+        FinishReason? finish = JsonRead.String(candidate?["finishReason"]) is { Length: > 0 } reason
             ? GeminiWire.MapFinishReason(reason)
             : null;
         Usage? reported = null;
@@ -104,8 +104,8 @@ public sealed class GeminiStreamParser(string displayName, Secret? secret)
         var deltas = new List<ContentDelta>();
         foreach (var part in GeminiWire.Parts(candidate))
         {
-            var signature = GeminiWire.ReadString(part["thoughtSignature"]);
-            var text = GeminiWire.ReadString(part["text"]);
+            var signature = JsonRead.String(part["thoughtSignature"]);
+            var text = JsonRead.String(part["text"]);
             if (GeminiWire.IsThought(part))
             {
                 if (text is { Length: > 0 } || signature is not null)
@@ -126,7 +126,7 @@ public sealed class GeminiStreamParser(string displayName, Secret? secret)
             else if (part["functionCall"] is JsonObject call)
             {
                 var id = (_toolCalls++).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                deltas.Add(new ToolCallDelta(id, GeminiWire.ReadString(call["name"]) ?? string.Empty, GeminiWire.ArgumentsText(call["args"])));
+                deltas.Add(new ToolCallDelta(id, JsonRead.String(call["name"]) ?? string.Empty, GeminiWire.ArgumentsText(call["args"])));
             }
         }
         return deltas;

@@ -51,25 +51,25 @@ public static class GeminiWire
         var content = new List<ContentBlock>();
         foreach (var part in Parts(candidate))
         {
-            if (ReadString(part["thoughtSignature"]) is { } signature && !IsThought(part))
+            if (JsonRead.String(part["thoughtSignature"]) is { } signature && !IsThought(part))
             {
                 // Gemini signs the part that follows its reasoning; the signature must go back on the same kind of part.
                 content.Add(new ThoughtBlock(null, signature));
             }
             if (IsThought(part))
             {
-                content.Add(new ThoughtBlock(ReadString(part["text"]), ReadString(part["thoughtSignature"])));
+                content.Add(new ThoughtBlock(JsonRead.String(part["text"]), JsonRead.String(part["thoughtSignature"])));
             }
-            else if (ReadString(part["text"]) is { } text)
+            else if (JsonRead.String(part["text"]) is { } text)
             {
                 content.Add(new TextBlock(text));
             }
             else if (part["functionCall"] is JsonObject call)
             {
-                content.Add(new ToolCallBlock(Guid.CreateVersion7().ToString(), ReadString(call["name"]) ?? string.Empty, ArgumentsText(call["args"])));
+                content.Add(new ToolCallBlock(Guid.CreateVersion7().ToString(), JsonRead.String(call["name"]) ?? string.Empty, ArgumentsText(call["args"])));
             }
         }
-        var finishReason = ReadString(candidate["finishReason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
+        var finishReason = JsonRead.String(candidate["finishReason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
         return new ProviderResponse(content, ParseUsage(root["usageMetadata"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
     }
 
@@ -80,9 +80,9 @@ public static class GeminiWire
         {
             return null;
         }
-        var input = ReadLong(usage["promptTokenCount"]);
-        var candidates = ReadLong(usage["candidatesTokenCount"]);
-        var thoughts = ReadLong(usage["thoughtsTokenCount"]);
+        var input = JsonRead.Long(usage["promptTokenCount"]);
+        var candidates = JsonRead.Long(usage["candidatesTokenCount"]);
+        var thoughts = JsonRead.Long(usage["thoughtsTokenCount"]);
         long? output = candidates is null && thoughts is null ? null : (candidates ?? 0) + (thoughts ?? 0);
         return input is null && output is null ? null : new Usage(input, output);
     }
@@ -109,18 +109,14 @@ public static class GeminiWire
 
     /// <summary>Why a response has no candidate, with Google's block reason when it gave one.</summary>
     public static string NoCandidateProblem(JsonObject root) =>
-        ReadString(root["promptFeedback"]?["blockReason"]) is { } blockReason
+        JsonRead.String(root["promptFeedback"]?["blockReason"]) is { } blockReason
             ? $"no candidates (prompt blocked: {blockReason})"
             : "expected at least one candidate";
 
     /// <summary>Gemini sends arguments as a JSON object; the gateway keeps them as JSON text.</summary>
     public static string ArgumentsText(JsonNode? args) => args?.ToJsonString() ?? "{}";
 
-    public static string? ReadString(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    public static long? ReadLong(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
 
     private static JsonArray BuildParts(IReadOnlyList<ContentBlock> content)
     {

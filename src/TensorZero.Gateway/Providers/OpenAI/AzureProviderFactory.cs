@@ -46,7 +46,7 @@ public sealed class AzureProviderFactory : IProviderFactory
         if (text.StartsWith("env::", StringComparison.Ordinal))
         {
             var variable = text["env::".Length..];
-            var value = variable.Length == 0 ? null : context.Environment?.Get(variable);
+            var value = variable.Length == 0 ? null : context.Environment.Get(variable);
             if (value is null)
             {
                 context.Errors.Add($"`{path}`: environment variable `{variable}` is missing");

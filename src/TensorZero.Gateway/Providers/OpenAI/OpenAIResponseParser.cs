@@ -24,7 +24,7 @@ public static class OpenAIResponseParser
         var content = new List<ContentBlock>();
         if (choice["message"] is JsonObject message)
         {
-            var thought = new StringBuilder(ReadString(message["reasoning"]) ?? ReadString(message["reasoning_content"]) ?? string.Empty);
+            var thought = new StringBuilder(JsonRead.String(message["reasoning"]) ?? JsonRead.String(message["reasoning_content"]) ?? string.Empty);
             var text = new StringBuilder();
             var hasText = ReadContent(message["content"], text, thought);
             if (flavour.ParsesThinkTags && hasText)
@@ -47,13 +47,13 @@ public static class OpenAIResponseParser
                 {
                     var function = call["function"] as JsonObject;
                     content.Add(new ToolCallBlock(
-                        ReadString(call["id"]) ?? string.Empty,
-                        ReadString(function?["name"]) ?? string.Empty,
+                        JsonRead.String(call["id"]) ?? string.Empty,
+                        JsonRead.String(function?["name"]) ?? string.Empty,
                         ArgumentsText(function?["arguments"])));
                 }
             }
         }
-        var finishReason = ReadString(choice["finish_reason"]) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
+        var finishReason = JsonRead.String(choice["finish_reason"]) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
         return new ProviderResponse(content, ParseUsage(flavour, root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
     }
 
@@ -72,10 +72,10 @@ public static class OpenAIResponseParser
                 var hasText = false;
                 foreach (var part in parts.OfType<JsonObject>())
                 {
-                    switch (ReadString(part["type"]))
+                    switch (JsonRead.String(part["type"]))
                     {
                         case "text":
-                            text.Append(ReadString(part["text"]));
+                            text.Append(JsonRead.String(part["text"]));
                             hasText = true;
                             break;
                         case "thinking":
@@ -95,12 +95,12 @@ public static class OpenAIResponseParser
         {
             return null;
         }
-        var output = ReadLong(usage["completion_tokens"]);
-        if (flavour.AddsReasoningTokens && ReadLong(usage["completion_tokens_details"]?["reasoning_tokens"]) is { } reasoning)
+        var output = JsonRead.Long(usage["completion_tokens"]);
+        if (flavour.AddsReasoningTokens && JsonRead.Long(usage["completion_tokens_details"]?["reasoning_tokens"]) is { } reasoning)
         {
             output = (output ?? 0) + reasoning;
         }
-        return new Usage(ReadLong(usage["prompt_tokens"]), output);
+        return new Usage(JsonRead.Long(usage["prompt_tokens"]), output);
     }
 
     public static FinishReason MapFinishReason(string reason) => reason switch
@@ -113,11 +113,7 @@ public static class OpenAIResponseParser
         _ => FinishReason.Unknown,
     };
 
-    public static string? ReadString(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    public static long? ReadLong(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
 
     /// <summary>Tool arguments as JSON text; TGI sends them as a JSON object instead of a string.</summary>
     public static string ArgumentsText(JsonNode? node) => node switch

@@ -27,7 +27,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
             throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secret);
         }
         // OpenAI and OpenRouter: {"error": {...}}; TGI: {"error": "...", "error_type": ...}; vLLM, SGLang, Mistral: {"object": "error", ...}.
-        if (root["error"] is { } || OpenAIResponseParser.ReadString(root["object"]) == "error")
+        if (root["error"] is { } || JsonRead.String(root["object"]) == "error")
         {
             throw ProviderHttp.StreamError(displayName, data, secret);
         }
@@ -40,7 +40,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         }
         if (root["choices"] is JsonArray { Count: 1 } choices && choices[0] is JsonObject choice)
         {
-            if (OpenAIResponseParser.ReadString(choice["finish_reason"]) is { Length: > 0 } reason)
+            if (JsonRead.String(choice["finish_reason"]) is { Length: > 0 } reason)
             {
                 finish = OpenAIResponseParser.MapFinishReason(reason);
             }
@@ -63,7 +63,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
     private void ReadDelta(JsonObject delta, List<ContentDelta> deltas)
     {
         var thought = new StringBuilder(
-            OpenAIResponseParser.ReadString(delta["reasoning"]) ?? OpenAIResponseParser.ReadString(delta["reasoning_content"]) ?? string.Empty);
+            JsonRead.String(delta["reasoning"]) ?? JsonRead.String(delta["reasoning_content"]) ?? string.Empty);
         var text = new StringBuilder();
         OpenAIResponseParser.ReadContent(delta["content"], text, thought);
         if (thought.Length > 0)
@@ -100,8 +100,8 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
     private ToolCallDelta ToolCall(JsonObject call)
     {
         var function = call["function"] as JsonObject;
-        var id = OpenAIResponseParser.ReadString(call["id"]);
-        var index = OpenAIResponseParser.ReadLong(call["index"]);
+        var id = JsonRead.String(call["id"]);
+        var index = JsonRead.Long(call["index"]);
         if (id is { Length: > 0 })
         {
             if (!_toolCallIds.Contains(id))
@@ -117,6 +117,6 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         {
             id = _toolCallIds.LastOrDefault() ?? throw ProviderHttp.StreamError(displayName, "a tool call delta has no id", secret);
         }
-        return new ToolCallDelta(id, OpenAIResponseParser.ReadString(function?["name"]), OpenAIResponseParser.ArgumentsText(function?["arguments"]));
+        return new ToolCallDelta(id, JsonRead.String(function?["name"]), OpenAIResponseParser.ArgumentsText(function?["arguments"]));
     }
 }

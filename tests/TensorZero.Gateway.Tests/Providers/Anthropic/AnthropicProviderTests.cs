@@ -9,6 +9,8 @@ using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Anthropic;
 
+using TensorZero.Gateway.Tests.Infrastructure;
+
 namespace TensorZero.Gateway.Tests.Providers.Anthropic;
 
 public sealed class AnthropicProviderTests
@@ -51,7 +53,7 @@ public sealed class AnthropicProviderTests
         var errors = new List<string>();
         var context = new ProviderBuildContext(config, ProviderTypes.Find("anthropic")!,
             new StaticCredentialResolver(CredentialKind.Static, new Secret(Key)), new SingleClientFactory(handler),
-            NullLoggerFactory.Instance, TimeProvider.System, errors);
+            NullLoggerFactory.Instance, TimeProvider.System, errors, new FakeEnvironment(new Dictionary<string, string>()));
         return (new AnthropicProviderFactory().Create(context), errors);
     }
 

@@ -8,5 +8,6 @@ public static class ConformanceRows
         .. OpenAIFamilyRows.All,
         new AnthropicRow(),
         new GoogleAIStudioGeminiRow(),
+        new AwsBedrockRow(),
     ];
 }

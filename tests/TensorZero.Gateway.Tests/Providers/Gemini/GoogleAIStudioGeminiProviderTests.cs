@@ -9,6 +9,8 @@ using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Gemini;
 
+using TensorZero.Gateway.Tests.Infrastructure;
+
 namespace TensorZero.Gateway.Tests.Providers.Gemini;
 
 /// <summary>The <c>google_ai_studio_gemini</c> factory and client: URLs, headers and body, against a recording HTTP handler.</summary>
@@ -43,7 +45,8 @@ public sealed class GoogleAIStudioGeminiProviderTests
     {
         var errors = new List<string>();
         var context = new ProviderBuildContext(config, ProviderTypes.Find("google_ai_studio_gemini")!,
-            new StaticCredentialResolver(CredentialKind.Static, new Secret(Key)), http, NullLoggerFactory.Instance, TimeProvider.System, errors);
+            new StaticCredentialResolver(CredentialKind.Static, new Secret(Key)), http, NullLoggerFactory.Instance, TimeProvider.System, errors,
+            new FakeEnvironment(new Dictionary<string, string>()));
         return (new GoogleAIStudioGeminiProviderFactory().Create(context), errors);
     }
 

@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+
+namespace TensorZero.Gateway.Providers.AwsBedrock;
+
+/// <summary>A client of Bedrock's Converse and ConverseStream APIs, authenticated with a Bearer API key or SigV4.</summary>
+internal sealed class AwsBedrockProvider(
+    ProviderConfig config,
+    string modelId,
+    BedrockLocation region,
+    BedrockLocation? endpoint,
+    BedrockAuth? auth,
+    IHttpClientFactory httpClients,
+    ILogger logger) : IModelProvider
+{
+    public const string EventStreamContentType = "application/vnd.amazon.eventstream";
+
+    private const string DisplayName = BedrockAuth.DisplayName;
+
+    public string Type => "aws_bedrock";
+
+    public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var (message, rawRequest, secret) = await BuildMessageAsync(request, credentials, "converse", cancellationToken).ConfigureAwait(false);
+        using (message)
+        {
+            var client = httpClients.CreateClient(ProviderHttp.ClientName);
+            var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secret, cancellationToken).ConfigureAwait(false);
+            return ConverseWire.ParseResponse(rawRequest, rawResponse, DisplayName, ConverseWire.UsesJsonPrefill(modelId, request));
+        }
+    }
+
+    public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
+        ModelRequest request,
+        RequestCredentials credentials,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (message, _, secret) = await BuildMessageAsync(request, credentials, "converse-stream", cancellationToken).ConfigureAwait(false);
+        using var disposeMessage = message;
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, secret, EventStreamContentType, cancellationToken)
+            .ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var parser = new ConverseStreamParser(DisplayName, secret, ConverseWire.UsesJsonPrefill(modelId, request), logger);
+        await using var frames = EventStreamDecoder.ReadAllAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await frames.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (EventStreamFormatException e)
+            {
+                throw ProviderHttp.StreamError(DisplayName, $"invalid event-stream framing: {e.Message}", secret);
+            }
+            catch (IOException e)
+            {
+                throw ProviderHttp.StreamError(DisplayName, $"the connection broke: {e.Message}", secret);
+            }
+            if (parser.Parse(frames.Current) is { } chunk)
+            {
+                yield return chunk;
+            }
+        }
+    }
+
+    /// <summary>An absolute http(s) URL without a trailing slash, or null.</summary>
+    internal static Uri? ParseEndpoint(string url) =>
+        Uri.TryCreate(url.TrimEnd('/'), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment)
+            ? uri
+            : null;
+
+    private async Task<(HttpRequestMessage Message, string RawRequest, Secret? Secret)> BuildMessageAsync(
+        ModelRequest request,
+        RequestCredentials credentials,
+        string operation,
+        CancellationToken cancellationToken)
+    {
+        if (auth is null)
+        {
+            throw new GatewayError(ErrorKind.Internal, $"{DisplayName} provider at `{config.Path}` has no valid credentials");
+        }
+        var target = Target(credentials, operation);
+        var body = ConverseWire.BuildRequest(modelId, request);
+        JsonPointer.Apply(body, config.ExtraBody);
+        var rawRequest = body.ToJsonString();
+        var bytes = Encoding.UTF8.GetBytes(rawRequest);
+
+        var message = ProviderHttp.JsonPost(target.Url, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        try
+        {
+            // The exact bytes and content type sent are the ones signed.
+            message.Content = new ByteArrayContent(bytes);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            if (operation == "converse" && !message.Headers.Contains("Accept"))
+            {
+                message.Headers.Accept.ParseAdd("application/json");
+            }
+            var secret = await auth.AuthorizeAsync(message, bytes, target, credentials, cancellationToken).ConfigureAwait(false);
+            return (message, rawRequest, secret);
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+    }
+
+    private BedrockTarget Target(RequestCredentials credentials, string operation)
+    {
+        var regionName = region.Resolve(credentials, "region");
+        // A bad value in the request's credentials map is the client's to fix: the credential kind keeps it a 400
+        // through the model and variant wrappers.
+        if (!AwsBedrockProviderFactory.IsRegion(regionName))
+        {
+            throw new GatewayError(ErrorKind.MissingCredential, $"{DisplayName}: the region given in the request's credentials is not an AWS region name");
+        }
+        Uri baseUrl;
+        if (endpoint is null)
+        {
+            baseUrl = new Uri($"https://bedrock-runtime.{regionName}.amazonaws.com");
+        }
+        else
+        {
+            var url = endpoint.Resolve(credentials, "endpoint");
+            baseUrl = ParseEndpoint(url) ?? throw new GatewayError(ErrorKind.MissingCredential,
+                $"{DisplayName}: Invalid dynamic endpoint URL (not an absolute http(s) URL)");
+        }
+        return new BedrockTarget(baseUrl, regionName, modelId, operation);
+    }
+}

@@ -1,0 +1,293 @@
+using System.Buffers;
+using Amazon.Runtime;
+using TensorZero.Gateway.Credentials;
+
+namespace TensorZero.Gateway.Providers.AwsBedrock;
+
+/// <summary>
+/// Builds <c>type = "aws_bedrock"</c> providers. Region, endpoint and IAM fields are resolved here, once; <c>api_key</c>
+/// is the provider type's credential field and reaches the factory as <see cref="ProviderBuildContext.Credential"/>.
+/// </summary>
+public sealed class AwsBedrockProviderFactory : IProviderFactory
+{
+    public const string BearerTokenVariable = "AWS_BEARER_TOKEN_BEDROCK";
+
+    private static readonly string[] IamFields = ["access_key_id", "secret_access_key", "session_token"];
+
+    // Regions go into a host name, so only region-shaped values are accepted.
+    private static readonly SearchValues<char> RegionCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+
+    private readonly AwsKeySource _sdkKeys;
+    private readonly Func<string?> _sdkRegion;
+
+    public AwsBedrockProviderFactory()
+        : this(SdkAwsKeys.Default, () => FallbackRegionFactory.GetRegionEndpoint()?.SystemName)
+    {
+    }
+
+    internal AwsBedrockProviderFactory(AwsKeySource sdkKeys, Func<string?> sdkRegion)
+    {
+        _sdkKeys = sdkKeys;
+        _sdkRegion = sdkRegion;
+    }
+
+    public string Type => "aws_bedrock";
+
+    // `api_key` is the type's credential field: the config loader accepts and parses it like `api_key_location`.
+    public IReadOnlyCollection<string> SettingKeys { get; } =
+        ["model_id", "region", "endpoint_url", "access_key_id", "secret_access_key", "session_token", "allow_auto_detect_region"];
+
+    public IModelProvider Create(ProviderBuildContext context)
+    {
+        var settings = new SettingReader(context);
+        var modelId = settings.String("model_id");
+        if (modelId is null && !settings.HasProblem("model_id"))
+        {
+            settings.Error("model_id", "is required for `aws_bedrock` providers");
+        }
+        var region = ParseRegion(settings);
+        var endpoint = ParseEndpoint(settings, context);
+        var auth = ParseAuth(settings, context);
+        return new AwsBedrockProvider(
+            context.Config,
+            modelId ?? string.Empty,
+            region ?? new BedrockLocation.Fixed("us-east-1"),
+            endpoint,
+            auth,
+            context.HttpClients,
+            context.Loggers.CreateLogger<AwsBedrockProvider>());
+    }
+
+    internal static bool IsRegion(string value) => value.Length > 0 && !value.AsSpan().ContainsAnyExcept(RegionCharacters);
+
+    private BedrockLocation? ParseRegion(SettingReader settings)
+    {
+        var text = settings.String("region");
+        var autoDetect = settings.Bool("allow_auto_detect_region") ?? false;
+        if (text is null && autoDetect)
+        {
+            text = "sdk";
+        }
+        if (text is null or "none")
+        {
+            if (!settings.HasProblem("region"))
+            {
+                settings.Error("region",
+                    "AWS `aws_bedrock` provider requires a region. Use `region = \"sdk\"` to enable auto-detection, or specify a region like `region = \"us-east-1\"`");
+            }
+            return null;
+        }
+        if (text == "sdk")
+        {
+            if (_sdkRegion() is { Length: > 0 } detected)
+            {
+                return new BedrockLocation.Fixed(detected);
+            }
+            settings.Error("region", "`sdk`: the AWS SDK found no region (set `AWS_REGION` or a profile region, or write the region)");
+            return null;
+        }
+        var location = settings.Location("region", text, allowSdk: false);
+        if (location is BedrockLocation.Fixed { Value: var value } && !IsRegion(value))
+        {
+            settings.Error("region", $"`{value}` is not an AWS region name (like `us-east-1`)");
+            return null;
+        }
+        return location;
+    }
+
+    private static BedrockLocation? ParseEndpoint(SettingReader settings, ProviderBuildContext context)
+    {
+        var text = settings.String("endpoint_url");
+        if (text is null or "none")
+        {
+            return null;
+        }
+        var location = settings.Location("endpoint_url", text, allowSdk: false);
+        switch (location)
+        {
+            case BedrockLocation.Fixed { Value: var url } when AwsBedrockProvider.ParseEndpoint(url) is null:
+                settings.Error("endpoint_url", text.StartsWith("env::", StringComparison.Ordinal)
+                    ? $"the value of `{text[5..]}` is not an absolute http(s) URL"
+                    : $"`{url}` is not an absolute http(s) URL");
+                return null;
+            case BedrockLocation.Dynamic dynamic:
+                context.Loggers.CreateLogger<AwsBedrockProviderFactory>().LogWarning(
+                    "`{Path}.endpoint_url` is taken from the request's credentials (`{Key}`): only let trusted clients call this model, since the endpoint receives the provider's AWS credentials",
+                    context.Config.Path,
+                    dynamic.Key);
+                break;
+        }
+        return location;
+    }
+
+    private BedrockAuth? ParseAuth(SettingReader settings, ProviderBuildContext context)
+    {
+        var iam = new Dictionary<string, CredentialLocation>(StringComparer.Ordinal);
+        foreach (var field in IamFields)
+        {
+            if (settings.String(field) is not { } text)
+            {
+                continue;
+            }
+            if (!CredentialLocation.TryParse(text, out var location, out var error))
+            {
+                settings.Error(field, error!);
+            }
+            else if (location is not (CredentialLocation.Env or CredentialLocation.Dynamic or CredentialLocation.Sdk))
+            {
+                settings.Error(field, $"Invalid `{field}` for `aws_bedrock` provider: only `env::`, `dynamic::`, and `sdk` are supported");
+            }
+            else
+            {
+                iam[field] = location!;
+            }
+        }
+
+        if (context.Config.ApiKeyLocation is { } apiKey)
+        {
+            var valid = true;
+            if (iam.Count > 0 || IamFields.Any(settings.Has))
+            {
+                settings.Error("api_key", "can't be combined with `access_key_id`, `secret_access_key` or `session_token`: use one way to authenticate");
+                valid = false;
+            }
+            if (apiKey.Default is CredentialLocation.Sdk || apiKey.Fallback is CredentialLocation.Sdk)
+            {
+                settings.Error("api_key", "`sdk` can't be used for `api_key` (use `env::` or `dynamic::`; without any credential field the AWS SDK credential chain is used)");
+                valid = false;
+            }
+            return valid ? new BearerAuth(context.Credential) : null;
+        }
+
+        if (IamFields.Any(settings.Has))
+        {
+            return ParseIam(settings, iam, context);
+        }
+
+        if (context.Environment.Get(BearerTokenVariable) is { Length: > 0 } token)
+        {
+            return new BearerAuth(new StaticCredentialResolver(CredentialKind.Static, new Secret(token)));
+        }
+        return new SigV4Auth(_sdkKeys, context.Time);
+    }
+
+    private SigV4Auth? ParseIam(SettingReader settings, Dictionary<string, CredentialLocation> iam, ProviderBuildContext context)
+    {
+        if (iam.Count < IamFields.Count(settings.Has))
+        {
+            return null;
+        }
+        if (!iam.TryGetValue("access_key_id", out var keyId) || !iam.TryGetValue("secret_access_key", out var secretKey))
+        {
+            settings.Error(iam.ContainsKey("access_key_id") ? "secret_access_key" : "access_key_id",
+                "is required: `access_key_id` and `secret_access_key` are set together (`session_token` is optional)");
+            return null;
+        }
+        var token = iam.GetValueOrDefault("session_token");
+        if (iam.Values.Select(l => l.GetType()).Distinct().Count() > 1)
+        {
+            settings.Error("access_key_id",
+                "`access_key_id`, `secret_access_key` and `session_token` must all use the same source: all `env::`, all `dynamic::` or all `sdk`");
+            return null;
+        }
+        switch (keyId)
+        {
+            case CredentialLocation.Dynamic dynamicKeyId:
+                return new SigV4Auth(new DynamicAwsKeys(
+                    dynamicKeyId.Key,
+                    ((CredentialLocation.Dynamic)secretKey).Key,
+                    (token as CredentialLocation.Dynamic)?.Key), context.Time);
+            case CredentialLocation.Sdk:
+                return new SigV4Auth(_sdkKeys, context.Time);
+            default:
+                var keyIdValue = settings.ReadEnv("access_key_id", ((CredentialLocation.Env)keyId).Variable);
+                var secretValue = settings.ReadEnv("secret_access_key", ((CredentialLocation.Env)secretKey).Variable);
+                var tokenValue = token is CredentialLocation.Env tokenEnv ? settings.ReadEnv("session_token", tokenEnv.Variable) : null;
+                if (keyIdValue is null || secretValue is null || (token is not null && tokenValue is null))
+                {
+                    return null;
+                }
+                return new SigV4Auth(
+                    new StaticAwsKeys(new Secret(keyIdValue), new Secret(secretValue), tokenValue is null ? null : new Secret(tokenValue)),
+                    context.Time);
+        }
+    }
+
+    /// <summary>Reads type-specific settings and reports problems as <c>`path.key`: message</c>, never a value.</summary>
+    private sealed class SettingReader(ProviderBuildContext context)
+    {
+        private readonly HashSet<string> _problems = new(StringComparer.Ordinal);
+
+        public bool Has(string key) => context.Config.Settings.ContainsKey(key);
+
+        public bool HasProblem(string key) => _problems.Contains(key);
+
+        public void Error(string key, string message)
+        {
+            _problems.Add(key);
+            context.Errors.Add($"`{context.Config.Path}.{key}`: {message}");
+        }
+
+        public string? String(string key)
+        {
+            if (!context.Config.Settings.TryGetValue(key, out var value) || value is null)
+            {
+                return null;
+            }
+            if (value is string text)
+            {
+                return text;
+            }
+            Error(key, "must be a string");
+            return null;
+        }
+
+        public bool? Bool(string key)
+        {
+            if (!context.Config.Settings.TryGetValue(key, out var value) || value is null)
+            {
+                return null;
+            }
+            if (value is bool flag)
+            {
+                return flag;
+            }
+            Error(key, "must be a boolean");
+            return null;
+        }
+
+        public string? ReadEnv(string key, string variable)
+        {
+            if (context.Environment.Get(variable) is { Length: > 0 } value)
+            {
+                return value;
+            }
+            Error(key, $"environment variable `{variable}` is missing");
+            return null;
+        }
+
+        /// <summary>A literal, <c>env::</c> (read now) or <c>dynamic::</c> value of a non-secret setting.</summary>
+        public BedrockLocation? Location(string key, string text, bool allowSdk)
+        {
+            if (text.StartsWith("env::", StringComparison.Ordinal))
+            {
+                return ReadEnv(key, text[5..]) is { } value ? new BedrockLocation.Fixed(value) : null;
+            }
+            if (text.StartsWith("dynamic::", StringComparison.Ordinal))
+            {
+                return new BedrockLocation.Dynamic(text[9..]);
+            }
+            if (text.StartsWith("path::", StringComparison.Ordinal) || text.StartsWith("path_from_env::", StringComparison.Ordinal))
+            {
+                Error(key, "`path::` and `path_from_env::` are not supported here by this gateway (use a literal value, `env::` or `dynamic::`)");
+                return null;
+            }
+            if (text == "sdk" && !allowSdk)
+            {
+                Error(key, "`sdk` can't be used here (use a literal value, `env::` or `dynamic::`)");
+                return null;
+            }
+            return new BedrockLocation.Fixed(text);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Providers.AwsBedrock;
+
+/// <summary>Bedrock Converse request and response bodies (camelCase, content blocks keyed by kind).</summary>
+public static class ConverseWire
+{
+    /// <summary>The assistant turn TensorZero appends for JSON mode on Claude models; the answer continues after the brace.</summary>
+    public const string JsonPrefill = "Here is the JSON requested:\n{";
+
+    public const string RespondToolName = "respond";
+
+    /// <summary>
+    /// Bedrock has no JSON mode. For Claude models TensorZero prefills the assistant turn with an opening brace (and
+    /// puts it back in front of the answer); other models get the request as is.
+    /// </summary>
+    public static bool UsesJsonPrefill(string modelId, ModelRequest request) =>
+        request.JsonMode is JsonMode.On or JsonMode.Strict && modelId.Contains("claude", StringComparison.Ordinal);
+
+    public static JsonObject BuildRequest(string modelId, ModelRequest request)
+    {
+        var messages = BuildMessages(request);
+        if (UsesJsonPrefill(modelId, request))
+        {
+            messages.Add(new JsonObject
+            {
+                ["role"] = "assistant",
+                ["content"] = new JsonArray(new JsonObject { ["text"] = JsonPrefill }),
+            });
+        }
+        var body = new JsonObject { ["messages"] = messages };
+        if (request.System is { Length: > 0 } system)
+        {
+            body["system"] = new JsonArray(new JsonObject { ["text"] = system });
+        }
+        body["inferenceConfig"] = BuildInferenceConfig(request);
+        if (BuildToolConfig(request) is { } toolConfig)
+        {
+            body["toolConfig"] = toolConfig;
+        }
+        JsonPointer.Apply(body, request.ExtraBody);
+        return body;
+    }
+
+    public static JsonArray BuildMessages(ModelRequest request)
+    {
+        var messages = new JsonArray();
+        foreach (var message in request.Messages)
+        {
+            var content = new JsonArray();
+            foreach (var block in message.Content)
+            {
+                if (ContentBlock(block) is { } node)
+                {
+                    content.Add(node);
+                }
+            }
+            if (content.Count == 0)
+            {
+                continue;
+            }
+            messages.Add(new JsonObject { ["role"] = message.Role == Role.User ? "user" : "assistant", ["content"] = content });
+        }
+        return messages;
+    }
+
+    public static ProviderResponse ParseResponse(string rawRequest, string rawResponse, string displayName, bool jsonPrefill)
+    {
+        var root = ProviderHttp.ParseObject(rawResponse, displayName);
+        if (root["output"]?["message"] is not JsonObject message)
+        {
+            throw ProviderHttp.MalformedResponse(displayName, "`output.message` is missing");
+        }
+        var content = new List<ContentBlock>();
+        var prefillPending = jsonPrefill;
+        foreach (var block in (message["content"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (JsonRead.String(block["text"]) is { } text)
+            {
+                content.Add(new TextBlock(prefillPending ? "{" + text : text));
+                prefillPending = false;
+            }
+            else if (block["toolUse"] is JsonObject toolUse)
+            {
+                content.Add(new ToolCallBlock(
+                    JsonRead.String(toolUse["toolUseId"]) ?? string.Empty,
+                    JsonRead.String(toolUse["name"]) ?? string.Empty,
+                    toolUse["input"]?.ToJsonString() ?? "{}"));
+            }
+            else if (block["reasoningContent"]?["reasoningText"] is JsonObject reasoning)
+            {
+                content.Add(new ThoughtBlock(JsonRead.String(reasoning["text"]), JsonRead.String(reasoning["signature"])));
+            }
+            // Redacted reasoning and kinds this gateway has no block for (citations, images) are dropped.
+        }
+        var finishReason = JsonRead.String(root["stopReason"]) is { } stopReason ? MapStopReason(stopReason) : (FinishReason?)null;
+        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
+    }
+
+    /// <summary>Input tokens include cache reads and writes, as TensorZero counts them.</summary>
+    public static Usage? ParseUsage(JsonNode? node)
+    {
+        if (node is not JsonObject usage)
+        {
+            return null;
+        }
+        var input = JsonRead.Long(usage["inputTokens"]);
+        if (input is not null)
+        {
+            input += (JsonRead.Long(usage["cacheReadInputTokens"]) ?? 0) + (JsonRead.Long(usage["cacheWriteInputTokens"]) ?? 0);
+        }
+        return new Usage(input, JsonRead.Long(usage["outputTokens"]));
+    }
+
+    public static FinishReason MapStopReason(string stopReason) => stopReason switch
+    {
+        "end_turn" => FinishReason.Stop,
+        "tool_use" => FinishReason.ToolCall,
+        "max_tokens" => FinishReason.Length,
+        "stop_sequence" => FinishReason.StopSequence,
+        "content_filtered" or "guardrail_intervened" => FinishReason.ContentFilter,
+        _ => FinishReason.Unknown,
+    };
+
+    private static JsonObject? ContentBlock(ContentBlock block) => block switch
+    {
+        TextBlock text => new JsonObject { ["text"] = text.Text },
+        ToolCallBlock call => new JsonObject
+        {
+            ["toolUse"] = new JsonObject
+            {
+                ["toolUseId"] = call.Id,
+                ["name"] = call.Name,
+                ["input"] = ParseArguments(call),
+            },
+        },
+        ToolResultBlock result => new JsonObject
+        {
+            ["toolResult"] = new JsonObject
+            {
+                ["toolUseId"] = result.Id,
+                ["content"] = new JsonArray(new JsonObject { ["text"] = result.Result }),
+            },
+        },
+        ThoughtBlock { Text: { } text } thought => new JsonObject
+        {
+            ["reasoningContent"] = new JsonObject
+            {
+                ["reasoningText"] = thought.Signature is null
+                    ? new JsonObject { ["text"] = text }
+                    : new JsonObject { ["text"] = text, ["signature"] = thought.Signature },
+            },
+        },
+        _ => null,
+    };
+
+    // Converse takes tool input as a JSON document, not as text.
+    private static JsonNode ParseArguments(ToolCallBlock call)
+    {
+        try
+        {
+            return JsonNode.Parse(call.Arguments.Length == 0 ? "{}" : call.Arguments) ?? new JsonObject();
+        }
+        catch (JsonException)
+        {
+            throw GatewayError.InvalidRequest($"The arguments of tool call `{call.Id}` ({call.Name}) are not valid JSON, which {BedrockAuth.DisplayName} requires");
+        }
+    }
+
+    private static JsonObject BuildInferenceConfig(ModelRequest request)
+    {
+        var config = new JsonObject();
+        var p = request.Params;
+        if (p.MaxTokens is { } maxTokens)
+        {
+            config["maxTokens"] = maxTokens;
+        }
+        if (p.Temperature is { } temperature)
+        {
+            config["temperature"] = temperature;
+        }
+        if (p.TopP is { } topP)
+        {
+            config["topP"] = topP;
+        }
+        if (p.StopSequences is { Count: > 0 } stops)
+        {
+            config["stopSequences"] = new JsonArray(stops.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        }
+        return config;
+    }
+
+    private static JsonObject? BuildToolConfig(ModelRequest request)
+    {
+        var tools = request.Tools ?? [];
+        var choice = request.ToolChoice ?? ToolChoice.Auto;
+        if (request.JsonMode == JsonMode.Tool && request.OutputSchema is not null)
+        {
+            tools = [.. tools, new ToolDefinition(RespondToolName, "Respond to the user using the output schema.", request.OutputSchema)];
+            choice = new ToolChoice(ToolChoiceMode.Specific, RespondToolName);
+        }
+        if (tools.Count == 0 || choice.Mode == ToolChoiceMode.None)
+        {
+            return null;
+        }
+        return new JsonObject
+        {
+            ["tools"] = new JsonArray(tools.Select(t => (JsonNode?)new JsonObject
+            {
+                ["toolSpec"] = new JsonObject
+                {
+                    ["name"] = t.Name,
+                    ["description"] = t.Description,
+                    ["inputSchema"] = new JsonObject { ["json"] = t.Parameters.DeepClone() },
+                },
+            }).ToArray()),
+            ["toolChoice"] = choice.Mode switch
+            {
+                ToolChoiceMode.Required => new JsonObject { ["any"] = new JsonObject() },
+                ToolChoiceMode.Specific => new JsonObject { ["tool"] = new JsonObject { ["name"] = choice.ToolName } },
+                _ => new JsonObject { ["auto"] = new JsonObject() },
+            },
+        };
+    }
+}
