@@ -16,13 +16,13 @@ public static class InferenceRequestParser
     [
         "function_name", "model_name", "episode_id", "input", "stream", "params", "variant_name", "dryrun", "tags", "internal",
         "credentials", "include_original_response", "include_raw_response", "include_raw_usage", "cache_options",
-        "allowed_tools", "additional_tools", "tool_choice", "parallel_tool_calls", "output_schema",
+        "allowed_tools", "additional_tools", "tool_choice", "parallel_tool_calls", "output_schema", "extra_body", "extra_headers",
     ];
 
     // Accepted by TensorZero; rejected here with a clear message until this gateway implements them.
     private static readonly HashSet<string> NotYetSupported =
     [
-        "namespace", "provider_tools", "include_aggregated_response", "extra_body", "extra_headers", "internal_dynamic_variant_config",
+        "namespace", "provider_tools", "include_aggregated_response", "internal_dynamic_variant_config",
     ];
 
     private static readonly HashSet<string> ParamKeys =
@@ -75,6 +75,8 @@ public static class InferenceRequestParser
                 : null,
             OutputSchema = ParseOutputSchema(root),
             JsonMode = ParseJsonMode(root),
+            ExtraBody = RequestExtras.ParseBody(root),
+            ExtraHeaders = RequestExtras.ParseHeaders(root),
         };
     }
 

@@ -34,6 +34,12 @@ public sealed record InferenceRequest(
 
     /// <summary><c>params.chat_completion.json_mode</c>, overriding the variant's.</summary>
     public JsonMode? JsonMode { get; init; }
+
+    /// <summary>Request-time <c>extra_body</c>: wins over provider and variant config.</summary>
+    public IReadOnlyList<TargetedExtra<ExtraBodyItem>> ExtraBody { get; init; } = [];
+
+    /// <summary>Request-time <c>extra_headers</c>: wins over provider and variant config; auth headers can't be set here.</summary>
+    public IReadOnlyList<TargetedExtra<ExtraHeaderItem>> ExtraHeaders { get; init; } = [];
 }
 
 /// <summary>What the response needs to validate tool calls and JSON output: the tools offered and the output schema.</summary>

@@ -166,7 +166,11 @@ public sealed class InferenceService
             tools.ToolChoice,
             tools.ParallelToolCalls,
             JsonModeOf(variant, request),
-            tools.OutputSchema?.Node);
+            tools.OutputSchema?.Node)
+        {
+            RequestExtraBody = request.ExtraBody.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
+            RequestExtraHeaders = request.ExtraHeaders.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
+        };
         return (_models.Get(variant.Model), modelRequest);
     }
 

@@ -67,7 +67,37 @@ public sealed record ModelRequest(
     ToolChoice? ToolChoice = null,
     bool? ParallelToolCalls = null,
     JsonMode JsonMode = JsonMode.Off,
-    JsonObject? OutputSchema = null);
+    JsonObject? OutputSchema = null)
+{
+    /// <summary>The request's own <c>extra_body</c> items with their model/provider filters; <see cref="Model"/> narrows them per provider.</summary>
+    public IReadOnlyList<TargetedExtra<ExtraBodyItem>> RequestExtraBody { get; init; } = [];
+
+    /// <summary>The request's own <c>extra_headers</c> items with their model/provider filters.</summary>
+    public IReadOnlyList<TargetedExtra<ExtraHeaderItem>> RequestExtraHeaders { get; init; } = [];
+
+    /// <summary>Request-time <c>extra_body</c> for the provider being called; applied last (it wins over provider config).</summary>
+    public IReadOnlyList<ExtraBodyItem> InferenceExtraBody { get; init; } = [];
+
+    /// <summary>Request-time <c>extra_headers</c> for the provider being called; applied last.</summary>
+    public IReadOnlyList<ExtraHeaderItem> InferenceExtraHeaders { get; init; } = [];
+
+    /// <summary>This request as sent to one provider of one model: the request-time extras that target it.</summary>
+    public ModelRequest ForProvider(string modelName, string providerName) =>
+        RequestExtraBody.Count == 0 && RequestExtraHeaders.Count == 0
+            ? this
+            : this with
+            {
+                InferenceExtraBody = RequestExtraBody.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
+                InferenceExtraHeaders = RequestExtraHeaders.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
+            };
+}
+
+/// <summary>A request-time <c>extra_body</c>/<c>extra_headers</c> item, optionally limited to a variant, a model or one of its providers.</summary>
+public sealed record TargetedExtra<T>(T Item, string? VariantName = null, string? ModelName = null, string? ProviderName = null)
+{
+    public bool Targets(string modelName, string providerName) =>
+        (ModelName is null || ModelName == modelName) && (ProviderName is null || ProviderName == providerName);
+}
 
 /// <summary>Token counts; null when the provider did not report them.</summary>
 public sealed record Usage(long? InputTokens, long? OutputTokens)

@@ -24,7 +24,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             using var providerDeadline = Deadline.Start(routed.Timeouts?.NonStreamingTotalMs, time, modelDeadline.Token);
             try
             {
-                var response = await routed.Provider.InferAsync(request, credentials, providerDeadline.Token).ConfigureAwait(false);
+                var response = await routed.Provider.InferAsync(request.ForProvider(name, routed.Name), credentials, providerDeadline.Token).ConfigureAwait(false);
                 return new ModelResult(name, routed.Name, response);
             }
             catch (GatewayError e)
@@ -56,7 +56,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
         {
             try
             {
-                return await ModelStreamRun.StartAsync(name, routed, request, credentials, time, cancellationToken).ConfigureAwait(false);
+                return await ModelStreamRun.StartAsync(name, routed, request.ForProvider(name, routed.Name), credentials, time, cancellationToken).ConfigureAwait(false);
             }
             catch (GatewayError e)
             {

@@ -110,13 +110,13 @@ public sealed class AnthropicProvider(
     private string BuildBody(ModelRequest request, bool stream)
     {
         var body = AnthropicWire.BuildRequest(request, options, stream);
-        JsonPointer.Apply(body, config.ExtraBody);
+        ProviderExtras.Apply(body, request, config);
         return body.ToJsonString();
     }
 
     private HttpRequestMessage BuildMessage(ModelRequest request, string rawRequest, ResolvedCredential key)
     {
-        var message = ProviderHttp.JsonPost(messagesUrl, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        var message = ProviderHttp.JsonPost(messagesUrl, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         // `extra_headers` may pin another API version; the key always comes from the credential.
         if (!message.Headers.Contains("anthropic-version"))
         {

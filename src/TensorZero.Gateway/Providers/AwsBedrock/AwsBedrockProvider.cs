@@ -92,11 +92,11 @@ internal sealed class AwsBedrockProvider(
         }
         var target = Target(credentials, operation);
         var body = ConverseWire.BuildRequest(modelId, request);
-        JsonPointer.Apply(body, config.ExtraBody);
+        ProviderExtras.Apply(body, request, config);
         var rawRequest = body.ToJsonString();
         var bytes = Encoding.UTF8.GetBytes(rawRequest);
 
-        var message = ProviderHttp.JsonPost(target.Url, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        var message = ProviderHttp.JsonPost(target.Url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         try
         {
             // The exact bytes and content type sent are the ones signed.

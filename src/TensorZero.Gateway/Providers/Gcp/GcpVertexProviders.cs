@@ -69,7 +69,7 @@ public sealed class GcpVertexGeminiProvider(
     private string BuildBody(ModelRequest request)
     {
         var body = GeminiWire.BuildRequest(request);
-        JsonPointer.Apply(body, config.ExtraBody);
+        ProviderExtras.Apply(body, request, config);
         return body.ToJsonString();
     }
 }
@@ -151,7 +151,7 @@ public sealed class GcpVertexAnthropicProvider(
     private string BuildBody(ModelRequest request, bool stream)
     {
         var body = AnthropicWire.BuildRequest(request, options, stream);
-        JsonPointer.Apply(body, config.ExtraBody);
+        ProviderExtras.Apply(body, request, config);
         return body.ToJsonString();
     }
 }
@@ -161,7 +161,7 @@ internal static class VertexHttp
 {
     public static HttpRequestMessage Post(Uri url, string rawRequest, ModelRequest request, ProviderConfig config, Secret token)
     {
-        var message = ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        var message = ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         message.Headers.Remove("Authorization");
         message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Reveal());
         return message;

@@ -88,13 +88,13 @@ public sealed class GoogleAIStudioGeminiProvider(
     private string BuildBody(ModelRequest request)
     {
         var body = GeminiWire.BuildRequest(request);
-        JsonPointer.Apply(body, config.ExtraBody);
+        ProviderExtras.Apply(body, request, config);
         return body.ToJsonString();
     }
 
     private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest, ResolvedCredential key)
     {
-        var message = ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders);
+        var message = ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         if (key.Secret is { } secret)
         {
             message.Headers.Remove(ApiKeyHeader);

@@ -77,13 +77,13 @@ public sealed class OpenAIProvider(
         {
             body[name] = value?.DeepClone();
         }
-        JsonPointer.Apply(body, config.ExtraBody);
+        ProviderExtras.Apply(body, request, config);
         return body.ToJsonString();
     }
 
     private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest, ResolvedCredential key)
     {
-        var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, request.ExtraHeaders, config.ExtraHeaders);
+        var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         if (key.Secret is { } secret)
         {
             switch (flavour.Auth)

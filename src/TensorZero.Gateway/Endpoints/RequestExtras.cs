@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Endpoints;
+
+/// <summary>
+/// Request-time <c>extra_body</c> and <c>extra_headers</c>. Header values can't carry line breaks (no header injection),
+/// and headers that carry credentials or framing can't be set from a request.
+/// </summary>
+public static class RequestExtras
+{
+    private static readonly HashSet<string> ProtectedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key", "x-amz-security-token",
+        "x-amz-date", "x-amz-content-sha256", "host", "content-length", "content-type", "transfer-encoding", "cookie",
+    };
+
+    public static List<TargetedExtra<ExtraBodyItem>> ParseBody(JsonElement root) =>
+        Items(root, "extra_body", (item, path) =>
+        {
+            var pointer = String(item, "pointer", path) ?? throw Invalid($"`{path}.pointer`: is required");
+            if (!pointer.StartsWith('/'))
+            {
+                throw Invalid($"`{path}.pointer`: must be a JSON pointer starting with `/`");
+            }
+            var delete = Delete(item, path);
+            var hasValue = item.TryGetProperty("value", out var value);
+            if (delete == hasValue)
+            {
+                throw Invalid($"`{path}`: needs exactly one of `value` or `\"delete\": true`");
+            }
+            return new ExtraBodyItem(pointer, hasValue ? JsonNode.Parse(value.GetRawText()) : null, delete);
+        }, ["pointer", "value", "delete"]);
+
+    public static List<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root) =>
+        Items(root, "extra_headers", (item, path) =>
+        {
+            var name = String(item, "name", path) ?? throw Invalid($"`{path}.name`: is required");
+            if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':'))
+            {
+                throw Invalid($"`{path}.name`: is not a valid header name");
+            }
+            if (ProtectedHeaders.Contains(name))
+            {
+                throw Invalid($"`{path}.name`: `{name}` can't be set from a request (it carries credentials or framing)");
+            }
+            var delete = Delete(item, path);
+            var value = String(item, "value", path);
+            if (delete == (value is not null))
+            {
+                throw Invalid($"`{path}`: needs exactly one of `value` or `\"delete\": true`");
+            }
+            if (value is not null && value.Any(c => c is '\r' or '\n' or '\0'))
+            {
+                throw Invalid($"`{path}.value`: must not contain line breaks");
+            }
+            return new ExtraHeaderItem(name, value, delete);
+        }, ["name", "value", "delete"]);
+
+    private static List<TargetedExtra<T>> Items<T>(JsonElement root, string field, Func<JsonElement, string, T> parse, string[] keys)
+    {
+        var items = new List<TargetedExtra<T>>();
+        if (!root.TryGetProperty(field, out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return items;
+        }
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid($"`{field}`: must be an array");
+        }
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var path = $"{field}[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"`{path}`: must be an object");
+            }
+            foreach (var property in item.EnumerateObject())
+            {
+                if (!keys.Contains(property.Name) && property.Name is not ("variant_name" or "model_name" or "provider_name"))
+                {
+                    throw Invalid($"`{path}.{property.Name}`: unknown field");
+                }
+            }
+            var variant = String(item, "variant_name", path);
+            var model = String(item, "model_name", path);
+            var provider = String(item, "provider_name", path);
+            if (variant is not null && model is not null)
+            {
+                throw Invalid($"`{path}`: use either `variant_name` or `model_name`, not both");
+            }
+            if (provider is not null && model is null)
+            {
+                throw Invalid($"`{path}.provider_name`: needs `model_name`");
+            }
+            items.Add(new TargetedExtra<T>(parse(item, path), variant, model, provider));
+        }
+        return items;
+    }
+
+    private static bool Delete(JsonElement item, string path) =>
+        item.TryGetProperty("delete", out var delete) && delete.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False or JsonValueKind.Null => false,
+            _ => throw Invalid($"`{path}.delete`: must be a boolean"),
+        };
+
+    private static string? String(JsonElement item, string name, string path) =>
+        !item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw Invalid($"`{path}.{name}`: must be a string");
+
+    private static GatewayError Invalid(string message) => GatewayError.InvalidRequest(message);
+}
