@@ -20,12 +20,19 @@ public enum ErrorKind
 /// <summary>A failure with a kind and a client-safe message. Messages never carry secret values.</summary>
 public sealed class GatewayError : Exception
 {
-    public GatewayError(ErrorKind kind, string message, int? providerStatus = null)
+    public GatewayError(ErrorKind kind, string message, int? providerStatus = null, TimeSpan? retryAfter = null, bool? retryable = null)
         : base(message)
     {
         Kind = kind;
         ProviderStatus = providerStatus;
+        RetryAfter = retryAfter;
+        _retryable = retryable;
     }
+
+    private readonly bool? _retryable;
+
+    /// <summary>How long the provider asked callers to wait (<c>Retry-After</c> on a 429 or 503).</summary>
+    public TimeSpan? RetryAfter { get; }
 
     public ErrorKind Kind { get; }
 
@@ -33,7 +40,7 @@ public sealed class GatewayError : Exception
     public int? ProviderStatus { get; }
 
     /// <summary>Whether trying the same provider again with the same key could succeed.</summary>
-    public bool IsRetryable => Kind switch
+    public bool IsRetryable => _retryable ?? Kind switch
     {
         ErrorKind.InvalidRequest or ErrorKind.MissingCredential or ErrorKind.UnknownFunction or ErrorKind.UnknownVariant => false,
         ErrorKind.ProviderClient => ProviderStatus is null or 408 or 409 or 429,

@@ -197,6 +197,10 @@ public sealed class InferenceService
         }
     }
 
+    /// <summary>A provider's <c>Retry-After</c>, capped at <c>max_delay_s</c>; otherwise null (exponential backoff with jitter).</summary>
+    public static TimeSpan? RetryDelay(Exception? error, TimeSpan maxDelay) =>
+        error is GatewayError { RetryAfter: { } wait } ? (wait < maxDelay ? wait : maxDelay) : null;
+
     private static ResiliencePipeline BuildRetryPipeline(RetryConfig retries, TimeProvider time)
     {
         var maxDelay = TimeSpan.FromSeconds(Math.Max(0, retries.MaxDelaySeconds));
@@ -209,6 +213,7 @@ public sealed class InferenceService
                 Delay = maxDelay < TimeSpan.FromSeconds(1) ? maxDelay : TimeSpan.FromSeconds(1),
                 MaxDelay = maxDelay,
                 ShouldHandle = new PredicateBuilder().Handle<GatewayError>(e => e.IsRetryable),
+                DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Exception, maxDelay)),
             })
             .Build();
     }

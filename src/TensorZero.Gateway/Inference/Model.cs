@@ -116,8 +116,11 @@ internal static class ErrorAggregation
         var list = causes.ToList();
         if (list.Any(e => e.Kind == ErrorKind.MissingCredential))
         {
-            return new GatewayError(ErrorKind.MissingCredential, message);
+            return new GatewayError(ErrorKind.MissingCredential, message, retryable: false);
         }
-        return new GatewayError(wrapperKind, message);
+        // Worth retrying only if some cause is (a 401 from every provider won't change on a second try), and
+        // no sooner than the longest Retry-After any provider asked for.
+        var retryAfter = list.Select(e => e.RetryAfter).Max();
+        return new GatewayError(wrapperKind, message, retryAfter: retryAfter, retryable: list.Any(e => e.IsRetryable));
     }
 }

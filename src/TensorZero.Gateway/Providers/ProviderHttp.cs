@@ -68,7 +68,7 @@ public static class ProviderHttp
             {
                 return body;
             }
-            throw StatusError(providerDisplayName, (int)response.StatusCode, body, secret);
+            throw StatusError(providerDisplayName, (int)response.StatusCode, body, secret, RetryAfter(response));
         }
     }
 
@@ -100,7 +100,7 @@ public static class ProviderHttp
             using (response)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw StatusError(providerDisplayName, (int)response.StatusCode, body, secret);
+                throw StatusError(providerDisplayName, (int)response.StatusCode, body, secret, RetryAfter(response));
             }
         }
         var contentType = response.Content.Headers.ContentType?.MediaType;
@@ -116,14 +116,31 @@ public static class ProviderHttp
     public static GatewayError StreamError(string providerDisplayName, string problem, Secret? secret) =>
         new(ErrorKind.ProviderServer, $"Error in {providerDisplayName} stream: {SecretRedactor.Redact(problem, secret)}");
 
-    public static GatewayError StatusError(string providerDisplayName, int status, string body, Secret? secret)
+    /// <summary>The provider's <c>Retry-After</c>, as seconds or as a date.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+
+    public static GatewayError StatusError(string providerDisplayName, int status, string body, Secret? secret, TimeSpan? retryAfter = null)
     {
         var text = SecretRedactor.Redact(body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "…" : body, secret);
         var isClientError = status is 400 or 401 or 403 or 404 or 413 or 422 or 429;
         return new GatewayError(
             isClientError ? ErrorKind.ProviderClient : ErrorKind.ProviderServer,
             $"Error {status} from {providerDisplayName} {(isClientError ? "client" : "server")}: {text}",
-            status);
+            status,
+            retryAfter);
     }
 
     public static GatewayError MalformedResponse(string providerDisplayName, string problem) =>

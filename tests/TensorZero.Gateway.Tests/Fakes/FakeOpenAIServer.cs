@@ -66,6 +66,14 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>When set, the fake answers every request with this status and the provider's error body.</summary>
     public int? FailWithStatus { get; set; }
 
+    /// <summary>With <see cref="FailWithStatus"/>: only this many requests fail, later ones are answered normally.</summary>
+    public int? FailCount { get; set; }
+
+    /// <summary>With <see cref="FailWithStatus"/>: the <c>Retry-After</c> header (seconds) sent with the failure.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
+    private int _failures;
+
     /// <summary>When set, a stream sends this many chunks, then the provider's in-stream error event, and ends.</summary>
     public int? StreamErrorAfterChunks { get; set; }
 
@@ -121,8 +129,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             await Error(context, 401, key);
             return;
         }
-        if (FailWithStatus is { } status)
+        if (FailWithStatus is { } status && (FailCount is null || Interlocked.Increment(ref _failures) <= FailCount))
         {
+            if (RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             await Error(context, status, null);
             return;
         }
