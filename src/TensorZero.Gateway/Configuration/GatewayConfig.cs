@@ -69,7 +69,14 @@ public sealed record FunctionConfig(
     IReadOnlyList<string>? Tools = null,
     Inference.ToolChoice? ToolChoice = null,
     bool? ParallelToolCalls = null,
-    JsonSchemaDocument? OutputSchema = null);
+    JsonSchemaDocument? OutputSchema = null,
+    ExperimentationConfig? Experimentation = null);
+
+/// <summary>
+/// <c>[functions.F.experimentation]</c> of type <c>static</c> (or <c>uniform</c>): candidate variants with weights, and
+/// fallback variants tried in order when no candidate is left.
+/// </summary>
+public sealed record ExperimentationConfig(IReadOnlyDictionary<string, double> Candidates, IReadOnlyList<string> Fallbacks);
 
 /// <summary><c>retries = { num_retries, max_delay_s }</c>.</summary>
 public sealed record RetryConfig(int NumRetries, double MaxDelaySeconds)

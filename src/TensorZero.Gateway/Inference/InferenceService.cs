@@ -73,7 +73,7 @@ public sealed class InferenceService
         var draw = VariantSampler.Draw(function.Name, episodeId);
         var tried = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<(string Variant, GatewayError Error)>();
-        while (VariantSampler.Pick(function.Variants, tried, draw) is { } variant)
+        while (VariantSampler.Pick(function, tried, draw) is { } variant)
         {
             tried.Add(variant.Name);
             try

@@ -28,6 +28,37 @@ public static class VariantSampler
     /// variant has a weight, all are sampled uniformly; weight-less variants beside weighted ones are fallbacks in name order;
     /// weight 0 is never sampled.
     /// </summary>
+    public static VariantConfig? Pick(FunctionConfig function, ISet<string> tried, double draw)
+    {
+        if (function.Experimentation is not { } experiment)
+        {
+            return Pick(function.Variants, tried, draw);
+        }
+        // Candidates by weight (name order), then fallbacks in their listed order.
+        var candidates = experiment.Candidates
+            .Where(c => c.Value > 0 && !tried.Contains(c.Key))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .ToList();
+        var total = candidates.Sum(c => c.Value);
+        if (total > 0)
+        {
+            var target = draw * total;
+            var cumulative = 0.0;
+            foreach (var (name, weight) in candidates)
+            {
+                cumulative += weight;
+                if (cumulative > target)
+                {
+                    return function.Variants[name];
+                }
+            }
+            return function.Variants[candidates[^1].Key];
+        }
+        var fallback = experiment.Fallbacks.FirstOrDefault(f => !tried.Contains(f));
+        return fallback is null ? null : function.Variants[fallback];
+    }
+
+    /// <summary>Legacy per-variant <c>weight</c> sampling (no experimentation table).</summary>
     public static VariantConfig? Pick(IReadOnlyDictionary<string, VariantConfig> variants, ISet<string> tried, double draw)
     {
         var remaining = variants.Values

@@ -250,4 +250,58 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void BindAddress_Resolve_BothSourcesIsAnError() =>
         Assert.Throws<ConfigException>(() => BindAddress.Resolve("0.0.0.0:1", "0.0.0.0:2"));
+
+    [Fact]
+    public void Parse_StaticExperimentation_LoadsWeightsAndFallbacks()
+    {
+        var config = Parse("""
+            [functions.f]
+            type = "chat"
+            [functions.f.experimentation]
+            type = "static"
+            candidate_variants = { a = 0.7, b = 0.3 }
+            fallback_variants = ["c"]
+            [functions.f.variants.a]
+            type = "chat_completion"
+            model = "dummy::good"
+            [functions.f.variants.b]
+            type = "chat_completion"
+            model = "dummy::good"
+            [functions.f.variants.c]
+            type = "chat_completion"
+            model = "dummy::good"
+            """);
+
+        var experiment = config.Functions["f"].Experimentation!;
+        Assert.Equal(0.7, experiment.Candidates["a"]);
+        Assert.Equal(["c"], experiment.Fallbacks);
+    }
+
+    [Fact]
+    public void Parse_ExperimentationProblems_AreReported()
+    {
+        var errors = Errors("""
+            [functions.f]
+            type = "chat"
+            [functions.f.experimentation]
+            type = "static"
+            candidate_variants = ["a", "ghost"]
+            [functions.f.variants.a]
+            type = "chat_completion"
+            model = "dummy::good"
+            weight = 1.0
+
+            [functions.g]
+            type = "chat"
+            [functions.g.experimentation]
+            type = "adaptive"
+            [functions.g.variants.a]
+            type = "chat_completion"
+            model = "dummy::good"
+            """);
+
+        Assert.Contains("`functions.f.experimentation`: names variant `ghost`, which this function does not define", errors);
+        Assert.Contains("`functions.f.experimentation`: can't be combined with the `weight` of variant `a`; give weights in `candidate_variants`", errors);
+        Assert.Contains("`functions.g.experimentation.type`: experimentation type `adaptive` is not supported by this gateway yet (supported: static, uniform)", errors);
+    }
 }

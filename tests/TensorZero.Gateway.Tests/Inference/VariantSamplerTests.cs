@@ -55,4 +55,35 @@ public sealed class VariantSamplerTests
         tried.Add("fallback");
         Assert.Null(VariantSampler.Pick(variants, tried, 0.3));
     }
+
+    private static FunctionConfig Function(ExperimentationConfig experiment, params VariantConfig[] variants) =>
+        new("f", FunctionType.Chat, Variants(variants), Experimentation: experiment);
+
+    [Theory]
+    [InlineData(0.1, "a")]
+    [InlineData(0.5, "c")]
+    [InlineData(0.9, "c")]
+    public void Pick_StaticExperimentation_WalksCandidateWeights(double draw, string expected)
+    {
+        var function = Function(
+            new ExperimentationConfig(new Dictionary<string, double> { ["c"] = 3, ["a"] = 1, ["b"] = 0 }, ["fb2", "fb1"]),
+            Variant("a", null), Variant("b", null), Variant("c", null), Variant("fb1", null), Variant("fb2", null), Variant("unlisted", null));
+
+        Assert.Equal(expected, VariantSampler.Pick(function, new HashSet<string>(), draw)!.Name);
+    }
+
+    [Fact]
+    public void Pick_StaticExperimentation_ThenFallbacksInOrderAndNeverUnlisted()
+    {
+        var function = Function(
+            new ExperimentationConfig(new Dictionary<string, double> { ["a"] = 1 }, ["fb2", "fb1"]),
+            Variant("a", null), Variant("fb1", null), Variant("fb2", null), Variant("unlisted", null));
+        var tried = new HashSet<string> { "a" };
+
+        Assert.Equal("fb2", VariantSampler.Pick(function, tried, 0.3)!.Name);
+        tried.Add("fb2");
+        Assert.Equal("fb1", VariantSampler.Pick(function, tried, 0.3)!.Name);
+        tried.Add("fb1");
+        Assert.Null(VariantSampler.Pick(function, tried, 0.3));
+    }
 }
