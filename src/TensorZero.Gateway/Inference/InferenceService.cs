@@ -137,14 +137,34 @@ public sealed class InferenceService
     private async Task<ModelStreamRun> StreamVariantAsync(VariantConfig variant, InferenceRequest request, RequestTools tools, CancellationToken cancellationToken)
     {
         var (model, modelRequest) = Prepare(variant, request, tools);
-        if (!_retryPipelines.TryGetValue(variant, out var pipeline))
+        var deadline = new StreamDeadline(_time, variant.Timeouts?.StreamingTtftMs, variant.Timeouts?.StreamingTotalMs, cancellationToken);
+        try
         {
-            return await model.StreamAsync(modelRequest, request.Credentials, cancellationToken).ConfigureAwait(false);
+            ModelStreamRun run;
+            if (!_retryPipelines.TryGetValue(variant, out var pipeline))
+            {
+                run = await model.StreamAsync(modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                run = await pipeline.ExecuteAsync(
+                    static async (state, token) => await state.model.StreamAsync(state.modelRequest, state.Credentials, token).ConfigureAwait(false),
+                    (model, modelRequest, request.Credentials),
+                    deadline.Token).ConfigureAwait(false);
+            }
+            run.Adopt(deadline, $"Variant `{variant.Name}`");
+            return run;
         }
-        return await pipeline.ExecuteAsync(
-            static async (state, token) => await state.model.StreamAsync(state.modelRequest, state.Credentials, token).ConfigureAwait(false),
-            (model, modelRequest, request.Credentials),
-            cancellationToken).ConfigureAwait(false);
+        catch (Exception e) when (deadline.Expired && e is OperationCanceledException or GatewayError)
+        {
+            deadline.Dispose();
+            throw ModelStreamRun.TimeoutError(deadline, $"Variant `{variant.Name}`");
+        }
+        catch
+        {
+            deadline.Dispose();
+            throw;
+        }
     }
 
     private static JsonMode JsonModeOf(VariantConfig variant, InferenceRequest request) =>

@@ -51,18 +51,36 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
     /// <summary>Starts a stream on the first provider that delivers a first chunk; earlier failures move on to the next provider.</summary>
     public async Task<ModelStreamRun> StreamAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
+        var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
         var failures = new List<(string Provider, GatewayError Error)>();
-        foreach (var routed in providers)
+        try
         {
-            try
+            foreach (var routed in providers)
             {
-                return await ModelStreamRun.StartAsync(name, routed, request.ForProvider(name, routed.Name), credentials, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (GatewayError e)
-            {
-                failures.Add((routed.Name, e));
+                try
+                {
+                    var run = await ModelStreamRun.StartAsync(name, routed, request.ForProvider(name, routed.Name), credentials, time, deadline.Token)
+                        .ConfigureAwait(false);
+                    run.Adopt(deadline, $"Model {name}");
+                    return run;
+                }
+                catch (GatewayError e) when (!deadline.Expired)
+                {
+                    failures.Add((routed.Name, e));
+                }
             }
         }
+        catch (Exception e) when (deadline.Expired && e is OperationCanceledException or GatewayError)
+        {
+            deadline.Dispose();
+            throw ModelStreamRun.TimeoutError(deadline, $"Model {name}");
+        }
+        catch
+        {
+            deadline.Dispose();
+            throw;
+        }
+        deadline.Dispose();
         throw ErrorAggregation.Combine(
             ErrorKind.AllModelProvidersFailed,
             "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),

@@ -11,17 +11,30 @@ namespace TensorZero.Gateway.Inference;
 public sealed class ModelStreamRun : IAsyncDisposable
 {
     private readonly IAsyncEnumerator<ProviderStreamChunk> _chunks;
-    private readonly StreamDeadline _deadline;
     private readonly ProviderStreamChunk _first;
+
+    // The provider's own deadline first, then the model's and the variant's as the run is handed up.
+    private readonly List<(StreamDeadline Deadline, string Owner)> _deadlines = [];
 
     private ModelStreamRun(string modelName, string providerName, IAsyncEnumerator<ProviderStreamChunk> chunks, StreamDeadline deadline, ProviderStreamChunk first)
     {
         ModelName = modelName;
         ProviderName = providerName;
         _chunks = chunks;
-        _deadline = deadline;
+        _deadlines.Add((deadline, $"Model provider {providerName}"));
         _first = first;
     }
+
+    /// <summary>Takes ownership of an enclosing (model or variant) deadline whose first chunk has now arrived.</summary>
+    internal void Adopt(StreamDeadline deadline, string owner)
+    {
+        deadline.FirstChunkArrived();
+        _deadlines.Add((deadline, owner));
+    }
+
+    /// <summary>The timeout error for a deadline that expired, in TensorZero's wording.</summary>
+    internal static GatewayError TimeoutError(StreamDeadline deadline, string owner) =>
+        new(ErrorKind.Timeout, $"{owner} timed out due to configured `{deadline.ExpiredSetting}` timeout ({deadline.ExpiredMilliseconds} ms)");
 
     public string ModelName { get; }
 
@@ -52,7 +65,7 @@ public sealed class ModelStreamRun : IAsyncDisposable
         {
             await chunks.DisposeAsync().ConfigureAwait(false);
             deadline.Dispose();
-            throw new GatewayError(ErrorKind.Timeout, $"Model provider {routed.Name} timed out due to configured `{deadline.ExpiredSetting}` timeout ({deadline.ExpiredMilliseconds} ms)");
+            throw TimeoutError(deadline, $"Model provider {routed.Name}");
         }
         catch
         {
@@ -73,9 +86,10 @@ public sealed class ModelStreamRun : IAsyncDisposable
             {
                 more = await _chunks.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_deadline.Expired)
+            catch (OperationCanceledException) when (_deadlines.Any(d => d.Deadline.Expired))
             {
-                throw new GatewayError(ErrorKind.Timeout, $"Model provider {ProviderName} timed out due to configured `streaming.total_ms` timeout ({_deadline.ExpiredMilliseconds} ms)");
+                var (deadline, owner) = _deadlines.First(d => d.Deadline.Expired);
+                throw TimeoutError(deadline, owner);
             }
             if (!more)
             {
@@ -89,7 +103,10 @@ public sealed class ModelStreamRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _chunks.DisposeAsync().ConfigureAwait(false);
-        _deadline.Dispose();
+        foreach (var (deadline, _) in _deadlines)
+        {
+            deadline.Dispose();
+        }
     }
 }
 

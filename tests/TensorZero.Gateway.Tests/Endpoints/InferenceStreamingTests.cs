@@ -35,6 +35,20 @@ public sealed class InferenceStreamingTests : IClassFixture<InferenceStreamingTe
         model_name = "slow_second_chunk"
         timeouts = { streaming = { total_ms = 500 } }
 
+        [models.slow_model]
+        routing = ["slow"]
+        timeouts = { streaming = { ttft_ms = 150 } }
+        [models.slow_model.providers.slow]
+        type = "dummy"
+        model_name = "slow"
+
+        [functions.limited]
+        type = "chat"
+        [functions.limited.variants.v]
+        type = "chat_completion"
+        model = "dummy::slow_second_chunk"
+        timeouts = { streaming = { total_ms = 400 } }
+
         [functions.extract]
         type = "json"
         [functions.extract.variants.v]
@@ -141,5 +155,24 @@ public sealed class InferenceStreamingTests : IClassFixture<InferenceStreamingTe
         Assert.Equal(3, events.Count);
         Assert.Contains("`streaming.total_ms` timeout (500 ms)", events[1], StringComparison.Ordinal);
         Assert.Equal("[DONE]", events[2]);
+    }
+
+    [Fact]
+    public async Task Stream_ModelTimeToFirstChunkExceeded_NamesTheModel()
+    {
+        var (status, _, _, raw) = await Stream(new { model_name = "slow_model", stream = true, input = GatewayClient.UserMessage("x") });
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Contains("Model slow_model timed out due to configured `streaming.ttft_ms` timeout (150 ms)", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_VariantTotalTimeExceeded_EndsWithErrorNamingTheVariant()
+    {
+        var (status, _, events, _) = await Stream(new { function_name = "limited", variant_name = "v", stream = true, input = GatewayClient.UserMessage("x") });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(3, events.Count);
+        Assert.Contains("Variant `v` timed out due to configured `streaming.total_ms` timeout (400 ms)", events[1], StringComparison.Ordinal);
     }
 }
