@@ -8,6 +8,9 @@ internal sealed partial class Parser
 
     private readonly List<Token> _tokens;
     private readonly Func<int, string, TemplateException> _error;
+
+    /// <summary>The end tag each open block waits for, innermost last, to explain a misplaced end tag.</summary>
+    private readonly Stack<string> _expectedEnds = new();
     private int _index;
 
     private Parser(List<Token> tokens, Func<int, string, TemplateException> error)
@@ -52,7 +55,21 @@ internal sealed partial class Parser
                         endedBy = name.Text;
                         return [.. nodes];
                     }
-                    nodes.Add(ParseStatement(name));
+                    if (endTags.Length > 0)
+                    {
+                        _expectedEnds.Push(endTags[^1]);
+                    }
+                    try
+                    {
+                        nodes.Add(ParseStatement(name));
+                    }
+                    finally
+                    {
+                        if (endTags.Length > 0)
+                        {
+                            _expectedEnds.Pop();
+                        }
+                    }
                     break;
                 default:
                     if (endTags.Length > 0)
@@ -81,7 +98,9 @@ internal sealed partial class Parser
                 ExpectBlockEnd();
                 return new LoopControlNode(name.Text == "break", name.Position);
             case "elif" or "else" or "endif" or "endfor" or "endset" or "endmacro" or "endraw":
-                throw _error(name.Position, $"unexpected `{{% {name.Text} %}}` without a matching opening block");
+                throw _error(name.Position, _expectedEnds.TryPeek(out var expected)
+                    ? $"unexpected `{{% {name.Text} %}}`, expected `{{% {expected} %}}`"
+                    : $"unexpected `{{% {name.Text} %}}` without a matching opening block");
             default:
                 if (Unsupported.Contains(name.Text))
                 {
