@@ -18,11 +18,18 @@ public sealed class Template
         UndefinedBehavior = undefinedBehavior;
         _body = body;
         _lineStarts = lineStarts;
+        Variables = VariableCollector.Collect(body);
     }
 
     public string Name { get; }
 
     public UndefinedBehavior UndefinedBehavior { get; }
+
+    /// <summary>
+    /// The top-level context variables the template reads (names it uses before binding them itself), in ordinal order:
+    /// what MiniJinja calls its undeclared variables. Empty for a template that needs no arguments.
+    /// </summary>
+    public IReadOnlySet<string> Variables { get; }
 
     /// <summary>Parses <paramref name="source"/>; a syntax error is a <see cref="TemplateException"/> naming its line and column.</summary>
     public static Template Parse(string source, string name, UndefinedBehavior undefinedBehavior = UndefinedBehavior.Lenient)
