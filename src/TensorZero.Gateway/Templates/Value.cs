@@ -103,7 +103,8 @@ internal readonly struct Value
         switch (scalar.GetValueKind())
         {
             case JsonValueKind.String:
-                return FromString(scalar.GetValue<string>());
+                // A value built from a Guid, DateTime or char reports a string kind but holds no string.
+                return FromString(scalar.TryGetValue<string>(out var text) ? text : JsonSerializer.Deserialize<string>(scalar.ToJsonString())!);
             case JsonValueKind.True:
                 return True;
             case JsonValueKind.False:

@@ -132,6 +132,33 @@ public sealed class TemplateExpressionTests
     }
 
     [Fact]
+    public void Render_ContextWithNonStringClrValues_PrintsTheirJsonText()
+    {
+        var template = Template.Parse("{{ id }} {{ at }} {{ letter }}", "clr");
+
+        var output = template.Render(new JsonObject
+        {
+            ["id"] = Guid.Parse("0196a0c2-0000-7000-8000-000000000001"),
+            ["at"] = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+            ["letter"] = JsonValue.Create('x'),
+        });
+
+        Assert.Equal("0196a0c2-0000-7000-8000-000000000001 2026-01-02T03:04:05Z x", output);
+    }
+
+    [Fact]
+    public void Render_SameTemplateOnManyThreads_GivesEachItsOwnOutput()
+    {
+        var template = Template.Parse("{% for x in items %}{{ loop.index }}:{{ x }}{% set last = x %}{% endfor %}-{{ name }}", "shared");
+
+        Parallel.For(0, 200, i =>
+        {
+            var context = new JsonObject { ["items"] = new JsonArray(i, i + 1), ["name"] = $"n{i}" };
+            Assert.Equal($"1:{i}2:{i + 1}-n{i}", template.Render(context));
+        });
+    }
+
+    [Fact]
     public void Render_NullContext_TreatsEverythingAsUndefined() =>
         Assert.Equal("Hello !", Template.Parse("Hello {{ name }}!", "t").Render(null));
 
