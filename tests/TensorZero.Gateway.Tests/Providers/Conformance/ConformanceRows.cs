@@ -8,5 +8,7 @@ public static class ConformanceRows
         .. OpenAIFamilyRows.All,
         new AnthropicRow(),
         new GoogleAIStudioGeminiRow(),
+        new GcpVertexGeminiRow(),
+        new GcpVertexAnthropicRow(),
     ];
 }
