@@ -17,7 +17,7 @@ public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
 
     public IModelProvider Create(ProviderBuildContext context)
     {
-        var target = GcpVertexTarget.Read(context.Config, "google", allowEndpoint: true, context.Errors);
+        var target = GcpVertexTarget.Read(context.Config, "google", allowEndpointId: true, context.Errors);
         var bearer = GcpBearer.Create(context, target.Location);
         return new GcpVertexGeminiProvider(context.Config, target, bearer, context.HttpClients);
     }
@@ -85,7 +85,7 @@ public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
     public IModelProvider Create(ProviderBuildContext context)
     {
         var config = context.Config;
-        var target = GcpVertexTarget.Read(config, "anthropic", allowEndpoint: false, context.Errors);
+        var target = GcpVertexTarget.Read(config, "anthropic", allowEndpointId: false, context.Errors);
         var bearer = GcpBearer.Create(context, target.Location);
         JsonArray? providerTools = null;
         if (config.Settings.TryGetValue("provider_tools", out var tools))

@@ -82,6 +82,9 @@ public sealed class GcpVertexStartupTests : IDisposable
         "https://aiplatform.googleapis.com/v1/projects/p/locations/global/endpoints/1234567890:generateContent")]
     [InlineData("gcp_vertex_anthropic::projects/p/locations/us-east5/publishers/anthropic/models/claude-haiku-4-5@20251001",
         "https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us-east5/publishers/anthropic/models/claude-haiku-4-5@20251001:rawPredict")]
+    // Vertex Anthropic has no `endpoint_id` key; a shorthand is the only way to reach an endpoint, as in TensorZero.
+    [InlineData("gcp_vertex_anthropic::projects/p/locations/us-east5/endpoints/987654321",
+        "https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us-east5/endpoints/987654321:rawPredict")]
     public void Shorthand_ResourcePath_BuildsTheUrl(string model, string expected)
     {
         var runtime = Build($"""
@@ -196,6 +199,14 @@ public sealed class GcpVertexStartupTests : IDisposable
             $"`models.m.providers.p`: the service-account file has no `private_key_id` (the default credential of `{type}` providers)",
             Assert.Single(errors));
         Assert.DoesNotContain(_account.PrivateKeyPem, errors[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_EndpointIdForAnthropic_IsAnUnknownKey()
+    {
+        var errors = StartupErrors(Config("gcp_vertex_anthropic", "location = \"us-east5\"\nendpoint_id = \"987654321\""));
+
+        Assert.Contains(errors, e => e.Contains("models.m.providers.p.endpoint_id", StringComparison.Ordinal));
     }
 
     [Fact]
