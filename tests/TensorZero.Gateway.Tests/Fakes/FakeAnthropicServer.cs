@@ -10,20 +10,26 @@ using Microsoft.Extensions.Logging;
 
 namespace TensorZero.Gateway.Tests.Fakes;
 
-/// <summary>What the fake Anthropic server saw of one request.</summary>
-public sealed record AnthropicRecordedRequest(string Path, string? ApiKey, IReadOnlyDictionary<string, string> Headers, JsonObject Body);
+/// <summary>What the fake Anthropic server saw of one request; <paramref name="Vertex"/> is set for Vertex AI's <c>rawPredict</c> routes.</summary>
+public sealed record AnthropicRecordedRequest(
+    string Path,
+    string? ApiKey,
+    IReadOnlyDictionary<string, string> Headers,
+    JsonObject Body,
+    AnthropicVertexCall? Vertex = null);
 
 /// <summary>
 /// A local stand-in for Anthropic's Messages API on 127.0.0.1:0. It checks <c>x-api-key</c> and <c>anthropic-version</c>
 /// as Anthropic does (401 <c>authentication_error</c>, 400 <c>invalid_request_error</c>) and answers in Anthropic's
-/// response shape, or as named SSE events when the body asks for <c>"stream": true</c>.
+/// response shape, or as named SSE events when the body asks for <c>"stream": true</c>. It also serves Claude on
+/// Vertex AI (<c>rawPredict</c> / <c>streamRawPredict</c>, see <c>FakeAnthropicServer.Vertex.cs</c>).
 /// </summary>
 /// <remarks>
 /// Answers follow the conformance contract: a request offering tools gets a call to the first tool with
 /// <c>{"location":"Brooklyn"}</c>; a request asking for JSON (<c>output_config.format</c>, or the JSON prefill the model
 /// continues) gets <c>{"answer":"Hello"}</c>; anything else gets <c>echo: </c> and the last user text.
 /// </remarks>
-public sealed class FakeAnthropicServer : IAsyncDisposable
+public sealed partial class FakeAnthropicServer : IAsyncDisposable
 {
     public const string JsonAnswer = "{\"answer\":\"Hello\"}";
     public const string ToolArguments = "{\"location\":\"Brooklyn\"}";
@@ -39,6 +45,7 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
     {
         _app = app;
         BaseUrl = baseUrl;
+        VertexAuth = RejectAllVertexRequests;
     }
 
     /// <summary>The <c>api_base</c> to put in a gateway config, e.g. <c>http://127.0.0.1:41234/v1/</c>.</summary>
@@ -81,6 +88,7 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
         var app = builder.Build();
         FakeAnthropicServer? server = null;
         app.MapPost("/v1/messages", (HttpContext context) => server!.HandleAsync(context));
+        app.MapPost("/v1/projects/{**rest}", (HttpContext context) => server!.HandleVertexAsync(context));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server = new FakeAnthropicServer(app, address.TrimEnd('/') + "/v1/");
@@ -130,16 +138,23 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
             await Error(context, 400, "anthropic-version: header is required");
             return;
         }
-        if (body["max_tokens"] is null)
+        if (BodyProblem(body) is { } problem)
         {
-            await Error(context, 400, "max_tokens: Field required");
+            await Error(context, 400, problem);
             return;
         }
-        if (body["messages"] is not JsonArray { Count: > 0 })
-        {
-            await Error(context, 400, "messages: at least one message is required");
-            return;
-        }
+        await AnswerAsync(context, body, body["model"]?.GetValue<string>(), body["stream"]?.GetValue<bool>() == true);
+    }
+
+    /// <summary>What Anthropic says about a body missing a required field, or null if it has them.</summary>
+    private static string? BodyProblem(JsonObject body) =>
+        body["max_tokens"] is null ? "max_tokens: Field required"
+        : body["messages"] is not JsonArray { Count: > 0 } ? "messages: at least one message is required"
+        : null;
+
+    /// <summary>Answers an authenticated, well-formed request (or fails it as <see cref="FailWithStatus"/> says).</summary>
+    private async Task AnswerAsync(HttpContext context, JsonObject body, string? model, bool stream)
+    {
         if (FailWithStatus is { } status)
         {
             await Error(context, status, status == 529 ? "Overloaded" : "Internal server error");
@@ -147,9 +162,9 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
         }
 
         var content = Answer(body);
-        if (body["stream"]?.GetValue<bool>() == true)
+        if (stream)
         {
-            await StreamAsync(context, body, content);
+            await StreamAsync(context, model, content);
             return;
         }
         var response = new JsonObject
@@ -157,7 +172,7 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
             ["id"] = "msg_fake01",
             ["type"] = "message",
             ["role"] = "assistant",
-            ["model"] = body["model"]?.DeepClone(),
+            ["model"] = model,
             ["content"] = new JsonArray(content.Select(c => (JsonNode?)c.DeepClone()).ToArray()),
             ["stop_reason"] = StopReason(content),
             ["stop_sequence"] = null,
@@ -205,7 +220,7 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
         return content;
     }
 
-    private async Task StreamAsync(HttpContext context, JsonObject body, List<JsonObject> content)
+    private async Task StreamAsync(HttpContext context, string? model, List<JsonObject> content)
     {
         context.Response.ContentType = "text/event-stream";
         var start = new JsonObject
@@ -217,7 +232,7 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
                 ["type"] = "message",
                 ["role"] = "assistant",
                 ["content"] = new JsonArray(),
-                ["model"] = body["model"]?.DeepClone(),
+                ["model"] = model,
                 ["stop_reason"] = null,
                 ["stop_sequence"] = null,
                 ["usage"] = Usage(1),

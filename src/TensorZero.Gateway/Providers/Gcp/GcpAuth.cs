@@ -160,23 +160,30 @@ public sealed class GcpBearer
     public static string Audience(string location) =>
         location == "global" ? "https://aiplatform.googleapis.com/" : $"https://{location}-aiplatform.googleapis.com/";
 
-    /// <summary>Builds the bearer source at startup, parsing a static key file once; problems go to <paramref name="errors"/>.</summary>
-    public static GcpBearer Create(CredentialResolver resolver, string location, TimeProvider time, string displayName, string path, ICollection<string> errors)
+    /// <summary>
+    /// Builds a provider's bearer source at startup, parsing a static key file once. A bad file is reported under the
+    /// provider's <c>credential_location</c>, or under the provider itself when the file is the type's default credential.
+    /// </summary>
+    public static GcpBearer Create(ProviderBuildContext context, string location)
     {
+        var resolver = context.Credential;
         IGcpTokenSource? fileSource = null;
         // A static key file is resolvable without request credentials (directly or as the fallback of a dynamic key).
         if (resolver.TryResolve(RequestCredentials.Empty, out var probe, out _) && probe is { Kind: CredentialKind.File, Secret: { } json })
         {
             try
             {
-                fileSource = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(json), Audience(location), time);
+                fileSource = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(json), Audience(location), context.Time);
             }
             catch (FormatException e)
             {
-                errors.Add($"`{path}`: {e.Message}");
+                var config = context.Config;
+                context.Errors.Add(config.ApiKeyLocation is null
+                    ? $"`{config.Path}`: {e.Message} (the default credential of `{context.TypeInfo.Type}` providers)"
+                    : $"`{config.Path}.{context.TypeInfo.CredentialField}`: {e.Message}");
             }
         }
-        return new GcpBearer(resolver, fileSource, displayName);
+        return new GcpBearer(resolver, fileSource, context.TypeInfo.DisplayName);
     }
 
     public async ValueTask<Secret> GetTokenAsync(RequestCredentials credentials, CancellationToken cancellationToken)

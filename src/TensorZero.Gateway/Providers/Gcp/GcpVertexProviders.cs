@@ -17,9 +17,8 @@ public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
 
     public IModelProvider Create(ProviderBuildContext context)
     {
-        var target = GcpVertexTarget.Read(context.Config, "google", allowEndpoint: true, context.Errors);
-        var bearer = GcpBearer.Create(context.Credential, target.Location, context.Time, context.TypeInfo.DisplayName,
-            $"{context.Config.Path}.{context.TypeInfo.CredentialField}", context.Errors);
+        var target = GcpVertexTarget.Read(context.Config, "google", allowEndpointId: true, context.Errors);
+        var bearer = GcpBearer.Create(context, target.Location);
         return new GcpVertexGeminiProvider(context.Config, target, bearer, context.HttpClients);
     }
 }
@@ -86,9 +85,8 @@ public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
     public IModelProvider Create(ProviderBuildContext context)
     {
         var config = context.Config;
-        var target = GcpVertexTarget.Read(config, "anthropic", allowEndpoint: false, context.Errors);
-        var bearer = GcpBearer.Create(context.Credential, target.Location, context.Time, context.TypeInfo.DisplayName,
-            $"{config.Path}.{context.TypeInfo.CredentialField}", context.Errors);
+        var target = GcpVertexTarget.Read(config, "anthropic", allowEndpointId: false, context.Errors);
+        var bearer = GcpBearer.Create(context, target.Location);
         JsonArray? providerTools = null;
         if (config.Settings.TryGetValue("provider_tools", out var tools))
         {

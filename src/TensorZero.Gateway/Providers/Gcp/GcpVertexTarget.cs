@@ -19,8 +19,12 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
 
     public Uri Url(string publisher, string method) => new(ApiBase, $"{ResourcePath(publisher)}:{method}");
 
-    /// <summary>Reads the target from a provider's settings; problems go to <paramref name="errors"/> with their TOML paths.</summary>
-    public static GcpVertexTarget Read(ProviderConfig config, string publisher, bool allowEndpoint, ICollection<string> errors)
+    /// <summary>
+    /// Reads the target from a provider's settings; problems go to <paramref name="errors"/> with their TOML paths. A
+    /// shorthand may always name an endpoint; <paramref name="allowEndpointId"/> says whether the <c>endpoint_id</c> key exists
+    /// (Vertex Anthropic has none, as in TensorZero).
+    /// </summary>
+    public static GcpVertexTarget Read(ProviderConfig config, string publisher, bool allowEndpointId, ICollection<string> errors)
     {
         string? project, location, model = null, endpoint = null;
         if (config.ModelName is { } shorthand)
@@ -29,11 +33,11 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
             var parts = shorthand.Split('/');
             var valid = parts.Length == 8 && parts[0] == "projects" && parts[2] == "locations" && parts[4] == "publishers" &&
                 parts[5] == publisher && parts[6] == "models";
-            var validEndpoint = allowEndpoint && parts.Length == 6 && parts[0] == "projects" && parts[2] == "locations" && parts[4] == "endpoints";
+            var validEndpoint = parts.Length == 6 && parts[0] == "projects" && parts[2] == "locations" && parts[4] == "endpoints";
             if (!valid && !validEndpoint)
             {
                 errors.Add($"`{config.Path}`: expected `projects/<project>/locations/<location>/publishers/{publisher}/models/<model>`" +
-                    (allowEndpoint ? " or `projects/<project>/locations/<location>/endpoints/<endpoint>`" : string.Empty));
+                    " or `projects/<project>/locations/<location>/endpoints/<endpoint>`");
                 return new GcpVertexTarget("unset", "global", "unset", null, new Uri(DefaultApiBase("global")));
             }
             project = parts[1];
@@ -52,10 +56,10 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
             project = Setting(config, "project_id", required: true, errors);
             location = Setting(config, "location", required: true, errors);
             model = Setting(config, "model_id", required: false, errors);
-            endpoint = allowEndpoint ? Setting(config, "endpoint_id", required: false, errors) : null;
+            endpoint = allowEndpointId ? Setting(config, "endpoint_id", required: false, errors) : null;
             if ((model is null) == (endpoint is null))
             {
-                errors.Add(allowEndpoint
+                errors.Add(allowEndpointId
                     ? $"`{config.Path}`: set exactly one of `model_id` or `endpoint_id`"
                     : $"`{config.Path}.model_id`: is required");
             }

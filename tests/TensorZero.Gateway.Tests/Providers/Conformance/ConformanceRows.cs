@@ -9,5 +9,7 @@ public static class ConformanceRows
         new AnthropicRow(),
         new GoogleAIStudioGeminiRow(),
         new AwsBedrockRow(),
+        new GcpVertexGeminiRow(),
+        new GcpVertexAnthropicRow(),
     ];
 }

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Templates;
+
+namespace TensorZero.Gateway.Inference;
+
+/// <summary>
+/// Turns template arguments into prompt text: validates them once per request against the function's schemas, then
+/// renders them with the chosen variant's templates. Plain text given to a role that has a template but no schema is
+/// passed to the template as <c>{role}_text</c>; <c>raw_text</c> is never templated.
+/// </summary>
+public static class PromptRenderer
+{
+    public static void Validate(FunctionConfig function, InferenceInput input)
+    {
+        var schemas = function.Schemas;
+        if (input.SystemArguments is { } systemArguments)
+        {
+            if (schemas.TryGetValue("system", out var schema))
+            {
+                Check(schema, systemArguments, "input.system");
+            }
+            else if (!AnyVariantHas(function, "system"))
+            {
+                throw GatewayError.InvalidRequest("`input.system`: an object needs a system template (`system_template`), and no variant has one");
+            }
+        }
+        else if (schemas.ContainsKey("system"))
+        {
+            throw GatewayError.InvalidRequest(input.System is null
+                ? "`input.system` is empty but a system template is present."
+                : "`input.system`: must be an object of template arguments, since the function has a `system_schema`");
+        }
+
+        for (var i = 0; i < input.Messages.Count; i++)
+        {
+            var message = input.Messages[i];
+            var role = RoleName(message.Role);
+            foreach (var block in message.Content)
+            {
+                switch (block)
+                {
+                    case TemplateBlock template when schemas.TryGetValue(template.Name, out var schema):
+                        Check(schema, template.Arguments, $"input.messages[{i}]");
+                        break;
+                    case TemplateBlock template when !AnyVariantHas(function, template.Name):
+                        throw GatewayError.InvalidRequest(
+                            $"Message at index {i} has non-string content but there is no template `{template.Name}` in any variant");
+                    case TextBlock when schemas.ContainsKey(role):
+                        throw GatewayError.InvalidRequest(
+                            $"`input.messages[{i}].content`: must be template arguments, since the function has a `{role}_schema`");
+                }
+            }
+        }
+    }
+
+    public static (string? System, IReadOnlyList<RequestMessage> Messages) Render(FunctionConfig function, VariantConfig variant, InferenceInput input)
+    {
+        var templates = variant.Templates;
+        if (templates.Count == 0 && input.SystemArguments is null && !input.Messages.Any(m => m.Content.Any(c => c is TemplateBlock or RawTextBlock)))
+        {
+            return (input.System, input.Messages);
+        }
+
+        string? system = input.System;
+        if (input.SystemArguments is { } systemArguments)
+        {
+            system = RenderWith(variant, "system", systemArguments);
+        }
+        else if (system is not null && templates.ContainsKey("system") && !function.Schemas.ContainsKey("system"))
+        {
+            system = RenderWith(variant, "system", new JsonObject { ["system_text"] = system });
+        }
+
+        var messages = new List<RequestMessage>(input.Messages.Count);
+        foreach (var message in input.Messages)
+        {
+            var role = RoleName(message.Role);
+            var wrapText = templates.ContainsKey(role) && !function.Schemas.ContainsKey(role);
+            var content = message.Content.Select(block => block switch
+            {
+                TemplateBlock template => new TextBlock(RenderWith(variant, template.Name, template.Arguments)),
+                RawTextBlock raw => new TextBlock(raw.Text),
+                TextBlock text when wrapText => new TextBlock(RenderWith(variant, role, new JsonObject { [$"{role}_text"] = text.Text })),
+                _ => block,
+            }).ToList();
+            messages.Add(message with { Content = content });
+        }
+        return (system, messages);
+    }
+
+    private static string RenderWith(VariantConfig variant, string name, JsonObject arguments)
+    {
+        if (!variant.Templates.TryGetValue(name, out var template))
+        {
+            throw GatewayError.InvalidRequest($"Variant `{variant.Name}` has no template `{name}`");
+        }
+        try
+        {
+            return template.Render(arguments);
+        }
+        catch (TemplateException e)
+        {
+            throw GatewayError.InvalidRequest($"Failed to render template `{name}` of variant `{variant.Name}`: {e.Message}");
+        }
+    }
+
+    private static void Check(JsonSchemaDocument schema, JsonObject arguments, string path)
+    {
+        using var document = JsonDocument.Parse(arguments.ToJsonString());
+        if (schema.Validate(document.RootElement) is { } problems)
+        {
+            throw GatewayError.InvalidRequest($"JSON Schema validation failed for `{path}`:\n{problems}");
+        }
+    }
+
+    private static bool AnyVariantHas(FunctionConfig function, string template) =>
+        function.Variants.Values.Any(v => v.Templates.ContainsKey(template));
+
+    private static string RoleName(Role role) => role == Role.User ? "user" : "assistant";
+}
