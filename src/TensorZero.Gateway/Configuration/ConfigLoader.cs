@@ -306,7 +306,7 @@ public sealed class ConfigLoader(ProviderRegistry providers)
     {
         CheckReservedName(name, section, "Function");
         section.RejectUnknown(FunctionKeys);
-        section.WarnIgnored("system_schema", "user_schema", "assistant_schema", "schemas", "evaluators");
+        section.WarnIgnored("evaluators");
         var typeText = section.String("type", required: true);
         FunctionType? type = typeText switch
         {
@@ -325,7 +325,7 @@ public sealed class ConfigLoader(ProviderRegistry providers)
         {
             foreach (var (variantName, variantSection) in variantsSection.Sections())
             {
-                if (ParseVariant(variantName, variantSection, type, models) is { } variant)
+                if (ParseVariant(variantName, variantSection, type, models, baseDirectory) is { } variant)
                 {
                     variants[variantName] = variant;
                 }
@@ -352,7 +352,88 @@ public sealed class ConfigLoader(ProviderRegistry providers)
             section.Error("output_schema", "is only valid for JSON functions");
         }
         var experimentation = ParseExperimentation(section.Section("experimentation"), variants);
-        return type is null ? null : new FunctionConfig(name, type.Value, variants, functionTools, toolChoice, parallel, outputSchema, experimentation);
+        var schemas = ParseSchemas(section, baseDirectory);
+        foreach (var (role, variant) in schemas.Keys.SelectMany(role => variants.Values.Select(v => (role, v)))
+                     .Where(pair => pair.v.Type == "chat_completion" && !pair.v.Templates.ContainsKey(pair.role)))
+        {
+            var key = role is "system" or "user" or "assistant" ? $"{role}_template" : $"templates.{role}.path";
+            section.Error($"variants.{variant.Name}.{key}", $"is required, since the function has a `{role}` schema");
+        }
+        return type is null ? null : new FunctionConfig(name, type.Value, variants, functionTools, toolChoice, parallel, outputSchema, experimentation)
+        {
+            Schemas = schemas,
+        };
+    }
+
+    private static Dictionary<string, JsonSchemaDocument> ParseSchemas(TomlSection section, string baseDirectory)
+    {
+        var schemas = new Dictionary<string, JsonSchemaDocument>(StringComparer.Ordinal);
+        foreach (var role in new[] { "system", "user", "assistant" })
+        {
+            if (JsonSchemaDocument.Load(section, $"{role}_schema", baseDirectory) is { } schema)
+            {
+                schemas[role] = schema;
+            }
+        }
+        if (section.Section("schemas") is { } named)
+        {
+            foreach (var (name, schemaSection) in named.Sections())
+            {
+                schemaSection.RejectUnknown(["path"]);
+                if (JsonSchemaDocument.Load(schemaSection, "path", baseDirectory) is { } schema)
+                {
+                    schemas[name] = schema;
+                }
+            }
+        }
+        return schemas;
+    }
+
+    private static Dictionary<string, Templates.Template> ParseTemplates(TomlSection section, string baseDirectory)
+    {
+        var templates = new Dictionary<string, Templates.Template>(StringComparer.Ordinal);
+        foreach (var role in new[] { "system", "user", "assistant" })
+        {
+            if (LoadTemplate(section, $"{role}_template", role, baseDirectory) is { } template)
+            {
+                templates[role] = template;
+            }
+        }
+        if (section.Section("templates") is { } named)
+        {
+            foreach (var (name, templateSection) in named.Sections())
+            {
+                templateSection.RejectUnknown(["path"]);
+                if (LoadTemplate(templateSection, "path", name, baseDirectory) is { } template)
+                {
+                    templates[name] = template;
+                }
+            }
+        }
+        return templates;
+    }
+
+    // Templates render in strict mode, as TensorZero's do: an undefined variable is an error, not an empty string.
+    private static Templates.Template? LoadTemplate(TomlSection section, string key, string name, string baseDirectory)
+    {
+        var file = section.String(key);
+        if (file is null)
+        {
+            return null;
+        }
+        try
+        {
+            return Templates.Template.Parse(File.ReadAllText(Path.GetFullPath(file, baseDirectory)), name, Templates.UndefinedBehavior.Strict);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            section.Error(key, $"the template file `{file}` can't be read");
+        }
+        catch (Templates.TemplateException e)
+        {
+            section.Error(key, $"the template `{file}` has an error: {e.Message}");
+        }
+        return null;
     }
 
     private static ExperimentationConfig? ParseExperimentation(TomlSection? section, Dictionary<string, VariantConfig> variants)
@@ -414,7 +495,7 @@ public sealed class ConfigLoader(ProviderRegistry providers)
         return new ExperimentationConfig(candidates, fallbacks);
     }
 
-    private static VariantConfig? ParseVariant(string name, TomlSection section, FunctionType? functionType, Dictionary<string, ModelConfig> models)
+    private static VariantConfig? ParseVariant(string name, TomlSection section, FunctionType? functionType, Dictionary<string, ModelConfig> models, string baseDirectory)
     {
         var type = section.String("type", required: true);
         if (type is null)
@@ -432,7 +513,7 @@ public sealed class ConfigLoader(ProviderRegistry providers)
             return null;
         }
         section.RejectUnknown(ChatCompletionKeys);
-        section.WarnIgnored("system_template", "user_template", "assistant_template", "templates", "reasoning_effort",
+        section.WarnIgnored("reasoning_effort",
             "thinking_budget_tokens", "service_tier", "verbosity", "namespace", "input_wrappers", "system_instructions");
 
         var model = section.String("model", required: true);
@@ -468,7 +549,10 @@ public sealed class ConfigLoader(ProviderRegistry providers)
             ParseRetries(section.Section("retries")),
             ParseTimeouts(section.Section("timeouts")),
             ParseExtraBody(section),
-            ParseExtraHeaders(section));
+            ParseExtraHeaders(section))
+        {
+            Templates = ParseTemplates(section, baseDirectory),
+        };
     }
 
     private static InferenceParams ParseParams(TomlSection section) => new(

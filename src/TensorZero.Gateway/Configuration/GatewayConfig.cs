@@ -70,7 +70,11 @@ public sealed record FunctionConfig(
     Inference.ToolChoice? ToolChoice = null,
     bool? ParallelToolCalls = null,
     JsonSchemaDocument? OutputSchema = null,
-    ExperimentationConfig? Experimentation = null);
+    ExperimentationConfig? Experimentation = null)
+{
+    /// <summary>Role and named schemas (<c>system</c>, <c>user</c>, <c>assistant</c>, and each <c>schemas.&lt;name&gt;</c>) that template arguments must match.</summary>
+    public IReadOnlyDictionary<string, JsonSchemaDocument> Schemas { get; init; } = new Dictionary<string, JsonSchemaDocument>();
+}
 
 /// <summary>
 /// <c>[functions.F.experimentation]</c> of type <c>static</c> (or <c>uniform</c>): candidate variants with weights, and
@@ -95,7 +99,11 @@ public sealed record VariantConfig(
     RetryConfig Retries,
     TimeoutsConfig? Timeouts,
     IReadOnlyList<ExtraBodyItem> ExtraBody,
-    IReadOnlyList<ExtraHeaderItem> ExtraHeaders);
+    IReadOnlyList<ExtraHeaderItem> ExtraHeaders)
+{
+    /// <summary>Compiled templates by name: <c>system</c>, <c>user</c>, <c>assistant</c> (from <c>*_template</c>) and each <c>templates.&lt;name&gt;</c>.</summary>
+    public IReadOnlyDictionary<string, Templates.Template> Templates { get; init; } = new Dictionary<string, Templates.Template>();
+}
 
 /// <summary>Sampling parameters shared by variant config and <c>params.chat_completion</c>.</summary>
 public sealed record InferenceParams(

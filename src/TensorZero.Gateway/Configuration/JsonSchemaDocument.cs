@@ -24,6 +24,25 @@ public sealed class JsonSchemaDocument
 
     public bool IsValid(JsonElement instance) => _schema.Evaluate(instance).IsValid;
 
+    private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
+
+    /// <summary>Null when valid; otherwise one line per failed keyword (<c>/path: message</c>), at most ten.</summary>
+    public string? Validate(JsonElement instance)
+    {
+        var results = _schema.Evaluate(instance, ListErrors);
+        if (results.IsValid)
+        {
+            return null;
+        }
+        var lines = (results.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
+            .Distinct()
+            .Take(10)
+            .ToList();
+        return lines.Count == 0 ? "the value does not match the schema" : string.Join("\n", lines);
+    }
+
     /// <summary>Reads and compiles a schema file (relative to the config folder); problems are reported as errors of that key.</summary>
     internal static JsonSchemaDocument? Load(TomlSection section, string key, string baseDirectory)
     {

@@ -119,6 +119,7 @@ public static class InferenceRequestParser
             throw Invalid("`input`: must be an object");
         }
         string? system = null;
+        System.Text.Json.Nodes.JsonObject? systemArguments = null;
         var messages = new List<RequestMessage>();
         foreach (var property in input.EnumerateObject())
         {
@@ -129,9 +130,13 @@ public static class InferenceRequestParser
                     {
                         JsonValueKind.String => property.Value.GetString(),
                         JsonValueKind.Null => null,
-                        JsonValueKind.Object => throw Invalid("`input.system`: an object needs a `system_schema`, which this gateway does not support yet"),
-                        _ => throw Invalid("`input.system`: must be a string"),
+                        JsonValueKind.Object => null,
+                        _ => throw Invalid("`input.system`: must be a string or an object of template arguments"),
                     };
+                    if (property.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        systemArguments = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText())!.AsObject();
+                    }
                     break;
                 case "messages":
                     if (property.Value.ValueKind != JsonValueKind.Array)
@@ -148,7 +153,7 @@ public static class InferenceRequestParser
                     throw Invalid($"`input.{property.Name}`: unknown field");
             }
         }
-        return new InferenceInput(system, messages);
+        return new InferenceInput(system, messages, systemArguments);
     }
 
     private static RequestMessage ParseMessage(JsonElement message, string path)
@@ -172,7 +177,7 @@ public static class InferenceRequestParser
                     } : throw Invalid($"`{path}.role`: must be a string");
                     break;
                 case "content":
-                    content = ParseContent(property.Value, $"{path}.content");
+                    content = ParseContent(property.Value, $"{path}.content", message.TryGetProperty("role", out var r) ? r.GetString() : null);
                     break;
                 default:
                     throw Invalid($"`{path}.{property.Name}`: unknown field");
@@ -189,7 +194,7 @@ public static class InferenceRequestParser
         return new RequestMessage(role.Value, content);
     }
 
-    private static List<ContentBlock> ParseContent(JsonElement content, string path)
+    private static List<ContentBlock> ParseContent(JsonElement content, string path, string? role)
     {
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -208,21 +213,22 @@ public static class InferenceRequestParser
             {
                 throw Invalid($"`{blockPath}`: must be an object with a string `type`");
             }
-            blocks.Add(ParseBlock(block, type.GetString()!, blockPath));
+            blocks.Add(ParseBlock(block, type.GetString()!, blockPath, role));
         }
         return blocks;
     }
 
-    private static ContentBlock ParseBlock(JsonElement block, string type, string path)
+    private static ContentBlock ParseBlock(JsonElement block, string type, string path, string? role)
     {
         string[] allowed = type switch
         {
-            "text" => ["type", "text"],
+            "text" => ["type", "text", "arguments"],
             "raw_text" => ["type", "value"],
+            "template" => ["type", "name", "arguments"],
             "tool_call" => ["type", "id", "name", "arguments", "raw_name", "raw_arguments"],
             "tool_result" => ["type", "id", "name", "result"],
             "thought" => ["type", "text", "signature", "summary", "provider_type"],
-            _ => throw Invalid($"`{path}.type`: content blocks of type `{type}` are not supported by this gateway yet (supported: text, raw_text, tool_call, tool_result, thought)"),
+            _ => throw Invalid($"`{path}.type`: content blocks of type `{type}` are not supported by this gateway yet (supported: text, raw_text, template, tool_call, tool_result, thought)"),
         };
         foreach (var property in block.EnumerateObject().Where(p => !allowed.Contains(p.Name)))
         {
@@ -230,10 +236,16 @@ public static class InferenceRequestParser
         }
         switch (type)
         {
+            case "text" when block.TryGetProperty("arguments", out var legacyArguments):
+                // `{"type": "text", "arguments": {...}}` is the older spelling of a template block named after the role.
+                return new TemplateBlock(role ?? "user", Arguments(legacyArguments, $"{path}.arguments"));
             case "text":
                 return new TextBlock(RequiredString(block, "text", path));
             case "raw_text":
-                return new TextBlock(RequiredString(block, "value", path));
+                return new RawTextBlock(RequiredString(block, "value", path));
+            case "template":
+                return new TemplateBlock(RequiredString(block, "name", path),
+                    block.TryGetProperty("arguments", out var templateArguments) ? Arguments(templateArguments, $"{path}.arguments") : []);
             case "tool_call":
                 // Accepts both the input form (`name`, `arguments`) and the response form (`raw_name`, `raw_arguments`).
                 var name = block.TryGetProperty("raw_name", out var rawName) && rawName.ValueKind == JsonValueKind.String
@@ -259,6 +271,11 @@ public static class InferenceRequestParser
                 return new ThoughtBlock(OptionalString(block, "text", path), OptionalString(block, "signature", path));
         }
     }
+
+    private static System.Text.Json.Nodes.JsonObject Arguments(JsonElement value, string path) =>
+        value.ValueKind == JsonValueKind.Object
+            ? System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText())!.AsObject()
+            : throw Invalid($"`{path}`: must be an object");
 
     private static string RequiredString(JsonElement parent, string name, string path) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String

@@ -1,10 +1,11 @@
+using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Inference;
 
-/// <summary><c>input</c> of <c>POST /inference</c>.</summary>
-public sealed record InferenceInput(string? System, IReadOnlyList<RequestMessage> Messages);
+/// <summary><c>input</c> of <c>POST /inference</c>: a system text or system template arguments, and the messages.</summary>
+public sealed record InferenceInput(string? System, IReadOnlyList<RequestMessage> Messages, JsonObject? SystemArguments = null);
 
 /// <summary>A validated <c>POST /inference</c> body.</summary>
 public sealed record InferenceRequest(

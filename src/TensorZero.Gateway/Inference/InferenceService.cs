@@ -33,10 +33,11 @@ public sealed class InferenceService
     {
         var (function, pinned) = ResolveTarget(request);
         var tools = RequestTools.Build(_config, function, request);
+        PromptRenderer.Validate(function, request.Input);
         var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
         var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
         var (variant, result) = await RunVariantsAsync(function, pinned, episodeId,
-            v => InferVariantAsync(v, request, tools, cancellationToken)).ConfigureAwait(false);
+            v => InferVariantAsync(function, v, request, tools, cancellationToken)).ConfigureAwait(false);
         return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result, tools.Schemas(JsonModeOf(variant, request)));
     }
 
@@ -48,10 +49,11 @@ public sealed class InferenceService
     {
         var (function, pinned) = ResolveTarget(request);
         var tools = RequestTools.Build(_config, function, request);
+        PromptRenderer.Validate(function, request.Input);
         var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
         var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
         var (variant, run) = await RunVariantsAsync(function, pinned, episodeId,
-            v => StreamVariantAsync(v, request, tools, cancellationToken)).ConfigureAwait(false);
+            v => StreamVariantAsync(function, v, request, tools, cancellationToken)).ConfigureAwait(false);
         return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(JsonModeOf(variant, request)));
     }
 
@@ -134,9 +136,14 @@ public sealed class InferenceService
         return (configured, null);
     }
 
-    private async Task<ModelStreamRun> StreamVariantAsync(VariantConfig variant, InferenceRequest request, RequestTools tools, CancellationToken cancellationToken)
+    private async Task<ModelStreamRun> StreamVariantAsync(
+        FunctionConfig function,
+        VariantConfig variant,
+        InferenceRequest request,
+        RequestTools tools,
+        CancellationToken cancellationToken)
     {
-        var (model, modelRequest) = Prepare(variant, request, tools);
+        var (model, modelRequest) = Prepare(function, variant, request, tools);
         var deadline = new StreamDeadline(_time, variant.Timeouts?.StreamingTtftMs, variant.Timeouts?.StreamingTotalMs, cancellationToken);
         try
         {
@@ -170,15 +177,16 @@ public sealed class InferenceService
     private static JsonMode JsonModeOf(VariantConfig variant, InferenceRequest request) =>
         request.JsonMode ?? JsonModes.Parse(variant.JsonMode) ?? JsonMode.Off;
 
-    private (Model Model, ModelRequest Request) Prepare(VariantConfig variant, InferenceRequest request, RequestTools tools)
+    private (Model Model, ModelRequest Request) Prepare(FunctionConfig function, VariantConfig variant, InferenceRequest request, RequestTools tools)
     {
         if (variant.Type != "chat_completion" || variant.Model is null)
         {
             throw new GatewayError(ErrorKind.Internal, $"Variant type `{variant.Type}` (variant `{variant.Name}`) is not supported by this gateway yet");
         }
+        var (system, messages) = PromptRenderer.Render(function, variant, request.Input);
         var modelRequest = new ModelRequest(
-            request.Input.System,
-            request.Input.Messages,
+            system,
+            messages,
             variant.Params.With(request.Params),
             variant.ExtraBody,
             variant.ExtraHeaders,
@@ -194,9 +202,14 @@ public sealed class InferenceService
         return (_models.Get(variant.Model), modelRequest);
     }
 
-    private async Task<ModelResult> InferVariantAsync(VariantConfig variant, InferenceRequest request, RequestTools tools, CancellationToken cancellationToken)
+    private async Task<ModelResult> InferVariantAsync(
+        FunctionConfig function,
+        VariantConfig variant,
+        InferenceRequest request,
+        RequestTools tools,
+        CancellationToken cancellationToken)
     {
-        var (model, modelRequest) = Prepare(variant, request, tools);
+        var (model, modelRequest) = Prepare(function, variant, request, tools);
 
         using var deadline = Deadline.Start(variant.Timeouts?.NonStreamingTotalMs, _time, cancellationToken);
         try

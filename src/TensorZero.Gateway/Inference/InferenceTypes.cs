@@ -15,6 +15,12 @@ public abstract record ContentBlock;
 /// <summary>Plain text.</summary>
 public sealed record TextBlock(string Text) : ContentBlock;
 
+/// <summary>Template arguments from the request, rendered with the variant's template of that name before any provider sees them.</summary>
+public sealed record TemplateBlock(string Name, JsonObject Arguments) : ContentBlock;
+
+/// <summary>Text that bypasses the variant's templates (<c>raw_text</c>); sent to providers as a <see cref="TextBlock"/>.</summary>
+public sealed record RawTextBlock(string Text) : ContentBlock;
+
 /// <summary>A tool call the model made. <see cref="Arguments"/> is the raw JSON text the model produced.</summary>
 public sealed record ToolCallBlock(string Id, string Name, string Arguments) : ContentBlock;
 

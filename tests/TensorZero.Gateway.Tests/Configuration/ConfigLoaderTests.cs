@@ -230,14 +230,18 @@ public sealed class ConfigLoaderTests
     public void Parse_KnownButUnimplementedKeys_LoadWithWarning()
     {
         var config = Parse("""
+            [metrics.task_success]
+            type = "boolean"
+            optimize = "max"
+            level = "inference"
+
             [functions.f]
             type = "chat"
-            system_schema = "schema.json"
             [functions.f.variants.v]
             type = "chat_completion"
             model = "dummy::good"
             """);
-        Assert.Contains("`functions.f.system_schema` is accepted but not supported by this gateway yet; it has no effect", config.Warnings);
+        Assert.Contains("`metrics` is accepted but not supported by this gateway yet; it has no effect", config.Warnings);
     }
 
     [Theory]
@@ -303,5 +307,37 @@ public sealed class ConfigLoaderTests
         Assert.Contains("`functions.f.experimentation`: names variant `ghost`, which this function does not define", errors);
         Assert.Contains("`functions.f.experimentation`: can't be combined with the `weight` of variant `a`; give weights in `candidate_variants`", errors);
         Assert.Contains("`functions.g.experimentation.type`: experimentation type `adaptive` is not supported by this gateway yet (supported: static, uniform)", errors);
+    }
+
+    [Fact]
+    public void Parse_SchemasAndTemplates_ReportMissingTemplatesAndSyntaxErrors()
+    {
+        var directory = Directory.CreateTempSubdirectory("tz-config-templates-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "user.json"), """{"type":"object"}""");
+            File.WriteAllText(Path.Combine(directory, "broken.minijinja"), "Hello {{ name ");
+            var error = Assert.Throws<ConfigException>(() => new ConfigLoader(ProviderRegistry.CreateDefault()).Parse("""
+                [functions.f]
+                type = "chat"
+                user_schema = "user.json"
+                [functions.f.variants.no_template]
+                type = "chat_completion"
+                model = "dummy::good"
+                [functions.f.variants.broken]
+                type = "chat_completion"
+                model = "dummy::good"
+                user_template = "broken.minijinja"
+                system_template = "missing.minijinja"
+                """, directory));
+
+            Assert.Contains("`functions.f.variants.no_template.user_template`: is required, since the function has a `user` schema", error.Errors);
+            Assert.Contains(error.Errors, e => e.StartsWith("`functions.f.variants.broken.user_template`: the template `broken.minijinja` has an error: ", StringComparison.Ordinal) && e.Contains("line 1", StringComparison.Ordinal));
+            Assert.Contains("`functions.f.variants.broken.system_template`: the template file `missing.minijinja` can't be read", error.Errors);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }
