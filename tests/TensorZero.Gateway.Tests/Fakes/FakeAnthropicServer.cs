@@ -301,7 +301,7 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
     private static string TextOf(JsonObject message) => message["content"] switch
     {
         JsonValue value => value.GetValue<string>(),
-        JsonArray blocks => string.Concat(blocks.Where(b => b!["type"]!.GetValue<string>() == "text").Select(b => b!["text"]!.GetValue<string>())),
+        JsonArray blocks => string.Concat(blocks.OfType<JsonObject>().Where(b => b["type"]?.GetValue<string>() == "text").Select(b => b["text"]!.GetValue<string>())),
         _ => string.Empty,
     };
 
