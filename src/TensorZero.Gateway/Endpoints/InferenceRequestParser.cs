@@ -220,6 +220,13 @@ public static class InferenceRequestParser
 
     private static ContentBlock ParseBlock(JsonElement block, string type, string path, string? role)
     {
+        switch (type)
+        {
+            case "file" or "image":
+                return FileBlockParser.ParseFile(block, path);
+            case "unknown":
+                return FileBlockParser.ParseUnknown(block, path);
+        }
         string[] allowed = type switch
         {
             "text" => ["type", "text", "arguments"],
@@ -228,7 +235,7 @@ public static class InferenceRequestParser
             "tool_call" => ["type", "id", "name", "arguments", "raw_name", "raw_arguments"],
             "tool_result" => ["type", "id", "name", "result"],
             "thought" => ["type", "text", "signature", "summary", "provider_type"],
-            _ => throw Invalid($"`{path}.type`: content blocks of type `{type}` are not supported by this gateway yet (supported: text, raw_text, template, tool_call, tool_result, thought)"),
+            _ => throw Invalid($"`{path}.type`: content blocks of type `{type}` are not supported by this gateway yet (supported: text, raw_text, template, tool_call, tool_result, thought, file, image, unknown)"),
         };
         foreach (var property in block.EnumerateObject().Where(p => !allowed.Contains(p.Name)))
         {

@@ -30,6 +30,70 @@ public sealed record ToolResultBlock(string Id, string Name, string Result) : Co
 /// <summary>Model reasoning; providers that sign it (Anthropic) need the signature sent back.</summary>
 public sealed record ThoughtBlock(string? Text, string? Signature = null) : ContentBlock;
 
+/// <summary>How closely an image should be looked at (OpenAI's <c>detail</c>); other providers ignore it.</summary>
+public enum FileDetail
+{
+    Low,
+    High,
+    Auto,
+}
+
+/// <summary>
+/// A file for the model (an image, a PDF, audio): either inline base64 bytes, or a URL that a provider able to take
+/// URLs fetches itself. The gateway never fetches a URL.
+/// </summary>
+public sealed record FileBlock : ContentBlock
+{
+    private FileBlock(string? mimeType, string? data, Uri? url)
+    {
+        MimeType = mimeType;
+        Data = data;
+        Url = url;
+    }
+
+    /// <summary>Always set for inline data; null for a URL whose type was not given and can't be told from its path.</summary>
+    public string? MimeType { get; }
+
+    /// <summary>The file's bytes as base64; null for a URL file.</summary>
+    public string? Data { get; }
+
+    /// <summary>An absolute http(s) URL; null for inline data.</summary>
+    public Uri? Url { get; }
+
+    public string? Filename { get; init; }
+
+    public FileDetail? Detail { get; init; }
+
+    public bool IsImage => MimeType?.StartsWith("image/", StringComparison.Ordinal) == true;
+
+    public static FileBlock FromBase64(string mimeType, string data) => new(mimeType, data, null);
+
+    public static FileBlock FromUrl(Uri url, string? mimeType) => new(mimeType, null, url);
+
+    /// <summary>A <c>data:</c> URL of inline bytes.</summary>
+    public string DataUrl() => Data is null
+        ? throw new InvalidOperationException("A URL file has no data URL")
+        : $"data:{MimeType};base64,{Data}";
+
+    /// <summary>How the file is named in an error: its filename, else its URL, else its type.</summary>
+    public string Describe() => Filename ?? Url?.ToString() ?? $"{MimeType} data";
+}
+
+/// <summary>
+/// Provider-specific content passed through as raw JSON, to every provider or, when targeted, only to one model
+/// and/or one of its providers (<see cref="ModelRequest.ForProvider"/> drops it elsewhere).
+/// </summary>
+public sealed record UnknownBlock(JsonNode? Data, string? ModelName = null, string? ProviderName = null) : ContentBlock
+{
+    public bool IsTargeted => ModelName is not null || ProviderName is not null;
+
+    public bool Targets(string modelName, string providerName) =>
+        (ModelName is null || ModelName == modelName) && (ProviderName is null || ProviderName == providerName);
+
+    /// <summary>A copy of <see cref="Data"/> to put in a provider body (a JSON node has one parent).</summary>
+    public JsonNode? DataCopy() => Data?.DeepClone();
+}
+
 /// <summary>A tool the model may call.</summary>
 /// <param name="Parameters">A JSON Schema object.</param>
 public sealed record ToolDefinition(string Name, string Description, JsonObject Parameters, bool Strict = false);
@@ -87,15 +151,30 @@ public sealed record ModelRequest(
     /// <summary>Request-time <c>extra_headers</c> for the provider being called; applied last.</summary>
     public IReadOnlyList<ExtraHeaderItem> InferenceExtraHeaders { get; init; } = [];
 
-    /// <summary>This request as sent to one provider of one model: the request-time extras that target it.</summary>
-    public ModelRequest ForProvider(string modelName, string providerName) =>
-        RequestExtraBody.Count == 0 && RequestExtraHeaders.Count == 0
+    /// <summary>
+    /// This request as sent to one provider of one model: the request-time extras that target it, and only the
+    /// <see cref="UnknownBlock"/>s meant for it.
+    /// </summary>
+    public ModelRequest ForProvider(string modelName, string providerName)
+    {
+        var request = RequestExtraBody.Count == 0 && RequestExtraHeaders.Count == 0
             ? this
             : this with
             {
                 InferenceExtraBody = RequestExtraBody.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
                 InferenceExtraHeaders = RequestExtraHeaders.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
             };
+        if (!Messages.Any(m => m.Content.Any(b => b is UnknownBlock { IsTargeted: true })))
+        {
+            return request;
+        }
+        return request with
+        {
+            Messages = Messages
+                .Select(m => m with { Content = m.Content.Where(b => b is not UnknownBlock unknown || unknown.Targets(modelName, providerName)).ToList() })
+                .ToList(),
+        };
+    }
 }
 
 /// <summary>A request-time <c>extra_body</c>/<c>extra_headers</c> item, optionally limited to a variant, a model or one of its providers.</summary>

@@ -165,7 +165,7 @@ public sealed class InferenceToolTests : IClassFixture<InferenceToolTests.ToolGa
     [InlineData("""{"function_name":"weather","input":{"messages":[]},"tool_choice":{"specific":"nope"}}""", "`tool_choice`: tool `nope` is not offered in this request")]
     [InlineData("""{"function_name":"weather","input":{"messages":[]},"output_schema":{}}""", "`output_schema`: is only valid for JSON functions")]
     [InlineData("""{"function_name":"weather","input":{"messages":[{"role":"user","content":[{"type":"tool_result","id":"1"}]}]}}""", "`input.messages[0].content[0].name`: must be a string")]
-    [InlineData("""{"function_name":"weather","input":{"messages":[{"role":"user","content":[{"type":"image","url":"x"}]}]}}""", "`input.messages[0].content[0].type`: content blocks of type `image` are not supported by this gateway yet (supported: text, raw_text, template, tool_call, tool_result, thought)")]
+    [InlineData("""{"function_name":"weather","input":{"messages":[{"role":"user","content":[{"type":"video","url":"x"}]}]}}""", "`input.messages[0].content[0].type`: content blocks of type `video` are not supported by this gateway yet (supported: text, raw_text, template, tool_call, tool_result, thought, file, image, unknown)")]
     public async Task BadToolRequest_Returns400(string json, string message)
     {
         var (status, body, _) = await _client.PostRawAsync("/inference", json);

@@ -316,7 +316,7 @@ public sealed partial class FakeAnthropicServer : IAsyncDisposable
     private static string TextOf(JsonObject message) => message["content"] switch
     {
         JsonValue value => value.GetValue<string>(),
-        JsonArray blocks => string.Concat(blocks.Where(b => b!["type"]!.GetValue<string>() == "text").Select(b => b!["text"]!.GetValue<string>())),
+        JsonArray blocks => string.Concat(blocks.OfType<JsonObject>().Where(b => b["type"]?.GetValue<string>() == "text").Select(b => b["text"]!.GetValue<string>())),
         _ => string.Empty,
     };
 

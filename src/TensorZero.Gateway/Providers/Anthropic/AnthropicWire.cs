@@ -172,11 +172,11 @@ public static class AnthropicWire
         _ => FinishReason.Unknown,
     };
 
-
-
-    private static JsonObject? ContentBlockJson(ContentBlock block) => block switch
+    private static JsonNode? ContentBlockJson(ContentBlock block) => block switch
     {
         TextBlock text => TextBlock(text.Text),
+        FileBlock file => FileBlockJson(file),
+        UnknownBlock unknown => unknown.DataCopy(),
         ToolCallBlock call => new JsonObject
         {
             ["type"] = "tool_use",
@@ -199,6 +199,23 @@ public static class AnthropicWire
         ThoughtBlock { Signature: { } signature } => new JsonObject { ["type"] = "redacted_thinking", ["data"] = signature },
         _ => null,
     };
+
+    // Images (by URL too, when their type is unknown: Anthropic reads it) and PDFs, as `image` and `document` blocks.
+    private static JsonObject FileBlockJson(FileBlock file)
+    {
+        var type = file.MimeType switch
+        {
+            FileTypes.Png or FileTypes.Jpeg or FileTypes.Gif or FileTypes.Webp => "image",
+            null when file.Url is not null => "image",
+            FileTypes.Pdf => "document",
+            _ => throw GatewayError.InvalidRequest(
+                $"Anthropic does not accept files of type `{file.MimeType}` (file `{file.Describe()}`); it takes png, jpeg, gif and webp images and PDF documents"),
+        };
+        var source = file.Url is { } url
+            ? new JsonObject { ["type"] = "url", ["url"] = url.ToString() }
+            : new JsonObject { ["type"] = "base64", ["media_type"] = file.MimeType, ["data"] = file.Data };
+        return new JsonObject { ["type"] = type, ["source"] = source };
+    }
 
     // Anthropic takes a tool call's input as a JSON object, not as the text the model produced.
     private static JsonObject ToolInput(ToolCallBlock call)

@@ -125,9 +125,11 @@ public static class ConverseWire
         _ => FinishReason.Unknown,
     };
 
-    private static JsonObject? ContentBlock(ContentBlock block) => block switch
+    private static JsonNode? ContentBlock(ContentBlock block) => block switch
     {
         TextBlock text => new JsonObject { ["text"] = text.Text },
+        FileBlock file => ConverseFiles.Block(file),
+        UnknownBlock unknown => unknown.DataCopy(),
         ToolCallBlock call => new JsonObject
         {
             ["toolUse"] = new JsonObject

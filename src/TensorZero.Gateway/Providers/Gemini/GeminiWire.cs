@@ -140,6 +140,9 @@ public static class GeminiWire
                     },
                 },
                 ThoughtBlock { Text: { } thought } signed => Thought(thought, signed.Signature),
+                FileBlock file => FilePart(file),
+                UnknownBlock unknown => unknown.DataCopy() as JsonObject
+                    ?? throw GatewayError.InvalidRequest("Gemini parts are JSON objects: the `data` of an `unknown` content block must be an object"),
                 _ => null,
             };
             if (block is ThoughtBlock { Text: null, Signature: { } signature })
@@ -160,6 +163,19 @@ public static class GeminiWire
         }
         return parts;
     }
+
+    // Inline bytes as `inlineData`; a URL as `fileData`, which Gemini only takes with its type.
+    private static JsonObject FilePart(FileBlock file) => file.Url is { } url
+        ? new JsonObject
+        {
+            ["fileData"] = new JsonObject
+            {
+                ["mimeType"] = file.MimeType ?? throw GatewayError.InvalidRequest(
+                    $"Gemini needs the type of file `{file.Describe()}`: set `mime_type`, as it can't be told from the URL"),
+                ["fileUri"] = url.ToString(),
+            },
+        }
+        : new JsonObject { ["inlineData"] = new JsonObject { ["mimeType"] = file.MimeType, ["data"] = file.Data } };
 
     private static JsonObject Thought(string text, string? signature)
     {

@@ -24,7 +24,7 @@ public static class OpenAIWire
         {
             body["model"] = model;
         }
-        body["messages"] = BuildMessages(flavour, request);
+        body["messages"] = BuildMessages(flavour, request, displayName);
         var p = request.Params;
         AddIfSet(body, "temperature", p.Temperature);
         AddIfSet(body, "top_p", p.TopP);
@@ -56,7 +56,7 @@ public static class OpenAIWire
         return body;
     }
 
-    public static JsonArray BuildMessages(OpenAIFlavour flavour, ModelRequest request)
+    public static JsonArray BuildMessages(OpenAIFlavour flavour, ModelRequest request, string displayName)
     {
         var messages = new JsonArray();
         var system = request.System;
@@ -77,20 +77,20 @@ public static class OpenAIWire
                 {
                     messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = result.Id, ["content"] = result.Result });
                 }
-                var parts = message.Content.OfType<TextBlock>().ToList();
+                var parts = message.Content.Where(OpenAIContentParts.IsContent).ToList();
                 if (parts.Count > 0)
                 {
-                    messages.Add(new JsonObject { ["role"] = "user", ["content"] = Content(parts, flavour.UserContentAlwaysArray) });
+                    messages.Add(new JsonObject { ["role"] = "user", ["content"] = OpenAIContentParts.User(parts, flavour.UserContentAlwaysArray, displayName) });
                 }
                 continue;
             }
-            var texts = message.Content.OfType<TextBlock>().ToList();
+            var content = message.Content.Where(OpenAIContentParts.IsContent).ToList();
             var calls = message.Content.OfType<ToolCallBlock>().ToList();
-            if (texts.Count == 0 && calls.Count == 0)
+            if (content.Count == 0 && calls.Count == 0)
             {
                 continue;
             }
-            var assistant = new JsonObject { ["role"] = "assistant", ["content"] = texts.Count == 0 ? null : Content(texts, alwaysArray: false) };
+            var assistant = new JsonObject { ["role"] = "assistant", ["content"] = content.Count == 0 ? null : OpenAIContentParts.Assistant(content, displayName) };
             if (calls.Count > 0)
             {
                 assistant["tool_calls"] = new JsonArray(calls.Select(c => (JsonNode?)new JsonObject
@@ -198,21 +198,6 @@ public static class OpenAIWire
     private static bool MentionsJson(ModelRequest request) =>
         (request.System?.Contains("json", StringComparison.OrdinalIgnoreCase) ?? false) ||
         request.Messages.SelectMany(m => m.Content).OfType<TextBlock>().Any(t => t.Text.Contains("json", StringComparison.OrdinalIgnoreCase));
-
-    // One text part is sent as a plain string, several as an array of typed parts (always an array for xAI users).
-    private static JsonNode Content(List<TextBlock> content, bool alwaysArray)
-    {
-        if (content.Count == 1 && !alwaysArray)
-        {
-            return JsonValue.Create(content[0].Text);
-        }
-        var parts = new JsonArray();
-        foreach (var text in content)
-        {
-            parts.Add(new JsonObject { ["type"] = "text", ["text"] = text.Text });
-        }
-        return parts;
-    }
 
     private static void AddIfSet(JsonObject body, string name, double? value)
     {

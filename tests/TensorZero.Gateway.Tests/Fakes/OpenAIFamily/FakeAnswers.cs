@@ -34,7 +34,7 @@ public sealed record FakeAnswer(string? Text, string? ToolName)
         body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "user")!["content"] switch
         {
             JsonValue value => value.GetValue<string>(),
-            JsonArray parts => string.Concat(parts.Select(p => p!["text"]!.GetValue<string>())),
+            JsonArray parts => string.Concat(parts.Select(p => (p as JsonObject)?["text"]?.GetValue<string>())),
             _ => string.Empty,
         };
 
