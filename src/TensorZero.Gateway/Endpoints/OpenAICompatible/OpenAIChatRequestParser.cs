@@ -119,7 +119,7 @@ public static class OpenAIChatRequestParser
         {
             throw InvalidOpenAIRequest($"`tensorzero::deny_unknown_fields` is set to true, but found unknown fields in the request: [{names}]");
         }
-        logger.LogWarning("Ignoring unknown fields in OpenAI-compatible request: [{Fields}]", names);
+        logger.LogWarning("Ignoring unknown fields in OpenAI-compatible request: [{Fields:l}]", names);
     }
 
     private static (string? Function, string? Model) ParseTarget(JsonElement root)

@@ -24,12 +24,12 @@ public static class OpenAIChatResponseWriter
             // A JSON function's answer is its raw output text, as on /inference; tool calls (json_mode = "tool") count as text.
             WriteNullableString(writer, "content", response.Content.OfType<TextBlock>().Select(t => t.Text).FirstOrDefault()
                 ?? response.Content.OfType<ToolCallBlock>().Select(t => t.Arguments).FirstOrDefault());
+            writer.WriteString("role", "assistant");
         }
         else
         {
             WriteChatMessage(writer, response.Content);
         }
-        writer.WriteString("role", "assistant");
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();
@@ -101,6 +101,7 @@ public static class OpenAIChatResponseWriter
             }
             writer.WriteEndArray();
         }
+        writer.WriteString("role", "assistant");
         if (content.OfType<ThoughtBlock>().Any())
         {
             writer.WriteStartArray("tensorzero_extra_content");
