@@ -26,8 +26,8 @@ function freePort() {
 async function waitForStatus(url, gateway, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (gateway.exitCode !== null) {
-      throw new Error(`the gateway exited with code ${gateway.exitCode} before it was ready`);
+    if (gateway.exitCode !== null || gateway.signalCode !== null) {
+      throw new Error(`the gateway exited (${gateway.exitCode ?? gateway.signalCode}) before it was ready`);
     }
     try {
       const response = await fetch(`${url}/status`);
@@ -57,8 +57,9 @@ const gateway = spawn("dotnet", [dll, "--config-file", join(here, "tensorzero.to
 });
 gateway.stdout.on("data", (data) => logs.push(data));
 gateway.stderr.on("data", (data) => logs.push(data));
+const hasExited = () => gateway.exitCode !== null || gateway.signalCode !== null;
 const stopGateway = () => {
-  if (gateway.exitCode === null) {
+  if (!hasExited()) {
     gateway.kill("SIGTERM");
   }
 };
@@ -80,7 +81,12 @@ try {
 } catch (error) {
   console.error(error.message);
 } finally {
+  // Wait for a graceful shutdown, so no gateway outlives the suite; force it after 10 s.
+  const exited = new Promise((resolve) => (hasExited() ? resolve() : gateway.once("exit", resolve)));
   stopGateway();
+  const force = setTimeout(() => gateway.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(force);
 }
 if (code !== 0) {
   console.error(`--- gateway output ---\n${Buffer.concat(logs).toString()}`);
