@@ -3,6 +3,7 @@ using TensorZero.Gateway;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Endpoints.OpenAICompatible;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Observability;
@@ -67,6 +68,7 @@ try
     app.UseMiddleware<ErrorHandlingMiddleware>();
     app.MapStatusEndpoints();
     app.MapInferenceEndpoints();
+    app.MapOpenAICompatibleEndpoints();
     app.MapFallback((HttpContext context) =>
         ErrorResponses.Native(StatusCodes.Status404NotFound, $"Route not found: {context.Request.Method} {context.Request.Path}"));
 

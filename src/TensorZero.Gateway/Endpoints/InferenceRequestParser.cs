@@ -392,31 +392,33 @@ public static class InferenceRequestParser
         }
     }
 
-    private static JsonMode? ParseJsonMode(JsonElement root)
+    /// <summary><c>params.chat_completion.json_mode</c>; <paramref name="field"/> names the <c>params</c> object in messages.</summary>
+    public static JsonMode? ParseJsonMode(JsonElement root, string field = "params")
     {
-        if (!root.TryGetProperty("params", out var p) || p.ValueKind != JsonValueKind.Object ||
+        if (!root.TryGetProperty(field, out var p) || p.ValueKind != JsonValueKind.Object ||
             !p.TryGetProperty("chat_completion", out var chat) || chat.ValueKind != JsonValueKind.Object ||
             !chat.TryGetProperty("json_mode", out var mode) || mode.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
         return JsonModes.Parse(mode.ValueKind == JsonValueKind.String ? mode.GetString() : null)
-            ?? throw Invalid("`params.chat_completion.json_mode`: must be one of off, on, strict, tool");
+            ?? throw Invalid($"`{field}.chat_completion.json_mode`: must be one of off, on, strict, tool");
     }
 
-    private static InferenceParams ParseParams(JsonElement root)
+    /// <summary>The <c>params</c> object (<c>{"chat_completion": {...}}</c>); <paramref name="field"/> names it in messages.</summary>
+    public static InferenceParams ParseParams(JsonElement root, string field = "params")
     {
-        if (!root.TryGetProperty("params", out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return InferenceParams.Empty;
         }
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid("`params`: must be an object");
+            throw Invalid($"`{field}`: must be an object");
         }
         foreach (var property in value.EnumerateObject().Where(p => p.Name != "chat_completion"))
         {
-            throw Invalid($"`params.{property.Name}`: unknown field");
+            throw Invalid($"`{field}.{property.Name}`: unknown field");
         }
         if (!value.TryGetProperty("chat_completion", out var chat) || chat.ValueKind == JsonValueKind.Null)
         {
@@ -424,16 +426,16 @@ public static class InferenceRequestParser
         }
         if (chat.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid("`params.chat_completion`: must be an object");
+            throw Invalid($"`{field}.chat_completion`: must be an object");
         }
         foreach (var property in chat.EnumerateObject())
         {
             if (!ParamKeys.Contains(property.Name))
             {
-                throw Invalid($"`params.chat_completion.{property.Name}`: unknown field");
+                throw Invalid($"`{field}.chat_completion.{property.Name}`: unknown field");
             }
         }
-        const string prefix = "params.chat_completion";
+        var prefix = $"{field}.chat_completion";
         IReadOnlyList<string>? stops = null;
         if (chat.TryGetProperty("stop_sequences", out var stopValue) && stopValue.ValueKind != JsonValueKind.Null)
         {
@@ -451,22 +453,23 @@ public static class InferenceRequestParser
             stops);
     }
 
-    private static Dictionary<string, string> ParseTags(JsonElement root, bool internalRequest)
+    /// <summary>The <c>tags</c> map; names starting with <c>tensorzero::</c> are reserved unless the request is internal.</summary>
+    public static Dictionary<string, string> ParseTags(JsonElement root, bool internalRequest, string field = "tags")
     {
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!root.TryGetProperty("tags", out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return tags;
         }
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid("`tags`: must be an object mapping names to strings");
+            throw Invalid($"`{field}`: must be an object mapping names to strings");
         }
         foreach (var tag in value.EnumerateObject())
         {
             if (tag.Value.ValueKind != JsonValueKind.String)
             {
-                throw Invalid($"`tags.{tag.Name}`: must be a string");
+                throw Invalid($"`{field}.{tag.Name}`: must be a string");
             }
             if (!internalRequest && tag.Name.StartsWith("tensorzero::", StringComparison.Ordinal))
             {

@@ -18,8 +18,9 @@ public static class RequestExtras
         "x-amz-date", "x-amz-content-sha256", "host", "content-length", "content-type", "transfer-encoding", "cookie",
     };
 
-    public static List<TargetedExtra<ExtraBodyItem>> ParseBody(JsonElement root) =>
-        Items(root, "extra_body", (item, path) =>
+    /// <param name="field">The body field holding the items (<c>extra_body</c>, or an extension field of another API).</param>
+    public static List<TargetedExtra<ExtraBodyItem>> ParseBody(JsonElement root, string field = "extra_body") =>
+        Items(root, field, (item, path) =>
         {
             var pointer = String(item, "pointer", path) ?? throw Invalid($"`{path}.pointer`: is required");
             if (!pointer.StartsWith('/'))
@@ -35,8 +36,9 @@ public static class RequestExtras
             return new ExtraBodyItem(pointer, hasValue ? JsonNode.Parse(value.GetRawText()) : null, delete);
         }, ["pointer", "value", "delete"]);
 
-    public static List<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root) =>
-        Items(root, "extra_headers", (item, path) =>
+    /// <param name="field">The body field holding the items (<c>extra_headers</c>, or an extension field of another API).</param>
+    public static List<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root, string field = "extra_headers") =>
+        Items(root, field, (item, path) =>
         {
             var name = String(item, "name", path) ?? throw Invalid($"`{path}.name`: is required");
             if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':'))

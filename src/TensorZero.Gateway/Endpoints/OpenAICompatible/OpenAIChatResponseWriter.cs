@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Json;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
+
+/// <summary>Writes an inference as an OpenAI <c>chat.completion</c> object, with TensorZero's ids beside OpenAI's fields.</summary>
+public static class OpenAIChatResponseWriter
+{
+    public static void Write(Utf8JsonWriter writer, InferenceResult result, OpenAIChatRequest request, long created)
+    {
+        var response = result.Model.Response;
+        writer.WriteStartObject();
+        writer.WriteString("id", result.InferenceId);
+        writer.WriteString("episode_id", result.EpisodeId);
+        writer.WriteStartArray("choices");
+        writer.WriteStartObject();
+        writer.WriteNumber("index", 0);
+        writer.WriteString("finish_reason", FinishReasonName(response.FinishReason));
+        writer.WriteStartObject("message");
+        if (result.FunctionType == FunctionType.Json)
+        {
+            // A JSON function's answer is its raw output text, as on /inference; tool calls (json_mode = "tool") count as text.
+            WriteNullableString(writer, "content", response.Content.OfType<TextBlock>().Select(t => t.Text).FirstOrDefault()
+                ?? response.Content.OfType<ToolCallBlock>().Select(t => t.Arguments).FirstOrDefault());
+            writer.WriteString("role", "assistant");
+        }
+        else
+        {
+            WriteChatMessage(writer, response.Content);
+        }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteNumber("created", created);
+        writer.WriteString("model", request.ResponseModelPrefix + result.VariantName);
+        writer.WriteString("system_fingerprint", string.Empty);
+        writer.WriteNull("service_tier");
+        writer.WriteString("object", "chat.completion");
+        WriteUsage(writer, response.Usage);
+        if (request.Inference.IncludeOriginalResponse)
+        {
+            writer.WriteString("tensorzero_original_response", response.RawResponse);
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>OpenAI has no <c>stop_sequence</c> or <c>unknown</c>: both, and a missing reason, are <c>stop</c>.</summary>
+    public static string FinishReasonName(FinishReason? reason) => reason switch
+    {
+        FinishReason.Length => "length",
+        FinishReason.ToolCall => "tool_calls",
+        FinishReason.ContentFilter => "content_filter",
+        _ => "stop",
+    };
+
+    /// <summary>OpenAI's usage object; counts a provider did not report are left out, and <c>tensorzero_cost</c> is always there.</summary>
+    public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
+    {
+        writer.WriteStartObject("usage");
+        if (usage.InputTokens is { } input)
+        {
+            writer.WriteNumber("prompt_tokens", input);
+        }
+        if (usage.OutputTokens is { } output)
+        {
+            writer.WriteNumber("completion_tokens", output);
+        }
+        if (usage is { InputTokens: { } i, OutputTokens: { } o })
+        {
+            writer.WriteNumber("total_tokens", i + o);
+        }
+        writer.WriteNull("tensorzero_cost");
+        writer.WriteEndObject();
+    }
+
+    // Text blocks are joined into `content`; tool calls keep the model's raw name and arguments, valid or not; thoughts
+    // go to `tensorzero_extra_content` with their position, so a client can send them back in the next turn.
+    private static void WriteChatMessage(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> content)
+    {
+        StringBuilder? text = null;
+        foreach (var block in content.OfType<TextBlock>())
+        {
+            (text ??= new StringBuilder()).Append(block.Text);
+        }
+        WriteNullableString(writer, "content", text?.ToString());
+        if (content.OfType<ToolCallBlock>().Any())
+        {
+            writer.WriteStartArray("tool_calls");
+            foreach (var call in content.OfType<ToolCallBlock>())
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", call.Id);
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", call.Name);
+                writer.WriteString("arguments", call.Arguments);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteString("role", "assistant");
+        if (content.OfType<ThoughtBlock>().Any())
+        {
+            writer.WriteStartArray("tensorzero_extra_content");
+            for (var i = 0; i < content.Count; i++)
+            {
+                if (content[i] is not ThoughtBlock thought)
+                {
+                    continue;
+                }
+                writer.WriteStartObject();
+                writer.WriteString("type", "thought");
+                writer.WriteNumber("insert_index", i);
+                if (thought.Text is not null)
+                {
+                    writer.WriteString("text", thought.Text);
+                }
+                if (thought.Signature is not null)
+                {
+                    writer.WriteString("signature", thought.Signature);
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+    }
+
+    private static void WriteNullableString(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+
+namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
+
+/// <summary>
+/// <c>POST /openai/v1/chat/completions</c>: OpenAI's Chat Completions API over TensorZero functions and models, so
+/// OpenAI SDKs can use the gateway by changing their base URL. It translates to and from the native inference.
+/// </summary>
+public static class OpenAICompatibleEndpoints
+{
+    /// <summary>The log category of these routes (unknown-field and message-order warnings).</summary>
+    public const string LogCategory = "TensorZero.Gateway.Endpoints.OpenAICompatible";
+
+    public static void MapOpenAICompatibleEndpoints(this IEndpointRouteBuilder app)
+    {
+        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
+        var routes = app.MapGroup("/openai/v1").AddEndpointFilter(new OpenAIErrorFilter(logger));
+        routes.MapPost("/chat/completions", (HttpContext context, GatewayRuntime runtime, TimeProvider time) =>
+            ChatCompletionsAsync(context, runtime, time, logger));
+    }
+
+    private static async Task ChatCompletionsAsync(HttpContext context, GatewayRuntime runtime, TimeProvider time, ILogger logger)
+    {
+        using var body = await InferenceEndpoints.ReadJsonAsync(context);
+        var request = OpenAIChatRequestParser.Parse(body.RootElement, runtime.Config, time, logger);
+        if (request.Inference.Stream)
+        {
+            // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
+            var stream = await runtime.Inference.StreamAsync(request.Inference, context.RequestAborted);
+            await OpenAIChatStreamWriter.WriteAsync(context, stream, request, time, context.RequestAborted);
+            return;
+        }
+        var result = await runtime.Inference.InferAsync(request.Inference, context.RequestAborted);
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
+        OpenAIChatResponseWriter.Write(writer, result, request, time.GetUtcNow().ToUnixTimeSeconds());
+        await writer.FlushAsync(context.RequestAborted);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Inference;
+using static TensorZero.Gateway.Endpoints.OpenAICompatible.OpenAIJson;
+
+namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
+
+/// <summary>OpenAI <c>tools</c> (request-time tools beside the function's own) and <c>tool_choice</c>.</summary>
+internal static class OpenAIToolParser
+{
+    public static List<ToolDefinition>? ParseTools(JsonElement root)
+    {
+        if (!TryGet(root, "tools", out var tools))
+        {
+            return null;
+        }
+        if (tools.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid("`tools`: must be an array");
+        }
+        var definitions = new List<ToolDefinition>();
+        var index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            var path = $"tools[{index++}]";
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"`{path}`: must be an object like {{\"type\": \"function\", \"function\": {{...}}}}");
+            }
+            var type = RequiredString(tool, "type", $"{path}.type");
+            if (type != "function")
+            {
+                throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet (supported: function)");
+            }
+            if (!TryGet(tool, "function", out var function) || function.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"`{path}.function`: is required and must be an object");
+            }
+            // OpenAI lets a function without arguments omit `parameters`.
+            JsonObject parameters;
+            if (TryGet(function, "parameters", out var schema))
+            {
+                parameters = schema.ValueKind == JsonValueKind.Object
+                    ? JsonNode.Parse(schema.GetRawText())!.AsObject()
+                    : throw Invalid($"`{path}.function.parameters`: must be a JSON Schema object");
+            }
+            else
+            {
+                parameters = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() };
+            }
+            definitions.Add(new ToolDefinition(
+                RequiredString(function, "name", $"{path}.function.name"),
+                OptionalString(function, "description", $"{path}.function.description") ?? string.Empty,
+                parameters,
+                OptionalBool(function, "strict", $"{path}.function.strict") ?? false));
+        }
+        return definitions;
+    }
+
+    /// <summary><c>none</c>, <c>auto</c>, <c>required</c>, a named function, or <c>allowed_tools</c> (which also narrows the tools).</summary>
+    public static (List<string>? AllowedTools, ToolChoice? Choice) ParseToolChoice(JsonElement root)
+    {
+        if (!TryGet(root, "tool_choice", out var choice))
+        {
+            return (null, null);
+        }
+        if (choice.ValueKind == JsonValueKind.String)
+        {
+            return choice.GetString() switch
+            {
+                "none" => (null, new ToolChoice(ToolChoiceMode.None)),
+                "auto" => (null, ToolChoice.Auto),
+                "required" => (null, new ToolChoice(ToolChoiceMode.Required)),
+                var other => throw Invalid($"`tool_choice`: Invalid tool choice string: {other}"),
+            };
+        }
+        if (choice.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("`tool_choice`: Tool choice must be a string or object");
+        }
+        switch (RequiredString(choice, "type", "tool_choice.type"))
+        {
+            case "function":
+                return (null, new ToolChoice(ToolChoiceMode.Specific, FunctionName(choice, "tool_choice")));
+            case "allowed_tools":
+                if (!TryGet(choice, "allowed_tools", out var allowed) || allowed.ValueKind != JsonValueKind.Object)
+                {
+                    throw Invalid("`tool_choice.allowed_tools`: Missing 'allowed_tools' field in allowed_tools type");
+                }
+                var mode = RequiredString(allowed, "mode", "tool_choice.allowed_tools.mode") switch
+                {
+                    "auto" => ToolChoice.Auto,
+                    "required" => new ToolChoice(ToolChoiceMode.Required),
+                    var other => throw Invalid($"`tool_choice.allowed_tools.mode`: unknown mode `{other}` (expected auto or required)"),
+                };
+                if (!TryGet(allowed, "tools", out var tools) || tools.ValueKind != JsonValueKind.Array)
+                {
+                    throw Invalid("`tool_choice.allowed_tools.tools`: is required and must be an array");
+                }
+                var names = tools.EnumerateArray().Select((tool, i) => FunctionName(tool, $"tool_choice.allowed_tools.tools[{i}]")).ToList();
+                return (names, mode);
+            case var other:
+                throw Invalid($"`tool_choice.type`: Invalid tool choice type: {other}");
+        }
+    }
+
+    private static string FunctionName(JsonElement named, string path)
+    {
+        if (named.ValueKind != JsonValueKind.Object || !TryGet(named, "function", out var function) || function.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{path}`: must be {{\"type\": \"function\", \"function\": {{\"name\": \"...\"}}}}");
+        }
+        return RequiredString(function, "name", $"{path}.function.name");
+    }
+}
