@@ -33,6 +33,12 @@ public sealed record InferenceRequest(
     /// <summary>A JSON function's <c>output_schema</c> for this request, replacing the configured one.</summary>
     public JsonSchemaDocument? OutputSchema { get; init; }
 
+    /// <summary>
+    /// A JSON Schema that a chat request asks the model to follow (the OpenAI endpoint's <c>response_format</c>): sent
+    /// with the JSON mode, while the answer stays chat content.
+    /// </summary>
+    public JsonSchemaDocument? ResponseSchema { get; init; }
+
     /// <summary><c>params.chat_completion.json_mode</c>, overriding the variant's.</summary>
     public JsonMode? JsonMode { get; init; }
 

@@ -92,7 +92,8 @@ public sealed class RequestTools
                 throw GatewayError.InvalidRequest($"`tool_choice`: tool `{chosen}` is not offered in this request");
             }
         }
-        return new RequestTools(definitions, schemas, definitions.Count == 0 ? null : choice, request.ParallelToolCalls ?? function.ParallelToolCalls, null);
+        return new RequestTools(definitions, schemas, definitions.Count == 0 ? null : choice, request.ParallelToolCalls ?? function.ParallelToolCalls,
+            request.ResponseSchema);
 
         void Add(ToolDefinition definition, JsonSchemaDocument schema)
         {

@@ -76,17 +76,13 @@ public static class OpenAIChatRequestParser
             AdditionalTools = OpenAIToolParser.ParseTools(root),
             ToolChoice = toolChoice,
             ParallelToolCalls = OptionalBool(root, "parallel_tool_calls", "parallel_tool_calls"),
-            OutputSchema = outputSchema,
+            OutputSchema = IsChatTarget(config, functionName, modelName) ? null : outputSchema,
+            ResponseSchema = IsChatTarget(config, functionName, modelName) ? outputSchema : null,
             // `tensorzero::params` wins, so a client can ask for `json_mode = "tool"` where `response_format` would say `strict`.
             JsonMode = InferenceRequestParser.ParseJsonMode(root, "tensorzero::params") ?? jsonMode,
             ExtraBody = RequestExtras.ParseBody(root, "tensorzero::extra_body"),
             ExtraHeaders = RequestExtras.ParseHeaders(root, "tensorzero::extra_headers"),
         };
-        if (outputSchema is not null && IsChatTarget(config, functionName, modelName))
-        {
-            throw InvalidOpenAIRequest(
-                "`response_format.json_schema.schema` is only supported for JSON functions by this gateway yet; use `{\"type\": \"json_object\"}` with chat functions and models");
-        }
         var prefix = functionName is not null ? $"{FunctionNamePrefix}{functionName}::variant_name::" : ModelNamePrefix;
         return new OpenAIChatRequest(request, prefix, includeUsage);
     }

@@ -117,18 +117,6 @@ public sealed class OpenAIChatCompletionsTests(OpenAIGateway gateway) : IClassFi
     }
 
     [Fact]
-    public async Task Chat_JsonSchemaOnChatTarget_IsAClear400()
-    {
-        var (status, body, _) = await Chat("""
-            {"model": "tensorzero::model_name::dummy::json", "messages": [{"role": "user", "content": "x"}],
-             "response_format": {"type": "json_schema", "json_schema": {"name": "reply", "schema": {"type": "object"}}}}
-            """);
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.StartsWith("Invalid request to OpenAI-compatible endpoint: `response_format.json_schema.schema` is only supported for JSON functions", OpenAIClient.ErrorMessage(body), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Chat_SystemAndDeveloperMessages_BecomeTheSystemPrompt()
     {
         // `echo` answers with the last user text; the system prompt's effect is checked against the fake OpenAI server elsewhere.

@@ -59,6 +59,20 @@ public sealed class OpenAIChatTranslationTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Chat_JsonSchemaOnChatFunction_ReachesTheProviderAsStrictResponseFormat()
+    {
+        var (body, sent) = await Chat("""
+            "response_format": {"type": "json_schema", "json_schema": {"name": "reply", "strict": true,
+              "schema": {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}}}
+            """);
+
+        Assert.Equal("""
+            {"type":"json_schema","json_schema":{"name":"response","strict":true,"schema":{"type":"object","properties":{"answer":{"type":"string"}},"required":["answer"]}}}
+            """.Trim(), sent["response_format"]!.ToJsonString());
+        Assert.Equal("""{"answer":"Hello"}""", body["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Chat_Credentials_AreSentAsTheProviderKey()
     {
         var (body, _) = await Chat(string.Empty);
