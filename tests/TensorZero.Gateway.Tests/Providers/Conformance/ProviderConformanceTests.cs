@@ -18,6 +18,17 @@ public sealed class ProviderConformanceTests
 {
     private const string Prompt = "hello conformance";
 
+    public static TheoryData<string, int> RowsAndRejections()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var row in ConformanceRows.All)
+        {
+            data.Add(row.Name, 401);
+            data.Add(row.Name, 403);
+        }
+        return data;
+    }
+
     public static TheoryData<string> RowNames()
     {
         var data = new TheoryData<string>();
@@ -166,17 +177,17 @@ public sealed class ProviderConformanceTests
     }
 
     [Theory]
-    [MemberData(nameof(RowNames))]
-    public async Task RejectedKey_BecomesGatewayErrorWithoutTheKey(string row)
+    [MemberData(nameof(RowsAndRejections))]
+    public async Task RejectedKey_BecomesGatewayErrorWithoutTheKey(string row, int rejection)
     {
         await using var fake = await Start(row);
-        var setup = fake.Rejected(401);
+        var setup = fake.Rejected(rejection);
         using var gateway = new GatewayFactory(Config(setup), setup.Environment);
         var (status, body, raw) = await gateway.CreateClient().PostInferenceAsync(Request(setup.Credentials));
 
         Assert.Equal(HttpStatusCode.BadGateway, status);
         var message = body["error"]!.GetValue<string>();
-        Assert.Contains("401", message, StringComparison.Ordinal);
+        Assert.Contains(rejection.ToString(System.Globalization.CultureInfo.InvariantCulture), message, StringComparison.Ordinal);
         Assert.NotEmpty(fake.Canaries);
         foreach (var canary in fake.Canaries)
         {
