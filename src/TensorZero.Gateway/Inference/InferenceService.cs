@@ -31,11 +31,7 @@ public sealed class InferenceService
 
     public async Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var (function, pinned) = ResolveTarget(request);
-        var tools = RequestTools.Build(_config, function, request);
-        PromptRenderer.Validate(function, request.Input);
-        var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
-        var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
+        var (function, pinned, tools, inferenceId, episodeId) = Begin(request);
         var (variant, result) = await RunVariantsAsync(function, pinned, episodeId,
             v => InferVariantAsync(function, v, request, tools, cancellationToken)).ConfigureAwait(false);
         return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result, tools.Schemas(JsonModeOf(variant, request)));
@@ -47,14 +43,20 @@ public sealed class InferenceService
     /// </summary>
     public async Task<InferenceStreamResult> StreamAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var (function, pinned) = ResolveTarget(request);
-        var tools = RequestTools.Build(_config, function, request);
-        PromptRenderer.Validate(function, request.Input);
-        var inferenceId = Guid.CreateVersion7(_time.GetUtcNow());
-        var episodeId = request.EpisodeId ?? Guid.CreateVersion7(_time.GetUtcNow());
+        var (function, pinned, tools, inferenceId, episodeId) = Begin(request);
         var (variant, run) = await RunVariantsAsync(function, pinned, episodeId,
             v => StreamVariantAsync(function, v, request, tools, cancellationToken)).ConfigureAwait(false);
         return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(JsonModeOf(variant, request)));
+    }
+
+    // Everything that is checked once per request, before any variant runs, and the request's ids.
+    private (FunctionConfig Function, VariantConfig? Pinned, RequestTools Tools, Guid InferenceId, Guid EpisodeId) Begin(InferenceRequest request)
+    {
+        var (function, pinned) = ResolveTarget(request);
+        var tools = RequestTools.Build(_config, function, request);
+        PromptRenderer.Validate(function, request.Input);
+        var now = _time.GetUtcNow();
+        return (function, pinned, tools, Guid.CreateVersion7(now), request.EpisodeId ?? Guid.CreateVersion7(now));
     }
 
     // Pinned: that variant only, its error bare. Otherwise: sample, and on failure sample again among the rest.

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Endpoints;
-using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 
 namespace TensorZero.Gateway.Streaming;
@@ -13,54 +11,18 @@ namespace TensorZero.Gateway.Streaming;
 /// </summary>
 public static class InferenceStreamWriter
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
-
-    public static async Task WriteAsync(HttpContext context, InferenceStreamResult result, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        await using (result.Run.ConfigureAwait(false))
-        {
-            try
+    public static Task WriteAsync(HttpContext context, InferenceStreamResult result, CancellationToken cancellationToken) =>
+        SseResponse.WriteAsync(
+            context.Response,
+            result.Run,
+            (writer, chunk) => WriteChunk(writer, result, chunk),
+            static (writer, error) =>
             {
-                await foreach (var chunk in result.Run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    buffer.ResetWrittenCount();
-                    using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
-                    {
-                        WriteChunk(writer, result, chunk);
-                    }
-                    await WriteEventAsync(response, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (GatewayError e)
-            {
-                buffer.ResetWrittenCount();
-                using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("error", e.Message);
-                    writer.WriteEndObject();
-                }
-                await WriteEventAsync(response, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        await response.Body.WriteAsync(Done, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task WriteEventAsync(HttpResponse response, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        await response.Body.WriteAsync(DataPrefix, cancellationToken).ConfigureAwait(false);
-        await response.Body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
-        await response.Body.WriteAsync(EventEnd, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+                writer.WriteStartObject();
+                writer.WriteString("error", error.Message);
+                writer.WriteEndObject();
+            },
+            cancellationToken);
 
     private static void WriteChunk(Utf8JsonWriter writer, InferenceStreamResult result, ProviderStreamChunk chunk)
     {

@@ -1,9 +1,8 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Streaming;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 
@@ -14,58 +13,27 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// </summary>
 public static class OpenAIChatStreamWriter
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
-
-    public static async Task WriteAsync(HttpContext context, InferenceStreamResult result, OpenAIChatRequest request, TimeProvider time, CancellationToken cancellationToken)
+    public static Task WriteAsync(HttpContext context, InferenceStreamResult result, OpenAIChatRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        var buffer = new ArrayBufferWriter<byte>(1024);
         var toolIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
         var first = true;
-        await using (result.Run.ConfigureAwait(false))
-        {
-            try
+        return SseResponse.WriteAsync(
+            context.Response,
+            result.Run,
+            (writer, chunk) =>
             {
-                await foreach (var chunk in result.Run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    buffer.ResetWrittenCount();
-                    using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
-                    {
-                        WriteChunk(writer, result, request, chunk, toolIndexes, first, time.GetUtcNow().ToUnixTimeSeconds());
-                    }
-                    first = false;
-                    await WriteEventAsync(response, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (GatewayError e)
+                WriteChunk(writer, result, request, chunk, toolIndexes, first, time.GetUtcNow().ToUnixTimeSeconds());
+                first = false;
+            },
+            static (writer, error) =>
             {
-                buffer.ResetWrittenCount();
-                using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
-                {
-                    writer.WriteStartObject();
-                    writer.WriteStartObject("error");
-                    writer.WriteString("message", e.Message);
-                    writer.WriteEndObject();
-                    writer.WriteEndObject();
-                }
-                await WriteEventAsync(response, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        await response.Body.WriteAsync(Done, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task WriteEventAsync(HttpResponse response, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        await response.Body.WriteAsync(DataPrefix, cancellationToken).ConfigureAwait(false);
-        await response.Body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
-        await response.Body.WriteAsync(EventEnd, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                writer.WriteStartObject();
+                writer.WriteStartObject("error");
+                writer.WriteString("message", error.Message);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            },
+            cancellationToken);
     }
 
     private static void WriteChunk(
