@@ -291,4 +291,40 @@ public sealed class InferenceEndpointTests : IClassFixture<InferenceEndpointTest
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("Route not found: POST /inferenze", body!["error"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Inference_IncludeOriginalResponse_AddsTheProvidersRawBody()
+    {
+        var (status, body, _) = await Infer(new { model_name = "dummy::good", include_original_response = true, input = GatewayClient.UserMessage("x") });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("""{"model":"good"}""", body["original_response"]!.GetValue<string>());
+
+        var (_, without, _) = await Infer(new { model_name = "dummy::good", input = GatewayClient.UserMessage("x") });
+        Assert.False(without.ContainsKey("original_response"));
+    }
+
+    [Fact]
+    public async Task Inference_ThoughtBlocks_AreReturnedWithSignature()
+    {
+        var (status, body, _) = await Infer(new { model_name = "dummy::reasoner_with_signature", input = GatewayClient.UserMessage("x") });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("""{"type":"thought","text":"hmmm","signature":"my_signature"}""", body["content"]![0]!.ToJsonString());
+        Assert.Equal("text", body["content"]![1]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Inference_DryrunAndTags_AreAccepted()
+    {
+        var (status, _, _) = await Infer(new
+        {
+            function_name = "basic",
+            dryrun = true,
+            tags = new Dictionary<string, string> { ["user_id"] = "42" },
+            input = GatewayClient.UserMessage("x"),
+        });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
 }
