@@ -40,6 +40,16 @@ public sealed class AzureProviderFactory : IProviderFactory
                 context.Errors.Add($"`{path}`: `dynamic::` needs a key name, e.g. `dynamic::azure_endpoint`");
                 return null;
             }
+            // A client-chosen endpoint receives whatever key the provider sends: fine for a key the client sent itself,
+            // a leak for the gateway's own key. Say so at startup.
+            if (context.Credential.TryResolve(Credentials.RequestCredentials.Empty, out var held, out _) &&
+                held.Kind is Credentials.CredentialKind.Static or Credentials.CredentialKind.File)
+            {
+                context.Loggers.CreateLogger<AzureProviderFactory>().LogWarning(
+                    "`{Path}` is taken from the request's credentials (`{Key}`) while the API key is the gateway's own: only let trusted clients call this model, since the endpoint receives that key",
+                    path,
+                    key);
+            }
             return new DynamicAzureEndpoint(key, deploymentId);
         }
         var source = "";
