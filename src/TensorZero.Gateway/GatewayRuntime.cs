@@ -1,6 +1,7 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Inference.Embeddings;
 using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway;
@@ -11,16 +12,19 @@ namespace TensorZero.Gateway;
 /// </summary>
 public sealed class GatewayRuntime
 {
-    private GatewayRuntime(GatewayConfig config, ModelTable models, InferenceService inference)
+    private GatewayRuntime(GatewayConfig config, ModelTable models, EmbeddingModelTable embeddingModels, InferenceService inference)
     {
         Config = config;
         Models = models;
+        EmbeddingModels = embeddingModels;
         Inference = inference;
     }
 
     public GatewayConfig Config { get; }
 
     public ModelTable Models { get; }
+
+    public EmbeddingModelTable EmbeddingModels { get; }
 
     public InferenceService Inference { get; }
 
@@ -30,14 +34,14 @@ public sealed class GatewayRuntime
         IEnvironmentVariables environment,
         ProviderServices services)
     {
-
         var credentials = new CredentialResolverFactory(environment, config.BaseDirectory, config.ProviderTypeDefaults, services.Loggers);
         var errors = credentials.ValidateTypeDefaultForms().ToList();
         var models = ModelTable.Build(config, registry, credentials, services, errors);
+        var embeddingModels = EmbeddingModelTable.Build(config, registry, credentials, services, errors);
         if (errors.Count > 0)
         {
             throw new ConfigException(errors.Distinct(StringComparer.Ordinal).ToList());
         }
-        return new GatewayRuntime(config, models, new InferenceService(config, models, services.Time));
+        return new GatewayRuntime(config, models, embeddingModels, new InferenceService(config, models, services.Time));
     }
 }

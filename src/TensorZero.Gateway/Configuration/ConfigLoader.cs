@@ -10,7 +10,7 @@ namespace TensorZero.Gateway.Configuration;
 /// Parses <c>tensorzero.toml</c> into <see cref="GatewayConfig"/>. Runs every rule and throws one
 /// <see cref="ConfigException"/> listing every problem. Reads no environment variable and no credential.
 /// </summary>
-public sealed class ConfigLoader(ProviderRegistry providers)
+public sealed partial class ConfigLoader(ProviderRegistry providers)
 {
     private static readonly string[] TopLevelKeys =
     [
@@ -81,7 +81,7 @@ public sealed class ConfigLoader(ProviderRegistry providers)
         var warnings = new List<string>();
         var top = new TomlSection(root, string.Empty, errors, warnings);
         top.RejectUnknown(TopLevelKeys);
-        top.WarnIgnored("embedding_models", "metrics", "evaluations", "clickhouse", "rate_limiting", "object_storage", "optimizers", "autopilot");
+        top.WarnIgnored("metrics", "evaluations", "clickhouse", "rate_limiting", "object_storage", "optimizers", "autopilot");
 
         var gateway = ParseGateway(top.Section("gateway"));
         var typeDefaults = ParseProviderTypes(top.Section("provider_types"));
@@ -96,6 +96,7 @@ public sealed class ConfigLoader(ProviderRegistry providers)
                 }
             }
         }
+        var embeddingModels = ParseEmbeddingModels(top.Section("embedding_models"));
         var tools = new Dictionary<string, ToolConfig>(StringComparer.Ordinal);
         if (top.Section("tools") is { } toolsSection)
         {
@@ -123,7 +124,10 @@ public sealed class ConfigLoader(ProviderRegistry providers)
         {
             throw new ConfigException(errors);
         }
-        return new GatewayConfig(gateway, models, functions, typeDefaults, tools, baseDirectory, warnings);
+        return new GatewayConfig(gateway, models, functions, typeDefaults, tools, baseDirectory, warnings)
+        {
+            EmbeddingModels = embeddingModels,
+        };
     }
 
     private static GatewaySection ParseGateway(TomlSection? section)
@@ -196,6 +200,13 @@ public sealed class ConfigLoader(ProviderRegistry providers)
             }
         }
 
+        CheckRouting(section, routing);
+        return new ModelConfig(name, routing, providerConfigs, timeouts);
+    }
+
+    /// <summary>A model's <c>routing</c> and <c>providers</c> agree: each routed provider exists, once, and each provider is routed.</summary>
+    private static void CheckRouting(TomlSection section, IReadOnlyList<string> routing)
+    {
         if (section.Has("routing") && routing.Count == 0)
         {
             section.Error("routing", "must list at least one provider");
@@ -213,7 +224,6 @@ public sealed class ConfigLoader(ProviderRegistry providers)
         {
             section.Error($"providers.{provider}", "is not listed in `routing`");
         }
-        return new ModelConfig(name, routing, providerConfigs, timeouts);
     }
 
     private ProviderConfig? ParseProvider(string name, TomlSection section)

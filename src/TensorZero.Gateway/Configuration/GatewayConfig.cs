@@ -12,7 +12,11 @@ public sealed record GatewayConfig(
     IReadOnlyDictionary<string, CredentialSpec> ProviderTypeDefaults,
     IReadOnlyDictionary<string, ToolConfig> Tools,
     string BaseDirectory,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary><c>[embedding_models]</c>, by name.</summary>
+    public IReadOnlyDictionary<string, EmbeddingModelConfig> EmbeddingModels { get; init; } = new Dictionary<string, EmbeddingModelConfig>();
+}
 
 /// <summary><c>[gateway]</c>.</summary>
 public sealed record GatewaySection(string? BindAddress, bool Debug, long GlobalOutboundHttpTimeoutMs)
@@ -52,6 +56,28 @@ public sealed record ProviderConfig(
     IReadOnlyList<ExtraHeaderItem> ExtraHeaders,
     TimeoutsConfig? Timeouts,
     IReadOnlyDictionary<string, object?> Settings);
+
+/// <summary><c>[embedding_models.E]</c>.</summary>
+/// <param name="TimeoutMs">Bounds the whole call, every provider in routing included.</param>
+public sealed record EmbeddingModelConfig(
+    string Name,
+    IReadOnlyList<string> Routing,
+    IReadOnlyDictionary<string, EmbeddingProviderConfig> Providers,
+    long? TimeoutMs);
+
+/// <summary><c>[embedding_models.E.providers.P]</c>.</summary>
+/// <param name="Path">The TOML path, for messages.</param>
+/// <param name="TimeoutMs">Bounds one attempt of this provider; a timeout moves on to the next provider.</param>
+public sealed record EmbeddingProviderConfig(
+    string Name,
+    string Type,
+    string Path,
+    string? ModelName,
+    string? ApiBase,
+    CredentialSpec? ApiKeyLocation,
+    IReadOnlyList<ExtraBodyItem> ExtraBody,
+    IReadOnlyList<ExtraHeaderItem> ExtraHeaders,
+    long? TimeoutMs);
 
 public enum FunctionType
 {

@@ -34,6 +34,9 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
         }
     }
 
+    /// <summary>A problem that does not stop the gateway, e.g. a deprecated spelling.</summary>
+    public void Warn(string key, string message) => warnings.Add($"`{Child(key)}` {message}");
+
     /// <summary>Keys TensorZero accepts that this gateway reads but does not act on yet: load, and say so.</summary>
     public void WarnIgnored(params string[] keys)
     {

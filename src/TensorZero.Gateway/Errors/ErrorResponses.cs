@@ -8,7 +8,7 @@ public static class ErrorResponses
     public static int StatusCode(GatewayError error) => error.Kind switch
     {
         ErrorKind.InvalidRequest or ErrorKind.MissingCredential => StatusCodes.Status400BadRequest,
-        ErrorKind.UnknownFunction or ErrorKind.UnknownVariant => StatusCodes.Status404NotFound,
+        ErrorKind.UnknownFunction or ErrorKind.UnknownVariant or ErrorKind.UnknownModel => StatusCodes.Status404NotFound,
         ErrorKind.Timeout => StatusCodes.Status408RequestTimeout,
         ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorKind.AllVariantsFailed or ErrorKind.ProviderClient or ErrorKind.ProviderServer => StatusCodes.Status502BadGateway,

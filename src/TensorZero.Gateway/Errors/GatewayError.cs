@@ -8,6 +8,7 @@ public enum ErrorKind
     CredentialUnavailable,
     UnknownFunction,
     UnknownVariant,
+    UnknownModel,
     ProviderClient,
     ProviderServer,
     Timeout,
@@ -42,7 +43,8 @@ public sealed class GatewayError : Exception
     /// <summary>Whether trying the same provider again with the same key could succeed.</summary>
     public bool IsRetryable => _retryable ?? Kind switch
     {
-        ErrorKind.InvalidRequest or ErrorKind.MissingCredential or ErrorKind.UnknownFunction or ErrorKind.UnknownVariant => false,
+        ErrorKind.InvalidRequest or ErrorKind.MissingCredential or ErrorKind.UnknownFunction or ErrorKind.UnknownVariant
+            or ErrorKind.UnknownModel => false,
         ErrorKind.ProviderClient => ProviderStatus is null or 408 or 409 or 429,
         _ => true,
     };

@@ -7,14 +7,16 @@ using TensorZero.Gateway.Providers.OpenAI;
 
 namespace TensorZero.Gateway.Providers;
 
-/// <summary>The provider types this gateway can build, by TOML <c>type</c> string.</summary>
+/// <summary>The provider types this gateway can build, by TOML <c>type</c> string: chat providers and embedding providers.</summary>
 public sealed class ProviderRegistry
 {
     private readonly Dictionary<string, IProviderFactory> _factories;
+    private readonly Dictionary<string, IEmbeddingProviderFactory> _embeddingFactories;
 
-    public ProviderRegistry(IEnumerable<IProviderFactory> factories)
+    public ProviderRegistry(IEnumerable<IProviderFactory> factories, IEnumerable<IEmbeddingProviderFactory>? embeddingFactories = null)
     {
         _factories = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
+        _embeddingFactories = (embeddingFactories ?? []).ToDictionary(f => f.Type, StringComparer.Ordinal);
     }
 
     public static ProviderRegistry CreateDefault() => new(
@@ -38,9 +40,19 @@ public sealed class ProviderRegistry
         new GcpVertexGeminiProviderFactory(),
         new GcpVertexAnthropicProviderFactory(),
         new AwsBedrockProviderFactory(),
+    ],
+    [
+        new OpenAIEmbeddingProviderFactory(OpenAIFlavours.OpenAI),
+        new OpenAIEmbeddingProviderFactory(OpenAIFlavours.OpenRouter),
+        new DummyEmbeddingProviderFactory(),
     ]);
 
     public IProviderFactory? Find(string type) => _factories.GetValueOrDefault(type);
 
     public IEnumerable<string> Types => _factories.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>The factory of embedding providers of this type, if the type can embed.</summary>
+    public IEmbeddingProviderFactory? FindEmbedding(string type) => _embeddingFactories.GetValueOrDefault(type);
+
+    public IEnumerable<string> EmbeddingTypes => _embeddingFactories.Keys.Order(StringComparer.Ordinal);
 }

@@ -28,7 +28,8 @@ public sealed record RecordedRequest(string Path, string? Authorization, IReadOn
 /// OpenAI itself, Azure (<c>/openai/deployments/{id}/chat/completions?api-version=…</c>, <c>api-key</c> header),
 /// DeepSeek, Mistral, vLLM, TGI and the others. It checks the flavour's real auth header, answers a wrong key with
 /// that provider's error body (OpenAI's 401 echoes a masked key), and answers plainly or as an SSE stream ending in
-/// <c>data: [DONE]</c>, with tool calls and JSON mode as <see cref="FakeAnswer"/> describes.
+/// <c>data: [DONE]</c>, with tool calls and JSON mode as <see cref="FakeAnswer"/> describes. <c>/v1/embeddings</c>
+/// answers as <see cref="FakeEmbeddings"/> describes, behind the same key checks.
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
@@ -90,6 +91,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var app = builder.Build();
         FakeOpenAIServer? server = null;
         app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context, deployment: null));
+        app.MapPost("/v1/embeddings", (HttpContext context) => server!.HandleEmbeddingsAsync(context));
         app.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext context, string deployment) => server!.HandleAsync(context, deployment));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -98,6 +100,32 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context, string? deployment)
+    {
+        var body = await AdmitAsync(context, deployment);
+        if (body is null)
+        {
+            return;
+        }
+        var answer = FakeAnswer.For(body, Reply);
+        var model = body["model"]?.GetValue<string>();
+        if (body["stream"]?.GetValue<bool>() == true)
+        {
+            await StreamAsync(context, answer, model, body["stream_options"]?["include_usage"]?.GetValue<bool>() == true);
+            return;
+        }
+        await WriteJson(context, 200, answer.Completion(Wire, model));
+    }
+
+    private async Task HandleEmbeddingsAsync(HttpContext context)
+    {
+        if (await AdmitAsync(context, deployment: null) is { } body)
+        {
+            await WriteJson(context, 200, FakeEmbeddings.Response(body));
+        }
+    }
+
+    /// <summary>Records the request and checks its route, key and scripted failures; the body when it should be answered, else null (already answered).</summary>
+    private async Task<JsonObject?> AdmitAsync(HttpContext context, string? deployment)
     {
         var body = (JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync()) as JsonObject)!;
         var authorization = context.Request.Headers.Authorization.ToString();
@@ -117,17 +145,17 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         if (isAzureRoute != (Wire.Auth == FakeAuth.ApiKey) || (isAzureRoute && !context.Request.Query.ContainsKey("api-version")))
         {
             await WriteJson(context, 404, new JsonObject { ["error"] = new JsonObject { ["code"] = "404", ["message"] = "Resource not found" } });
-            return;
+            return null;
         }
         if (key is not null && RejectedKeys.TryGetValue(key, out var rejectedWith))
         {
             await Error(context, rejectedWith, key);
-            return;
+            return null;
         }
         if (ValidKeys.Count > 0 && (key is null ? !AllowAnonymous : !ValidKeys.Contains(key)))
         {
             await Error(context, 401, key);
-            return;
+            return null;
         }
         if (FailWithStatus is { } status && (FailCount is null || Interlocked.Increment(ref _failures) <= FailCount))
         {
@@ -136,17 +164,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             await Error(context, status, null);
-            return;
+            return null;
         }
-
-        var answer = FakeAnswer.For(body, Reply);
-        var model = body["model"]?.GetValue<string>();
-        if (body["stream"]?.GetValue<bool>() == true)
-        {
-            await StreamAsync(context, answer, model, body["stream_options"]?["include_usage"]?.GetValue<bool>() == true);
-            return;
-        }
-        await WriteJson(context, 200, answer.Completion(Wire, model));
+        return body;
     }
 
     private async Task StreamAsync(HttpContext context, FakeAnswer answer, string? model, bool includeUsage)

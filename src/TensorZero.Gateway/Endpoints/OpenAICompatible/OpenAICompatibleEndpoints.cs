@@ -5,6 +5,7 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// <summary>
 /// <c>POST /openai/v1/chat/completions</c>: OpenAI's Chat Completions API over TensorZero functions and models, so
 /// OpenAI SDKs can use the gateway by changing their base URL. It translates to and from the native inference.
+/// <c>POST /openai/v1/embeddings</c> serves <c>[embedding_models]</c> and shorthand embedding models the same way.
 /// </summary>
 public static class OpenAICompatibleEndpoints
 {
@@ -17,6 +18,21 @@ public static class OpenAICompatibleEndpoints
         var routes = app.MapGroup("/openai/v1").AddEndpointFilter(new OpenAIErrorFilter(logger));
         routes.MapPost("/chat/completions", (HttpContext context, GatewayRuntime runtime, TimeProvider time) =>
             ChatCompletionsAsync(context, runtime, time, logger));
+        routes.MapPost("/embeddings", (HttpContext context, GatewayRuntime runtime) => EmbeddingsAsync(context, runtime, logger));
+    }
+
+    private static async Task EmbeddingsAsync(HttpContext context, GatewayRuntime runtime, ILogger logger)
+    {
+        using var body = await InferenceEndpoints.ReadJsonAsync(context);
+        var request = OpenAIEmbeddingsRequestParser.Parse(body.RootElement, logger);
+        var model = runtime.EmbeddingModels.Get(request.ModelName);
+        var result = await model.EmbedAsync(request.Embedding, request.Credentials, context.RequestAborted);
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
+        OpenAIEmbeddingsResponseWriter.Write(writer, result, request.ResponseEncoding);
+        await writer.FlushAsync(context.RequestAborted);
     }
 
     private static async Task ChatCompletionsAsync(HttpContext context, GatewayRuntime runtime, TimeProvider time, ILogger logger)

@@ -1,0 +1,90 @@
+using TensorZero.Gateway.Credentials;
+
+namespace TensorZero.Gateway.Configuration;
+
+/// <summary><c>[embedding_models]</c>: the same rules as <c>[models]</c>, with <c>timeout_ms</c> instead of <c>timeouts</c>.</summary>
+public sealed partial class ConfigLoader
+{
+    private static readonly string[] SharedEmbeddingProviderKeys = ["type", "extra_body", "extra_headers", "timeout_ms", "timeouts", "cost"];
+
+    private Dictionary<string, EmbeddingModelConfig> ParseEmbeddingModels(TomlSection? section)
+    {
+        var models = new Dictionary<string, EmbeddingModelConfig>(StringComparer.Ordinal);
+        foreach (var (name, modelSection) in section?.Sections() ?? [])
+        {
+            CheckReservedName(name, modelSection, "Embedding model");
+            modelSection.RejectUnknown(["routing", "providers", "timeout_ms", "timeouts"]);
+            var routing = modelSection.StringList("routing", required: true) ?? [];
+            var providerConfigs = new Dictionary<string, EmbeddingProviderConfig>(StringComparer.Ordinal);
+            if (modelSection.Section("providers", required: true) is { } providersSection)
+            {
+                foreach (var (providerName, providerSection) in providersSection.Sections())
+                {
+                    if (ParseEmbeddingProvider(providerName, providerSection) is { } provider)
+                    {
+                        providerConfigs[providerName] = provider;
+                    }
+                }
+                if (providersSection.Table.Count == 0)
+                {
+                    modelSection.Error("providers", "must define at least one provider");
+                }
+            }
+            CheckRouting(modelSection, routing);
+            models[name] = new EmbeddingModelConfig(name, routing, providerConfigs, ParseTimeoutMs(modelSection));
+        }
+        return models;
+    }
+
+    private EmbeddingProviderConfig? ParseEmbeddingProvider(string name, TomlSection section)
+    {
+        var type = section.String("type", required: true);
+        if (type is null)
+        {
+            return null;
+        }
+        var info = ProviderTypes.Find(type);
+        var factory = providers.FindEmbedding(type);
+        if (info is null || factory is null)
+        {
+            section.Error("type", info is null
+                ? $"unknown provider type `{type}` (valid for embedding models: {string.Join(", ", providers.EmbeddingTypes)})"
+                : $"provider type `{type}` does not serve embedding models in this gateway (supported: {string.Join(", ", providers.EmbeddingTypes)})");
+            return null;
+        }
+        section.RejectUnknown(SharedEmbeddingProviderKeys.Concat(factory.SettingKeys).Append(info.CredentialField));
+        section.WarnIgnored("cost");
+        return new EmbeddingProviderConfig(
+            name,
+            type,
+            section.Path,
+            factory.SettingKeys.Contains("model_name") ? section.String("model_name") : null,
+            factory.SettingKeys.Contains("api_base") ? section.String("api_base") : null,
+            section.Credential(info.CredentialField),
+            ParseExtraBody(section),
+            ParseExtraHeaders(section),
+            ParseTimeoutMs(section));
+    }
+
+    // TensorZero still reads the older `timeouts.non_streaming.total_ms` here, as a deprecated spelling of `timeout_ms`.
+    private static long? ParseTimeoutMs(TomlSection section)
+    {
+        var timeoutMs = section.Integer("timeout_ms", min: 1);
+        if (!section.Has("timeouts"))
+        {
+            return timeoutMs;
+        }
+        var timeouts = ParseTimeouts(section.Section("timeouts"));
+        if (section.Has("timeout_ms"))
+        {
+            section.Error("`timeout_ms` and `timeouts` cannot both be set; use `timeout_ms`");
+            return timeoutMs;
+        }
+        if (timeouts is { StreamingTtftMs: not null } or { StreamingTotalMs: not null })
+        {
+            section.Error("timeouts", "only `non_streaming.total_ms` applies to embeddings; use `timeout_ms`");
+        }
+        section.Warn("timeouts", "is deprecated for embeddings; use `timeout_ms`");
+        return timeouts?.NonStreamingTotalMs;
+    }
+}

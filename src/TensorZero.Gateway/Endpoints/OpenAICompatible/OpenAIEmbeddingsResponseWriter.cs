@@ -1,0 +1,55 @@
+using System.Text.Json;
+using TensorZero.Gateway.Inference.Embeddings;
+using TensorZero.Gateway.Providers.OpenAI;
+
+namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
+
+/// <summary>Writes an embeddings answer in OpenAI's shape, with TensorZero's <c>model</c> and <c>usage.tensorzero_cost</c>.</summary>
+public static class OpenAIEmbeddingsResponseWriter
+{
+    public static void Write(Utf8JsonWriter writer, EmbeddingResult result, EmbeddingEncoding encoding)
+    {
+        var response = result.Response;
+        writer.WriteStartObject();
+        writer.WriteString("object", "list");
+        writer.WriteStartArray("data");
+        for (var i = 0; i < response.Embeddings.Count; i++)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("object", "embedding");
+            if (encoding == EmbeddingEncoding.Base64)
+            {
+                writer.WriteBase64String("embedding", OpenAIEmbeddingWire.LittleEndianBytes(response.Embeddings[i]));
+            }
+            else
+            {
+                writer.WriteStartArray("embedding");
+                foreach (var value in response.Embeddings[i])
+                {
+                    writer.WriteNumberValue(value);
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteNumber("index", i);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteString("model", OpenAIEmbeddingsRequestParser.EmbeddingModelNamePrefix + result.ModelName);
+        writer.WriteStartObject("usage");
+        // Embeddings have no output tokens, so the total is the input.
+        foreach (var name in new[] { "prompt_tokens", "total_tokens" })
+        {
+            if (response.InputTokens is { } tokens)
+            {
+                writer.WriteNumber(name, tokens);
+            }
+            else
+            {
+                writer.WriteNull(name);
+            }
+        }
+        writer.WriteNull("tensorzero_cost");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers;
+
+namespace TensorZero.Gateway.Inference.Embeddings;
+
+/// <summary>
+/// Configured embedding models, built once at startup, plus shorthand ones (<c>openai::text-embedding-3-small</c>)
+/// built on first use with the provider type's memoised default credential.
+/// </summary>
+public sealed class EmbeddingModelTable
+{
+    private const int MaxCachedShorthandModels = 256;
+
+    private readonly IReadOnlyDictionary<string, EmbeddingModel> _configured;
+    private readonly ProviderRegistry _registry;
+    private readonly CredentialResolverFactory _credentials;
+    private readonly ProviderServices _services;
+    private readonly ConcurrentDictionary<string, EmbeddingModel> _shorthand = new(StringComparer.Ordinal);
+
+    private EmbeddingModelTable(
+        IReadOnlyDictionary<string, EmbeddingModel> configured,
+        ProviderRegistry registry,
+        CredentialResolverFactory credentials,
+        ProviderServices services)
+    {
+        _configured = configured;
+        _registry = registry;
+        _credentials = credentials;
+        _services = services;
+    }
+
+    /// <summary>Builds every configured provider; every problem (missing credential, bad setting) lands in <paramref name="errors"/>.</summary>
+    public static EmbeddingModelTable Build(
+        GatewayConfig config,
+        ProviderRegistry registry,
+        CredentialResolverFactory credentials,
+        ProviderServices services,
+        List<string> errors)
+    {
+        var models = new Dictionary<string, EmbeddingModel>(StringComparer.Ordinal);
+        foreach (var (name, modelConfig) in config.EmbeddingModels)
+        {
+            var routed = new List<RoutedEmbeddingProvider>();
+            foreach (var providerName in modelConfig.Routing)
+            {
+                if (!modelConfig.Providers.TryGetValue(providerName, out var providerConfig) ||
+                    registry.FindEmbedding(providerConfig.Type) is not { } factory)
+                {
+                    continue;
+                }
+                var info = ProviderTypes.Find(providerConfig.Type)!;
+                var resolver = credentials.ForProvider(info, providerConfig.ApiKeyLocation, providerConfig.Path, errors);
+                if (resolver is null)
+                {
+                    continue;
+                }
+                var provider = factory.Create(new EmbeddingProviderBuildContext(
+                    providerConfig, info, resolver, services.HttpClients, services.Time, errors));
+                routed.Add(new RoutedEmbeddingProvider(providerName, provider, providerConfig.TimeoutMs));
+            }
+            models[name] = new EmbeddingModel(name, routed, modelConfig.TimeoutMs, services.Time);
+        }
+        return new EmbeddingModelTable(models, registry, credentials, services);
+    }
+
+    /// <summary>The embedding model with this name; shorthand names are built on the spot. Unknown names are a 404.</summary>
+    public EmbeddingModel Get(string name)
+    {
+        if (_configured.TryGetValue(name, out var model) || _shorthand.TryGetValue(name, out model))
+        {
+            return model;
+        }
+        model = BuildShorthand(name);
+        if (_shorthand.Count < MaxCachedShorthandModels)
+        {
+            model = _shorthand.GetOrAdd(name, model);
+        }
+        return model;
+    }
+
+    private EmbeddingModel BuildShorthand(string name)
+    {
+        if (!ShorthandModel.TryParse(name, out var type, out var modelName) || _registry.FindEmbedding(type!.Type) is not { } factory)
+        {
+            throw new GatewayError(ErrorKind.UnknownModel, $"Model not found: {name}");
+        }
+        var resolution = _credentials.ForType(type);
+        if (resolution.Resolver is null)
+        {
+            throw new GatewayError(ErrorKind.CredentialUnavailable,
+                $"API key missing for provider {type.DisplayName}: {string.Join("; ", resolution.Problems)}");
+        }
+        var providerConfig = new EmbeddingProviderConfig(type.Type, type.Type, $"embedding_models.{name}", modelName, null, null, [], [], null);
+        var errors = new List<string>();
+        var provider = factory.Create(new EmbeddingProviderBuildContext(
+            providerConfig, type, resolution.Resolver, _services.HttpClients, _services.Time, errors));
+        if (errors.Count > 0)
+        {
+            throw GatewayError.InvalidRequest($"Invalid embedding model: {string.Join("; ", errors)}");
+        }
+        return new EmbeddingModel(name, [new RoutedEmbeddingProvider(type.Type, provider, null)], null, _services.Time);
+    }
+}

@@ -1,0 +1,55 @@
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference.Embeddings;
+
+namespace TensorZero.Gateway.Providers.Dummy;
+
+/// <summary>Builds <c>type = "dummy"</c> embedding providers: offline models whose behaviour is chosen by <c>model_name</c>.</summary>
+public sealed class DummyEmbeddingProviderFactory : IEmbeddingProviderFactory
+{
+    public string Type => "dummy";
+
+    public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name"];
+
+    public IEmbeddingProvider Create(EmbeddingProviderBuildContext context)
+    {
+        if (string.IsNullOrEmpty(context.Config.ModelName))
+        {
+            context.Errors.Add($"`{context.Config.Path}.model_name`: is required for `dummy` embedding providers");
+        }
+        return new DummyEmbeddingProvider(context.Config.ModelName ?? "good", context.Credential, context.Time);
+    }
+}
+
+/// <summary>
+/// An offline embedding provider, as TensorZero's dummy: a 1536-dimension zero vector per input and 10 input tokens.
+/// <c>error*</c> fails, a name containing <c>slow</c> answers after 30 s, and <c>test_key</c> refuses any key but
+/// <c>good_key</c>.
+/// </summary>
+public sealed class DummyEmbeddingProvider(string modelName, CredentialResolver credential, TimeProvider time) : IEmbeddingProvider
+{
+    public const int Dimensions = 1536;
+
+    public const long InputTokens = 10;
+
+    private const string DisplayName = "Dummy";
+
+    public string Type => "dummy";
+
+    public async Task<EmbeddingProviderResponse> EmbedAsync(EmbeddingRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var key = credential.Require(credentials, DisplayName);
+        if (modelName.StartsWith("error", StringComparison.Ordinal))
+        {
+            throw new GatewayError(ErrorKind.ProviderServer, $"Error sending request to Dummy provider for model '{modelName}'.");
+        }
+        var delay = modelName.Contains("slow", StringComparison.Ordinal) ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(1);
+        await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        if (modelName == "test_key" && key.Secret is { } secret && secret.Reveal() != DummyProvider.GoodKey)
+        {
+            throw new GatewayError(ErrorKind.ProviderClient, "Invalid API key for Dummy provider", 401);
+        }
+        var embeddings = request.Input.Texts.Select(_ => new float[Dimensions]).ToArray();
+        return new EmbeddingProviderResponse(embeddings, InputTokens, "raw request", $"{{\"model\":\"{modelName}\"}}");
+    }
+}

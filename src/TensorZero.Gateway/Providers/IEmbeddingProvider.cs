@@ -1,0 +1,36 @@
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Inference.Embeddings;
+
+namespace TensorZero.Gateway.Providers;
+
+/// <summary>A typed client for one configured embedding provider. It asks its credential resolver for the key on every call.</summary>
+public interface IEmbeddingProvider
+{
+    /// <summary>The TOML <c>type</c>, e.g. <c>openai</c>.</summary>
+    string Type { get; }
+
+    /// <summary>Embeds every input; failures are <see cref="Errors.GatewayError"/>s. Cancelling the token aborts the upstream request.</summary>
+    Task<EmbeddingProviderResponse> EmbedAsync(EmbeddingRequest request, RequestCredentials credentials, CancellationToken cancellationToken);
+}
+
+/// <summary>Everything a factory needs to build one embedding provider.</summary>
+/// <param name="Errors">Startup problems are appended here (with the provider's TOML path) so all are reported at once.</param>
+public sealed record EmbeddingProviderBuildContext(
+    EmbeddingProviderConfig Config,
+    ProviderTypeInfo TypeInfo,
+    CredentialResolver Credential,
+    IHttpClientFactory HttpClients,
+    TimeProvider Time,
+    ICollection<string> Errors);
+
+/// <summary>Builds embedding providers of one TOML <c>type</c>; registered in <see cref="ProviderRegistry"/> beside the chat factories.</summary>
+public interface IEmbeddingProviderFactory
+{
+    string Type { get; }
+
+    /// <summary>Type-specific keys accepted under <c>[embedding_models.E.providers.P]</c>, besides the shared ones.</summary>
+    IReadOnlyCollection<string> SettingKeys { get; }
+
+    IEmbeddingProvider Create(EmbeddingProviderBuildContext context);
+}

@@ -1,0 +1,76 @@
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Inference.Embeddings;
+
+namespace TensorZero.Gateway.Providers.OpenAI;
+
+/// <summary>
+/// Builds embedding providers that speak OpenAI's <c>POST …/embeddings</c> (<c>openai</c>, <c>openrouter</c>):
+/// <c>model_name</c> is required and <c>api_base</c> replaces the flavour's default base URL.
+/// </summary>
+public sealed class OpenAIEmbeddingProviderFactory(OpenAIFlavour flavour) : IEmbeddingProviderFactory
+{
+    public string Type => flavour.Type;
+
+    public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name", "api_base"];
+
+    public IEmbeddingProvider Create(EmbeddingProviderBuildContext context)
+    {
+        var config = context.Config;
+        if (string.IsNullOrEmpty(config.ModelName))
+        {
+            context.Errors.Add($"`{config.Path}.model_name`: is required for `{flavour.Type}` embedding providers");
+        }
+        return new OpenAIEmbeddingProvider(flavour, config, context.TypeInfo.DisplayName, EmbeddingsUrl(context), context.Credential, context.HttpClients);
+    }
+
+    private Uri EmbeddingsUrl(EmbeddingProviderBuildContext context)
+    {
+        var config = context.Config;
+        var apiBase = config.ApiBase ?? flavour.DefaultApiBase!;
+        if (!ChatCompletionsEndpoint.TryParseHttpUrl(apiBase, out _))
+        {
+            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            return new Uri("http://localhost/");
+        }
+        if (apiBase.TrimEnd('/').EndsWith("/embeddings", StringComparison.Ordinal))
+        {
+            context.Errors.Add($"`{config.Path}.api_base`: give the base URL without `/embeddings`; the gateway appends it");
+        }
+        return ProviderHttp.Join(apiBase, "embeddings");
+    }
+}
+
+/// <summary>A client of OpenAI's <c>POST …/embeddings</c> with Bearer auth, for OpenAI and OpenRouter.</summary>
+public sealed class OpenAIEmbeddingProvider(
+    OpenAIFlavour flavour,
+    EmbeddingProviderConfig config,
+    string displayName,
+    Uri url,
+    CredentialResolver credential,
+    IHttpClientFactory httpClients) : IEmbeddingProvider
+{
+    private readonly IReadOnlyList<ExtraHeaderItem> _fixedHeaders =
+        (flavour.FixedHeaders ?? []).Select(h => new ExtraHeaderItem(h.Key, h.Value, Delete: false)).ToArray();
+
+    public string Type => flavour.Type;
+
+    public async Task<EmbeddingProviderResponse> EmbedAsync(EmbeddingRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    {
+        var key = credential.Require(credentials, displayName);
+        var rawRequest = BuildBody(request);
+        using var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, config.ExtraHeaders);
+        ProviderHttp.SetBearer(message, key);
+        var client = httpClients.CreateClient(ProviderHttp.ClientName);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, displayName, key.Secret, cancellationToken).ConfigureAwait(false);
+        return OpenAIEmbeddingWire.ParseResponse(rawRequest, rawResponse, request.Input.Texts.Count, displayName);
+    }
+
+    /// <summary>The exact body this provider sends for <paramref name="request"/>.</summary>
+    public string BuildBody(EmbeddingRequest request)
+    {
+        var body = OpenAIEmbeddingWire.BuildRequest(config.ModelName ?? string.Empty, request);
+        JsonPointer.Apply(body, config.ExtraBody);
+        return body.ToJsonString();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Inference.Embeddings;
+
+namespace TensorZero.Gateway.Providers.OpenAI;
+
+/// <summary>OpenAI's embeddings request and response bodies.</summary>
+public static class OpenAIEmbeddingWire
+{
+    public static JsonObject BuildRequest(string modelName, EmbeddingRequest request)
+    {
+        var body = new JsonObject
+        {
+            ["model"] = modelName,
+            ["input"] = request.Input.IsBatch
+                ? new JsonArray(request.Input.Texts.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray())
+                : JsonValue.Create(request.Input.Texts[0]),
+        };
+        if (request.Dimensions is { } dimensions)
+        {
+            body["dimensions"] = dimensions;
+        }
+        if (request.EncodingFormat is { } format)
+        {
+            body["encoding_format"] = format == EmbeddingEncoding.Base64 ? "base64" : "float";
+        }
+        return body;
+    }
+
+    /// <summary>
+    /// Reads <c>data[].embedding</c> (numbers, or base64 when that was asked for) in <c>index</c> order and
+    /// <c>usage.prompt_tokens</c>; anything else is a malformed response.
+    /// </summary>
+    public static EmbeddingProviderResponse ParseResponse(string rawRequest, string rawResponse, int inputCount, string displayName)
+    {
+        var root = ProviderHttp.ParseObject(rawResponse, displayName);
+        if (root["data"] is not JsonArray data)
+        {
+            throw ProviderHttp.MalformedResponse(displayName, "`data` is missing or not an array");
+        }
+        if (data.Count != inputCount)
+        {
+            throw ProviderHttp.MalformedResponse(displayName, $"expected {inputCount} embeddings, got {data.Count}");
+        }
+        var embeddings = new float[]?[inputCount];
+        for (var i = 0; i < data.Count; i++)
+        {
+            var item = data[i] as JsonObject ?? throw ProviderHttp.MalformedResponse(displayName, $"`data[{i}]` is not an object");
+            var index = item["index"] is JsonValue indexValue && indexValue.TryGetValue<int>(out var position) ? position : i;
+            if (index < 0 || index >= inputCount || embeddings[index] is not null)
+            {
+                throw ProviderHttp.MalformedResponse(displayName, $"`data[{i}].index` is out of range or repeated");
+            }
+            embeddings[index] = ReadVector(item["embedding"], i, displayName);
+        }
+        long? inputTokens = root["usage"]?["prompt_tokens"] is JsonValue tokens && tokens.TryGetValue<long>(out var count) ? count : null;
+        return new EmbeddingProviderResponse(embeddings!, inputTokens, rawRequest, rawResponse);
+    }
+
+    private static float[] ReadVector(JsonNode? node, int position, string displayName)
+    {
+        switch (node)
+        {
+            case JsonArray numbers:
+                var vector = new float[numbers.Count];
+                for (var j = 0; j < numbers.Count; j++)
+                {
+                    if (numbers[j] is not JsonValue value || !value.TryGetValue<double>(out var number))
+                    {
+                        throw ProviderHttp.MalformedResponse(displayName, $"`data[{position}].embedding[{j}]` is not a number");
+                    }
+                    vector[j] = (float)number;
+                }
+                return vector;
+            case JsonValue text when text.TryGetValue<string>(out var base64):
+                return DecodeBase64(base64) ?? throw ProviderHttp.MalformedResponse(displayName, $"`data[{position}].embedding` is not base64 of float32 values");
+            default:
+                throw ProviderHttp.MalformedResponse(displayName, $"`data[{position}].embedding` is missing");
+        }
+    }
+
+    /// <summary>Decodes base64 of little-endian float32 values, or null when the text is not that.</summary>
+    public static float[]? DecodeBase64(string base64)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        if (bytes.Length % sizeof(float) != 0)
+        {
+            return null;
+        }
+        var vector = new float[bytes.Length / sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
+        }
+        return vector;
+    }
+
+    /// <summary>Base64 of the vector as little-endian float32 values, as OpenAI's <c>encoding_format: "base64"</c>.</summary>
+    public static byte[] LittleEndianBytes(ReadOnlySpan<float> vector)
+    {
+        var bytes = new byte[vector.Length * sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), vector[i]);
+        }
+        return bytes;
+    }
+}
