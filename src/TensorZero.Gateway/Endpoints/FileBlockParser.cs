@@ -23,7 +23,7 @@ public static class FileBlockParser
     public static FileBlock ParseFile(JsonElement block, string path)
     {
         // TensorZero's older forms have no `file_type`: the presence of `url` or `data` says which one is meant.
-        var fileType = OptionalString(block, "file_type", path)
+        var fileType = JsonFields.OptionalString(block, "file_type", path)
             ?? (block.TryGetProperty("url", out _) ? "url" : block.TryGetProperty("data", out _) ? "base64" : null);
         var file = fileType switch
         {
@@ -32,7 +32,7 @@ public static class FileBlockParser
             null => throw Invalid($"`{path}.file_type`: is required (`base64` with `data`, or `url` with `url`)"),
             var other => throw Invalid($"`{path}.file_type`: unknown file type `{other}` (supported: base64, url)"),
         };
-        return file with { Filename = OptionalString(block, "filename", path), Detail = ParseDetail(block, path) };
+        return file with { Filename = JsonFields.OptionalString(block, "filename", path), Detail = ParseDetail(block, path) };
     }
 
     public static UnknownBlock ParseUnknown(JsonElement block, string path)
@@ -44,14 +44,14 @@ public static class FileBlockParser
         }
         return new UnknownBlock(
             JsonNode.Parse(data.GetRawText()),
-            OptionalString(block, "model_name", path),
-            OptionalString(block, "provider_name", path));
+            JsonFields.OptionalString(block, "model_name", path),
+            JsonFields.OptionalString(block, "provider_name", path));
     }
 
     private static FileBlock ParseBase64(JsonElement block, string path)
     {
         RejectUnknownFields(block, Base64Fields, path);
-        var data = RequiredString(block, "data", path);
+        var data = JsonFields.RequiredString(block, "data", path);
         if (data.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             throw Invalid($"`{path}.data`: must be plain base64, without a `data:` URL prefix");
@@ -82,7 +82,7 @@ public static class FileBlockParser
     private static FileBlock ParseUrl(JsonElement block, string path)
     {
         RejectUnknownFields(block, UrlFields, path);
-        var text = RequiredString(block, "url", path);
+        var text = JsonFields.RequiredString(block, "url", path);
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Host.Length == 0)
         {
             throw Invalid($"`{path}.url`: must be an absolute http or https URL");
@@ -102,7 +102,7 @@ public static class FileBlockParser
     // `type/subtype`, lower-cased; parameters such as `; charset=utf-8` are dropped, as providers want the bare type.
     private static string? ParseMimeType(JsonElement block, string path)
     {
-        if (OptionalString(block, "mime_type", path) is not { } text)
+        if (JsonFields.OptionalString(block, "mime_type", path) is not { } text)
         {
             return null;
         }
@@ -117,7 +117,7 @@ public static class FileBlockParser
 
     private static bool IsMimeChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '+' or '-' or '_' or '!' or '#' or '$' or '&' or '^';
 
-    private static FileDetail? ParseDetail(JsonElement block, string path) => OptionalString(block, "detail", path) switch
+    private static FileDetail? ParseDetail(JsonElement block, string path) => JsonFields.OptionalString(block, "detail", path) switch
     {
         null => null,
         "low" => FileDetail.Low,
@@ -134,15 +134,6 @@ public static class FileBlockParser
         }
     }
 
-    private static string RequiredString(JsonElement parent, string name, string path) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
-            : throw Invalid($"`{path}.{name}`: must be a string");
-
-    private static string? OptionalString(JsonElement parent, string name, string path) =>
-        !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw Invalid($"`{path}.{name}`: must be a string");
 
     private static GatewayError Invalid(string message) => GatewayError.InvalidRequest(message);
 }

@@ -247,17 +247,17 @@ public static class InferenceRequestParser
                 // `{"type": "text", "arguments": {...}}` is the older spelling of a template block named after the role.
                 return new TemplateBlock(role ?? "user", Arguments(legacyArguments, $"{path}.arguments"));
             case "text":
-                return new TextBlock(RequiredString(block, "text", path));
+                return new TextBlock(JsonFields.RequiredString(block, "text", path));
             case "raw_text":
-                return new RawTextBlock(RequiredString(block, "value", path));
+                return new RawTextBlock(JsonFields.RequiredString(block, "value", path));
             case "template":
-                return new TemplateBlock(RequiredString(block, "name", path),
+                return new TemplateBlock(JsonFields.RequiredString(block, "name", path),
                     block.TryGetProperty("arguments", out var templateArguments) ? Arguments(templateArguments, $"{path}.arguments") : []);
             case "tool_call":
                 // Accepts both the input form (`name`, `arguments`) and the response form (`raw_name`, `raw_arguments`).
                 var name = block.TryGetProperty("raw_name", out var rawName) && rawName.ValueKind == JsonValueKind.String
                     ? rawName.GetString()!
-                    : RequiredString(block, "name", path);
+                    : JsonFields.RequiredString(block, "name", path);
                 string arguments;
                 if (block.TryGetProperty("raw_arguments", out var rawArguments) && rawArguments.ValueKind == JsonValueKind.String)
                 {
@@ -271,11 +271,11 @@ public static class InferenceRequestParser
                 {
                     throw Invalid($"`{path}.arguments`: must be a JSON string or object");
                 }
-                return new ToolCallBlock(RequiredString(block, "id", path), name, arguments);
+                return new ToolCallBlock(JsonFields.RequiredString(block, "id", path), name, arguments);
             case "tool_result":
-                return new ToolResultBlock(RequiredString(block, "id", path), RequiredString(block, "name", path), RequiredString(block, "result", path));
+                return new ToolResultBlock(JsonFields.RequiredString(block, "id", path), JsonFields.RequiredString(block, "name", path), JsonFields.RequiredString(block, "result", path));
             default:
-                return new ThoughtBlock(OptionalString(block, "text", path), OptionalString(block, "signature", path));
+                return new ThoughtBlock(JsonFields.OptionalString(block, "text", path), JsonFields.OptionalString(block, "signature", path));
         }
     }
 
@@ -284,15 +284,6 @@ public static class InferenceRequestParser
             ? System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText())!.AsObject()
             : throw Invalid($"`{path}`: must be an object");
 
-    private static string RequiredString(JsonElement parent, string name, string path) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
-            : throw Invalid($"`{path}.{name}`: must be a string");
-
-    private static string? OptionalString(JsonElement parent, string name, string path) =>
-        !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw Invalid($"`{path}.{name}`: must be a string");
 
     private static List<string>? OptionalStringList(JsonElement root, string name)
     {
@@ -328,7 +319,7 @@ public static class InferenceRequestParser
             {
                 throw Invalid($"`{path}.{property.Name}`: unknown field");
             }
-            if (OptionalString(tool, "type", path) is { } type && type != "function")
+            if (JsonFields.OptionalString(tool, "type", path) is { } type && type != "function")
             {
                 throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet");
             }
@@ -343,8 +334,8 @@ public static class InferenceRequestParser
                 _ => throw Invalid($"`{path}.strict`: must be a boolean"),
             };
             tools.Add(new ToolDefinition(
-                RequiredString(tool, "name", path),
-                RequiredString(tool, "description", path),
+                JsonFields.RequiredString(tool, "name", path),
+                JsonFields.RequiredString(tool, "description", path),
                 System.Text.Json.Nodes.JsonNode.Parse(parameters.GetRawText())!.AsObject(),
                 strict));
         }

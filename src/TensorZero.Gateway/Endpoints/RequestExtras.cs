@@ -22,7 +22,7 @@ public static class RequestExtras
     public static List<TargetedExtra<ExtraBodyItem>> ParseBody(JsonElement root, string field = "extra_body") =>
         Items(root, field, (item, path) =>
         {
-            var pointer = String(item, "pointer", path) ?? throw Invalid($"`{path}.pointer`: is required");
+            var pointer = JsonFields.OptionalString(item, "pointer", path) ?? throw Invalid($"`{path}.pointer`: is required");
             if (!pointer.StartsWith('/'))
             {
                 throw Invalid($"`{path}.pointer`: must be a JSON pointer starting with `/`");
@@ -40,7 +40,7 @@ public static class RequestExtras
     public static List<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root, string field = "extra_headers") =>
         Items(root, field, (item, path) =>
         {
-            var name = String(item, "name", path) ?? throw Invalid($"`{path}.name`: is required");
+            var name = JsonFields.OptionalString(item, "name", path) ?? throw Invalid($"`{path}.name`: is required");
             if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':'))
             {
                 throw Invalid($"`{path}.name`: is not a valid header name");
@@ -50,7 +50,7 @@ public static class RequestExtras
                 throw Invalid($"`{path}.name`: `{name}` can't be set from a request (it carries credentials or framing)");
             }
             var delete = Delete(item, path);
-            var value = String(item, "value", path);
+            var value = JsonFields.OptionalString(item, "value", path);
             if (delete == (value is not null))
             {
                 throw Invalid($"`{path}`: needs exactly one of `value` or `\"delete\": true`");
@@ -88,9 +88,9 @@ public static class RequestExtras
                     throw Invalid($"`{path}.{property.Name}`: unknown field");
                 }
             }
-            var variant = String(item, "variant_name", path);
-            var model = String(item, "model_name", path);
-            var provider = String(item, "provider_name", path);
+            var variant = JsonFields.OptionalString(item, "variant_name", path);
+            var model = JsonFields.OptionalString(item, "model_name", path);
+            var provider = JsonFields.OptionalString(item, "provider_name", path);
             if (variant is not null && model is not null)
             {
                 throw Invalid($"`{path}`: use either `variant_name` or `model_name`, not both");
@@ -112,10 +112,6 @@ public static class RequestExtras
             _ => throw Invalid($"`{path}.delete`: must be a boolean"),
         };
 
-    private static string? String(JsonElement item, string name, string path) =>
-        !item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw Invalid($"`{path}.{name}`: must be a string");
 
     private static GatewayError Invalid(string message) => GatewayError.InvalidRequest(message);
 }
