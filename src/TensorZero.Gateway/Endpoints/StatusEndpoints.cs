@@ -9,8 +9,17 @@ public static class StatusEndpoints
     public static void MapStatusEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", () => Results.Json(new StatusBody("ok", Version), StatusJsonContext.Default.StatusBody));
-        app.MapGet("/health", (GatewayRuntime runtime) => Results.Json(new HealthBody("ok"), StatusJsonContext.Default.HealthBody));
+        app.MapGet("/health", (GatewayRuntime runtime, IHostApplicationLifetime lifetime) => Health(lifetime));
     }
+
+    /// <summary>
+    /// Ready once the runtime is built (the handler's dependency); 503 as soon as shutdown starts, so a load balancer
+    /// stops sending new requests while in-flight ones finish.
+    /// </summary>
+    public static IResult Health(IHostApplicationLifetime lifetime) =>
+        lifetime.ApplicationStopping.IsCancellationRequested
+            ? Results.Json(new HealthBody("stopping"), StatusJsonContext.Default.HealthBody, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Json(new HealthBody("ok"), StatusJsonContext.Default.HealthBody);
 }
 
 public sealed record StatusBody(string Status, string Version);
