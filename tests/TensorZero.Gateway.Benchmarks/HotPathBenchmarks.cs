@@ -1,0 +1,61 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.OpenAI;
+
+namespace TensorZero.Gateway.Benchmarks;
+
+/// <summary>
+/// The per-request work the gateway adds around a provider call: resolving a credential, parsing the request body and
+/// building the provider's JSON. Run with <c>dotnet run -c Release --project tests/TensorZero.Gateway.Benchmarks</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class HotPathBenchmarks
+{
+    private const string Body = """
+        {"function_name":"my_function","episode_id":null,
+         "input":{"system":"You are terse.","messages":[{"role":"user","content":"What is the capital of Japan?"},
+           {"role":"assistant","content":"Tokyo."},{"role":"user","content":[{"type":"text","text":"And of France?"}]}]},
+         "params":{"chat_completion":{"temperature":0.2,"max_tokens":64}},
+         "tags":{"user_id":"42"},"credentials":{"customer_openai_api_key":"sk-benchmark-key"}}
+        """;
+
+    private CredentialResolver _dynamic = null!;
+    private RequestCredentials _credentials = null!;
+    private ModelRequest _modelRequest = null!;
+    private byte[] _body = null!;
+
+    private sealed class NoEnvironment : IEnvironmentVariables
+    {
+        public string? Get(string name) => null;
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var factory = new CredentialResolverFactory(new NoEnvironment(), ".", new Dictionary<string, CredentialSpec>(), NullLoggerFactory.Instance);
+        _dynamic = factory.ForProvider(ProviderTypes.Find("openai")!, new CredentialSpec(new CredentialLocation.Dynamic("customer_openai_api_key")), "p", new List<string>())!;
+        _credentials = new RequestCredentials(new Dictionary<string, Secret> { ["customer_openai_api_key"] = new("sk-benchmark-key") });
+        _body = System.Text.Encoding.UTF8.GetBytes(Body);
+        using var document = JsonDocument.Parse(_body);
+        var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System);
+        _modelRequest = new ModelRequest(request.Input.System, request.Input.Messages, request.Params, [], []);
+    }
+
+    [Benchmark]
+    public bool ResolveDynamicCredential() => _dynamic.TryResolve(_credentials, out _, out _);
+
+    [Benchmark]
+    public InferenceRequest ParseInferenceRequest()
+    {
+        using var document = JsonDocument.Parse(_body);
+        return InferenceRequestParser.Parse(document.RootElement, TimeProvider.System);
+    }
+
+    [Benchmark]
+    public string BuildOpenAIBody() => OpenAIWire.BuildRequest(OpenAIFlavours.OpenAI, "gpt-4o-mini", _modelRequest, stream: false, "OpenAI").ToJsonString();
+}

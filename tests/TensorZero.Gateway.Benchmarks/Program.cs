@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(TensorZero.Gateway.Benchmarks.HotPathBenchmarks).Assembly).Run(args);
