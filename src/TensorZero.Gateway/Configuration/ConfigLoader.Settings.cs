@@ -1,0 +1,96 @@
+namespace TensorZero.Gateway.Configuration;
+
+/// <summary>Parsing of the settings shared by several tables: sampling parameters, retries, timeouts, extra body and headers.</summary>
+public sealed partial class ConfigLoader
+{
+    private static InferenceParams ParseParams(TomlSection section) => new(
+        section.Number("temperature"),
+        (int?)section.Integer("max_tokens", min: 1),
+        section.Number("top_p"),
+        (int?)section.Integer("seed"),
+        section.Number("presence_penalty"),
+        section.Number("frequency_penalty"),
+        section.StringList("stop_sequences"));
+
+    private static RetryConfig ParseRetries(TomlSection? section)
+    {
+        if (section is null)
+        {
+            return RetryConfig.None;
+        }
+        section.RejectUnknown(["num_retries", "max_delay_s"]);
+        return new RetryConfig(
+            (int)(section.Integer("num_retries", min: 0) ?? 0),
+            section.Number("max_delay_s") ?? RetryConfig.None.MaxDelaySeconds);
+    }
+
+    private static TimeoutsConfig? ParseTimeouts(TomlSection? section)
+    {
+        if (section is null)
+        {
+            return null;
+        }
+        section.RejectUnknown(["non_streaming", "streaming"]);
+        var nonStreaming = section.Section("non_streaming");
+        nonStreaming?.RejectUnknown(["total_ms"]);
+        var streaming = section.Section("streaming");
+        streaming?.RejectUnknown(["ttft_ms", "total_ms"]);
+        return new TimeoutsConfig(
+            nonStreaming?.Integer("total_ms", min: 1),
+            streaming?.Integer("ttft_ms", min: 1),
+            streaming?.Integer("total_ms", min: 1));
+    }
+
+    private static List<ExtraBodyItem> ParseExtraBody(TomlSection section)
+    {
+        var items = new List<ExtraBodyItem>();
+        foreach (var item in section.SectionList("extra_body"))
+        {
+            item.RejectUnknown(["pointer", "value", "delete"]);
+            var pointer = item.String("pointer", required: true);
+            var delete = item.Bool("delete") ?? false;
+            if (pointer is not null && !pointer.StartsWith('/'))
+            {
+                item.Error("pointer", "must be a JSON pointer starting with `/`");
+                continue;
+            }
+            if (delete == item.Has("value"))
+            {
+                item.Error("needs exactly one of `value` or `delete = true`");
+                continue;
+            }
+            if (pointer is not null)
+            {
+                items.Add(new ExtraBodyItem(pointer, delete ? null : TomlJson.ToJson(item.Table["value"]), delete));
+            }
+        }
+        return items;
+    }
+
+    private static List<ExtraHeaderItem> ParseExtraHeaders(TomlSection section)
+    {
+        var items = new List<ExtraHeaderItem>();
+        foreach (var item in section.SectionList("extra_headers"))
+        {
+            item.RejectUnknown(["name", "value", "delete"]);
+            var name = item.String("name", required: true);
+            var value = item.String("value");
+            var delete = item.Bool("delete") ?? false;
+            if (delete == (value is not null))
+            {
+                item.Error("needs exactly one of `value` or `delete = true`");
+                continue;
+            }
+            if (value is not null && value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            {
+                item.Error("value", "must not contain line breaks");
+                continue;
+            }
+            if (name is not null)
+            {
+                items.Add(new ExtraHeaderItem(name, value, delete));
+            }
+        }
+        return items;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Inference;
+
+namespace TensorZero.Gateway.Endpoints;
+
+/// <summary>The request options of <c>POST /inference</c> beside its input: tools, output schema, JSON mode, params and tags.</summary>
+public static partial class InferenceRequestParser
+{
+    private static List<string>? OptionalStringList(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)
+            ? value.EnumerateArray().Select(v => v.GetString()!).ToList()
+            : throw Invalid($"`{name}`: must be an array of strings");
+    }
+
+    private static List<ToolDefinition>? ParseAdditionalTools(JsonElement root)
+    {
+        if (!root.TryGetProperty("additional_tools", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid("`additional_tools`: must be an array of tools");
+        }
+        var tools = new List<ToolDefinition>();
+        var index = 0;
+        foreach (var tool in value.EnumerateArray())
+        {
+            var path = $"additional_tools[{index++}]";
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"`{path}`: must be an object with `name`, `description` and `parameters`");
+            }
+            foreach (var property in tool.EnumerateObject().Where(p => p.Name is not ("name" or "description" or "parameters" or "strict" or "type")))
+            {
+                throw Invalid($"`{path}.{property.Name}`: unknown field");
+            }
+            if (JsonFields.OptionalString(tool, "type", path) is { } type && type != "function")
+            {
+                throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet");
+            }
+            if (!tool.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"`{path}.parameters`: must be a JSON Schema object");
+            }
+            var strict = tool.TryGetProperty("strict", out var strictValue) && strictValue.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False or JsonValueKind.Null => false,
+                _ => throw Invalid($"`{path}.strict`: must be a boolean"),
+            };
+            tools.Add(new ToolDefinition(
+                JsonFields.RequiredString(tool, "name", path),
+                JsonFields.RequiredString(tool, "description", path),
+                System.Text.Json.Nodes.JsonNode.Parse(parameters.GetRawText())!.AsObject(),
+                strict));
+        }
+        return tools;
+    }
+
+    private static ToolChoice? ParseToolChoice(JsonElement root)
+    {
+        if (!root.TryGetProperty("tool_choice", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString() switch
+            {
+                "none" => new ToolChoice(ToolChoiceMode.None),
+                "auto" => ToolChoice.Auto,
+                "required" => new ToolChoice(ToolChoiceMode.Required),
+                var other => throw Invalid($"`tool_choice`: unknown value `{other}` (valid: none, auto, required, {{\"specific\": \"tool\"}})"),
+            },
+            JsonValueKind.Object when value.TryGetProperty("specific", out var specific) && specific.ValueKind == JsonValueKind.String
+                => new ToolChoice(ToolChoiceMode.Specific, specific.GetString()),
+            _ => throw Invalid("`tool_choice`: must be \"none\", \"auto\", \"required\" or {\"specific\": \"tool\"}"),
+        };
+    }
+
+    private static JsonSchemaDocument? ParseOutputSchema(JsonElement root)
+    {
+        if (!root.TryGetProperty("output_schema", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("`output_schema`: must be a JSON Schema object");
+        }
+        try
+        {
+            return JsonSchemaDocument.Parse(System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText())!.AsObject());
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or JsonException)
+        {
+            throw Invalid("`output_schema`: is not a valid JSON Schema");
+        }
+    }
+
+    /// <summary><c>params.chat_completion.json_mode</c>; <paramref name="field"/> names the <c>params</c> object in messages.</summary>
+    public static JsonMode? ParseJsonMode(JsonElement root, string field = "params")
+    {
+        if (!root.TryGetProperty(field, out var p) || p.ValueKind != JsonValueKind.Object ||
+            !p.TryGetProperty("chat_completion", out var chat) || chat.ValueKind != JsonValueKind.Object ||
+            !chat.TryGetProperty("json_mode", out var mode) || mode.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return JsonModes.Parse(mode.ValueKind == JsonValueKind.String ? mode.GetString() : null)
+            ?? throw Invalid($"`{field}.chat_completion.json_mode`: must be one of off, on, strict, tool");
+    }
+
+    /// <summary>The <c>params</c> object (<c>{"chat_completion": {...}}</c>); <paramref name="field"/> names it in messages.</summary>
+    public static InferenceParams ParseParams(JsonElement root, string field = "params")
+    {
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return InferenceParams.Empty;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{field}`: must be an object");
+        }
+        foreach (var property in value.EnumerateObject().Where(p => p.Name != "chat_completion"))
+        {
+            throw Invalid($"`{field}.{property.Name}`: unknown field");
+        }
+        if (!value.TryGetProperty("chat_completion", out var chat) || chat.ValueKind == JsonValueKind.Null)
+        {
+            return InferenceParams.Empty;
+        }
+        if (chat.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{field}.chat_completion`: must be an object");
+        }
+        foreach (var property in chat.EnumerateObject())
+        {
+            if (!ParamKeys.Contains(property.Name))
+            {
+                throw Invalid($"`{field}.chat_completion.{property.Name}`: unknown field");
+            }
+        }
+        var prefix = $"{field}.chat_completion";
+        IReadOnlyList<string>? stops = null;
+        if (chat.TryGetProperty("stop_sequences", out var stopValue) && stopValue.ValueKind != JsonValueKind.Null)
+        {
+            stops = stopValue.ValueKind == JsonValueKind.Array && stopValue.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String)
+                ? stopValue.EnumerateArray().Select(s => s.GetString()!).ToList()
+                : throw Invalid($"`{prefix}.stop_sequences`: must be an array of strings");
+        }
+        return new InferenceParams(
+            OptionalNumber(chat, "temperature", prefix),
+            OptionalInt(chat, "max_tokens", prefix),
+            OptionalNumber(chat, "top_p", prefix),
+            OptionalInt(chat, "seed", prefix),
+            OptionalNumber(chat, "presence_penalty", prefix),
+            OptionalNumber(chat, "frequency_penalty", prefix),
+            stops);
+    }
+
+    /// <summary>The <c>tags</c> map; names starting with <c>tensorzero::</c> are reserved unless the request is internal.</summary>
+    public static Dictionary<string, string> ParseTags(JsonElement root, bool internalRequest, string field = "tags")
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return tags;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{field}`: must be an object mapping names to strings");
+        }
+        foreach (var tag in value.EnumerateObject())
+        {
+            if (tag.Value.ValueKind != JsonValueKind.String)
+            {
+                throw Invalid($"`{field}.{tag.Name}`: must be a string");
+            }
+            if (!internalRequest && tag.Name.StartsWith("tensorzero::", StringComparison.Ordinal))
+            {
+                throw Invalid($"Tag name cannot start with 'tensorzero::': {tag.Name}");
+            }
+            tags[tag.Name] = tag.Value.GetString()!;
+        }
+        return tags;
+    }
+}
