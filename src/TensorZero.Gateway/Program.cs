@@ -59,6 +59,12 @@ try
     // Resolve every credential now, so a bad config stops the process before it accepts traffic.
     var runtime = app.Services.GetRequiredService<GatewayRuntime>();
 
+    if (config.Gateway.BasePath is { } basePath)
+    {
+        // Every route also answers under `[gateway] base_path`, e.g. /llm/inference.
+        app.UsePathBase(basePath);
+        app.UseRouting(); // routing must run after the base path is stripped
+    }
     app.Use(async (context, next) =>
     {
         context.Response.Headers["x-tensorzero-gateway-version"] = StatusEndpoints.Version;

@@ -137,11 +137,23 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
             return GatewaySection.Default;
         }
         section.RejectUnknown(GatewayKeys);
-        section.WarnIgnored("base_path", "observability", "export", "template_filesystem_access", "auth", "relay", "cache", "metrics");
+        section.WarnIgnored("observability", "export", "template_filesystem_access", "auth", "relay", "cache", "metrics");
+        var basePath = section.String("base_path");
+        if (basePath is "" or "/")
+        {
+            basePath = null;
+        }
+        else if (basePath is not null && (!basePath.StartsWith('/') || basePath.EndsWith('/') || basePath.Contains("//", StringComparison.Ordinal) ||
+                 basePath.Any(c => char.IsWhiteSpace(c) || c is '?' or '#')))
+        {
+            section.Error("base_path", "must be a path such as `/llm`: starting with `/`, without a trailing `/`, query or fragment");
+            basePath = null;
+        }
         return new GatewaySection(
             section.String("bind_address"),
             section.Bool("debug") ?? false,
-            section.Integer("global_outbound_http_timeout_ms", min: 1) ?? GatewaySection.DefaultGlobalOutboundHttpTimeoutMs);
+            section.Integer("global_outbound_http_timeout_ms", min: 1) ?? GatewaySection.DefaultGlobalOutboundHttpTimeoutMs,
+            basePath);
     }
 
     private static Dictionary<string, CredentialSpec> ParseProviderTypes(TomlSection? section)

@@ -19,7 +19,8 @@ public sealed record GatewayConfig(
 }
 
 /// <summary><c>[gateway]</c>.</summary>
-public sealed record GatewaySection(string? BindAddress, bool Debug, long GlobalOutboundHttpTimeoutMs)
+/// <param name="BasePath">A prefix for every route (<c>base_path</c>), e.g. <c>/llm</c>; null for none.</param>
+public sealed record GatewaySection(string? BindAddress, bool Debug, long GlobalOutboundHttpTimeoutMs, string? BasePath = null)
 {
     public const long DefaultGlobalOutboundHttpTimeoutMs = 900_000;
 

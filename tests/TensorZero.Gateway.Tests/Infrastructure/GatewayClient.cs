@@ -7,9 +7,12 @@ namespace TensorZero.Gateway.Tests.Infrastructure;
 /// <summary>Raw HTTP helpers for calling a gateway under test, as any client would.</summary>
 public static class GatewayClient
 {
-    public static async Task<(HttpStatusCode Status, JsonObject Body, string Raw)> PostInferenceAsync(this HttpClient client, object body)
+    public static Task<(HttpStatusCode Status, JsonObject Body, string Raw)> PostInferenceAsync(this HttpClient client, object body) =>
+        client.PostInferenceAsyncAt("/inference", body);
+
+    public static async Task<(HttpStatusCode Status, JsonObject Body, string Raw)> PostInferenceAsyncAt(this HttpClient client, string path, object body)
     {
-        using var response = await client.PostAsJsonAsync("/inference", body);
+        using var response = await client.PostAsJsonAsync(path, body);
         var raw = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, (JsonNode.Parse(raw) as JsonObject)!, raw);
     }
