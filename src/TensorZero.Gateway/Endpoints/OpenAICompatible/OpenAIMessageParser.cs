@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using TensorZero.Gateway.Inference;
 using static TensorZero.Gateway.Endpoints.OpenAICompatible.OpenAIJson;
 
@@ -68,7 +69,7 @@ internal static class OpenAIMessageParser
                     {
                         throw Invalid($"`{path}.content`: is required");
                     }
-                    messages.Add(new RequestMessage(Role.User, Content(userContent, $"{path}.content")));
+                    messages.Add(new RequestMessage(Role.User, Content(userContent, $"{path}.content", "user")));
                     break;
                 case "assistant":
                     messages.Add(new RequestMessage(Role.Assistant, AssistantContent(message, path, toolNames)));
@@ -98,15 +99,18 @@ internal static class OpenAIMessageParser
         }
         foreach (var block in Content(content, $"{path}.content"))
         {
-            yield return block is TextBlock text
-                ? text.Text
-                : throw InvalidOpenAIRequest("System message must contain only text or template content blocks");
+            yield return block switch
+            {
+                TextBlock text => text.Text,
+                RawTextBlock raw => raw.Text,
+                _ => throw InvalidOpenAIRequest("System message must contain only text content blocks"),
+            };
         }
     }
 
     private static List<ContentBlock> AssistantContent(JsonElement message, string path, Dictionary<string, string> toolNames)
     {
-        var content = TryGet(message, "content", out var value) ? Content(value, $"{path}.content") : [];
+        var content = TryGet(message, "content", out var value) ? Content(value, $"{path}.content", "assistant") : [];
         if (TryGet(message, "tool_calls", out var calls))
         {
             if (calls.ValueKind != JsonValueKind.Array)
@@ -176,12 +180,15 @@ internal static class OpenAIMessageParser
         {
             return string.Empty;
         }
-        return string.Concat(Content(content, $"{path}.content").Select(block => block is TextBlock text
-            ? text.Text
-            : throw Invalid($"`{path}.content`: a tool message may only contain text")));
+        return string.Concat(Content(content, $"{path}.content").Select(block => block switch
+        {
+            TextBlock text => text.Text,
+            RawTextBlock raw => raw.Text,
+            _ => throw Invalid($"`{path}.content`: a tool message may only contain text"),
+        }));
     }
 
-    private static List<ContentBlock> Content(JsonElement content, string path)
+    private static List<ContentBlock> Content(JsonElement content, string path, string role = "system")
     {
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -195,12 +202,12 @@ internal static class OpenAIMessageParser
         var i = 0;
         foreach (var part in content.EnumerateArray())
         {
-            blocks.Add(Part(part, $"{path}[{i++}]"));
+            blocks.Add(Part(part, $"{path}[{i++}]", role));
         }
         return blocks;
     }
 
-    private static TextBlock Part(JsonElement part, string path)
+    private static ContentBlock Part(JsonElement part, string path, string role)
     {
         if (part.ValueKind != JsonValueKind.Object)
         {
@@ -208,25 +215,115 @@ internal static class OpenAIMessageParser
         }
         if (!part.TryGetProperty("type", out var typeValue) || typeValue.ValueKind != JsonValueKind.String)
         {
-            throw InvalidOpenAIRequest($"Content block at `{path}` has no string `type`; arbitrary JSON content needs templates, which this gateway does not support yet");
+            throw InvalidOpenAIRequest($"Content block at `{path}` has no string `type`");
         }
         var type = typeValue.GetString()!;
         switch (type)
         {
+            case "text" when TryGet(part, "tensorzero::arguments", out var arguments):
+                // Template arguments for the role's template, as `{"type": "text", "arguments": ...}` on /inference.
+                return new TemplateBlock(role, arguments.ValueKind == JsonValueKind.Object
+                    ? JsonNode.Parse(arguments.GetRawText())!.AsObject()
+                    : throw Invalid($"`{path}.tensorzero::arguments`: must be an object"));
             case "text":
-                if (part.TryGetProperty("tensorzero::arguments", out _))
-                {
-                    throw InvalidOpenAIRequest($"`{path}`: `tensorzero::arguments` needs templates, which this gateway does not support yet");
-                }
                 return new TextBlock(TryGet(part, "text", out var text) && text.ValueKind == JsonValueKind.String
                     ? text.GetString()!
                     : throw InvalidOpenAIRequest($"Invalid content block: `text` must be a string when using `\"type\": \"text\"` (at `{path}`)"));
             case "tensorzero::raw_text":
-                return new TextBlock(RequiredString(part, "value", $"{path}.value"));
-            case "image_url" or "file" or "input_audio" or "tensorzero::template":
-                throw InvalidOpenAIRequest($"content parts of type `{type}` are not supported by this gateway yet (at `{path}`; supported: text, tensorzero::raw_text)");
+                return new RawTextBlock(RequiredString(part, "value", $"{path}.value"));
+            case "tensorzero::template":
+                return new TemplateBlock(
+                    RequiredString(part, "name", $"{path}.name"),
+                    TryGet(part, "arguments", out var templateArguments) && templateArguments.ValueKind == JsonValueKind.Object
+                        ? JsonNode.Parse(templateArguments.GetRawText())!.AsObject()
+                        : throw Invalid($"`{path}.arguments`: must be an object"));
+            case "image_url":
+                return ImagePart(part, path);
+            case "file":
+                return FilePart(part, path);
+            case "input_audio":
+                return AudioPart(part, path);
             default:
                 throw InvalidOpenAIRequest($"Invalid content block: unknown type `{type}` at `{path}` (expected text, image_url, file, input_audio, tensorzero::raw_text or tensorzero::template)");
         }
+    }
+
+    // OpenAI's file parts become the native `file` block, so they pass the same checks (base64, size, URL scheme).
+    private static FileBlock ImagePart(JsonElement part, string path)
+    {
+        if (!TryGet(part, "image_url", out var image) || image.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{path}.image_url`: must be an object with `url`");
+        }
+        var url = RequiredString(image, "url", $"{path}.image_url.url");
+        var detail = OptionalString(image, "detail", $"{path}.image_url.detail");
+        return url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
+            ? FromDataUrl(url, $"{path}.image_url.url", detail: detail)
+            : NativeFile(new JsonObject { ["file_type"] = "url", ["url"] = url, ["detail"] = detail }, $"{path}.image_url");
+    }
+
+    private static FileBlock FilePart(JsonElement part, string path)
+    {
+        if (!TryGet(part, "file", out var file) || file.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{path}.file`: must be an object with `file_data`");
+        }
+        if (TryGet(file, "file_id", out _))
+        {
+            throw Invalid($"`{path}.file.file_id`: uploaded file ids are not supported; send the file inline as `file_data`");
+        }
+        return FromDataUrl(RequiredString(file, "file_data", $"{path}.file.file_data"), $"{path}.file.file_data",
+            OptionalString(file, "filename", $"{path}.file.filename"));
+    }
+
+    private static FileBlock AudioPart(JsonElement part, string path)
+    {
+        if (!TryGet(part, "input_audio", out var audio) || audio.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"`{path}.input_audio`: must be an object with `data` and `format`");
+        }
+        var mimeType = RequiredString(audio, "format", $"{path}.input_audio.format") switch
+        {
+            "mp3" => "audio/mpeg",
+            "wav" => "audio/wav",
+            var other => throw Invalid($"`{path}.input_audio.format`: unknown format `{other}` (supported: mp3, wav)"),
+        };
+        return NativeFile(new JsonObject
+        {
+            ["file_type"] = "base64",
+            ["data"] = RequiredString(audio, "data", $"{path}.input_audio.data"),
+            ["mime_type"] = mimeType,
+        }, $"{path}.input_audio");
+    }
+
+    private static FileBlock FromDataUrl(string dataUrl, string path, string? filename = null, string? detail = null)
+    {
+        // data:<mime type>;base64,<data>
+        var comma = dataUrl.IndexOf(',', StringComparison.Ordinal);
+        var header = comma < 0 ? string.Empty : dataUrl[..comma];
+        if (!header.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || !header.EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Invalid($"`{path}`: must be an https URL or a `data:<mime type>;base64,<data>` URL");
+        }
+        var mimeType = header["data:".Length..^";base64".Length];
+        return NativeFile(new JsonObject
+        {
+            ["file_type"] = "base64",
+            ["data"] = dataUrl[(comma + 1)..],
+            ["mime_type"] = mimeType.Length == 0 ? null : mimeType,
+            ["filename"] = filename,
+            ["detail"] = detail,
+        }, path);
+    }
+
+    private static FileBlock NativeFile(JsonObject block, string path)
+    {
+        foreach (var key in block.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            block.Remove(key);
+        }
+        block["type"] = "file";
+        using var document = JsonDocument.Parse(block.ToJsonString());
+        return FileBlockParser.ParseFile(document.RootElement, path);
     }
 }

@@ -42,9 +42,14 @@ public sealed class OpenAIChatErrorTests(OpenAIGateway gateway) : IClassFixture<
             HttpStatusCode.BadRequest, Prefix + "tool call id not found"
         },
         {
-            """{"model": "tensorzero::function_name::basic", "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}]}""",
+            """{"model": "tensorzero::function_name::basic", "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "file:///etc/passwd"}}]}]}""",
             HttpStatusCode.BadRequest,
-            Prefix + "content parts of type `image_url` are not supported by this gateway yet (at `messages[0].content[0]`; supported: text, tensorzero::raw_text)"
+            "`messages[0].content[0].image_url.url`: must be an absolute http or https URL"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "messages": [{"role": "user", "content": [{"type": "file", "file": {"file_id": "file-abc"}}]}]}""",
+            HttpStatusCode.BadRequest,
+            "`messages[0].content[0].file.file_id`: uploaded file ids are not supported; send the file inline as `file_data`"
         },
         {
             """{"model": "tensorzero::function_name::basic", "messages": [{"role": "user", "content": 42}]}""", HttpStatusCode.BadRequest,

@@ -73,6 +73,32 @@ public sealed class OpenAIChatTranslationTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Chat_ImageFileAndAudioParts_ReachTheProviderAsParts()
+    {
+        const string png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+        var (_, sent) = await Chat(string.Empty, $$$"""
+            [{"role": "user", "content": [
+              {"type": "text", "text": "What is in these?"},
+              {"type": "image_url", "image_url": {"url": "data:image/png;base64,{{{png}}}", "detail": "low"}},
+              {"type": "image_url", "image_url": {"url": "https://example.com/cat.jpg"}},
+              {"type": "file", "file": {"file_data": "data:application/pdf;base64,JVBERi0xLjQK", "filename": "brief.pdf"}},
+              {"type": "input_audio", "input_audio": {"data": "SUQzBAAAAAAA", "format": "mp3"}}
+            ]}]
+            """);
+
+        var parts = sent["messages"]![0]!["content"]!.AsArray();
+        Assert.Equal(5, parts.Count);
+        Assert.Equal($"data:image/png;base64,{png}", parts[1]!["image_url"]!["url"]!.GetValue<string>());
+        Assert.Equal("low", parts[1]!["image_url"]!["detail"]!.GetValue<string>());
+        Assert.Equal("https://example.com/cat.jpg", parts[2]!["image_url"]!["url"]!.GetValue<string>());
+        Assert.Equal("file", parts[3]!["type"]!.GetValue<string>());
+        Assert.Equal("data:application/pdf;base64,JVBERi0xLjQK", parts[3]!["file"]!["file_data"]!.GetValue<string>());
+        Assert.Equal("brief.pdf", parts[3]!["file"]!["filename"]!.GetValue<string>());
+        Assert.Equal("input_audio", parts[4]!["type"]!.GetValue<string>());
+        Assert.Equal("mp3", parts[4]!["input_audio"]!["format"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Chat_Credentials_AreSentAsTheProviderKey()
     {
         var (body, _) = await Chat(string.Empty);
