@@ -16,10 +16,7 @@ public sealed class ModelTable
     private readonly CredentialResolverFactory _credentials;
     private readonly ProviderServices _services;
 
-    // Shorthand models are built on first use and kept, so per-provider state (GCP token caches) survives between
-    // requests. The bound keeps arbitrary client-chosen names from growing it without limit.
-    private const int MaxCachedShorthandModels = 256;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Model> _shorthand = new(StringComparer.Ordinal);
+    private readonly ShorthandModelCache<Model> _shorthand;
 
     private ModelTable(
         IReadOnlyDictionary<string, Model> configured,
@@ -31,6 +28,7 @@ public sealed class ModelTable
         _registry = registry;
         _credentials = credentials;
         _services = services;
+        _shorthand = new ShorthandModelCache<Model>(BuildShorthand);
     }
 
     /// <summary>Builds every configured provider; every problem (missing credential, bad setting) lands in <paramref name="errors"/>.</summary>
@@ -90,16 +88,7 @@ public sealed class ModelTable
     /// <summary>The model with this name; shorthand names are built on the spot.</summary>
     public Model Get(string name)
     {
-        if (_configured.TryGetValue(name, out var model) || _shorthand.TryGetValue(name, out model))
-        {
-            return model;
-        }
-        model = BuildShorthand(name);
-        if (_shorthand.Count < MaxCachedShorthandModels)
-        {
-            model = _shorthand.GetOrAdd(name, model);
-        }
-        return model;
+        return _configured.TryGetValue(name, out var model) ? model : _shorthand.Get(name);
     }
 
     private Model BuildShorthand(string name)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
@@ -12,13 +11,11 @@ namespace TensorZero.Gateway.Inference.Embeddings;
 /// </summary>
 public sealed class EmbeddingModelTable
 {
-    private const int MaxCachedShorthandModels = 256;
-
     private readonly IReadOnlyDictionary<string, EmbeddingModel> _configured;
     private readonly ProviderRegistry _registry;
     private readonly CredentialResolverFactory _credentials;
     private readonly ProviderServices _services;
-    private readonly ConcurrentDictionary<string, EmbeddingModel> _shorthand = new(StringComparer.Ordinal);
+    private readonly ShorthandModelCache<EmbeddingModel> _shorthand;
 
     private EmbeddingModelTable(
         IReadOnlyDictionary<string, EmbeddingModel> configured,
@@ -30,6 +27,7 @@ public sealed class EmbeddingModelTable
         _registry = registry;
         _credentials = credentials;
         _services = services;
+        _shorthand = new ShorthandModelCache<EmbeddingModel>(BuildShorthand);
     }
 
     /// <summary>Builds every configured provider; every problem (missing credential, bad setting) lands in <paramref name="errors"/>.</summary>
@@ -69,16 +67,7 @@ public sealed class EmbeddingModelTable
     /// <summary>The embedding model with this name; shorthand names are built on the spot. Unknown names are a 404.</summary>
     public EmbeddingModel Get(string name)
     {
-        if (_configured.TryGetValue(name, out var model) || _shorthand.TryGetValue(name, out model))
-        {
-            return model;
-        }
-        model = BuildShorthand(name);
-        if (_shorthand.Count < MaxCachedShorthandModels)
-        {
-            model = _shorthand.GetOrAdd(name, model);
-        }
-        return model;
+        return _configured.TryGetValue(name, out var model) ? model : _shorthand.Get(name);
     }
 
     private EmbeddingModel BuildShorthand(string name)
