@@ -15,7 +15,6 @@ public sealed class ModelTable
     private readonly ProviderRegistry _registry;
     private readonly CredentialResolverFactory _credentials;
     private readonly ProviderServices _services;
-
     private readonly ShorthandModelCache<Model> _shorthand;
 
     private ModelTable(
