@@ -107,7 +107,17 @@ public sealed class ModelTable
         var providerConfig = new ProviderConfig(type.Type, type.Type, $"models.{name}", modelName, null, null, [], [], null,
             new Dictionary<string, object?>());
         var errors = new List<string>();
-        var provider = factory.Create(_services.Context(providerConfig, type, resolution.Resolver, _credentials.Environment, errors));
+        var credentialErrors = new List<string>();
+        var context = _services.Context(providerConfig, type, resolution.Resolver, _credentials.Environment, errors) with
+        {
+            CredentialErrors = credentialErrors,
+        };
+        var provider = factory.Create(context);
+        if (credentialErrors.Count > 0)
+        {
+            throw new GatewayError(ErrorKind.CredentialUnavailable,
+                $"API key missing for provider {type.DisplayName}: {string.Join("; ", credentialErrors)}");
+        }
         if (errors.Count > 0)
         {
             throw GatewayError.InvalidRequest($"Invalid inference target: {string.Join("; ", errors)}");

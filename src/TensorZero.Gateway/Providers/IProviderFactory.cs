@@ -17,7 +17,16 @@ public sealed record ProviderBuildContext(
     ILoggerFactory Loggers,
     TimeProvider Time,
     ICollection<string> Errors,
-    IEnvironmentVariables Environment);
+    IEnvironmentVariables Environment)
+{
+    /// <summary>
+    /// Where problems with the credential itself (an unreadable key file) go; <see cref="Errors"/> unless set. Shorthand
+    /// models built during a request set it, so a broken server-side credential is reported as such, not as a bad name.
+    /// </summary>
+    public ICollection<string>? CredentialErrors { get; init; }
+
+    public ICollection<string> CredentialProblems => CredentialErrors ?? Errors;
+}
 
 /// <summary>
 /// Builds providers of one TOML <c>type</c>. Adding a provider is a folder with a factory and one registration line

@@ -178,7 +178,7 @@ public sealed class GcpBearer
             catch (FormatException e)
             {
                 var config = context.Config;
-                context.Errors.Add(config.ApiKeyLocation is null
+                context.CredentialProblems.Add(config.ApiKeyLocation is null
                     ? $"`{config.Path}`: {e.Message} (the default credential of `{context.TypeInfo.Type}` providers)"
                     : $"`{config.Path}.{context.TypeInfo.CredentialField}`: {e.Message}");
             }
