@@ -9,7 +9,7 @@ namespace TensorZero.Gateway.Inference;
 public sealed record RoutedProvider(string Name, IModelProvider Provider, TimeoutsConfig? Timeouts);
 
 /// <summary>A model: its providers in routing order. Any provider error moves on to the next provider.</summary>
-public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, TimeoutsConfig? timeouts, TimeProvider time)
+public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, TimeoutsConfig? timeouts, TimeProvider time, ILogger logger)
 {
     public string Name => name;
 
@@ -30,11 +30,14 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             catch (GatewayError e)
             {
                 failures.Add((routed.Name, e));
+                LogFailure(routed.Name, e);
             }
             catch (OperationCanceledException) when (providerDeadline.Expired && !modelDeadline.Expired)
             {
-                failures.Add((routed.Name, new GatewayError(ErrorKind.Timeout,
-                    $"Model provider {routed.Name} timed out due to configured `non_streaming.total_ms` timeout ({routed.Timeouts!.NonStreamingTotalMs} ms)")));
+                var timeout = new GatewayError(ErrorKind.Timeout,
+                    $"Model provider {routed.Name} timed out due to configured `non_streaming.total_ms` timeout ({routed.Timeouts!.NonStreamingTotalMs} ms)");
+                failures.Add((routed.Name, timeout));
+                LogFailure(routed.Name, timeout);
             }
             catch (OperationCanceledException) when (modelDeadline.Expired)
             {
@@ -67,6 +70,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                 catch (GatewayError e) when (!deadline.Expired)
                 {
                     failures.Add((routed.Name, e));
+                    LogFailure(routed.Name, e);
                 }
             }
         }
@@ -85,6 +89,16 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             ErrorKind.AllModelProvidersFailed,
             "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
             failures.Select(f => f.Error));
+    }
+
+    // Every failed attempt is visible to operators, also when a later provider answers. Messages were redacted where
+    // they were made, so they carry no key.
+    private void LogFailure(string providerName, GatewayError error)
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            logger.LogWarning("Model provider {Provider} of model {Model} failed: {Error}", providerName, name, error.Message);
+        }
     }
 }
 

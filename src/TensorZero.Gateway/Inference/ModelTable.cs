@@ -58,7 +58,7 @@ public sealed class ModelTable
                 var provider = factory.Create(services.Context(providerConfig, info, resolver, credentials.Environment, errors));
                 routed.Add(new RoutedProvider(providerName, provider, providerConfig.Timeouts));
             }
-            models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time);
+            models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time, services.Loggers.CreateLogger<Model>());
         }
         var table = new ModelTable(models, registry, credentials, services);
 
@@ -122,7 +122,7 @@ public sealed class ModelTable
         {
             throw GatewayError.InvalidRequest($"Invalid inference target: {string.Join("; ", errors)}");
         }
-        return new Model(name, [new RoutedProvider(type.Type, provider, null)], null, _services.Time);
+        return new Model(name, [new RoutedProvider(type.Type, provider, null)], null, _services.Time, _services.Loggers.CreateLogger<Model>());
     }
 }
 

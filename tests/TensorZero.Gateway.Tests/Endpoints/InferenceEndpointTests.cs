@@ -10,8 +10,13 @@ namespace TensorZero.Gateway.Tests.Endpoints;
 public sealed class InferenceEndpointTests : IClassFixture<InferenceEndpointTests.DummyGateway>
 {
     private readonly HttpClient _client;
+    private readonly DummyGateway _gateway;
 
-    public InferenceEndpointTests(DummyGateway gateway) => _client = gateway.CreateClient();
+    public InferenceEndpointTests(DummyGateway gateway)
+    {
+        _gateway = gateway;
+        _client = gateway.CreateClient();
+    }
 
     /// <summary>One gateway shared by the tests of this class; its config uses only offline models.</summary>
     public sealed class DummyGateway() : GatewayFactory("""
@@ -145,6 +150,9 @@ public sealed class InferenceEndpointTests : IClassFixture<InferenceEndpointTest
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(DummyProvider.AlternateText, body["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains(_gateway.Logs.Lines, l => l.StartsWith(
+            "Model provider \"broken\" of model \"broken_then_good\" failed: \"Error sending request to Dummy provider for model 'error'.\"",
+            StringComparison.Ordinal));
     }
 
     [Fact]
