@@ -35,6 +35,8 @@ try
     // The host gets its own logger (sinks registered in DI included); the static one only reports startup failures.
     builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
+    // Clients may compress large bodies (gzip, br, deflate); the body size limit applies to the decompressed bytes.
+    builder.Services.AddRequestDecompression();
     builder.Services.AddSingleton(config);
     builder.Services.AddSingleton(registry);
     builder.Services.AddSingleton(TimeProvider.System);
@@ -71,6 +73,7 @@ try
         await next(context);
     });
     app.UseSerilogRequestLogging(options => options.GetLevel = GatewayLogging.RequestLevel);
+    app.UseRequestDecompression();
     app.UseMiddleware<ErrorHandlingMiddleware>();
     app.MapStatusEndpoints();
     app.MapInferenceEndpoints();
