@@ -50,5 +50,9 @@ public static class InferenceEndpoints
             var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
             throw GatewayError.InvalidRequest($"the request body is not valid JSON{where}");
         }
+        catch (InvalidDataException)
+        {
+            throw GatewayError.InvalidRequest("the request body could not be decompressed (check `Content-Encoding`)");
+        }
     }
 }

@@ -29,4 +29,19 @@ public sealed class CompressedRequestTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("squeezed", body["content"]![0]!["text"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Inference_CorruptGzipBody_Is400()
+    {
+        using var gateway = new GatewayFactory(string.Empty);
+        using var content = new ByteArrayContent("this is not gzip at all, just bytes"u8.ToArray());
+        content.Headers.ContentType = new("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        using var response = await gateway.CreateClient().PostAsync("/inference", content);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("the request body could not be decompressed (check `Content-Encoding`)", body["error"]!.GetValue<string>());
+    }
 }
