@@ -23,6 +23,7 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         "bind_address", "debug", "global_outbound_http_timeout_ms", "base_path", "observability", "export",
         "template_filesystem_access", "fetch_and_encode_input_files_before_inference", "auth", "relay", "metrics", "cache",
         "disable_pseudonymous_usage_analytics", "unstable_error_json", "unstable_disable_feedback_target_validation",
+        "allowed_dynamic_hosts", "outbound_connect_timeout_ms", "max_request_body_bytes", "cors", "client_write_timeout_ms",
     ];
 
     private static readonly string[] SharedProviderKeys =
@@ -149,11 +150,20 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
             section.Error("base_path", "must be a path such as `/llm`: starting with `/`, without a trailing `/`, query or fragment");
             basePath = null;
         }
+        var cors = section.Section("cors");
+        cors?.RejectUnknown(["allowed_origins"]);
         return new GatewaySection(
             section.String("bind_address"),
             section.Bool("debug") ?? false,
             section.Integer("global_outbound_http_timeout_ms", min: 1) ?? GatewaySection.DefaultGlobalOutboundHttpTimeoutMs,
-            basePath);
+            basePath)
+        {
+            AllowedDynamicHosts = section.StringList("allowed_dynamic_hosts") ?? [],
+            OutboundConnectTimeoutMs = section.Integer("outbound_connect_timeout_ms", min: 1) ?? GatewaySection.DefaultOutboundConnectTimeoutMs,
+            MaxRequestBodyBytes = section.Integer("max_request_body_bytes", min: 1) ?? GatewaySection.DefaultMaxRequestBodyBytes,
+            CorsAllowedOrigins = cors?.StringList("allowed_origins") ?? [],
+            ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
+        };
     }
 
     private static Dictionary<string, CredentialSpec> ParseProviderTypes(TomlSection? section)

@@ -24,7 +24,34 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
 {
     public const long DefaultGlobalOutboundHttpTimeoutMs = 900_000;
 
+    public const long DefaultOutboundConnectTimeoutMs = 10_000;
+
+    public const long DefaultMaxRequestBodyBytes = 10 * 1024 * 1024;
+
+    public const long DefaultClientWriteTimeoutMs = 30_000;
+
     public static readonly GatewaySection Default = new(null, false, DefaultGlobalOutboundHttpTimeoutMs);
+
+    /// <summary>
+    /// <c>allowed_dynamic_hosts</c>: host names, IP addresses or CIDR ranges that a client-chosen (<c>dynamic::</c>)
+    /// URL may reach although they are loopback, link-local or private. Empty: only public addresses.
+    /// </summary>
+    public IReadOnlyList<string> AllowedDynamicHosts { get; init; } = [];
+
+    /// <summary><c>outbound_connect_timeout_ms</c>: how long opening a connection to a provider (TCP and TLS) may take.</summary>
+    public long OutboundConnectTimeoutMs { get; init; } = DefaultOutboundConnectTimeoutMs;
+
+    /// <summary><c>max_request_body_bytes</c>: the largest request body accepted, counted after decompression.</summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary><c>cors.allowed_origins</c>: origins whose browser requests and preflights are answered. Empty: CORS off.</summary>
+    public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
+
+    /// <summary>
+    /// <c>client_write_timeout_ms</c>: how long one write of a streamed response may wait on a client that stopped
+    /// reading before the gateway cuts it and cancels the upstream call.
+    /// </summary>
+    public long ClientWriteTimeoutMs { get; init; } = DefaultClientWriteTimeoutMs;
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>
