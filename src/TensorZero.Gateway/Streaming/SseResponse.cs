@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
@@ -9,6 +10,8 @@ namespace TensorZero.Gateway.Streaming;
 /// <summary>
 /// Sends a streamed inference as server-sent events: one <c>data: {json}</c> event per chunk (flushed at once), an
 /// error event if the stream fails after it started, and <c>data: [DONE]</c> last. Each API supplies its own JSON.
+/// A client that stops reading is cut once one write has waited <c>[gateway] client_write_timeout_ms</c>, and the
+/// upstream call is cancelled with it, so a stalled reader can't pin a provider connection.
 /// </summary>
 public static class SseResponse
 {
@@ -26,35 +29,87 @@ public static class SseResponse
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        await using (run.ConfigureAwait(false))
+        var writer = new EventWriter(response, WriteTimeout(response.HttpContext), cancellationToken);
+        try
         {
-            try
+            await using (run.ConfigureAwait(false))
             {
-                await foreach (var chunk in run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    await WriteEventAsync(response, buffer, writer => writeChunk(writer, chunk), cancellationToken).ConfigureAwait(false);
+                    await foreach (var chunk in run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        await writer.WriteEventAsync(json => writeChunk(json, chunk)).ConfigureAwait(false);
+                    }
+                }
+                catch (GatewayError e)
+                {
+                    await writer.WriteEventAsync(json => writeError(json, e)).ConfigureAwait(false);
                 }
             }
-            catch (GatewayError e)
-            {
-                await WriteEventAsync(response, buffer, writer => writeError(writer, e), cancellationToken).ConfigureAwait(false);
-            }
+            await writer.WriteRawAsync(Done).ConfigureAwait(false);
         }
-        await response.Body.WriteAsync(Done, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        catch (ClientStalledException)
+        {
+            // Leaving the block above disposed the run, which cancelled the upstream request; now drop the client.
+            var logger = response.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SseResponse).FullName!);
+            logger.LogWarning("Closed a stream whose client stopped reading for {TimeoutMs} ms", writer.Timeout.TotalMilliseconds);
+            response.HttpContext.Abort();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
     }
 
-    private static async Task WriteEventAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    private static TimeSpan WriteTimeout(HttpContext context) =>
+        TimeSpan.FromMilliseconds(context.RequestServices.GetRequiredService<GatewayConfig>().Gateway.ClientWriteTimeoutMs);
+
+    /// <summary>Writes events, each bounded by the write timeout; a write that times out throws <see cref="ClientStalledException"/>.</summary>
+    private sealed class EventWriter(HttpResponse response, TimeSpan timeout, CancellationToken requestAborted) : IDisposable
     {
-        buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
+        private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+        private readonly CancellationTokenSource _write = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+
+        public TimeSpan Timeout => timeout;
+
+        public async Task WriteEventAsync(Action<Utf8JsonWriter> write)
         {
-            write(writer);
+            _buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(_buffer, JsonWriting.Options))
+            {
+                write(writer);
+            }
+            await BoundedAsync(async token =>
+            {
+                await response.Body.WriteAsync(DataPrefix, token).ConfigureAwait(false);
+                await response.Body.WriteAsync(_buffer.WrittenMemory, token).ConfigureAwait(false);
+                await response.Body.WriteAsync(EventEnd, token).ConfigureAwait(false);
+                await response.Body.FlushAsync(token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         }
-        await response.Body.WriteAsync(DataPrefix, cancellationToken).ConfigureAwait(false);
-        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        await response.Body.WriteAsync(EventEnd, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        public Task WriteRawAsync(byte[] bytes) => BoundedAsync(async token =>
+        {
+            await response.Body.WriteAsync(bytes, token).ConfigureAwait(false);
+            await response.Body.FlushAsync(token).ConfigureAwait(false);
+        });
+
+        private async Task BoundedAsync(Func<CancellationToken, Task> write)
+        {
+            _write.CancelAfter(timeout);
+            try
+            {
+                await write(_write.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
+            {
+                throw new ClientStalledException();
+            }
+            _write.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+        }
+
+        public void Dispose() => _write.Dispose();
     }
+
+    private sealed class ClientStalledException : Exception;
 }
