@@ -30,6 +30,9 @@ public sealed class ModelTable
         _shorthand = new ShorthandModelCache<Model>(BuildShorthand);
     }
 
+    /// <summary>How many shorthand models are cached now (at most <see cref="ShorthandModelCache{TModel}.MaxEntries"/>).</summary>
+    internal int CachedShorthandModels => _shorthand.Count;
+
     /// <summary>Builds every configured provider; every problem (missing credential, bad setting) lands in <paramref name="errors"/>.</summary>
     public static ModelTable Build(
         GatewayConfig config,

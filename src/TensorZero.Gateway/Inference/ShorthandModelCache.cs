@@ -1,26 +1,20 @@
-using System.Collections.Concurrent;
+using TensorZero.Gateway.Collections;
 
 namespace TensorZero.Gateway.Inference;
 
 /// <summary>
 /// Shorthand models (<c>openai::gpt-4o-mini</c>), built on first use and kept, so per-provider state such as a cached
-/// GCP token survives between requests. The bound keeps client-chosen names from growing it without limit: past it,
-/// a model is built for the request and not kept.
+/// GCP token survives between requests. Clients choose the names, so at most <see cref="MaxEntries"/> are kept and the
+/// least recently used one is dropped to make room: junk names can't grow memory or push out names in steady use.
 /// </summary>
 internal sealed class ShorthandModelCache<TModel>(Func<string, TModel> build)
     where TModel : class
 {
     public const int MaxEntries = 256;
 
-    private readonly ConcurrentDictionary<string, TModel> _built = new(StringComparer.Ordinal);
+    private readonly BoundedLruCache<TModel> _built = new(MaxEntries);
 
-    public TModel Get(string name)
-    {
-        if (_built.TryGetValue(name, out var model))
-        {
-            return model;
-        }
-        model = build(name);
-        return _built.Count < MaxEntries ? _built.GetOrAdd(name, model) : model;
-    }
+    public int Count => _built.Count;
+
+    public TModel Get(string name) => _built.GetOrAdd(name, build);
 }

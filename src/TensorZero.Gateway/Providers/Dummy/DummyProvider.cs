@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using TensorZero.Gateway.Collections;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
@@ -9,8 +9,14 @@ namespace TensorZero.Gateway.Providers.Dummy;
 /// <summary>Builds <c>type = "dummy"</c> providers: offline models whose behaviour is chosen by <c>model_name</c>.</summary>
 public sealed class DummyProviderFactory : IProviderFactory
 {
-    // Call counters of `flaky_*` models are shared by every dummy provider of one gateway, keyed by model name.
-    private readonly ConcurrentDictionary<string, int> _flakyCalls = new(StringComparer.Ordinal);
+    /// <summary>How many <c>flaky_*</c> names keep a call counter; past it the least recently called name starts over.</summary>
+    public const int MaxFlakyCounters = 1024;
+
+    // Call counters of `flaky_*` models are shared by every dummy provider of one gateway, keyed by model name. Any
+    // client may send `dummy::flaky_<anything>`, so the counters are bounded.
+    private readonly BoundedLruCache<StrongBox<int>> _flakyCalls = new(MaxFlakyCounters);
+
+    internal int FlakyCounterCount => _flakyCalls.Count;
 
     public string Type => "dummy";
 
@@ -34,7 +40,7 @@ public sealed class DummyProvider(
     string modelName,
     CredentialResolver credential,
     TimeProvider time,
-    ConcurrentDictionary<string, int> flakyCalls) : IModelProvider
+    BoundedLruCache<StrongBox<int>> flakyCalls) : IModelProvider
 {
     public const string DefaultText =
         "Megumin gleefully chanted her spell, unleashing a thunderous explosion that lit up the sky and left a massive crater in its wake.";
@@ -60,7 +66,7 @@ public sealed class DummyProvider(
 
         if (modelName.StartsWith("flaky_", StringComparison.Ordinal))
         {
-            var call = flakyCalls.AddOrUpdate(modelName, 1, (_, n) => n + 1);
+            var call = NextFlakyCall();
             if (call % 2 == 0)
             {
                 throw new GatewayError(ErrorKind.ProviderServer, $"Flaky model '{modelName}' failed on call number {call}");
@@ -105,9 +111,9 @@ public sealed class DummyProvider(
     {
         await Task.Delay(modelName == "slow" ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(1), time, cancellationToken)
             .ConfigureAwait(false);
-        if (modelName.StartsWith("flaky_", StringComparison.Ordinal) && flakyCalls.AddOrUpdate(modelName, 1, (_, n) => n + 1) % 2 == 0)
+        if (modelName.StartsWith("flaky_", StringComparison.Ordinal) && NextFlakyCall() is var call && call % 2 == 0)
         {
-            throw new GatewayError(ErrorKind.ProviderServer, $"Flaky model '{modelName}' failed on call number {flakyCalls[modelName]}");
+            throw new GatewayError(ErrorKind.ProviderServer, $"Flaky model '{modelName}' failed on call number {call}");
         }
         if (modelName.StartsWith("error", StringComparison.Ordinal))
         {
@@ -138,6 +144,8 @@ public sealed class DummyProvider(
         var finish = modelName.Contains("tool", StringComparison.Ordinal) ? FinishReason.ToolCall : FinishReason.Stop;
         yield return new ProviderStreamChunk([], new Usage(10, pieces.Count), finish, "{\"done\":true}");
     }
+
+    private int NextFlakyCall() => Interlocked.Increment(ref flakyCalls.GetOrAdd(modelName, static _ => new StrongBox<int>()).Value);
 
     private static IEnumerable<string> Split(string text, int pieces)
     {
