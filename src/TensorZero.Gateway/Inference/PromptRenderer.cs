@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Templates;
+using TensorZero.Templates;
 
 namespace TensorZero.Gateway.Inference;
 

@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>The global functions (<c>range</c>, <c>dict</c>), the map methods and slicing.</summary>
 internal static class Builtins

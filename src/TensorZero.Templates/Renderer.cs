@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>
 /// One render of a template: walks the node tree once, writing into a buffer. Variables are looked up in the frames

@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 // Expression grammar, loosest binding first, as in Jinja2:
 //   a if c else b  >  or  >  and  >  not  >  == != < <= > >= in, not in  >  + -  >  ~  >  * / // %  >  **

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>
 /// Turns values into text the way MiniJinja does: strings as is, <c>true</c>/<c>false</c>, <c>none</c>, integers

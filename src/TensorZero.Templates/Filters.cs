@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 internal delegate Value FilterFunction(Value value, Arguments args, Renderer renderer);
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>
 /// A prompt template in the Jinja2 dialect of MiniJinja, parsed once and rendered many times against a JSON

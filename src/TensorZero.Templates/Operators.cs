@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>Arithmetic, comparison, containment, lookup and iteration with MiniJinja's semantics.</summary>
 internal static class Operators

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 internal enum ValueKind
 {

@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 // The parsed form of a template. Every node keeps the source offset it starts at, so render errors can name a line
 // and column. Filters and tests are bound to their implementation once, when the template is parsed.

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Templates;
 
-namespace TensorZero.Gateway.Tests.Templates;
+namespace TensorZero.Templates.Tests;
 
 /// <summary>Prompt templates shaped like those in TensorZero's examples, each with its exact output.</summary>
 public sealed class PromptTemplateTests

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 internal delegate bool TestFunction(Value value, Arguments args);
 

@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>
 /// Finds the context variables a template reads: every name used before the template binds it with <c>set</c>,

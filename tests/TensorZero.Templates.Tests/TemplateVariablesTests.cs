@@ -1,6 +1,5 @@
-using TensorZero.Gateway.Templates;
 
-namespace TensorZero.Gateway.Tests.Templates;
+namespace TensorZero.Templates.Tests;
 
 public sealed class TemplateVariablesTests
 {

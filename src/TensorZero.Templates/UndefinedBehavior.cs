@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>What a template does with a variable or attribute that is not in its context.</summary>
 public enum UndefinedBehavior

@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>Evaluated arguments of a filter, test, method or function call, positional and by keyword.</summary>
 internal readonly struct Arguments(string callee, Value[] positional, string[] keywordNames, Value[] keywordValues)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 internal enum TokenKind
 {

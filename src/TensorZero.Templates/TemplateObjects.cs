@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>The <c>loop</c> variable of a <c>for</c> block; the renderer moves <see cref="Index"/> along.</summary>
 internal sealed class LoopState(IReadOnlyList<Value> items) : TemplateObject

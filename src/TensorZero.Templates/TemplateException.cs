@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>A template that does not parse or does not render, with the template's name and the 1-based line and column.</summary>
 public sealed class TemplateException : Exception

@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 internal static partial class Filters
 {

@@ -1,6 +1,6 @@
-using static TensorZero.Gateway.Tests.Templates.TemplateExpressionTests;
+using static TensorZero.Templates.Tests.TemplateExpressionTests;
 
-namespace TensorZero.Gateway.Tests.Templates;
+namespace TensorZero.Templates.Tests;
 
 public sealed class TemplateStatementTests
 {

@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Templates;
+namespace TensorZero.Templates;
 
 /// <summary>Builds the node tree of a template from its tokens; statements here, expressions in the other part.</summary>
 internal sealed partial class Parser

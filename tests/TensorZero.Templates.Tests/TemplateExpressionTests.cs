@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Templates;
 
-namespace TensorZero.Gateway.Tests.Templates;
+namespace TensorZero.Templates.Tests;
 
 public sealed class TemplateExpressionTests
 {
