@@ -24,6 +24,8 @@ public sealed class EgressHandler : HttpMessageHandler
         _logger = logger;
         _configured = new HttpMessageInvoker(SocketsHandler(connectTimeout), disposeHandler: true);
         var guarded = SocketsHandler(connectTimeout);
+        // Connected directly, never through HTTP(S)_PROXY: the guard must see, and pin, the address actually reached.
+        guarded.UseProxy = false;
         guarded.ConnectCallback = (context, cancellationToken) => guard.ConnectAsync(context.DnsEndPoint, cancellationToken);
         _clientChosen = new HttpMessageInvoker(guarded, disposeHandler: true);
     }
