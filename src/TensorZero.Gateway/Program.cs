@@ -8,6 +8,7 @@ using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Egress;
 
 // `--healthcheck URL`: the container's HEALTHCHECK probe (the runtime image has no curl).
 if (args is ["--healthcheck", var probeUrl])
@@ -41,9 +42,11 @@ try
     builder.Services.AddSingleton(registry);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
-    // Provider APIs never redirect; following one could carry a key (x-api-key, api-key) to another host.
+    // Client-chosen (`dynamic::`) URLs pass the egress guard; every provider call has a connect timeout and no redirects.
+    var egressGuard = new DynamicUrlGuard(DynamicHostAllowList.Parse(config.Gateway.AllowedDynamicHosts), new SystemHostResolver());
     builder.Services.AddHttpClient(ProviderHttp.ClientName, client => client.Timeout = TimeSpan.FromMilliseconds(config.Gateway.GlobalOutboundHttpTimeoutMs))
-        .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+        .ConfigurePrimaryHttpMessageHandler(sp => new EgressHandler(
+            egressGuard, TimeSpan.FromMilliseconds(config.Gateway.OutboundConnectTimeoutMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger<EgressHandler>()))
         .RemoveAllLoggers();
     builder.Services.AddSingleton(sp => new ProviderServices(
         sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));

@@ -152,13 +152,18 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         }
         var cors = section.Section("cors");
         cors?.RejectUnknown(["allowed_origins"]);
+        var allowedDynamicHosts = section.StringList("allowed_dynamic_hosts") ?? [];
+        foreach (var (index, problem) in Providers.Egress.DynamicHostAllowList.Validate(allowedDynamicHosts))
+        {
+            section.Error($"allowed_dynamic_hosts[{index}]", problem);
+        }
         return new GatewaySection(
             section.String("bind_address"),
             section.Bool("debug") ?? false,
             section.Integer("global_outbound_http_timeout_ms", min: 1) ?? GatewaySection.DefaultGlobalOutboundHttpTimeoutMs,
             basePath)
         {
-            AllowedDynamicHosts = section.StringList("allowed_dynamic_hosts") ?? [],
+            AllowedDynamicHosts = allowedDynamicHosts,
             OutboundConnectTimeoutMs = section.Integer("outbound_connect_timeout_ms", min: 1) ?? GatewaySection.DefaultOutboundConnectTimeoutMs,
             MaxRequestBodyBytes = section.Integer("max_request_body_bytes", min: 1) ?? GatewaySection.DefaultMaxRequestBodyBytes,
             CorsAllowedOrigins = cors?.StringList("allowed_origins") ?? [],

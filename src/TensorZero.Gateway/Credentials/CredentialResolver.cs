@@ -1,3 +1,5 @@
+using TensorZero.Gateway.Errors;
+
 namespace TensorZero.Gateway.Credentials;
 
 /// <summary>How a resolved credential was obtained; providers that treat sources differently (GCP) switch on it.</summary>
@@ -34,6 +36,13 @@ public abstract class CredentialResolver
     /// <summary>Resolves the credential, or explains (with key names only) why it is unavailable.</summary>
     public abstract bool TryResolve(RequestCredentials request, out ResolvedCredential credential, out string? unavailableReason);
 
+    /// <summary>
+    /// Whether every credential this resolver can produce comes from the request itself, or is no credential at all.
+    /// Only such a resolver may be paired with a URL the client chose: anything else would send the gateway's own
+    /// secret to that URL.
+    /// </summary>
+    public virtual bool IsClientSuppliedOnly => false;
+
     public override string ToString() => GetType().Name;
 }
 
@@ -49,6 +58,8 @@ internal sealed class StaticCredentialResolver(CredentialKind kind, Secret secre
 
 internal sealed class FixedCredentialResolver(ResolvedCredential value) : CredentialResolver
 {
+    public override bool IsClientSuppliedOnly => value.Kind == CredentialKind.None;
+
     public override bool TryResolve(RequestCredentials request, out ResolvedCredential credential, out string? unavailableReason)
     {
         credential = value;
@@ -61,17 +72,30 @@ internal sealed class DynamicCredentialResolver(string key) : CredentialResolver
 {
     public string Key => key;
 
+    public override bool IsClientSuppliedOnly => true;
+
+    /// <summary>
+    /// An empty or whitespace value counts as absent (a fallback applies). A value a header can't carry is the
+    /// client's mistake and fails the request as a 400, without falling back to the gateway's own key.
+    /// </summary>
     public override bool TryResolve(RequestCredentials request, out ResolvedCredential credential, out string? unavailableReason)
     {
-        if (request.TryGet(key, out var secret))
-        {
-            credential = new ResolvedCredential(CredentialKind.Dynamic, secret);
-            unavailableReason = null;
-            return true;
-        }
         credential = default;
-        unavailableReason = $"Dynamic api key `{key}` is missing";
-        return false;
+        switch (request.TryGetHeaderValue(key, out var secret))
+        {
+            case CredentialLookup.Found:
+                credential = new ResolvedCredential(CredentialKind.Dynamic, secret);
+                unavailableReason = null;
+                return true;
+            case CredentialLookup.Empty:
+                unavailableReason = HeaderValues.EmptyCredential(key);
+                return false;
+            case CredentialLookup.NotSendable:
+                throw new GatewayError(ErrorKind.MissingCredential, $"Invalid API key: {HeaderValues.NotSendableCredential(key)}");
+            default:
+                unavailableReason = $"Dynamic api key `{key}` is missing";
+                return false;
+        }
     }
 }
 
@@ -82,6 +106,8 @@ internal sealed class FallbackCredentialResolver(
     string providerDisplayName,
     ILogger logger) : CredentialResolver
 {
+    public override bool IsClientSuppliedOnly => primary.IsClientSuppliedOnly && fallback.IsClientSuppliedOnly;
+
     public override bool TryResolve(RequestCredentials request, out ResolvedCredential credential, out string? unavailableReason)
     {
         if (primary.TryResolve(request, out credential, out var primaryReason))

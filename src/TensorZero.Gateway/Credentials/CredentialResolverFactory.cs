@@ -122,9 +122,11 @@ public sealed class CredentialResolverFactory
         switch (location)
         {
             case CredentialLocation.Env env:
-                var value = Read(env.Variable);
+                var variable = env.Variable;
+                var value = Read(variable);
                 if (value is null && alternateVariable is not null)
                 {
+                    variable = alternateVariable;
                     value = Read(alternateVariable);
                 }
                 if (value is null)
@@ -132,6 +134,12 @@ public sealed class CredentialResolverFactory
                     problems.Add(alternateVariable is null
                         ? $"environment variable `{env.Variable}` is missing"
                         : $"environment variable `{env.Variable}` is missing (and so is `{alternateVariable}`)");
+                    return null;
+                }
+                // A key with a line break would fail every request later; the value itself is never shown.
+                if (!HeaderValues.IsSendable(value))
+                {
+                    problems.Add($"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
                     return null;
                 }
                 return new StaticCredentialResolver(CredentialKind.Static, new Secret(value));
@@ -142,9 +150,9 @@ public sealed class CredentialResolverFactory
                     problems.Add($"environment variable `{pathFromEnv.Variable}` (the path of a credentials file) is missing");
                     return null;
                 }
-                return ReadFile(path, problems);
+                return ReadFile(path, info.FileIsServiceAccountKey, problems);
             case CredentialLocation.FilePath file:
-                return ReadFile(file.Path, problems);
+                return ReadFile(file.Path, info.FileIsServiceAccountKey, problems);
             case CredentialLocation.Dynamic dynamic:
                 return new DynamicCredentialResolver(dynamic.Key);
             case CredentialLocation.Sdk:
@@ -154,13 +162,14 @@ public sealed class CredentialResolverFactory
         }
     }
 
+    // An empty or whitespace-only variable counts as unset.
     private string? Read(string variable)
     {
         var value = _environment.Get(variable);
-        return string.IsNullOrEmpty(value) ? null : value;
+        return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 
-    private StaticCredentialResolver? ReadFile(string path, List<string> problems)
+    private StaticCredentialResolver? ReadFile(string path, bool serviceAccountKey, List<string> problems)
     {
         var fullPath = Path.GetFullPath(path, _baseDirectory);
         try
@@ -169,6 +178,11 @@ public sealed class CredentialResolverFactory
             if (contents.Length == 0)
             {
                 problems.Add($"credentials file `{path}` is empty");
+                return null;
+            }
+            if (!serviceAccountKey && !HeaderValues.IsSendable(contents))
+            {
+                problems.Add($"credentials file `{path}` {HeaderValues.NotSendableProblem}");
                 return null;
             }
             return new StaticCredentialResolver(CredentialKind.File, new Secret(contents));

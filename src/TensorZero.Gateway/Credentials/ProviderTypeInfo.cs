@@ -34,6 +34,12 @@ public sealed record ProviderTypeInfo(
     bool SupportsShorthand,
     bool HasDefaultsTable = true)
 {
+    /// <summary>
+    /// Whether a <c>path::</c> file holds a service-account key file (GCP's JSON) rather than a key that is sent in an
+    /// HTTP header as it is.
+    /// </summary>
+    public bool FileIsServiceAccountKey { get; init; }
+
     public bool Accepts(CredentialLocation location) => location switch
     {
         CredentialLocation.Env => Allowed.HasFlag(CredentialForms.Env),
@@ -77,9 +83,9 @@ public static class ProviderTypes
         Api("deepseek", "DeepSeek", "DEEPSEEK_API_KEY", Keyed, shorthand: true),
         Api("fireworks", "Fireworks", "FIREWORKS_API_KEY", Keyed, shorthand: true),
         new("gcp_vertex_anthropic", "GCP Vertex Anthropic", "credential_location",
-            new CredentialSpec(new CredentialLocation.PathFromEnv("GCP_VERTEX_CREDENTIALS_PATH")), null, Gcp, SupportsShorthand: true),
+            new CredentialSpec(new CredentialLocation.PathFromEnv("GCP_VERTEX_CREDENTIALS_PATH")), null, Gcp, SupportsShorthand: true) { FileIsServiceAccountKey = true },
         new("gcp_vertex_gemini", "GCP Vertex Gemini", "credential_location",
-            new CredentialSpec(new CredentialLocation.PathFromEnv("GCP_VERTEX_CREDENTIALS_PATH")), null, Gcp, SupportsShorthand: true),
+            new CredentialSpec(new CredentialLocation.PathFromEnv("GCP_VERTEX_CREDENTIALS_PATH")), null, Gcp, SupportsShorthand: true) { FileIsServiceAccountKey = true },
         Api("google_ai_studio_gemini", "Google AI Studio Gemini", "GOOGLE_API_KEY", Keyed, shorthand: true, alternate: "GOOGLE_AI_STUDIO_API_KEY"),
         Api("groq", "Groq", "GROQ_API_KEY", KeyedOrNone, shorthand: true),
         Api("hyperbolic", "Hyperbolic", "HYPERBOLIC_API_KEY", Keyed, shorthand: true),

@@ -2,6 +2,22 @@ using System.Collections.Frozen;
 
 namespace TensorZero.Gateway.Credentials;
 
+/// <summary>What a lookup of a key or token in the request's <c>credentials</c> map found.</summary>
+public enum CredentialLookup
+{
+    /// <summary>A value that can be sent.</summary>
+    Found,
+
+    /// <summary>The key is not in the map.</summary>
+    Missing,
+
+    /// <summary>The value is empty or only whitespace; it counts as absent, so a fallback applies.</summary>
+    Empty,
+
+    /// <summary>The value has characters an HTTP header can't carry (line breaks, controls, spaces, non-ASCII).</summary>
+    NotSendable,
+}
+
 /// <summary>The per-request <c>credentials</c> map. Values are secrets; only key names are ever rendered.</summary>
 public sealed class RequestCredentials
 {
@@ -16,7 +32,52 @@ public sealed class RequestCredentials
 
     public int Count => _values.Count;
 
+    /// <summary>The raw value, for settings that are not sent as a header (an endpoint URL, a region).</summary>
     public bool TryGet(string key, out Secret? secret) => _values.TryGetValue(key, out secret);
 
+    /// <summary>A key or token that will be sent in an HTTP header: it must be non-empty visible ASCII.</summary>
+    public CredentialLookup TryGetHeaderValue(string key, out Secret? secret)
+    {
+        if (!_values.TryGetValue(key, out secret))
+        {
+            return CredentialLookup.Missing;
+        }
+        var value = secret.Reveal();
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            secret = null;
+            return CredentialLookup.Empty;
+        }
+        if (!HeaderValues.IsSendable(value))
+        {
+            secret = null;
+            return CredentialLookup.NotSendable;
+        }
+        return CredentialLookup.Found;
+    }
+
     public override string ToString() => $"credentials({_values.Count} keys)";
+}
+
+/// <summary>What a key or token must look like to go into an HTTP header, and the messages (key names only) when it doesn't.</summary>
+public static class HeaderValues
+{
+    /// <summary>Visible ASCII only (<c>!</c> to <c>~</c>): no space, tab, line break, control or non-ASCII character.</summary>
+    public static bool IsSendable(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+        return value.Length > 0;
+    }
+
+    public static string EmptyCredential(string key) => $"credential `{key}` is empty";
+
+    public static string NotSendableCredential(string key) => $"credential `{key}` contains characters that can't be sent in an HTTP header";
+
+    public const string NotSendableProblem = "contains characters that can't be sent in an HTTP header (a line break, a space or a non-ASCII character)";
 }

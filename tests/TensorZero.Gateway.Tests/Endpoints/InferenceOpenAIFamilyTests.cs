@@ -61,7 +61,8 @@ public sealed class InferenceOpenAIFamilyTests
     {
         await using var azure = await FakeOpenAIServer.StartAsync(FakeWire.For("azure"));
         azure.ValidKeys.Add(CustomerAzureKey);
-        using var gateway = new GatewayFactory(Config("""
+        // The fake listens on loopback, which a client-chosen endpoint may only reach when the allow list says so.
+        using var gateway = new GatewayFactory("[gateway]\nallowed_dynamic_hosts = [\"127.0.0.1\"]\n" + Config("""
             type = "azure"
             deployment_id = "customer-deploy"
             endpoint = "dynamic::customer_azure_endpoint"

@@ -71,11 +71,12 @@ public sealed class FakeBedrockServer : IAsyncDisposable
     /// <summary>Answers requests from this identity (access key id or bearer token) with <paramref name="status"/>.</summary>
     public void Reject(string identity, int status) => _rejected[identity] = status;
 
-    public static async Task<FakeBedrockServer> StartAsync()
+    /// <param name="host">The loopback address to listen on, e.g. <c>127.0.0.2</c> for a host only an allow list lets through.</param>
+    public static async Task<FakeBedrockServer> StartAsync(string host = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://{host}:0");
         var app = builder.Build();
         FakeBedrockServer? server = null;
         app.Run(context => server!.HandleAsync(context));

@@ -83,11 +83,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    public static async Task<FakeOpenAIServer> StartAsync(FakeWire? wire = null)
+    /// <param name="host">The loopback address to listen on, e.g. <c>127.0.0.2</c> for a host only an allow list lets through.</param>
+    public static async Task<FakeOpenAIServer> StartAsync(FakeWire? wire = null, string host = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://{host}:0");
         var app = builder.Build();
         FakeOpenAIServer? server = null;
         app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context, deployment: null));

@@ -5,6 +5,7 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Egress;
 using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
 
 namespace TensorZero.Gateway.Providers.AwsBedrock;
@@ -99,6 +100,10 @@ internal sealed class AwsBedrockProvider(
         var message = ProviderHttp.JsonPost(target.Url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         try
         {
+            if (endpoint is BedrockLocation.Dynamic dynamic)
+            {
+                new ClientChosenUrl(dynamic.Key, DisplayName).Mark(message);
+            }
             // The exact bytes and content type sent are the ones signed.
             message.Content = new ByteArrayContent(bytes);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -133,8 +138,18 @@ internal sealed class AwsBedrockProvider(
         else
         {
             var url = endpoint.Resolve(credentials, "endpoint");
-            baseUrl = ParseEndpoint(url) ?? throw new GatewayError(ErrorKind.MissingCredential,
-                $"{DisplayName}: Invalid dynamic endpoint URL (not an absolute http(s) URL)");
+            if (endpoint is BedrockLocation.Dynamic dynamic)
+            {
+                // The client's value: the same checks as every client-chosen URL, and named by its key.
+                var origin = new ClientChosenUrl(dynamic.Key, DisplayName);
+                origin.Parse(url);
+                baseUrl = ParseEndpoint(url) ?? throw origin.Invalid("is not an absolute http(s) URL without query or fragment");
+            }
+            else
+            {
+                baseUrl = ParseEndpoint(url) ?? throw new GatewayError(ErrorKind.MissingCredential,
+                    $"{DisplayName}: Invalid endpoint URL (not an absolute http(s) URL)");
+            }
         }
         return new BedrockTarget(baseUrl, regionName, modelId, operation);
     }

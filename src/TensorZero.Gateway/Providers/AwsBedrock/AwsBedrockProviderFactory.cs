@@ -46,8 +46,15 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             settings.Error("model_id", "is required for `aws_bedrock` providers");
         }
         var region = ParseRegion(settings);
-        var endpoint = ParseEndpoint(settings, context);
-        var auth = ParseAuth(settings, context);
+        var endpoint = ParseEndpoint(settings);
+        var auth = ParseAuth(settings, context, out var serverHeld);
+        if (endpoint is BedrockLocation.Dynamic dynamic && auth is not null && serverHeld is not null)
+        {
+            // A client-chosen endpoint receives the API key, or a signature made with the keys: only the client's own may go there.
+            settings.Error("endpoint_url",
+                $"a client-chosen endpoint (`dynamic::{dynamic.Key}`) receives the credentials, so they must come from the request too: " +
+                $"set `api_key`, or `access_key_id` and `secret_access_key` (and `session_token`), to `dynamic::` ({serverHeld})");
+        }
         return new AwsBedrockProvider(
             context.Config,
             modelId ?? string.Empty,
@@ -95,7 +102,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         return location;
     }
 
-    private static BedrockLocation? ParseEndpoint(SettingReader settings, ProviderBuildContext context)
+    private static BedrockLocation? ParseEndpoint(SettingReader settings)
     {
         var text = settings.String("endpoint_url");
         if (text is null or "none")
@@ -103,25 +110,20 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             return null;
         }
         var location = settings.Location("endpoint_url", text, allowSdk: false);
-        switch (location)
+        if (location is BedrockLocation.Fixed { Value: var url } && AwsBedrockProvider.ParseEndpoint(url) is null)
         {
-            case BedrockLocation.Fixed { Value: var url } when AwsBedrockProvider.ParseEndpoint(url) is null:
-                settings.Error("endpoint_url", text.StartsWith("env::", StringComparison.Ordinal)
-                    ? $"the value of `{text[5..]}` is not an absolute http(s) URL"
-                    : $"`{url}` is not an absolute http(s) URL");
-                return null;
-            case BedrockLocation.Dynamic dynamic:
-                context.Loggers.CreateLogger<AwsBedrockProviderFactory>().LogWarning(
-                    "`{Path}.endpoint_url` is taken from the request's credentials (`{Key}`): only let trusted clients call this model, since the endpoint receives the provider's AWS credentials",
-                    context.Config.Path,
-                    dynamic.Key);
-                break;
+            settings.Error("endpoint_url", text.StartsWith("env::", StringComparison.Ordinal)
+                ? $"the value of `{text[5..]}` is not an absolute http(s) URL"
+                : $"`{url}` is not an absolute http(s) URL");
+            return null;
         }
         return location;
     }
 
-    private BedrockAuth? ParseAuth(SettingReader settings, ProviderBuildContext context)
+    /// <param name="serverHeld">How the gateway's own credentials would be used, or null when all come from the request.</param>
+    private BedrockAuth? ParseAuth(SettingReader settings, ProviderBuildContext context, out string? serverHeld)
     {
+        serverHeld = null;
         var iam = new Dictionary<string, CredentialLocation>(StringComparer.Ordinal);
         foreach (var field in IamFields)
         {
@@ -156,18 +158,34 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
                 settings.Error("api_key", "`sdk` can't be used for `api_key` (use `env::` or `dynamic::`; without any credential field the AWS SDK credential chain is used)");
                 valid = false;
             }
+            if (!context.Credential.IsClientSuppliedOnly)
+            {
+                serverHeld = $"`api_key` is `{apiKey}`";
+            }
             return valid ? new BearerAuth(context.Credential) : null;
         }
 
         if (IamFields.Any(settings.Has))
         {
+            if (iam.Values.Any(l => l is not CredentialLocation.Dynamic))
+            {
+                serverHeld = "the IAM fields are not all `dynamic::`";
+            }
             return ParseIam(settings, iam, context);
         }
 
-        if (context.Environment.Get(BearerTokenVariable) is { Length: > 0 } token)
+        if (context.Environment.Get(BearerTokenVariable) is { } token && !string.IsNullOrWhiteSpace(token))
         {
+            serverHeld = $"no credential field is set, and `{BearerTokenVariable}` from the environment would be sent";
+            if (!HeaderValues.IsSendable(token))
+            {
+                settings.Error(
+                    $"environment variable `{BearerTokenVariable}` (used since no credential field is set) {HeaderValues.NotSendableProblem}");
+                return null;
+            }
             return new BearerAuth(new StaticCredentialResolver(CredentialKind.Static, new Secret(token)));
         }
+        serverHeld = "no credential field is set, so the AWS SDK credential chain would be used";
         return new SigV4Auth(_sdkKeys, context.Time);
     }
 
@@ -200,9 +218,9 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             case CredentialLocation.Sdk:
                 return new SigV4Auth(_sdkKeys, context.Time);
             default:
-                var keyIdValue = settings.ReadEnv("access_key_id", ((CredentialLocation.Env)keyId).Variable);
-                var secretValue = settings.ReadEnv("secret_access_key", ((CredentialLocation.Env)secretKey).Variable);
-                var tokenValue = token is CredentialLocation.Env tokenEnv ? settings.ReadEnv("session_token", tokenEnv.Variable) : null;
+                var keyIdValue = settings.ReadSecretEnv("access_key_id", ((CredentialLocation.Env)keyId).Variable);
+                var secretValue = settings.ReadSecretEnv("secret_access_key", ((CredentialLocation.Env)secretKey).Variable);
+                var tokenValue = token is CredentialLocation.Env tokenEnv ? settings.ReadSecretEnv("session_token", tokenEnv.Variable) : null;
                 if (keyIdValue is null || secretValue is null || (token is not null && tokenValue is null))
                 {
                     return null;
@@ -227,6 +245,9 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             _problems.Add(key);
             context.Errors.Add($"`{context.Config.Path}.{key}`: {message}");
         }
+
+        /// <summary>A problem of the provider as a whole (its environment), reported at its own path.</summary>
+        public void Error(string message) => context.Errors.Add($"`{context.Config.Path}`: {message}");
 
         public string? String(string key)
         {
@@ -254,6 +275,18 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             }
             Error(key, "must be a boolean");
             return null;
+        }
+
+        /// <summary>An IAM field from the environment: it goes into a header (or signs one), so it must be visible ASCII.</summary>
+        public string? ReadSecretEnv(string key, string variable)
+        {
+            var value = ReadEnv(key, variable);
+            if (value is not null && !HeaderValues.IsSendable(value))
+            {
+                Error(key, $"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
+                return null;
+            }
+            return value;
         }
 
         public string? ReadEnv(string key, string variable)

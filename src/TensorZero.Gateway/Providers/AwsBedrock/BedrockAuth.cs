@@ -83,12 +83,19 @@ internal sealed class DynamicAwsKeys(string accessKeyIdKey, string secretAccessK
 
     private static Secret? Lookup(RequestCredentials credentials, string field, string key, List<string> missing)
     {
-        if (credentials.TryGet(key, out var secret))
+        switch (credentials.TryGetHeaderValue(key, out var secret))
         {
-            return secret;
+            case CredentialLookup.Found:
+                return secret;
+            case CredentialLookup.Empty:
+                missing.Add($"Dynamic `{field}`: {HeaderValues.EmptyCredential(key)}");
+                return null;
+            case CredentialLookup.NotSendable:
+                throw new GatewayError(ErrorKind.MissingCredential, $"Invalid API key for provider {BedrockAuth.DisplayName}: {HeaderValues.NotSendableCredential(key)}");
+            default:
+                missing.Add($"Dynamic `{field}` with key `{key}` is missing");
+                return null;
         }
-        missing.Add($"Dynamic `{field}` with key `{key}` is missing");
-        return null;
     }
 }
 

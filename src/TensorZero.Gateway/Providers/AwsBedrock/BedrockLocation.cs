@@ -24,7 +24,7 @@ internal abstract record BedrockLocation
         {
             case Fixed fixedValue:
                 return fixedValue.Value;
-            case Dynamic dynamic when credentials.TryGet(dynamic.Key, out var secret):
+            case Dynamic dynamic when credentials.TryGet(dynamic.Key, out var secret) && !string.IsNullOrWhiteSpace(secret?.Reveal()):
                 return secret!.Reveal();
             case Dynamic dynamic:
                 throw new GatewayError(ErrorKind.MissingCredential,

@@ -41,14 +41,16 @@ public sealed class AzureProviderFactory : IProviderFactory
                 return null;
             }
             // A client-chosen endpoint receives whatever key the provider sends: fine for a key the client sent itself,
-            // a leak for the gateway's own key. Say so at startup.
-            if (context.Credential.TryResolve(Credentials.RequestCredentials.Empty, out var held, out _) &&
-                held.Kind is Credentials.CredentialKind.Static or Credentials.CredentialKind.File)
+            // a leak for the gateway's own key.
+            if (!context.Credential.IsClientSuppliedOnly)
             {
-                context.Loggers.CreateLogger<AzureProviderFactory>().LogWarning(
-                    "`{Path}` is taken from the request's credentials (`{Key}`) while the API key is the gateway's own: only let trusted clients call this model, since the endpoint receives that key",
-                    path,
-                    key);
+                var keyPath = $"{context.Config.Path}.{context.TypeInfo.CredentialField}";
+                var current = context.Config.ApiKeyLocation is { } spec
+                    ? $"`{keyPath}` is `{spec}`"
+                    : $"`{keyPath}` is not set, so the default credential of `azure` providers is used";
+                context.Errors.Add(
+                    $"`{path}`: a client-chosen endpoint (`dynamic::{key}`) receives the API key, so the key must come from the request too: " +
+                    $"use `{context.TypeInfo.CredentialField} = \"dynamic::...\"`, with a `dynamic::` fallback if any ({current})");
             }
             return new DynamicAzureEndpoint(key, deploymentId);
         }

@@ -1,5 +1,6 @@
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers.Egress;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 
@@ -7,6 +8,11 @@ namespace TensorZero.Gateway.Providers.OpenAI;
 public abstract class ChatCompletionsEndpoint
 {
     public abstract Uri Resolve(RequestCredentials credentials, string providerDisplayName);
+
+    /// <summary>Marks a request to a client-chosen URL so the egress guard checks where it goes; configured URLs are left alone.</summary>
+    public virtual void MarkRequest(HttpRequestMessage message, string providerDisplayName)
+    {
+    }
 
     public static ChatCompletionsEndpoint Fixed(Uri url) => new FixedEndpoint(url);
 
@@ -26,22 +32,21 @@ public abstract class ChatCompletionsEndpoint
 
 /// <summary>
 /// An Azure endpoint read from the request's <c>credentials</c> map on every call. The value is checked but never
-/// echoed: values of that map never appear in a message.
+/// echoed: values of that map never appear in a message. Requests to it are marked for the egress guard.
 /// </summary>
 public sealed class DynamicAzureEndpoint(string key, string deploymentId) : ChatCompletionsEndpoint
 {
     public override Uri Resolve(RequestCredentials credentials, string providerDisplayName)
     {
-        if (!credentials.TryGet(key, out var value) || value is null)
+        if (!credentials.TryGet(key, out var value) || value is null || string.IsNullOrWhiteSpace(value.Reveal()))
         {
             throw new GatewayError(ErrorKind.MissingCredential,
                 $"Endpoint missing for provider {providerDisplayName}: Dynamic endpoint `{key}` is missing");
         }
-        if (!TryParseHttpUrl(value.Reveal(), out var resource))
-        {
-            throw GatewayError.InvalidRequest(
-                $"Invalid endpoint for provider {providerDisplayName}: the value of `{key}` in `credentials` is not an absolute http(s) URL");
-        }
+        var resource = new ClientChosenUrl(key, providerDisplayName).Parse(value.Reveal());
         return AzureUrl(resource, deploymentId);
     }
+
+    public override void MarkRequest(HttpRequestMessage message, string providerDisplayName) =>
+        new ClientChosenUrl(key, providerDisplayName).Mark(message);
 }

@@ -84,6 +84,7 @@ public sealed class OpenAIProvider(
     private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest, ResolvedCredential key)
     {
         var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
+        endpoint.MarkRequest(message, displayName);
         if (key.Secret is { } secret)
         {
             switch (flavour.Auth)

@@ -258,18 +258,19 @@ public sealed class AwsBedrockGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Inference_DynamicEndpoint_GoesWhereTheRequestSays()
     {
+        // A client-chosen endpoint pairs only with the client's own key; the fake's loopback address must be allow-listed.
         using var gateway = new GatewayFactory(
-            Config("dynamic::bedrock_endpoint", "api_key = \"env::MY_BEDROCK_KEY\""),
-            new Dictionary<string, string> { ["MY_BEDROCK_KEY"] = BearerToken });
+            "[gateway]\nallowed_dynamic_hosts = [\"127.0.0.1\"]\n" + Config("dynamic::bedrock_endpoint", "api_key = \"dynamic::customer_bedrock_key\""));
 
         var (status, _, raw) = await gateway.CreateClient().PostInferenceAsync(Request(new Dictionary<string, string>
         {
             ["bedrock_endpoint"] = _bedrock.BaseUrl,
+            ["customer_bedrock_key"] = BearerToken,
         }));
 
         Assert.True(status == HttpStatusCode.OK, raw);
-        Assert.Single(_bedrock.Requests);
-        Assert.Contains(gateway.Logs.Lines, l => l.Contains("only let trusted clients", StringComparison.Ordinal));
+        Assert.Equal(BearerToken, Assert.Single(_bedrock.Requests).Identity);
+        AssertNoCanary(raw, gateway);
     }
 
     [Fact]

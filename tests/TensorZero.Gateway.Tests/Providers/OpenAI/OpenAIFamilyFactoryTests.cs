@@ -90,7 +90,8 @@ public sealed class OpenAIFamilyFactoryTests
         var credentials = new RequestCredentials(new Dictionary<string, Secret> { ["azure_endpoint"] = new("not a url secret-ish") });
 
         var error = await Assert.ThrowsAsync<GatewayError>(() => provider.InferAsync(Hello, credentials, CancellationToken.None));
-        Assert.Equal(ErrorKind.InvalidRequest, error.Kind);
+        Assert.Equal(ErrorKind.MissingCredential, error.Kind);
+        Assert.Contains("`azure_endpoint`", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-ish", error.Message, StringComparison.Ordinal);
     }
 
