@@ -45,8 +45,12 @@ try
     builder.Services.AddHttpClient(ProviderHttp.ClientName, client => client.Timeout = TimeSpan.FromMilliseconds(config.Gateway.GlobalOutboundHttpTimeoutMs))
         .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
         .RemoveAllLoggers();
+    builder.Services.AddSingleton<SecretRegistry>();
     builder.Services.AddSingleton(sp => new ProviderServices(
-        sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
+    {
+        Secrets = sp.GetRequiredService<SecretRegistry>(),
+    });
     builder.Services.AddSingleton(sp => GatewayRuntime.Build(
         sp.GetRequiredService<GatewayConfig>(),
         sp.GetRequiredService<ProviderRegistry>(),

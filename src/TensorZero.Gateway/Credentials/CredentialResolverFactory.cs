@@ -26,6 +26,9 @@ public sealed class CredentialResolverFactory
         _loggers = loggers;
     }
 
+    /// <summary>Where every key read at startup is registered, so provider errors are redacted of all of them.</summary>
+    public Providers.SecretRegistry Secrets { get; init; } = new();
+
     /// <summary>The environment static locations are read from; providers that resolve extra settings at startup use the same one.</summary>
     public IEnvironmentVariables Environment => _environment;
 
@@ -134,7 +137,7 @@ public sealed class CredentialResolverFactory
                         : $"environment variable `{env.Variable}` is missing (and so is `{alternateVariable}`)");
                     return null;
                 }
-                return new StaticCredentialResolver(CredentialKind.Static, new Secret(value));
+                return new StaticCredentialResolver(CredentialKind.Static, Secrets.Register(new Secret(value)));
             case CredentialLocation.PathFromEnv pathFromEnv:
                 var path = Read(pathFromEnv.Variable);
                 if (path is null)
@@ -171,7 +174,7 @@ public sealed class CredentialResolverFactory
                 problems.Add($"credentials file `{path}` is empty");
                 return null;
             }
-            return new StaticCredentialResolver(CredentialKind.File, new Secret(contents));
+            return new StaticCredentialResolver(CredentialKind.File, Secrets.Register(new Secret(contents)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

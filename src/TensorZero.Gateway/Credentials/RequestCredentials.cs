@@ -18,5 +18,8 @@ public sealed class RequestCredentials
 
     public bool TryGet(string key, out Secret? secret) => _values.TryGetValue(key, out secret);
 
+    /// <summary>Every value, for redacting them from provider errors.</summary>
+    public IEnumerable<Secret> Values => _values.Values;
+
     public override string ToString() => $"credentials({_values.Count} keys)";
 }

@@ -40,6 +40,12 @@ public static class SseResponse
             {
                 await WriteEventAsync(response, buffer, writer => writeError(writer, e), cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Provider failures arrive as GatewayErrors; anything else is the gateway's own, and its message stays inside.
+                var error = new GatewayError(ErrorKind.Internal, "Internal error in the gateway");
+                await WriteEventAsync(response, buffer, writer => writeError(writer, error), cancellationToken).ConfigureAwait(false);
+            }
         }
         await response.Body.WriteAsync(Done, cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);

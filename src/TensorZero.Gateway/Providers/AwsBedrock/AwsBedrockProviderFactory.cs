@@ -45,6 +45,11 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         {
             settings.Error("model_id", "is required for `aws_bedrock` providers");
         }
+        else if (modelId is not null && UrlSegment.Problem(modelId) is { } problem)
+        {
+            settings.Error("model_id", problem);
+            modelId = null;
+        }
         var region = ParseRegion(settings);
         var endpoint = ParseEndpoint(settings, context);
         var auth = ParseAuth(settings, context);
@@ -55,7 +60,8 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             endpoint,
             auth,
             context.HttpClients,
-            context.Loggers.CreateLogger<AwsBedrockProvider>());
+            context.Loggers.CreateLogger<AwsBedrockProvider>(),
+            context.Secrets);
     }
 
     internal static bool IsRegion(string value) => value.Length > 0 && !value.AsSpan().ContainsAnyExcept(RegionCharacters);

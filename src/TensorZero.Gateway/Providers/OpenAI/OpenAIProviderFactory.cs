@@ -47,7 +47,7 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
             }
         }
         return new OpenAIProvider(
-            effective, config, context.TypeInfo.DisplayName, ChatCompletionsEndpoint.Fixed(url), fields, context.Credential, context.HttpClients);
+            effective, config, context.TypeInfo.DisplayName, ChatCompletionsEndpoint.Fixed(url), fields, context.Credential, context.HttpClients, context.Secrets);
     }
 
     private Uri ChatCompletionsUrl(ProviderBuildContext context)
