@@ -13,6 +13,9 @@ public sealed class SecretRegistry
     // Fields of a JSON credentials file (a GCP service account) that hold secrets; the rest (emails, URLs) are public.
     private static readonly string[] SecretFieldHints = ["key", "secret", "token", "password"];
 
+    // ...but not their addresses (`token_uri`).
+    private static readonly string[] PublicFieldHints = ["uri", "url"];
+
     private readonly Lock _gate = new();
     private readonly HashSet<string> _values = new(StringComparer.Ordinal);
     private SecretPatterns _patterns = SecretPatterns.Empty;
@@ -56,7 +59,8 @@ public sealed class SecretRegistry
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Value.ValueKind == JsonValueKind.String &&
-                    SecretFieldHints.Any(h => property.Name.Contains(h, StringComparison.OrdinalIgnoreCase)))
+                    SecretFieldHints.Any(h => property.Name.Contains(h, StringComparison.OrdinalIgnoreCase)) &&
+                    !PublicFieldHints.Any(h => property.Name.Contains(h, StringComparison.OrdinalIgnoreCase)))
                 {
                     found.Add(property.Value.GetString()!);
                 }
