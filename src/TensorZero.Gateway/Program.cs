@@ -76,7 +76,12 @@ try
         context.Response.Headers["x-tensorzero-gateway-version"] = StatusEndpoints.Version;
         await next(context);
     });
-    app.UseSerilogRequestLogging(options => options.GetLevel = GatewayLogging.RequestLevel);
+    app.UseSerilogRequestLogging(options =>
+    {
+        options.GetLevel = GatewayLogging.RequestLevel;
+        // The host's logger, not the static startup one: its format, sinks and value escaping apply to request lines too.
+        options.Logger = app.Services.GetService<Serilog.ILogger>();
+    });
     app.UseRequestDecompression();
     app.UseMiddleware<ErrorHandlingMiddleware>();
     app.MapStatusEndpoints();

@@ -30,7 +30,7 @@ public sealed class AnthropicProviderFactory : IProviderFactory
         var apiBase = config.ApiBase ?? DefaultApiBase;
         if (!Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
-            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            context.Errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             apiBase = DefaultApiBase;
         }
         // Older configs gave the full messages URL; the gateway appends `messages` itself now.

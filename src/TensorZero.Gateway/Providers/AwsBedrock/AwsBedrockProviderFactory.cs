@@ -1,5 +1,6 @@
 using System.Buffers;
 using Amazon.Runtime;
+using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.AwsBedrock;
@@ -95,7 +96,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         var location = settings.Location("region", text, allowSdk: false);
         if (location is BedrockLocation.Fixed { Value: var value } && !IsRegion(value))
         {
-            settings.Error("region", $"`{value}` is not an AWS region name (like `us-east-1`)");
+            settings.Error("region", $"`{ConfigText.Name(value)}` is not an AWS region name (like `us-east-1`)");
             return null;
         }
         return location;
@@ -114,7 +115,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             case BedrockLocation.Fixed { Value: var url } when AwsBedrockProvider.ParseEndpoint(url) is null:
                 settings.Error("endpoint_url", text.StartsWith("env::", StringComparison.Ordinal)
                     ? $"the value of `{text[5..]}` is not an absolute http(s) URL"
-                    : $"`{url}` is not an absolute http(s) URL");
+                    : $"`{ConfigText.Url(url)}` is not an absolute http(s) URL");
                 return null;
             case BedrockLocation.Dynamic dynamic:
                 context.Loggers.CreateLogger<AwsBedrockProviderFactory>().LogWarning(

@@ -86,7 +86,7 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
         if (!Uri.TryCreate(apiBase.EndsWith('/') ? apiBase : apiBase + "/", UriKind.Absolute, out var baseUri) ||
             (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             baseUri = new Uri(DefaultApiBase(location));
         }
         return new GcpVertexTarget(project ?? "unset", location, model, endpoint, baseUri);

@@ -31,7 +31,7 @@ public sealed class GoogleAIStudioGeminiProviderFactory : IProviderFactory
         var apiBase = config.ApiBase ?? DefaultApiBase;
         if (!Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
-            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            context.Errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             apiBase = DefaultApiBase;
         }
         // The name is one %-encoded segment: a shorthand name comes from the client, and the key must only reach `models/`.

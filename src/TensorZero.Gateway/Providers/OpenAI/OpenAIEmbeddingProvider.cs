@@ -30,7 +30,7 @@ public sealed class OpenAIEmbeddingProviderFactory(OpenAIFlavour flavour) : IEmb
         var apiBase = config.ApiBase ?? flavour.DefaultApiBase!;
         if (!ChatCompletionsEndpoint.TryParseHttpUrl(apiBase, out _))
         {
-            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            context.Errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             return new Uri("http://localhost/");
         }
         if (apiBase.TrimEnd('/').EndsWith("/embeddings", StringComparison.Ordinal))
