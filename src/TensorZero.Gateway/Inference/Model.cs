@@ -156,11 +156,6 @@ internal static class ErrorAggregation
         {
             return new GatewayError(ErrorKind.MissingCredential, message, retryable: false);
         }
-        // A request that every attempt refused as invalid (a shorthand model name that can't be used) is the client's to fix.
-        if (list.Count > 0 && list.All(e => e.Kind == ErrorKind.InvalidRequest))
-        {
-            return new GatewayError(ErrorKind.InvalidRequest, message, retryable: false);
-        }
         // Worth retrying only if some cause is (a 401 from every provider won't change on a second try), and
         // no sooner than the longest Retry-After any provider asked for.
         var retryAfter = list.Select(e => e.RetryAfter).Max();

@@ -173,7 +173,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
 
         if (context.Environment.Get(BearerTokenVariable) is { Length: > 0 } token)
         {
-            return new BearerAuth(new StaticCredentialResolver(CredentialKind.Static, new Secret(token)));
+            return new BearerAuth(new StaticCredentialResolver(CredentialKind.Static, context.Secrets.Register(new Secret(token))));
         }
         return new SigV4Auth(_sdkKeys, context.Time);
     }
@@ -215,7 +215,8 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
                     return null;
                 }
                 return new SigV4Auth(
-                    new StaticAwsKeys(new Secret(keyIdValue), new Secret(secretValue), tokenValue is null ? null : new Secret(tokenValue)),
+                    new StaticAwsKeys(new Secret(keyIdValue), context.Secrets.Register(new Secret(secretValue)),
+                        tokenValue is null ? null : context.Secrets.Register(new Secret(tokenValue))),
                     context.Time);
         }
     }
