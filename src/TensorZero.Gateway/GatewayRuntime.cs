@@ -34,7 +34,10 @@ public sealed class GatewayRuntime
         IEnvironmentVariables environment,
         ProviderServices services)
     {
-        var credentials = new CredentialResolverFactory(environment, config.BaseDirectory, config.ProviderTypeDefaults, services.Loggers);
+        var credentials = new CredentialResolverFactory(environment, config.BaseDirectory, config.ProviderTypeDefaults, services.Loggers)
+        {
+            Secrets = services.Secrets,
+        };
         var errors = credentials.ValidateTypeDefaultForms().ToList();
         var models = ModelTable.Build(config, registry, credentials, services, errors);
         var embeddingModels = EmbeddingModelTable.Build(config, registry, credentials, services, errors);

@@ -48,8 +48,12 @@ try
         .ConfigurePrimaryHttpMessageHandler(sp => new EgressHandler(
             egressGuard, TimeSpan.FromMilliseconds(config.Gateway.OutboundConnectTimeoutMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger<EgressHandler>()))
         .RemoveAllLoggers();
+    builder.Services.AddSingleton<SecretRegistry>();
     builder.Services.AddSingleton(sp => new ProviderServices(
-        sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
+    {
+        Secrets = sp.GetRequiredService<SecretRegistry>(),
+    });
     builder.Services.AddSingleton(sp => GatewayRuntime.Build(
         sp.GetRequiredService<GatewayConfig>(),
         sp.GetRequiredService<ProviderRegistry>(),
@@ -75,7 +79,12 @@ try
         context.Response.Headers["x-tensorzero-gateway-version"] = StatusEndpoints.Version;
         await next(context);
     });
-    app.UseSerilogRequestLogging(options => options.GetLevel = GatewayLogging.RequestLevel);
+    app.UseSerilogRequestLogging(options =>
+    {
+        options.GetLevel = GatewayLogging.RequestLevel;
+        // The host's logger, not the static startup one: its format, sinks and value escaping apply to request lines too.
+        options.Logger = app.Services.GetService<Serilog.ILogger>();
+    });
     app.UseRequestDecompression();
     app.UseMiddleware<ErrorHandlingMiddleware>();
     app.MapStatusEndpoints();

@@ -236,7 +236,7 @@ public sealed partial class ConfigLoader
         var fallbacks = section.StringList("fallback_variants") ?? [];
         foreach (var name in candidates.Keys.Concat(fallbacks).Where(n => !variants.ContainsKey(n)).Distinct())
         {
-            section.Error($"names variant `{name}`, which this function does not define");
+            section.Error($"names variant `{ConfigText.Name(name)}`, which this function does not define");
         }
         foreach (var variant in variants.Values.Where(v => v.Weight is not null))
         {

@@ -240,16 +240,16 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         }
         foreach (var duplicate in routing.GroupBy(r => r, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            section.Error("routing", $"lists provider `{duplicate.Key}` more than once");
+            section.Error("routing", $"lists provider `{ConfigText.Name(duplicate.Key)}` more than once");
         }
         var providersTable = section.Section("providers")?.Table;
         foreach (var entry in routing.Where(r => providersTable is not null && !providersTable.ContainsKey(r)))
         {
-            section.Error("routing", $"names provider `{entry}`, which is not defined under `{section.Child("providers")}`");
+            section.Error("routing", $"names provider `{ConfigText.Name(entry)}`, which is not defined under `{section.Child("providers")}`");
         }
         foreach (var provider in providersTable?.Keys.Where(p => !routing.Contains(p)) ?? [])
         {
-            section.Error($"providers.{provider}", "is not listed in `routing`");
+            section.Error($"providers.{ConfigText.KeyName(provider, providersTable!.Keys)}", "is not listed in `routing`");
         }
     }
 
@@ -298,7 +298,7 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         if (name.StartsWith("tensorzero::", StringComparison.Ordinal) ||
             ProviderTypes.All.Any(t => name.StartsWith(t.Type + "::", StringComparison.Ordinal)))
         {
-            section.Error($"{what} name '{name}' contains a reserved prefix");
+            section.Error($"{what} name '{ConfigText.Name(name)}' contains a reserved prefix");
         }
     }
 }

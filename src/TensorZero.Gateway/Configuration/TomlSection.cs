@@ -13,7 +13,12 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
 
     public TomlTable Table { get; } = table;
 
-    public string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+    // A key that might be a pasted secret is shown by its position (see ConfigText), in every message under it too.
+    public string Child(string key)
+    {
+        var shown = ConfigText.KeyName(key, Table.Keys);
+        return Path.Length == 0 ? shown : $"{Path}.{shown}";
+    }
 
     public void Error(string key, string message) => errors.Add($"`{Child(key)}`: {message}");
 

@@ -89,17 +89,44 @@ public abstract record CredentialLocation
         {
             if (name.Length == 0 && location is not (Sdk or None))
             {
-                error = $"invalid credential location `{text}`: the name after `::` is empty ({ValidForms})";
+                error = $"invalid credential location: the name after `{location.FormName}` is empty ({ValidForms})";
+                location = null;
+                return false;
+            }
+            // `env::sk-...`: a key written where a variable's or key's name belongs; the name is echoed by later errors.
+            if (location is Env or PathFromEnv or Dynamic && Configuration.ConfigText.LooksLikeSecret(name))
+            {
+                error = $"invalid credential location: what follows `{location.FormName}` looks like a key, not a name (the value is not shown; {ValidForms}; keys can't be written into the config)";
                 location = null;
                 return false;
             }
             return true;
         }
 
-        error = LooksLikeMisspelledLocation(text)
-            ? $"invalid credential location `{text}` ({ValidForms})"
-            : $"invalid credential location (the value is not shown, since it may be a secret; {ValidForms}; keys can't be written into the config)";
+        error = $"invalid credential location: {ShapeProblem(text)} (the value is not shown, since it may be a secret; {ValidForms}; keys can't be written into the config)";
         return false;
+    }
+
+    // What is wrong with the value's shape, named by its known prefix only: the rest may be a key.
+    private static string ShapeProblem(string text)
+    {
+        string[] prefixes = ["env", "path_from_env", "dynamic", "path", "sdk", "none"];
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var head = colon < 0 ? text : text[..colon];
+        var prefix = prefixes.FirstOrDefault(p => string.Equals(p, head, StringComparison.OrdinalIgnoreCase));
+        if (prefix is null)
+        {
+            return "it doesn't start with a known prefix";
+        }
+        if (!string.Equals(prefix, head, StringComparison.Ordinal))
+        {
+            return $"the prefix `{prefix}` must be written in lowercase";
+        }
+        if (prefix is "sdk" or "none")
+        {
+            return $"`{prefix}` takes no name";
+        }
+        return $"`{prefix}:` needs two colons, as in `{prefix}::NAME`";
     }
 
     private static bool TryPrefix(string text, string prefix, out string rest)
@@ -113,14 +140,6 @@ public abstract record CredentialLocation
         return false;
     }
 
-    // A short value with a known prefix and a single colon (`env:X`) is a typo worth echoing; anything else may be a key.
-    private static bool LooksLikeMisspelledLocation(string text)
-    {
-        string[] prefixes = ["env", "path_from_env", "dynamic", "path", "sdk", "none"];
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        var head = colon < 0 ? text : text[..colon];
-        return prefixes.Contains(head.ToLowerInvariant());
-    }
 }
 
 /// <summary>A credential location as written in the config: one location, or a default with a fallback.</summary>

@@ -26,6 +26,9 @@ public sealed class CredentialResolverFactory
         _loggers = loggers;
     }
 
+    /// <summary>Where every key read at startup is registered, so provider errors are redacted of all of them.</summary>
+    public Providers.SecretRegistry Secrets { get; init; } = new();
+
     /// <summary>The environment static locations are read from; providers that resolve extra settings at startup use the same one.</summary>
     public IEnvironmentVariables Environment => _environment;
 
@@ -142,7 +145,7 @@ public sealed class CredentialResolverFactory
                     problems.Add($"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
                     return null;
                 }
-                return new StaticCredentialResolver(CredentialKind.Static, new Secret(value));
+                return new StaticCredentialResolver(CredentialKind.Static, Secrets.Register(new Secret(value)));
             case CredentialLocation.PathFromEnv pathFromEnv:
                 var path = Read(pathFromEnv.Variable);
                 if (path is null)
@@ -185,7 +188,7 @@ public sealed class CredentialResolverFactory
                 problems.Add($"credentials file `{path}` {HeaderValues.NotSendableProblem}");
                 return null;
             }
-            return new StaticCredentialResolver(CredentialKind.File, new Secret(contents));
+            return new StaticCredentialResolver(CredentialKind.File, Secrets.Register(new Secret(contents)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -56,6 +56,9 @@ public sealed class RequestCredentials
         return CredentialLookup.Found;
     }
 
+    /// <summary>Every value, for redacting them from provider errors.</summary>
+    public IEnumerable<Secret> Values => _values.Values;
+
     public override string ToString() => $"credentials({_values.Count} keys)";
 }
 

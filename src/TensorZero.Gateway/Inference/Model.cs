@@ -9,7 +9,13 @@ namespace TensorZero.Gateway.Inference;
 public sealed record RoutedProvider(string Name, IModelProvider Provider, TimeoutsConfig? Timeouts);
 
 /// <summary>A model: its providers in routing order. Any provider error moves on to the next provider.</summary>
-public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, TimeoutsConfig? timeouts, TimeProvider time, ILogger logger)
+public sealed class Model(
+    string name,
+    IReadOnlyList<RoutedProvider> providers,
+    TimeoutsConfig? timeouts,
+    TimeProvider time,
+    ILogger logger,
+    SecretRegistry secrets)
 {
     public string Name => name;
 
@@ -62,7 +68,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             {
                 try
                 {
-                    var run = await ModelStreamRun.StartAsync(name, routed, request.ForProvider(name, routed.Name), credentials, time, deadline.Token)
+                    var run = await ModelStreamRun.StartAsync(name, routed, request.ForProvider(name, routed.Name), secrets.Scope(credentials), time, deadline.Token)
                         .ConfigureAwait(false);
                     run.Adopt(deadline, $"Model {name}");
                     return run;

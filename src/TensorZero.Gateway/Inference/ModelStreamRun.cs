@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
-using TensorZero.Gateway.Credentials;
+using System.Text.Json;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway.Inference;
 
@@ -12,17 +13,25 @@ public sealed class ModelStreamRun : IAsyncDisposable
 {
     private readonly IAsyncEnumerator<ProviderStreamChunk> _chunks;
     private readonly ProviderStreamChunk _first;
+    private readonly SecretScope _secrets;
 
     // The provider's own deadline first, then the model's and the variant's as the run is handed up.
     private readonly List<(StreamDeadline Deadline, string Owner)> _deadlines = [];
 
-    private ModelStreamRun(string modelName, string providerName, IAsyncEnumerator<ProviderStreamChunk> chunks, StreamDeadline deadline, ProviderStreamChunk first)
+    private ModelStreamRun(
+        string modelName,
+        string providerName,
+        IAsyncEnumerator<ProviderStreamChunk> chunks,
+        StreamDeadline deadline,
+        ProviderStreamChunk first,
+        SecretScope secrets)
     {
         ModelName = modelName;
         ProviderName = providerName;
         _chunks = chunks;
         _deadlines.Add((deadline, $"Model provider {providerName}"));
         _first = first;
+        _secrets = secrets;
     }
 
     /// <summary>Takes ownership of an enclosing (model or variant) deadline whose first chunk has now arrived.</summary>
@@ -41,25 +50,35 @@ public sealed class ModelStreamRun : IAsyncDisposable
     public string ProviderName { get; }
 
     /// <summary>Starts the provider's stream and waits for its first chunk, within <c>streaming.ttft_ms</c>.</summary>
+    /// <param name="secrets">The secrets in play (the request's credentials among them), redacted from failure messages.</param>
     internal static async Task<ModelStreamRun> StartAsync(
         string modelName,
         RoutedProvider routed,
         ModelRequest request,
-        RequestCredentials credentials,
+        SecretScope secrets,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         var timeouts = routed.Timeouts;
         var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
-        var chunks = routed.Provider.StreamAsync(request, credentials, deadline.Token).GetAsyncEnumerator(deadline.Token);
+        var chunks = routed.Provider.StreamAsync(request, secrets.Request, deadline.Token).GetAsyncEnumerator(deadline.Token);
         try
         {
-            if (!await chunks.MoveNextAsync().ConfigureAwait(false))
+            bool any;
+            try
+            {
+                any = await chunks.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsProviderFailure(e, deadline, cancellationToken))
+            {
+                throw ProviderFailure(routed.Name, e, secrets);
+            }
+            if (!any)
             {
                 throw new GatewayError(ErrorKind.ProviderServer, $"Model provider {routed.Name} ended its stream without any chunk");
             }
             deadline.FirstChunkArrived();
-            return new ModelStreamRun(modelName, routed.Name, chunks, deadline, chunks.Current);
+            return new ModelStreamRun(modelName, routed.Name, chunks, deadline, chunks.Current, secrets);
         }
         catch (OperationCanceledException) when (deadline.Expired)
         {
@@ -73,6 +92,23 @@ public sealed class ModelStreamRun : IAsyncDisposable
             deadline.Dispose();
             throw;
         }
+    }
+
+    // A provider that fails in a way its own code did not turn into a GatewayError (a reset connection, a body that
+    // is not what it should be) still fails as a provider error; only the client going away or a deadline is not one.
+    private static bool IsProviderFailure(Exception e, StreamDeadline deadline, CancellationToken clientToken) =>
+        e is not GatewayError && !clientToken.IsCancellationRequested && !(e is OperationCanceledException && deadline.Expired);
+
+    private static GatewayError ProviderFailure(string providerName, Exception e, SecretScope secrets)
+    {
+        var problem = e switch
+        {
+            OperationCanceledException => "the request timed out",
+            HttpRequestException or IOException => $"the connection broke: {e.Message}",
+            JsonException => "the provider sent invalid JSON",
+            _ => $"the stream failed ({e.GetType().Name}): {e.Message}",
+        };
+        return new GatewayError(ErrorKind.ProviderServer, $"Error in stream of model provider {providerName}: {secrets.Redact(problem)}");
     }
 
     /// <summary>The first chunk, then the rest. A timeout or provider failure mid-stream throws a <see cref="GatewayError"/>.</summary>
@@ -90,6 +126,11 @@ public sealed class ModelStreamRun : IAsyncDisposable
             {
                 var (deadline, owner) = _deadlines.First(d => d.Deadline.Expired);
                 throw TimeoutError(deadline, owner);
+            }
+            // The provider's own deadline token is cancelled by anything outside too (the client leaving): that stays silent.
+            catch (Exception e) when (e is not GatewayError && !cancellationToken.IsCancellationRequested && !_deadlines[0].Deadline.Token.IsCancellationRequested)
+            {
+                throw ProviderFailure(ProviderName, e, _secrets);
             }
             if (!more)
             {

@@ -61,7 +61,7 @@ public sealed class ModelTable
                 var provider = factory.Create(services.Context(providerConfig, info, resolver, credentials.Environment, errors));
                 routed.Add(new RoutedProvider(providerName, provider, providerConfig.Timeouts));
             }
-            models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time, services.Loggers.CreateLogger<Model>());
+            models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time, services.Loggers.CreateLogger<Model>(), services.Secrets);
         }
         var table = new ModelTable(models, registry, credentials, services);
 
@@ -125,18 +125,21 @@ public sealed class ModelTable
         {
             throw GatewayError.InvalidRequest($"Invalid inference target: {string.Join("; ", errors)}");
         }
-        return new Model(name, [new RoutedProvider(type.Type, provider, null)], null, _services.Time, _services.Loggers.CreateLogger<Model>());
+        return new Model(name, [new RoutedProvider(type.Type, provider, null)], null, _services.Time, _services.Loggers.CreateLogger<Model>(), _services.Secrets);
     }
 }
 
 /// <summary>Shared services handed to provider factories.</summary>
 public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFactory Loggers, TimeProvider Time)
 {
+    /// <summary>The gateway-held keys: the credential factory registers them, providers redact them from errors.</summary>
+    public SecretRegistry Secrets { get; init; } = new();
+
     public ProviderBuildContext Context(
         ProviderConfig config,
         ProviderTypeInfo info,
         CredentialResolver resolver,
         IEnvironmentVariables environment,
         ICollection<string> errors) =>
-        new(config, info, resolver, HttpClients, Loggers, Time, errors, environment);
+        new(config, info, resolver, HttpClients, Loggers, Time, errors, environment) { Secrets = Secrets };
 }

@@ -6,18 +6,23 @@ namespace TensorZero.Gateway.Observability;
 
 /// <summary>
 /// Serilog setup: structured console logs, one line per request. Request bodies, headers and credentials are never
-/// logged. <c>TENSORZERO_LOG_FORMAT=json</c> switches the console to compact JSON lines.
+/// logged, and control characters in logged values are escaped (<see cref="LogValueSanitizer"/>). <c>TENSORZERO_LOG_FORMAT=json</c> switches the console to compact JSON lines.
 /// </summary>
 public static class GatewayLogging
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}";
 
     public static Serilog.ILogger CreateBootstrapLogger() =>
-        Quiet(new LoggerConfiguration()).WriteTo.Console(outputTemplate: TextTemplate).CreateLogger();
+        Quiet(new LoggerConfiguration()).Enrich.With(new LogValueSanitizer()).WriteTo.Console(outputTemplate: TextTemplate).CreateLogger();
+
+    /// <summary>The console's text format, for rendering captured events as the gateway would print them.</summary>
+    public static Serilog.Formatting.ITextFormatter TextFormatter() =>
+        new Serilog.Formatting.Display.MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
 
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services)
     {
-        Quiet(logger).Enrich.FromLogContext().ReadFrom.Services(services);
+        // Every value is escaped before any sink (the console, or one registered in DI) sees it.
+        Quiet(logger).Enrich.FromLogContext().Enrich.With(new LogValueSanitizer(services.GetService<Providers.SecretRegistry>())).ReadFrom.Services(services);
         if (string.Equals(Environment.GetEnvironmentVariable("TENSORZERO_LOG_FORMAT"), "json", StringComparison.OrdinalIgnoreCase))
         {
             logger.WriteTo.Console(new RenderedCompactJsonFormatter());

@@ -22,7 +22,11 @@ public sealed record EmbeddingProviderBuildContext(
     CredentialResolver Credential,
     IHttpClientFactory HttpClients,
     TimeProvider Time,
-    ICollection<string> Errors);
+    ICollection<string> Errors)
+{
+    /// <summary>The gateway-held keys, redacted from this provider's errors along with the request's.</summary>
+    public SecretRegistry Secrets { get; init; } = new();
+}
 
 /// <summary>Builds embedding providers of one TOML <c>type</c>; registered in <see cref="ProviderRegistry"/> beside the chat factories.</summary>
 public interface IEmbeddingProviderFactory

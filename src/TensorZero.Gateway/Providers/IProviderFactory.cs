@@ -26,6 +26,9 @@ public sealed record ProviderBuildContext(
     public ICollection<string>? CredentialErrors { get; init; }
 
     public ICollection<string> CredentialProblems => CredentialErrors ?? Errors;
+
+    /// <summary>The gateway-held keys, redacted from this provider's errors along with the request's.</summary>
+    public SecretRegistry Secrets { get; init; } = new();
 }
 
 /// <summary>

@@ -13,6 +13,14 @@ public static class ProviderHttp
     public const string ClientName = "tensorzero-providers";
     private const int MaxErrorBodyChars = 4096;
 
+    // Only this much of an error body is redacted and considered; far more than is passed on, so nothing near the cut escapes.
+    private const int RedactionWindowChars = 64 * 1024;
+
+    private const int MaxErrorCodeChars = 100;
+
+    // Error bodies larger than this are not parsed for a message field.
+    private const int MaxParsedErrorChars = 1024 * 1024;
+
     /// <summary>Builds a POST with a JSON body and the configured extra headers (variant first, then provider).</summary>
     public static HttpRequestMessage JsonPost(Uri url, string body, params IEnumerable<ExtraHeaderItem>[] headerLayers)
     {
@@ -47,7 +55,7 @@ public static class ProviderHttp
         HttpClient client,
         HttpRequestMessage request,
         string providerDisplayName,
-        Secret? secret,
+        SecretScope secrets,
         CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -59,7 +67,7 @@ public static class ProviderHttp
         {
             throw new GatewayError(
                 ErrorKind.ProviderServer,
-                $"Error sending request to {providerDisplayName}: {SecretRedactor.Redact(e.Message, secret)}");
+                $"Error sending request to {providerDisplayName}: {secrets.Redact(e.Message)}");
         }
         using (response)
         {
@@ -68,7 +76,7 @@ public static class ProviderHttp
             {
                 return body;
             }
-            throw StatusError(providerDisplayName, (int)response.StatusCode, body, secret, RetryAfter(response));
+            throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
         }
     }
 
@@ -80,7 +88,7 @@ public static class ProviderHttp
         HttpClient client,
         HttpRequestMessage request,
         string providerDisplayName,
-        Secret? secret,
+        SecretScope secrets,
         string expectedContentType,
         CancellationToken cancellationToken)
     {
@@ -93,14 +101,14 @@ public static class ProviderHttp
         {
             throw new GatewayError(
                 ErrorKind.ProviderServer,
-                $"Error sending request to {providerDisplayName}: {SecretRedactor.Redact(e.Message, secret)}");
+                $"Error sending request to {providerDisplayName}: {secrets.Redact(e.Message)}");
         }
         if (!response.IsSuccessStatusCode)
         {
             using (response)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw StatusError(providerDisplayName, (int)response.StatusCode, body, secret, RetryAfter(response));
+                throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
             }
         }
         var contentType = response.Content.Headers.ContentType?.MediaType;
@@ -113,8 +121,9 @@ public static class ProviderHttp
         return response;
     }
 
-    public static GatewayError StreamError(string providerDisplayName, string problem, Secret? secret) =>
-        new(ErrorKind.ProviderServer, $"Error in {providerDisplayName} stream: {SecretRedactor.Redact(problem, secret)}");
+    /// <summary>A stream that failed: <paramref name="problem"/> is the gateway's description or the provider's error event (its message is kept).</summary>
+    public static GatewayError StreamError(string providerDisplayName, string problem, SecretScope secrets) =>
+        new(ErrorKind.ProviderServer, $"Error in {providerDisplayName} stream: {ErrorText(problem, secrets)}");
 
     /// <summary>The provider's <c>Retry-After</c>, as seconds or as a date.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response)
@@ -132,15 +141,83 @@ public static class ProviderHttp
         return null;
     }
 
-    public static GatewayError StatusError(string providerDisplayName, int status, string body, Secret? secret, TimeSpan? retryAfter = null)
+    public static GatewayError StatusError(string providerDisplayName, int status, string body, SecretScope secrets, TimeSpan? retryAfter = null)
     {
-        var text = SecretRedactor.Redact(body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "…" : body, secret);
+        var text = ErrorText(body, secrets);
         var isClientError = status is 400 or 401 or 403 or 404 or 413 or 422 or 429;
         return new GatewayError(
             isClientError ? ErrorKind.ProviderClient : ErrorKind.ProviderServer,
             $"Error {status} from {providerDisplayName} {(isClientError ? "client" : "server")}: {text}",
             status,
             retryAfter);
+    }
+
+    /// <summary>
+    /// What is passed on of a provider's error body: the message field of its error JSON if it has one, else the body;
+    /// redacted of every secret in play, then cut to <see cref="MaxErrorBodyChars"/> (so a key can't straddle the cut).
+    /// </summary>
+    public static string ErrorText(string body, SecretScope secrets)
+    {
+        var source = ProviderErrorMessage(body) ?? body;
+        var window = source.Length > RedactionWindowChars ? source[..RedactionWindowChars] : source;
+        var text = secrets.Redact(window);
+        return text.Length > MaxErrorBodyChars || window.Length < source.Length
+            ? text[..Math.Min(text.Length, MaxErrorBodyChars)] + "…"
+            : text;
+    }
+
+    /// <summary>
+    /// The message of a provider's error JSON: <c>error.message</c> (OpenAI family, Anthropic, Gemini), an <c>error</c>
+    /// string (TGI), <c>message</c> / <c>Message</c> (Bedrock, vLLM) or <c>detail</c>; null when the body has none.
+    /// </summary>
+    public static string? ProviderErrorMessage(string body)
+    {
+        var trimmed = body.AsSpan().Trim();
+        if (trimmed.IsEmpty || (trimmed[0] != '{' && trimmed[0] != '[') || body.Length > MaxParsedErrorChars)
+        {
+            return null;
+        }
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        // Gemini sometimes wraps its error object in an array.
+        if (root is JsonArray { Count: > 0 } array)
+        {
+            root = array[0];
+        }
+        if (root is not JsonObject error)
+        {
+            return null;
+        }
+        var inner = error["error"] as JsonObject;
+        var message = NonEmpty(inner?["message"])
+            ?? NonEmpty(error["error"])
+            ?? NonEmpty(error["message"])
+            ?? NonEmpty(error["Message"])
+            ?? NonEmpty(error["detail"]);
+        if (message is null)
+        {
+            return null;
+        }
+        // The codes that say what kind of error it was: `authentication_error`, `invalid_api_key`, `INVALID_ARGUMENT`,
+        // Google's `API_KEY_INVALID` reasons.
+        var source = inner ?? error;
+        var codes = new[] { source["type"], source["code"], source["status"], error["__type"] }
+            .Concat((source["details"] as JsonArray ?? []).Select(d => d?["reason"]))
+            .Select(NonEmpty)
+            .OfType<string>()
+            .Where(code => code.Length <= MaxErrorCodeChars)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return codes.Count == 0 ? message : $"{message} ({string.Join(", ", codes)})";
+
+        static string? NonEmpty(JsonNode? node) => JsonRead.String(node) is { Length: > 0 } text ? text : null;
     }
 
     public static GatewayError MalformedResponse(string providerDisplayName, string problem) =>

@@ -45,6 +45,12 @@ public static class SseResponse
                 {
                     await writer.WriteEventAsync(json => writeError(json, e)).ConfigureAwait(false);
                 }
+                catch (Exception e) when (e is not (OperationCanceledException or ClientStalledException) && !cancellationToken.IsCancellationRequested)
+                {
+                    // Provider failures arrive as GatewayErrors; anything else is the gateway's own, and its message stays inside.
+                    var error = new GatewayError(ErrorKind.Internal, "Internal error in the gateway");
+                    await writer.WriteEventAsync(json => writeError(json, error)).ConfigureAwait(false);
+                }
             }
             await writer.WriteRawAsync(Done).ConfigureAwait(false);
         }

@@ -97,7 +97,7 @@ public sealed class ConfigLoaderTests
 
         Assert.Contains(errors, e => e.StartsWith("`models.m.colour`: unknown key", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("`models.m.providers.p.api_kye`: unknown key", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("`models.m.providers.p.api_key_location`: invalid credential location `env:OPENAI_API_KEY`", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("`models.m.providers.p.api_key_location`: invalid credential location: `env:` needs two colons, as in `env::NAME`", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("`models.m.routing`: names provider `missing`", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("`functions.f.variants.v.model`: model `nowhere` is not defined", StringComparison.Ordinal));
         Assert.Equal(5, errors.Count);

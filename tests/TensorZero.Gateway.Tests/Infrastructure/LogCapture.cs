@@ -10,6 +10,7 @@ namespace TensorZero.Gateway.Tests.Infrastructure;
 public sealed class LogCapture : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<LogEvent> _events = new();
     private readonly CompactJsonFormatter _formatter = new();
 
     public void Emit(LogEvent logEvent)
@@ -17,9 +18,13 @@ public sealed class LogCapture : ILogEventSink
         var writer = new StringWriter(new StringBuilder());
         _formatter.Format(logEvent, writer);
         _lines.Enqueue(logEvent.RenderMessage() + " " + writer + " " + logEvent.Exception);
+        _events.Enqueue(logEvent);
     }
 
     public IReadOnlyList<string> Lines => _lines.ToArray();
+
+    /// <summary>The captured events, to render with the gateway's own formatters.</summary>
+    public IReadOnlyList<LogEvent> Events => _events.ToArray();
 
     public string All => string.Join('\n', _lines);
 }

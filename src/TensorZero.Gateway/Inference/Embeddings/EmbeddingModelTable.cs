@@ -56,7 +56,7 @@ public sealed class EmbeddingModelTable
                     continue;
                 }
                 var provider = factory.Create(new EmbeddingProviderBuildContext(
-                    providerConfig, info, resolver, services.HttpClients, services.Time, errors));
+                    providerConfig, info, resolver, services.HttpClients, services.Time, errors) { Secrets = services.Secrets });
                 routed.Add(new RoutedEmbeddingProvider(providerName, provider, providerConfig.TimeoutMs));
             }
             models[name] = new EmbeddingModel(name, routed, modelConfig.TimeoutMs, services.Time);
@@ -85,7 +85,7 @@ public sealed class EmbeddingModelTable
         var providerConfig = new EmbeddingProviderConfig(type.Type, type.Type, $"embedding_models.{name}", modelName, null, null, [], [], null);
         var errors = new List<string>();
         var provider = factory.Create(new EmbeddingProviderBuildContext(
-            providerConfig, type, resolution.Resolver, _services.HttpClients, _services.Time, errors));
+            providerConfig, type, resolution.Resolver, _services.HttpClients, _services.Time, errors) { Secrets = _services.Secrets });
         if (errors.Count > 0)
         {
             throw GatewayError.InvalidRequest($"Invalid embedding model: {string.Join("; ", errors)}");

@@ -30,7 +30,7 @@ public sealed class AnthropicProviderFactory : IProviderFactory
         var apiBase = config.ApiBase ?? DefaultApiBase;
         if (!Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
-            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            context.Errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             apiBase = DefaultApiBase;
         }
         // Older configs gave the full messages URL; the gateway appends `messages` itself now.
@@ -42,7 +42,7 @@ public sealed class AnthropicProviderFactory : IProviderFactory
             apiBase = trimmed[..^"messages".Length];
         }
         var options = new AnthropicWireOptions(config.ModelName ?? string.Empty, ProviderTools: ProviderTools(context));
-        return new AnthropicProvider(config, ProviderHttp.Join(apiBase, "messages"), options, context.Credential, context.HttpClients);
+        return new AnthropicProvider(config, ProviderHttp.Join(apiBase, "messages"), options, context.Credential, context.HttpClients, context.Secrets);
     }
 
     private static JsonArray? ProviderTools(ProviderBuildContext context)
@@ -66,7 +66,8 @@ public sealed class AnthropicProvider(
     Uri messagesUrl,
     AnthropicWireOptions options,
     CredentialResolver credential,
-    IHttpClientFactory httpClients) : IModelProvider
+    IHttpClientFactory httpClients,
+    SecretRegistry secrets) : IModelProvider
 {
     public const string ApiVersion = "2023-06-01";
 
@@ -83,7 +84,7 @@ public sealed class AnthropicProvider(
         var rawRequest = BuildBody(request, stream: false);
         using var message = BuildMessage(request, rawRequest, key);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, key.Secret, cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken).ConfigureAwait(false);
         return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options));
     }
 
@@ -97,10 +98,11 @@ public sealed class AnthropicProvider(
         using var message = BuildMessage(request, rawRequest, key);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, key.Secret, "text/event-stream", cancellationToken)
+        var scope = secrets.Scope(credentials, key.Secret);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var parser = new AnthropicStreamParser(DisplayName, key.Secret, AnthropicWire.UsesJsonPrefill(request, options));
+        var parser = new AnthropicStreamParser(DisplayName, scope, AnthropicWire.UsesJsonPrefill(request, options));
         await foreach (var chunk in parser.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Streaming;
 
@@ -17,7 +16,7 @@ namespace TensorZero.Gateway.Providers.Anthropic;
 /// <c>message_start</c> (cache tokens included) unless the delta carries its own.
 /// </remarks>
 /// <param name="jsonPrefill">The request ended with the JSON prefill: the first text delta gets its opening brace back.</param>
-public sealed class AnthropicStreamParser(string displayName, Secret? secret, bool jsonPrefill)
+public sealed class AnthropicStreamParser(string displayName, SecretScope secrets, bool jsonPrefill)
 {
     private readonly Dictionary<long, string> _toolIds = [];
     private long? _inputTokens;
@@ -40,7 +39,7 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
                 yield break;
             }
         }
-        throw ProviderHttp.StreamError(displayName, "the stream ended before `message_stop`", secret);
+        throw ProviderHttp.StreamError(displayName, "the stream ended before `message_stop`", secrets);
     }
 
     /// <summary>Maps one event's data; null for events without content, usage or a finish reason.</summary>
@@ -49,11 +48,11 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "an event is not a JSON object", secret);
+            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "an event is not a JSON object", secrets);
         }
         catch (System.Text.Json.JsonException)
         {
-            throw ProviderHttp.StreamError(displayName, "an event is not valid JSON", secret);
+            throw ProviderHttp.StreamError(displayName, "an event is not valid JSON", secrets);
         }
         switch (JsonRead.String(root["type"]))
         {
@@ -73,7 +72,7 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
                 Completed = true;
                 return null;
             case "error":
-                throw ProviderHttp.StreamError(displayName, root["error"]?.ToJsonString() ?? data, secret);
+                throw ProviderHttp.StreamError(displayName, root["error"]?.ToJsonString() ?? data, secrets);
             default:
                 // `ping`, `content_block_stop` and event types added later carry nothing to forward.
                 return null;
@@ -89,7 +88,7 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
                 return Text(id, text);
             case "tool_use":
                 var toolId = JsonRead.String(block!["id"])
-                    ?? throw ProviderHttp.StreamError(displayName, "a `tool_use` block has no id", secret);
+                    ?? throw ProviderHttp.StreamError(displayName, "a `tool_use` block has no id", secrets);
                 _toolIds[index] = toolId;
                 return new ToolCallDelta(toolId, JsonRead.String(block["name"]), string.Empty);
             case "thinking":
@@ -114,7 +113,7 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
             "input_json_delta" => new ToolCallDelta(
                 _toolIds.TryGetValue(index, out var toolId)
                     ? toolId
-                    : throw ProviderHttp.StreamError(displayName, $"an `input_json_delta` for block {id} has no `tool_use` block", secret),
+                    : throw ProviderHttp.StreamError(displayName, $"an `input_json_delta` for block {id} has no `tool_use` block", secrets),
                 null,
                 JsonRead.String(delta!["partial_json"]) ?? string.Empty),
             "thinking_delta" => new ThoughtDelta(id, JsonRead.String(delta!["thinking"])),
@@ -146,7 +145,7 @@ public sealed class AnthropicStreamParser(string displayName, Secret? secret, bo
     }
 
     private long Index(JsonObject root) =>
-        JsonRead.Long(root["index"]) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secret);
+        JsonRead.Long(root["index"]) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secrets);
 
     private static ProviderStreamChunk? Chunk(ContentDelta? delta, string data) =>
         delta is null ? null : new ProviderStreamChunk([delta], null, null, data);

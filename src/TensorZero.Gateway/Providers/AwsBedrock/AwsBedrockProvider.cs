@@ -18,7 +18,8 @@ internal sealed class AwsBedrockProvider(
     BedrockLocation? endpoint,
     BedrockAuth? auth,
     IHttpClientFactory httpClients,
-    ILogger logger) : IModelProvider
+    ILogger logger,
+    SecretRegistry secrets) : IModelProvider
 {
     public const string EventStreamContentType = "application/vnd.amazon.eventstream";
 
@@ -32,7 +33,7 @@ internal sealed class AwsBedrockProvider(
         using (message)
         {
             var client = httpClients.CreateClient(ProviderHttp.ClientName);
-            var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secret, cancellationToken).ConfigureAwait(false);
+            var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, secret), cancellationToken).ConfigureAwait(false);
             return ConverseWire.ParseResponse(rawRequest, rawResponse, DisplayName, ConverseWire.UsesJsonPrefill(modelId, request));
         }
     }
@@ -45,10 +46,11 @@ internal sealed class AwsBedrockProvider(
         var (message, _, secret) = await BuildMessageAsync(request, credentials, "converse-stream", cancellationToken).ConfigureAwait(false);
         using var disposeMessage = message;
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, secret, EventStreamContentType, cancellationToken)
+        var scope = secrets.Scope(credentials, secret);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, EventStreamContentType, cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var parser = new ConverseStreamParser(DisplayName, secret, ConverseWire.UsesJsonPrefill(modelId, request), logger);
+        var parser = new ConverseStreamParser(DisplayName, scope, ConverseWire.UsesJsonPrefill(modelId, request), logger);
         await using var frames = EventStreamDecoder.ReadAllAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -61,11 +63,11 @@ internal sealed class AwsBedrockProvider(
             }
             catch (EventStreamFormatException e)
             {
-                throw ProviderHttp.StreamError(DisplayName, $"invalid event-stream framing: {e.Message}", secret);
+                throw ProviderHttp.StreamError(DisplayName, $"invalid event-stream framing: {e.Message}", scope);
             }
             catch (IOException e)
             {
-                throw ProviderHttp.StreamError(DisplayName, $"the connection broke: {e.Message}", secret);
+                throw ProviderHttp.StreamError(DisplayName, $"the connection broke: {e.Message}", scope);
             }
             if (parser.Parse(frames.Current) is { } chunk)
             {

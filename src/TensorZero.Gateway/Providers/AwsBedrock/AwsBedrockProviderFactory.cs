@@ -1,5 +1,6 @@
 using System.Buffers;
 using Amazon.Runtime;
+using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.AwsBedrock;
@@ -45,6 +46,11 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         {
             settings.Error("model_id", "is required for `aws_bedrock` providers");
         }
+        else if (modelId is not null && UrlSegment.Problem(modelId) is { } problem)
+        {
+            settings.Error("model_id", problem);
+            modelId = null;
+        }
         var region = ParseRegion(settings);
         var endpoint = ParseEndpoint(settings);
         var auth = ParseAuth(settings, context, out var serverHeld);
@@ -62,7 +68,8 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             endpoint,
             auth,
             context.HttpClients,
-            context.Loggers.CreateLogger<AwsBedrockProvider>());
+            context.Loggers.CreateLogger<AwsBedrockProvider>(),
+            context.Secrets);
     }
 
     internal static bool IsRegion(string value) => value.Length > 0 && !value.AsSpan().ContainsAnyExcept(RegionCharacters);
@@ -96,7 +103,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         var location = settings.Location("region", text, allowSdk: false);
         if (location is BedrockLocation.Fixed { Value: var value } && !IsRegion(value))
         {
-            settings.Error("region", $"`{value}` is not an AWS region name (like `us-east-1`)");
+            settings.Error("region", $"`{ConfigText.Name(value)}` is not an AWS region name (like `us-east-1`)");
             return null;
         }
         return location;
@@ -114,7 +121,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         {
             settings.Error("endpoint_url", text.StartsWith("env::", StringComparison.Ordinal)
                 ? $"the value of `{text[5..]}` is not an absolute http(s) URL"
-                : $"`{url}` is not an absolute http(s) URL");
+                : $"`{ConfigText.Url(url)}` is not an absolute http(s) URL");
             return null;
         }
         return location;
@@ -183,7 +190,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
                     $"environment variable `{BearerTokenVariable}` (used since no credential field is set) {HeaderValues.NotSendableProblem}");
                 return null;
             }
-            return new BearerAuth(new StaticCredentialResolver(CredentialKind.Static, new Secret(token)));
+            return new BearerAuth(new StaticCredentialResolver(CredentialKind.Static, context.Secrets.Register(new Secret(token))));
         }
         serverHeld = "no credential field is set, so the AWS SDK credential chain would be used";
         return new SigV4Auth(_sdkKeys, context.Time);
@@ -226,7 +233,8 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
                     return null;
                 }
                 return new SigV4Auth(
-                    new StaticAwsKeys(new Secret(keyIdValue), new Secret(secretValue), tokenValue is null ? null : new Secret(tokenValue)),
+                    new StaticAwsKeys(new Secret(keyIdValue), context.Secrets.Register(new Secret(secretValue)),
+                        tokenValue is null ? null : context.Secrets.Register(new Secret(tokenValue))),
                     context.Time);
         }
     }

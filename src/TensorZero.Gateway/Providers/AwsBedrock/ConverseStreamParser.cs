@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
 
@@ -11,7 +10,7 @@ namespace TensorZero.Gateway.Providers.AwsBedrock;
 /// chunks. Tool-argument fragments belong to the most recent <c>toolUse</c> start; an exception message ends the stream
 /// with an error.
 /// </summary>
-public sealed class ConverseStreamParser(string displayName, Secret? secret, bool jsonPrefill, ILogger logger)
+public sealed class ConverseStreamParser(string displayName, SecretScope secrets, bool jsonPrefill, ILogger logger)
 {
     private string? _currentToolUseId;
     private bool _prefillPending = jsonPrefill;
@@ -24,7 +23,7 @@ public sealed class ConverseStreamParser(string displayName, Secret? secret, boo
         {
             var name = message.StringHeader(":exception-type") ?? message.StringHeader(":error-code") ?? "unknownException";
             var detail = ReadMessage(payload) ?? message.StringHeader(":error-message") ?? payload;
-            throw ProviderHttp.StreamError(displayName, $"{name}: {detail}", secret);
+            throw ProviderHttp.StreamError(displayName, $"{name}: {detail}", secrets);
         }
         if (messageType is not (null or "event"))
         {
@@ -52,7 +51,7 @@ public sealed class ConverseStreamParser(string displayName, Secret? secret, boo
         {
             return null;
         }
-        var id = JsonRead.String(toolUse["toolUseId"]) ?? throw ProviderHttp.StreamError(displayName, "a toolUse start has no toolUseId", secret);
+        var id = JsonRead.String(toolUse["toolUseId"]) ?? throw ProviderHttp.StreamError(displayName, "a toolUse start has no toolUseId", secrets);
         _currentToolUseId = id;
         return new ProviderStreamChunk([new ToolCallDelta(id, JsonRead.String(toolUse["name"]), string.Empty)], null, null, payload);
     }
@@ -72,7 +71,7 @@ public sealed class ConverseStreamParser(string displayName, Secret? secret, boo
         }
         else if (delta["toolUse"] is JsonObject toolUse)
         {
-            var id = _currentToolUseId ?? throw ProviderHttp.StreamError(displayName, "a toolUse delta came before any toolUse start", secret);
+            var id = _currentToolUseId ?? throw ProviderHttp.StreamError(displayName, "a toolUse delta came before any toolUse start", secrets);
             content = new ToolCallDelta(id, null, JsonRead.String(toolUse["input"]) ?? string.Empty);
         }
         else if (delta["reasoningContent"] is JsonObject reasoning)
@@ -97,11 +96,11 @@ public sealed class ConverseStreamParser(string displayName, Secret? secret, boo
     {
         try
         {
-            return JsonNode.Parse(payload) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "an event payload is not a JSON object", secret);
+            return JsonNode.Parse(payload) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "an event payload is not a JSON object", secrets);
         }
         catch (System.Text.Json.JsonException)
         {
-            throw ProviderHttp.StreamError(displayName, "an event payload is not valid JSON", secret);
+            throw ProviderHttp.StreamError(displayName, "an event payload is not valid JSON", secrets);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
     {
         var target = GcpVertexTarget.Read(context.Config, "google", allowEndpointId: true, context.Errors);
         var bearer = GcpBearer.Create(context, target.Location);
-        return new GcpVertexGeminiProvider(context.Config, target, bearer, context.HttpClients);
+        return new GcpVertexGeminiProvider(context.Config, target, bearer, context.HttpClients, context.Secrets);
     }
 }
 
@@ -28,7 +28,8 @@ public sealed class GcpVertexGeminiProvider(
     ProviderConfig config,
     GcpVertexTarget target,
     GcpBearer bearer,
-    IHttpClientFactory httpClients) : IModelProvider
+    IHttpClientFactory httpClients,
+    SecretRegistry secrets) : IModelProvider
 {
     private const string DisplayName = "GCP Vertex Gemini";
 
@@ -42,7 +43,7 @@ public sealed class GcpVertexGeminiProvider(
         var rawRequest = BuildBody(request);
         using var message = VertexHttp.Post(target.Url("google", "generateContent"), rawRequest, request, config, token);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, token, cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, token), cancellationToken).ConfigureAwait(false);
         return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName);
     }
 
@@ -56,10 +57,11 @@ public sealed class GcpVertexGeminiProvider(
         using var message = VertexHttp.Post(target.Url("google", "streamGenerateContent?alt=sse"), rawRequest, request, config, token);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, token, "text/event-stream", cancellationToken)
+        var scope = secrets.Scope(credentials, token);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, token, cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, scope, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;
         }
@@ -98,7 +100,7 @@ public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
         }
         var options = new AnthropicWireOptions(target.ModelId ?? "unset", SendModel: false, AnthropicVersion: AnthropicVersion,
             StrictTools: false, NativeJsonMode: false, ProviderTools: providerTools);
-        return new GcpVertexAnthropicProvider(config, target, options, bearer, context.HttpClients);
+        return new GcpVertexAnthropicProvider(config, target, options, bearer, context.HttpClients, context.Secrets);
     }
 }
 
@@ -108,7 +110,8 @@ public sealed class GcpVertexAnthropicProvider(
     GcpVertexTarget target,
     AnthropicWireOptions options,
     GcpBearer bearer,
-    IHttpClientFactory httpClients) : IModelProvider
+    IHttpClientFactory httpClients,
+    SecretRegistry secrets) : IModelProvider
 {
     private const string DisplayName = "GCP Vertex Anthropic";
 
@@ -122,7 +125,7 @@ public sealed class GcpVertexAnthropicProvider(
         var rawRequest = BuildBody(request, stream: false);
         using var message = VertexHttp.Post(target.Url("anthropic", "rawPredict"), rawRequest, request, config, token);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, token, cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, token), cancellationToken).ConfigureAwait(false);
         return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options));
     }
 
@@ -136,10 +139,11 @@ public sealed class GcpVertexAnthropicProvider(
         using var message = VertexHttp.Post(target.Url("anthropic", "streamRawPredict"), rawRequest, request, config, token);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, token, "text/event-stream", cancellationToken)
+        var scope = secrets.Scope(credentials, token);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var parser = new AnthropicStreamParser(DisplayName, token, AnthropicWire.UsesJsonPrefill(request, options));
+        var parser = new AnthropicStreamParser(DisplayName, scope, AnthropicWire.UsesJsonPrefill(request, options));
         await foreach (var chunk in parser.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;

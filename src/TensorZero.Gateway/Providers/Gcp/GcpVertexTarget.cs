@@ -14,10 +14,13 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
     /// <summary>The resource path of the model (<c>publishers/{publisher}/models/{id}</c>) or of a deployed endpoint.</summary>
     public string ResourcePath(string publisher) =>
         EndpointId is { } endpoint
-            ? $"projects/{ProjectId}/locations/{Location}/endpoints/{endpoint}"
-            : $"projects/{ProjectId}/locations/{Location}/publishers/{publisher}/models/{ModelId}";
+            ? $"projects/{Segment(ProjectId)}/locations/{Segment(Location)}/endpoints/{Segment(endpoint)}"
+            : $"projects/{Segment(ProjectId)}/locations/{Segment(Location)}/publishers/{Segment(publisher)}/models/{Segment(ModelId ?? "unset")}";
 
     public Uri Url(string publisher, string method) => new(ApiBase, $"{ResourcePath(publisher)}:{method}");
+
+    // Each value is one segment; values that can't be one were reported at startup and replaced.
+    private static string Segment(string value) => UrlSegment.Problem(value) is null ? UrlSegment.Escape(value) : "unset";
 
     /// <summary>
     /// Reads the target from a provider's settings; problems go to <paramref name="errors"/> with their TOML paths. A
@@ -65,16 +68,32 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
             }
         }
 
+        foreach (var (key, value) in new[] { ("project_id", project), ("location", location), ("model_id", model), ("endpoint_id", endpoint) })
+        {
+            if (value is not null && UrlSegment.Problem(value) is { } problem)
+            {
+                errors.Add($"`{config.Path}.{key}`: {problem}");
+            }
+        }
+        // The location is also part of the host name (`{location}-aiplatform.googleapis.com`).
+        if (location is not null && !IsLocation(location))
+        {
+            errors.Add($"`{config.Path}.location`: must be a Vertex AI location name such as `us-central1` or `global` (lowercase letters, digits and `-`)");
+            location = null;
+        }
         location ??= "global";
         var apiBase = config.ApiBase ?? DefaultApiBase(location);
         if (!Uri.TryCreate(apiBase.EndsWith('/') ? apiBase : apiBase + "/", UriKind.Absolute, out var baseUri) ||
             (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             baseUri = new Uri(DefaultApiBase(location));
         }
         return new GcpVertexTarget(project ?? "unset", location, model, endpoint, baseUri);
     }
+
+    private static bool IsLocation(string value) =>
+        value.Length > 0 && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
     private static string? Setting(ProviderConfig config, string key, bool required, ICollection<string> errors)
     {

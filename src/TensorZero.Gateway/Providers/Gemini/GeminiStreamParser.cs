@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Streaming;
 
@@ -15,7 +14,7 @@ namespace TensorZero.Gateway.Providers.Gemini;
 /// carrying the <c>finishReason</c>, or by <see cref="Complete"/> if the stream ended without one. A function call
 /// arrives whole in one part; each gets the next id (<c>0</c>, <c>1</c>, …) since Gemini has none.
 /// </remarks>
-public sealed class GeminiStreamParser(string displayName, Secret? secret)
+public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
 {
     private const string TextId = "0";
     private const string ThoughtId = "0";
@@ -29,10 +28,10 @@ public sealed class GeminiStreamParser(string displayName, Secret? secret)
     public static async IAsyncEnumerable<ProviderStreamChunk> ReadAsync(
         Stream body,
         string displayName,
-        Secret? secret,
+        SecretScope secrets,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var parser = new GeminiStreamParser(displayName, secret);
+        var parser = new GeminiStreamParser(displayName, secrets);
         await foreach (var sse in SseReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
             if (parser.Parse(sse.Data) is { } chunk)
@@ -52,15 +51,15 @@ public sealed class GeminiStreamParser(string displayName, Secret? secret)
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secret);
+            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secrets);
         }
         catch (System.Text.Json.JsonException)
         {
-            throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secret);
+            throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secrets);
         }
         if (root["error"] is { } error)
         {
-            throw ProviderHttp.StreamError(displayName, error.ToJsonString(), secret);
+            throw ProviderHttp.StreamError(displayName, error.ToJsonString(), secrets);
         }
         if (GeminiWire.ParseUsage(root["usageMetadata"]) is { } usage)
         {
@@ -69,7 +68,7 @@ public sealed class GeminiStreamParser(string displayName, Secret? secret)
         var candidate = GeminiWire.FirstCandidate(root);
         if (candidate is null && root["promptFeedback"]?["blockReason"] is not null)
         {
-            throw ProviderHttp.StreamError(displayName, GeminiWire.NoCandidateProblem(root), secret);
+            throw ProviderHttp.StreamError(displayName, GeminiWire.NoCandidateProblem(root), secrets);
         }
         var deltas = candidate is null ? [] : Deltas(candidate);
         FinishReason? finish = JsonRead.String(candidate?["finishReason"]) is { Length: > 0 } reason

@@ -23,15 +23,22 @@ public sealed class GoogleAIStudioGeminiProviderFactory : IProviderFactory
             context.Errors.Add($"`{config.Path}.model_name`: is required for `google_ai_studio_gemini` providers");
             modelName = "unset";
         }
+        else if (UrlSegment.Problem(modelName) is { } problem)
+        {
+            context.Errors.Add($"`{config.Path}.model_name`: {problem}");
+            modelName = "unset";
+        }
         var apiBase = config.ApiBase ?? DefaultApiBase;
         if (!Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
-            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            context.Errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             apiBase = DefaultApiBase;
         }
-        var generateUrl = ProviderHttp.Join(apiBase, $"models/{modelName}:generateContent");
-        var streamUrl = ProviderHttp.Join(apiBase, $"models/{modelName}:streamGenerateContent?alt=sse");
-        return new GoogleAIStudioGeminiProvider(config, generateUrl, streamUrl, context.Credential, context.HttpClients);
+        // The name is one %-encoded segment: a shorthand name comes from the client, and the key must only reach `models/`.
+        var model = UrlSegment.Escape(modelName);
+        var generateUrl = ProviderHttp.Join(apiBase, $"models/{model}:generateContent");
+        var streamUrl = ProviderHttp.Join(apiBase, $"models/{model}:streamGenerateContent?alt=sse");
+        return new GoogleAIStudioGeminiProvider(config, generateUrl, streamUrl, context.Credential, context.HttpClients, context.Secrets);
     }
 }
 
@@ -44,7 +51,8 @@ public sealed class GoogleAIStudioGeminiProvider(
     Uri generateContentUrl,
     Uri streamGenerateContentUrl,
     CredentialResolver credential,
-    IHttpClientFactory httpClients) : IModelProvider
+    IHttpClientFactory httpClients,
+    SecretRegistry secrets) : IModelProvider
 {
     public const string ApiKeyHeader = "x-goog-api-key";
 
@@ -62,7 +70,7 @@ public sealed class GoogleAIStudioGeminiProvider(
         var rawRequest = BuildBody(request);
         using var message = BuildMessage(generateContentUrl, request, rawRequest, key);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, key.Secret, cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken).ConfigureAwait(false);
         return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName);
     }
 
@@ -76,10 +84,11 @@ public sealed class GoogleAIStudioGeminiProvider(
         using var message = BuildMessage(streamGenerateContentUrl, request, rawRequest, key);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, key.Secret, "text/event-stream", cancellationToken)
+        var scope = secrets.Scope(credentials, key.Secret);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, key.Secret, cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, scope, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;
         }

@@ -19,6 +19,11 @@ public sealed class AzureProviderFactory : IProviderFactory
     {
         var config = context.Config;
         var deploymentId = RequiredString(context, "deployment_id");
+        if (deploymentId is not null && UrlSegment.Problem(deploymentId) is { } problem)
+        {
+            context.Errors.Add($"`{config.Path}.deployment_id`: {problem}");
+            deploymentId = null;
+        }
         var endpointText = RequiredString(context, "endpoint");
         var endpoint = ChatCompletionsEndpoint.Fixed(new Uri("http://localhost/"));
         if (deploymentId is not null && endpointText is not null)
@@ -26,7 +31,7 @@ public sealed class AzureProviderFactory : IProviderFactory
             endpoint = Endpoint(context, endpointText, deploymentId) ?? endpoint;
         }
         return new OpenAIProvider(
-            OpenAIFlavours.Azure, config, context.TypeInfo.DisplayName, endpoint, new JsonObject(), context.Credential, context.HttpClients);
+            OpenAIFlavours.Azure, config, context.TypeInfo.DisplayName, endpoint, new JsonObject(), context.Credential, context.HttpClients, context.Secrets);
     }
 
     private static ChatCompletionsEndpoint? Endpoint(ProviderBuildContext context, string text, string deploymentId)

@@ -18,7 +18,7 @@ public abstract class ChatCompletionsEndpoint
 
     /// <summary>Azure's URL for a resource endpoint and a deployment.</summary>
     public static Uri AzureUrl(Uri resource, string deploymentId) =>
-        new($"{resource.GetLeftPart(UriPartial.Path).TrimEnd('/')}/openai/deployments/{Uri.EscapeDataString(deploymentId)}/chat/completions?api-version={AzureProviderFactory.ApiVersion}");
+        new($"{resource.GetLeftPart(UriPartial.Path).TrimEnd('/')}/openai/deployments/{UrlSegment.Escape(deploymentId)}/chat/completions?api-version={AzureProviderFactory.ApiVersion}");
 
     /// <summary>Whether <paramref name="text"/> is an absolute http(s) URL.</summary>
     public static bool TryParseHttpUrl(string text, out Uri url) =>

@@ -21,7 +21,7 @@ public sealed class OpenAIEmbeddingProviderFactory(OpenAIFlavour flavour) : IEmb
         {
             context.Errors.Add($"`{config.Path}.model_name`: is required for `{flavour.Type}` embedding providers");
         }
-        return new OpenAIEmbeddingProvider(flavour, config, context.TypeInfo.DisplayName, EmbeddingsUrl(context), context.Credential, context.HttpClients);
+        return new OpenAIEmbeddingProvider(flavour, config, context.TypeInfo.DisplayName, EmbeddingsUrl(context), context.Credential, context.HttpClients, context.Secrets);
     }
 
     private Uri EmbeddingsUrl(EmbeddingProviderBuildContext context)
@@ -30,7 +30,7 @@ public sealed class OpenAIEmbeddingProviderFactory(OpenAIFlavour flavour) : IEmb
         var apiBase = config.ApiBase ?? flavour.DefaultApiBase!;
         if (!ChatCompletionsEndpoint.TryParseHttpUrl(apiBase, out _))
         {
-            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            context.Errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             return new Uri("http://localhost/");
         }
         if (apiBase.TrimEnd('/').EndsWith("/embeddings", StringComparison.Ordinal))
@@ -48,7 +48,8 @@ public sealed class OpenAIEmbeddingProvider(
     string displayName,
     Uri url,
     CredentialResolver credential,
-    IHttpClientFactory httpClients) : IEmbeddingProvider
+    IHttpClientFactory httpClients,
+    SecretRegistry secrets) : IEmbeddingProvider
 {
     private readonly IReadOnlyList<ExtraHeaderItem> _fixedHeaders =
         (flavour.FixedHeaders ?? []).Select(h => new ExtraHeaderItem(h.Key, h.Value, Delete: false)).ToArray();
@@ -62,7 +63,7 @@ public sealed class OpenAIEmbeddingProvider(
         using var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, config.ExtraHeaders);
         ProviderHttp.SetBearer(message, key);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, displayName, key.Secret, cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, displayName, secrets.Scope(credentials, key.Secret), cancellationToken).ConfigureAwait(false);
         return OpenAIEmbeddingWire.ParseResponse(rawRequest, rawResponse, request.Input.Texts.Count, displayName);
     }
 

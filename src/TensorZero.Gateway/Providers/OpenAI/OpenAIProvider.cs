@@ -19,7 +19,8 @@ public sealed class OpenAIProvider(
     ChatCompletionsEndpoint endpoint,
     JsonObject settingFields,
     CredentialResolver credential,
-    IHttpClientFactory httpClients) : IModelProvider
+    IHttpClientFactory httpClients,
+    SecretRegistry secrets) : IModelProvider
 {
     private readonly IReadOnlyList<ExtraHeaderItem> _fixedHeaders =
         (flavour.FixedHeaders ?? []).Select(h => new ExtraHeaderItem(h.Key, h.Value, Delete: false)).ToArray();
@@ -33,7 +34,7 @@ public sealed class OpenAIProvider(
         var rawRequest = BuildBody(request, stream: false);
         using var message = BuildMessage(url, request, rawRequest, key);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, displayName, key.Secret, cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, displayName, secrets.Scope(credentials, key.Secret), cancellationToken).ConfigureAwait(false);
         return OpenAIResponseParser.Parse(flavour, rawRequest, rawResponse, displayName);
     }
 
@@ -48,10 +49,11 @@ public sealed class OpenAIProvider(
         using var message = BuildMessage(url, request, rawRequest, key);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, displayName, key.Secret, "text/event-stream", cancellationToken)
+        var scope = secrets.Scope(credentials, key.Secret);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, displayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var parser = new OpenAIStreamParser(flavour, displayName, key.Secret);
+        var parser = new OpenAIStreamParser(flavour, displayName, scope);
         await foreach (var sse in SseReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
             if (sse.Data == "[DONE]")

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 
@@ -47,7 +48,7 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
             }
         }
         return new OpenAIProvider(
-            effective, config, context.TypeInfo.DisplayName, ChatCompletionsEndpoint.Fixed(url), fields, context.Credential, context.HttpClients);
+            effective, config, context.TypeInfo.DisplayName, ChatCompletionsEndpoint.Fixed(url), fields, context.Credential, context.HttpClients, context.Secrets);
     }
 
     private Uri ChatCompletionsUrl(ProviderBuildContext context)
@@ -62,7 +63,7 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
         }
         if (!ChatCompletionsEndpoint.TryParseHttpUrl(apiBase, out _))
         {
-            context.Errors.Add($"`{config.Path}.api_base`: `{apiBase}` is not an absolute http(s) URL");
+            context.Errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             return placeholder;
         }
         if (apiBase.TrimEnd('/').EndsWith("/chat/completions", StringComparison.Ordinal))

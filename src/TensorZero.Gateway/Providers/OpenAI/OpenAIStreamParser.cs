@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
@@ -10,7 +9,7 @@ namespace TensorZero.Gateway.Providers.OpenAI;
 /// <c>index</c> are matched to the id first seen at that index; TGI's single tool-call object and Mistral's whole tool
 /// calls and content arrays are accepted; error events of every family shape end the stream with an error.
 /// </summary>
-public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName, Secret? secret)
+public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName, SecretScope secrets)
 {
     private readonly List<string> _toolCallIds = [];
     private readonly ThinkTagSplitter? _thinkTags = flavour.ParsesThinkTags ? new ThinkTagSplitter() : null;
@@ -20,23 +19,23 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secret);
+            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secrets);
         }
         catch (System.Text.Json.JsonException)
         {
-            throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secret);
+            throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secrets);
         }
         // OpenAI and OpenRouter: {"error": {...}}; TGI: {"error": "...", "error_type": ...}; vLLM, SGLang, Mistral: {"object": "error", ...}.
         if (root["error"] is { } || JsonRead.String(root["object"]) == "error")
         {
-            throw ProviderHttp.StreamError(displayName, data, secret);
+            throw ProviderHttp.StreamError(displayName, data, secrets);
         }
         var usage = OpenAIResponseParser.ParseUsage(flavour, root["usage"]);
         var deltas = new List<ContentDelta>();
         FinishReason? finish = null;
         if (root["choices"] is JsonArray { Count: > 1 })
         {
-            throw ProviderHttp.StreamError(displayName, "a chunk has more than one choice", secret);
+            throw ProviderHttp.StreamError(displayName, "a chunk has more than one choice", secrets);
         }
         if (root["choices"] is JsonArray { Count: 1 } choices && choices[0] is JsonObject choice)
         {
@@ -115,7 +114,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         }
         else
         {
-            id = _toolCallIds.LastOrDefault() ?? throw ProviderHttp.StreamError(displayName, "a tool call delta has no id", secret);
+            id = _toolCallIds.LastOrDefault() ?? throw ProviderHttp.StreamError(displayName, "a tool call delta has no id", secrets);
         }
         return new ToolCallDelta(id, JsonRead.String(function?["name"]), OpenAIResponseParser.ArgumentsText(function?["arguments"]));
     }

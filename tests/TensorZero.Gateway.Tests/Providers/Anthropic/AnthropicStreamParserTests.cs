@@ -2,6 +2,7 @@ using System.Text;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Anthropic;
 
 namespace TensorZero.Gateway.Tests.Providers.Anthropic;
@@ -51,7 +52,7 @@ public sealed class AnthropicStreamParserTests
 
     private static async Task<List<ProviderStreamChunk>> ReadAll(string sse, bool jsonPrefill = false)
     {
-        var parser = new AnthropicStreamParser("Anthropic", null, jsonPrefill);
+        var parser = new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill);
         using var body = new MemoryStream(Encoding.UTF8.GetBytes(sse));
         var chunks = new List<ProviderStreamChunk>();
         await foreach (var chunk in parser.ReadAsync(body, CancellationToken.None))
@@ -151,7 +152,7 @@ public sealed class AnthropicStreamParserTests
 
 
             """;
-        var parser = new AnthropicStreamParser("Anthropic", null, jsonPrefill: false);
+        var parser = new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill: false);
         using var body = new MemoryStream(Encoding.UTF8.GetBytes(sse));
         var received = new List<ProviderStreamChunk>();
 
@@ -206,7 +207,7 @@ public sealed class AnthropicStreamParserTests
     [Fact]
     public void Parse_MessageDeltaWithInputTokens_PrefersThem()
     {
-        var parser = new AnthropicStreamParser("Anthropic", null, jsonPrefill: false);
+        var parser = new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill: false);
         parser.Parse("""{"type":"message_start","message":{"usage":{"input_tokens":5,"output_tokens":1}}}""");
 
         var chunk = parser.Parse("""{"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"input_tokens":6,"cache_read_input_tokens":4,"output_tokens":3}}""");
@@ -222,13 +223,13 @@ public sealed class AnthropicStreamParserTests
     [InlineData("""{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""")]
     public void Parse_EventsWithoutContent_ReturnNull(string data)
     {
-        Assert.Null(new AnthropicStreamParser("Anthropic", null, jsonPrefill: false).Parse(data));
+        Assert.Null(new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill: false).Parse(data));
     }
 
     [Fact]
     public void Parse_InputJsonDeltaWithoutToolUse_Throws()
     {
-        var parser = new AnthropicStreamParser("Anthropic", null, jsonPrefill: false);
+        var parser = new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill: false);
 
         var error = Assert.Throws<GatewayError>(() =>
             parser.Parse("""{"type":"content_block_delta","index":3,"delta":{"type":"input_json_delta","partial_json":"{"}}"""));
@@ -239,7 +240,7 @@ public sealed class AnthropicStreamParserTests
     [Fact]
     public void Parse_NotJson_ThrowsStreamError()
     {
-        var error = Assert.Throws<GatewayError>(() => new AnthropicStreamParser("Anthropic", null, jsonPrefill: false).Parse("not json"));
+        var error = Assert.Throws<GatewayError>(() => new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill: false).Parse("not json"));
 
         Assert.StartsWith("Error in Anthropic stream", error.Message, StringComparison.Ordinal);
     }
@@ -247,7 +248,7 @@ public sealed class AnthropicStreamParserTests
     [Fact]
     public void Parse_ErrorEventEchoingKey_RedactsIt()
     {
-        var parser = new AnthropicStreamParser("Anthropic", new Secret("sk-ant-canary-stream-1"), jsonPrefill: false);
+        var parser = new AnthropicStreamParser("Anthropic", SecretScope.None.With(new Secret("sk-ant-canary-stream-1")), jsonPrefill: false);
 
         var error = Assert.Throws<GatewayError>(() =>
             parser.Parse("""{"type":"error","error":{"type":"api_error","message":"bad key sk-ant-canary-stream-1"}}"""));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.AwsBedrock;
 using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
 using TensorZero.Gateway.Tests.Fakes;
@@ -23,7 +24,7 @@ public sealed class ConverseStreamParserTests
     [Fact]
     public void Parse_TextThenToolCall_MapsDeltasFinishAndUsage()
     {
-        var parser = new ConverseStreamParser("AWS Bedrock", null, jsonPrefill: false, NullLogger.Instance);
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: false, NullLogger.Instance);
 
         var chunks = ParseAll(parser,
             EventStreamEncoder.Event("messageStart", """{"role":"assistant","p":"abc"}"""),
@@ -53,7 +54,7 @@ public sealed class ConverseStreamParserTests
     [Fact]
     public void Parse_ReasoningDeltas_BecomeThoughts()
     {
-        var parser = new ConverseStreamParser("AWS Bedrock", null, jsonPrefill: false, NullLogger.Instance);
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: false, NullLogger.Instance);
 
         var chunks = ParseAll(parser,
             EventStreamEncoder.Event("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"Let me think"}}}"""),
@@ -65,7 +66,7 @@ public sealed class ConverseStreamParserTests
     [Fact]
     public void Parse_JsonPrefill_PrependsBraceToFirstText()
     {
-        var parser = new ConverseStreamParser("AWS Bedrock", null, jsonPrefill: true, NullLogger.Instance);
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: true, NullLogger.Instance);
 
         var chunks = ParseAll(parser,
             EventStreamEncoder.Event("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"\"a\":"}}"""),
@@ -77,7 +78,7 @@ public sealed class ConverseStreamParserTests
     [Fact]
     public void Parse_UnknownEvent_IsSkipped()
     {
-        var parser = new ConverseStreamParser("AWS Bedrock", null, jsonPrefill: false, NullLogger.Instance);
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: false, NullLogger.Instance);
 
         Assert.Null(parser.Parse(Decode(EventStreamEncoder.Event("somethingNew", """{"x":1}"""))));
     }
@@ -86,7 +87,7 @@ public sealed class ConverseStreamParserTests
     public void Parse_ExceptionFrame_ThrowsRedactedStreamError()
     {
         var secret = new Secret("canary-bedrock-stream-secret");
-        var parser = new ConverseStreamParser("AWS Bedrock", secret, jsonPrefill: false, NullLogger.Instance);
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None.With(secret), jsonPrefill: false, NullLogger.Instance);
 
         var error = Assert.Throws<GatewayError>(() =>
             parser.Parse(Decode(EventStreamEncoder.Exception("throttlingException", "slow down canary-bedrock-stream-secret"))));
@@ -100,7 +101,7 @@ public sealed class ConverseStreamParserTests
     [Fact]
     public void Parse_DeltaThatIsNotJson_ThrowsStreamError()
     {
-        var parser = new ConverseStreamParser("AWS Bedrock", null, jsonPrefill: false, NullLogger.Instance);
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: false, NullLogger.Instance);
 
         var error = Assert.Throws<GatewayError>(() => parser.Parse(Decode(EventStreamEncoder.Event("contentBlockDelta", "not json"))));
 

@@ -2,6 +2,7 @@ using System.Text;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Gemini;
 
 namespace TensorZero.Gateway.Tests.Providers.Gemini;
@@ -20,7 +21,7 @@ public sealed class GeminiStreamParserTests
     {
         using var body = new MemoryStream(Encoding.UTF8.GetBytes(sse));
         var chunks = new List<ProviderStreamChunk>();
-        await foreach (var chunk in GeminiStreamParser.ReadAsync(body, "Gemini", secret, CancellationToken.None))
+        await foreach (var chunk in GeminiStreamParser.ReadAsync(body, "Gemini", SecretScope.None.With(secret), CancellationToken.None))
         {
             chunks.Add(chunk);
         }
@@ -32,7 +33,7 @@ public sealed class GeminiStreamParserTests
     {
         var data = Chunk("""[{"text":"Hel"}]""");
 
-        var chunk = new GeminiStreamParser("Gemini", null).Parse(data);
+        var chunk = new GeminiStreamParser("Gemini", SecretScope.None).Parse(data);
 
         Assert.NotNull(chunk);
         Assert.Equal([new TextDelta("0", "Hel")], chunk.Content);
@@ -44,13 +45,13 @@ public sealed class GeminiStreamParserTests
     [Fact]
     public void Parse_EmptyTextWithoutFinish_YieldsNothing()
     {
-        Assert.Null(new GeminiStreamParser("Gemini", null).Parse(Chunk("""[{"text":""}]""")));
+        Assert.Null(new GeminiStreamParser("Gemini", SecretScope.None).Parse(Chunk("""[{"text":""}]""")));
     }
 
     [Fact]
     public void Parse_ThoughtParts_YieldThoughtDeltas()
     {
-        var chunk = new GeminiStreamParser("Gemini", null).Parse(Chunk("""[{"text":"Hmm","thought":true},{"text":"Hi","thoughtSignature":"sig"}]"""));
+        var chunk = new GeminiStreamParser("Gemini", SecretScope.None).Parse(Chunk("""[{"text":"Hmm","thought":true},{"text":"Hi","thoughtSignature":"sig"}]"""));
 
         Assert.Equal([new ThoughtDelta("0", "Hmm"), new ThoughtDelta("signature-0", null, "sig"), new TextDelta("0", "Hi")], chunk!.Content);
     }
@@ -58,7 +59,7 @@ public sealed class GeminiStreamParserTests
     [Fact]
     public void Parse_FunctionCalls_YieldWholeToolCallsWithSequentialIds()
     {
-        var parser = new GeminiStreamParser("Gemini", null);
+        var parser = new GeminiStreamParser("Gemini", SecretScope.None);
 
         var first = parser.Parse(Chunk("""[{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}]"""));
         var second = parser.Parse(Chunk("""[{"functionCall":{"name":"get_weather","args":{"city":"Rome"}}},{"functionCall":{"name":"now"}}]"""));
@@ -70,7 +71,7 @@ public sealed class GeminiStreamParserTests
     [Fact]
     public void Parse_RunningUsage_IsReportedOnceWithTheFinishReason()
     {
-        var parser = new GeminiStreamParser("Gemini", null);
+        var parser = new GeminiStreamParser("Gemini", SecretScope.None);
 
         var first = parser.Parse(Chunk("""[{"text":"A"}]""", usage: """{"promptTokenCount":11,"candidatesTokenCount":1}"""));
         var last = parser.Parse(Chunk("""[{"text":""}]""", "STOP", """{"promptTokenCount":11,"candidatesTokenCount":7,"thoughtsTokenCount":2}"""));
@@ -122,7 +123,7 @@ public sealed class GeminiStreamParserTests
 
         var error = await Assert.ThrowsAsync<GatewayError>(async () =>
         {
-            await foreach (var chunk in GeminiStreamParser.ReadAsync(body, "Gemini", new Secret(key), CancellationToken.None))
+            await foreach (var chunk in GeminiStreamParser.ReadAsync(body, "Gemini", SecretScope.None.With(new Secret(key)), CancellationToken.None))
             {
                 seen.Add(chunk);
             }
@@ -141,7 +142,7 @@ public sealed class GeminiStreamParserTests
     [InlineData("""{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"}}""", "prompt blocked: PROHIBITED_CONTENT")]
     public void Parse_BadChunk_ThrowsStreamError(string data, string problem)
     {
-        var error = Assert.Throws<GatewayError>(() => new GeminiStreamParser("Gemini", null).Parse(data));
+        var error = Assert.Throws<GatewayError>(() => new GeminiStreamParser("Gemini", SecretScope.None).Parse(data));
 
         Assert.Equal(ErrorKind.ProviderServer, error.Kind);
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
@@ -150,7 +151,7 @@ public sealed class GeminiStreamParserTests
     [Fact]
     public void Parse_UsageOnlyChunkWithoutCandidates_IsKeptForLater()
     {
-        var parser = new GeminiStreamParser("Gemini", null);
+        var parser = new GeminiStreamParser("Gemini", SecretScope.None);
 
         Assert.Null(parser.Parse("""{"usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":6}}"""));
         Assert.Equal(new Usage(5, 6), parser.Complete()!.Usage);

@@ -1,5 +1,6 @@
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.OpenAI;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
@@ -87,7 +88,7 @@ public sealed class OpenAIFamilyResponseTests
     [Fact]
     public void StreamParser_TgiSingleToolCallObject_IsMatchedByIndex()
     {
-        var parser = new OpenAIStreamParser(OpenAIFlavours.TGI, "TGI", null);
+        var parser = new OpenAIStreamParser(OpenAIFlavours.TGI, "TGI", SecretScope.None);
         var first = parser.Parse("""{"choices":[{"index":0,"delta":{"tool_calls":{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}}}]}""");
         var second = parser.Parse("""{"choices":[{"index":0,"delta":{"tool_calls":{"index":0,"id":"","function":{"arguments":"{}"}}}}]}""");
 
@@ -98,7 +99,7 @@ public sealed class OpenAIFamilyResponseTests
     [Fact]
     public void StreamParser_MistralWholeToolCallWithoutIndex_IsOneDelta()
     {
-        var parser = new OpenAIStreamParser(OpenAIFlavours.Mistral, "Mistral", null);
+        var parser = new OpenAIStreamParser(OpenAIFlavours.Mistral, "Mistral", SecretScope.None);
         var chunk = parser.Parse("""{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"abc","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":1,"completion_tokens":2}}""");
 
         Assert.Equal(new ToolCallDelta("abc", "f", """{"a":1}"""), Assert.Single(chunk!.Content));
@@ -112,7 +113,7 @@ public sealed class OpenAIFamilyResponseTests
     [InlineData("""{"object":"error","message":"boom","type":"InternalServerError","code":500}""")]
     public void StreamParser_ErrorEvent_Throws(string data)
     {
-        var parser = new OpenAIStreamParser(OpenAIFlavours.VLLM, "vLLM", null);
+        var parser = new OpenAIStreamParser(OpenAIFlavours.VLLM, "vLLM", SecretScope.None);
 
         var error = Assert.Throws<GatewayError>(() => parser.Parse(data));
         Assert.Equal(ErrorKind.ProviderServer, error.Kind);
@@ -122,7 +123,7 @@ public sealed class OpenAIFamilyResponseTests
     [Fact]
     public void StreamParser_ThinkTagsAcrossChunks_AreSplitIntoThoughtAndText()
     {
-        var parser = new OpenAIStreamParser(OpenAIFlavours.Fireworks, "Fireworks", null);
+        var parser = new OpenAIStreamParser(OpenAIFlavours.Fireworks, "Fireworks", SecretScope.None);
         var deltas = new List<ContentDelta>();
         foreach (var piece in new[] { "<thi", "nk>Cou", "nt.</th", "ink>Fo", "ur.<" })
         {

@@ -1,0 +1,128 @@
+using System.Text;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Tests.Infrastructure;
+
+namespace TensorZero.Gateway.Tests.Providers;
+
+/// <summary>Secrets in play are masked in every form an upstream error may echo them in.</summary>
+public sealed class SecretRedactorTests
+{
+    private const string Key = "sk-CANARY-ENV-e03aaf467a9c41d2b8f0";
+    private const string PlusKey = "sk+CANARY/PLUS=5b7d9f1e3a+/==";
+
+    private static SecretScope Scope(params string[] keys)
+    {
+        var registry = new SecretRegistry();
+        foreach (var key in keys)
+        {
+            registry.Register(new Secret(key));
+        }
+        return registry.Scope(RequestCredentials.Empty);
+    }
+
+    public static TheoryData<string, string> Echoes()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var key in new[] { Key, PlusKey })
+        {
+            data.Add(key, $"Incorrect API key provided: {key}");
+            data.Add(key, "key " + string.Concat(key.Select(c => $"\\u{(int)c:x4}")));
+            data.Add(key, "key " + string.Concat(key.Select(c => $"\\u{(int)c:X4}")) + " (upper-case escapes)");
+            data.Add(key, "key " + string.Concat(Encoding.UTF8.GetBytes(key).Select(b => $"%{b:X2}")));
+            data.Add(key, "key " + Uri.EscapeDataString(key));
+            data.Add(key, "key " + Uri.EscapeDataString(Uri.EscapeDataString(key)) + " (encoded twice)");
+            data.Add(key, "{\"message\": \"" + key.Replace("/", "\\/", StringComparison.Ordinal) + "\"}");
+            data.Add(key, "key " + SecretAssert.Base64(key));
+            data.Add(key, "key " + SecretAssert.Base64Url(key));
+            data.Add(key, "Authorization: Basic " + SecretAssert.Base64("user:" + key));
+            data.Add(key, "auth " + SecretAssert.Base64("Bearer " + key));
+            data.Add(key, $"key {key[..20]}... (truncated)");
+            data.Add(key, $"key ...{key[^12..]}");
+            data.Add(key, new string('x', 4090) + key + " and more");
+            data.Add(key, $"nested \"{{\\\"k\\\": \\\"{string.Concat(key.Select(c => $"\\\\u{(int)c:x4}"))}\\\"}}\"");
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Echoes))]
+    public void Redact_EchoInAnyEncoding_LeavesNoRunOfTheKey(string key, string echo)
+    {
+        var redacted = Scope(key).Redact(echo);
+
+        SecretAssert.AssertNoSecretRun(redacted, [key]);
+        Assert.Contains(Secret.Redacted, redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_TextWithoutSecrets_IsUnchanged()
+    {
+        const string text = "Rate limit reached for https://api.example.com/v1/a%20b?x=1 \\u0041 (see docs)";
+
+        Assert.Equal(text, Scope(Key, PlusKey).Redact(text));
+    }
+
+    [Fact]
+    public void Redact_EncodedEchoOfKey_ShowsTheDecodedTextWithTheKeyMasked()
+    {
+        var redacted = Scope(Key).Redact("bad key: " + Uri.EscapeDataString("a b ") + string.Concat(Key.Select(c => $"%{(int)c:X2}")));
+
+        Assert.Equal($"bad key: a b {Secret.Redacted}", redacted);
+    }
+
+    [Fact]
+    public void Redact_RequestCredentialsAndUsedKey_AreInPlayToo()
+    {
+        const string dynamic = "sk-CANARY-DYNAMIC-7c1f3e5a9b2d";
+        const string used = "sk-CANARY-USED-4e6a8c0b2d4f";
+        var request = new RequestCredentials(new Dictionary<string, Secret> { ["customer_key"] = new(dynamic) });
+        var scope = new SecretRegistry().Scope(request, new Secret(used));
+
+        var redacted = scope.Redact($"echo {dynamic} and {used} for model gpt-4o-mini-2024-07-18");
+
+        SecretAssert.AssertNoSecretRun(redacted, [dynamic, used]);
+        Assert.EndsWith("for model gpt-4o-mini-2024-07-18", redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_AnotherGatewayHeldKey_IsMaskedInAProvidersError()
+    {
+        var registry = new SecretRegistry();
+        registry.Register(new Secret("sk-ant-CANARY-OTHER-PROVIDER-1f2e3d"));
+        var scope = registry.Scope(RequestCredentials.Empty, new Secret(Key));
+
+        var redacted = scope.Redact("upstream said: sk-ant-CANARY-OTHER-PROVIDER-1f2e3d");
+
+        SecretAssert.AssertNoSecretRun(redacted, ["sk-ant-CANARY-OTHER-PROVIDER-1f2e3d"]);
+    }
+
+    [Fact]
+    public void Register_JsonKeyFile_RegistersItsSecretFieldsNotItsPublicOnes()
+    {
+        var registry = new SecretRegistry();
+        registry.Register(new Secret("""{"type": "service_account", "private_key_id": "0123456789abcdef0123", "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n", "client_email": "robot@project.iam.gserviceaccount.com", "token_uri": "https://oauth2.googleapis.com/token"}"""));
+        var scope = registry.Scope(RequestCredentials.Empty);
+
+        var redacted = scope.Redact("key 0123456789abcdef0123 body MIIEvQIBADANBgkqhkiG9w0BAQEFAASC for robot@project.iam.gserviceaccount.com at https://oauth2.googleapis.com/token");
+
+        SecretAssert.AssertNoSecretRun(redacted, ["0123456789abcdef0123", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"]);
+        Assert.Contains("robot@project.iam.gserviceaccount.com at https://oauth2.googleapis.com/token", redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_ShortSecret_IsReplacedOnlyAsAWhole()
+    {
+        var redacted = Scope("abc123").Redact("key abc123, not abc12");
+
+        Assert.Equal($"key {Secret.Redacted}, not abc12", redacted);
+    }
+
+    [Fact]
+    public void Redact_PartlyMaskedKey_IsRemoved()
+    {
+        var redacted = SecretScope.None.Redact("Incorrect API key provided: sk-proj-abc************wxyz.");
+
+        Assert.DoesNotContain("wxyz", redacted, StringComparison.Ordinal);
+    }
+}
