@@ -1,13 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Streaming;
@@ -99,14 +95,29 @@ public sealed class StalledClientTests
         return client;
     }
 
-    /// <summary>An OpenAI-style server whose streams send 2 KB chunks as fast as the reader takes them, until cancelled.</summary>
+    /// <summary>
+    /// An OpenAI-style server on a raw socket whose streams send 2 KB chunks as fast as the reader takes them. A stream
+    /// counts as cancelled when its socket write fails because the gateway closed the connection; a stream that is never
+    /// cancelled stops after 256 MB, so a broken gateway fails the test instead of flooding forever.
+    /// </summary>
     private sealed class FloodingServer : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private const long MaxBytesPerStream = 256L * 1024 * 1024;
+
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _connections = [];
+        private readonly byte[] _chunk;
+        private Task _accepting = Task.CompletedTask;
         private int _started;
         private int _cancelled;
 
-        private FloodingServer(WebApplication app) => _app = app;
+        private FloodingServer()
+        {
+            var text = new string('x', 2048);
+            var data = $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}]}}\n\n";
+            _chunk = Encoding.UTF8.GetBytes($"{Encoding.UTF8.GetByteCount(data):x}\r\n{data}\r\n");
+        }
 
         public string BaseUrl { get; private set; } = string.Empty;
 
@@ -114,39 +125,90 @@ public sealed class StalledClientTests
 
         public int Cancelled => Volatile.Read(ref _cancelled);
 
-        public static async Task<FloodingServer> StartAsync()
+        public static Task<FloodingServer> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var server = new FloodingServer(app);
-            var text = new string('x', 2048);
-            var chunk = Encoding.UTF8.GetBytes(
-                $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}]}}\n\n");
-            app.MapPost("/v1/chat/completions", async (HttpContext context) =>
-            {
-                Interlocked.Increment(ref server._started);
-                context.Response.ContentType = "text/event-stream";
-                try
-                {
-                    // Bounded: a run that is never cancelled ends after about 1 GB instead of flooding forever.
-                    for (var i = 0; i < 500_000; i++)
-                    {
-                        await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                        await context.Response.Body.FlushAsync(context.RequestAborted);
-                    }
-                }
-                catch (Exception e) when (e is OperationCanceledException or IOException)
-                {
-                    Interlocked.Increment(ref server._cancelled);
-                }
-            });
-            await app.StartAsync();
-            server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1/";
-            return server;
+            var server = new FloodingServer();
+            server._listener.Start();
+            server.BaseUrl = $"http://127.0.0.1:{((IPEndPoint)server._listener.LocalEndpoint).Port}/v1/";
+            server._accepting = server.AcceptAsync();
+            return Task.FromResult(server);
         }
 
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                    lock (_connections)
+                    {
+                        _connections.Add(Task.Run(() => FloodAsync(socket)));
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
+        }
+
+        private async Task FloodAsync(Socket socket)
+        {
+            using (socket)
+            await using (var stream = new NetworkStream(socket))
+            {
+                await ReadRequestAsync(stream);
+                Interlocked.Increment(ref _started);
+                try
+                {
+                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), _stop.Token);
+                    for (long sent = 0; sent < MaxBytesPerStream; sent += _chunk.Length)
+                    {
+                        await stream.WriteAsync(_chunk, _stop.Token);
+                    }
+                }
+                catch (IOException)
+                {
+                    Interlocked.Increment(ref _cancelled);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped.
+                }
+            }
+        }
+
+        // Reads the request head and its Content-Length body; only POST /v1/chat/completions is ever sent here.
+        private static async Task ReadRequestAsync(NetworkStream stream)
+        {
+            var head = new StringBuilder();
+            var one = new byte[1];
+            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
+            {
+                head.Append((char)one[0]);
+            }
+            var lengthLine = head.ToString().Split("\r\n").FirstOrDefault(l => l.StartsWith("content-length:", StringComparison.OrdinalIgnoreCase));
+            var remaining = lengthLine is null ? 0 : int.Parse(lengthLine["content-length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            var buffer = new byte[4096];
+            while (remaining > 0 && await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, remaining))) is var read and > 0)
+            {
+                remaining -= read;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            await _accepting;
+            Task[] connections;
+            lock (_connections)
+            {
+                connections = [.. _connections];
+            }
+            await Task.WhenAll(connections);
+            _stop.Dispose();
+        }
     }
 }
