@@ -30,13 +30,12 @@ try
     var config = new ConfigLoader(registry).LoadFile(configPath);
     var bindAddress = BindAddress.Resolve(config.Gateway.BindAddress, Environment.GetEnvironmentVariable("TENSORZERO_GATEWAY_BIND_ADDRESS"));
     builder.WebHost.UseUrls($"http://{bindAddress}");
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024);
+    // Bytes on the wire; the endpoints count the same limit again after decompression (RequestBodyReader).
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxRequestBodyBytes);
 
     // The host gets its own logger (sinks registered in DI included); the static one only reports startup failures.
     builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
-    // Clients may compress large bodies (gzip, br, deflate); the body size limit applies to the decompressed bytes.
-    builder.Services.AddRequestDecompression();
     builder.Services.AddSingleton(config);
     builder.Services.AddSingleton(registry);
     builder.Services.AddSingleton(TimeProvider.System);
@@ -73,7 +72,6 @@ try
         await next(context);
     });
     app.UseSerilogRequestLogging(options => options.GetLevel = GatewayLogging.RequestLevel);
-    app.UseRequestDecompression();
     app.UseMiddleware<ErrorHandlingMiddleware>();
     app.MapStatusEndpoints();
     app.MapInferenceEndpoints();

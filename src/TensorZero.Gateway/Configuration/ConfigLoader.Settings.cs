@@ -93,4 +93,16 @@ public sealed partial class ConfigLoader
         }
         return items;
     }
+
+    /// <summary><c>[gateway] max_request_body_bytes</c>: a body is held in one array, so at most 1 GiB.</summary>
+    private static long ParseMaxRequestBodyBytes(TomlSection section)
+    {
+        const long Largest = 1L << 30;
+        var limit = section.Integer("max_request_body_bytes", min: 1);
+        if (limit > Largest)
+        {
+            section.Error("max_request_body_bytes", $"must be at most {Largest} (1 GiB)");
+        }
+        return limit is { } value and <= Largest ? value : GatewaySection.DefaultMaxRequestBodyBytes;
+    }
 }

@@ -160,7 +160,7 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         {
             AllowedDynamicHosts = section.StringList("allowed_dynamic_hosts") ?? [],
             OutboundConnectTimeoutMs = section.Integer("outbound_connect_timeout_ms", min: 1) ?? GatewaySection.DefaultOutboundConnectTimeoutMs,
-            MaxRequestBodyBytes = section.Integer("max_request_body_bytes", min: 1) ?? GatewaySection.DefaultMaxRequestBodyBytes,
+            MaxRequestBodyBytes = ParseMaxRequestBodyBytes(section),
             CorsAllowedOrigins = cors?.StringList("allowed_origins") ?? [],
             ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
         };
