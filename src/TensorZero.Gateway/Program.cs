@@ -37,6 +37,7 @@ try
     builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
     builder.Services.AddSingleton(config);
+    builder.Services.AddHostedService<TensorZero.Gateway.Hosting.IdleMemoryRelease>();
     builder.Services.AddSingleton(registry);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
