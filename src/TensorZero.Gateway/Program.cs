@@ -38,6 +38,7 @@ try
 
     builder.Services.AddSingleton(config);
     builder.Services.AddHostedService<TensorZero.Gateway.Hosting.IdleMemoryRelease>();
+    builder.Services.AddCors();
     builder.Services.AddSingleton(registry);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
@@ -66,6 +67,12 @@ try
         // Every route also answers under `[gateway] base_path`, e.g. /llm/inference.
         app.UsePathBase(basePath);
         app.UseRouting(); // routing must run after the base path is stripped
+    }
+    if (config.Gateway.CorsAllowedOrigins is { Count: > 0 } origins)
+    {
+        // Off unless configured: without it a browser lets no other site's page read an answer or send JSON here.
+        app.UseCors(policy => policy.WithOrigins([.. origins]).WithMethods("GET", "POST").AllowAnyHeader()
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10)));
     }
     app.Use(async (context, next) =>
     {

@@ -161,7 +161,7 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
             AllowedDynamicHosts = section.StringList("allowed_dynamic_hosts") ?? [],
             OutboundConnectTimeoutMs = section.Integer("outbound_connect_timeout_ms", min: 1) ?? GatewaySection.DefaultOutboundConnectTimeoutMs,
             MaxRequestBodyBytes = ParseMaxRequestBodyBytes(section),
-            CorsAllowedOrigins = cors?.StringList("allowed_origins") ?? [],
+            CorsAllowedOrigins = ParseCorsOrigins(cors),
             ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
         };
     }

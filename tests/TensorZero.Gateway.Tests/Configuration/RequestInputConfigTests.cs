@@ -45,4 +45,42 @@ public sealed class RequestInputConfigTests
             max_request_body_bytes = {value}
             """));
     }
+
+    [Fact]
+    public void Parse_CorsOrigins_AreRead()
+    {
+        var gateway = Parse("""
+            [gateway.cors]
+            allowed_origins = ["https://app.example.com", "http://localhost:5173", "http://127.0.0.1:8080", "http://[::1]:3001"]
+            """).Gateway;
+
+        Assert.Equal(["https://app.example.com", "http://localhost:5173", "http://127.0.0.1:8080", "http://[::1]:3001"], gateway.CorsAllowedOrigins);
+    }
+
+    [Theory]
+    [InlineData("*", "`*` would let any web page use the gateway's provider keys; list the origins that may call it, e.g. `https://app.example.com`")]
+    [InlineData("app.example.com", "`app.example.com` is not an origin; write `scheme://host[:port]` with http or https, e.g. `https://app.example.com` or `http://localhost:5173`")]
+    [InlineData("ftp://files.example.com", "`ftp://files.example.com` is not an origin; write `scheme://host[:port]` with http or https, e.g. `https://app.example.com` or `http://localhost:5173`")]
+    [InlineData("https://app.example.com/", "`https://app.example.com/` is not written the way browsers send an origin; write `https://app.example.com` (no path, query, trailing `/`, user name or default port; lower case)")]
+    [InlineData("https://app.example.com/ui", "`https://app.example.com/ui` is not written the way browsers send an origin; write `https://app.example.com` (no path, query, trailing `/`, user name or default port; lower case)")]
+    [InlineData("https://app.example.com:443", "`https://app.example.com:443` is not written the way browsers send an origin; write `https://app.example.com` (no path, query, trailing `/`, user name or default port; lower case)")]
+    [InlineData("https://App.Example.com", "`https://App.Example.com` is not written the way browsers send an origin; write `https://app.example.com` (no path, query, trailing `/`, user name or default port; lower case)")]
+    [InlineData("https://user@app.example.com", "`https://user@app.example.com` is not written the way browsers send an origin; write `https://app.example.com` (no path, query, trailing `/`, user name or default port; lower case)")]
+    public void Parse_BadCorsOrigin_IsAnErrorNamingItsIndex(string origin, string problem)
+    {
+        Assert.Equal([$"`gateway.cors.allowed_origins[1]`: {problem}"], Errors($$"""
+            [gateway.cors]
+            allowed_origins = ["http://localhost:5173", "{{origin}}"]
+            """));
+    }
+
+    [Fact]
+    public void Parse_CorsUnknownKey_IsAnError()
+    {
+        Assert.Contains("`gateway.cors.allow_credentials`", Assert.Single(Errors("""
+            [gateway.cors]
+            allowed_origins = []
+            allow_credentials = true
+            """)), StringComparison.Ordinal);
+    }
 }
