@@ -41,14 +41,15 @@ public static class InferenceEndpoints
 
     /// <summary>
     /// Reads a JSON body: <c>Content-Type</c> must say JSON (415), the body must fit <c>[gateway] max_request_body_bytes</c>
-    /// after decompression (413), and it must parse (400). Messages say what was wrong and where, never what the body
-    /// contained.
+    /// after decompression (413), and it must be JSON whose strings are valid text (400). Messages say what was wrong
+    /// and where, never what the body contained.
     /// </summary>
     public static async Task<JsonDocument> ReadJsonAsync(HttpContext context)
     {
         JsonContentType.Require(context.Request);
         var limit = context.RequestServices.GetRequiredService<GatewayConfig>().Gateway.MaxRequestBodyBytes;
         var bytes = await RequestBodyReader.ReadAsync(context.Request, limit, context.RequestAborted);
+        JsonTextValidator.Validate(bytes);
         try
         {
             return JsonDocument.Parse(bytes);

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Tests.Fakes;
+using TensorZero.Gateway.Tests.Fakes.OpenAIFamily;
+using TensorZero.Gateway.Tests.Infrastructure;
+
+namespace TensorZero.Gateway.Tests.Endpoints;
+
+/// <summary>
+/// Input that used to reach a provider call and fail there with a 500 is a 400 naming the field, before any provider
+/// is called: strings that aren't text (lone surrogates, bytes that aren't UTF-8), huge credential values, header
+/// names and values HttpClient can't send, non-finite numbers.
+/// </summary>
+public sealed class RequestInputValidationTests : IAsyncLifetime, IDisposable
+{
+    private const string Key = "sk-canary-input-51c3e08a7f";
+    private FakeOpenAIServer _openai = null!;
+    private GatewayFactory _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _openai = await FakeOpenAIServer.StartAsync();
+        _openai.ValidKeys.Add(Key);
+        _gateway = new GatewayFactory($$"""
+            [models.gpt]
+            routing = ["openai"]
+            [models.gpt.providers.openai]
+            type = "openai"
+            model_name = "gpt-4o-mini"
+            api_base = "{{_openai.BaseUrl}}"
+            api_key_location = "dynamic::openai_key"
+
+            [embedding_models.small]
+            routing = ["openai"]
+            [embedding_models.small.providers.openai]
+            type = "openai"
+            model_name = "text-embedding-3-small"
+            api_base = "{{_openai.BaseUrl}}"
+            api_key_location = "dynamic::openai_key"
+            """);
+    }
+
+    public async Task DisposeAsync() => await _openai.DisposeAsync();
+
+    public void Dispose() => _gateway.Dispose();
+
+    private static string Inference(string content = "\"hi\"", string extra = "") =>
+        $$"""{"model_name":"gpt","input":{"messages":[{"role":"user","content":{{content}}}]},"credentials":{"openai_key":"{{Key}}"}{{extra}}}""";
+
+    public static TheoryData<string, string> LoneSurrogates() => new()
+    {
+        { Inference("\"a\\ud800b\""), "`input.messages[0].content`: is not valid Unicode text" },
+        { Inference("\"\\udc00\""), "`input.messages[0].content`: is not valid Unicode text" },
+        { Inference("[{\"type\":\"text\",\"text\":\"\\uD83D\"}]"), "`input.messages[0].content[0].text`: is not valid Unicode text" },
+        { Inference(extra: ",\"tags\":{\"a\":\"\\ud800\"}"), "`tags.a`: is not valid Unicode text" },
+        { Inference(extra: ",\"tags\":{\"\\ud800\":\"a\"}"), "`tags`: has a property name that is not valid Unicode text" },
+        { Inference(extra: ",\"additional_tools\":[{\"name\":\"t\",\"description\":\"d\",\"parameters\":{\"type\":\"object\",\"description\":\"\\ud800\"}}]"),
+            "`additional_tools[0].parameters.description`: is not valid Unicode text" },
+        { "{\"\\ud800\":1}", "the request body: has a property name that is not valid Unicode text" },
+        { "\"\\ud800\"", "the request body: is not valid Unicode text" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LoneSurrogates))]
+    public async Task Inference_LoneSurrogate_Is400NamingTheField(string json, string problem)
+    {
+        var (status, body, _) = await _gateway.CreateClient().PostRawAsync("/inference", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal($"{problem} (a lone surrogate escape such as `\\ud800`, or bytes that are not UTF-8)", body["error"]!.GetValue<string>());
+        Assert.Empty(_openai.Requests);
+    }
+
+    [Theory]
+    [InlineData("/inference", "credentials")]
+    [InlineData("/openai/v1/chat/completions", "tensorzero::credentials")]
+    [InlineData("/openai/v1/embeddings", "tensorzero::credentials")]
+    public async Task JsonRoutes_LoneSurrogateInCredential_Is400NamingTheKeyOnly(string path, string field)
+    {
+        var json = path switch
+        {
+            "/inference" => """{"model_name":"gpt","input":{"messages":[]},"credentials":{"openai_key":"sk-x\ud800y"}}""",
+            "/openai/v1/embeddings" => """{"model":"tensorzero::embedding_model_name::small","input":"a","tensorzero::credentials":{"openai_key":"sk-x\ud800y"}}""",
+            _ => """{"model":"tensorzero::model_name::gpt","messages":[{"role":"user","content":"hi"}],"tensorzero::credentials":{"openai_key":"sk-x\ud800y"}}""",
+        };
+
+        using var response = await _gateway.CreateClient().PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        var raw = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"`{field}.openai_key`: is not valid Unicode text", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-x", raw, StringComparison.Ordinal);
+        Assert.Empty(_openai.Requests);
+    }
+
+    [Fact]
+    public async Task Inference_BytesThatAreNotUtf8_Is400NamingTheField()
+    {
+        var json = Encoding.UTF8.GetBytes(Inference("\"caf\u00e9\""));
+        var at = Array.IndexOf(json, (byte)0xC3);
+        json[at] = 0xFF;
+        using var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await _gateway.CreateClient().PostAsync("/inference", content);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("`input.messages[0].content`: is not valid Unicode text", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inference_SurrogatePairEscape_IsText()
+    {
+        var (status, _, raw) = await _gateway.CreateClient().PostRawAsync("/inference", Inference("\"smile \\ud83d\\ude00\""));
+
+        Assert.True(status == HttpStatusCode.OK, raw);
+        Assert.Equal("smile \U0001F600", FakeAnswer.LastUserText(Assert.Single(_openai.Requests).Body));
+    }
+}
