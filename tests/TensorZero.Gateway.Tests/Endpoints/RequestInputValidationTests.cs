@@ -118,4 +118,40 @@ public sealed class RequestInputValidationTests : IAsyncLifetime, IDisposable
         Assert.True(status == HttpStatusCode.OK, raw);
         Assert.Equal("smile \U0001F600", FakeAnswer.LastUserText(Assert.Single(_openai.Requests).Body));
     }
+
+    [Theory]
+    [InlineData("/inference")]
+    [InlineData("/openai/v1/chat/completions")]
+    [InlineData("/openai/v1/embeddings")]
+    public async Task JsonRoutes_CredentialAtTheLimit_IsForwarded(string path)
+    {
+        _openai.ValidKeys.Add(new string('k', 8192));
+
+        var (status, _, raw) = await _gateway.CreateClient().PostRawAsync(path, WithCredential(path, new string('k', 8192)));
+
+        Assert.True(status == HttpStatusCode.OK, raw);
+        Assert.Equal(new string('k', 8192), Assert.Single(_openai.Requests).ApiKey);
+    }
+
+    [Theory]
+    [InlineData("/inference", "credentials", 8193)]
+    [InlineData("/inference", "credentials", 100_000)]
+    [InlineData("/openai/v1/chat/completions", "tensorzero::credentials", 1_000_000)]
+    [InlineData("/openai/v1/embeddings", "tensorzero::credentials", 8193)]
+    public async Task JsonRoutes_CredentialOverTheLimit_Is400NamingTheKey(string path, string field, int length)
+    {
+        var (status, _, raw) = await _gateway.CreateClient().PostRawAsync(path, WithCredential(path, new string('k', length)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains($"`{field}.openai_key`: is longer than 8192 characters, the limit for a credential value", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("kkkk", raw, StringComparison.Ordinal);
+        Assert.Empty(_openai.Requests);
+    }
+
+    private static string WithCredential(string path, string value) => path switch
+    {
+        "/inference" => $$$"""{"model_name":"gpt","input":{"messages":[{"role":"user","content":"hi"}]},"credentials":{"openai_key":"{{{value}}}"}}""",
+        "/openai/v1/embeddings" => $$$"""{"model":"tensorzero::embedding_model_name::small","input":"hi","tensorzero::credentials":{"openai_key":"{{{value}}}"}}""",
+        _ => $$$"""{"model":"tensorzero::model_name::gpt","messages":[{"role":"user","content":"hi"}],"tensorzero::credentials":{"openai_key":"{{{value}}}"}}""",
+    };
 }
