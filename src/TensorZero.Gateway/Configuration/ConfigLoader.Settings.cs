@@ -81,9 +81,14 @@ public sealed partial class ConfigLoader
                 item.Error("needs exactly one of `value` or `delete = true`");
                 continue;
             }
-            if (value is not null && value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            if (name is not null && ExtraHeaderRules.NameProblem(name) is { } nameProblem)
             {
-                item.Error("value", "must not contain line breaks");
+                item.Error("name", nameProblem);
+                continue;
+            }
+            if (value is not null && ExtraHeaderRules.ValueProblem(value) is { } valueProblem)
+            {
+                item.Error("value", valueProblem);
                 continue;
             }
             if (name is not null)

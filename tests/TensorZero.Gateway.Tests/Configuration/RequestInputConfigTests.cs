@@ -83,4 +83,79 @@ public sealed class RequestInputConfigTests
             allow_credentials = true
             """)), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Bad Name:", "is not a valid header name")]
+    [InlineData("X Space", "is not a valid header name")]
+    [InlineData("", "is not a valid header name")]
+    [InlineData("Naïve", "is not a valid header name")]
+    [InlineData("Content-Type", "`Content-Type` describes the request body, which the gateway sets itself")]
+    [InlineData("Expires", "`Expires` describes the request body, which the gateway sets itself")]
+    public void Parse_ExtraHeaderNameThatCantBeSent_IsAnErrorAtEveryLevel(string name, string problem)
+    {
+        var errors = Errors($$"""
+            [models.m]
+            routing = ["p"]
+            [models.m.providers.p]
+            type = "openai"
+            model_name = "gpt-4o-mini"
+            api_key_location = "none"
+            extra_headers = [{ name = "X-Fine", value = "1" }, { name = "{{name}}", value = "1" }]
+
+            [embedding_models.e]
+            routing = ["p"]
+            [embedding_models.e.providers.p]
+            type = "openai"
+            model_name = "text-embedding-3-small"
+            api_key_location = "none"
+            extra_headers = [{ name = "{{name}}", delete = true }]
+
+            [functions.f]
+            type = "chat"
+            [functions.f.variants.v]
+            type = "chat_completion"
+            model = "m"
+            extra_headers = [{ name = "{{name}}", value = "1" }]
+            """);
+
+        Assert.Equal(
+        [
+            $"`embedding_models.e.providers.p.extra_headers[0].name`: {problem}",
+            $"`functions.f.variants.v.extra_headers[0].name`: {problem}",
+            $"`models.m.providers.p.extra_headers[1].name`: {problem}",
+        ], errors.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("a\\nb", "must not contain line breaks")]
+    [InlineData("a\\u0000b", "must be printable ASCII (no control characters or non-ASCII letters)")]
+    [InlineData("café", "must be printable ASCII (no control characters or non-ASCII letters)")]
+    public void Parse_ExtraHeaderValueThatCantBeSent_IsAnError(string value, string problem)
+    {
+        Assert.Equal([$"`models.m.providers.p.extra_headers[0].value`: {problem}"], Errors($$"""
+            [models.m]
+            routing = ["p"]
+            [models.m.providers.p]
+            type = "openai"
+            model_name = "gpt-4o-mini"
+            api_key_location = "none"
+            extra_headers = [{ name = "X-A", value = "{{value}}" }]
+            """));
+    }
+
+    [Fact]
+    public void Parse_ExtraHeadersOperatorsUse_AreAccepted()
+    {
+        var config = Parse("""
+            [models.m]
+            routing = ["p"]
+            [models.m.providers.p]
+            type = "openai"
+            model_name = "gpt-4o-mini"
+            api_key_location = "none"
+            extra_headers = [{ name = "OpenAI-Organization", value = "org-1" }, { name = "anthropic-beta", value = "a, b; c=\"d\"" }, { name = "User-Agent", delete = true }]
+            """);
+
+        Assert.Equal(3, config.Models["m"].Providers["p"].ExtraHeaders.Count);
+    }
 }

@@ -148,6 +148,34 @@ public sealed class RequestInputValidationTests : IAsyncLifetime, IDisposable
         Assert.Empty(_openai.Requests);
     }
 
+    [Theory]
+    [InlineData("""{"name":"Expires","value":"0"}""", "`extra_headers[0].name`: `Expires` describes the request body, which the gateway sets itself")]
+    [InlineData("""{"name":"Content-Encoding","delete":true}""", "`extra_headers[0].name`: `Content-Encoding` describes the request body, which the gateway sets itself")]
+    [InlineData("""{"name":"Bad Name:","value":"0"}""", "`extra_headers[0].name`: is not a valid header name")]
+    [InlineData("""{"name":"X-A","value":"caf\u00e9"}""", "`extra_headers[0].value`: must be printable ASCII (no control characters or non-ASCII letters)")]
+    [InlineData("""{"name":"X-A","value":"a\u0007b"}""", "`extra_headers[0].value`: must be printable ASCII (no control characters or non-ASCII letters)")]
+    public async Task Inference_ExtraHeaderThatCantBeSent_Is400(string item, string message)
+    {
+        var (status, body, _) = await _gateway.CreateClient().PostRawAsync("/inference", Inference(extra: $",\"extra_headers\":[{item}]"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(message, body["error"]!.GetValue<string>());
+        Assert.Empty(_openai.Requests);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_ExtraHeaderThatCantBeSent_Is400InOpenAIShape()
+    {
+        var (status, body, _) = await _gateway.CreateClient().PostRawAsync("/openai/v1/chat/completions", $$"""
+            {"model":"tensorzero::model_name::gpt","messages":[{"role":"user","content":"hi"}],"tensorzero::credentials":{"openai_key":"{{Key}}"},
+             "tensorzero::extra_headers":[{"name":"Last-Modified","value":"x"}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("`tensorzero::extra_headers[0].name`: `Last-Modified` describes the request body, which the gateway sets itself",
+            body["error"]!["message"]!.GetValue<string>());
+    }
+
     private static string WithCredential(string path, string value) => path switch
     {
         "/inference" => $$$"""{"model_name":"gpt","input":{"messages":[{"role":"user","content":"hi"}]},"credentials":{"openai_key":"{{{value}}}"}}""",
