@@ -316,8 +316,8 @@ public static partial class InferenceRequestParser
 
     private static double? OptionalNumber(JsonElement parent, string name, string prefix) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
-        : throw Invalid($"`{prefix}.{name}`: must be a number");
+        : value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()) ? value.GetDouble()
+        : throw Invalid($"`{prefix}.{name}`: must be a {(value.ValueKind == JsonValueKind.Number ? "finite number" : "number")}");
 
     private static int? OptionalInt(JsonElement parent, string name, string prefix) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null

@@ -176,6 +176,23 @@ public sealed class RequestInputValidationTests : IAsyncLifetime, IDisposable
             body["error"]!["message"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("/inference", "\"params\":{\"chat_completion\":{\"temperature\":1e400}}", "`params.chat_completion.temperature`: must be a finite number")]
+    [InlineData("/openai/v1/chat/completions", "\"top_p\":-1e999", "`top_p`: must be a finite number")]
+    public async Task JsonRoutes_NumberTooLargeForADouble_Is400(string path, string field, string message)
+    {
+        var json = path == "/inference"
+            ? Inference(extra: "," + field)
+            : $$"""{"model":"tensorzero::model_name::gpt","messages":[{"role":"user","content":"hi"}],"tensorzero::credentials":{"openai_key":"{{Key}}"},{{field}}}""";
+
+        var (status, body, raw) = await _gateway.CreateClient().PostRawAsync(path, json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(message, raw, StringComparison.Ordinal);
+        Assert.NotNull(body);
+        Assert.Empty(_openai.Requests);
+    }
+
     private static string WithCredential(string path, string value) => path switch
     {
         "/inference" => $$$"""{"model_name":"gpt","input":{"messages":[{"role":"user","content":"hi"}]},"credentials":{"openai_key":"{{{value}}}"}}""",
