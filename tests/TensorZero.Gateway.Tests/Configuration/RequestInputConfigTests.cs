@@ -158,4 +158,28 @@ public sealed class RequestInputConfigTests
 
         Assert.Equal(3, config.Models["m"].Providers["p"].ExtraHeaders.Count);
     }
+
+    [Fact]
+    public void Parse_SchemaFileTheLibraryRejects_IsAnErrorNotACrash()
+    {
+        var directory = Directory.CreateTempSubdirectory("tz-schema-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "tool.json"), """{"type":"object","surprise":true}""");
+
+            var error = Assert.Throws<ConfigException>(() => new ConfigLoader(ProviderRegistry.CreateDefault()).Parse("""
+                [tools.t]
+                description = "d"
+                parameters = "tool.json"
+                """, directory));
+
+            Assert.Equal(
+                "`tools.t.parameters`: the schema file `tool.json` is not a valid JSON Schema: Unknown keywords (surprise) are disallowed for this dialect.",
+                Assert.Single(error.Errors));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
