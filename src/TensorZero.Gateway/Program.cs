@@ -9,6 +9,11 @@ using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
 
+// Requests may carry JSON Schemas whose `pattern`s are matched against text the client steers; a pattern with
+// catastrophic backtracking would pin a core for hours. Every regular expression match in the process is bounded
+// (this must run before the first Regex is built).
+AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(1));
+
 // `--healthcheck URL`: the container's HEALTHCHECK probe (the runtime image has no curl).
 if (args is ["--healthcheck", var probeUrl])
 {

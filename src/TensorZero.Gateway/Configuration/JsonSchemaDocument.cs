@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Json.Schema;
 
 namespace TensorZero.Gateway.Configuration;
@@ -33,14 +34,17 @@ public sealed class JsonSchemaDocument
         }
     }
 
-    /// <summary>Whether <paramref name="instance"/> matches; a schema that can't be evaluated (an unresolvable <c>$ref</c>) matches nothing.</summary>
+    /// <summary>
+    /// Whether <paramref name="instance"/> matches. A schema that can't be evaluated (an unresolvable <c>$ref</c>, a
+    /// <c>pattern</c> that runs past the process's regex match timeout) matches nothing.
+    /// </summary>
     public bool IsValid(JsonElement instance)
     {
         try
         {
             return _schema.Evaluate(instance).IsValid;
         }
-        catch (JsonSchemaException)
+        catch (Exception e) when (e is JsonSchemaException or RegexMatchTimeoutException)
         {
             return false;
         }
@@ -59,6 +63,10 @@ public sealed class JsonSchemaDocument
         catch (JsonSchemaException e)
         {
             return $"/: the schema can't be evaluated ({e.Message})";
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return "/: a `pattern` of the schema took too long to match";
         }
         if (results.IsValid)
         {
