@@ -10,6 +10,11 @@ using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Egress;
 
+// Requests may carry JSON Schemas whose `pattern`s are matched against text the client steers; a pattern with
+// catastrophic backtracking would pin a core for hours. Every regular expression match in the process is bounded
+// (this must run before the first Regex is built).
+AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(1));
+
 // `--healthcheck URL`: the container's HEALTHCHECK probe (the runtime image has no curl).
 if (args is ["--healthcheck", var probeUrl])
 {
@@ -31,14 +36,15 @@ try
     var config = new ConfigLoader(registry).LoadFile(configPath);
     var bindAddress = BindAddress.Resolve(config.Gateway.BindAddress, Environment.GetEnvironmentVariable("TENSORZERO_GATEWAY_BIND_ADDRESS"));
     builder.WebHost.UseUrls($"http://{bindAddress}");
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024);
+    // Bytes on the wire; the endpoints count the same limit again after decompression (RequestBodyReader).
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxRequestBodyBytes);
 
     // The host gets its own logger (sinks registered in DI included); the static one only reports startup failures.
     builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
-    // Clients may compress large bodies (gzip, br, deflate); the body size limit applies to the decompressed bytes.
-    builder.Services.AddRequestDecompression();
     builder.Services.AddSingleton(config);
+    builder.Services.AddHostedService<TensorZero.Gateway.Hosting.IdleMemoryRelease>();
+    builder.Services.AddCors();
     builder.Services.AddSingleton(registry);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
@@ -74,6 +80,12 @@ try
         app.UsePathBase(basePath);
         app.UseRouting(); // routing must run after the base path is stripped
     }
+    if (config.Gateway.CorsAllowedOrigins is { Count: > 0 } origins)
+    {
+        // Off unless configured: without it a browser lets no other site's page read an answer or send JSON here.
+        app.UseCors(policy => policy.WithOrigins([.. origins]).WithMethods("GET", "POST").AllowAnyHeader()
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10)));
+    }
     app.Use(async (context, next) =>
     {
         context.Response.Headers["x-tensorzero-gateway-version"] = StatusEndpoints.Version;
@@ -85,7 +97,6 @@ try
         // The host's logger, not the static startup one: its format, sinks and value escaping apply to request lines too.
         options.Logger = app.Services.GetService<Serilog.ILogger>();
     });
-    app.UseRequestDecompression();
     app.UseMiddleware<ErrorHandlingMiddleware>();
     app.MapStatusEndpoints();
     app.MapInferenceEndpoints();

@@ -165,8 +165,8 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         {
             AllowedDynamicHosts = allowedDynamicHosts,
             OutboundConnectTimeoutMs = section.Integer("outbound_connect_timeout_ms", min: 1) ?? GatewaySection.DefaultOutboundConnectTimeoutMs,
-            MaxRequestBodyBytes = section.Integer("max_request_body_bytes", min: 1) ?? GatewaySection.DefaultMaxRequestBodyBytes,
-            CorsAllowedOrigins = cors?.StringList("allowed_origins") ?? [],
+            MaxRequestBodyBytes = ParseMaxRequestBodyBytes(section),
+            CorsAllowedOrigins = ParseCorsOrigins(cors),
             ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
         };
     }

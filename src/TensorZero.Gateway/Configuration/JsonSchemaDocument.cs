@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Json.Schema;
 
 namespace TensorZero.Gateway.Configuration;
@@ -19,17 +20,54 @@ public sealed class JsonSchemaDocument
 
     public static readonly JsonSchemaDocument Any = Parse(new JsonObject());
 
-    public static JsonSchemaDocument Parse(JsonObject node) =>
-        new(node, JsonSchema.FromText(node.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+    /// <summary>Compiles <paramref name="node"/>; a schema that doesn't compile throws <see cref="InvalidJsonSchemaException"/>.</summary>
+    public static JsonSchemaDocument Parse(JsonObject node)
+    {
+        try
+        {
+            return new(node, JsonSchema.FromText(node.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+        }
+        catch (Exception e) when (e is JsonSchemaException or ArgumentException or InvalidOperationException or NotSupportedException or JsonException)
+        {
+            // The library's reasons name keywords and values of the schema itself, never anything else.
+            throw new InvalidJsonSchemaException(e.Message, e);
+        }
+    }
 
-    public bool IsValid(JsonElement instance) => _schema.Evaluate(instance).IsValid;
+    /// <summary>
+    /// Whether <paramref name="instance"/> matches. A schema that can't be evaluated (an unresolvable <c>$ref</c>, a
+    /// <c>pattern</c> that runs past the process's regex match timeout) matches nothing.
+    /// </summary>
+    public bool IsValid(JsonElement instance)
+    {
+        try
+        {
+            return _schema.Evaluate(instance).IsValid;
+        }
+        catch (Exception e) when (e is JsonSchemaException or RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
 
     private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
 
     /// <summary>Null when valid; otherwise one line per failed keyword (<c>/path: message</c>), at most ten.</summary>
     public string? Validate(JsonElement instance)
     {
-        var results = _schema.Evaluate(instance, ListErrors);
+        EvaluationResults results;
+        try
+        {
+            results = _schema.Evaluate(instance, ListErrors);
+        }
+        catch (JsonSchemaException e)
+        {
+            return $"/: the schema can't be evaluated ({e.Message})";
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return "/: a `pattern` of the schema took too long to match";
+        }
         if (results.IsValid)
         {
             return null;
@@ -69,13 +107,16 @@ public sealed class JsonSchemaDocument
         {
             section.Error(key, $"the schema file `{file}` is not valid JSON");
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
+        catch (InvalidJsonSchemaException e)
         {
-            section.Error(key, $"the schema file `{file}` is not a valid JSON Schema");
+            section.Error(key, $"the schema file `{file}` is not a valid JSON Schema: {e.Message}");
         }
         return null;
     }
 }
+
+/// <summary>A schema JsonSchema.Net can't compile; the message is the library's reason.</summary>
+public sealed class InvalidJsonSchemaException(string message, Exception inner) : ArgumentException(message, inner);
 
 /// <summary><c>[tools.T]</c>: a tool functions can offer the model.</summary>
 /// <param name="Key">The table key, used by <c>functions.F.tools</c> and <c>allowed_tools</c>.</param>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Streaming;
 
@@ -38,21 +39,25 @@ public static class InferenceEndpoints
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    /// <summary>Parses the body as JSON, or fails with a 400 that says where it broke (never what it contained).</summary>
+    /// <summary>
+    /// Reads a JSON body: <c>Content-Type</c> must say JSON (415), the body must fit <c>[gateway] max_request_body_bytes</c>
+    /// after decompression (413), and it must be JSON whose strings are valid text (400). Messages say what was wrong
+    /// and where, never what the body contained.
+    /// </summary>
     public static async Task<JsonDocument> ReadJsonAsync(HttpContext context)
     {
+        JsonContentType.Require(context.Request);
+        var limit = context.RequestServices.GetRequiredService<GatewayConfig>().Gateway.MaxRequestBodyBytes;
+        var bytes = await RequestBodyReader.ReadAsync(context.Request, limit, context.RequestAborted);
+        JsonTextValidator.Validate(bytes);
         try
         {
-            return await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            return JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
             throw GatewayError.InvalidRequest($"the request body is not valid JSON{where}");
-        }
-        catch (InvalidDataException)
-        {
-            throw GatewayError.InvalidRequest("the request body could not be decompressed (check `Content-Encoding`)");
         }
     }
 }

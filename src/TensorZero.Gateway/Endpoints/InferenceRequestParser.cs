@@ -79,7 +79,13 @@ public static partial class InferenceRequestParser
         };
     }
 
-    /// <summary>The <c>credentials</c> map: string values only.</summary>
+    /// <summary>
+    /// The longest credential value accepted, in characters. Real keys and tokens are far shorter (a GCP service-account
+    /// JSON is about 2.5 KB); a longer value is a mistake or an attempt to make the gateway forward huge headers.
+    /// </summary>
+    public const int MaxCredentialChars = 8 * 1024;
+
+    /// <summary>The <c>credentials</c> map: string values only, each at most <see cref="MaxCredentialChars"/> characters.</summary>
     public static RequestCredentials ParseCredentials(JsonElement root, string field)
     {
         if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -98,6 +104,10 @@ public static partial class InferenceRequestParser
                 throw Invalid($"`{field}.{entry.Name}`: must be a string");
             }
             var text = entry.Value.GetString()!;
+            if (text.Length > MaxCredentialChars)
+            {
+                throw Invalid($"`{field}.{entry.Name}`: is longer than {MaxCredentialChars} characters, the limit for a credential value");
+            }
             if (text.Any(char.IsControl))
             {
                 throw Invalid($"`{field}.{entry.Name}`: must not contain control characters");
@@ -306,8 +316,8 @@ public static partial class InferenceRequestParser
 
     private static double? OptionalNumber(JsonElement parent, string name, string prefix) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
-        : throw Invalid($"`{prefix}.{name}`: must be a number");
+        : value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()) ? value.GetDouble()
+        : throw Invalid($"`{prefix}.{name}`: must be a {(value.ValueKind == JsonValueKind.Number ? "finite number" : "number")}");
 
     private static int? OptionalInt(JsonElement parent, string name, string prefix) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null

@@ -41,13 +41,13 @@ public static class RequestExtras
         Items(root, field, (item, path) =>
         {
             var name = JsonFields.OptionalString(item, "name", path) ?? throw Invalid($"`{path}.name`: is required");
-            if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':'))
-            {
-                throw Invalid($"`{path}.name`: is not a valid header name");
-            }
             if (ProtectedHeaders.Contains(name))
             {
                 throw Invalid($"`{path}.name`: `{name}` can't be set from a request (it carries credentials or framing)");
+            }
+            if (ExtraHeaderRules.NameProblem(name) is { } nameProblem)
+            {
+                throw Invalid($"`{path}.name`: {nameProblem}");
             }
             var delete = Delete(item, path);
             var value = JsonFields.OptionalString(item, "value", path);
@@ -55,9 +55,9 @@ public static class RequestExtras
             {
                 throw Invalid($"`{path}`: needs exactly one of `value` or `\"delete\": true`");
             }
-            if (value is not null && value.Any(c => c is '\r' or '\n' or '\0'))
+            if (value is not null && ExtraHeaderRules.ValueProblem(value) is { } valueProblem)
             {
-                throw Invalid($"`{path}.value`: must not contain line breaks");
+                throw Invalid($"`{path}.value`: {valueProblem}");
             }
             return new ExtraHeaderItem(name, value, delete);
         }, ["name", "value", "delete"]);

@@ -8,6 +8,8 @@ public static class ErrorResponses
     public static int StatusCode(GatewayError error) => error.Kind switch
     {
         ErrorKind.InvalidRequest or ErrorKind.MissingCredential => StatusCodes.Status400BadRequest,
+        ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorKind.UnknownFunction or ErrorKind.UnknownVariant or ErrorKind.UnknownModel => StatusCodes.Status404NotFound,
         ErrorKind.Timeout => StatusCodes.Status408RequestTimeout,
         ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,

@@ -4,6 +4,10 @@ namespace TensorZero.Gateway.Errors;
 public enum ErrorKind
 {
     InvalidRequest,
+    /// <summary>The request body is over <c>[gateway] max_request_body_bytes</c> (413).</summary>
+    PayloadTooLarge,
+    /// <summary>The body's <c>Content-Type</c> or <c>Content-Encoding</c> isn't one the route reads (415).</summary>
+    UnsupportedMediaType,
     MissingCredential,
     CredentialUnavailable,
     UnknownFunction,
@@ -43,8 +47,8 @@ public sealed class GatewayError : Exception
     /// <summary>Whether trying the same provider again with the same key could succeed.</summary>
     public bool IsRetryable => _retryable ?? Kind switch
     {
-        ErrorKind.InvalidRequest or ErrorKind.MissingCredential or ErrorKind.UnknownFunction or ErrorKind.UnknownVariant
-            or ErrorKind.UnknownModel => false,
+        ErrorKind.InvalidRequest or ErrorKind.PayloadTooLarge or ErrorKind.UnsupportedMediaType or ErrorKind.MissingCredential
+            or ErrorKind.UnknownFunction or ErrorKind.UnknownVariant or ErrorKind.UnknownModel => false,
         ErrorKind.ProviderClient => ProviderStatus is null or 408 or 409 or 429,
         _ => true,
     };

@@ -37,8 +37,8 @@ internal static class OpenAIJson
 
     public static double? OptionalNumber(JsonElement parent, string name, string path) =>
         !TryGet(parent, name, out var value) ? null
-        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
-        : throw Invalid($"`{path}`: must be a number");
+        : value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()) ? value.GetDouble()
+        : throw Invalid($"`{path}`: must be a {(value.ValueKind == JsonValueKind.Number ? "finite number" : "number")}");
 
     public static int? OptionalInt(JsonElement parent, string name, string path) =>
         !TryGet(parent, name, out var value) ? null
