@@ -1,7 +1,6 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Streaming;
 
 namespace TensorZero.Gateway.Endpoints;
 

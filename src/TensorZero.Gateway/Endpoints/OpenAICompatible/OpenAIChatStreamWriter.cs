@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Inference;
-using TensorZero.Gateway.Streaming;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 

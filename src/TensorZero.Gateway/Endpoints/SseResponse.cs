@@ -1,11 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 
-namespace TensorZero.Gateway.Streaming;
+namespace TensorZero.Gateway.Endpoints;
 
 /// <summary>
 /// Sends a streamed inference as server-sent events: one <c>data: {json}</c> event per chunk (flushed at once), an

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Inference;
 
-namespace TensorZero.Gateway.Streaming;
+namespace TensorZero.Gateway.Endpoints;
 
 /// <summary>
 /// Writes a streamed inference as server-sent events in TensorZero's shape: one <c>data: {chunk}</c> per provider chunk,

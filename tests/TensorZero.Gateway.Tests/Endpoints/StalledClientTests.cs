@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using TensorZero.Gateway.Tests.Infrastructure;
 
-namespace TensorZero.Gateway.Tests.Streaming;
+namespace TensorZero.Gateway.Tests.Endpoints;
 
 /// <summary>
 /// A streaming client that stops reading is cut after <c>[gateway] client_write_timeout_ms</c>, and the upstream request
