@@ -45,6 +45,7 @@ try
     builder.Services.AddSingleton(config);
     builder.Services.AddHostedService<TensorZero.Gateway.Hosting.IdleMemoryRelease>();
     builder.Services.AddCors();
+    builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
     builder.Services.AddSingleton(registry);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
@@ -97,7 +98,8 @@ try
         // The host's logger, not the static startup one: its format, sinks and value escaping apply to request lines too.
         options.Logger = app.Services.GetService<Serilog.ILogger>();
     });
-    app.UseMiddleware<ErrorHandlingMiddleware>();
+    // One error boundary (GatewayExceptionHandler); it logs what it handles itself, without exception messages.
+    app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = _ => Task.CompletedTask, SuppressDiagnosticsCallback = _ => true });
     app.MapStatusEndpoints();
     app.MapInferenceEndpoints();
     app.MapOpenAICompatibleEndpoints();

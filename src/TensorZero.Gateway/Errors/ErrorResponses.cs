@@ -23,13 +23,6 @@ public static class ErrorResponses
 
     public static IResult Native(int status, string message) =>
         Results.Json(new ErrorBody(message), ErrorJsonContext.Relaxed.ErrorBody, statusCode: status);
-
-    public static async Task WriteNativeAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorBody(message), ErrorJsonContext.Relaxed.ErrorBody);
-    }
 }
 
 public sealed record ErrorBody(string Error);

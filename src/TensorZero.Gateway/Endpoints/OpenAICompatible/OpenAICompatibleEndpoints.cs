@@ -15,7 +15,7 @@ public static class OpenAICompatibleEndpoints
     public static void MapOpenAICompatibleEndpoints(this IEndpointRouteBuilder app)
     {
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
-        var routes = app.MapGroup("/openai/v1").AddEndpointFilter(new OpenAIErrorFilter(logger));
+        var routes = app.MapGroup("/openai/v1").WithMetadata(OpenAIErrorBodyWriter.Instance);
         routes.MapPost("/chat/completions", (HttpContext context, GatewayRuntime runtime, TimeProvider time) =>
             ChatCompletionsAsync(context, runtime, time, logger));
         routes.MapPost("/embeddings", (HttpContext context, GatewayRuntime runtime) => EmbeddingsAsync(context, runtime, logger));
