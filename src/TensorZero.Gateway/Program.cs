@@ -40,6 +40,7 @@ try
     builder.Services.AddRequestDecompression();
     builder.Services.AddSingleton(config);
     builder.Services.AddSingleton(registry);
+    builder.Services.AddSingleton<ProtectedHeaders>();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
     // Client-chosen (`dynamic::`) URLs pass the egress guard; every provider call has a connect timeout and no redirects.
