@@ -1,14 +1,11 @@
 using Serilog;
 using TensorZero.Gateway;
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Endpoints.OpenAICompatible;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
-using TensorZero.Gateway.Providers.Egress;
 
 // `--healthcheck URL`: the container's HEALTHCHECK probe (the runtime image has no curl).
 if (args is ["--healthcheck", var probeUrl])
@@ -27,8 +24,8 @@ try
         return 2;
     }
 
-    var registry = ProviderRegistry.CreateDefault();
-    var config = new ConfigLoader(registry).LoadFile(configPath);
+    // The config is read before the container exists, with a registry of the same built-in provider types.
+    var config = new ConfigLoader(ProviderRegistry.CreateDefault()).LoadFile(configPath);
     var bindAddress = BindAddress.Resolve(config.Gateway.BindAddress, Environment.GetEnvironmentVariable("TENSORZERO_GATEWAY_BIND_ADDRESS"));
     builder.WebHost.UseUrls($"http://{bindAddress}");
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 100 * 1024 * 1024);
@@ -38,28 +35,7 @@ try
 
     // Clients may compress large bodies (gzip, br, deflate); the body size limit applies to the decompressed bytes.
     builder.Services.AddRequestDecompression();
-    builder.Services.AddSingleton(config);
-    builder.Services.AddSingleton(registry);
-    builder.Services.AddSingleton<ProtectedHeaders>();
-    builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
-    // Client-chosen (`dynamic::`) URLs pass the egress guard; every provider call has a connect timeout and no redirects.
-    var egressGuard = new DynamicUrlGuard(DynamicHostAllowList.Parse(config.Gateway.AllowedDynamicHosts), new SystemHostResolver());
-    builder.Services.AddHttpClient(ProviderHttp.ClientName, client => client.Timeout = TimeSpan.FromMilliseconds(config.Gateway.GlobalOutboundHttpTimeoutMs))
-        .ConfigurePrimaryHttpMessageHandler(sp => new EgressHandler(
-            egressGuard, TimeSpan.FromMilliseconds(config.Gateway.OutboundConnectTimeoutMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger<EgressHandler>()))
-        .RemoveAllLoggers();
-    builder.Services.AddSingleton<SecretRegistry>();
-    builder.Services.AddSingleton(sp => new ProviderServices(
-        sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
-    {
-        Secrets = sp.GetRequiredService<SecretRegistry>(),
-    });
-    builder.Services.AddSingleton(sp => GatewayRuntime.Build(
-        sp.GetRequiredService<GatewayConfig>(),
-        sp.GetRequiredService<ProviderRegistry>(),
-        sp.GetRequiredService<IEnvironmentVariables>(),
-        sp.GetRequiredService<ProviderServices>()));
+    builder.Services.AddTensorZeroGateway(config);
 
     var app = builder.Build();
     foreach (var warning in config.Warnings)
