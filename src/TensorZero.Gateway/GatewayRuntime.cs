@@ -38,7 +38,7 @@ public sealed class GatewayRuntime
         {
             Secrets = services.Secrets,
         };
-        var errors = credentials.ValidateTypeDefaultForms().ToList();
+        var errors = credentials.ValidateTypeDefaultForms(type => registry.Find(type)?.Descriptor.Credentials).ToList();
         var models = ModelTable.Build(config, registry, credentials, services, errors);
         var embeddingModels = EmbeddingModelTable.Build(config, registry, credentials, services, errors);
         if (errors.Count > 0)

@@ -1,14 +1,11 @@
 using Serilog;
 using TensorZero.Gateway;
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Endpoints.OpenAICompatible;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
-using TensorZero.Gateway.Providers.Egress;
 
 // Requests may carry JSON Schemas whose `pattern`s are matched against text the client steers; a pattern with
 // catastrophic backtracking would pin a core for hours. Every regular expression match in the process is bounded
@@ -32,8 +29,8 @@ try
         return 2;
     }
 
-    var registry = ProviderRegistry.CreateDefault();
-    var config = new ConfigLoader(registry).LoadFile(configPath);
+    // The config is read before the container exists, with a registry of the same built-in provider types.
+    var config = new ConfigLoader(ProviderRegistry.CreateDefault()).LoadFile(configPath);
     var bindAddress = BindAddress.Resolve(config.Gateway.BindAddress, Environment.GetEnvironmentVariable("TENSORZERO_GATEWAY_BIND_ADDRESS"));
     builder.WebHost.UseUrls($"http://{bindAddress}");
     // Bytes on the wire; the endpoints count the same limit again after decompression (RequestBodyReader).
@@ -42,30 +39,10 @@ try
     // The host gets its own logger (sinks registered in DI included); the static one only reports startup failures.
     builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
-    builder.Services.AddSingleton(config);
+    builder.Services.AddTensorZeroGateway(config);
     builder.Services.AddHostedService<TensorZero.Gateway.Hosting.IdleMemoryRelease>();
     builder.Services.AddCors();
     builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
-    builder.Services.AddSingleton(registry);
-    builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
-    // Client-chosen (`dynamic::`) URLs pass the egress guard; every provider call has a connect timeout and no redirects.
-    var egressGuard = new DynamicUrlGuard(DynamicHostAllowList.Parse(config.Gateway.AllowedDynamicHosts), new SystemHostResolver());
-    builder.Services.AddHttpClient(ProviderHttp.ClientName, client => client.Timeout = TimeSpan.FromMilliseconds(config.Gateway.GlobalOutboundHttpTimeoutMs))
-        .ConfigurePrimaryHttpMessageHandler(sp => new EgressHandler(
-            egressGuard, TimeSpan.FromMilliseconds(config.Gateway.OutboundConnectTimeoutMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger<EgressHandler>()))
-        .RemoveAllLoggers();
-    builder.Services.AddSingleton<SecretRegistry>();
-    builder.Services.AddSingleton(sp => new ProviderServices(
-        sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
-    {
-        Secrets = sp.GetRequiredService<SecretRegistry>(),
-    });
-    builder.Services.AddSingleton(sp => GatewayRuntime.Build(
-        sp.GetRequiredService<GatewayConfig>(),
-        sp.GetRequiredService<ProviderRegistry>(),
-        sp.GetRequiredService<IEnvironmentVariables>(),
-        sp.GetRequiredService<ProviderServices>()));
 
     var app = builder.Build();
     foreach (var warning in config.Warnings)

@@ -5,6 +5,7 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.OpenAI;
 
 namespace TensorZero.Gateway.Benchmarks;
@@ -28,6 +29,7 @@ public class HotPathBenchmarks
     private RequestCredentials _credentials = null!;
     private ModelRequest _modelRequest = null!;
     private byte[] _body = null!;
+    private ProtectedHeaders _protectedHeaders = null!;
 
     private sealed class NoEnvironment : IEnvironmentVariables
     {
@@ -37,12 +39,14 @@ public class HotPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        var registry = ProviderRegistry.CreateDefault();
+        _protectedHeaders = new ProtectedHeaders(registry);
         var factory = new CredentialResolverFactory(new NoEnvironment(), ".", new Dictionary<string, CredentialSpec>(), NullLoggerFactory.Instance);
-        _dynamic = factory.ForProvider(ProviderTypes.Find("openai")!, new CredentialSpec(new CredentialLocation.Dynamic("customer_openai_api_key")), "p", new List<string>())!;
+        _dynamic = factory.ForProvider(registry.Find("openai")!.Descriptor.Credentials, new CredentialSpec(new CredentialLocation.Dynamic("customer_openai_api_key")), "p", new List<string>())!;
         _credentials = new RequestCredentials(new Dictionary<string, Secret> { ["customer_openai_api_key"] = new("sk-benchmark-key") });
         _body = System.Text.Encoding.UTF8.GetBytes(Body);
         using var document = JsonDocument.Parse(_body);
-        var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System);
+        var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
         _modelRequest = new ModelRequest(request.Input.System, request.Input.Messages, request.Params, [], []);
     }
 
@@ -53,7 +57,7 @@ public class HotPathBenchmarks
     public InferenceRequest ParseInferenceRequest()
     {
         using var document = JsonDocument.Parse(_body);
-        return InferenceRequestParser.Parse(document.RootElement, TimeProvider.System);
+        return InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
     }
 
     [Benchmark]

@@ -1,5 +1,3 @@
-using TensorZero.Gateway.Credentials;
-
 namespace TensorZero.Gateway.Configuration;
 
 /// <summary><c>[embedding_models]</c>: the same rules as <c>[models]</c>, with <c>timeout_ms</c> instead of <c>timeouts</c>.</summary>
@@ -43,16 +41,16 @@ public sealed partial class ConfigLoader
         {
             return null;
         }
-        var info = ProviderTypes.Find(type);
         var factory = providers.FindEmbedding(type);
-        if (info is null || factory is null)
+        if (factory is null)
         {
-            section.Error("type", info is null
+            section.Error("type", providers.Find(type) is null
                 ? $"unknown provider type `{type}` (valid for embedding models: {string.Join(", ", providers.EmbeddingTypes)})"
                 : $"provider type `{type}` does not serve embedding models in this gateway (supported: {string.Join(", ", providers.EmbeddingTypes)})");
             return null;
         }
-        section.RejectUnknown(SharedEmbeddingProviderKeys.Concat(factory.SettingKeys).Append(info.CredentialField));
+        var credentialField = factory.Descriptor.Credentials.CredentialField;
+        section.RejectUnknown(SharedEmbeddingProviderKeys.Concat(factory.SettingKeys).Append(credentialField));
         section.WarnIgnored("cost");
         return new EmbeddingProviderConfig(
             name,
@@ -60,7 +58,7 @@ public sealed partial class ConfigLoader
             section.Path,
             factory.SettingKeys.Contains("model_name") ? section.String("model_name") : null,
             factory.SettingKeys.Contains("api_base") ? section.String("api_base") : null,
-            section.Credential(info.CredentialField),
+            section.Credential(credentialField),
             ParseExtraBody(section),
             ParseExtraHeaders(section),
             ParseTimeoutMs(section));

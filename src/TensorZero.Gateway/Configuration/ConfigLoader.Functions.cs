@@ -1,12 +1,11 @@
 using Tomlyn.Model;
-using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway.Configuration;
 
 /// <summary>Parsing of <c>[functions]</c>, their variants, tools, schemas, templates and experimentation.</summary>
 public sealed partial class ConfigLoader
 {
-    private static ToolConfig? ParseTool(string key, TomlSection section, string baseDirectory)
+    private ToolConfig? ParseTool(string key, TomlSection section, string baseDirectory)
     {
         CheckReservedName(key, section, "Tool");
         section.RejectUnknown(["description", "parameters", "strict", "name"]);
@@ -47,7 +46,7 @@ public sealed partial class ConfigLoader
         }
     }
 
-    private static FunctionConfig? ParseFunction(
+    private FunctionConfig? ParseFunction(
         string name,
         TomlSection section,
         Dictionary<string, ModelConfig> models,
@@ -245,7 +244,7 @@ public sealed partial class ConfigLoader
         return new ExperimentationConfig(candidates, fallbacks);
     }
 
-    private static VariantConfig? ParseVariant(string name, TomlSection section, FunctionType? functionType, Dictionary<string, ModelConfig> models, string baseDirectory)
+    private VariantConfig? ParseVariant(string name, TomlSection section, FunctionType? functionType, Dictionary<string, ModelConfig> models, string baseDirectory)
     {
         var type = section.String("type", required: true);
         if (type is null)
@@ -267,7 +266,7 @@ public sealed partial class ConfigLoader
             "thinking_budget_tokens", "service_tier", "verbosity", "namespace", "input_wrappers", "system_instructions");
 
         var model = section.String("model", required: true);
-        if (model is not null && !models.ContainsKey(model) && !ShorthandModel.IsValid(model))
+        if (model is not null && !models.ContainsKey(model) && !providers.IsShorthand(model))
         {
             section.Error("model", $"model `{model}` is not defined under `[models]` and is not a shorthand such as `openai::gpt-4o-mini`");
         }

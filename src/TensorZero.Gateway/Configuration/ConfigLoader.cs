@@ -171,7 +171,7 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         };
     }
 
-    private static Dictionary<string, CredentialSpec> ParseProviderTypes(TomlSection? section)
+    private Dictionary<string, CredentialSpec> ParseProviderTypes(TomlSection? section)
     {
         var defaults = new Dictionary<string, CredentialSpec>(StringComparer.Ordinal);
         if (section is null)
@@ -180,22 +180,23 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         }
         foreach (var (type, typeSection) in section.Sections())
         {
-            var info = ProviderTypes.Find(type);
-            if (info is null || !info.HasDefaultsTable)
+            var descriptor = providers.Find(type)?.Descriptor;
+            if (descriptor is null || !descriptor.HasDefaultsTable)
             {
-                section.Error(type, $"`[provider_types.{type}]` is not supported (valid: {string.Join(", ", ProviderTypes.All.Where(t => t.HasDefaultsTable).Select(t => t.Type))})");
+                section.Error(type, $"`[provider_types.{type}]` is not supported (valid: {string.Join(", ", providers.Descriptors.Where(d => d.HasDefaultsTable).Select(d => d.Type))})");
                 continue;
             }
+            var field = descriptor.Credentials.CredentialField;
             typeSection.RejectUnknown(["defaults", "sft", "batch"]);
             typeSection.WarnIgnored("sft", "batch");
             if (typeSection.Section("defaults") is { } defaultsSection)
             {
-                defaultsSection.RejectUnknown([info.CredentialField]);
-                if (!defaultsSection.Has(info.CredentialField))
+                defaultsSection.RejectUnknown([field]);
+                if (!defaultsSection.Has(field))
                 {
-                    defaultsSection.Error(info.CredentialField, "is required");
+                    defaultsSection.Error(field, "is required");
                 }
-                else if (defaultsSection.Credential(info.CredentialField) is { } spec)
+                else if (defaultsSection.Credential(field) is { } spec)
                 {
                     defaults[type] = spec;
                 }
@@ -260,19 +261,14 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         {
             return null;
         }
-        var info = ProviderTypes.Find(type);
         var factory = providers.Find(type);
-        if (info is null)
-        {
-            section.Error("type", $"unknown provider type `{type}` (valid: {string.Join(", ", ProviderTypes.All.Select(t => t.Type))})");
-            return null;
-        }
         if (factory is null)
         {
-            section.Error("type", $"provider type `{type}` is not supported by this gateway yet (supported: {string.Join(", ", providers.Types)})");
+            section.Error("type", $"unknown provider type `{type}` (valid: {string.Join(", ", providers.Types)})");
             return null;
         }
-        section.RejectUnknown(SharedProviderKeys.Concat(factory.SettingKeys).Append(info.CredentialField));
+        var credentialField = factory.Descriptor.Credentials.CredentialField;
+        section.RejectUnknown(SharedProviderKeys.Concat(factory.SettingKeys).Append(credentialField));
         section.WarnIgnored("cost", "batch_cost", "discard_unknown_chunks");
 
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -286,17 +282,17 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
             section.Path,
             factory.SettingKeys.Contains("model_name") ? section.String("model_name") : null,
             factory.SettingKeys.Contains("api_base") ? section.String("api_base") : null,
-            section.Credential(info.CredentialField),
+            section.Credential(credentialField),
             ParseExtraBody(section),
             ParseExtraHeaders(section),
             ParseTimeouts(section.Section("timeouts")),
             settings);
     }
 
-    private static void CheckReservedName(string name, TomlSection section, string what)
+    private void CheckReservedName(string name, TomlSection section, string what)
     {
         if (name.StartsWith("tensorzero::", StringComparison.Ordinal) ||
-            ProviderTypes.All.Any(t => name.StartsWith(t.Type + "::", StringComparison.Ordinal)))
+            providers.Types.Any(type => name.StartsWith(type + "::", StringComparison.Ordinal)))
         {
             section.Error($"{what} name '{ConfigText.Name(name)}' contains a reserved prefix");
         }

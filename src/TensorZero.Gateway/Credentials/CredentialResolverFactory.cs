@@ -33,20 +33,20 @@ public sealed class CredentialResolverFactory
     public IEnvironmentVariables Environment => _environment;
 
     /// <summary>The resolver for a configured provider; problems are appended to <paramref name="errors"/>.</summary>
-    public CredentialResolver? ForProvider(ProviderTypeInfo info, CredentialSpec? explicitSpec, string providerPath, ICollection<string> errors)
+    public CredentialResolver? ForProvider(CredentialRules rules, CredentialSpec? explicitSpec, string providerPath, ICollection<string> errors)
     {
         if (explicitSpec is not null)
         {
             var problems = new List<string>();
-            var resolver = Build(info, explicitSpec, alternateVariable: null, problems);
+            var resolver = Build(rules, explicitSpec, alternateVariable: null, problems);
             foreach (var problem in problems)
             {
-                errors.Add($"`{providerPath}.{info.CredentialField}`: {problem}");
+                errors.Add($"`{providerPath}.{rules.CredentialField}`: {problem}");
             }
             return problems.Count == 0 ? resolver : null;
         }
 
-        var resolution = ForType(info);
+        var resolution = ForType(rules);
         foreach (var problem in resolution.Problems)
         {
             errors.Add($"`{providerPath}`: {problem} ({resolution.Origin})");
@@ -55,71 +55,72 @@ public sealed class CredentialResolverFactory
     }
 
     /// <summary>The memoised default credential of a provider type, as used by shorthand models such as <c>openai::gpt-4o</c>.</summary>
-    public DefaultResolution ForType(ProviderTypeInfo info)
+    public DefaultResolution ForType(CredentialRules rules)
     {
         lock (_gate)
         {
-            if (!_resolvedDefaults.TryGetValue(info.Type, out var resolution))
+            if (!_resolvedDefaults.TryGetValue(rules.Type, out var resolution))
             {
-                resolution = ResolveTypeDefault(info);
-                _resolvedDefaults[info.Type] = resolution;
+                resolution = ResolveTypeDefault(rules);
+                _resolvedDefaults[rules.Type] = resolution;
             }
             return resolution;
         }
     }
 
     /// <summary>Problems in <c>[provider_types]</c> tables that no provider needed yet (invalid forms are always reported).</summary>
-    public IEnumerable<string> ValidateTypeDefaultForms()
+    /// <param name="rulesOf">The credential rules of a registered provider type, or null for an unknown type.</param>
+    public IEnumerable<string> ValidateTypeDefaultForms(Func<string, CredentialRules?> rulesOf)
     {
         foreach (var (type, spec) in _typeDefaults)
         {
-            var info = ProviderTypes.Find(type);
-            if (info is null)
+            var rules = rulesOf(type);
+            if (rules is null)
             {
                 continue;
             }
             foreach (var member in Members(spec))
             {
-                if (!info.Accepts(member))
+                if (!rules.Accepts(member))
                 {
-                    yield return $"`provider_types.{type}.defaults.{info.CredentialField}`: {FormProblem(info, member)}";
+                    yield return $"`provider_types.{type}.defaults.{rules.CredentialField}`: {FormProblem(rules, member)}";
                 }
             }
         }
     }
 
-    private DefaultResolution ResolveTypeDefault(ProviderTypeInfo info)
+    private DefaultResolution ResolveTypeDefault(CredentialRules rules)
     {
         var problems = new List<string>();
-        if (_typeDefaults.TryGetValue(info.Type, out var configured))
+        if (_typeDefaults.TryGetValue(rules.Type, out var configured))
         {
-            var resolver = Build(info, configured, alternateVariable: null, problems);
-            return new DefaultResolution(resolver, problems, $"from `provider_types.{info.Type}.defaults.{info.CredentialField}`");
+            var resolver = Build(rules, configured, alternateVariable: null, problems);
+            return new DefaultResolution(resolver, problems, $"from `provider_types.{rules.Type}.defaults.{rules.CredentialField}`");
         }
-        var builtIn = Build(info, info.Default, info.AlternateEnvVariable, problems);
-        return new DefaultResolution(builtIn, problems, $"the default credential of `{info.Type}` providers");
+        var builtIn = Build(rules, rules.Default, rules.AlternateEnvVariable, problems);
+        return new DefaultResolution(builtIn, problems, $"the default credential of `{rules.Type}` providers");
     }
 
-    private CredentialResolver? Build(ProviderTypeInfo info, CredentialSpec spec, string? alternateVariable, List<string> problems)
+    private CredentialResolver? Build(CredentialRules rules, CredentialSpec spec, string? alternateVariable, List<string> problems)
     {
-        var primary = BuildMember(info, spec.Default, alternateVariable, problems);
+        var primary = BuildMember(rules, spec.Default, alternateVariable, problems);
         if (spec.Fallback is null)
         {
             return primary;
         }
-        var fallback = BuildMember(info, spec.Fallback, alternateVariable: null, problems);
+        var fallback = BuildMember(rules, spec.Fallback, alternateVariable: null, problems);
         if (primary is null || fallback is null)
         {
             return null;
         }
-        return new FallbackCredentialResolver(primary, fallback, info.DisplayName, _loggers.CreateLogger<CredentialResolver>());
+        return new FallbackCredentialResolver(primary, fallback, rules.DisplayName, _loggers.CreateLogger<CredentialResolver>());
     }
 
-    private CredentialResolver? BuildMember(ProviderTypeInfo info, CredentialLocation location, string? alternateVariable, List<string> problems)
+    private CredentialResolver? BuildMember(CredentialRules rules, CredentialLocation location, string? alternateVariable, List<string> problems)
     {
-        if (!info.Accepts(location))
+        if (!rules.Accepts(location))
         {
-            problems.Add(FormProblem(info, location));
+            problems.Add(FormProblem(rules, location));
             return null;
         }
         switch (location)
@@ -153,9 +154,9 @@ public sealed class CredentialResolverFactory
                     problems.Add($"environment variable `{pathFromEnv.Variable}` (the path of a credentials file) is missing");
                     return null;
                 }
-                return ReadFile(path, info.FileIsServiceAccountKey, problems);
+                return ReadFile(path, rules.FileIsServiceAccountKey, problems);
             case CredentialLocation.FilePath file:
-                return ReadFile(file.Path, info.FileIsServiceAccountKey, problems);
+                return ReadFile(file.Path, rules.FileIsServiceAccountKey, problems);
             case CredentialLocation.Dynamic dynamic:
                 return new DynamicCredentialResolver(dynamic.Key);
             case CredentialLocation.Sdk:
@@ -198,8 +199,8 @@ public sealed class CredentialResolverFactory
         }
     }
 
-    private static string FormProblem(ProviderTypeInfo info, CredentialLocation location) =>
-        $"`{location.FormName}` can't be used for {info.DisplayName} providers (use {info.AllowedFormsText})";
+    private static string FormProblem(CredentialRules rules, CredentialLocation location) =>
+        $"`{location.FormName}` can't be used for {rules.DisplayName} providers (use {rules.AllowedFormsText})";
 
     private static IEnumerable<CredentialLocation> Members(CredentialSpec spec) =>
         spec.Fallback is null ? [spec.Default] : [spec.Default, spec.Fallback];

@@ -18,10 +18,10 @@ public static class InferenceEndpoints
         app.MapPost("/inference", HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext context, GatewayRuntime runtime, TimeProvider time)
+    private static async Task HandleAsync(HttpContext context, GatewayRuntime runtime, TimeProvider time, ProtectedHeaders protectedHeaders)
     {
         using var body = await ReadJsonAsync(context);
-        var request = InferenceRequestParser.Parse(body.RootElement, time);
+        var request = InferenceRequestParser.Parse(body.RootElement, time, protectedHeaders);
         if (request.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.

@@ -30,7 +30,8 @@ public static partial class InferenceRequestParser
         "reasoning_effort", "service_tier", "thinking_budget_tokens", "verbosity",
     ];
 
-    public static InferenceRequest Parse(JsonElement root, TimeProvider time)
+    /// <param name="protectedHeaders">Headers <c>extra_headers</c> can't set.</param>
+    public static InferenceRequest Parse(JsonElement root, TimeProvider time, ProtectedHeaders protectedHeaders)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -75,7 +76,7 @@ public static partial class InferenceRequestParser
             OutputSchema = ParseOutputSchema(root),
             JsonMode = ParseJsonMode(root),
             ExtraBody = RequestExtras.ParseBody(root),
-            ExtraHeaders = RequestExtras.ParseHeaders(root),
+            ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders),
         };
     }
 

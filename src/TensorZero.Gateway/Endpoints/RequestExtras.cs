@@ -8,16 +8,10 @@ namespace TensorZero.Gateway.Endpoints;
 
 /// <summary>
 /// Request-time <c>extra_body</c> and <c>extra_headers</c>. Header values can't carry line breaks (no header injection),
-/// and headers that carry credentials or framing can't be set from a request.
+/// and headers that carry credentials or framing (<see cref="ProtectedHeaders"/>) can't be set from a request.
 /// </summary>
 public static class RequestExtras
 {
-    private static readonly HashSet<string> ProtectedHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key", "x-amz-security-token",
-        "x-amz-date", "x-amz-content-sha256", "host", "content-length", "content-type", "transfer-encoding", "cookie",
-    };
-
     /// <param name="field">The body field holding the items (<c>extra_body</c>, or an extension field of another API).</param>
     public static List<TargetedExtra<ExtraBodyItem>> ParseBody(JsonElement root, string field = "extra_body") =>
         Items(root, field, (item, path) =>
@@ -36,12 +30,13 @@ public static class RequestExtras
             return new ExtraBodyItem(pointer, hasValue ? JsonNode.Parse(value.GetRawText()) : null, delete);
         }, ["pointer", "value", "delete"]);
 
+    /// <param name="protectedHeaders">Names the items can't set.</param>
     /// <param name="field">The body field holding the items (<c>extra_headers</c>, or an extension field of another API).</param>
-    public static List<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root, string field = "extra_headers") =>
+    public static List<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root, ProtectedHeaders protectedHeaders, string field = "extra_headers") =>
         Items(root, field, (item, path) =>
         {
             var name = JsonFields.OptionalString(item, "name", path) ?? throw Invalid($"`{path}.name`: is required");
-            if (ProtectedHeaders.Contains(name))
+            if (protectedHeaders.Contains(name))
             {
                 throw Invalid($"`{path}.name`: `{name}` can't be set from a request (it carries credentials or framing)");
             }

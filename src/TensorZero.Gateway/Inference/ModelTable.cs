@@ -51,14 +51,14 @@ public sealed class ModelTable
                 {
                     continue;
                 }
-                var info = ProviderTypes.Find(providerConfig.Type)!;
-                var resolver = credentials.ForProvider(info, providerConfig.ApiKeyLocation, providerConfig.Path, errors);
+                var factory = registry.Find(providerConfig.Type)!;
+                var descriptor = factory.Descriptor;
+                var resolver = credentials.ForProvider(descriptor.Credentials, providerConfig.ApiKeyLocation, providerConfig.Path, errors);
                 if (resolver is null)
                 {
                     continue;
                 }
-                var factory = registry.Find(providerConfig.Type)!;
-                var provider = factory.Create(services.Context(providerConfig, info, resolver, credentials.Environment, errors));
+                var provider = factory.Create(services.Context(providerConfig, descriptor, resolver, credentials.Environment, errors));
                 routed.Add(new RoutedProvider(providerName, provider, providerConfig.Timeouts));
             }
             models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time, services.Loggers.CreateLogger<Model>(), services.Secrets);
@@ -70,22 +70,18 @@ public sealed class ModelTable
         {
             foreach (var (variantName, variant) in function.Variants)
             {
-                if (variant.Model is { } model && !models.ContainsKey(model) && ShorthandModel.TryParse(model, out var type, out _))
+                if (variant.Model is { } model && !models.ContainsKey(model) && registry.TryParseShorthand(model, out var factory, out _))
                 {
-                    var resolution = credentials.ForType(type!);
+                    var resolution = credentials.ForType(factory.Descriptor.Credentials);
                     errors.AddRange(resolution.Problems.Select(p =>
                         $"`functions.{functionName}.variants.{variantName}.model`: {p} ({resolution.Origin})"));
-                    if (registry.Find(type!.Type) is null)
-                    {
-                        errors.Add($"`functions.{functionName}.variants.{variantName}.model`: provider type `{type.Type}` is not supported by this gateway yet");
-                    }
                 }
             }
         }
         return table;
     }
 
-    public bool Contains(string name) => _configured.ContainsKey(name) || ShorthandModel.IsValid(name);
+    public bool Contains(string name) => _configured.ContainsKey(name) || _registry.IsShorthand(name);
 
     /// <summary>The model with this name; shorthand names are built on the spot.</summary>
     public Model Get(string name)
@@ -95,13 +91,12 @@ public sealed class ModelTable
 
     private Model BuildShorthand(string name)
     {
-        if (!ShorthandModel.TryParse(name, out var type, out var modelName))
+        if (!_registry.TryParseShorthand(name, out var factory, out var modelName))
         {
             throw GatewayError.InvalidRequest($"Invalid inference target: Invalid model name: Model name '{name}' not found in model table");
         }
-        var factory = _registry.Find(type!.Type)
-            ?? throw GatewayError.InvalidRequest($"Invalid inference target: provider type `{type.Type}` is not supported by this gateway yet");
-        var resolution = _credentials.ForType(type);
+        var type = factory.Descriptor;
+        var resolution = _credentials.ForType(type.Credentials);
         if (resolution.Resolver is null)
         {
             throw new GatewayError(ErrorKind.CredentialUnavailable,
@@ -137,9 +132,9 @@ public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFac
 
     public ProviderBuildContext Context(
         ProviderConfig config,
-        ProviderTypeInfo info,
+        ProviderDescriptor descriptor,
         CredentialResolver resolver,
         IEnvironmentVariables environment,
         ICollection<string> errors) =>
-        new(config, info, resolver, HttpClients, Loggers, Time, errors, environment) { Secrets = Secrets };
+        new(config, descriptor, resolver, HttpClients, Loggers, Time, errors, environment) { Secrets = Secrets };
 }

@@ -18,7 +18,7 @@ public interface IEmbeddingProvider
 /// <param name="Errors">Startup problems are appended here (with the provider's TOML path) so all are reported at once.</param>
 public sealed record EmbeddingProviderBuildContext(
     EmbeddingProviderConfig Config,
-    ProviderTypeInfo TypeInfo,
+    ProviderDescriptor Descriptor,
     CredentialResolver Credential,
     IHttpClientFactory HttpClients,
     TimeProvider Time,
@@ -28,10 +28,11 @@ public sealed record EmbeddingProviderBuildContext(
     public SecretRegistry Secrets { get; init; } = new();
 }
 
-/// <summary>Builds embedding providers of one TOML <c>type</c>; registered in <see cref="ProviderRegistry"/> beside the chat factories.</summary>
+/// <summary>Builds embedding providers of one TOML <c>type</c>; registered in <see cref="BuiltInProviders"/> beside the chat factories.</summary>
 public interface IEmbeddingProviderFactory
 {
-    string Type { get; }
+    /// <summary>The descriptor of the chat factory of the same type: a type has one credential and one set of auth headers.</summary>
+    ProviderDescriptor Descriptor { get; }
 
     /// <summary>Type-specific keys accepted under <c>[embedding_models.E.providers.P]</c>, besides the shared ones.</summary>
     IReadOnlyCollection<string> SettingKeys { get; }

@@ -11,7 +11,7 @@ namespace TensorZero.Gateway.Providers;
 /// </param>
 public sealed record ProviderBuildContext(
     ProviderConfig Config,
-    ProviderTypeInfo TypeInfo,
+    ProviderDescriptor Descriptor,
     CredentialResolver Credential,
     IHttpClientFactory HttpClients,
     ILoggerFactory Loggers,
@@ -32,12 +32,13 @@ public sealed record ProviderBuildContext(
 }
 
 /// <summary>
-/// Builds providers of one TOML <c>type</c>. Adding a provider is a folder with a factory and one registration line
-/// in <see cref="ProviderRegistry"/>.
+/// Builds providers of one TOML <c>type</c>. Adding a provider type is a folder with a factory and one registration
+/// line in <see cref="BuiltInProviders"/>.
 /// </summary>
 public interface IProviderFactory
 {
-    string Type { get; }
+    /// <summary>The provider type this factory builds: its TOML <c>type</c>, credential rules and auth headers.</summary>
+    ProviderDescriptor Descriptor { get; }
 
     /// <summary>Type-specific keys accepted under <c>[models.M.providers.P]</c>, besides the shared ones.</summary>
     IReadOnlyCollection<string> SettingKeys { get; }

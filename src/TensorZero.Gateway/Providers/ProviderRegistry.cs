@@ -1,58 +1,82 @@
-using TensorZero.Gateway.Providers.Anthropic;
-using TensorZero.Gateway.Providers.AwsBedrock;
-using TensorZero.Gateway.Providers.Dummy;
-using TensorZero.Gateway.Providers.Gcp;
-using TensorZero.Gateway.Providers.Gemini;
-using TensorZero.Gateway.Providers.OpenAI;
+using System.Diagnostics.CodeAnalysis;
 
 namespace TensorZero.Gateway.Providers;
 
-/// <summary>The provider types this gateway can build, by TOML <c>type</c> string: chat providers and embedding providers.</summary>
+/// <summary>
+/// The provider types this gateway can build, by TOML <c>type</c> string: chat and embedding factories, each with its
+/// type's <see cref="ProviderDescriptor"/>. The one place a type is looked up: by the config loader, the shorthand
+/// resolver, the credential factory and the list of headers a request can't set.
+/// </summary>
 public sealed class ProviderRegistry
 {
-    private readonly Dictionary<string, IProviderFactory> _factories;
-    private readonly Dictionary<string, IEmbeddingProviderFactory> _embeddingFactories;
+    private readonly Dictionary<string, IProviderFactory> _factories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IEmbeddingProviderFactory> _embeddingFactories = new(StringComparer.Ordinal);
 
+    /// <exception cref="InvalidOperationException">
+    /// A type is registered twice, or an embedding factory has no chat factory of its type with the same descriptor.
+    /// </exception>
     public ProviderRegistry(IEnumerable<IProviderFactory> factories, IEnumerable<IEmbeddingProviderFactory>? embeddingFactories = null)
     {
-        _factories = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
-        _embeddingFactories = (embeddingFactories ?? []).ToDictionary(f => f.Type, StringComparer.Ordinal);
+        foreach (var factory in factories)
+        {
+            if (!_factories.TryAdd(factory.Descriptor.Type, factory))
+            {
+                throw new InvalidOperationException($"Provider type `{factory.Descriptor.Type}` is registered twice");
+            }
+        }
+        foreach (var factory in embeddingFactories ?? [])
+        {
+            var type = factory.Descriptor.Type;
+            if (!Equals(_factories.GetValueOrDefault(type)?.Descriptor, factory.Descriptor))
+            {
+                throw new InvalidOperationException($"The embedding factory of `{type}` needs a chat factory of that type with the same descriptor");
+            }
+            if (!_embeddingFactories.TryAdd(type, factory))
+            {
+                throw new InvalidOperationException($"Embedding provider type `{type}` is registered twice");
+            }
+        }
+        Descriptors = _factories.Values.Select(f => f.Descriptor).OrderBy(d => d.Type, StringComparer.Ordinal).ToList();
     }
 
-    public static ProviderRegistry CreateDefault() => new(
-    [
-        new OpenAIProviderFactory(OpenAIFlavours.OpenAI),
-        new AzureProviderFactory(),
-        new OpenAIProviderFactory(OpenAIFlavours.DeepSeek),
-        new OpenAIProviderFactory(OpenAIFlavours.Fireworks),
-        new OpenAIProviderFactory(OpenAIFlavours.Hyperbolic),
-        new OpenAIProviderFactory(OpenAIFlavours.Mistral),
-        new OpenAIProviderFactory(OpenAIFlavours.Together),
-        new OpenAIProviderFactory(OpenAIFlavours.XAI),
-        new OpenAIProviderFactory(OpenAIFlavours.VLLM),
-        new OpenAIProviderFactory(OpenAIFlavours.SGLang),
-        new OpenAIProviderFactory(OpenAIFlavours.TGI),
-        new OpenAIProviderFactory(OpenAIFlavours.Groq),
-        new OpenAIProviderFactory(OpenAIFlavours.OpenRouter),
-        new AnthropicProviderFactory(),
-        new DummyProviderFactory(),
-        new GoogleAIStudioGeminiProviderFactory(),
-        new GcpVertexGeminiProviderFactory(),
-        new GcpVertexAnthropicProviderFactory(),
-        new AwsBedrockProviderFactory(),
-    ],
-    [
-        new OpenAIEmbeddingProviderFactory(OpenAIFlavours.OpenAI),
-        new OpenAIEmbeddingProviderFactory(OpenAIFlavours.OpenRouter),
-        new DummyEmbeddingProviderFactory(),
-    ]);
+    /// <summary>A registry of the provider types built into the gateway (<see cref="BuiltInProviders"/>), with new factories.</summary>
+    public static ProviderRegistry CreateDefault() => new(BuiltInProviders.CreateFactories(), BuiltInProviders.CreateEmbeddingFactories());
 
     public IProviderFactory? Find(string type) => _factories.GetValueOrDefault(type);
 
-    public IEnumerable<string> Types => _factories.Keys.Order(StringComparer.Ordinal);
+    public IEnumerable<string> Types => Descriptors.Select(d => d.Type);
+
+    /// <summary>The descriptor of every registered type, by type.</summary>
+    public IReadOnlyList<ProviderDescriptor> Descriptors { get; }
 
     /// <summary>The factory of embedding providers of this type, if the type can embed.</summary>
     public IEmbeddingProviderFactory? FindEmbedding(string type) => _embeddingFactories.GetValueOrDefault(type);
 
     public IEnumerable<string> EmbeddingTypes => _embeddingFactories.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads a shorthand model name such as <c>openai::gpt-4o-mini</c>: a registered type that allows shorthand, then a
+    /// non-empty model name.
+    /// </summary>
+    public bool TryParseShorthand(string name, [NotNullWhen(true)] out IProviderFactory? factory, out string modelName)
+    {
+        factory = null;
+        modelName = string.Empty;
+        var separator = name.IndexOf("::", StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            return false;
+        }
+        var found = Find(name[..separator]);
+        var rest = name[(separator + 2)..];
+        if (found is null || !found.Descriptor.SupportsShorthand || rest.Length == 0)
+        {
+            return false;
+        }
+        factory = found;
+        modelName = rest;
+        return true;
+    }
+
+    public bool IsShorthand(string name) => TryParseShorthand(name, out _, out _);
 }

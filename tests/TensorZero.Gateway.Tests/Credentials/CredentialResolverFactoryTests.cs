@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Credentials;
@@ -13,7 +14,7 @@ public sealed class CredentialResolverFactoryTests : IDisposable
     private CredentialResolverFactory Factory(Dictionary<string, string>? env = null, Dictionary<string, CredentialSpec>? typeDefaults = null) =>
         new(new FakeEnvironment(env ?? []), _directory, typeDefaults ?? [], NullLoggerFactory.Instance);
 
-    private static ProviderTypeInfo Type(string type) => ProviderTypes.Find(type)!;
+    private static CredentialRules Type(string type) => ProviderRegistry.CreateDefault().Find(type)!.Descriptor.Credentials;
 
     private static CredentialSpec Spec(string text)
     {

@@ -143,8 +143,8 @@ public sealed class StaticCredentialHygieneTests : IDisposable
         File.WriteAllText(Path.Combine(_directory, "key.txt"), $"\n  {Canary}-first\n{Canary}-second  \n");
         File.WriteAllText(Path.Combine(_directory, "trimmed.txt"), $"\n  {Canary}-only-line  \r\n");
         var factory = new CredentialResolverFactory(new FakeEnvironment(new Dictionary<string, string>()), _directory, new Dictionary<string, CredentialSpec>(), NullLoggerFactory.Instance);
-        var keyedByFile = new ProviderTypeInfo("file_keyed", "File Keyed", "api_key_location",
-            new CredentialSpec(new CredentialLocation.None()), null, CredentialForms.Path, SupportsShorthand: false);
+        var keyedByFile = new CredentialRules("file_keyed", "File Keyed", "api_key_location",
+            new CredentialSpec(new CredentialLocation.None()), null, CredentialForms.Path);
         var errors = new List<string>();
 
         var broken = factory.ForProvider(keyedByFile, new CredentialSpec(new CredentialLocation.FilePath("key.txt")), "models.m.providers.p", errors);
@@ -165,7 +165,7 @@ public sealed class StaticCredentialHygieneTests : IDisposable
         var factory = new CredentialResolverFactory(new FakeEnvironment(new Dictionary<string, string>()), _directory, new Dictionary<string, CredentialSpec>(), NullLoggerFactory.Instance);
         var errors = new List<string>();
 
-        var resolver = factory.ForProvider(ProviderTypes.Find("gcp_vertex_gemini")!, new CredentialSpec(new CredentialLocation.FilePath("sa.json")), "models.m.providers.p", errors);
+        var resolver = factory.ForProvider(ProviderRegistry.CreateDefault().Find("gcp_vertex_gemini")!.Descriptor.Credentials, new CredentialSpec(new CredentialLocation.FilePath("sa.json")), "models.m.providers.p", errors);
 
         Assert.Empty(errors);
         Assert.NotNull(resolver);

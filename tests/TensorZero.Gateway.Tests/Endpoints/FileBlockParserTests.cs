@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway.Tests.Endpoints;
 
@@ -18,12 +19,14 @@ public sealed class FileBlockParserTests
 
     private const string Path = "input.messages[0].content[1]";
 
+    private static readonly ProtectedHeaders Protected = new(ProviderRegistry.CreateDefault());
+
     // The block under test is the second of a user message, after a text block.
     private static ContentBlock Parse(string blockJson)
     {
         var json = $$$"""{"model_name":"m","input":{"messages":[{"role":"user","content":[{"type":"text","text":"Look"},{{{blockJson}}}]}]}}""";
         using var document = JsonDocument.Parse(json);
-        var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System);
+        var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, Protected);
         return request.Input.Messages[0].Content[1];
     }
 
@@ -202,7 +205,7 @@ public sealed class FileBlockParserTests
         const string json = """{"model_name":"m","input":{"messages":[{"role":"assistant","content":[{"type":"unknown","data":{"x":1}}]}]}}""";
         using var document = JsonDocument.Parse(json);
 
-        var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System);
+        var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, Protected);
 
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"x":1}"""), Assert.IsType<UnknownBlock>(request.Input.Messages[0].Content[0]).Data));
     }

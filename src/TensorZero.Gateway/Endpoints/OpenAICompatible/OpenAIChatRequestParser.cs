@@ -39,7 +39,8 @@ public static class OpenAIChatRequestParser
         "tensorzero::namespace", "tensorzero::provider_tools", "tensorzero::internal_dynamic_variant_config",
     ];
 
-    public static OpenAIChatRequest Parse(JsonElement root, GatewayConfig config, TimeProvider time, ILogger logger)
+    /// <param name="protectedHeaders">Headers <c>tensorzero::extra_headers</c> can't set.</param>
+    public static OpenAIChatRequest Parse(JsonElement root, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -81,7 +82,7 @@ public static class OpenAIChatRequestParser
             // `tensorzero::params` wins, so a client can ask for `json_mode = "tool"` where `response_format` would say `strict`.
             JsonMode = InferenceRequestParser.ParseJsonMode(root, "tensorzero::params") ?? jsonMode,
             ExtraBody = RequestExtras.ParseBody(root, "tensorzero::extra_body"),
-            ExtraHeaders = RequestExtras.ParseHeaders(root, "tensorzero::extra_headers"),
+            ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders, "tensorzero::extra_headers"),
         };
         var prefix = functionName is not null ? $"{FunctionNamePrefix}{functionName}::variant_name::" : ModelNamePrefix;
         return new OpenAIChatRequest(request, prefix, includeUsage);

@@ -16,8 +16,8 @@ public static class OpenAICompatibleEndpoints
     {
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
         var routes = app.MapGroup("/openai/v1").WithMetadata(OpenAIErrorBodyWriter.Instance);
-        routes.MapPost("/chat/completions", (HttpContext context, GatewayRuntime runtime, TimeProvider time) =>
-            ChatCompletionsAsync(context, runtime, time, logger));
+        routes.MapPost("/chat/completions", (HttpContext context, GatewayRuntime runtime, TimeProvider time, ProtectedHeaders protectedHeaders) =>
+            ChatCompletionsAsync(context, runtime, time, protectedHeaders, logger));
         routes.MapPost("/embeddings", (HttpContext context, GatewayRuntime runtime) => EmbeddingsAsync(context, runtime, logger));
     }
 
@@ -35,10 +35,11 @@ public static class OpenAICompatibleEndpoints
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task ChatCompletionsAsync(HttpContext context, GatewayRuntime runtime, TimeProvider time, ILogger logger)
+    private static async Task ChatCompletionsAsync(
+        HttpContext context, GatewayRuntime runtime, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger)
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
-        var request = OpenAIChatRequestParser.Parse(body.RootElement, runtime.Config, time, logger);
+        var request = OpenAIChatRequestParser.Parse(body.RootElement, runtime.Config, time, protectedHeaders, logger);
         if (request.Inference.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.

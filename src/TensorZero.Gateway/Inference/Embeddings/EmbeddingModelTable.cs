@@ -49,14 +49,13 @@ public sealed class EmbeddingModelTable
                 {
                     continue;
                 }
-                var info = ProviderTypes.Find(providerConfig.Type)!;
-                var resolver = credentials.ForProvider(info, providerConfig.ApiKeyLocation, providerConfig.Path, errors);
+                var resolver = credentials.ForProvider(factory.Descriptor.Credentials, providerConfig.ApiKeyLocation, providerConfig.Path, errors);
                 if (resolver is null)
                 {
                     continue;
                 }
                 var provider = factory.Create(new EmbeddingProviderBuildContext(
-                    providerConfig, info, resolver, services.HttpClients, services.Time, errors) { Secrets = services.Secrets });
+                    providerConfig, factory.Descriptor, resolver, services.HttpClients, services.Time, errors) { Secrets = services.Secrets });
                 routed.Add(new RoutedEmbeddingProvider(providerName, provider, providerConfig.TimeoutMs));
             }
             models[name] = new EmbeddingModel(name, routed, modelConfig.TimeoutMs, services.Time);
@@ -72,11 +71,12 @@ public sealed class EmbeddingModelTable
 
     private EmbeddingModel BuildShorthand(string name)
     {
-        if (!ShorthandModel.TryParse(name, out var type, out var modelName) || _registry.FindEmbedding(type!.Type) is not { } factory)
+        if (!_registry.TryParseShorthand(name, out var chat, out var modelName) || _registry.FindEmbedding(chat.Descriptor.Type) is not { } factory)
         {
             throw new GatewayError(ErrorKind.UnknownModel, $"Model not found: {name}");
         }
-        var resolution = _credentials.ForType(type);
+        var type = factory.Descriptor;
+        var resolution = _credentials.ForType(type.Credentials);
         if (resolution.Resolver is null)
         {
             throw new GatewayError(ErrorKind.CredentialUnavailable,

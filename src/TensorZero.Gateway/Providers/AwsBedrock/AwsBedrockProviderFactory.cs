@@ -32,7 +32,13 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         _sdkRegion = sdkRegion;
     }
 
-    public string Type => "aws_bedrock";
+    // A Bedrock API key is a bearer token; IAM keys sign the request (SigV4), which adds the `x-amz-*` headers.
+    public ProviderDescriptor Descriptor { get; } = new(
+        new CredentialRules("aws_bedrock", "AWS Bedrock", "api_key", new CredentialSpec(new CredentialLocation.Sdk()), BearerTokenVariable,
+            CredentialForms.Env | CredentialForms.Dynamic | CredentialForms.Sdk),
+        ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"],
+        SupportsShorthand: false,
+        HasDefaultsTable: false);
 
     // `api_key` is the type's credential field: the config loader accepts and parses it like `api_key_location`.
     public IReadOnlyCollection<string> SettingKeys { get; } =

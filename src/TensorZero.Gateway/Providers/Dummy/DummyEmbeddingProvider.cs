@@ -7,7 +7,7 @@ namespace TensorZero.Gateway.Providers.Dummy;
 /// <summary>Builds <c>type = "dummy"</c> embedding providers: offline models whose behaviour is chosen by <c>model_name</c>.</summary>
 public sealed class DummyEmbeddingProviderFactory : IEmbeddingProviderFactory
 {
-    public string Type => "dummy";
+    public ProviderDescriptor Descriptor => DummyProviderFactory.DummyType;
 
     public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name"];
 

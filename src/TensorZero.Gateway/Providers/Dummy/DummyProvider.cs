@@ -16,9 +16,14 @@ public sealed class DummyProviderFactory : IProviderFactory
     // client may send `dummy::flaky_<anything>`, so the counters are bounded.
     private readonly BoundedLruCache<StrongBox<int>> _flakyCalls = new(MaxFlakyCounters);
 
+    /// <summary>The <c>dummy</c> provider type, shared with <see cref="DummyEmbeddingProviderFactory"/>.</summary>
+    public static readonly ProviderDescriptor DummyType = new(
+        CredentialRules.NoKeyByDefault("dummy", "Dummy", CredentialForms.Dynamic | CredentialForms.NoCredential), AuthHeaders: [],
+        SupportsShorthand: true, HasDefaultsTable: false);
+
     internal int FlakyCounterCount => _flakyCalls.Count;
 
-    public string Type => "dummy";
+    public ProviderDescriptor Descriptor => DummyType;
 
     public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name"];
 

@@ -179,11 +179,11 @@ public sealed class GcpBearer
             {
                 var config = context.Config;
                 context.CredentialProblems.Add(config.ApiKeyLocation is null
-                    ? $"`{config.Path}`: {e.Message} (the default credential of `{context.TypeInfo.Type}` providers)"
-                    : $"`{config.Path}.{context.TypeInfo.CredentialField}`: {e.Message}");
+                    ? $"`{config.Path}`: {e.Message} (the default credential of `{context.Descriptor.Type}` providers)"
+                    : $"`{config.Path}.{context.Descriptor.Credentials.CredentialField}`: {e.Message}");
             }
         }
-        return new GcpBearer(resolver, fileSource, context.TypeInfo.DisplayName);
+        return new GcpBearer(resolver, fileSource, context.Descriptor.DisplayName);
     }
 
     public async ValueTask<Secret> GetTokenAsync(RequestCredentials credentials, CancellationToken cancellationToken)

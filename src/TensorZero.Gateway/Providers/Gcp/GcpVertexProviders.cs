@@ -11,7 +11,7 @@ namespace TensorZero.Gateway.Providers.Gcp;
 /// <summary>Builds <c>type = "gcp_vertex_gemini"</c> providers: Gemini on Vertex AI, with a GCP bearer token.</summary>
 public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
 {
-    public string Type => "gcp_vertex_gemini";
+    public ProviderDescriptor Descriptor { get; } = GcpVertexDescriptor.For("gcp_vertex_gemini", "GCP Vertex Gemini");
 
     public IReadOnlyCollection<string> SettingKeys { get; } = ["model_id", "endpoint_id", "location", "project_id", "api_base"];
 
@@ -80,7 +80,7 @@ public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
 {
     public const string AnthropicVersion = "vertex-2023-10-16";
 
-    public string Type => "gcp_vertex_anthropic";
+    public ProviderDescriptor Descriptor { get; } = GcpVertexDescriptor.For("gcp_vertex_anthropic", "GCP Vertex Anthropic");
 
     public IReadOnlyCollection<string> SettingKeys { get; } = ["model_id", "location", "project_id", "api_base", "provider_tools"];
 

@@ -11,7 +11,7 @@ public sealed class AzureProviderFactory : IProviderFactory
 {
     public const string ApiVersion = "2025-04-01-preview";
 
-    public string Type => OpenAIFlavours.Azure.Type;
+    public ProviderDescriptor Descriptor => OpenAIFlavours.Azure.Descriptor;
 
     public IReadOnlyCollection<string> SettingKeys => OpenAIFlavours.Azure.SettingKeys;
 
@@ -31,7 +31,7 @@ public sealed class AzureProviderFactory : IProviderFactory
             endpoint = Endpoint(context, endpointText, deploymentId) ?? endpoint;
         }
         return new OpenAIProvider(
-            OpenAIFlavours.Azure, config, context.TypeInfo.DisplayName, endpoint, new JsonObject(), context.Credential, context.HttpClients, context.Secrets);
+            OpenAIFlavours.Azure, config, context.Descriptor.DisplayName, endpoint, new JsonObject(), context.Credential, context.HttpClients, context.Secrets);
     }
 
     private static ChatCompletionsEndpoint? Endpoint(ProviderBuildContext context, string text, string deploymentId)
@@ -49,13 +49,13 @@ public sealed class AzureProviderFactory : IProviderFactory
             // a leak for the gateway's own key.
             if (!context.Credential.IsClientSuppliedOnly)
             {
-                var keyPath = $"{context.Config.Path}.{context.TypeInfo.CredentialField}";
+                var keyPath = $"{context.Config.Path}.{context.Descriptor.Credentials.CredentialField}";
                 var current = context.Config.ApiKeyLocation is { } spec
                     ? $"`{keyPath}` is `{spec}`"
                     : $"`{keyPath}` is not set, so the default credential of `azure` providers is used";
                 context.Errors.Add(
                     $"`{path}`: a client-chosen endpoint (`dynamic::{key}`) receives the API key, so the key must come from the request too: " +
-                    $"use `{context.TypeInfo.CredentialField} = \"dynamic::...\"`, with a `dynamic::` fallback if any ({current})");
+                    $"use `{context.Descriptor.Credentials.CredentialField} = \"dynamic::...\"`, with a `dynamic::` fallback if any ({current})");
             }
             return new DynamicAzureEndpoint(key, deploymentId);
         }

@@ -10,7 +10,7 @@ namespace TensorZero.Gateway.Providers.OpenAI;
 /// </summary>
 public sealed class OpenAIEmbeddingProviderFactory(OpenAIFlavour flavour) : IEmbeddingProviderFactory
 {
-    public string Type => flavour.Type;
+    public ProviderDescriptor Descriptor => flavour.Descriptor;
 
     public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name", "api_base"];
 
@@ -21,7 +21,7 @@ public sealed class OpenAIEmbeddingProviderFactory(OpenAIFlavour flavour) : IEmb
         {
             context.Errors.Add($"`{config.Path}.model_name`: is required for `{flavour.Type}` embedding providers");
         }
-        return new OpenAIEmbeddingProvider(flavour, config, context.TypeInfo.DisplayName, EmbeddingsUrl(context), context.Credential, context.HttpClients, context.Secrets);
+        return new OpenAIEmbeddingProvider(flavour, config, context.Descriptor.DisplayName, EmbeddingsUrl(context), context.Credential, context.HttpClients, context.Secrets);
     }
 
     private Uri EmbeddingsUrl(EmbeddingProviderBuildContext context)

@@ -1,3 +1,5 @@
+using TensorZero.Gateway.Credentials;
+
 namespace TensorZero.Gateway.Providers.OpenAI;
 
 /// <summary>How a flavour authenticates.</summary>
@@ -36,7 +38,7 @@ public enum OpenAIJsonWire
 /// What differs between the servers that speak OpenAI's chat-completions wire: one row of the table in the provider
 /// reference. Everything not described here is the shared OpenAI shape.
 /// </summary>
-/// <param name="Type">The TOML <c>type</c>.</param>
+/// <param name="Descriptor">The provider type: its TOML <c>type</c>, credential rules and auth headers.</param>
 /// <param name="DefaultApiBase">The base URL when <c>api_base</c> is not set; null when <c>api_base</c> is required.</param>
 /// <param name="SettingKeys">Type-specific TOML keys, besides the shared ones and <c>api_key_location</c>.</param>
 /// <param name="RequiresModelName">Whether <c>model_name</c> must be set (TGI has none; Azure names a deployment).</param>
@@ -56,7 +58,7 @@ public enum OpenAIJsonWire
 /// <param name="UsageRequired">Whether a non-streamed answer without <c>usage</c> is malformed.</param>
 /// <param name="FixedHeaders">Headers every request carries (OpenRouter's branding headers); configured headers win.</param>
 public sealed record OpenAIFlavour(
-    string Type,
+    ProviderDescriptor Descriptor,
     string? DefaultApiBase,
     IReadOnlyCollection<string> SettingKeys,
     OpenAIAuthHeader Auth = OpenAIAuthHeader.Bearer,
@@ -76,61 +78,90 @@ public sealed record OpenAIFlavour(
     bool AddsReasoningTokens = false,
     bool ParsesThinkTags = false,
     bool UsageRequired = false,
-    IReadOnlyList<KeyValuePair<string, string>>? FixedHeaders = null);
+    IReadOnlyList<KeyValuePair<string, string>>? FixedHeaders = null)
+{
+    /// <summary>The TOML <c>type</c>.</summary>
+    public string Type => Descriptor.Type;
+}
 
 /// <summary>The flavours of the OpenAI chat-completions family this gateway serves, one per TOML <c>type</c>.</summary>
 public static class OpenAIFlavours
 {
     private static readonly string[] Hosted = ["model_name", "api_base"];
 
+    private static readonly string[] BearerHeader = ["authorization"];
+
     public static readonly OpenAIFlavour OpenAI = new(
-        "openai", "https://api.openai.com/v1/",
+        Keyed("openai", "OpenAI", "OPENAI_API_KEY", CredentialForms.KeyedOrNone),
+        "https://api.openai.com/v1/",
         ["model_name", "api_base", "api_type", "include_encrypted_reasoning", "provider_tools", "content_type_overrides"],
         MaxTokensField: "max_completion_tokens");
 
     /// <summary>Azure's URL comes from <c>endpoint</c> and <c>deployment_id</c> (see <see cref="AzureProviderFactory"/>).</summary>
     public static readonly OpenAIFlavour Azure = new(
-        "azure", null, ["deployment_id", "endpoint"],
+        new(CredentialRules.ApiKey("azure", "Azure", "AZURE_OPENAI_API_KEY", CredentialForms.Keyed, alternate: "AZURE_API_KEY"),
+            ["api-key"], SupportsShorthand: false),
+        null, ["deployment_id", "endpoint"],
         Auth: OpenAIAuthHeader.AzureApiKey, RequiresModelName: false, SendsModel: false, MaxTokensField: "max_completion_tokens",
         RequiredToolChoice: "auto", SendsParallelToolCalls: false);
 
     public static readonly OpenAIFlavour DeepSeek = new(
-        "deepseek", "https://api.deepseek.com/v1/", Hosted, Json: OpenAIJsonWire.JsonObjectOnly, UsageRequired: true);
+        Keyed("deepseek", "DeepSeek", "DEEPSEEK_API_KEY", CredentialForms.Keyed),
+        "https://api.deepseek.com/v1/", Hosted, Json: OpenAIJsonWire.JsonObjectOnly, UsageRequired: true);
 
     public static readonly OpenAIFlavour Fireworks = new(
-        "fireworks", "https://api.fireworks.ai/inference/v1/", [.. Hosted, "parse_think_blocks"],
+        Keyed("fireworks", "Fireworks", "FIREWORKS_API_KEY", CredentialForms.Keyed),
+        "https://api.fireworks.ai/inference/v1/", [.. Hosted, "parse_think_blocks"],
         SeedField: null, SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectWithSchema, SendsToolStrict: false,
         ParsesThinkTags: true, UsageRequired: true);
 
     public static readonly OpenAIFlavour Hyperbolic = new(
-        "hyperbolic", "https://api.hyperbolic.xyz/v1/", Hosted,
+        Keyed("hyperbolic", "Hyperbolic", "HYPERBOLIC_API_KEY", CredentialForms.Keyed),
+        "https://api.hyperbolic.xyz/v1/", Hosted,
         SendsStreamUsage: false, Json: OpenAIJsonWire.NotSent, SendsTools: false);
 
     public static readonly OpenAIFlavour Mistral = new(
-        "mistral", "https://api.mistral.ai/v1/", [.. Hosted, "prompt_mode"],
+        Keyed("mistral", "Mistral", "MISTRAL_API_KEY", CredentialForms.Keyed),
+        "https://api.mistral.ai/v1/", [.. Hosted, "prompt_mode"],
         SeedField: "random_seed", SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectOnly, SendsToolStrict: false,
         RequiredToolChoice: "any", UsageRequired: true);
 
     public static readonly OpenAIFlavour Together = new(
-        "together", "https://api.together.xyz/v1/", [.. Hosted, "parse_think_blocks"],
+        Keyed("together", "Together", "TOGETHER_API_KEY", CredentialForms.Keyed),
+        "https://api.together.xyz/v1/", [.. Hosted, "parse_think_blocks"],
         SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectWithSchema, RequiredToolChoice: "auto",
         OmitsToolsWhenChoiceNone: true, ParsesThinkTags: true, UsageRequired: true);
 
     public static readonly OpenAIFlavour XAI = new(
-        "xai", "https://api.x.ai/v1/", Hosted, UserContentAlwaysArray: true, AddsReasoningTokens: true, UsageRequired: true);
+        Keyed("xai", "xAI", "XAI_API_KEY", CredentialForms.KeyedOrNone),
+        "https://api.x.ai/v1/", Hosted, UserContentAlwaysArray: true, AddsReasoningTokens: true, UsageRequired: true);
 
-    public static readonly OpenAIFlavour VLLM = new("vllm", null, Hosted, Json: OpenAIJsonWire.GuidedJson);
+    public static readonly OpenAIFlavour VLLM = new(
+        SelfHosted(CredentialRules.NoKeyByDefault("vllm", "vLLM", CredentialForms.KeyedOrNone)),
+        null, Hosted, Json: OpenAIJsonWire.GuidedJson);
 
-    public static readonly OpenAIFlavour SGLang = new("sglang", null, Hosted, Json: OpenAIJsonWire.SchemaRequired);
+    public static readonly OpenAIFlavour SGLang = new(
+        SelfHosted(CredentialRules.ApiKey("sglang", "SGLang", "SGLANG_API_KEY", CredentialForms.KeyedOrNone)),
+        null, Hosted, Json: OpenAIJsonWire.SchemaRequired);
 
     public static readonly OpenAIFlavour TGI = new(
-        "tgi", null, ["api_base"], RequiresModelName: false, FixedModel: ("tgi", "TGI"), Json: OpenAIJsonWire.NotSent,
-        UsageRequired: true);
+        SelfHosted(CredentialRules.NoKeyByDefault("tgi", "TGI", CredentialForms.KeyedOrNone)),
+        null, ["api_base"], RequiresModelName: false, FixedModel: ("tgi", "TGI"), Json: OpenAIJsonWire.NotSent, UsageRequired: true);
 
     public static readonly OpenAIFlavour Groq = new(
-        "groq", "https://api.groq.com/openai/v1/", [.. Hosted, "reasoning_format"], MaxTokensField: "max_completion_tokens");
+        Keyed("groq", "Groq", "GROQ_API_KEY", CredentialForms.KeyedOrNone),
+        "https://api.groq.com/openai/v1/", [.. Hosted, "reasoning_format"], MaxTokensField: "max_completion_tokens");
 
     public static readonly OpenAIFlavour OpenRouter = new(
-        "openrouter", "https://openrouter.ai/api/v1/", Hosted, MaxTokensField: "max_completion_tokens",
+        Keyed("openrouter", "OpenRouter", "OPENROUTER_API_KEY", CredentialForms.KeyedOrNone),
+        "https://openrouter.ai/api/v1/", Hosted, MaxTokensField: "max_completion_tokens",
         FixedHeaders: [new("X-Title", "TensorZero"), new("HTTP-Referer", "https://www.tensorzero.com/")]);
+
+    /// <summary>A hosted service: a bearer API key read from <c>env::</c><paramref name="variable"/> by default, and shorthand names.</summary>
+    private static ProviderDescriptor Keyed(string type, string displayName, string variable, CredentialForms allowed) =>
+        new(CredentialRules.ApiKey(type, displayName, variable, allowed), BearerHeader, SupportsShorthand: true);
+
+    /// <summary>A server the user runs: a bearer key if any, and no shorthand names (there is no default <c>api_base</c>).</summary>
+    private static ProviderDescriptor SelfHosted(CredentialRules credentials) =>
+        new(credentials, BearerHeader, SupportsShorthand: false);
 }

@@ -9,7 +9,7 @@ namespace TensorZero.Gateway.Providers.OpenAI;
 /// </summary>
 public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFactory
 {
-    public string Type => flavour.Type;
+    public ProviderDescriptor Descriptor => flavour.Descriptor;
 
     public IReadOnlyCollection<string> SettingKeys => flavour.SettingKeys;
 
@@ -48,7 +48,7 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
             }
         }
         return new OpenAIProvider(
-            effective, config, context.TypeInfo.DisplayName, ChatCompletionsEndpoint.Fixed(url), fields, context.Credential, context.HttpClients, context.Secrets);
+            effective, config, context.Descriptor.DisplayName, ChatCompletionsEndpoint.Fixed(url), fields, context.Credential, context.HttpClients, context.Secrets);
     }
 
     private Uri ChatCompletionsUrl(ProviderBuildContext context)

@@ -51,7 +51,7 @@ public sealed class AnthropicProviderTests
         var config = new ProviderConfig("p", "anthropic", "models.m.providers.p", modelName, apiBase, null, [], extraHeaders ?? [], null,
             settings ?? new Dictionary<string, object?>());
         var errors = new List<string>();
-        var context = new ProviderBuildContext(config, ProviderTypes.Find("anthropic")!,
+        var context = new ProviderBuildContext(config, new AnthropicProviderFactory().Descriptor,
             new StaticCredentialResolver(CredentialKind.Static, new Secret(Key)), new SingleClientFactory(handler),
             NullLoggerFactory.Instance, TimeProvider.System, errors, new FakeEnvironment(new Dictionary<string, string>()));
         return (new AnthropicProviderFactory().Create(context), errors);

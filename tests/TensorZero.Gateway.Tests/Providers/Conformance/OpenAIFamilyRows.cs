@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Fakes.OpenAIFamily;
 
@@ -77,7 +78,7 @@ public sealed class OpenAIFamilyFake : IConformanceFake
     public IReadOnlyCollection<string> Canaries => _labels.Keys.ToArray();
 
     private string? DefaultVariable =>
-        ProviderTypes.Find(_row.ProviderType)!.Default.Default is CredentialLocation.Env env ? env.Variable : null;
+        ProviderRegistry.CreateDefault().Find(_row.ProviderType)!.Descriptor.Credentials.Default.Default is CredentialLocation.Env env ? env.Variable : null;
 
     public ConformanceSetup DefaultCredential()
     {

@@ -44,7 +44,7 @@ public sealed class GoogleAIStudioGeminiProviderTests
     private static (IModelProvider Provider, List<string> Errors) Build(ProviderConfig config, IHttpClientFactory http)
     {
         var errors = new List<string>();
-        var context = new ProviderBuildContext(config, ProviderTypes.Find("google_ai_studio_gemini")!,
+        var context = new ProviderBuildContext(config, new GoogleAIStudioGeminiProviderFactory().Descriptor,
             new StaticCredentialResolver(CredentialKind.Static, new Secret(Key)), http, NullLoggerFactory.Instance, TimeProvider.System, errors,
             new FakeEnvironment(new Dictionary<string, string>()));
         return (new GoogleAIStudioGeminiProviderFactory().Create(context), errors);

@@ -29,8 +29,9 @@ public sealed class OpenAIEmbeddingProviderTests
             extraBody ?? [], extraHeaders ?? [], null);
         errors = [];
         var credential = noCredential ? ResolvedCredential.NoCredential : new ResolvedCredential(CredentialKind.Static, new Secret(Key));
-        return registry.FindEmbedding(type)!.Create(new EmbeddingProviderBuildContext(
-            config, ProviderTypes.Find(type)!, new Fixed(credential), http, TimeProvider.System, errors));
+        var factory = registry.FindEmbedding(type)!;
+        return factory.Create(new EmbeddingProviderBuildContext(
+            config, factory.Descriptor, new Fixed(credential), http, TimeProvider.System, errors));
     }
 
     [Theory]
@@ -142,8 +143,9 @@ public sealed class OpenAIEmbeddingProviderTests
     {
         var config = new EmbeddingProviderConfig("p", type, "embedding_models.e.providers.p", apiBase is null ? null : "m", apiBase, null, [], [], null);
         var errors = new List<string>();
-        ProviderRegistry.CreateDefault().FindEmbedding(type)!.Create(new EmbeddingProviderBuildContext(
-            config, ProviderTypes.Find(type)!, new Fixed(ResolvedCredential.NoCredential), new RecordingHttp(), TimeProvider.System, errors));
+        var factory = ProviderRegistry.CreateDefault().FindEmbedding(type)!;
+        factory.Create(new EmbeddingProviderBuildContext(
+            config, factory.Descriptor, new Fixed(ResolvedCredential.NoCredential), new RecordingHttp(), TimeProvider.System, errors));
 
         Assert.Equal(expected, Assert.Single(errors));
     }

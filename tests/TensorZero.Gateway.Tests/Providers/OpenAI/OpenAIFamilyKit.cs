@@ -49,7 +49,7 @@ public static class OpenAIFamilyKit
         errors = [];
         var credential = new ResolvedCredential(noCredential ? CredentialKind.None : CredentialKind.Static, noCredential ? null : secret ?? new Secret(Key));
         var context = new ProviderBuildContext(
-            config, ProviderTypes.Find(type)!, new FixedResolver(credential), http, NullLoggerFactory.Instance, TimeProvider.System, errors,
+            config, factory.Descriptor, new FixedResolver(credential), http, NullLoggerFactory.Instance, TimeProvider.System, errors,
             new FakeEnvironment(environment ?? new Dictionary<string, string>()));
         return factory.Create(context);
     }

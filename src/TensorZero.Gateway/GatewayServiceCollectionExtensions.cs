@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Egress;
+
+namespace TensorZero.Gateway;
+
+/// <summary>Registers the gateway's services in one call, as <c>AddReverseProxy()</c> does for YARP.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the built-in provider factories (<see cref="BuiltInProviders"/>), the <see cref="ProviderRegistry"/>
+    /// built from every registered factory, and the singletons the gateway runs on: the config, the clock, the
+    /// environment, the providers' HTTP client behind the egress guard, and the <see cref="GatewayRuntime"/>.
+    /// Singletons are added with <c>TryAdd</c>, so a service registered earlier wins.
+    /// </summary>
+    public static IServiceCollection AddTensorZeroGateway(this IServiceCollection services, GatewayConfig config)
+    {
+        foreach (var factory in BuiltInProviders.CreateFactories())
+        {
+            services.TryAddProviderFactory(factory);
+        }
+        foreach (var factory in BuiltInProviders.CreateEmbeddingFactories())
+        {
+            services.TryAddEmbeddingProviderFactory(factory);
+        }
+        services.TryAddSingleton(sp => new ProviderRegistry(sp.GetServices<IProviderFactory>(), sp.GetServices<IEmbeddingProviderFactory>()));
+        services.TryAddSingleton<ProtectedHeaders>();
+
+        services.TryAddSingleton(config);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
+        // Client-chosen (`dynamic::`) URLs pass the egress guard; every provider call has a connect timeout and no redirects.
+        var egressGuard = new DynamicUrlGuard(DynamicHostAllowList.Parse(config.Gateway.AllowedDynamicHosts), new SystemHostResolver());
+        services.AddHttpClient(ProviderHttp.ClientName, client => client.Timeout = TimeSpan.FromMilliseconds(config.Gateway.GlobalOutboundHttpTimeoutMs))
+            .ConfigurePrimaryHttpMessageHandler(sp => new EgressHandler(
+                egressGuard, TimeSpan.FromMilliseconds(config.Gateway.OutboundConnectTimeoutMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger<EgressHandler>()))
+            .RemoveAllLoggers();
+        services.TryAddSingleton<SecretRegistry>();
+        services.TryAddSingleton(sp => new ProviderServices(
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
+        {
+            Secrets = sp.GetRequiredService<SecretRegistry>(),
+        });
+        services.TryAddSingleton(sp => GatewayRuntime.Build(
+            sp.GetRequiredService<GatewayConfig>(),
+            sp.GetRequiredService<ProviderRegistry>(),
+            sp.GetRequiredService<IEnvironmentVariables>(),
+            sp.GetRequiredService<ProviderServices>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a provider factory unless one of its TOML type is registered already: <c>TryAddEnumerable</c>'s rule,
+    /// keyed on the provider type instead of the class, since the OpenAI-family flavours share one factory class.
+    /// </summary>
+    public static IServiceCollection TryAddProviderFactory(this IServiceCollection services, IProviderFactory factory)
+    {
+        if (!services.Any(d => RegistersType<IProviderFactory>(d, factory.Descriptor.Type, f => f.Descriptor)))
+        {
+            services.AddSingleton(factory);
+        }
+        return services;
+    }
+
+    /// <summary>Registers an embedding provider factory unless one of its TOML type is registered already.</summary>
+    public static IServiceCollection TryAddEmbeddingProviderFactory(this IServiceCollection services, IEmbeddingProviderFactory factory)
+    {
+        if (!services.Any(d => RegistersType<IEmbeddingProviderFactory>(d, factory.Descriptor.Type, f => f.Descriptor)))
+        {
+            services.AddSingleton(factory);
+        }
+        return services;
+    }
+
+    // Whether a registration is a factory instance of this provider type (instances are what these methods add).
+    private static bool RegistersType<TFactory>(ServiceDescriptor registration, string type, Func<TFactory, ProviderDescriptor> descriptorOf) =>
+        registration.ServiceType == typeof(TFactory) && !registration.IsKeyedService &&
+        registration.ImplementationInstance is TFactory factory && descriptorOf(factory).Type == type;
+}
