@@ -58,7 +58,7 @@ public sealed class ModelTable
                     continue;
                 }
                 var factory = registry.Find(providerConfig.Type)!;
-                var provider = factory.Create(services.Context(providerConfig, info, resolver, credentials.Environment, errors));
+                var provider = factory.Create(services.Context(providerConfig, info, resolver, credentials.Settings, errors));
                 routed.Add(new RoutedProvider(providerName, provider, providerConfig.Timeouts));
             }
             models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time, services.Loggers.CreateLogger<Model>(), services.Secrets);
@@ -111,7 +111,7 @@ public sealed class ModelTable
             new Dictionary<string, object?>());
         var errors = new List<string>();
         var credentialErrors = new List<string>();
-        var context = _services.Context(providerConfig, type, resolution.Resolver, _credentials.Environment, errors) with
+        var context = _services.Context(providerConfig, type, resolution.Resolver, _credentials.Settings, errors) with
         {
             CredentialErrors = credentialErrors,
         };
@@ -139,7 +139,7 @@ public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFac
         ProviderConfig config,
         ProviderTypeInfo info,
         CredentialResolver resolver,
-        IEnvironmentVariables environment,
+        SettingResolver settings,
         ICollection<string> errors) =>
-        new(config, info, resolver, HttpClients, Loggers, Time, errors, environment) { Secrets = Secrets };
+        new(config, info, resolver, HttpClients, Loggers, Time, errors, settings) { Secrets = Secrets };
 }

@@ -1,3 +1,6 @@
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Providers.Auth;
+
 namespace TensorZero.Gateway.Providers.OpenAI;
 
 /// <summary>How a flavour authenticates.</summary>
@@ -76,7 +79,18 @@ public sealed record OpenAIFlavour(
     bool AddsReasoningTokens = false,
     bool ParsesThinkTags = false,
     bool UsageRequired = false,
-    IReadOnlyList<KeyValuePair<string, string>>? FixedHeaders = null);
+    IReadOnlyList<KeyValuePair<string, string>>? FixedHeaders = null)
+{
+    /// <summary>Azure's key header.</summary>
+    public const string AzureApiKeyHeader = "api-key";
+
+    /// <summary>The auth scheme this flavour declares, bound to one provider's credential.</summary>
+    public AuthScheme AuthSchemeFor(CredentialResolver key, string providerDisplayName) => Auth switch
+    {
+        OpenAIAuthHeader.AzureApiKey => new HeaderKeyAuth(AzureApiKeyHeader, key, providerDisplayName),
+        _ => new BearerAuth(key, providerDisplayName),
+    };
+}
 
 /// <summary>The flavours of the OpenAI chat-completions family this gateway serves, one per TOML <c>type</c>.</summary>
 public static class OpenAIFlavours
