@@ -58,33 +58,8 @@ public abstract record CredentialLocation
     /// <summary>Parses a location string. The error never repeats the input, since a misplaced literal key must not be echoed.</summary>
     public static bool TryParse(string text, out CredentialLocation? location, out string? error)
     {
-        location = null;
         error = null;
-        if (TryPrefix(text, "env::", out var name))
-        {
-            location = new Env(name);
-        }
-        else if (TryPrefix(text, "path_from_env::", out name))
-        {
-            location = new PathFromEnv(name);
-        }
-        else if (TryPrefix(text, "dynamic::", out name))
-        {
-            location = new Dynamic(name);
-        }
-        else if (TryPrefix(text, "path::", out name))
-        {
-            location = new FilePath(name);
-        }
-        else if (text == "sdk")
-        {
-            location = new Sdk();
-        }
-        else if (text == "none")
-        {
-            location = new None();
-        }
-
+        location = Match(text, out var name);
         if (location is not null)
         {
             if (name.Length == 0 && location is not (Sdk or None))
@@ -105,6 +80,52 @@ public abstract record CredentialLocation
 
         error = $"invalid credential location: {ShapeProblem(text)} (the value is not shown, since it may be a secret; {ValidForms}; keys can't be written into the config)";
         return false;
+    }
+
+    /// <summary>
+    /// Parses a setting that is not a secret (a region, an endpoint URL): a value written with a location form
+    /// (<c>env::</c>, <c>dynamic::</c>, …) is that location, anything else is a literal value (<paramref name="location"/>
+    /// null). Fails only on a form with an empty name.
+    /// </summary>
+    /// <param name="validForms">The forms the setting accepts, for the message.</param>
+    public static bool TryParseSetting(string text, string validForms, out CredentialLocation? location, out string? error)
+    {
+        error = null;
+        location = Match(text, out var name);
+        if (location is not null && name.Length == 0 && location is not (Sdk or None))
+        {
+            error = $"the name after `{location.FormName}` is empty ({validForms})";
+            location = null;
+            return false;
+        }
+        return true;
+    }
+
+    // The location a text names by its exact prefix, or null; the name after the prefix is in `name`.
+    private static CredentialLocation? Match(string text, out string name)
+    {
+        if (TryPrefix(text, "env::", out name))
+        {
+            return new Env(name);
+        }
+        if (TryPrefix(text, "path_from_env::", out name))
+        {
+            return new PathFromEnv(name);
+        }
+        if (TryPrefix(text, "dynamic::", out name))
+        {
+            return new Dynamic(name);
+        }
+        if (TryPrefix(text, "path::", out name))
+        {
+            return new FilePath(name);
+        }
+        return text switch
+        {
+            "sdk" => new Sdk(),
+            "none" => new None(),
+            _ => null,
+        };
     }
 
     // What is wrong with the value's shape, named by its known prefix only: the rest may be a key.

@@ -13,6 +13,7 @@ public sealed class CredentialResolverFactory
     private readonly IReadOnlyDictionary<string, CredentialSpec> _typeDefaults;
     private readonly Dictionary<string, DefaultResolution> _resolvedDefaults = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private SettingResolver? _settings;
 
     public CredentialResolverFactory(
         IEnvironmentVariables environment,
@@ -29,8 +30,11 @@ public sealed class CredentialResolverFactory
     /// <summary>Where every key read at startup is registered, so provider errors are redacted of all of them.</summary>
     public Providers.SecretRegistry Secrets { get; init; } = new();
 
-    /// <summary>The environment static locations are read from; providers that resolve extra settings at startup use the same one.</summary>
-    public IEnvironmentVariables Environment => _environment;
+    /// <summary>
+    /// Resolves providers' other credential-like settings (AWS IAM keys, regions, endpoints) from the same environment
+    /// and registry, with the same location forms. Created on first use; two racing creations are equivalent.
+    /// </summary>
+    public SettingResolver Settings => _settings ??= new SettingResolver(_environment, Secrets);
 
     /// <summary>The resolver for a configured provider; problems are appended to <paramref name="errors"/>.</summary>
     public CredentialResolver? ForProvider(CredentialRules rules, CredentialSpec? explicitSpec, string providerPath, ICollection<string> errors)
@@ -127,28 +131,28 @@ public sealed class CredentialResolverFactory
         {
             case CredentialLocation.Env env:
                 var variable = env.Variable;
-                var value = Read(variable);
-                if (value is null && alternateVariable is not null)
+                var lookup = Settings.ReadSecret(variable, out var secret);
+                if (lookup == CredentialLookup.Missing && alternateVariable is not null)
                 {
                     variable = alternateVariable;
-                    value = Read(alternateVariable);
+                    lookup = Settings.ReadSecret(alternateVariable, out secret);
                 }
-                if (value is null)
+                switch (lookup)
                 {
-                    problems.Add(alternateVariable is null
-                        ? $"environment variable `{env.Variable}` is missing"
-                        : $"environment variable `{env.Variable}` is missing (and so is `{alternateVariable}`)");
-                    return null;
+                    case CredentialLookup.Found:
+                        return new StaticCredentialResolver(CredentialKind.Static, secret!);
+                    case CredentialLookup.NotSendable:
+                        // A key with a line break would fail every request later; the value itself is never shown.
+                        problems.Add($"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
+                        return null;
+                    default:
+                        problems.Add(alternateVariable is null
+                            ? $"environment variable `{env.Variable}` is missing"
+                            : $"environment variable `{env.Variable}` is missing (and so is `{alternateVariable}`)");
+                        return null;
                 }
-                // A key with a line break would fail every request later; the value itself is never shown.
-                if (!HeaderValues.IsSendable(value))
-                {
-                    problems.Add($"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
-                    return null;
-                }
-                return new StaticCredentialResolver(CredentialKind.Static, Secrets.Register(new Secret(value)));
             case CredentialLocation.PathFromEnv pathFromEnv:
-                var path = Read(pathFromEnv.Variable);
+                var path = Settings.Variable(pathFromEnv.Variable);
                 if (path is null)
                 {
                     problems.Add($"environment variable `{pathFromEnv.Variable}` (the path of a credentials file) is missing");
@@ -164,13 +168,6 @@ public sealed class CredentialResolverFactory
             default:
                 return new FixedCredentialResolver(ResolvedCredential.NoCredential);
         }
-    }
-
-    // An empty or whitespace-only variable counts as unset.
-    private string? Read(string variable)
-    {
-        var value = _environment.Get(variable);
-        return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 
     private StaticCredentialResolver? ReadFile(string path, bool serviceAccountKey, List<string> problems)

@@ -58,7 +58,7 @@ public sealed class ModelTable
                 {
                     continue;
                 }
-                var provider = factory.Create(services.Context(providerConfig, descriptor, resolver, credentials.Environment, errors));
+                var provider = factory.Create(services.Context(providerConfig, descriptor, resolver, credentials.Settings, errors));
                 routed.Add(new RoutedProvider(providerName, provider, providerConfig.Timeouts));
             }
             models[name] = new Model(name, routed, modelConfig.Timeouts, services.Time, services.Loggers.CreateLogger<Model>(), services.Secrets);
@@ -106,7 +106,7 @@ public sealed class ModelTable
             new Dictionary<string, object?>());
         var errors = new List<string>();
         var credentialErrors = new List<string>();
-        var context = _services.Context(providerConfig, type, resolution.Resolver, _credentials.Environment, errors) with
+        var context = _services.Context(providerConfig, type, resolution.Resolver, _credentials.Settings, errors) with
         {
             CredentialErrors = credentialErrors,
         };
@@ -134,7 +134,7 @@ public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFac
         ProviderConfig config,
         ProviderDescriptor descriptor,
         CredentialResolver resolver,
-        IEnvironmentVariables environment,
+        SettingResolver settings,
         ICollection<string> errors) =>
-        new(config, descriptor, resolver, HttpClients, Loggers, Time, errors, environment) { Secrets = Secrets };
+        new(config, descriptor, resolver, HttpClients, Loggers, Time, errors, settings) { Secrets = Secrets };
 }

@@ -5,9 +5,9 @@ namespace TensorZero.Gateway.Providers;
 
 /// <summary>Everything a factory needs to build one provider.</summary>
 /// <param name="Errors">Startup problems are appended here (with the provider's TOML path) so all are reported at once.</param>
-/// <param name="Environment">
-/// The gateway's environment, for settings a provider resolves itself at startup (AWS region and IAM fields).
-/// Never read during a request.
+/// <param name="Settings">
+/// Resolves the provider's other credential-like settings at startup (AWS IAM keys, regions, endpoints) the way the
+/// credential field is resolved; providers never read the environment themselves.
 /// </param>
 public sealed record ProviderBuildContext(
     ProviderConfig Config,
@@ -17,7 +17,7 @@ public sealed record ProviderBuildContext(
     ILoggerFactory Loggers,
     TimeProvider Time,
     ICollection<string> Errors,
-    IEnvironmentVariables Environment)
+    SettingResolver Settings)
 {
     /// <summary>
     /// Where problems with the credential itself (an unreadable key file) go; <see cref="Errors"/> unless set. Shorthand

@@ -1,13 +1,15 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers.Auth;
 
 namespace TensorZero.Gateway.Providers;
 
-/// <summary>Sends a JSON request to a provider and turns transport and HTTP failures into redacted gateway errors.</summary>
+/// <summary>
+/// Sends a JSON request to a provider, with its credential put on last, and turns transport and HTTP failures into
+/// redacted gateway errors.
+/// </summary>
 public static class ProviderHttp
 {
     public const string ClientName = "tensorzero-providers";
@@ -42,22 +44,19 @@ public static class ProviderHttp
         return request;
     }
 
-    public static void SetBearer(HttpRequestMessage request, ResolvedCredential credential)
-    {
-        if (credential.Secret is { } secret)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret.Reveal());
-        }
-    }
-
-    /// <summary>Sends the request and returns the body of a 2xx answer; anything else becomes a <see cref="GatewayError"/>.</summary>
+    /// <summary>
+    /// Applies <paramref name="auth"/>, sends the request and returns the body of a 2xx answer; anything else becomes a
+    /// <see cref="GatewayError"/>.
+    /// </summary>
     public static async Task<string> SendAsync(
         HttpClient client,
         HttpRequestMessage request,
+        RequestAuth auth,
         string providerDisplayName,
         SecretScope secrets,
         CancellationToken cancellationToken)
     {
+        await Authorize(request, auth, cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response;
         try
         {
@@ -81,17 +80,20 @@ public static class ProviderHttp
     }
 
     /// <summary>
-    /// Sends a streaming request and returns the response once its headers arrived. A non-2xx status, or a 2xx whose
-    /// content type is not <paramref name="expectedContentType"/>, becomes a <see cref="GatewayError"/>.
+    /// Applies <paramref name="auth"/>, sends a streaming request and returns the response once its headers arrived. A
+    /// non-2xx status, or a 2xx whose content type is not <paramref name="expectedContentType"/>, becomes a
+    /// <see cref="GatewayError"/>.
     /// </summary>
     public static async Task<HttpResponseMessage> SendStreamingAsync(
         HttpClient client,
         HttpRequestMessage request,
+        RequestAuth auth,
         string providerDisplayName,
         SecretScope secrets,
         string expectedContentType,
         CancellationToken cancellationToken)
     {
+        await Authorize(request, auth, cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response;
         try
         {
@@ -120,6 +122,13 @@ public static class ProviderHttp
         }
         return response;
     }
+
+    /// <summary>
+    /// The one place a provider's credential goes on a request: after every other header and the body are final, so
+    /// <c>extra_headers</c> can't replace it and a signature covers what is sent.
+    /// </summary>
+    private static ValueTask Authorize(HttpRequestMessage request, RequestAuth auth, CancellationToken cancellationToken) =>
+        auth.ApplyAsync(request, cancellationToken);
 
     /// <summary>A stream that failed: <paramref name="problem"/> is the gateway's description or the provider's error event (its message is kept).</summary>
     public static GatewayError StreamError(string providerDisplayName, string problem, SecretScope secrets) =>

@@ -64,6 +64,37 @@ public sealed class CredentialLocationTests
         Assert.Contains("empty", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("us-east-1")]
+    [InlineData("https://example.openai.azure.com/")]
+    [InlineData("ENV::NOT_A_FORM")]
+    public void TryParseSetting_NoLocationPrefix_IsALiteral(string text)
+    {
+        Assert.True(CredentialLocation.TryParseSetting(text, "forms", out var location, out var error));
+        Assert.Null(location);
+        Assert.Null(error);
+    }
+
+    [Theory]
+    [InlineData("env::AZURE_ENDPOINT", typeof(CredentialLocation.Env))]
+    [InlineData("dynamic::azure_endpoint", typeof(CredentialLocation.Dynamic))]
+    [InlineData("path::/etc/endpoint", typeof(CredentialLocation.FilePath))]
+    [InlineData("sdk", typeof(CredentialLocation.Sdk))]
+    public void TryParseSetting_LocationForm_IsParsedAsForACredential(string text, Type expectedType)
+    {
+        Assert.True(CredentialLocation.TryParseSetting(text, "forms", out var location, out _));
+        Assert.IsType(expectedType, location);
+        Assert.Equal(text, location!.ToString());
+    }
+
+    [Fact]
+    public void TryParseSetting_EmptyName_IsRejectedWithTheSettingsForms()
+    {
+        Assert.False(CredentialLocation.TryParseSetting("dynamic::", "use a URL", out var location, out var error));
+        Assert.Null(location);
+        Assert.Equal("the name after `dynamic::` is empty (use a URL)", error);
+    }
+
     [Fact]
     public void Secret_ToString_IsRedacted()
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Auth;
 
 namespace TensorZero.Gateway.Providers.Anthropic;
 
@@ -43,7 +44,8 @@ public sealed class AnthropicProviderFactory : IProviderFactory
             apiBase = trimmed[..^"messages".Length];
         }
         var options = new AnthropicWireOptions(config.ModelName ?? string.Empty, ProviderTools: ProviderTools(context));
-        return new AnthropicProvider(config, ProviderHttp.Join(apiBase, "messages"), options, context.Credential, context.HttpClients, context.Secrets);
+        var auth = new HeaderKeyAuth(AnthropicProvider.ApiKeyHeader, context.Credential, context.Descriptor.DisplayName);
+        return new AnthropicProvider(config, ProviderHttp.Join(apiBase, "messages"), options, auth, context.HttpClients, context.Secrets);
     }
 
     private static JsonArray? ProviderTools(ProviderBuildContext context)
@@ -61,16 +63,18 @@ public sealed class AnthropicProviderFactory : IProviderFactory
     }
 }
 
-/// <summary>A client of Anthropic's <c>POST /v1/messages</c>, plain and streamed.</summary>
+/// <summary>A client of Anthropic's <c>POST /v1/messages</c>, plain and streamed, with the key in <c>x-api-key</c>.</summary>
 public sealed class AnthropicProvider(
     ProviderConfig config,
     Uri messagesUrl,
     AnthropicWireOptions options,
-    CredentialResolver credential,
+    AuthScheme auth,
     IHttpClientFactory httpClients,
     SecretRegistry secrets) : IModelProvider
 {
     public const string ApiVersion = "2023-06-01";
+
+    public const string ApiKeyHeader = "x-api-key";
 
     private const string DisplayName = "Anthropic";
 
@@ -81,11 +85,12 @@ public sealed class AnthropicProvider(
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, DisplayName);
+        var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request, stream: false);
-        using var message = BuildMessage(request, rawRequest, key);
+        using var message = BuildMessage(request, rawRequest);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken)
+            .ConfigureAwait(false);
         return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options));
     }
 
@@ -94,13 +99,13 @@ public sealed class AnthropicProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, DisplayName);
+        var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request, stream: true);
-        using var message = BuildMessage(request, rawRequest, key);
+        using var message = BuildMessage(request, rawRequest);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, "text/event-stream", cancellationToken)
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, key, DisplayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var parser = new AnthropicStreamParser(DisplayName, scope, AnthropicWire.UsesJsonPrefill(request, options));
@@ -117,18 +122,13 @@ public sealed class AnthropicProvider(
         return body.ToJsonString();
     }
 
-    private HttpRequestMessage BuildMessage(ModelRequest request, string rawRequest, ResolvedCredential key)
+    private HttpRequestMessage BuildMessage(ModelRequest request, string rawRequest)
     {
         var message = ProviderHttp.JsonPost(messagesUrl, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
-        // `extra_headers` may pin another API version; the key always comes from the credential.
+        // `extra_headers` may pin another API version; the key always comes from the auth scheme.
         if (!message.Headers.Contains("anthropic-version"))
         {
             message.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
-        }
-        message.Headers.Remove("x-api-key");
-        if (key.Secret is { } secret)
-        {
-            message.Headers.TryAddWithoutValidation("x-api-key", secret.Reveal());
         }
         return message;
     }

@@ -5,6 +5,7 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Auth;
 using TensorZero.Gateway.Providers.Egress;
 using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
 
@@ -14,26 +15,27 @@ namespace TensorZero.Gateway.Providers.AwsBedrock;
 internal sealed class AwsBedrockProvider(
     ProviderConfig config,
     string modelId,
-    BedrockLocation region,
-    BedrockLocation? endpoint,
-    BedrockAuth? auth,
+    SettingValue region,
+    SettingValue? endpoint,
+    AuthScheme? auth,
     IHttpClientFactory httpClients,
     ILogger logger,
     SecretRegistry secrets) : IModelProvider
 {
     public const string EventStreamContentType = "application/vnd.amazon.eventstream";
 
-    private const string DisplayName = BedrockAuth.DisplayName;
+    public const string DisplayName = "AWS Bedrock";
 
     public string Type => "aws_bedrock";
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var (message, rawRequest, secret) = await BuildMessageAsync(request, credentials, "converse", cancellationToken).ConfigureAwait(false);
+        var (message, rawRequest, key) = await BuildMessageAsync(request, credentials, "converse", cancellationToken).ConfigureAwait(false);
         using (message)
         {
             var client = httpClients.CreateClient(ProviderHttp.ClientName);
-            var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, secret), cancellationToken).ConfigureAwait(false);
+            var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken)
+                .ConfigureAwait(false);
             return ConverseWire.ParseResponse(rawRequest, rawResponse, DisplayName, ConverseWire.UsesJsonPrefill(modelId, request));
         }
     }
@@ -43,11 +45,11 @@ internal sealed class AwsBedrockProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (message, _, secret) = await BuildMessageAsync(request, credentials, "converse-stream", cancellationToken).ConfigureAwait(false);
+        var (message, _, key) = await BuildMessageAsync(request, credentials, "converse-stream", cancellationToken).ConfigureAwait(false);
         using var disposeMessage = message;
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var scope = secrets.Scope(credentials, secret);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, EventStreamContentType, cancellationToken)
+        var scope = secrets.Scope(credentials, key.Secret);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, key, DisplayName, scope, EventStreamContentType, cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var parser = new ConverseStreamParser(DisplayName, scope, ConverseWire.UsesJsonPrefill(modelId, request), logger);
@@ -83,7 +85,7 @@ internal sealed class AwsBedrockProvider(
             ? uri
             : null;
 
-    private async Task<(HttpRequestMessage Message, string RawRequest, Secret? Secret)> BuildMessageAsync(
+    private async Task<(HttpRequestMessage Message, string RawRequest, RequestAuth Auth)> BuildMessageAsync(
         ModelRequest request,
         RequestCredentials credentials,
         string operation,
@@ -102,19 +104,20 @@ internal sealed class AwsBedrockProvider(
         var message = ProviderHttp.JsonPost(target.Url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         try
         {
-            if (endpoint is BedrockLocation.Dynamic dynamic)
+            if (endpoint is SettingValue.Dynamic dynamic)
             {
                 new ClientChosenUrl(dynamic.Key, DisplayName).Mark(message);
             }
+            target.Mark(message);
             // The exact bytes and content type sent are the ones signed.
-            message.Content = new ByteArrayContent(bytes);
+            message.Content = new SignedBody(bytes);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             if (operation == "converse" && !message.Headers.Contains("Accept"))
             {
                 message.Headers.Accept.ParseAdd("application/json");
             }
-            var secret = await auth.AuthorizeAsync(message, bytes, target, credentials, cancellationToken).ConfigureAwait(false);
-            return (message, rawRequest, secret);
+            var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
+            return (message, rawRequest, key);
         }
         catch
         {
@@ -125,7 +128,7 @@ internal sealed class AwsBedrockProvider(
 
     private BedrockTarget Target(RequestCredentials credentials, string operation)
     {
-        var regionName = region.Resolve(credentials, "region");
+        var regionName = Resolve(region, credentials, "region");
         // A bad value in the request's credentials map is the client's to fix: the credential kind keeps it a 400
         // through the model and variant wrappers.
         if (!AwsBedrockProviderFactory.IsRegion(regionName))
@@ -139,8 +142,8 @@ internal sealed class AwsBedrockProvider(
         }
         else
         {
-            var url = endpoint.Resolve(credentials, "endpoint");
-            if (endpoint is BedrockLocation.Dynamic dynamic)
+            var url = Resolve(endpoint, credentials, "endpoint");
+            if (endpoint is SettingValue.Dynamic dynamic)
             {
                 // The client's value: the same checks as every client-chosen URL, and named by its key.
                 var origin = new ClientChosenUrl(dynamic.Key, DisplayName);
@@ -154,5 +157,21 @@ internal sealed class AwsBedrockProvider(
             }
         }
         return new BedrockTarget(baseUrl, regionName, modelId, operation);
+    }
+
+    /// <summary>A setting's value for one request; a missing dynamic key is a 400-class error naming the key.</summary>
+    private static string Resolve(SettingValue setting, RequestCredentials credentials, string name)
+    {
+        switch (setting)
+        {
+            case SettingValue.Fixed fixedValue:
+                return fixedValue.Value;
+            case SettingValue.Dynamic dynamic when dynamic.TryResolve(credentials, out var value):
+                return value;
+            case SettingValue.Dynamic dynamic:
+                throw new GatewayError(ErrorKind.MissingCredential, $"{DisplayName}: Dynamic {name} '{dynamic.Key}' not found in credentials");
+            default:
+                throw new InvalidOperationException("unknown setting value");
+        }
     }
 }

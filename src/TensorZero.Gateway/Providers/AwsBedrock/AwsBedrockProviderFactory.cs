@@ -2,12 +2,16 @@ using System.Buffers;
 using Amazon.Runtime;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Providers.Auth;
 
 namespace TensorZero.Gateway.Providers.AwsBedrock;
 
 /// <summary>
-/// Builds <c>type = "aws_bedrock"</c> providers. Region, endpoint and IAM fields are resolved here, once; <c>api_key</c>
-/// is the provider type's credential field and reaches the factory as <see cref="ProviderBuildContext.Credential"/>.
+/// Builds <c>type = "aws_bedrock"</c> providers and declares their auth scheme, in TensorZero's priority: an
+/// <c>api_key</c> as Bearer, explicit IAM fields with SigV4, <c>AWS_BEARER_TOKEN_BEDROCK</c> as Bearer, or the AWS SDK's
+/// default credential chain with SigV4. Region, endpoint and IAM fields are resolved once, through
+/// <see cref="ProviderBuildContext.Settings"/>; <c>api_key</c> is the provider type's credential field and reaches the
+/// factory as <see cref="ProviderBuildContext.Credential"/>.
 /// </summary>
 public sealed class AwsBedrockProviderFactory : IProviderFactory
 {
@@ -60,7 +64,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         var region = ParseRegion(settings);
         var endpoint = ParseEndpoint(settings);
         var auth = ParseAuth(settings, context, out var serverHeld);
-        if (endpoint is BedrockLocation.Dynamic dynamic && auth is not null && serverHeld is not null)
+        if (endpoint is SettingValue.Dynamic dynamic && auth is not null && serverHeld is not null)
         {
             // A client-chosen endpoint receives the API key, or a signature made with the keys: only the client's own may go there.
             settings.Error("endpoint_url",
@@ -70,7 +74,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         return new AwsBedrockProvider(
             context.Config,
             modelId ?? string.Empty,
-            region ?? new BedrockLocation.Fixed("us-east-1"),
+            region ?? new SettingValue.Fixed("us-east-1"),
             endpoint,
             auth,
             context.HttpClients,
@@ -80,7 +84,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
 
     internal static bool IsRegion(string value) => value.Length > 0 && !value.AsSpan().ContainsAnyExcept(RegionCharacters);
 
-    private BedrockLocation? ParseRegion(SettingReader settings)
+    private SettingValue? ParseRegion(SettingReader settings)
     {
         var text = settings.String("region");
         var autoDetect = settings.Bool("allow_auto_detect_region") ?? false;
@@ -101,13 +105,13 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         {
             if (_sdkRegion() is { Length: > 0 } detected)
             {
-                return new BedrockLocation.Fixed(detected);
+                return new SettingValue.Fixed(detected);
             }
             settings.Error("region", "`sdk`: the AWS SDK found no region (set `AWS_REGION` or a profile region, or write the region)");
             return null;
         }
-        var location = settings.Location("region", text, allowSdk: false);
-        if (location is BedrockLocation.Fixed { Value: var value } && !IsRegion(value))
+        var location = settings.Setting("region", text);
+        if (location is SettingValue.Fixed { Value: var value } && !IsRegion(value))
         {
             settings.Error("region", $"`{ConfigText.Name(value)}` is not an AWS region name (like `us-east-1`)");
             return null;
@@ -115,18 +119,18 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         return location;
     }
 
-    private static BedrockLocation? ParseEndpoint(SettingReader settings)
+    private static SettingValue? ParseEndpoint(SettingReader settings)
     {
         var text = settings.String("endpoint_url");
         if (text is null or "none")
         {
             return null;
         }
-        var location = settings.Location("endpoint_url", text, allowSdk: false);
-        if (location is BedrockLocation.Fixed { Value: var url } && AwsBedrockProvider.ParseEndpoint(url) is null)
+        var location = settings.Setting("endpoint_url", text);
+        if (location is SettingValue.Fixed { Value: var url, Variable: var variable } && AwsBedrockProvider.ParseEndpoint(url) is null)
         {
-            settings.Error("endpoint_url", text.StartsWith("env::", StringComparison.Ordinal)
-                ? $"the value of `{text[5..]}` is not an absolute http(s) URL"
+            settings.Error("endpoint_url", variable is not null
+                ? $"the value of `{variable}` is not an absolute http(s) URL"
                 : $"`{ConfigText.Url(url)}` is not an absolute http(s) URL");
             return null;
         }
@@ -134,7 +138,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
     }
 
     /// <param name="serverHeld">How the gateway's own credentials would be used, or null when all come from the request.</param>
-    private BedrockAuth? ParseAuth(SettingReader settings, ProviderBuildContext context, out string? serverHeld)
+    private AuthScheme? ParseAuth(SettingReader settings, ProviderBuildContext context, out string? serverHeld)
     {
         serverHeld = null;
         var iam = new Dictionary<string, CredentialLocation>(StringComparer.Ordinal);
@@ -175,7 +179,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             {
                 serverHeld = $"`api_key` is `{apiKey}`";
             }
-            return valid ? new BearerAuth(context.Credential) : null;
+            return valid ? new BearerAuth(context.Credential, AwsBedrockProvider.DisplayName) : null;
         }
 
         if (IamFields.Any(settings.Has))
@@ -187,16 +191,17 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             return ParseIam(settings, iam, context);
         }
 
-        if (context.Environment.Get(BearerTokenVariable) is { } token && !string.IsNullOrWhiteSpace(token))
+        var lookup = context.Settings.ReadSecret(BearerTokenVariable, out var token);
+        if (lookup != CredentialLookup.Missing)
         {
             serverHeld = $"no credential field is set, and `{BearerTokenVariable}` from the environment would be sent";
-            if (!HeaderValues.IsSendable(token))
+            if (lookup == CredentialLookup.NotSendable)
             {
                 settings.Error(
                     $"environment variable `{BearerTokenVariable}` (used since no credential field is set) {HeaderValues.NotSendableProblem}");
                 return null;
             }
-            return new BearerAuth(new StaticCredentialResolver(CredentialKind.Static, context.Secrets.Register(new Secret(token))));
+            return new BearerAuth(new StaticCredentialResolver(CredentialKind.Static, token!), AwsBedrockProvider.DisplayName);
         }
         serverHeld = "no credential field is set, so the AWS SDK credential chain would be used";
         return new SigV4Auth(_sdkKeys, context.Time);
@@ -238,10 +243,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
                 {
                     return null;
                 }
-                return new SigV4Auth(
-                    new StaticAwsKeys(new Secret(keyIdValue), context.Secrets.Register(new Secret(secretValue)),
-                        tokenValue is null ? null : context.Secrets.Register(new Secret(tokenValue))),
-                    context.Time);
+                return new SigV4Auth(new StaticAwsKeys(new AwsKeys(keyIdValue, secretValue, tokenValue)), context.Time);
         }
     }
 
@@ -291,50 +293,35 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             return null;
         }
 
-        /// <summary>An IAM field from the environment: it goes into a header (or signs one), so it must be visible ASCII.</summary>
-        public string? ReadSecretEnv(string key, string variable)
+        /// <summary>
+        /// An IAM field from the environment, read and registered for redaction by the credential layer: it goes into a
+        /// header (or signs one), so it must be visible ASCII.
+        /// </summary>
+        public Secret? ReadSecretEnv(string key, string variable)
         {
-            var value = ReadEnv(key, variable);
-            if (value is not null && !HeaderValues.IsSendable(value))
+            switch (context.Settings.ReadSecret(variable, out var secret))
             {
-                Error(key, $"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
-                return null;
+                case CredentialLookup.Found:
+                    return secret;
+                case CredentialLookup.NotSendable:
+                    Error(key, $"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
+                    return null;
+                default:
+                    Error(key, $"environment variable `{variable}` is missing");
+                    return null;
             }
-            return value;
-        }
-
-        public string? ReadEnv(string key, string variable)
-        {
-            if (context.Environment.Get(variable) is { Length: > 0 } value)
-            {
-                return value;
-            }
-            Error(key, $"environment variable `{variable}` is missing");
-            return null;
         }
 
         /// <summary>A literal, <c>env::</c> (read now) or <c>dynamic::</c> value of a non-secret setting.</summary>
-        public BedrockLocation? Location(string key, string text, bool allowSdk)
+        public SettingValue? Setting(string key, string text)
         {
-            if (text.StartsWith("env::", StringComparison.Ordinal))
+            var problems = new List<string>();
+            var value = context.Settings.Resolve(text, problems);
+            foreach (var problem in problems)
             {
-                return ReadEnv(key, text[5..]) is { } value ? new BedrockLocation.Fixed(value) : null;
+                Error(key, problem);
             }
-            if (text.StartsWith("dynamic::", StringComparison.Ordinal))
-            {
-                return new BedrockLocation.Dynamic(text[9..]);
-            }
-            if (text.StartsWith("path::", StringComparison.Ordinal) || text.StartsWith("path_from_env::", StringComparison.Ordinal))
-            {
-                Error(key, "`path::` and `path_from_env::` are not supported here by this gateway (use a literal value, `env::` or `dynamic::`)");
-                return null;
-            }
-            if (text == "sdk" && !allowSdk)
-            {
-                Error(key, "`sdk` can't be used here (use a literal value, `env::` or `dynamic::`)");
-                return null;
-            }
-            return new BedrockLocation.Fixed(text);
+            return value;
         }
     }
 }

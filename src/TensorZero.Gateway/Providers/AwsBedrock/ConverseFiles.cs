@@ -32,7 +32,7 @@ public static class ConverseFiles
         if (file.Data is null)
         {
             throw GatewayError.InvalidRequest(
-                $"{BedrockAuth.DisplayName} can't take files by URL (file `{file.Describe()}`); send it inline with `\"file_type\": \"base64\"`");
+                $"{AwsBedrockProvider.DisplayName} can't take files by URL (file `{file.Describe()}`); send it inline with `\"file_type\": \"base64\"`");
         }
         var source = new JsonObject { ["bytes"] = file.Data };
         if (file.MimeType is FileTypes.Png or FileTypes.Jpeg or FileTypes.Gif or FileTypes.Webp)
@@ -47,7 +47,7 @@ public static class ConverseFiles
             };
         }
         throw GatewayError.InvalidRequest(
-            $"{BedrockAuth.DisplayName} does not accept files of type `{file.MimeType}` (file `{file.Describe()}`); it takes png, jpeg, gif and webp images and pdf, csv, txt, md, html, doc, docx, xls and xlsx documents");
+            $"{AwsBedrockProvider.DisplayName} does not accept files of type `{file.MimeType}` (file `{file.Describe()}`); it takes png, jpeg, gif and webp images and pdf, csv, txt, md, html, doc, docx, xls and xlsx documents");
     }
 
     /// <summary>

@@ -168,7 +168,7 @@ public static class ConverseWire
         }
         catch (JsonException)
         {
-            throw GatewayError.InvalidRequest($"The arguments of tool call `{call.Id}` ({call.Name}) are not valid JSON, which {BedrockAuth.DisplayName} requires");
+            throw GatewayError.InvalidRequest($"The arguments of tool call `{call.Id}` ({call.Name}) are not valid JSON, which {AwsBedrockProvider.DisplayName} requires");
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class DummyEmbeddingProvider(string modelName, CredentialResolver 
         }
         var delay = modelName.Contains("slow", StringComparison.Ordinal) ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(1);
         await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-        if (modelName == "test_key" && key.Secret is { } secret && secret.Reveal() != DummyProvider.GoodKey)
+        if (modelName == "test_key" && key.Secret is { } secret && !secret.Equals(DummyProvider.GoodSecret))
         {
             throw new GatewayError(ErrorKind.ProviderClient, "Invalid API key for Dummy provider", 401);
         }

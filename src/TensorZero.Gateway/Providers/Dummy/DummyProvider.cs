@@ -54,6 +54,9 @@ public sealed class DummyProvider(
 
     public const string GoodKey = "good_key";
 
+    /// <summary>The key <c>test_key</c> accepts, compared as a <see cref="Secret"/> so the request's key is never read out.</summary>
+    internal static readonly Secret GoodSecret = new(GoodKey);
+
     /// <summary>The text the default streaming behaviour sends, in <see cref="StreamedPieces"/> chunks.</summary>
     public const string StreamedText = "Wally, the golden retriever, wagged his tail excitedly as he devoured a slice of cheese pizza.";
 
@@ -81,7 +84,7 @@ public sealed class DummyProvider(
         {
             throw new GatewayError(ErrorKind.ProviderServer, $"Error sending request to Dummy provider for model '{modelName}'.");
         }
-        if (modelName == "test_key" && key.Secret is { } secret && secret.Reveal() != GoodKey)
+        if (modelName == "test_key" && key.Secret is { } secret && !secret.Equals(GoodSecret))
         {
             throw new GatewayError(ErrorKind.ProviderClient, "Invalid API key for Dummy provider", 401);
         }

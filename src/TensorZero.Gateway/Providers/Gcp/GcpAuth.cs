@@ -4,6 +4,7 @@ using System.Text.Json;
 using Google.Apis.Auth.OAuth2;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers.Auth;
 
 namespace TensorZero.Gateway.Providers.Gcp;
 
@@ -139,17 +140,18 @@ public sealed class SdkTokenSource : IGcpTokenSource
 }
 
 /// <summary>
-/// Turns a GCP provider's credential into a bearer token per request: a key file (read at startup) signs cached JWTs,
-/// <c>sdk</c> uses Application Default Credentials, and a <c>dynamic::</c> value is used verbatim as the token.
+/// Vertex AI's auth scheme: <c>Authorization: Bearer {token}</c>, where the token comes from the provider's credential
+/// per request: a service-account key file (read at startup) signs cached JWTs, <c>sdk</c> uses Application Default
+/// Credentials, and a <c>dynamic::</c> value is used verbatim as the token.
 /// </summary>
-public sealed class GcpBearer
+public sealed class GcpTokenAuth : AuthScheme
 {
     private readonly CredentialResolver _resolver;
     private readonly IGcpTokenSource? _fileSource;
     private readonly Lazy<SdkTokenSource> _sdk = new(() => new SdkTokenSource());
     private readonly string _displayName;
 
-    private GcpBearer(CredentialResolver resolver, IGcpTokenSource? fileSource, string displayName)
+    private GcpTokenAuth(CredentialResolver resolver, IGcpTokenSource? fileSource, string displayName)
     {
         _resolver = resolver;
         _fileSource = fileSource;
@@ -161,10 +163,10 @@ public sealed class GcpBearer
         location == "global" ? "https://aiplatform.googleapis.com/" : $"https://{location}-aiplatform.googleapis.com/";
 
     /// <summary>
-    /// Builds a provider's bearer source at startup, parsing a static key file once. A bad file is reported under the
+    /// Builds a provider's scheme at startup, parsing a static key file once. A bad file is reported under the
     /// provider's <c>credential_location</c>, or under the provider itself when the file is the type's default credential.
     /// </summary>
-    public static GcpBearer Create(ProviderBuildContext context, string location)
+    public static GcpTokenAuth Create(ProviderBuildContext context, string location)
     {
         var resolver = context.Credential;
         IGcpTokenSource? fileSource = null;
@@ -183,10 +185,13 @@ public sealed class GcpBearer
                     : $"`{config.Path}.{context.Descriptor.Credentials.CredentialField}`: {e.Message}");
             }
         }
-        return new GcpBearer(resolver, fileSource, context.Descriptor.DisplayName);
+        return new GcpTokenAuth(resolver, fileSource, context.Descriptor.DisplayName);
     }
 
-    public async ValueTask<Secret> GetTokenAsync(RequestCredentials credentials, CancellationToken cancellationToken)
+    public override async ValueTask<RequestAuth> ResolveAsync(RequestCredentials credentials, CancellationToken cancellationToken) =>
+        RequestAuth.Header(BearerAuth.HeaderName, "Bearer ", await GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false));
+
+    private async ValueTask<Secret> GetTokenAsync(RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var credential = _resolver.Require(credentials, _displayName);
         return credential.Kind switch

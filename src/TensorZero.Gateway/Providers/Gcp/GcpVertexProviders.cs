@@ -4,11 +4,12 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Anthropic;
+using TensorZero.Gateway.Providers.Auth;
 using TensorZero.Gateway.Providers.Gemini;
 
 namespace TensorZero.Gateway.Providers.Gcp;
 
-/// <summary>Builds <c>type = "gcp_vertex_gemini"</c> providers: Gemini on Vertex AI, with a GCP bearer token.</summary>
+/// <summary>Builds <c>type = "gcp_vertex_gemini"</c> providers: Gemini on Vertex AI, with a GCP bearer token (<see cref="GcpTokenAuth"/>).</summary>
 public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
 {
     public ProviderDescriptor Descriptor { get; } = GcpVertexDescriptor.For("gcp_vertex_gemini", "GCP Vertex Gemini");
@@ -18,8 +19,8 @@ public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
     public IModelProvider Create(ProviderBuildContext context)
     {
         var target = GcpVertexTarget.Read(context.Config, "google", allowEndpointId: true, context.Errors);
-        var bearer = GcpBearer.Create(context, target.Location);
-        return new GcpVertexGeminiProvider(context.Config, target, bearer, context.HttpClients, context.Secrets);
+        var auth = GcpTokenAuth.Create(context, target.Location);
+        return new GcpVertexGeminiProvider(context.Config, target, auth, context.HttpClients, context.Secrets);
     }
 }
 
@@ -27,7 +28,7 @@ public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
 public sealed class GcpVertexGeminiProvider(
     ProviderConfig config,
     GcpVertexTarget target,
-    GcpBearer bearer,
+    AuthScheme auth,
     IHttpClientFactory httpClients,
     SecretRegistry secrets) : IModelProvider
 {
@@ -39,11 +40,12 @@ public sealed class GcpVertexGeminiProvider(
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var token = await bearer.GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        var token = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request);
-        using var message = VertexHttp.Post(target.Url("google", "generateContent"), rawRequest, request, config, token);
+        using var message = VertexHttp.Post(target.Url("google", "generateContent"), rawRequest, request, config);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, token), cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, token, DisplayName, secrets.Scope(credentials, token.Secret), cancellationToken)
+            .ConfigureAwait(false);
         return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName);
     }
 
@@ -52,13 +54,13 @@ public sealed class GcpVertexGeminiProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var token = await bearer.GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        var token = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request);
-        using var message = VertexHttp.Post(target.Url("google", "streamGenerateContent?alt=sse"), rawRequest, request, config, token);
+        using var message = VertexHttp.Post(target.Url("google", "streamGenerateContent?alt=sse"), rawRequest, request, config);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var scope = secrets.Scope(credentials, token);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, "text/event-stream", cancellationToken)
+        var scope = secrets.Scope(credentials, token.Secret);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, token, DisplayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, scope, cancellationToken).ConfigureAwait(false))
@@ -88,7 +90,7 @@ public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
     {
         var config = context.Config;
         var target = GcpVertexTarget.Read(config, "anthropic", allowEndpointId: false, context.Errors);
-        var bearer = GcpBearer.Create(context, target.Location);
+        var auth = GcpTokenAuth.Create(context, target.Location);
         JsonArray? providerTools = null;
         if (config.Settings.TryGetValue("provider_tools", out var tools))
         {
@@ -100,7 +102,7 @@ public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
         }
         var options = new AnthropicWireOptions(target.ModelId ?? "unset", SendModel: false, AnthropicVersion: AnthropicVersion,
             StrictTools: false, NativeJsonMode: false, ProviderTools: providerTools);
-        return new GcpVertexAnthropicProvider(config, target, options, bearer, context.HttpClients, context.Secrets);
+        return new GcpVertexAnthropicProvider(config, target, options, auth, context.HttpClients, context.Secrets);
     }
 }
 
@@ -109,7 +111,7 @@ public sealed class GcpVertexAnthropicProvider(
     ProviderConfig config,
     GcpVertexTarget target,
     AnthropicWireOptions options,
-    GcpBearer bearer,
+    AuthScheme auth,
     IHttpClientFactory httpClients,
     SecretRegistry secrets) : IModelProvider
 {
@@ -121,11 +123,12 @@ public sealed class GcpVertexAnthropicProvider(
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var token = await bearer.GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        var token = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request, stream: false);
-        using var message = VertexHttp.Post(target.Url("anthropic", "rawPredict"), rawRequest, request, config, token);
+        using var message = VertexHttp.Post(target.Url("anthropic", "rawPredict"), rawRequest, request, config);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, token), cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, token, DisplayName, secrets.Scope(credentials, token.Secret), cancellationToken)
+            .ConfigureAwait(false);
         return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options));
     }
 
@@ -134,13 +137,13 @@ public sealed class GcpVertexAnthropicProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var token = await bearer.GetTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        var token = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request, stream: true);
-        using var message = VertexHttp.Post(target.Url("anthropic", "streamRawPredict"), rawRequest, request, config, token);
+        using var message = VertexHttp.Post(target.Url("anthropic", "streamRawPredict"), rawRequest, request, config);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var scope = secrets.Scope(credentials, token);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, "text/event-stream", cancellationToken)
+        var scope = secrets.Scope(credentials, token.Secret);
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, token, DisplayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var parser = new AnthropicStreamParser(DisplayName, scope, AnthropicWire.UsesJsonPrefill(request, options));
@@ -158,14 +161,9 @@ public sealed class GcpVertexAnthropicProvider(
     }
 }
 
-/// <summary>A Vertex AI request: JSON body, configured extra headers, then the bearer token (which they can't replace).</summary>
+/// <summary>A Vertex AI request: JSON body and the extra headers; the bearer token goes on last, when it is sent.</summary>
 internal static class VertexHttp
 {
-    public static HttpRequestMessage Post(Uri url, string rawRequest, ModelRequest request, ProviderConfig config, Secret token)
-    {
-        var message = ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
-        message.Headers.Remove("Authorization");
-        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Reveal());
-        return message;
-    }
+    public static HttpRequestMessage Post(Uri url, string rawRequest, ModelRequest request, ProviderConfig config) =>
+        ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
 }

@@ -9,7 +9,7 @@ namespace TensorZero.Gateway.Providers.Gcp;
 public sealed record GcpVertexTarget(string ProjectId, string Location, string? ModelId, string? EndpointId, Uri ApiBase)
 {
     /// <summary><c>https://{location}-aiplatform.googleapis.com/v1/</c>, or the global host for <c>global</c>.</summary>
-    public static string DefaultApiBase(string location) => $"{GcpBearer.Audience(location)}v1/";
+    public static string DefaultApiBase(string location) => $"{GcpTokenAuth.Audience(location)}v1/";
 
     /// <summary>The resource path of the model (<c>publishers/{publisher}/models/{id}</c>) or of a deployed endpoint.</summary>
     public string ResourcePath(string publisher) =>

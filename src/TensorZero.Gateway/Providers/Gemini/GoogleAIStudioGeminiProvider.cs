@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Auth;
 
 namespace TensorZero.Gateway.Providers.Gemini;
 
@@ -42,7 +43,8 @@ public sealed class GoogleAIStudioGeminiProviderFactory : IProviderFactory
         var model = UrlSegment.Escape(modelName);
         var generateUrl = ProviderHttp.Join(apiBase, $"models/{model}:generateContent");
         var streamUrl = ProviderHttp.Join(apiBase, $"models/{model}:streamGenerateContent?alt=sse");
-        return new GoogleAIStudioGeminiProvider(config, generateUrl, streamUrl, context.Credential, context.HttpClients, context.Secrets);
+        var auth = new HeaderKeyAuth(GoogleAIStudioGeminiProvider.ApiKeyHeader, context.Credential, context.Descriptor.DisplayName);
+        return new GoogleAIStudioGeminiProvider(config, generateUrl, streamUrl, auth, context.HttpClients, context.Secrets);
     }
 }
 
@@ -54,7 +56,7 @@ public sealed class GoogleAIStudioGeminiProvider(
     ProviderConfig config,
     Uri generateContentUrl,
     Uri streamGenerateContentUrl,
-    CredentialResolver credential,
+    AuthScheme auth,
     IHttpClientFactory httpClients,
     SecretRegistry secrets) : IModelProvider
 {
@@ -70,11 +72,12 @@ public sealed class GoogleAIStudioGeminiProvider(
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, DisplayName);
+        var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request);
-        using var message = BuildMessage(generateContentUrl, request, rawRequest, key);
+        using var message = BuildMessage(generateContentUrl, request, rawRequest);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken)
+            .ConfigureAwait(false);
         return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName);
     }
 
@@ -83,13 +86,13 @@ public sealed class GoogleAIStudioGeminiProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, DisplayName);
+        var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request);
-        using var message = BuildMessage(streamGenerateContentUrl, request, rawRequest, key);
+        using var message = BuildMessage(streamGenerateContentUrl, request, rawRequest);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, DisplayName, scope, "text/event-stream", cancellationToken)
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, key, DisplayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, scope, cancellationToken).ConfigureAwait(false))
@@ -105,14 +108,6 @@ public sealed class GoogleAIStudioGeminiProvider(
         return body.ToJsonString();
     }
 
-    private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest, ResolvedCredential key)
-    {
-        var message = ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
-        if (key.Secret is { } secret)
-        {
-            message.Headers.Remove(ApiKeyHeader);
-            message.Headers.TryAddWithoutValidation(ApiKeyHeader, secret.Reveal());
-        }
-        return message;
-    }
+    private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest) =>
+        ProviderHttp.JsonPost(url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
 }

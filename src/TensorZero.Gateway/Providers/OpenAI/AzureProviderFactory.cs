@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 
 /// <summary>
 /// Builds <c>type = "azure"</c> providers: OpenAI's wire at
 /// <c>{endpoint}/openai/deployments/{deployment_id}/chat/completions?api-version=…</c> with an <c>api-key</c> header.
-/// <c>endpoint</c> is a URL, <c>env::VAR</c> (read once at startup) or <c>dynamic::KEY</c> (from each request's credentials).
+/// <c>endpoint</c> is a URL, <c>env::VAR</c> (read once at startup) or <c>dynamic::KEY</c> (from each request's credentials),
+/// resolved like every credential-like setting by <see cref="SettingResolver"/>.
 /// </summary>
 public sealed class AzureProviderFactory : IProviderFactory
 {
@@ -30,54 +32,47 @@ public sealed class AzureProviderFactory : IProviderFactory
         {
             endpoint = Endpoint(context, endpointText, deploymentId) ?? endpoint;
         }
+        var flavour = OpenAIFlavours.Azure;
+        var auth = flavour.AuthSchemeFor(context.Credential, context.Descriptor.DisplayName);
         return new OpenAIProvider(
-            OpenAIFlavours.Azure, config, context.Descriptor.DisplayName, endpoint, new JsonObject(), context.Credential, context.HttpClients, context.Secrets);
+            flavour, config, context.Descriptor.DisplayName, endpoint, new JsonObject(), auth, context.HttpClients, context.Secrets);
     }
 
     private static ChatCompletionsEndpoint? Endpoint(ProviderBuildContext context, string text, string deploymentId)
     {
         var path = $"{context.Config.Path}.endpoint";
-        if (text.StartsWith("dynamic::", StringComparison.Ordinal))
+        var problems = new List<string>();
+        switch (context.Settings.Resolve(text, problems))
         {
-            var key = text["dynamic::".Length..];
-            if (key.Length == 0)
-            {
-                context.Errors.Add($"`{path}`: `dynamic::` needs a key name, e.g. `dynamic::azure_endpoint`");
+            case SettingValue.Dynamic dynamic:
+                // A client-chosen endpoint receives whatever key the provider sends: fine for a key the client sent
+                // itself, a leak for the gateway's own key.
+                if (!context.Credential.IsClientSuppliedOnly)
+                {
+                    var keyPath = $"{context.Config.Path}.{context.Descriptor.Credentials.CredentialField}";
+                    var current = context.Config.ApiKeyLocation is { } spec
+                        ? $"`{keyPath}` is `{spec}`"
+                        : $"`{keyPath}` is not set, so the default credential of `azure` providers is used";
+                    context.Errors.Add(
+                        $"`{path}`: a client-chosen endpoint (`dynamic::{dynamic.Key}`) receives the API key, so the key must come from the request too: " +
+                        $"use `{context.Descriptor.Credentials.CredentialField} = \"dynamic::...\"`, with a `dynamic::` fallback if any ({current})");
+                }
+                return new DynamicAzureEndpoint(dynamic, deploymentId);
+            case SettingValue.Fixed { Value: var url, Variable: var variable }:
+                if (!ChatCompletionsEndpoint.TryParseHttpUrl(url, out var resource))
+                {
+                    var source = variable is null ? "" : $" (from environment variable `{variable}`)";
+                    context.Errors.Add($"`{path}`: the endpoint{source} is not an absolute http(s) URL (use a URL, `env::VAR` or `dynamic::KEY`)");
+                    return null;
+                }
+                return ChatCompletionsEndpoint.Fixed(ChatCompletionsEndpoint.AzureUrl(resource, deploymentId));
+            default:
+                foreach (var problem in problems)
+                {
+                    context.Errors.Add($"`{path}`: {problem}");
+                }
                 return null;
-            }
-            // A client-chosen endpoint receives whatever key the provider sends: fine for a key the client sent itself,
-            // a leak for the gateway's own key.
-            if (!context.Credential.IsClientSuppliedOnly)
-            {
-                var keyPath = $"{context.Config.Path}.{context.Descriptor.Credentials.CredentialField}";
-                var current = context.Config.ApiKeyLocation is { } spec
-                    ? $"`{keyPath}` is `{spec}`"
-                    : $"`{keyPath}` is not set, so the default credential of `azure` providers is used";
-                context.Errors.Add(
-                    $"`{path}`: a client-chosen endpoint (`dynamic::{key}`) receives the API key, so the key must come from the request too: " +
-                    $"use `{context.Descriptor.Credentials.CredentialField} = \"dynamic::...\"`, with a `dynamic::` fallback if any ({current})");
-            }
-            return new DynamicAzureEndpoint(key, deploymentId);
         }
-        var source = "";
-        if (text.StartsWith("env::", StringComparison.Ordinal))
-        {
-            var variable = text["env::".Length..];
-            var value = variable.Length == 0 ? null : context.Environment.Get(variable);
-            if (value is null)
-            {
-                context.Errors.Add($"`{path}`: environment variable `{variable}` is missing");
-                return null;
-            }
-            source = $" (from environment variable `{variable}`)";
-            text = value;
-        }
-        if (!ChatCompletionsEndpoint.TryParseHttpUrl(text, out var resource))
-        {
-            context.Errors.Add($"`{path}`: the endpoint{source} is not an absolute http(s) URL (use a URL, `env::VAR` or `dynamic::KEY`)");
-            return null;
-        }
-        return ChatCompletionsEndpoint.Fixed(ChatCompletionsEndpoint.AzureUrl(resource, deploymentId));
     }
 
     private static string? RequiredString(ProviderBuildContext context, string key)

@@ -34,19 +34,19 @@ public abstract class ChatCompletionsEndpoint
 /// An Azure endpoint read from the request's <c>credentials</c> map on every call. The value is checked but never
 /// echoed: values of that map never appear in a message. Requests to it are marked for the egress guard.
 /// </summary>
-public sealed class DynamicAzureEndpoint(string key, string deploymentId) : ChatCompletionsEndpoint
+public sealed class DynamicAzureEndpoint(SettingValue.Dynamic endpoint, string deploymentId) : ChatCompletionsEndpoint
 {
     public override Uri Resolve(RequestCredentials credentials, string providerDisplayName)
     {
-        if (!credentials.TryGet(key, out var value) || value is null || string.IsNullOrWhiteSpace(value.Reveal()))
+        if (!endpoint.TryResolve(credentials, out var value))
         {
             throw new GatewayError(ErrorKind.MissingCredential,
-                $"Endpoint missing for provider {providerDisplayName}: Dynamic endpoint `{key}` is missing");
+                $"Endpoint missing for provider {providerDisplayName}: Dynamic endpoint `{endpoint.Key}` is missing");
         }
-        var resource = new ClientChosenUrl(key, providerDisplayName).Parse(value.Reveal());
+        var resource = new ClientChosenUrl(endpoint.Key, providerDisplayName).Parse(value);
         return AzureUrl(resource, deploymentId);
     }
 
     public override void MarkRequest(HttpRequestMessage message, string providerDisplayName) =>
-        new ClientChosenUrl(key, providerDisplayName).Mark(message);
+        new ClientChosenUrl(endpoint.Key, providerDisplayName).Mark(message);
 }

@@ -1,6 +1,7 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference.Embeddings;
+using TensorZero.Gateway.Providers.Auth;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 
@@ -21,7 +22,9 @@ public sealed class OpenAIEmbeddingProviderFactory(OpenAIFlavour flavour) : IEmb
         {
             context.Errors.Add($"`{config.Path}.model_name`: is required for `{flavour.Type}` embedding providers");
         }
-        return new OpenAIEmbeddingProvider(flavour, config, context.Descriptor.DisplayName, EmbeddingsUrl(context), context.Credential, context.HttpClients, context.Secrets);
+        var auth = flavour.AuthSchemeFor(context.Credential, context.Descriptor.DisplayName);
+        return new OpenAIEmbeddingProvider(
+            flavour, config, context.Descriptor.DisplayName, EmbeddingsUrl(context), auth, context.HttpClients, context.Secrets);
     }
 
     private Uri EmbeddingsUrl(EmbeddingProviderBuildContext context)
@@ -41,13 +44,13 @@ public sealed class OpenAIEmbeddingProviderFactory(OpenAIFlavour flavour) : IEmb
     }
 }
 
-/// <summary>A client of OpenAI's <c>POST …/embeddings</c> with Bearer auth, for OpenAI and OpenRouter.</summary>
+/// <summary>A client of OpenAI's <c>POST …/embeddings</c> with the flavour's auth (Bearer), for OpenAI and OpenRouter.</summary>
 public sealed class OpenAIEmbeddingProvider(
     OpenAIFlavour flavour,
     EmbeddingProviderConfig config,
     string displayName,
     Uri url,
-    CredentialResolver credential,
+    AuthScheme auth,
     IHttpClientFactory httpClients,
     SecretRegistry secrets) : IEmbeddingProvider
 {
@@ -58,12 +61,12 @@ public sealed class OpenAIEmbeddingProvider(
 
     public async Task<EmbeddingProviderResponse> EmbedAsync(EmbeddingRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, displayName);
+        var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request);
         using var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, config.ExtraHeaders);
-        ProviderHttp.SetBearer(message, key);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, displayName, secrets.Scope(credentials, key.Secret), cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, key, displayName, secrets.Scope(credentials, key.Secret), cancellationToken)
+            .ConfigureAwait(false);
         return OpenAIEmbeddingWire.ParseResponse(rawRequest, rawResponse, request.Input.Texts.Count, displayName);
     }
 

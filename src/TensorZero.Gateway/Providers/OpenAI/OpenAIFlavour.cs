@@ -1,4 +1,5 @@
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Providers.Auth;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 
@@ -82,6 +83,16 @@ public sealed record OpenAIFlavour(
 {
     /// <summary>The TOML <c>type</c>.</summary>
     public string Type => Descriptor.Type;
+
+    /// <summary>Azure's key header.</summary>
+    public const string AzureApiKeyHeader = "api-key";
+
+    /// <summary>The auth scheme this flavour declares, bound to one provider's credential.</summary>
+    public AuthScheme AuthSchemeFor(CredentialResolver key, string providerDisplayName) => Auth switch
+    {
+        OpenAIAuthHeader.AzureApiKey => new HeaderKeyAuth(AzureApiKeyHeader, key, providerDisplayName),
+        _ => new BearerAuth(key, providerDisplayName),
+    };
 }
 
 /// <summary>The flavours of the OpenAI chat-completions family this gateway serves, one per TOML <c>type</c>.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Auth;
 using TensorZero.Gateway.Streaming;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
@@ -12,13 +13,14 @@ namespace TensorZero.Gateway.Providers.OpenAI;
 /// <see cref="OpenAIFlavour"/> says what differs on the wire.
 /// </summary>
 /// <param name="settingFields">Top-level body fields from type-specific settings (Groq <c>reasoning_format</c>, Mistral <c>prompt_mode</c>).</param>
+/// <param name="auth">The flavour's auth scheme bound to the provider's credential (see <see cref="OpenAIFlavour.AuthSchemeFor"/>).</param>
 public sealed class OpenAIProvider(
     OpenAIFlavour flavour,
     ProviderConfig config,
     string displayName,
     ChatCompletionsEndpoint endpoint,
     JsonObject settingFields,
-    CredentialResolver credential,
+    AuthScheme auth,
     IHttpClientFactory httpClients,
     SecretRegistry secrets) : IModelProvider
 {
@@ -29,12 +31,13 @@ public sealed class OpenAIProvider(
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, displayName);
+        var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var url = endpoint.Resolve(credentials, displayName);
         var rawRequest = BuildBody(request, stream: false);
-        using var message = BuildMessage(url, request, rawRequest, key);
+        using var message = BuildMessage(url, request, rawRequest);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, displayName, secrets.Scope(credentials, key.Secret), cancellationToken).ConfigureAwait(false);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, key, displayName, secrets.Scope(credentials, key.Secret), cancellationToken)
+            .ConfigureAwait(false);
         return OpenAIResponseParser.Parse(flavour, rawRequest, rawResponse, displayName);
     }
 
@@ -43,14 +46,14 @@ public sealed class OpenAIProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, displayName);
+        var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var url = endpoint.Resolve(credentials, displayName);
         var rawRequest = BuildBody(request, stream: true);
-        using var message = BuildMessage(url, request, rawRequest, key);
+        using var message = BuildMessage(url, request, rawRequest);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, displayName, scope, "text/event-stream", cancellationToken)
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, key, displayName, scope, "text/event-stream", cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var parser = new OpenAIStreamParser(flavour, displayName, scope);
@@ -83,23 +86,10 @@ public sealed class OpenAIProvider(
         return body.ToJsonString();
     }
 
-    private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest, ResolvedCredential key)
+    private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest)
     {
         var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         endpoint.MarkRequest(message, displayName);
-        if (key.Secret is { } secret)
-        {
-            switch (flavour.Auth)
-            {
-                case OpenAIAuthHeader.AzureApiKey:
-                    message.Headers.Remove("api-key");
-                    message.Headers.TryAddWithoutValidation("api-key", secret.Reveal());
-                    break;
-                default:
-                    ProviderHttp.SetBearer(message, key);
-                    break;
-            }
-        }
         return message;
     }
 }

@@ -47,8 +47,9 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
                     break;
             }
         }
+        var auth = effective.AuthSchemeFor(context.Credential, context.Descriptor.DisplayName);
         return new OpenAIProvider(
-            effective, config, context.Descriptor.DisplayName, ChatCompletionsEndpoint.Fixed(url), fields, context.Credential, context.HttpClients, context.Secrets);
+            effective, config, context.Descriptor.DisplayName, ChatCompletionsEndpoint.Fixed(url), fields, auth, context.HttpClients, context.Secrets);
     }
 
     private Uri ChatCompletionsUrl(ProviderBuildContext context)

@@ -28,7 +28,7 @@ public sealed class VertexJwtVerifierTests : IDisposable
     [InlineData("global")]
     public async Task Check_GatewaySignedJwt_IsAcceptedAsTheServiceAccount(string location)
     {
-        var source = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(new Secret(_account.Json)), GcpBearer.Audience(location), _time);
+        var source = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(new Secret(_account.Json)), GcpTokenAuth.Audience(location), _time);
         var token = (await source.GetTokenAsync(CancellationToken.None)).Reveal();
 
         var result = _verifier.Check($"Bearer {token}", location);

@@ -53,7 +53,7 @@ public sealed class AnthropicProviderTests
         var errors = new List<string>();
         var context = new ProviderBuildContext(config, new AnthropicProviderFactory().Descriptor,
             new StaticCredentialResolver(CredentialKind.Static, new Secret(Key)), new SingleClientFactory(handler),
-            NullLoggerFactory.Instance, TimeProvider.System, errors, new FakeEnvironment(new Dictionary<string, string>()));
+            NullLoggerFactory.Instance, TimeProvider.System, errors, new SettingResolver(new FakeEnvironment(new Dictionary<string, string>()), new SecretRegistry()));
         return (new AnthropicProviderFactory().Create(context), errors);
     }
 

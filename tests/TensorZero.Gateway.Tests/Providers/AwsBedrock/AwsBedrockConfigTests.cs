@@ -62,6 +62,25 @@ public sealed class AwsBedrockConfigTests
     }
 
     [Fact]
+    public void Build_RegionAndEndpointForms_AreCheckedLikeCredentialLocations()
+    {
+        var error = BuildFails(
+            Model("empty_key", "model_id = \"m\"\nregion = \"dynamic::\"\napi_key = \"env::K\"") +
+            Model("path_region", "model_id = \"m\"\nregion = \"path::/etc/region\"\napi_key = \"env::K\"") +
+            Model("sdk_endpoint", "model_id = \"m\"\nregion = \"us-east-1\"\nendpoint_url = \"sdk\"\napi_key = \"env::K\"") +
+            Model("env_endpoint", "model_id = \"m\"\nregion = \"env::MY_REGION\"\nendpoint_url = \"env::MY_ENDPOINT\"\napi_key = \"env::K\""),
+            new Dictionary<string, string> { ["K"] = "value-not-to-echo", ["MY_REGION"] = "eu-west-3", ["MY_ENDPOINT"] = "not a url" });
+
+        Assert.Equal(
+        [
+            "`models.empty_key.providers.b.region`: the name after `dynamic::` is empty (use a literal value, `env::` or `dynamic::`)",
+            "`models.path_region.providers.b.region`: `path::` and `path_from_env::` are not supported here by this gateway (use a literal value, `env::` or `dynamic::`)",
+            "`models.sdk_endpoint.providers.b.endpoint_url`: `sdk` can't be used here (use a literal value, `env::` or `dynamic::`)",
+            "`models.env_endpoint.providers.b.endpoint_url`: the value of `MY_ENDPOINT` is not an absolute http(s) URL",
+        ], error.Errors);
+    }
+
+    [Fact]
     public void Build_LiteralKeyInIamField_IsRejectedWithoutEchoingIt()
     {
         var error = BuildFails(Model("m", "model_id = \"m\"\nregion = \"us-east-1\"\naccess_key_id = \"AKIALITERALKEY123456\"\nsecret_access_key = \"literal/secret+key\""));

@@ -42,7 +42,7 @@ public sealed class GcpAuthTests
     {
         var (json, key) = NewServiceAccount();
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
-        var source = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(new Secret(json)), GcpBearer.Audience(location), time);
+        var source = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(new Secret(json)), GcpTokenAuth.Audience(location), time);
 
         var token = await source.GetTokenAsync(CancellationToken.None);
         var (header, claims, valid) = Decode(token.Reveal(), key);
@@ -62,7 +62,7 @@ public sealed class GcpAuthTests
     {
         var (json, _) = NewServiceAccount();
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
-        var source = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(new Secret(json)), GcpBearer.Audience("europe-west4"), time);
+        var source = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(new Secret(json)), GcpTokenAuth.Audience("europe-west4"), time);
 
         var first = await source.GetTokenAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(54));

@@ -46,7 +46,7 @@ public sealed class GoogleAIStudioGeminiProviderTests
         var errors = new List<string>();
         var context = new ProviderBuildContext(config, new GoogleAIStudioGeminiProviderFactory().Descriptor,
             new StaticCredentialResolver(CredentialKind.Static, new Secret(Key)), http, NullLoggerFactory.Instance, TimeProvider.System, errors,
-            new FakeEnvironment(new Dictionary<string, string>()));
+            new SettingResolver(new FakeEnvironment(new Dictionary<string, string>()), new SecretRegistry()));
         return (new GoogleAIStudioGeminiProviderFactory().Create(context), errors);
     }
 

@@ -72,6 +72,17 @@ public sealed class OpenAIFamilyFactoryTests
         Assert.Equal("`models.m.providers.p.endpoint`: environment variable `AZURE_ENDPOINT` is missing", Assert.Single(errors));
     }
 
+    [Theory]
+    [InlineData("path::/etc/azure-endpoint", "`path::` and `path_from_env::` are not supported here by this gateway (use a literal value, `env::` or `dynamic::`)")]
+    [InlineData("dynamic::", "the name after `dynamic::` is empty (use a literal value, `env::` or `dynamic::`)")]
+    [InlineData("sdk", "`sdk` can't be used here (use a literal value, `env::` or `dynamic::`)")]
+    public void Create_AzureEndpointInAFormASettingCantUse_ReportsTheForm(string endpoint, string problem)
+    {
+        Create("azure", new RecordingHttp(), out var errors, settings: new() { ["deployment_id"] = "d1", ["endpoint"] = endpoint });
+
+        Assert.Equal($"`models.m.providers.p.endpoint`: {problem}", Assert.Single(errors));
+    }
+
     [Fact]
     public async Task InferAsync_AzureDynamicEndpointMissing_Is400NamingKey()
     {

@@ -50,7 +50,7 @@ public static class OpenAIFamilyKit
         var credential = new ResolvedCredential(noCredential ? CredentialKind.None : CredentialKind.Static, noCredential ? null : secret ?? new Secret(Key));
         var context = new ProviderBuildContext(
             config, factory.Descriptor, new FixedResolver(credential), http, NullLoggerFactory.Instance, TimeProvider.System, errors,
-            new FakeEnvironment(environment ?? new Dictionary<string, string>()));
+            new SettingResolver(new FakeEnvironment(environment ?? new Dictionary<string, string>()), new SecretRegistry()));
         return factory.Create(context);
     }
 

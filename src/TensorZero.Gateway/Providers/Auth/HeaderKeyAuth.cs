@@ -1,0 +1,15 @@
+using TensorZero.Gateway.Credentials;
+
+namespace TensorZero.Gateway.Providers.Auth;
+
+/// <summary>
+/// The key, as it is, in a provider's own header: Azure's <c>api-key</c>, Anthropic's <c>x-api-key</c>, Gemini's
+/// <c>x-goog-api-key</c>. The key never goes into the URL, so it can't end up in a logged or reported address.
+/// </summary>
+public sealed class HeaderKeyAuth(string headerName, CredentialResolver key, string providerDisplayName) : AuthScheme
+{
+    public string HeaderName => headerName;
+
+    public override ValueTask<RequestAuth> ResolveAsync(RequestCredentials credentials, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(RequestAuth.Header(headerName, string.Empty, key.Require(credentials, providerDisplayName).Secret));
+}

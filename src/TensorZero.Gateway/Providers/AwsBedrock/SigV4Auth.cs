@@ -1,0 +1,46 @@
+using Amazon.Runtime;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Providers.Auth;
+
+namespace TensorZero.Gateway.Providers.AwsBedrock;
+
+/// <summary>
+/// Bedrock's SigV4 auth scheme: service <c>bedrock</c>, the request's region, keys from the environment, the request
+/// or the AWS SDK chain. The signature covers the final headers and body bytes, so it is made when the request is
+/// sent; the request carries its <see cref="BedrockTarget"/>.
+/// </summary>
+internal sealed class SigV4Auth(AwsKeySource keys, TimeProvider time) : AuthScheme
+{
+    public override async ValueTask<RequestAuth> ResolveAsync(RequestCredentials credentials, CancellationToken cancellationToken) =>
+        new Signature(await keys.GetAsync(credentials, cancellationToken).ConfigureAwait(false), time);
+
+    private sealed class Signature(AwsKeys keys, TimeProvider time) : RequestAuth
+    {
+        public override Secret? Secret => keys.SecretAccessKey;
+
+        internal override async ValueTask ApplyAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+        {
+            var target = BedrockTarget.Of(message) ?? throw new InvalidOperationException("a SigV4-signed request carries its Bedrock target");
+            var body = message.Content switch
+            {
+                SignedBody signed => signed.Bytes,
+                null => [],
+                var other => await other.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false),
+            };
+            var signing = new ImmutableCredentials(keys.AccessKeyId.Reveal(), keys.SecretAccessKey.Reveal(), keys.SessionToken?.Reveal());
+            SigV4Signer.Sign(message, body, target.Endpoint, target.ResourcePath, target.ModelId, signing, target.Region, time.GetUtcNow().UtcDateTime);
+        }
+    }
+}
+
+/// <summary>A request body whose bytes a signature reads without copying them.</summary>
+internal sealed class SignedBody : ByteArrayContent
+{
+    public SignedBody(byte[] bytes)
+        : base(bytes)
+    {
+        Bytes = bytes;
+    }
+
+    public byte[] Bytes { get; }
+}
