@@ -7,6 +7,7 @@ using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.OpenAI;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Benchmarks;
 

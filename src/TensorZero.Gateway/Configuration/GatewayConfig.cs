@@ -121,7 +121,7 @@ public sealed record FunctionConfig(
     FunctionType Type,
     IReadOnlyDictionary<string, VariantConfig> Variants,
     IReadOnlyList<string>? Tools = null,
-    Inference.ToolChoice? ToolChoice = null,
+    Providers.Abstractions.ToolChoice? ToolChoice = null,
     bool? ParallelToolCalls = null,
     JsonSchemaDocument? OutputSchema = null,
     ExperimentationConfig? Experimentation = null)

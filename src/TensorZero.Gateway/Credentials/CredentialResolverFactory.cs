@@ -28,7 +28,7 @@ public sealed class CredentialResolverFactory
     }
 
     /// <summary>Where every key read at startup is registered, so provider errors are redacted of all of them.</summary>
-    public Providers.SecretRegistry Secrets { get; init; } = new();
+    public SecretRegistry Secrets { get; init; } = new();
 
     /// <summary>
     /// Resolves providers' other credential-like settings (AWS IAM keys, regions, endpoints) from the same environment

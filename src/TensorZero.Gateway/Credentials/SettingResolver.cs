@@ -1,4 +1,3 @@
-using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway.Credentials;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints;
 

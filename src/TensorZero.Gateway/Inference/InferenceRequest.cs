@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
 

@@ -2,6 +2,7 @@ using Polly;
 using Polly.Retry;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
 

@@ -2,6 +2,7 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
 

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Inference;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
 using TensorZero.Templates;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
 

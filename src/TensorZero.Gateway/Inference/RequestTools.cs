@@ -1,5 +1,6 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
 

@@ -22,7 +22,7 @@ public static class GatewayLogging
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services)
     {
         // Every value is escaped before any sink (the console, or one registered in DI) sees it.
-        Quiet(logger).Enrich.FromLogContext().Enrich.With(new LogValueSanitizer(services.GetService<Providers.SecretRegistry>())).ReadFrom.Services(services);
+        Quiet(logger).Enrich.FromLogContext().Enrich.With(new LogValueSanitizer(services.GetService<Credentials.SecretRegistry>())).ReadFrom.Services(services);
         if (string.Equals(Environment.GetEnvironmentVariable("TENSORZERO_LOG_FORMAT"), "json", StringComparison.OrdinalIgnoreCase))
         {
             logger.WriteTo.Console(new RenderedCompactJsonFormatter());

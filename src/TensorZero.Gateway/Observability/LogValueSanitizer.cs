@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Serilog.Core;
 using Serilog.Events;
-using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Observability;
 

@@ -1,6 +1,6 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Inference.Embeddings;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers;
 

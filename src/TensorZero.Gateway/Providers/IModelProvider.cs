@@ -1,5 +1,5 @@
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers;
 

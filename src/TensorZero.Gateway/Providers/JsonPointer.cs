@@ -85,7 +85,7 @@ public static class JsonPointer
 /// <summary>The provider config's and the request's <c>extra_body</c>, applied in priority order (request last).</summary>
 public static class ProviderExtras
 {
-    public static void Apply(System.Text.Json.Nodes.JsonObject body, Inference.ModelRequest request, ProviderConfig config)
+    public static void Apply(System.Text.Json.Nodes.JsonObject body, Abstractions.ModelRequest request, ProviderConfig config)
     {
         JsonPointer.Apply(body, config.ExtraBody);
         JsonPointer.Apply(body, request.InferenceExtraBody);

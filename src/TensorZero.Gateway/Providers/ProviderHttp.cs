@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Auth;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers;
 

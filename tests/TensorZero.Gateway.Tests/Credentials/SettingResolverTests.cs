@@ -1,5 +1,4 @@
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Credentials;

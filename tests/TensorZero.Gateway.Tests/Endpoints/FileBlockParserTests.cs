@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Endpoints;
 

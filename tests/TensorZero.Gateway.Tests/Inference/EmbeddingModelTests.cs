@@ -4,6 +4,7 @@ using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference.Embeddings;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Dummy;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Inference;
 

@@ -3,6 +3,7 @@ using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Inference;
 

@@ -1,6 +1,6 @@
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Tests.Endpoints;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Inference.Embeddings;
 using static TensorZero.Gateway.Endpoints.OpenAICompatible.OpenAIJson;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 

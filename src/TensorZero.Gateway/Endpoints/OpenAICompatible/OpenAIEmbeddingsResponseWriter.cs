@@ -1,6 +1,6 @@
 using System.Text.Json;
-using TensorZero.Gateway.Inference.Embeddings;
 using TensorZero.Gateway.Providers.OpenAI;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Inference;
 using static TensorZero.Gateway.Endpoints.OpenAICompatible.OpenAIJson;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 

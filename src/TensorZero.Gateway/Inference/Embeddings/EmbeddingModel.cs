@@ -1,6 +1,7 @@
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference.Embeddings;
 

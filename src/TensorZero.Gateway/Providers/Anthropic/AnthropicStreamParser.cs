@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Streaming;
+using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.Anthropic;
 

@@ -4,10 +4,10 @@ using System.Text;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Auth;
 using TensorZero.Gateway.Providers.Egress;
 using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.AwsBedrock;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.AwsBedrock;
 

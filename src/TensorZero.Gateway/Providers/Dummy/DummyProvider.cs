@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using TensorZero.Gateway.Collections;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.Dummy;
 

@@ -2,10 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Anthropic;
 using TensorZero.Gateway.Providers.Auth;
 using TensorZero.Gateway.Providers.Gemini;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.Gcp;
 

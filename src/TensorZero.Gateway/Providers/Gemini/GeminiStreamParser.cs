@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Streaming;
+using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.Gemini;
 

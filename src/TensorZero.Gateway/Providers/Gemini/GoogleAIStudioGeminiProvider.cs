@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Auth;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.Gemini;
 

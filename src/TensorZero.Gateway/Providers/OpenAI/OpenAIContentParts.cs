@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 

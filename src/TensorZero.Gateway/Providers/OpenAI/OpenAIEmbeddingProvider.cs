@@ -1,7 +1,7 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Inference.Embeddings;
 using TensorZero.Gateway.Providers.Auth;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Inference.Embeddings;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 

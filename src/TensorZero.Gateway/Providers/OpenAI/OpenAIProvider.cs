@@ -2,9 +2,9 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Auth;
 using TensorZero.Gateway.Streaming;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 

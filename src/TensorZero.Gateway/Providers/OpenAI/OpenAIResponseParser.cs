@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 

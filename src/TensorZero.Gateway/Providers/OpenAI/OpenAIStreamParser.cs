@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
 

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Anthropic;
 
 using TensorZero.Gateway.Tests.Infrastructure;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.Anthropic;
 

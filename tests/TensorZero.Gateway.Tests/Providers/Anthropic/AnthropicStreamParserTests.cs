@@ -1,9 +1,8 @@
 using System.Text;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
-using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Anthropic;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.Anthropic;
 

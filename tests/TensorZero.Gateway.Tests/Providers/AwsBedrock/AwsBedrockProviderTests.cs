@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.AwsBedrock;
 

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
-using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.AwsBedrock;
 using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
 using TensorZero.Gateway.Tests.Fakes;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.AwsBedrock;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.AwsBedrock;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.AwsBedrock;
 

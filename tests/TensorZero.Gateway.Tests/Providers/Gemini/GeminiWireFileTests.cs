@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Gemini;
 using static TensorZero.Gateway.Tests.Providers.FileFixtures;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.Gemini;
 

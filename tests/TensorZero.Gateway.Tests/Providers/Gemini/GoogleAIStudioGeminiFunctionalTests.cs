@@ -3,12 +3,12 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Dummy;
 using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.Gemini;
 

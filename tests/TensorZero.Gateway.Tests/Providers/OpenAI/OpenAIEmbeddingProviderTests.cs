@@ -1,9 +1,9 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference.Embeddings;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.OpenAI;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

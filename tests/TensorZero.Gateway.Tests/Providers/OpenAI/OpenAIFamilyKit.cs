@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Infrastructure;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

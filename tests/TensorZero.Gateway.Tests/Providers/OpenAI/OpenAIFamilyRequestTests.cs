@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using static TensorZero.Gateway.Tests.Providers.OpenAI.OpenAIFamilyKit;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

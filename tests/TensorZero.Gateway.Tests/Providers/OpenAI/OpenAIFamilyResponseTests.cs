@@ -1,7 +1,7 @@
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
-using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.OpenAI;
+using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

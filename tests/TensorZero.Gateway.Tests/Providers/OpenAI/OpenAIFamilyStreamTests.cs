@@ -1,10 +1,10 @@
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Fakes.OpenAIFamily;
 using static TensorZero.Gateway.Tests.Providers.OpenAI.OpenAIFamilyKit;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

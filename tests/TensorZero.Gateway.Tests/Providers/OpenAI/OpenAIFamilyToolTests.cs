@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Inference;
 using static TensorZero.Gateway.Tests.Providers.OpenAI.OpenAIFamilyKit;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

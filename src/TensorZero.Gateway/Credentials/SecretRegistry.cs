@@ -1,7 +1,6 @@
 using System.Text.Json;
-using TensorZero.Gateway.Credentials;
 
-namespace TensorZero.Gateway.Providers;
+namespace TensorZero.Gateway.Credentials;
 
 /// <summary>
 /// Every key the gateway itself holds (read from the environment or a file at startup, or by a shorthand model's

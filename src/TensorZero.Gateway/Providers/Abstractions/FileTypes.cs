@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Inference;
+namespace TensorZero.Gateway.Providers.Abstractions;
 
 /// <summary>The file types the gateway can recognise by itself, from their first bytes or from a URL's path.</summary>
 public static class FileTypes

@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Inference.Embeddings;
+namespace TensorZero.Gateway.Providers.Abstractions;
 
 /// <summary>How the response carries each vector: a JSON array of numbers, or base64 of little-endian float32s.</summary>
 public enum EmbeddingEncoding

@@ -1,9 +1,8 @@
 using System.Text;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Infrastructure;
 
-namespace TensorZero.Gateway.Tests.Providers;
+namespace TensorZero.Gateway.Tests.Credentials;
 
 /// <summary>Secrets in play are masked in every form an upstream error may echo them in.</summary>
 public sealed class SecretRedactorTests

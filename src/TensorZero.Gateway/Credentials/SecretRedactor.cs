@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using TensorZero.Gateway.Credentials;
 
-namespace TensorZero.Gateway.Providers;
+namespace TensorZero.Gateway.Credentials;
 
 /// <summary>
 /// Removes keys from text a provider sent back (OpenAI's 401 body echoes a masked key; some servers echo it whole)

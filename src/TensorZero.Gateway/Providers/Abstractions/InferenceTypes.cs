@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 
-namespace TensorZero.Gateway.Inference;
+namespace TensorZero.Gateway.Providers.Abstractions;
 
 public enum Role
 {
@@ -139,7 +139,7 @@ public sealed record ModelRequest(
     JsonMode JsonMode = JsonMode.Off,
     JsonObject? OutputSchema = null)
 {
-    /// <summary>The request's own <c>extra_body</c> items with their model/provider filters; <see cref="Model"/> narrows them per provider.</summary>
+    /// <summary>The request's own <c>extra_body</c> items with their model/provider filters; the model (<c>Inference.Model</c>) narrows them per provider.</summary>
     public IReadOnlyList<TargetedExtra<ExtraBodyItem>> RequestExtraBody { get; init; } = [];
 
     /// <summary>The request's own <c>extra_headers</c> items with their model/provider filters.</summary>
