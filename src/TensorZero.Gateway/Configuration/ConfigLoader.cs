@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Tomlyn;
 using Tomlyn.Model;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway.Configuration;

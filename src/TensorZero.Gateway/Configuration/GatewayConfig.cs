@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Configuration;
 

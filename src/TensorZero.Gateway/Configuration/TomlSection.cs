@@ -1,5 +1,4 @@
 using Tomlyn.Model;
-using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Configuration;
 

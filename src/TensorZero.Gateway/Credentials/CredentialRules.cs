@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Configuration;
 namespace TensorZero.Gateway.Credentials;
 
 /// <summary>Which location forms a provider type's credential field accepts.</summary>

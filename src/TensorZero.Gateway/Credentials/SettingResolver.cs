@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Credentials;
 

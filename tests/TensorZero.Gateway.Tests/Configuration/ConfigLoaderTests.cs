@@ -1,5 +1,4 @@
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway.Tests.Configuration;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Infrastructure;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Tests.Credentials;
 

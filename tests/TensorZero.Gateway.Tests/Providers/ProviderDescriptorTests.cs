@@ -1,5 +1,6 @@
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Tests.Providers;
 

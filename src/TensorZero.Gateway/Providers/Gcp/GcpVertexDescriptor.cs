@@ -1,4 +1,5 @@
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Providers.Gcp;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Fakes.OpenAIFamily;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Tests.Providers.Conformance;
 

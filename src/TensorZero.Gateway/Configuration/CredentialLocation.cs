@@ -1,4 +1,4 @@
-namespace TensorZero.Gateway.Credentials;
+namespace TensorZero.Gateway.Configuration;
 
 /// <summary>Where a credential comes from, parsed from a location string such as <c>env::OPENAI_API_KEY</c>.</summary>
 public abstract record CredentialLocation
@@ -69,7 +69,7 @@ public abstract record CredentialLocation
                 return false;
             }
             // `env::sk-...`: a key written where a variable's or key's name belongs; the name is echoed by later errors.
-            if (location is Env or PathFromEnv or Dynamic && Configuration.ConfigText.LooksLikeSecret(name))
+            if (location is Env or PathFromEnv or Dynamic && ConfigText.LooksLikeSecret(name))
             {
                 error = $"invalid credential location: what follows `{location.FormName}` looks like a key, not a name (the value is not shown; {ValidForms}; keys can't be written into the config)";
                 location = null;

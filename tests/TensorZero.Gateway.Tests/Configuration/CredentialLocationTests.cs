@@ -1,6 +1,7 @@
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Configuration;
 
-namespace TensorZero.Gateway.Tests.Credentials;
+namespace TensorZero.Gateway.Tests.Configuration;
 
 public sealed class CredentialLocationTests
 {
