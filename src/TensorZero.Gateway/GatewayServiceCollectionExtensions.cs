@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Egress;
@@ -13,8 +14,9 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the built-in provider factories (<see cref="BuiltInProviders"/>), the <see cref="ProviderRegistry"/>
-    /// built from every registered factory, and the singletons the gateway runs on: the config, the clock, the
-    /// environment, the providers' HTTP client behind the egress guard, and the <see cref="GatewayRuntime"/>.
+    /// built from every registered factory, and the services the gateway runs on: the config, the clock, the
+    /// environment, the providers' HTTP client behind the egress guard, the error handler, CORS and the
+    /// <see cref="GatewayRuntime"/>.
     /// Singletons are added with <c>TryAdd</c>, so a service registered earlier wins.
     /// </summary>
     public static IServiceCollection AddTensorZeroGateway(this IServiceCollection services, GatewayConfig config)
@@ -45,11 +47,18 @@ public static class GatewayServiceCollectionExtensions
         {
             Secrets = sp.GetRequiredService<SecretRegistry>(),
         });
+        // The one error boundary, CORS (answered only for `[gateway.cors] allowed_origins`) and the memory release after bursts.
+        services.AddExceptionHandler<GatewayExceptionHandler>();
+        services.AddCors();
+        services.AddHostedService<Hosting.IdleMemoryRelease>();
         services.TryAddSingleton(sp => GatewayRuntime.Build(
             sp.GetRequiredService<GatewayConfig>(),
             sp.GetRequiredService<ProviderRegistry>(),
             sp.GetRequiredService<IEnvironmentVariables>(),
             sp.GetRequiredService<ProviderServices>()));
+        // Endpoints take the parts they use, not the whole runtime.
+        services.TryAddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Inference);
+        services.TryAddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().EmbeddingModels);
         return services;
     }
 

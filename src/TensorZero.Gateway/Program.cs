@@ -40,9 +40,6 @@ try
     builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
     builder.Services.AddTensorZeroGateway(config);
-    builder.Services.AddHostedService<TensorZero.Gateway.Hosting.IdleMemoryRelease>();
-    builder.Services.AddCors();
-    builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
 
     var app = builder.Build();
     foreach (var warning in config.Warnings)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
 
 namespace TensorZero.Gateway.Endpoints;
 
@@ -18,18 +19,18 @@ public static class InferenceEndpoints
         app.MapPost("/inference", HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext context, GatewayRuntime runtime, TimeProvider time, ProtectedHeaders protectedHeaders)
+    private static async Task HandleAsync(HttpContext context, InferenceService inference, TimeProvider time, ProtectedHeaders protectedHeaders)
     {
         using var body = await ReadJsonAsync(context);
         var request = InferenceRequestParser.Parse(body.RootElement, time, protectedHeaders);
         if (request.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
-            var stream = await runtime.Inference.StreamAsync(request, context.RequestAborted);
+            var stream = await inference.StreamAsync(request, context.RequestAborted);
             await InferenceStreamWriter.WriteAsync(context, stream, context.RequestAborted);
             return;
         }
-        var result = await runtime.Inference.InferAsync(request, context.RequestAborted);
+        var result = await inference.InferAsync(request, context.RequestAborted);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Inference.Embeddings;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 
@@ -16,16 +19,16 @@ public static class OpenAICompatibleEndpoints
     {
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
         var routes = app.MapGroup("/openai/v1").WithMetadata(OpenAIErrorBodyWriter.Instance);
-        routes.MapPost("/chat/completions", (HttpContext context, GatewayRuntime runtime, TimeProvider time, ProtectedHeaders protectedHeaders) =>
-            ChatCompletionsAsync(context, runtime, time, protectedHeaders, logger));
-        routes.MapPost("/embeddings", (HttpContext context, GatewayRuntime runtime) => EmbeddingsAsync(context, runtime, logger));
+        routes.MapPost("/chat/completions", (HttpContext context, InferenceService inference, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders) =>
+            ChatCompletionsAsync(context, inference, config, time, protectedHeaders, logger));
+        routes.MapPost("/embeddings", (HttpContext context, EmbeddingModelTable models) => EmbeddingsAsync(context, models, logger));
     }
 
-    private static async Task EmbeddingsAsync(HttpContext context, GatewayRuntime runtime, ILogger logger)
+    private static async Task EmbeddingsAsync(HttpContext context, EmbeddingModelTable models, ILogger logger)
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
         var request = OpenAIEmbeddingsRequestParser.Parse(body.RootElement, logger);
-        var model = runtime.EmbeddingModels.Get(request.ModelName);
+        var model = models.Get(request.ModelName);
         var result = await model.EmbedAsync(request.Embedding, request.Credentials, context.RequestAborted);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -36,18 +39,18 @@ public static class OpenAICompatibleEndpoints
     }
 
     private static async Task ChatCompletionsAsync(
-        HttpContext context, GatewayRuntime runtime, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger)
+        HttpContext context, InferenceService inference, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger)
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
-        var request = OpenAIChatRequestParser.Parse(body.RootElement, runtime.Config, time, protectedHeaders, logger);
+        var request = OpenAIChatRequestParser.Parse(body.RootElement, config, time, protectedHeaders, logger);
         if (request.Inference.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
-            var stream = await runtime.Inference.StreamAsync(request.Inference, context.RequestAborted);
+            var stream = await inference.StreamAsync(request.Inference, context.RequestAborted);
             await OpenAIChatStreamWriter.WriteAsync(context, stream, request, time, context.RequestAborted);
             return;
         }
-        var result = await runtime.Inference.InferAsync(request.Inference, context.RequestAborted);
+        var result = await inference.InferAsync(request.Inference, context.RequestAborted);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
