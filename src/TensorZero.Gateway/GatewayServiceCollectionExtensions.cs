@@ -6,6 +6,7 @@ using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Egress;
+using TensorZero.Gateway.Networking;
 
 namespace TensorZero.Gateway;
 

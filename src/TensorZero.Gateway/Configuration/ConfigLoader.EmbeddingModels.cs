@@ -41,15 +41,15 @@ public sealed partial class ConfigLoader
         {
             return null;
         }
-        var factory = providers.FindEmbedding(type);
+        var factory = providers.FindEmbeddingTable(type);
         if (factory is null)
         {
-            section.Error("type", providers.Find(type) is null
+            section.Error("type", providers.FindTable(type) is null
                 ? $"unknown provider type `{type}` (valid for embedding models: {string.Join(", ", providers.EmbeddingTypes)})"
                 : $"provider type `{type}` does not serve embedding models in this gateway (supported: {string.Join(", ", providers.EmbeddingTypes)})");
             return null;
         }
-        var credentialField = factory.Descriptor.Credentials.CredentialField;
+        var credentialField = factory.CredentialField;
         section.RejectUnknown(SharedEmbeddingProviderKeys.Concat(factory.SettingKeys).Append(credentialField));
         section.WarnIgnored("cost");
         return new EmbeddingProviderConfig(

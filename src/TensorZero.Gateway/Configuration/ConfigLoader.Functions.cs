@@ -20,7 +20,7 @@ public sealed partial class ConfigLoader
         return description is null || parameters is null ? null : new ToolConfig(key, name, description, parameters, strict);
     }
 
-    private static Providers.Abstractions.ToolChoice? ParseToolChoice(TomlSection section, IReadOnlyCollection<string> functionTools)
+    private static ToolChoice? ParseToolChoice(TomlSection section, IReadOnlyCollection<string> functionTools)
     {
         if (!section.Table.TryGetValue("tool_choice", out var value))
         {
@@ -29,17 +29,17 @@ public sealed partial class ConfigLoader
         switch (value)
         {
             case "none":
-                return new Providers.Abstractions.ToolChoice(Providers.Abstractions.ToolChoiceMode.None);
+                return new ToolChoice(ToolChoiceMode.None);
             case "auto":
-                return Providers.Abstractions.ToolChoice.Auto;
+                return ToolChoice.Auto;
             case "required":
-                return new Providers.Abstractions.ToolChoice(Providers.Abstractions.ToolChoiceMode.Required);
+                return new ToolChoice(ToolChoiceMode.Required);
             case TomlTable table when table.Count == 1 && table.TryGetValue("specific", out var specific) && specific is string tool:
                 if (!functionTools.Contains(tool))
                 {
                     section.Error("tool_choice", $"names tool `{tool}`, which is not in this function's `tools`");
                 }
-                return new Providers.Abstractions.ToolChoice(Providers.Abstractions.ToolChoiceMode.Specific, tool);
+                return new ToolChoice(ToolChoiceMode.Specific, tool);
             default:
                 section.Error("tool_choice", "must be \"none\", \"auto\", \"required\" or { specific = \"tool_name\" }");
                 return null;

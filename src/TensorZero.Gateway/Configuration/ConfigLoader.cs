@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Tomlyn;
 using Tomlyn.Model;
-using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway.Configuration;
 
@@ -9,7 +8,7 @@ namespace TensorZero.Gateway.Configuration;
 /// Parses <c>tensorzero.toml</c> into <see cref="GatewayConfig"/>. Runs every rule and throws one
 /// <see cref="ConfigException"/> listing every problem. Reads no environment variable and no credential.
 /// </summary>
-public sealed partial class ConfigLoader(ProviderRegistry providers)
+public sealed partial class ConfigLoader(IProviderTypeCatalog providers)
 {
     private static readonly string[] TopLevelKeys =
     [
@@ -152,7 +151,7 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         var cors = section.Section("cors");
         cors?.RejectUnknown(["allowed_origins"]);
         var allowedDynamicHosts = section.StringList("allowed_dynamic_hosts") ?? [];
-        foreach (var (index, problem) in Providers.Egress.DynamicHostAllowList.Validate(allowedDynamicHosts))
+        foreach (var (index, problem) in Networking.DynamicHostAllowList.Validate(allowedDynamicHosts))
         {
             section.Error($"allowed_dynamic_hosts[{index}]", problem);
         }
@@ -179,13 +178,13 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         }
         foreach (var (type, typeSection) in section.Sections())
         {
-            var descriptor = providers.Find(type)?.Descriptor;
-            if (descriptor is null || !descriptor.HasDefaultsTable)
+            var table = providers.FindTable(type);
+            if (table is null || !table.HasDefaultsTable)
             {
-                section.Error(type, $"`[provider_types.{type}]` is not supported (valid: {string.Join(", ", providers.Descriptors.Where(d => d.HasDefaultsTable).Select(d => d.Type))})");
+                section.Error(type, $"`[provider_types.{type}]` is not supported (valid: {string.Join(", ", providers.Types.Where(t => providers.FindTable(t)!.HasDefaultsTable))})");
                 continue;
             }
-            var field = descriptor.Credentials.CredentialField;
+            var field = table.CredentialField;
             typeSection.RejectUnknown(["defaults", "sft", "batch"]);
             typeSection.WarnIgnored("sft", "batch");
             if (typeSection.Section("defaults") is { } defaultsSection)
@@ -260,13 +259,13 @@ public sealed partial class ConfigLoader(ProviderRegistry providers)
         {
             return null;
         }
-        var factory = providers.Find(type);
+        var factory = providers.FindTable(type);
         if (factory is null)
         {
             section.Error("type", $"unknown provider type `{type}` (valid: {string.Join(", ", providers.Types)})");
             return null;
         }
-        var credentialField = factory.Descriptor.Credentials.CredentialField;
+        var credentialField = factory.CredentialField;
         section.RejectUnknown(SharedProviderKeys.Concat(factory.SettingKeys).Append(credentialField));
         section.WarnIgnored("cost", "batch_cost", "discard_unknown_chunks");
 

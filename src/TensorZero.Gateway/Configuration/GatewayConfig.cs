@@ -120,7 +120,7 @@ public sealed record FunctionConfig(
     FunctionType Type,
     IReadOnlyDictionary<string, VariantConfig> Variants,
     IReadOnlyList<string>? Tools = null,
-    Providers.Abstractions.ToolChoice? ToolChoice = null,
+    ToolChoice? ToolChoice = null,
     bool? ParallelToolCalls = null,
     JsonSchemaDocument? OutputSchema = null,
     ExperimentationConfig? Experimentation = null)

@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Configuration;
 using System.Diagnostics.CodeAnalysis;
 
 namespace TensorZero.Gateway.Providers;
@@ -7,7 +8,7 @@ namespace TensorZero.Gateway.Providers;
 /// type's <see cref="ProviderDescriptor"/>. The one place a type is looked up: by the config loader, the shorthand
 /// resolver, the credential factory and the list of headers a request can't set.
 /// </summary>
-public sealed class ProviderRegistry
+public sealed class ProviderRegistry : IProviderTypeCatalog
 {
     private readonly Dictionary<string, IProviderFactory> _factories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IEmbeddingProviderFactory> _embeddingFactories = new(StringComparer.Ordinal);
@@ -79,4 +80,13 @@ public sealed class ProviderRegistry
     }
 
     public bool IsShorthand(string name) => TryParseShorthand(name, out _, out _);
+
+    public ProviderTableKeys? FindTable(string type) =>
+        Find(type) is { } factory ? Keys(factory.Descriptor, factory.SettingKeys) : null;
+
+    public ProviderTableKeys? FindEmbeddingTable(string type) =>
+        FindEmbedding(type) is { } factory ? Keys(factory.Descriptor, factory.SettingKeys) : null;
+
+    private static ProviderTableKeys Keys(ProviderDescriptor descriptor, IReadOnlyCollection<string> settingKeys) =>
+        new(descriptor.Type, descriptor.Credentials.CredentialField, settingKeys, descriptor.HasDefaultsTable);
 }

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Inference;
 using static TensorZero.Gateway.Endpoints.OpenAICompatible.OpenAIJson;
-using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 

@@ -98,29 +98,6 @@ public sealed record UnknownBlock(JsonNode? Data, string? ModelName = null, stri
 /// <param name="Parameters">A JSON Schema object.</param>
 public sealed record ToolDefinition(string Name, string Description, JsonObject Parameters, bool Strict = false);
 
-public enum ToolChoiceMode
-{
-    Auto,
-    None,
-    Required,
-    Specific,
-}
-
-/// <summary><c>tool_choice</c>: auto, none, required, or one named tool.</summary>
-public sealed record ToolChoice(ToolChoiceMode Mode, string? ToolName = null)
-{
-    public static readonly ToolChoice Auto = new(ToolChoiceMode.Auto);
-}
-
-/// <summary>How a JSON function asks the model for JSON.</summary>
-public enum JsonMode
-{
-    Off,
-    On,
-    Strict,
-    Tool,
-}
-
 /// <summary>One turn of the conversation.</summary>
 public sealed record RequestMessage(Role Role, IReadOnlyList<ContentBlock> Content);
 
@@ -224,15 +201,3 @@ public sealed record ThoughtDelta(string Id, string? Text, string? Signature = n
 /// <param name="RawChunk">The provider's chunk as received (an SSE data payload, a decoded Bedrock event).</param>
 public sealed record ProviderStreamChunk(IReadOnlyList<ContentDelta> Content, Usage? Usage, FinishReason? FinishReason, string RawChunk);
 
-/// <summary>Parses <c>json_mode</c> values (<c>implicit_tool</c> is TensorZero's older name of <c>tool</c>).</summary>
-public static class JsonModes
-{
-    public static JsonMode? Parse(string? text) => text switch
-    {
-        "off" => JsonMode.Off,
-        "on" => JsonMode.On,
-        "strict" => JsonMode.Strict,
-        "tool" or "implicit_tool" => JsonMode.Tool,
-        _ => null,
-    };
-}

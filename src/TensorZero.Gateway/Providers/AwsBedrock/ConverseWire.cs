@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Providers.AwsBedrock;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using TensorZero.Gateway.Networking;
 
 namespace TensorZero.Gateway.Providers.Egress;
 

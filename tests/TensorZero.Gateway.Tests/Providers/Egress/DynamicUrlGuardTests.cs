@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Egress;
 using TensorZero.Gateway.Tests.Fakes;
+using TensorZero.Gateway.Networking;
 
 namespace TensorZero.Gateway.Tests.Providers.Egress;
 

@@ -9,6 +9,7 @@ using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Tests.Providers.Gemini;
 

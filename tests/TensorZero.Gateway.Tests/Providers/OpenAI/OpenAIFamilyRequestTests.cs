@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using static TensorZero.Gateway.Tests.Providers.OpenAI.OpenAIFamilyKit;
-using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

@@ -5,6 +5,7 @@ using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Fakes.OpenAIFamily;
 using static TensorZero.Gateway.Tests.Providers.OpenAI.OpenAIFamilyKit;
 using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using static TensorZero.Gateway.Tests.Providers.OpenAI.OpenAIFamilyKit;
 using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Configuration;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TensorZero.Gateway.Providers.Egress;
+namespace TensorZero.Gateway.Networking;
 
 /// <summary>
 /// Tells a public unicast address from one a client-chosen URL must not reach by default: loopback, private,

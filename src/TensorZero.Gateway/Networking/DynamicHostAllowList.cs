@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 
-namespace TensorZero.Gateway.Providers.Egress;
+namespace TensorZero.Gateway.Networking;
 
 /// <summary>
 /// <c>[gateway] allowed_dynamic_hosts</c>: the non-public destinations a client-chosen URL may reach anyway. An entry is

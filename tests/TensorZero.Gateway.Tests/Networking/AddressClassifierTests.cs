@@ -1,7 +1,7 @@
 using System.Net;
-using TensorZero.Gateway.Providers.Egress;
+using TensorZero.Gateway.Networking;
 
-namespace TensorZero.Gateway.Tests.Providers.Egress;
+namespace TensorZero.Gateway.Tests.Networking;
 
 public sealed class AddressClassifierTests
 {

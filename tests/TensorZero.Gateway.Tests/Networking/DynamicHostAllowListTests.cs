@@ -1,9 +1,9 @@
 using System.Net;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Providers;
-using TensorZero.Gateway.Providers.Egress;
+using TensorZero.Gateway.Networking;
 
-namespace TensorZero.Gateway.Tests.Providers.Egress;
+namespace TensorZero.Gateway.Tests.Networking;
 
 public sealed class DynamicHostAllowListTests
 {
