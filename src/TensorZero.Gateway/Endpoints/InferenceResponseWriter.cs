@@ -71,17 +71,9 @@ public static class InferenceResponseWriter
                 writer.WriteString("id", call.Id);
                 writer.WriteString("raw_name", call.Name);
                 writer.WriteString("raw_arguments", call.Arguments);
-                var known = schemas.Tools.TryGetValue(call.Name, out var schema);
-                if (known)
-                {
-                    writer.WriteString("name", call.Name);
-                }
-                else
-                {
-                    writer.WriteNull("name");
-                }
-                writer.WritePropertyName("arguments");
-                WriteParsedOrNull(writer, call.Arguments, known ? schema : null, requireSchema: true);
+                var checkedCall = OutputValidator.ToolCall(call, schemas);
+                WriteStringOrNull(writer, "name", checkedCall.Name);
+                WriteElementOrNull(writer, "arguments", checkedCall.Arguments);
                 writer.WriteEndObject();
                 break;
             case ThoughtBlock thought:
@@ -103,36 +95,33 @@ public static class InferenceResponseWriter
     // JSON functions answer with `output: { raw, parsed }`; `parsed` is null when `raw` is not valid JSON or fails the schema.
     private static void WriteJsonOutput(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> content, ResponseSchemas schemas)
     {
-        var raw = content.OfType<TextBlock>().Select(t => t.Text).FirstOrDefault()
-            ?? content.OfType<ToolCallBlock>().Select(t => t.Arguments).FirstOrDefault();
+        var output = OutputValidator.JsonOutput(content, schemas);
         writer.WriteStartObject("output");
-        if (raw is null)
-        {
-            writer.WriteNull("raw");
-            writer.WriteNull("parsed");
-        }
-        else
-        {
-            writer.WriteString("raw", raw);
-            writer.WritePropertyName("parsed");
-            WriteParsedOrNull(writer, raw, schemas.OutputSchema, requireSchema: false);
-        }
+        WriteStringOrNull(writer, "raw", output.Raw);
+        WriteElementOrNull(writer, "parsed", output.Parsed);
         writer.WriteEndObject();
     }
 
-    private static void WriteParsedOrNull(Utf8JsonWriter writer, string text, JsonSchemaDocument? schema, bool requireSchema)
+    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
     {
-        try
+        if (value is null)
         {
-            using var parsed = JsonDocument.Parse(text);
-            if ((schema is null && requireSchema) || (schema is not null && !schema.IsValid(parsed.RootElement)))
-            {
-                writer.WriteNullValue();
-                return;
-            }
-            parsed.RootElement.WriteTo(writer);
+            writer.WriteNull(name);
         }
-        catch (JsonException)
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteElementOrNull(Utf8JsonWriter writer, string name, JsonElement? value)
+    {
+        writer.WritePropertyName(name);
+        if (value is { } element)
+        {
+            element.WriteTo(writer);
+        }
+        else
         {
             writer.WriteNullValue();
         }
