@@ -17,6 +17,8 @@ public sealed class InferenceService
     private readonly GatewayConfig _config;
     private readonly ModelTable _models;
     private readonly TimeProvider _time;
+    // Keyed by the variant instance of the config (built once at startup), not by the record's value: a lookup costs a
+    // reference hash, and two variants that happen to be equal never share an entry.
     private readonly Dictionary<VariantConfig, ResiliencePipeline> _retryPipelines;
 
     public InferenceService(GatewayConfig config, ModelTable models, TimeProvider time)
@@ -27,7 +29,7 @@ public sealed class InferenceService
         _retryPipelines = config.Functions.Values
             .SelectMany(f => f.Variants.Values)
             .Where(v => v.Retries.NumRetries > 0)
-            .ToDictionary(v => v, v => BuildRetryPipeline(v.Retries, time));
+            .ToDictionary<VariantConfig, VariantConfig, ResiliencePipeline>(v => v, v => BuildRetryPipeline(v.Retries, time), ReferenceEqualityComparer.Instance);
     }
 
     public async Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
