@@ -1,5 +1,6 @@
 using Polly;
 using Polly.Retry;
+using TensorZero.Gateway.Collections;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -20,12 +21,14 @@ public sealed class InferenceService
     // Keyed by the variant instance of the config (built once at startup), not by the record's value: a lookup costs a
     // reference hash, and two variants that happen to be equal never share an entry.
     private readonly Dictionary<VariantConfig, ResiliencePipeline> _retryPipelines;
+    private readonly BoundedLruCache<FunctionConfig> _defaultFunctions;
 
     public InferenceService(GatewayConfig config, ModelTable models, TimeProvider time)
     {
         _config = config;
         _models = models;
         _time = time;
+        _defaultFunctions = new BoundedLruCache<FunctionConfig>(config.Models.Count + ShorthandModelCache<Model>.MaxEntries);
         _retryPipelines = config.Functions.Values
             .SelectMany(f => f.Variants.Values)
             .Where(v => v.Retries.NumRetries > 0)
@@ -102,6 +105,16 @@ public sealed class InferenceService
             failures.Select(f => f.Error));
     }
 
+    /// <summary>
+    /// The default function of a <c>model_name</c> request: one chat variant on that model, built once per model name
+    /// (shorthand names included, as many as the shorthand model cache keeps) rather than on every request.
+    /// </summary>
+    internal FunctionConfig DefaultFunction(string modelName) => _defaultFunctions.GetOrAdd(modelName, static name =>
+        new FunctionConfig(DefaultFunctionName, FunctionType.Chat, new Dictionary<string, VariantConfig>(StringComparer.Ordinal)
+        {
+            [name] = new VariantConfig(name, "chat_completion", name, null, InferenceParams.Empty, null, RetryConfig.None, null, [], []),
+        }));
+
     private (FunctionConfig Function, VariantConfig? Pinned) ResolveTarget(InferenceRequest request)
     {
         if (request.FunctionName is not null && request.ModelName is not null)
@@ -118,11 +131,7 @@ public sealed class InferenceService
             {
                 throw GatewayError.InvalidRequest($"Invalid inference target: Invalid model name: Model name '{modelName}' not found in model table");
             }
-            var variant = new VariantConfig(modelName, "chat_completion", modelName, null, InferenceParams.Empty, null,
-                RetryConfig.None, null, [], []);
-            var function = new FunctionConfig(DefaultFunctionName, FunctionType.Chat,
-                new Dictionary<string, VariantConfig>(StringComparer.Ordinal) { [modelName] = variant });
-            return (function, null);
+            return (DefaultFunction(modelName), null);
         }
         if (request.FunctionName is not { } functionName)
         {

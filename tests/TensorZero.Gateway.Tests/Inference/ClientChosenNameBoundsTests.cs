@@ -66,4 +66,26 @@ public sealed class ClientChosenNameBoundsTests
             Assert.Equal(i % 2 == 0 ? HttpStatusCode.OK : HttpStatusCode.BadGateway, statuses[i]);
         }
     }
+
+    [Fact]
+    public void DefaultFunction_SameModelName_IsBuiltOnceAndReused()
+    {
+        using var gateway = new GatewayFactory("""
+            [models.offline]
+            routing = ["dummy"]
+            [models.offline.providers.dummy]
+            type = "dummy"
+            model_name = "good"
+            """);
+        var inference = gateway.Services.GetRequiredService<InferenceService>();
+
+        var first = inference.DefaultFunction("offline");
+        var again = inference.DefaultFunction("offline");
+        var other = inference.DefaultFunction("dummy::good");
+
+        Assert.Same(first, again);
+        Assert.NotSame(first, other);
+        Assert.Equal(InferenceService.DefaultFunctionName, first.Name);
+        Assert.Equal("offline", Assert.Single(first.Variants).Value.Model);
+    }
 }
