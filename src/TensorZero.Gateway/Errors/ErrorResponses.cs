@@ -17,10 +17,7 @@ public static class ErrorResponses
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    /// <summary>The native API's error body: <c>{"error": "..."}</c>.</summary>
-    public static IResult Native(GatewayError error) =>
-        Results.Json(new ErrorBody(error.Message), ErrorJsonContext.Relaxed.ErrorBody, statusCode: StatusCode(error));
-
+    /// <summary>The native API's error body, <c>{"error": "..."}</c>, for answers that are not exceptions (the 404 fallback).</summary>
     public static IResult Native(int status, string message) =>
         Results.Json(new ErrorBody(message), ErrorJsonContext.Relaxed.ErrorBody, statusCode: status);
 }
