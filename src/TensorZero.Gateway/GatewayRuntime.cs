@@ -1,22 +1,24 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Inference.Functions;
 using TensorZero.Gateway.Inference.Embeddings;
 using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway;
 
 /// <summary>
-/// Everything built once from the config at startup: credential resolvers, providers, models and the inference
-/// service. Building it fails with one <see cref="ConfigException"/> listing every problem.
+/// Everything built once from the config at startup: credential resolvers, providers, models, functions with their
+/// variants, and the inference service. Building it fails with one <see cref="ConfigException"/> listing every problem.
 /// </summary>
 public sealed class GatewayRuntime
 {
-    private GatewayRuntime(GatewayConfig config, ModelTable models, EmbeddingModelTable embeddingModels, InferenceService inference)
+    private GatewayRuntime(GatewayConfig config, ModelTable models, EmbeddingModelTable embeddingModels, FunctionTable functions, InferenceService inference)
     {
         Config = config;
         Models = models;
         EmbeddingModels = embeddingModels;
+        Functions = functions;
         Inference = inference;
     }
 
@@ -25,6 +27,8 @@ public sealed class GatewayRuntime
     public ModelTable Models { get; }
 
     public EmbeddingModelTable EmbeddingModels { get; }
+
+    public FunctionTable Functions { get; }
 
     public InferenceService Inference { get; }
 
@@ -39,12 +43,14 @@ public sealed class GatewayRuntime
             Secrets = services.Secrets,
         };
         var errors = credentials.ValidateTypeDefaultForms(type => registry.Find(type)?.Descriptor.Credentials).ToList();
-        var models = ModelTable.Build(config, registry, credentials, services, errors);
-        var embeddingModels = EmbeddingModelTable.Build(config, registry, credentials, services, errors);
+        var providers = new ProviderBuilder(registry, credentials, services);
+        var models = ModelTable.Build(config, providers, errors);
+        var embeddingModels = EmbeddingModelTable.Build(config, providers, errors);
+        var functions = FunctionTable.Build(config, models, services.Time, errors);
         if (errors.Count > 0)
         {
             throw new ConfigException(errors.Distinct(StringComparer.Ordinal).ToList());
         }
-        return new GatewayRuntime(config, models, embeddingModels, new InferenceService(config, models, services.Time));
+        return new GatewayRuntime(config, models, embeddingModels, functions, new InferenceService(config, functions, models, services.Time));
     }
 }

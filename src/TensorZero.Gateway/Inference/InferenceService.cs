@@ -1,8 +1,6 @@
-using Polly;
-using Polly.Retry;
-using TensorZero.Gateway.Collections;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference.Functions;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
@@ -11,29 +9,9 @@ namespace TensorZero.Gateway.Inference;
 /// Runs one inference: resolves the function (or the default function of <c>model_name</c>), samples variants with
 /// fallback to the next one on failure, retries a variant as configured, and routes its model over its providers.
 /// </summary>
-public sealed class InferenceService
+public sealed class InferenceService(GatewayConfig config, FunctionTable functions, ModelTable models, TimeProvider time)
 {
-    public const string DefaultFunctionName = "tensorzero::default";
-
-    private readonly GatewayConfig _config;
-    private readonly ModelTable _models;
-    private readonly TimeProvider _time;
-    // Keyed by the variant instance of the config (built once at startup), not by the record's value: a lookup costs a
-    // reference hash, and two variants that happen to be equal never share an entry.
-    private readonly Dictionary<VariantConfig, ResiliencePipeline> _retryPipelines;
-    private readonly BoundedLruCache<FunctionConfig> _defaultFunctions;
-
-    public InferenceService(GatewayConfig config, ModelTable models, TimeProvider time)
-    {
-        _config = config;
-        _models = models;
-        _time = time;
-        _defaultFunctions = new BoundedLruCache<FunctionConfig>(config.Models.Count + ShorthandModelCache<Model>.MaxEntries);
-        _retryPipelines = config.Functions.Values
-            .SelectMany(f => f.Variants.Values)
-            .Where(v => v.Retries.NumRetries > 0)
-            .ToDictionary<VariantConfig, VariantConfig, ResiliencePipeline>(v => v, v => BuildRetryPipeline(v.Retries, time), ReferenceEqualityComparer.Instance);
-    }
+    public const string DefaultFunctionName = FunctionTable.DefaultFunctionName;
 
     public async Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
@@ -56,21 +34,21 @@ public sealed class InferenceService
     }
 
     // Everything that is checked once per request, before any variant runs, and the request's ids.
-    private (FunctionConfig Function, VariantConfig? Pinned, RequestTools Tools, Guid InferenceId, Guid EpisodeId) Begin(InferenceRequest request)
+    private (FunctionRuntime Function, VariantRuntime? Pinned, RequestTools Tools, Guid InferenceId, Guid EpisodeId) Begin(InferenceRequest request)
     {
         var (function, pinned) = ResolveTarget(request);
-        var tools = RequestTools.Build(_config, function, request);
-        PromptRenderer.Validate(function, request.Input);
-        var now = _time.GetUtcNow();
+        var tools = RequestTools.Build(config, function.Config, request);
+        PromptRenderer.Validate(function.Config, request.Input);
+        var now = time.GetUtcNow();
         return (function, pinned, tools, Guid.CreateVersion7(now), request.EpisodeId ?? Guid.CreateVersion7(now));
     }
 
     // Pinned: that variant only, its error bare. Otherwise: sample, and on failure sample again among the rest.
-    private static async Task<(VariantConfig Variant, T Result)> RunVariantsAsync<T>(
-        FunctionConfig function,
-        VariantConfig? pinned,
+    private static async Task<(VariantRuntime Variant, T Result)> RunVariantsAsync<T>(
+        FunctionRuntime function,
+        VariantRuntime? pinned,
         Guid episodeId,
-        Func<VariantConfig, Task<T>> run)
+        Func<VariantRuntime, Task<T>> run)
     {
         if (pinned is not null)
         {
@@ -83,8 +61,9 @@ public sealed class InferenceService
         var draw = VariantSampler.Draw(function.Name, episodeId);
         var tried = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<(string Variant, GatewayError Error)>();
-        while (VariantSampler.Pick(function, tried, draw) is { } variant)
+        while (VariantSampler.Pick(function.Config, tried, draw) is { } picked)
         {
+            var variant = function.Variants[picked.Name];
             tried.Add(variant.Name);
             try
             {
@@ -105,17 +84,7 @@ public sealed class InferenceService
             failures.Select(f => f.Error));
     }
 
-    /// <summary>
-    /// The default function of a <c>model_name</c> request: one chat variant on that model, built once per model name
-    /// (shorthand names included, as many as the shorthand model cache keeps) rather than on every request.
-    /// </summary>
-    internal FunctionConfig DefaultFunction(string modelName) => _defaultFunctions.GetOrAdd(modelName, static name =>
-        new FunctionConfig(DefaultFunctionName, FunctionType.Chat, new Dictionary<string, VariantConfig>(StringComparer.Ordinal)
-        {
-            [name] = new VariantConfig(name, "chat_completion", name, null, InferenceParams.Empty, null, RetryConfig.None, null, [], []),
-        }));
-
-    private (FunctionConfig Function, VariantConfig? Pinned) ResolveTarget(InferenceRequest request)
+    private (FunctionRuntime Function, VariantRuntime? Pinned) ResolveTarget(InferenceRequest request)
     {
         if (request.FunctionName is not null && request.ModelName is not null)
         {
@@ -127,17 +96,17 @@ public sealed class InferenceService
             {
                 throw GatewayError.InvalidRequest("Invalid inference target: `variant_name` cannot be provided when using `model_name`");
             }
-            if (!_models.Contains(modelName))
+            if (!models.Contains(modelName))
             {
                 throw GatewayError.InvalidRequest($"Invalid inference target: Invalid model name: Model name '{modelName}' not found in model table");
             }
-            return (DefaultFunction(modelName), null);
+            return (functions.Default(modelName), null);
         }
         if (request.FunctionName is not { } functionName)
         {
             throw GatewayError.InvalidRequest("Invalid inference target: Either `function_name` or `model_name` must be provided");
         }
-        if (!_config.Functions.TryGetValue(functionName, out var configured))
+        if (!functions.TryGet(functionName, out var configured))
         {
             throw new GatewayError(ErrorKind.UnknownFunction, $"Unknown function: {functionName}");
         }
@@ -151,18 +120,19 @@ public sealed class InferenceService
     }
 
     private async Task<ModelStreamRun> StreamVariantAsync(
-        FunctionConfig function,
-        VariantConfig variant,
+        FunctionRuntime function,
+        VariantRuntime variant,
         InferenceRequest request,
         RequestTools tools,
         CancellationToken cancellationToken)
     {
         var (model, modelRequest) = Prepare(function, variant, request, tools);
-        var deadline = new StreamDeadline(_time, variant.Timeouts?.StreamingTtftMs, variant.Timeouts?.StreamingTotalMs, cancellationToken);
+        var timeouts = variant.Config.Timeouts;
+        var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
         try
         {
             ModelStreamRun run;
-            if (!_retryPipelines.TryGetValue(variant, out var pipeline))
+            if (variant.Retries is not { } pipeline)
             {
                 run = await model.StreamAsync(modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
             }
@@ -188,22 +158,23 @@ public sealed class InferenceService
         }
     }
 
-    private static JsonMode JsonModeOf(VariantConfig variant, InferenceRequest request) =>
-        request.JsonMode ?? JsonModes.Parse(variant.JsonMode) ?? JsonMode.Off;
+    private static JsonMode JsonModeOf(VariantRuntime variant, InferenceRequest request) =>
+        request.JsonMode ?? variant.JsonMode ?? JsonMode.Off;
 
-    private (Model Model, ModelRequest Request) Prepare(FunctionConfig function, VariantConfig variant, InferenceRequest request, RequestTools tools)
+    private static (Model Model, ModelRequest Request) Prepare(FunctionRuntime function, VariantRuntime variant, InferenceRequest request, RequestTools tools)
     {
-        if (variant.Type != "chat_completion" || variant.Model is null)
+        if (variant.Model is not { } model)
         {
-            throw new GatewayError(ErrorKind.Internal, $"Variant type `{variant.Type}` (variant `{variant.Name}`) is not supported by this gateway yet");
+            throw new GatewayError(ErrorKind.Internal, $"Variant type `{variant.Config.Type}` (variant `{variant.Name}`) is not supported by this gateway yet");
         }
-        var (system, messages) = PromptRenderer.Render(function, variant, request.Input);
+        var config = variant.Config;
+        var (system, messages) = PromptRenderer.Render(function.Config, config, request.Input);
         var modelRequest = new ModelRequest(
             system,
             messages,
-            variant.Params.With(request.Params),
-            variant.ExtraBody,
-            variant.ExtraHeaders,
+            config.Params.With(request.Params),
+            config.ExtraBody,
+            config.ExtraHeaders,
             tools.Definitions.Count == 0 ? null : tools.Definitions,
             tools.ToolChoice,
             tools.ParallelToolCalls,
@@ -213,22 +184,22 @@ public sealed class InferenceService
             RequestExtraBody = request.ExtraBody.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
             RequestExtraHeaders = request.ExtraHeaders.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
         };
-        return (_models.Get(variant.Model), modelRequest);
+        return (model, modelRequest);
     }
 
     private async Task<ModelResult> InferVariantAsync(
-        FunctionConfig function,
-        VariantConfig variant,
+        FunctionRuntime function,
+        VariantRuntime variant,
         InferenceRequest request,
         RequestTools tools,
         CancellationToken cancellationToken)
     {
         var (model, modelRequest) = Prepare(function, variant, request, tools);
 
-        using var deadline = Deadline.Start(variant.Timeouts?.NonStreamingTotalMs, _time, cancellationToken);
+        using var deadline = Deadline.Start(variant.Config.Timeouts?.NonStreamingTotalMs, time, cancellationToken);
         try
         {
-            if (!_retryPipelines.TryGetValue(variant, out var pipeline))
+            if (variant.Retries is not { } pipeline)
             {
                 return await model.InferAsync(modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
             }
@@ -240,28 +211,7 @@ public sealed class InferenceService
         catch (OperationCanceledException) when (deadline.Expired)
         {
             throw new GatewayError(ErrorKind.Timeout,
-                $"Variant `{variant.Name}` timed out due to configured `non_streaming.total_ms` timeout ({variant.Timeouts!.NonStreamingTotalMs} ms)");
+                $"Variant `{variant.Name}` timed out due to configured `non_streaming.total_ms` timeout ({variant.Config.Timeouts!.NonStreamingTotalMs} ms)");
         }
-    }
-
-    /// <summary>A provider's <c>Retry-After</c>, capped at <c>max_delay_s</c>; otherwise null (exponential backoff with jitter).</summary>
-    public static TimeSpan? RetryDelay(Exception? error, TimeSpan maxDelay) =>
-        error is GatewayError { RetryAfter: { } wait } ? (wait < maxDelay ? wait : maxDelay) : null;
-
-    private static ResiliencePipeline BuildRetryPipeline(RetryConfig retries, TimeProvider time)
-    {
-        var maxDelay = TimeSpan.FromSeconds(Math.Max(0, retries.MaxDelaySeconds));
-        return new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = retries.NumRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = maxDelay < TimeSpan.FromSeconds(1) ? maxDelay : TimeSpan.FromSeconds(1),
-                MaxDelay = maxDelay,
-                ShouldHandle = new PredicateBuilder().Handle<GatewayError>(e => e.IsRetryable),
-                DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Exception, maxDelay)),
-            })
-            .Build();
     }
 }

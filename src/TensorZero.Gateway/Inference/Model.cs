@@ -1,22 +1,16 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Inference.Routing;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
 
-/// <summary>One provider of a model, in routing order.</summary>
-public sealed record RoutedProvider(string Name, IModelProvider Provider, TimeoutsConfig? Timeouts);
-
-/// <summary>A model: its providers in routing order. Any provider error moves on to the next provider.</summary>
-public sealed class Model(
-    string name,
-    IReadOnlyList<RoutedProvider> providers,
-    TimeoutsConfig? timeouts,
-    TimeProvider time,
-    ILogger logger,
-    SecretRegistry secrets)
+/// <summary>
+/// A model: its providers in routing order. Any provider error (a provider's own timeout included) moves on to the next
+/// provider; the model's own <c>timeouts</c> bound the whole call.
+/// </summary>
+public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, TimeoutsConfig? timeouts, TimeProvider time)
 {
     public string Name => name;
 
@@ -28,34 +22,22 @@ public sealed class Model(
         var failures = new List<(string Provider, GatewayError Error)>();
         foreach (var routed in providers)
         {
-            using var providerDeadline = Deadline.Start(routed.Timeouts?.NonStreamingTotalMs, time, modelDeadline.Token);
             try
             {
-                var response = await routed.Provider.InferAsync(request.ForProvider(name, routed.Name), credentials, providerDeadline.Token).ConfigureAwait(false);
+                var response = await routed.Pipeline.InferAsync(request.ForProvider(name, routed.Name), credentials, modelDeadline.Token).ConfigureAwait(false);
                 return new ModelResult(name, routed.Name, response);
             }
-            catch (GatewayError e)
+            catch (GatewayError e) when (!modelDeadline.Expired)
             {
                 failures.Add((routed.Name, e));
-                LogFailure(routed.Name, e);
             }
-            catch (OperationCanceledException) when (providerDeadline.Expired && !modelDeadline.Expired)
-            {
-                var timeout = new GatewayError(ErrorKind.Timeout,
-                    $"Model provider {routed.Name} timed out due to configured `non_streaming.total_ms` timeout ({routed.Timeouts!.NonStreamingTotalMs} ms)");
-                failures.Add((routed.Name, timeout));
-                LogFailure(routed.Name, timeout);
-            }
-            catch (OperationCanceledException) when (modelDeadline.Expired)
+            catch (Exception e) when (modelDeadline.Expired && e is OperationCanceledException or GatewayError)
             {
                 throw new GatewayError(ErrorKind.Timeout,
                     $"Model {name} timed out due to configured `non_streaming.total_ms` timeout ({timeouts!.NonStreamingTotalMs} ms)");
             }
         }
-        throw ErrorAggregation.Combine(
-            ErrorKind.AllModelProvidersFailed,
-            "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
-            failures.Select(f => f.Error));
+        throw AllFailed(failures);
     }
 
     /// <summary>Starts a stream on the first provider that delivers a first chunk; earlier failures move on to the next provider.</summary>
@@ -69,7 +51,7 @@ public sealed class Model(
             {
                 try
                 {
-                    var run = await ModelStreamRun.StartAsync(name, routed, request.ForProvider(name, routed.Name), secrets.Scope(credentials), time, deadline.Token)
+                    var run = await ModelStreamRun.StartAsync(name, routed, request.ForProvider(name, routed.Name), credentials, deadline.Token)
                         .ConfigureAwait(false);
                     run.Adopt(deadline, $"Model {name}");
                     return run;
@@ -77,7 +59,6 @@ public sealed class Model(
                 catch (GatewayError e) when (!deadline.Expired)
                 {
                     failures.Add((routed.Name, e));
-                    LogFailure(routed.Name, e);
                 }
             }
         }
@@ -92,21 +73,13 @@ public sealed class Model(
             throw;
         }
         deadline.Dispose();
-        throw ErrorAggregation.Combine(
-            ErrorKind.AllModelProvidersFailed,
-            "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
-            failures.Select(f => f.Error));
+        throw AllFailed(failures);
     }
 
-    // Every failed attempt is visible to operators, also when a later provider answers. Messages were redacted where
-    // they were made, so they carry no key.
-    private void LogFailure(string providerName, GatewayError error)
-    {
-        if (logger.IsEnabled(LogLevel.Warning))
-        {
-            logger.LogWarning("Model provider {Provider} of model {Model} failed: {Error}", providerName, name, error.Message);
-        }
-    }
+    private static GatewayError AllFailed(List<(string Provider, GatewayError Error)> failures) => ErrorAggregation.Combine(
+        ErrorKind.AllModelProvidersFailed,
+        "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
+        failures.Select(f => f.Error));
 }
 
 /// <summary>A model's successful answer and which provider gave it.</summary>

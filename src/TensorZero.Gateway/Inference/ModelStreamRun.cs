@@ -1,38 +1,29 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Inference.Routing;
 
 namespace TensorZero.Gateway.Inference;
 
 /// <summary>
 /// A started provider stream whose first chunk has arrived (so routing and variant fallback are settled). Reading it
-/// yields that chunk and the rest; disposing it aborts the upstream request.
+/// yields that chunk and the rest; disposing it aborts the upstream request. The provider's own timeouts and failure
+/// translation wrap the provider (<see cref="RoutedProvider.Pipeline"/>); the run holds the model's and the variant's
+/// deadlines, adopted as it is handed up.
 /// </summary>
 public sealed class ModelStreamRun : IAsyncDisposable
 {
     private readonly IAsyncEnumerator<ProviderStreamChunk> _chunks;
     private readonly ProviderStreamChunk _first;
-    private readonly SecretScope _secrets;
-
-    // The provider's own deadline first, then the model's and the variant's as the run is handed up.
     private readonly List<(StreamDeadline Deadline, string Owner)> _deadlines = [];
 
-    private ModelStreamRun(
-        string modelName,
-        string providerName,
-        IAsyncEnumerator<ProviderStreamChunk> chunks,
-        StreamDeadline deadline,
-        ProviderStreamChunk first,
-        SecretScope secrets)
+    private ModelStreamRun(string modelName, string providerName, IAsyncEnumerator<ProviderStreamChunk> chunks, ProviderStreamChunk first)
     {
         ModelName = modelName;
         ProviderName = providerName;
         _chunks = chunks;
-        _deadlines.Add((deadline, $"Model provider {providerName}"));
         _first = first;
-        _secrets = secrets;
     }
 
     /// <summary>Takes ownership of an enclosing (model or variant) deadline whose first chunk has now arrived.</summary>
@@ -50,66 +41,28 @@ public sealed class ModelStreamRun : IAsyncDisposable
 
     public string ProviderName { get; }
 
-    /// <summary>Starts the provider's stream and waits for its first chunk, within <c>streaming.ttft_ms</c>.</summary>
-    /// <param name="secrets">The secrets in play (the request's credentials among them), redacted from failure messages.</param>
+    /// <summary>Starts the provider's stream and waits for its first chunk.</summary>
     internal static async Task<ModelStreamRun> StartAsync(
         string modelName,
         RoutedProvider routed,
         ModelRequest request,
-        SecretScope secrets,
-        TimeProvider time,
+        RequestCredentials credentials,
         CancellationToken cancellationToken)
     {
-        var timeouts = routed.Timeouts;
-        var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
-        var chunks = routed.Provider.StreamAsync(request, secrets.Request, deadline.Token).GetAsyncEnumerator(deadline.Token);
+        var chunks = routed.Pipeline.StreamAsync(request, credentials, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            bool any;
-            try
-            {
-                any = await chunks.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsProviderFailure(e, deadline, cancellationToken))
-            {
-                throw ProviderFailure(routed.Name, e, secrets);
-            }
-            if (!any)
+            if (!await chunks.MoveNextAsync().ConfigureAwait(false))
             {
                 throw new GatewayError(ErrorKind.ProviderServer, $"Model provider {routed.Name} ended its stream without any chunk");
             }
-            deadline.FirstChunkArrived();
-            return new ModelStreamRun(modelName, routed.Name, chunks, deadline, chunks.Current, secrets);
-        }
-        catch (OperationCanceledException) when (deadline.Expired)
-        {
-            await chunks.DisposeAsync().ConfigureAwait(false);
-            deadline.Dispose();
-            throw TimeoutError(deadline, $"Model provider {routed.Name}");
+            return new ModelStreamRun(modelName, routed.Name, chunks, chunks.Current);
         }
         catch
         {
             await chunks.DisposeAsync().ConfigureAwait(false);
-            deadline.Dispose();
             throw;
         }
-    }
-
-    // A provider that fails in a way its own code did not turn into a GatewayError (a reset connection, a body that
-    // is not what it should be) still fails as a provider error; only the client going away or a deadline is not one.
-    private static bool IsProviderFailure(Exception e, StreamDeadline deadline, CancellationToken clientToken) =>
-        e is not GatewayError && !clientToken.IsCancellationRequested && !(e is OperationCanceledException && deadline.Expired);
-
-    private static GatewayError ProviderFailure(string providerName, Exception e, SecretScope secrets)
-    {
-        var problem = e switch
-        {
-            OperationCanceledException => "the request timed out",
-            HttpRequestException or IOException => $"the connection broke: {e.Message}",
-            JsonException => "the provider sent invalid JSON",
-            _ => $"the stream failed ({e.GetType().Name}): {e.Message}",
-        };
-        return new GatewayError(ErrorKind.ProviderServer, $"Error in stream of model provider {providerName}: {secrets.Redact(problem)}");
     }
 
     /// <summary>The first chunk, then the rest. A timeout or provider failure mid-stream throws a <see cref="GatewayError"/>.</summary>
@@ -127,11 +80,6 @@ public sealed class ModelStreamRun : IAsyncDisposable
             {
                 var (deadline, owner) = _deadlines.First(d => d.Deadline.Expired);
                 throw TimeoutError(deadline, owner);
-            }
-            // The provider's own deadline token is cancelled by anything outside too (the client leaving): that stays silent.
-            catch (Exception e) when (e is not GatewayError && !cancellationToken.IsCancellationRequested && !_deadlines[0].Deadline.Token.IsCancellationRequested)
-            {
-                throw ProviderFailure(ProviderName, e, _secrets);
             }
             if (!more)
             {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Tests.Infrastructure;
 

@@ -77,15 +77,17 @@ public sealed class ClientChosenNameBoundsTests
             type = "dummy"
             model_name = "good"
             """);
-        var inference = gateway.Services.GetRequiredService<InferenceService>();
+        var functions = gateway.Services.GetRequiredService<GatewayRuntime>().Functions;
 
-        var first = inference.DefaultFunction("offline");
-        var again = inference.DefaultFunction("offline");
-        var other = inference.DefaultFunction("dummy::good");
+        var first = functions.Default("offline");
+        var again = functions.Default("offline");
+        var other = functions.Default("dummy::good");
 
         Assert.Same(first, again);
         Assert.NotSame(first, other);
         Assert.Equal(InferenceService.DefaultFunctionName, first.Name);
-        Assert.Equal("offline", Assert.Single(first.Variants).Value.Model);
+        var variant = Assert.Single(first.Variants).Value;
+        Assert.Equal("offline", variant.Config.Model);
+        Assert.Same(gateway.Services.GetRequiredService<GatewayRuntime>().Models.Get("offline"), variant.Model);
     }
 }

@@ -1,6 +1,6 @@
+using TensorZero.Gateway.Inference.Functions;
 using System.Net;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -91,8 +91,8 @@ public sealed class RetryTests : IAsyncLifetime
     public void RetryDelay_UsesRetryAfterCappedAtMaxDelay(double retryAfter, double maxDelay, double expected)
     {
         var error = new GatewayError(ErrorKind.ProviderClient, "429", 429, TimeSpan.FromSeconds(retryAfter));
-        Assert.Equal(TimeSpan.FromSeconds(expected), InferenceService.RetryDelay(error, TimeSpan.FromSeconds(maxDelay)));
-        Assert.Null(InferenceService.RetryDelay(new GatewayError(ErrorKind.ProviderServer, "500"), TimeSpan.FromSeconds(maxDelay)));
+        Assert.Equal(TimeSpan.FromSeconds(expected), VariantRuntime.RetryDelay(error, TimeSpan.FromSeconds(maxDelay)));
+        Assert.Null(VariantRuntime.RetryDelay(new GatewayError(ErrorKind.ProviderServer, "500"), TimeSpan.FromSeconds(maxDelay)));
     }
 
     [Fact]

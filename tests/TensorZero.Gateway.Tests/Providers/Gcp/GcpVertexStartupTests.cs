@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Gcp;
 using TensorZero.Gateway.Tests.Fakes.Gcp;
@@ -98,6 +97,25 @@ public sealed class GcpVertexStartupTests : IDisposable
         var provider = Assert.Single(runtime.Models.Get(model).Providers).Provider;
 
         Assert.Equal(expected, Url(provider).AbsoluteUri);
+    }
+
+    [Fact]
+    public void VariantModel_ShorthandWithWrongResourcePath_IsAStartupErrorNamingTheVariant()
+    {
+        var toml = Config("gcp_vertex_gemini", Target("gcp_vertex_gemini", "us-central1")) + """
+
+            [functions.f]
+            type = "chat"
+
+            [functions.f.variants.v]
+            type = "chat_completion"
+            model = "gcp_vertex_gemini::gemini-2.5-flash"
+            """;
+
+        var error = Assert.Single(StartupErrors(toml));
+
+        Assert.StartsWith("`functions.f.variants.v.model`: Invalid inference target:", error, StringComparison.Ordinal);
+        Assert.Contains("expected `projects/<project>/locations/<location>/publishers/", error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,0 +1,34 @@
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Providers;
+
+namespace TensorZero.Gateway.Inference.Routing;
+
+/// <summary>
+/// One provider of a model, in routing order: the provider as its factory built it, and the same provider wrapped with
+/// its own timeouts, stream-failure translation and failure logging (<see cref="Pipeline"/>), which routing calls.
+/// </summary>
+public sealed class RoutedProvider
+{
+    public RoutedProvider(string name, IModelProvider provider, TimeoutsConfig? timeouts, string modelName, ProviderServices services)
+    {
+        Name = name;
+        Provider = provider;
+        Timeouts = timeouts;
+        IModelProvider pipeline = new StreamFailureTranslation(provider, name, services.Secrets);
+        if (timeouts is not null)
+        {
+            pipeline = new ProviderTimeout(pipeline, name, timeouts, services.Time);
+        }
+        Pipeline = new FailureLogging(pipeline, name, modelName, services.Loggers.CreateLogger<Model>());
+    }
+
+    public string Name { get; }
+
+    /// <summary>The typed provider client, unwrapped.</summary>
+    public IModelProvider Provider { get; }
+
+    public TimeoutsConfig? Timeouts { get; }
+
+    /// <summary>The provider with its timeouts, failure translation and logging around it.</summary>
+    public IModelProvider Pipeline { get; }
+}

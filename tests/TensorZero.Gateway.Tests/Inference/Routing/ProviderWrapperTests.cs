@@ -1,0 +1,184 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference.Routing;
+using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Abstractions;
+
+namespace TensorZero.Gateway.Tests.Inference.Routing;
+
+/// <summary>The wrappers every routed provider gets: its own timeouts, stream-failure translation and failure logging.</summary>
+public sealed class ProviderWrapperTests
+{
+    private static readonly ModelRequest Request = new(null, [], InferenceParams.Empty, [], []);
+
+    [Fact]
+    public async Task ProviderTimeout_NonStreamingTotalExpires_IsATimeoutErrorNamingTheProviderAndSetting()
+    {
+        var time = new FakeTimeProvider();
+        var provider = new ProviderTimeout(new ScriptedProvider { Hang = true }, "slow", new TimeoutsConfig(500, null, null), time);
+
+        var call = provider.InferAsync(Request, RequestCredentials.Empty, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(501));
+        var error = await Assert.ThrowsAsync<GatewayError>(() => call);
+
+        Assert.Equal(ErrorKind.Timeout, error.Kind);
+        Assert.Equal("Model provider slow timed out due to configured `non_streaming.total_ms` timeout (500 ms)", error.Message);
+    }
+
+    [Fact]
+    public async Task ProviderTimeout_OuterTokenCancelled_PassesTheCancellationThroughUntranslated()
+    {
+        using var outer = new CancellationTokenSource();
+        var provider = new ProviderTimeout(new ScriptedProvider { Hang = true }, "slow", new TimeoutsConfig(60_000, null, null), TimeProvider.System);
+
+        var call = provider.InferAsync(Request, RequestCredentials.Empty, outer.Token);
+        await outer.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+    }
+
+    [Fact]
+    public async Task ProviderTimeout_StreamWithoutFirstChunkInTime_IsATtftTimeout()
+    {
+        var time = new FakeTimeProvider();
+        var provider = new ProviderTimeout(new ScriptedProvider { Hang = true }, "slow", new TimeoutsConfig(null, 200, null), time);
+
+        await using var chunks = provider.StreamAsync(Request, RequestCredentials.Empty, CancellationToken.None).GetAsyncEnumerator();
+        var first = chunks.MoveNextAsync().AsTask();
+        time.Advance(TimeSpan.FromMilliseconds(201));
+        var error = await Assert.ThrowsAsync<GatewayError>(() => first);
+
+        Assert.Equal("Model provider slow timed out due to configured `streaming.ttft_ms` timeout (200 ms)", error.Message);
+    }
+
+    [Fact]
+    public async Task StreamFailureTranslation_BrokenConnectionEchoingTheKey_IsAProviderErrorWithTheKeyRedacted()
+    {
+        const string canary = "sk-canary-4f1d2c9e8b7a6d5c";
+        var credentials = new RequestCredentials(new Dictionary<string, Secret> { ["k"] = new(canary) });
+        var provider = new StreamFailureTranslation(
+            new ScriptedProvider { StreamFailure = new IOException($"reset while sending {canary}") }, "p", new SecretRegistry());
+
+        var error = await Assert.ThrowsAsync<GatewayError>(async () =>
+        {
+            await foreach (var _ in provider.StreamAsync(Request, credentials, CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Equal(ErrorKind.ProviderServer, error.Kind);
+        Assert.StartsWith("Error in stream of model provider p: the connection broke", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(canary[..12], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StreamFailureTranslation_EmptyStream_IsAProviderError()
+    {
+        var provider = new StreamFailureTranslation(new ScriptedProvider(), "p", new SecretRegistry());
+
+        var error = await Assert.ThrowsAsync<GatewayError>(async () =>
+        {
+            await foreach (var _ in provider.StreamAsync(Request, RequestCredentials.Empty, CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Equal("Model provider p ended its stream without any chunk", error.Message);
+    }
+
+    [Fact]
+    public async Task FailureLogging_FailedCall_LogsAWarningNamingProviderAndModelAndRethrows()
+    {
+        var logger = new RecordingLogger();
+        var failure = new GatewayError(ErrorKind.ProviderServer, "upstream said 500");
+        var provider = new FailureLogging(new ScriptedProvider { Failure = failure }, "p1", "m", logger);
+
+        var thrown = await Assert.ThrowsAsync<GatewayError>(() => provider.InferAsync(Request, RequestCredentials.Empty, CancellationToken.None));
+
+        Assert.Same(failure, thrown);
+        var line = Assert.Single(logger.Lines);
+        Assert.Equal("Model provider p1 of model m failed: upstream said 500", line);
+    }
+
+    [Fact]
+    public async Task FailureLogging_SuccessfulCall_LogsNothing()
+    {
+        var logger = new RecordingLogger();
+        var provider = new FailureLogging(new ScriptedProvider(), "p1", "m", logger);
+
+        await provider.InferAsync(Request, RequestCredentials.Empty, CancellationToken.None);
+
+        Assert.Empty(logger.Lines);
+    }
+
+    [Fact]
+    public void RoutedProvider_KeepsTheUnwrappedProviderForInspection()
+    {
+        var inner = new ScriptedProvider();
+        var routed = new RoutedProvider("p", inner, new TimeoutsConfig(1, 1, 1), "m",
+            new ProviderServices(new NoHttpClients(), NullLoggerFactory.Instance, TimeProvider.System));
+
+        Assert.Same(inner, routed.Provider);
+        Assert.NotSame(inner, routed.Pipeline);
+        Assert.Equal(inner.Type, routed.Pipeline.Type);
+    }
+
+    private sealed class ScriptedProvider : IModelProvider
+    {
+        public bool Hang { get; init; }
+
+        public GatewayError? Failure { get; init; }
+
+        public Exception? StreamFailure { get; init; }
+
+        public string Type => "scripted";
+
+        public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+        {
+            if (Hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            return Failure is null ? new ProviderResponse([], Usage.Unknown, null, "{}", "{}") : throw Failure;
+        }
+
+        public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
+            ModelRequest request,
+            RequestCredentials credentials,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (Hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            if (StreamFailure is not null)
+            {
+                throw StreamFailure;
+            }
+            yield break;
+        }
+    }
+
+    private sealed class RecordingLogger : ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add(formatter(state, exception));
+    }
+
+    private sealed class NoHttpClients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => throw new InvalidOperationException("no HTTP here");
+    }
+}
