@@ -13,7 +13,8 @@ public sealed class AnthropicProviderFactory : IProviderFactory
     public const string DefaultApiBase = "https://api.anthropic.com/v1/";
 
     public ProviderDescriptor Descriptor { get; } = new(
-        CredentialRules.ApiKey("anthropic", "Anthropic", "ANTHROPIC_API_KEY", CredentialForms.Keyed), ["x-api-key"], SupportsShorthand: true);
+        CredentialRules.ApiKey("anthropic", "Anthropic", "ANTHROPIC_API_KEY", CredentialForms.Keyed),
+        HeaderKeyAuth.HeadersFor(AnthropicProvider.ApiKeyHeader), SupportsShorthand: true);
 
     public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name", "api_base", "provider_tools", "beta_structured_outputs"];
 

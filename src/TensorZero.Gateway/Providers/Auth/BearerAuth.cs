@@ -7,6 +7,9 @@ public sealed class BearerAuth(CredentialResolver key, string providerDisplayNam
 {
     public const string HeaderName = "Authorization";
 
+    /// <summary>The headers this scheme writes, for the provider type's descriptor.</summary>
+    public static readonly IReadOnlyList<string> Headers = ["authorization"];
+
     public override ValueTask<RequestAuth> ResolveAsync(RequestCredentials credentials, CancellationToken cancellationToken) =>
         ValueTask.FromResult(RequestAuth.Header(HeaderName, "Bearer ", key.Require(credentials, providerDisplayName).Secret));
 }

@@ -10,6 +10,9 @@ public sealed class HeaderKeyAuth(string headerName, CredentialResolver key, str
 {
     public string HeaderName => headerName;
 
+    /// <summary>The headers this scheme writes with <paramref name="headerName"/>, for the provider type's descriptor.</summary>
+    public static IReadOnlyList<string> HeadersFor(string headerName) => [headerName.ToLowerInvariant()];
+
     public override ValueTask<RequestAuth> ResolveAsync(RequestCredentials credentials, CancellationToken cancellationToken) =>
         ValueTask.FromResult(RequestAuth.Header(headerName, string.Empty, key.Require(credentials, providerDisplayName).Secret));
 }

@@ -40,7 +40,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
     public ProviderDescriptor Descriptor { get; } = new(
         new CredentialRules("aws_bedrock", "AWS Bedrock", "api_key", new CredentialSpec(new CredentialLocation.Sdk()), BearerTokenVariable,
             CredentialForms.Env | CredentialForms.Dynamic | CredentialForms.Sdk),
-        ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"],
+        SigV4Auth.Headers.Union(BearerAuth.Headers).ToList(),
         SupportsShorthand: false,
         HasDefaultsTable: false);
 

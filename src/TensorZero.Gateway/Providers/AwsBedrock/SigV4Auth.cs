@@ -11,6 +11,9 @@ namespace TensorZero.Gateway.Providers.AwsBedrock;
 /// </summary>
 internal sealed class SigV4Auth(AwsKeySource keys, TimeProvider time) : AuthScheme
 {
+    /// <summary>The headers a signature writes, for the provider type's descriptor.</summary>
+    public static readonly IReadOnlyList<string> Headers = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+
     public override async ValueTask<RequestAuth> ResolveAsync(RequestCredentials credentials, CancellationToken cancellationToken) =>
         new Signature(await keys.GetAsync(credentials, cancellationToken).ConfigureAwait(false), time);
 

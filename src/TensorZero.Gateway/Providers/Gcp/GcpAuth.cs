@@ -146,6 +146,9 @@ public sealed class SdkTokenSource : IGcpTokenSource
 /// </summary>
 public sealed class GcpTokenAuth : AuthScheme
 {
+    /// <summary>The headers this scheme writes (the access token as a bearer token), for the provider type's descriptor.</summary>
+    public static readonly IReadOnlyList<string> Headers = BearerAuth.Headers;
+
     private readonly CredentialResolver _resolver;
     private readonly IGcpTokenSource? _fileSource;
     private readonly Lazy<SdkTokenSource> _sdk = new(() => new SdkTokenSource());

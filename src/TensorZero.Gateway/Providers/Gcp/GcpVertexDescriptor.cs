@@ -18,6 +18,6 @@ internal static class GcpVertexDescriptor
         {
             FileIsServiceAccountKey = true,
         },
-        ["authorization"],
+        GcpTokenAuth.Headers,
         SupportsShorthand: true);
 }

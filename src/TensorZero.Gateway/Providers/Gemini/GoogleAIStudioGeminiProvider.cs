@@ -14,7 +14,7 @@ public sealed class GoogleAIStudioGeminiProviderFactory : IProviderFactory
     public ProviderDescriptor Descriptor { get; } = new(
         CredentialRules.ApiKey("google_ai_studio_gemini", "Google AI Studio Gemini", "GOOGLE_API_KEY", CredentialForms.Keyed,
             alternate: "GOOGLE_AI_STUDIO_API_KEY"),
-        [GoogleAIStudioGeminiProvider.ApiKeyHeader],
+        HeaderKeyAuth.HeadersFor(GoogleAIStudioGeminiProvider.ApiKeyHeader),
         SupportsShorthand: true);
 
     public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name", "api_base"];

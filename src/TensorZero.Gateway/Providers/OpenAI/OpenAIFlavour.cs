@@ -100,8 +100,6 @@ public static class OpenAIFlavours
 {
     private static readonly string[] Hosted = ["model_name", "api_base"];
 
-    private static readonly string[] BearerHeader = ["authorization"];
-
     public static readonly OpenAIFlavour OpenAI = new(
         Keyed("openai", "OpenAI", "OPENAI_API_KEY", CredentialForms.KeyedOrNone),
         "https://api.openai.com/v1/",
@@ -111,7 +109,7 @@ public static class OpenAIFlavours
     /// <summary>Azure's URL comes from <c>endpoint</c> and <c>deployment_id</c> (see <see cref="AzureProviderFactory"/>).</summary>
     public static readonly OpenAIFlavour Azure = new(
         new(CredentialRules.ApiKey("azure", "Azure", "AZURE_OPENAI_API_KEY", CredentialForms.Keyed, alternate: "AZURE_API_KEY"),
-            ["api-key"], SupportsShorthand: false),
+            HeaderKeyAuth.HeadersFor(OpenAIFlavour.AzureApiKeyHeader), SupportsShorthand: false),
         null, ["deployment_id", "endpoint"],
         Auth: OpenAIAuthHeader.AzureApiKey, RequiresModelName: false, SendsModel: false, MaxTokensField: "max_completion_tokens",
         RequiredToolChoice: "auto", SendsParallelToolCalls: false);
@@ -170,9 +168,9 @@ public static class OpenAIFlavours
 
     /// <summary>A hosted service: a bearer API key read from <c>env::</c><paramref name="variable"/> by default, and shorthand names.</summary>
     private static ProviderDescriptor Keyed(string type, string displayName, string variable, CredentialForms allowed) =>
-        new(CredentialRules.ApiKey(type, displayName, variable, allowed), BearerHeader, SupportsShorthand: true);
+        new(CredentialRules.ApiKey(type, displayName, variable, allowed), BearerAuth.Headers, SupportsShorthand: true);
 
     /// <summary>A server the user runs: a bearer key if any, and no shorthand names (there is no default <c>api_base</c>).</summary>
     private static ProviderDescriptor SelfHosted(CredentialRules credentials) =>
-        new(credentials, BearerHeader, SupportsShorthand: false);
+        new(credentials, BearerAuth.Headers, SupportsShorthand: false);
 }
