@@ -1,9 +1,9 @@
 namespace TensorZero.Gateway.Configuration;
 
-/// <summary>Parsing of the settings shared by several tables: sampling parameters, retries, timeouts, extra body and headers.</summary>
-public sealed partial class ConfigLoader
+/// <summary>Settings shared by several tables: sampling parameters, retries, timeouts, extra body and extra headers.</summary>
+internal static class CommonSettingsReader
 {
-    private static InferenceParams ParseParams(TomlSection section) => new(
+    public static InferenceParams Params(TomlSection section) => new(
         section.Number("temperature"),
         (int?)section.Integer("max_tokens", min: 1),
         section.Number("top_p"),
@@ -12,7 +12,7 @@ public sealed partial class ConfigLoader
         section.Number("frequency_penalty"),
         section.StringList("stop_sequences"));
 
-    private static RetryConfig ParseRetries(TomlSection? section)
+    public static RetryConfig Retries(TomlSection? section)
     {
         if (section is null)
         {
@@ -24,7 +24,7 @@ public sealed partial class ConfigLoader
             section.Number("max_delay_s") ?? RetryConfig.None.MaxDelaySeconds);
     }
 
-    private static TimeoutsConfig? ParseTimeouts(TomlSection? section)
+    public static TimeoutsConfig? Timeouts(TomlSection? section)
     {
         if (section is null)
         {
@@ -41,7 +41,7 @@ public sealed partial class ConfigLoader
             streaming?.Integer("total_ms", min: 1));
     }
 
-    private static List<ExtraBodyItem> ParseExtraBody(TomlSection section)
+    public static List<ExtraBodyItem> ExtraBody(TomlSection section)
     {
         var items = new List<ExtraBodyItem>();
         foreach (var item in section.SectionList("extra_body"))
@@ -67,7 +67,7 @@ public sealed partial class ConfigLoader
         return items;
     }
 
-    private static List<ExtraHeaderItem> ParseExtraHeaders(TomlSection section)
+    public static List<ExtraHeaderItem> ExtraHeaders(TomlSection section)
     {
         var items = new List<ExtraHeaderItem>();
         foreach (var item in section.SectionList("extra_headers"))
@@ -97,64 +97,5 @@ public sealed partial class ConfigLoader
             }
         }
         return items;
-    }
-
-    /// <summary><c>[gateway] max_request_body_bytes</c>: a body is held in one array, so at most 1 GiB.</summary>
-    private static long ParseMaxRequestBodyBytes(TomlSection section)
-    {
-        const long Largest = 1L << 30;
-        var limit = section.Integer("max_request_body_bytes", min: 1);
-        if (limit > Largest)
-        {
-            section.Error("max_request_body_bytes", $"must be at most {Largest} (1 GiB)");
-        }
-        return limit is { } value and <= Largest ? value : GatewaySection.DefaultMaxRequestBodyBytes;
-    }
-
-    /// <summary>
-    /// <c>[gateway.cors] allowed_origins</c>: each exactly as browsers send <c>Origin</c>, <c>scheme://host[:port]</c>.
-    /// <c>*</c> is refused: it would let every web page a user visits call the gateway with its provider keys.
-    /// </summary>
-    private static IReadOnlyList<string> ParseCorsOrigins(TomlSection? cors)
-    {
-        var origins = cors?.StringList("allowed_origins");
-        if (cors is null || origins is null || cors.Table["allowed_origins"] is not Tomlyn.Model.TomlArray { Count: var count } || count != origins.Count)
-        {
-            // Absent, or items that aren't strings (already reported).
-            return [];
-        }
-        var valid = new List<string>();
-        for (var i = 0; i < origins.Count; i++)
-        {
-            if (OriginProblem(origins[i]) is { } problem)
-            {
-                cors.Error($"allowed_origins[{i}]", problem);
-            }
-            else
-            {
-                valid.Add(origins[i]);
-            }
-        }
-        return valid;
-    }
-
-    private static string? OriginProblem(string origin)
-    {
-        if (origin == "*")
-        {
-            return "`*` would let any web page use the gateway's provider keys; list the origins that may call it, e.g. `https://app.example.com`";
-        }
-        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
-        {
-            return $"`{origin}` is not an origin; write `scheme://host[:port]` with http or https, e.g. `https://app.example.com` or `http://localhost:5173`";
-        }
-        var canonical = $"{uri.Scheme}://{uri.IdnHost}{(uri.IsDefaultPort ? string.Empty : $":{uri.Port}")}";
-        if (uri.HostNameType == UriHostNameType.IPv6)
-        {
-            canonical = $"{uri.Scheme}://[{uri.IdnHost.Trim('[', ']')}]{(uri.IsDefaultPort ? string.Empty : $":{uri.Port}")}";
-        }
-        return origin == canonical
-            ? null
-            : $"`{origin}` is not written the way browsers send an origin; write `{canonical}` (no path, query, trailing `/`, user name or default port; lower case)";
     }
 }

@@ -1,24 +1,25 @@
 namespace TensorZero.Gateway.Configuration;
 
 /// <summary><c>[embedding_models]</c>: the same rules as <c>[models]</c>, with <c>timeout_ms</c> instead of <c>timeouts</c>.</summary>
-public sealed partial class ConfigLoader
+internal sealed class EmbeddingModelsReader(IProviderTypeCatalog providers, ConfigReferences references)
 {
     private static readonly string[] SharedEmbeddingProviderKeys = ["type", "extra_body", "extra_headers", "timeout_ms", "timeouts", "cost"];
 
-    private Dictionary<string, EmbeddingModelConfig> ParseEmbeddingModels(TomlSection? section)
+    public Dictionary<string, EmbeddingModelConfig> Read(TomlSection? section)
     {
         var models = new Dictionary<string, EmbeddingModelConfig>(StringComparer.Ordinal);
         foreach (var (name, modelSection) in section?.Sections() ?? [])
         {
-            CheckReservedName(name, modelSection, "Embedding model");
+            ReservedNames.Check(providers, name, modelSection, "Embedding model");
             modelSection.RejectUnknown(["routing", "providers", "timeout_ms", "timeouts"]);
             var routing = modelSection.StringList("routing", required: true) ?? [];
             var providerConfigs = new Dictionary<string, EmbeddingProviderConfig>(StringComparer.Ordinal);
-            if (modelSection.Section("providers", required: true) is { } providersSection)
+            var providersSection = modelSection.Section("providers", required: true);
+            if (providersSection is not null)
             {
                 foreach (var (providerName, providerSection) in providersSection.Sections())
                 {
-                    if (ParseEmbeddingProvider(providerName, providerSection) is { } provider)
+                    if (ReadProvider(providerName, providerSection) is { } provider)
                     {
                         providerConfigs[providerName] = provider;
                     }
@@ -28,51 +29,51 @@ public sealed partial class ConfigLoader
                     modelSection.Error("providers", "must define at least one provider");
                 }
             }
-            CheckRouting(modelSection, routing);
-            models[name] = new EmbeddingModelConfig(name, routing, providerConfigs, ParseTimeoutMs(modelSection));
+            references.Routing(modelSection, routing, providersSection);
+            models[name] = new EmbeddingModelConfig(name, routing, providerConfigs, TimeoutMs(modelSection));
         }
         return models;
     }
 
-    private EmbeddingProviderConfig? ParseEmbeddingProvider(string name, TomlSection section)
+    private EmbeddingProviderConfig? ReadProvider(string name, TomlSection section)
     {
         var type = section.String("type", required: true);
         if (type is null)
         {
             return null;
         }
-        var factory = providers.FindEmbeddingTable(type);
-        if (factory is null)
+        var table = providers.FindEmbeddingTable(type);
+        if (table is null)
         {
             section.Error("type", providers.FindTable(type) is null
                 ? $"unknown provider type `{type}` (valid for embedding models: {string.Join(", ", providers.EmbeddingTypes)})"
                 : $"provider type `{type}` does not serve embedding models in this gateway (supported: {string.Join(", ", providers.EmbeddingTypes)})");
             return null;
         }
-        var credentialField = factory.CredentialField;
-        section.RejectUnknown(SharedEmbeddingProviderKeys.Concat(factory.SettingKeys).Append(credentialField));
+        var credentialField = table.CredentialField;
+        section.RejectUnknown(SharedEmbeddingProviderKeys.Concat(table.SettingKeys).Append(credentialField));
         section.WarnIgnored("cost");
         return new EmbeddingProviderConfig(
             name,
             type,
             section.Path,
-            factory.SettingKeys.Contains("model_name") ? section.String("model_name") : null,
-            factory.SettingKeys.Contains("api_base") ? section.String("api_base") : null,
+            table.SettingKeys.Contains("model_name") ? section.String("model_name") : null,
+            table.SettingKeys.Contains("api_base") ? section.String("api_base") : null,
             section.Credential(credentialField),
-            ParseExtraBody(section),
-            ParseExtraHeaders(section),
-            ParseTimeoutMs(section));
+            CommonSettingsReader.ExtraBody(section),
+            CommonSettingsReader.ExtraHeaders(section),
+            TimeoutMs(section));
     }
 
     // TensorZero still reads the older `timeouts.non_streaming.total_ms` here, as a deprecated spelling of `timeout_ms`.
-    private static long? ParseTimeoutMs(TomlSection section)
+    private static long? TimeoutMs(TomlSection section)
     {
         var timeoutMs = section.Integer("timeout_ms", min: 1);
         if (!section.Has("timeouts"))
         {
             return timeoutMs;
         }
-        var timeouts = ParseTimeouts(section.Section("timeouts"));
+        var timeouts = CommonSettingsReader.Timeouts(section.Section("timeouts"));
         if (section.Has("timeout_ms"))
         {
             section.Error("`timeout_ms` and `timeouts` cannot both be set; use `timeout_ms`");

@@ -1,0 +1,114 @@
+using Tomlyn.Model;
+
+namespace TensorZero.Gateway.Configuration;
+
+/// <summary><c>[gateway]</c>: the host's own settings (bind address, base path, limits, timeouts, CORS, dynamic hosts).</summary>
+internal static class GatewaySectionReader
+{
+    private static readonly string[] GatewayKeys =
+    [
+        "bind_address", "debug", "global_outbound_http_timeout_ms", "base_path", "observability", "export",
+        "template_filesystem_access", "fetch_and_encode_input_files_before_inference", "auth", "relay", "metrics", "cache",
+        "disable_pseudonymous_usage_analytics", "unstable_error_json", "unstable_disable_feedback_target_validation",
+        "allowed_dynamic_hosts", "outbound_connect_timeout_ms", "max_request_body_bytes", "cors", "client_write_timeout_ms",
+    ];
+
+    public static GatewaySection Read(TomlSection? section)
+    {
+        if (section is null)
+        {
+            return GatewaySection.Default;
+        }
+        section.RejectUnknown(GatewayKeys);
+        section.WarnIgnored("observability", "export", "template_filesystem_access", "auth", "relay", "cache", "metrics");
+        var basePath = section.String("base_path");
+        if (basePath is "" or "/")
+        {
+            basePath = null;
+        }
+        else if (basePath is not null && (!basePath.StartsWith('/') || basePath.EndsWith('/') || basePath.Contains("//", StringComparison.Ordinal) ||
+                 basePath.Any(c => char.IsWhiteSpace(c) || c is '?' or '#')))
+        {
+            section.Error("base_path", "must be a path such as `/llm`: starting with `/`, without a trailing `/`, query or fragment");
+            basePath = null;
+        }
+        var cors = section.Section("cors");
+        cors?.RejectUnknown(["allowed_origins"]);
+        var allowedDynamicHosts = section.StringList("allowed_dynamic_hosts") ?? [];
+        foreach (var (index, problem) in Networking.DynamicHostAllowList.Validate(allowedDynamicHosts))
+        {
+            section.Error($"allowed_dynamic_hosts[{index}]", problem);
+        }
+        return new GatewaySection(
+            section.String("bind_address"),
+            section.Bool("debug") ?? false,
+            section.Integer("global_outbound_http_timeout_ms", min: 1) ?? GatewaySection.DefaultGlobalOutboundHttpTimeoutMs,
+            basePath)
+        {
+            AllowedDynamicHosts = allowedDynamicHosts,
+            OutboundConnectTimeoutMs = section.Integer("outbound_connect_timeout_ms", min: 1) ?? GatewaySection.DefaultOutboundConnectTimeoutMs,
+            MaxRequestBodyBytes = MaxRequestBodyBytes(section),
+            CorsAllowedOrigins = CorsOrigins(cors),
+            ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
+        };
+    }
+
+    /// <summary><c>max_request_body_bytes</c>: a body is held in one array, so at most 1 GiB.</summary>
+    private static long MaxRequestBodyBytes(TomlSection section)
+    {
+        const long Largest = 1L << 30;
+        var limit = section.Integer("max_request_body_bytes", min: 1);
+        if (limit > Largest)
+        {
+            section.Error("max_request_body_bytes", $"must be at most {Largest} (1 GiB)");
+        }
+        return limit is { } value and <= Largest ? value : GatewaySection.DefaultMaxRequestBodyBytes;
+    }
+
+    /// <summary>
+    /// <c>[gateway.cors] allowed_origins</c>: each exactly as browsers send <c>Origin</c>, <c>scheme://host[:port]</c>.
+    /// <c>*</c> is refused: it would let every web page a user visits call the gateway with its provider keys.
+    /// </summary>
+    private static IReadOnlyList<string> CorsOrigins(TomlSection? cors)
+    {
+        var origins = cors?.StringList("allowed_origins");
+        if (cors is null || origins is null || cors.Table["allowed_origins"] is not TomlArray { Count: var count } || count != origins.Count)
+        {
+            // Absent, or items that aren't strings (already reported).
+            return [];
+        }
+        var valid = new List<string>();
+        for (var i = 0; i < origins.Count; i++)
+        {
+            if (OriginProblem(origins[i]) is { } problem)
+            {
+                cors.Error($"allowed_origins[{i}]", problem);
+            }
+            else
+            {
+                valid.Add(origins[i]);
+            }
+        }
+        return valid;
+    }
+
+    private static string? OriginProblem(string origin)
+    {
+        if (origin == "*")
+        {
+            return "`*` would let any web page use the gateway's provider keys; list the origins that may call it, e.g. `https://app.example.com`";
+        }
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            return $"`{origin}` is not an origin; write `scheme://host[:port]` with http or https, e.g. `https://app.example.com` or `http://localhost:5173`";
+        }
+        var canonical = $"{uri.Scheme}://{uri.IdnHost}{(uri.IsDefaultPort ? string.Empty : $":{uri.Port}")}";
+        if (uri.HostNameType == UriHostNameType.IPv6)
+        {
+            canonical = $"{uri.Scheme}://[{uri.IdnHost.Trim('[', ']')}]{(uri.IsDefaultPort ? string.Empty : $":{uri.Port}")}";
+        }
+        return origin == canonical
+            ? null
+            : $"`{origin}` is not written the way browsers send an origin; write `{canonical}` (no path, query, trailing `/`, user name or default port; lower case)";
+    }
+}
