@@ -69,9 +69,9 @@ public sealed record ModelConfig(
     IReadOnlyDictionary<string, ProviderConfig> Providers,
     TimeoutsConfig? Timeouts);
 
-/// <summary><c>[models.M.providers.P]</c>: the keys every type shares, plus the raw type-specific table.</summary>
+/// <summary><c>[models.M.providers.P]</c>: the keys every type shares, plus the type-specific ones as written.</summary>
 /// <param name="Path">The TOML path, for messages.</param>
-/// <param name="Settings">Type-specific keys (already checked against the type's known keys).</param>
+/// <param name="Settings">Type-specific keys (already checked against the type's known keys); factories read them with <see cref="ProviderSettings"/>.</param>
 public sealed record ProviderConfig(
     string Name,
     string Type,
@@ -82,7 +82,7 @@ public sealed record ProviderConfig(
     IReadOnlyList<ExtraBodyItem> ExtraBody,
     IReadOnlyList<ExtraHeaderItem> ExtraHeaders,
     TimeoutsConfig? Timeouts,
-    IReadOnlyDictionary<string, object?> Settings);
+    ProviderSettingsTable Settings);
 
 /// <summary><c>[embedding_models.E]</c>.</summary>
 /// <param name="TimeoutMs">Bounds the whole call, every provider in routing included.</param>

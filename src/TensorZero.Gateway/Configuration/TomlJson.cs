@@ -3,7 +3,10 @@ using Tomlyn.Model;
 
 namespace TensorZero.Gateway.Configuration;
 
-/// <summary>Converts TOML values to JSON values (for <c>extra_body</c> and nested provider settings).</summary>
+/// <summary>
+/// Converts TOML values to JSON values (for <c>extra_body</c> and nested provider settings). Plain dictionaries and lists
+/// convert like TOML tables and arrays, for settings built in code.
+/// </summary>
 internal static class TomlJson
 {
     public static JsonNode? ToJson(object? value) => value switch
@@ -16,6 +19,8 @@ internal static class TomlJson
         TomlTable table => new JsonObject(table.Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))),
         TomlArray array => new JsonArray(array.Select(ToJson).ToArray()),
         TomlTableArray tables => new JsonArray(tables.Select(t => ToJson(t)).ToArray()),
+        IEnumerable<KeyValuePair<string, object?>> table => new JsonObject(table.Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))),
+        IEnumerable<object?> items => new JsonArray(items.Select(ToJson).ToArray()),
         _ => JsonValue.Create(value.ToString()),
     };
 }

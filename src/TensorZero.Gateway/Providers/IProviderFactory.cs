@@ -5,7 +5,7 @@ namespace TensorZero.Gateway.Providers;
 
 /// <summary>Everything a factory needs to build one provider.</summary>
 /// <param name="Errors">Startup problems are appended here (with the provider's TOML path) so all are reported at once.</param>
-/// <param name="Settings">
+/// <param name="SettingResolver">
 /// Resolves the provider's other credential-like settings at startup (AWS IAM keys, regions, endpoints) the way the
 /// credential field is resolved; providers never read the environment themselves.
 /// </param>
@@ -17,8 +17,14 @@ public sealed record ProviderBuildContext(
     ILoggerFactory Loggers,
     TimeProvider Time,
     ICollection<string> Errors,
-    SettingResolver Settings)
+    SettingResolver SettingResolver)
 {
+    /// <summary>
+    /// A reader of the provider's type-specific keys (<see cref="ProviderConfig.Settings"/>); its problems go to
+    /// <see cref="Errors"/> with their TOML paths. Take one per build: it remembers which keys had problems.
+    /// </summary>
+    public ProviderSettings ReadSettings() => new(Config.Path, Config.Settings, Errors);
+
     /// <summary>
     /// Where problems with the credential itself (an unreadable key file) go; <see cref="Errors"/> unless set. Shorthand
     /// models built during a request set it, so a broken server-side credential is reported as such, not as a bad name.

@@ -55,7 +55,7 @@ public sealed class ProviderBuilder(ProviderRegistry registry, CredentialResolve
         }
         var type = factory.Descriptor;
         var config = new ProviderConfig(type.Type, type.Type, $"models.{name}", modelName, null, null, [], [], null,
-            new Dictionary<string, object?>());
+            ProviderSettingsTable.Empty);
         var errors = new List<string>();
         var credentialErrors = new List<string>();
         var context = Context(config, type, DefaultCredential(type), errors) with { CredentialErrors = credentialErrors };

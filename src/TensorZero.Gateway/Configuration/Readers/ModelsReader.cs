@@ -78,6 +78,6 @@ internal sealed class ModelsReader(IProviderTypeCatalog providers, ConfigReferen
             CommonSettingsReader.ExtraBody(section),
             CommonSettingsReader.ExtraHeaders(section),
             CommonSettingsReader.Timeouts(section.Section("timeouts")),
-            settings);
+            new ProviderSettingsTable(settings));
     }
 }

@@ -26,7 +26,8 @@ public sealed class AnthropicProviderFactory : IProviderFactory
         {
             context.Errors.Add($"`{config.Path}.model_name`: is required for `anthropic` providers");
         }
-        if (config.Settings.ContainsKey("beta_structured_outputs"))
+        var settings = context.ReadSettings();
+        if (settings.Has("beta_structured_outputs"))
         {
             logger.LogWarning("`{Path}.beta_structured_outputs` is deprecated and ignored: structured outputs need no beta flag", config.Path);
         }
@@ -44,22 +45,22 @@ public sealed class AnthropicProviderFactory : IProviderFactory
                 config.Path, DefaultApiBase);
             apiBase = trimmed[..^"messages".Length];
         }
-        var options = new AnthropicWireOptions(config.ModelName ?? string.Empty, ProviderTools: ProviderTools(context));
+        var options = new AnthropicWireOptions(config.ModelName ?? string.Empty, ProviderTools: ProviderTools(settings));
         var auth = new HeaderKeyAuth(AnthropicProvider.ApiKeyHeader, context.Credential, context.Descriptor.DisplayName);
         return new AnthropicProvider(config, ProviderHttp.Join(apiBase, "messages"), options, auth, context.HttpClients, context.Secrets);
     }
 
-    private static JsonArray? ProviderTools(ProviderBuildContext context)
+    private static JsonArray? ProviderTools(ProviderSettings settings)
     {
-        if (!context.Config.Settings.TryGetValue("provider_tools", out var raw))
+        if (!settings.Has("provider_tools"))
         {
             return null;
         }
-        if (TomlJson.ToJson(raw) is JsonArray tools && tools.All(t => t is JsonObject))
+        if (settings.Json("provider_tools") is JsonArray tools && tools.All(t => t is JsonObject))
         {
             return tools;
         }
-        context.Errors.Add($"`{context.Config.Path}.provider_tools`: must be an array of tables (Anthropic server tools, e.g. `{{ type = \"web_search_20250305\", name = \"web_search\" }}`)");
+        settings.Error("provider_tools", "must be an array of tables (Anthropic server tools, e.g. `{ type = \"web_search_20250305\", name = \"web_search\" }`)");
         return null;
     }
 }

@@ -10,7 +10,7 @@ namespace TensorZero.Gateway.Providers.AwsBedrock;
 /// Builds <c>type = "aws_bedrock"</c> providers and declares their auth scheme, in TensorZero's priority: an
 /// <c>api_key</c> as Bearer, explicit IAM fields with SigV4, <c>AWS_BEARER_TOKEN_BEDROCK</c> as Bearer, or the AWS SDK's
 /// default credential chain with SigV4. Region, endpoint and IAM fields are resolved once, through
-/// <see cref="ProviderBuildContext.Settings"/>; <c>api_key</c> is the provider type's credential field and reaches the
+/// <see cref="ProviderBuildContext.SettingResolver"/>; <c>api_key</c> is the provider type's credential field and reaches the
 /// factory as <see cref="ProviderBuildContext.Credential"/>.
 /// </summary>
 public sealed class AwsBedrockProviderFactory : IProviderFactory
@@ -50,7 +50,8 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
 
     public IModelProvider Create(ProviderBuildContext context)
     {
-        var settings = new SettingReader(context);
+        var settings = context.ReadSettings();
+        var sources = new CredentialSettings(settings, context.SettingResolver);
         var modelId = settings.String("model_id");
         if (modelId is null && !settings.HasProblem("model_id"))
         {
@@ -61,9 +62,9 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             settings.Error("model_id", problem);
             modelId = null;
         }
-        var region = ParseRegion(settings);
-        var endpoint = ParseEndpoint(settings);
-        var auth = ParseAuth(settings, context, out var serverHeld);
+        var region = ParseRegion(settings, sources);
+        var endpoint = ParseEndpoint(settings, sources);
+        var auth = ParseAuth(settings, sources, context, out var serverHeld);
         if (endpoint is SettingValue.Dynamic dynamic && auth is not null && serverHeld is not null)
         {
             // A client-chosen endpoint receives the API key, or a signature made with the keys: only the client's own may go there.
@@ -84,7 +85,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
 
     internal static bool IsRegion(string value) => value.Length > 0 && !value.AsSpan().ContainsAnyExcept(RegionCharacters);
 
-    private SettingValue? ParseRegion(SettingReader settings)
+    private SettingValue? ParseRegion(ProviderSettings settings, CredentialSettings sources)
     {
         var text = settings.String("region");
         var autoDetect = settings.Bool("allow_auto_detect_region") ?? false;
@@ -110,7 +111,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             settings.Error("region", "`sdk`: the AWS SDK found no region (set `AWS_REGION` or a profile region, or write the region)");
             return null;
         }
-        var location = settings.Setting("region", text);
+        var location = sources.Setting("region", text);
         if (location is SettingValue.Fixed { Value: var value } && !IsRegion(value))
         {
             settings.Error("region", $"`{ConfigText.Name(value)}` is not an AWS region name (like `us-east-1`)");
@@ -119,14 +120,14 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         return location;
     }
 
-    private static SettingValue? ParseEndpoint(SettingReader settings)
+    private static SettingValue? ParseEndpoint(ProviderSettings settings, CredentialSettings sources)
     {
         var text = settings.String("endpoint_url");
         if (text is null or "none")
         {
             return null;
         }
-        var location = settings.Setting("endpoint_url", text);
+        var location = sources.Setting("endpoint_url", text);
         if (location is SettingValue.Fixed { Value: var url, Variable: var variable } && AwsBedrockProvider.ParseEndpoint(url) is null)
         {
             settings.Error("endpoint_url", variable is not null
@@ -138,7 +139,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
     }
 
     /// <param name="serverHeld">How the gateway's own credentials would be used, or null when all come from the request.</param>
-    private AuthScheme? ParseAuth(SettingReader settings, ProviderBuildContext context, out string? serverHeld)
+    private AuthScheme? ParseAuth(ProviderSettings settings, CredentialSettings sources, ProviderBuildContext context, out string? serverHeld)
     {
         serverHeld = null;
         var iam = new Dictionary<string, CredentialLocation>(StringComparer.Ordinal);
@@ -188,10 +189,10 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             {
                 serverHeld = "the IAM fields are not all `dynamic::`";
             }
-            return ParseIam(settings, iam, context);
+            return ParseIam(settings, sources, iam, context);
         }
 
-        var lookup = context.Settings.ReadSecret(BearerTokenVariable, out var token);
+        var lookup = context.SettingResolver.ReadSecret(BearerTokenVariable, out var token);
         if (lookup != CredentialLookup.Missing)
         {
             serverHeld = $"no credential field is set, and `{BearerTokenVariable}` from the environment would be sent";
@@ -207,7 +208,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         return new SigV4Auth(_sdkKeys, context.Time);
     }
 
-    private SigV4Auth? ParseIam(SettingReader settings, Dictionary<string, CredentialLocation> iam, ProviderBuildContext context)
+    private SigV4Auth? ParseIam(ProviderSettings settings, CredentialSettings sources, Dictionary<string, CredentialLocation> iam, ProviderBuildContext context)
     {
         if (iam.Count < IamFields.Count(settings.Has))
         {
@@ -236,9 +237,9 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             case CredentialLocation.Sdk:
                 return new SigV4Auth(_sdkKeys, context.Time);
             default:
-                var keyIdValue = settings.ReadSecretEnv("access_key_id", ((CredentialLocation.Env)keyId).Variable);
-                var secretValue = settings.ReadSecretEnv("secret_access_key", ((CredentialLocation.Env)secretKey).Variable);
-                var tokenValue = token is CredentialLocation.Env tokenEnv ? settings.ReadSecretEnv("session_token", tokenEnv.Variable) : null;
+                var keyIdValue = sources.ReadSecretEnv("access_key_id", ((CredentialLocation.Env)keyId).Variable);
+                var secretValue = sources.ReadSecretEnv("secret_access_key", ((CredentialLocation.Env)secretKey).Variable);
+                var tokenValue = token is CredentialLocation.Env tokenEnv ? sources.ReadSecretEnv("session_token", tokenEnv.Variable) : null;
                 if (keyIdValue is null || secretValue is null || (token is not null && tokenValue is null))
                 {
                     return null;
@@ -247,67 +248,27 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         }
     }
 
-    /// <summary>Reads type-specific settings and reports problems as <c>`path.key`: message</c>, never a value.</summary>
-    private sealed class SettingReader(ProviderBuildContext context)
+    /// <summary>
+    /// Settings whose value comes from the environment or the request (IAM keys, region, endpoint), resolved through the
+    /// credential layer; problems go to the provider's settings, with the key's TOML path and never a value.
+    /// </summary>
+    private sealed class CredentialSettings(ProviderSettings settings, SettingResolver resolver)
     {
-        private readonly HashSet<string> _problems = new(StringComparer.Ordinal);
-
-        public bool Has(string key) => context.Config.Settings.ContainsKey(key);
-
-        public bool HasProblem(string key) => _problems.Contains(key);
-
-        public void Error(string key, string message)
-        {
-            _problems.Add(key);
-            context.Errors.Add($"`{context.Config.Path}.{key}`: {message}");
-        }
-
-        /// <summary>A problem of the provider as a whole (its environment), reported at its own path.</summary>
-        public void Error(string message) => context.Errors.Add($"`{context.Config.Path}`: {message}");
-
-        public string? String(string key)
-        {
-            if (!context.Config.Settings.TryGetValue(key, out var value) || value is null)
-            {
-                return null;
-            }
-            if (value is string text)
-            {
-                return text;
-            }
-            Error(key, "must be a string");
-            return null;
-        }
-
-        public bool? Bool(string key)
-        {
-            if (!context.Config.Settings.TryGetValue(key, out var value) || value is null)
-            {
-                return null;
-            }
-            if (value is bool flag)
-            {
-                return flag;
-            }
-            Error(key, "must be a boolean");
-            return null;
-        }
-
         /// <summary>
         /// An IAM field from the environment, read and registered for redaction by the credential layer: it goes into a
         /// header (or signs one), so it must be visible ASCII.
         /// </summary>
         public Secret? ReadSecretEnv(string key, string variable)
         {
-            switch (context.Settings.ReadSecret(variable, out var secret))
+            switch (resolver.ReadSecret(variable, out var secret))
             {
                 case CredentialLookup.Found:
                     return secret;
                 case CredentialLookup.NotSendable:
-                    Error(key, $"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
+                    settings.Error(key, $"environment variable `{variable}` {HeaderValues.NotSendableProblem}");
                     return null;
                 default:
-                    Error(key, $"environment variable `{variable}` is missing");
+                    settings.Error(key, $"environment variable `{variable}` is missing");
                     return null;
             }
         }
@@ -316,10 +277,10 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
         public SettingValue? Setting(string key, string text)
         {
             var problems = new List<string>();
-            var value = context.Settings.Resolve(text, problems);
+            var value = resolver.Resolve(text, problems);
             foreach (var problem in problems)
             {
-                Error(key, problem);
+                settings.Error(key, problem);
             }
             return value;
         }

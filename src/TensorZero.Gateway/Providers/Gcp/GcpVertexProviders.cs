@@ -18,7 +18,7 @@ public sealed class GcpVertexGeminiProviderFactory : IProviderFactory
 
     public IModelProvider Create(ProviderBuildContext context)
     {
-        var target = GcpVertexTarget.Read(context.Config, "google", allowEndpointId: true, context.Errors);
+        var target = GcpVertexTarget.Read(context.Config, context.ReadSettings(), "google", allowEndpointId: true);
         var auth = GcpTokenAuth.Create(context, target.Location);
         return new GcpVertexGeminiProvider(context.Config, target, auth, context.HttpClients, context.Secrets);
     }
@@ -89,15 +89,16 @@ public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
     public IModelProvider Create(ProviderBuildContext context)
     {
         var config = context.Config;
-        var target = GcpVertexTarget.Read(config, "anthropic", allowEndpointId: false, context.Errors);
+        var settings = context.ReadSettings();
+        var target = GcpVertexTarget.Read(config, settings, "anthropic", allowEndpointId: false);
         var auth = GcpTokenAuth.Create(context, target.Location);
         JsonArray? providerTools = null;
-        if (config.Settings.TryGetValue("provider_tools", out var tools))
+        if (settings.Has("provider_tools"))
         {
-            providerTools = TomlJson.ToJson(tools) as JsonArray;
+            providerTools = settings.Json("provider_tools") as JsonArray;
             if (providerTools is null)
             {
-                context.Errors.Add($"`{config.Path}.provider_tools`: must be an array of tables");
+                settings.Error("provider_tools", "must be an array of tables");
             }
         }
         var options = new AnthropicWireOptions(target.ModelId ?? "unset", SendModel: false, AnthropicVersion: AnthropicVersion,

@@ -23,11 +23,11 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
     private static string Segment(string value) => UrlSegment.Problem(value) is null ? UrlSegment.Escape(value) : "unset";
 
     /// <summary>
-    /// Reads the target from a provider's settings; problems go to <paramref name="errors"/> with their TOML paths. A
-    /// shorthand may always name an endpoint; <paramref name="allowEndpointId"/> says whether the <c>endpoint_id</c> key exists
-    /// (Vertex Anthropic has none, as in TensorZero).
+    /// Reads the target from a provider's config and settings; problems go to <paramref name="settings"/> with their TOML
+    /// paths. A shorthand may always name an endpoint; <paramref name="allowEndpointId"/> says whether the <c>endpoint_id</c>
+    /// key exists (Vertex Anthropic has none, as in TensorZero).
     /// </summary>
-    public static GcpVertexTarget Read(ProviderConfig config, string publisher, bool allowEndpointId, ICollection<string> errors)
+    public static GcpVertexTarget Read(ProviderConfig config, ProviderSettings settings, string publisher, bool allowEndpointId)
     {
         string? project, location, model = null, endpoint = null;
         if (config.ModelName is { } shorthand)
@@ -39,7 +39,7 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
             var validEndpoint = parts.Length == 6 && parts[0] == "projects" && parts[2] == "locations" && parts[4] == "endpoints";
             if (!valid && !validEndpoint)
             {
-                errors.Add($"`{config.Path}`: expected `projects/<project>/locations/<location>/publishers/{publisher}/models/<model>`" +
+                settings.Error($"expected `projects/<project>/locations/<location>/publishers/{publisher}/models/<model>`" +
                     " or `projects/<project>/locations/<location>/endpoints/<endpoint>`");
                 return new GcpVertexTarget("unset", "global", "unset", null, new Uri(DefaultApiBase("global")));
             }
@@ -56,15 +56,20 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
         }
         else
         {
-            project = Setting(config, "project_id", required: true, errors);
-            location = Setting(config, "location", required: true, errors);
-            model = Setting(config, "model_id", required: false, errors);
-            endpoint = allowEndpointId ? Setting(config, "endpoint_id", required: false, errors) : null;
+            project = Setting(settings, "project_id", required: true);
+            location = Setting(settings, "location", required: true);
+            model = Setting(settings, "model_id", required: false);
+            endpoint = allowEndpointId ? Setting(settings, "endpoint_id", required: false) : null;
             if ((model is null) == (endpoint is null))
             {
-                errors.Add(allowEndpointId
-                    ? $"`{config.Path}`: set exactly one of `model_id` or `endpoint_id`"
-                    : $"`{config.Path}.model_id`: is required");
+                if (allowEndpointId)
+                {
+                    settings.Error("set exactly one of `model_id` or `endpoint_id`");
+                }
+                else
+                {
+                    settings.Error("model_id", "is required");
+                }
             }
         }
 
@@ -72,13 +77,13 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
         {
             if (value is not null && UrlSegment.Problem(value) is { } problem)
             {
-                errors.Add($"`{config.Path}.{key}`: {problem}");
+                settings.Error(key, problem);
             }
         }
         // The location is also part of the host name (`{location}-aiplatform.googleapis.com`).
         if (location is not null && !IsLocation(location))
         {
-            errors.Add($"`{config.Path}.location`: must be a Vertex AI location name such as `us-central1` or `global` (lowercase letters, digits and `-`)");
+            settings.Error("location", "must be a Vertex AI location name such as `us-central1` or `global` (lowercase letters, digits and `-`)");
             location = null;
         }
         location ??= "global";
@@ -86,7 +91,7 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
         if (!Uri.TryCreate(apiBase.EndsWith('/') ? apiBase : apiBase + "/", UriKind.Absolute, out var baseUri) ||
             (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"`{config.Path}.api_base`: `{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
+            settings.Error("api_base", $"`{ConfigText.Url(apiBase)}` is not an absolute http(s) URL");
             baseUri = new Uri(DefaultApiBase(location));
         }
         return new GcpVertexTarget(project ?? "unset", location, model, endpoint, baseUri);
@@ -95,20 +100,25 @@ public sealed record GcpVertexTarget(string ProjectId, string Location, string? 
     private static bool IsLocation(string value) =>
         value.Length > 0 && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
-    private static string? Setting(ProviderConfig config, string key, bool required, ICollection<string> errors)
+    private static string? Setting(ProviderSettings settings, string key, bool required)
     {
-        if (config.Settings.TryGetValue(key, out var value))
+        const string Problem = "must be a non-empty string without `/`";
+        if (!settings.Has(key))
         {
-            if (value is string text && text.Length > 0 && !text.Contains('/', StringComparison.Ordinal))
+            if (required)
             {
-                return text;
+                settings.Error(key, "is required");
             }
-            errors.Add($"`{config.Path}.{key}`: must be a non-empty string without `/`");
             return null;
         }
-        if (required)
+        var text = settings.String(key, Problem);
+        if (text is { Length: > 0 } && !text.Contains('/', StringComparison.Ordinal))
         {
-            errors.Add($"`{config.Path}.{key}`: is required");
+            return text;
+        }
+        if (text is not null)
+        {
+            settings.Error(key, Problem);
         }
         return null;
     }

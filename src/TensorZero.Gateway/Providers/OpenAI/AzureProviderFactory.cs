@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
@@ -20,17 +21,18 @@ public sealed class AzureProviderFactory : IProviderFactory
     public IModelProvider Create(ProviderBuildContext context)
     {
         var config = context.Config;
-        var deploymentId = RequiredString(context, "deployment_id");
+        var settings = context.ReadSettings();
+        var deploymentId = RequiredString(settings, "deployment_id");
         if (deploymentId is not null && UrlSegment.Problem(deploymentId) is { } problem)
         {
-            context.Errors.Add($"`{config.Path}.deployment_id`: {problem}");
+            settings.Error("deployment_id", problem);
             deploymentId = null;
         }
-        var endpointText = RequiredString(context, "endpoint");
+        var endpointText = RequiredString(settings, "endpoint");
         var endpoint = ChatCompletionsEndpoint.Fixed(new Uri("http://localhost/"));
         if (deploymentId is not null && endpointText is not null)
         {
-            endpoint = Endpoint(context, endpointText, deploymentId) ?? endpoint;
+            endpoint = Endpoint(context, settings, endpointText, deploymentId) ?? endpoint;
         }
         var flavour = OpenAIFlavours.Azure;
         var auth = flavour.AuthSchemeFor(context.Credential, context.Descriptor.DisplayName);
@@ -38,11 +40,10 @@ public sealed class AzureProviderFactory : IProviderFactory
             flavour, config, context.Descriptor.DisplayName, endpoint, new JsonObject(), auth, context.HttpClients, context.Secrets);
     }
 
-    private static ChatCompletionsEndpoint? Endpoint(ProviderBuildContext context, string text, string deploymentId)
+    private static ChatCompletionsEndpoint? Endpoint(ProviderBuildContext context, ProviderSettings settings, string text, string deploymentId)
     {
-        var path = $"{context.Config.Path}.endpoint";
         var problems = new List<string>();
-        switch (context.Settings.Resolve(text, problems))
+        switch (context.SettingResolver.Resolve(text, problems))
         {
             case SettingValue.Dynamic dynamic:
                 // A client-chosen endpoint receives whatever key the provider sends: fine for a key the client sent
@@ -53,8 +54,8 @@ public sealed class AzureProviderFactory : IProviderFactory
                     var current = context.Config.ApiKeyLocation is { } spec
                         ? $"`{keyPath}` is `{spec}`"
                         : $"`{keyPath}` is not set, so the default credential of `azure` providers is used";
-                    context.Errors.Add(
-                        $"`{path}`: a client-chosen endpoint (`dynamic::{dynamic.Key}`) receives the API key, so the key must come from the request too: " +
+                    settings.Error("endpoint",
+                        $"a client-chosen endpoint (`dynamic::{dynamic.Key}`) receives the API key, so the key must come from the request too: " +
                         $"use `{context.Descriptor.Credentials.CredentialField} = \"dynamic::...\"`, with a `dynamic::` fallback if any ({current})");
                 }
                 return new DynamicAzureEndpoint(dynamic, deploymentId);
@@ -62,32 +63,32 @@ public sealed class AzureProviderFactory : IProviderFactory
                 if (!ChatCompletionsEndpoint.TryParseHttpUrl(url, out var resource))
                 {
                     var source = variable is null ? "" : $" (from environment variable `{variable}`)";
-                    context.Errors.Add($"`{path}`: the endpoint{source} is not an absolute http(s) URL (use a URL, `env::VAR` or `dynamic::KEY`)");
+                    settings.Error("endpoint", $"the endpoint{source} is not an absolute http(s) URL (use a URL, `env::VAR` or `dynamic::KEY`)");
                     return null;
                 }
                 return ChatCompletionsEndpoint.Fixed(ChatCompletionsEndpoint.AzureUrl(resource, deploymentId));
             default:
                 foreach (var problem in problems)
                 {
-                    context.Errors.Add($"`{path}`: {problem}");
+                    settings.Error("endpoint", problem);
                 }
                 return null;
         }
     }
 
-    private static string? RequiredString(ProviderBuildContext context, string key)
+    private static string? RequiredString(ProviderSettings settings, string key)
     {
-        var config = context.Config;
-        switch (config.Settings.GetValueOrDefault(key))
+        const string NonEmpty = "must be a non-empty string";
+        if (!settings.Has(key))
         {
-            case string { Length: > 0 } text:
-                return text;
-            case null:
-                context.Errors.Add($"`{config.Path}.{key}`: is required for `azure` providers");
-                return null;
-            default:
-                context.Errors.Add($"`{config.Path}.{key}`: must be a non-empty string");
-                return null;
+            settings.Error(key, "is required for `azure` providers");
+            return null;
         }
+        var text = settings.String(key, NonEmpty);
+        if (text is "")
+        {
+            settings.Error(key, NonEmpty);
+        }
+        return string.IsNullOrEmpty(text) ? null : text;
     }
 }

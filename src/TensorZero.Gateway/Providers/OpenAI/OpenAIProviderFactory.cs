@@ -9,6 +9,8 @@ namespace TensorZero.Gateway.Providers.OpenAI;
 /// </summary>
 public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFactory
 {
+    private const string OnlyChatCompletions = "only `chat_completions` is supported by this gateway";
+
     public ProviderDescriptor Descriptor => flavour.Descriptor;
 
     public IReadOnlyCollection<string> SettingKeys => flavour.SettingKeys;
@@ -21,28 +23,29 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
             context.Errors.Add($"`{config.Path}.model_name`: is required for `{flavour.Type}` providers");
         }
         var url = ChatCompletionsUrl(context);
+        var settings = context.ReadSettings();
         var fields = new JsonObject();
         var effective = flavour;
-        foreach (var (key, value) in config.Settings)
+        foreach (var key in settings.Keys)
         {
             switch (key)
             {
-                case "api_type" when value is not "chat_completions":
-                    context.Errors.Add($"`{config.Path}.api_type`: only `chat_completions` is supported by this gateway");
+                case "api_type":
+                    if (settings.String(key, OnlyChatCompletions) is { } apiType && apiType != "chat_completions")
+                    {
+                        settings.Error(key, OnlyChatCompletions);
+                    }
                     break;
                 case "reasoning_format":
-                    fields["reasoning_format"] = OneOf(context, key, value, "parsed", "raw", "hidden");
+                    fields["reasoning_format"] = OneOf(settings, key, "parsed", "raw", "hidden");
                     break;
                 case "prompt_mode":
-                    fields["prompt_mode"] = value is string mode
-                        ? mode
-                        : Problem(context, key, "must be a string, e.g. \"reasoning\"");
+                    fields["prompt_mode"] = settings.String(key, "must be a string, e.g. \"reasoning\"");
                     break;
                 case "parse_think_blocks":
-                    effective = value is bool parse ? effective with { ParsesThinkTags = parse } : effective;
-                    if (value is not bool)
+                    if (settings.Bool(key) is { } parse)
                     {
-                        Problem(context, key, "must be a boolean");
+                        effective = effective with { ParsesThinkTags = parse };
                     }
                     break;
             }
@@ -75,18 +78,15 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
         return ProviderHttp.Join(apiBase, "chat/completions");
     }
 
-    private static string? OneOf(ProviderBuildContext context, string key, object? value, params string[] allowed)
+    private static string? OneOf(ProviderSettings settings, string key, params string[] allowed)
     {
-        if (value is string text && allowed.Contains(text, StringComparer.Ordinal))
+        var problem = $"must be one of {string.Join(", ", allowed.Select(a => $"`{a}`"))}";
+        var text = settings.String(key, problem);
+        if (text is null || allowed.Contains(text, StringComparer.Ordinal))
         {
             return text;
         }
-        return Problem(context, key, $"must be one of {string.Join(", ", allowed.Select(a => $"`{a}`"))}");
-    }
-
-    private static string? Problem(ProviderBuildContext context, string key, string message)
-    {
-        context.Errors.Add($"`{context.Config.Path}.{key}`: {message}");
+        settings.Error(key, problem);
         return null;
     }
 }

@@ -49,7 +49,7 @@ public sealed class AnthropicProviderTests
         IReadOnlyList<ExtraHeaderItem>? extraHeaders = null)
     {
         var config = new ProviderConfig("p", "anthropic", "models.m.providers.p", modelName, apiBase, null, [], extraHeaders ?? [], null,
-            settings ?? new Dictionary<string, object?>());
+            new ProviderSettingsTable(settings ?? new Dictionary<string, object?>()));
         var errors = new List<string>();
         var context = new ProviderBuildContext(config, new AnthropicProviderFactory().Descriptor,
             new StaticCredentialResolver(CredentialKind.Static, new Secret(Key)), new SingleClientFactory(handler),

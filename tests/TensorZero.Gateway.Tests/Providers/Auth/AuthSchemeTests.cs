@@ -125,7 +125,7 @@ public sealed class AuthSchemeTests
         var http = new RecordingHandler();
         var errors = new List<string>();
         var config = new ProviderConfig("p", "gcp_vertex_gemini", "models.m.providers.p", null, null, null, [], [], null,
-            new Dictionary<string, object?>());
+            ProviderSettingsTable.Empty);
         var context = new ProviderBuildContext(config, ProviderRegistry.CreateDefault().Find("gcp_vertex_gemini")!.Descriptor,
             new DynamicCredentialResolver("gcp_token"), new NoHttp(), NullLoggerFactory.Instance, TimeProvider.System, errors,
             new SettingResolver(new FakeEnvironment(new Dictionary<string, string>()), new SecretRegistry()));

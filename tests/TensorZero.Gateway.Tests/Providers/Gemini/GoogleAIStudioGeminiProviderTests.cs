@@ -39,7 +39,7 @@ public sealed class GoogleAIStudioGeminiProviderTests
 
     private static ProviderConfig Config(string? modelName = "gemini-2.5-flash", string? apiBase = null, IReadOnlyList<ExtraHeaderItem>? headers = null) =>
         new("gemini", "google_ai_studio_gemini", "models.m.providers.gemini", modelName, apiBase, null, [], headers ?? [], null,
-            new Dictionary<string, object?>());
+            ProviderSettingsTable.Empty);
 
     private static (IModelProvider Provider, List<string> Errors) Build(ProviderConfig config, IHttpClientFactory http)
     {

@@ -153,6 +153,9 @@ public sealed class OpenAIFamilyFactoryTests
             {key} = "x"
             """, Path.GetTempPath());
 
-        Assert.Equal("x", config.Models["m"].Providers["p"].Settings[key]);
+        var provider = config.Models["m"].Providers["p"];
+        var errors = new List<string>();
+        Assert.Equal("x", new ProviderSettings(provider.Path, provider.Settings, errors).String(key));
+        Assert.Empty(errors);
     }
 }

@@ -45,7 +45,7 @@ public static class OpenAIFamilyKit
             "p", type, "models.m.providers.p",
             factory.SettingKeys.Contains("model_name") ? modelName : null,
             factory.SettingKeys.Contains("api_base") ? apiBase : null,
-            null, [], [], null, settings ?? new Dictionary<string, object?>());
+            null, [], [], null, new ProviderSettingsTable(settings ?? []));
         errors = [];
         var credential = new ResolvedCredential(noCredential ? CredentialKind.None : CredentialKind.Static, noCredential ? null : secret ?? new Secret(Key));
         var context = new ProviderBuildContext(
