@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Configuration.Files;
 using Tomlyn;
 using Tomlyn.Model;
 
@@ -16,21 +17,33 @@ public sealed class ConfigLoader(IProviderTypeCatalog providers)
         "clickhouse", "postgres", "rate_limiting", "object_storage", "optimizers", "autopilot",
     ];
 
-    public GatewayConfig LoadFile(string path)
+    /// <summary>Loads one config file, or every file a glob (<c>config/**/*.toml</c>) matches, merged table by table.</summary>
+    public GatewayConfig LoadFile(string pathOrGlob)
     {
-        var fullPath = Path.GetFullPath(path);
-        string text;
-        try
+        var files = ConfigFileGlob.Expand(pathOrGlob);
+        var errors = new List<string>();
+        var parsed = new List<(string File, TomlTable Table)>();
+        foreach (var file in files)
         {
-            text = File.ReadAllText(fullPath);
+            if (ReadFile(file, errors) is { } table)
+            {
+                parsed.Add((file, table));
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (errors.Count > 0)
         {
-            throw new ConfigException([$"config file `{path}` can't be read: {e.Message}"]);
+            throw new ConfigException(errors);
         }
-        return Parse(text, Path.GetDirectoryName(fullPath)!);
+        var (root, origins) = TomlMerge.Merge(parsed, errors);
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
+        var baseDirectory = files.Count == 1 ? Path.GetDirectoryName(files[0])! : ConfigFileGlob.BaseDirectory(pathOrGlob);
+        return Build(root, origins, baseDirectory);
     }
 
+    /// <summary>Parses config text as if it were the file <c>tensorzero.toml</c> in <paramref name="baseDirectory"/>.</summary>
     public GatewayConfig Parse(string toml, string baseDirectory)
     {
         TomlTable root;
@@ -42,10 +55,31 @@ public sealed class ConfigLoader(IProviderTypeCatalog providers)
         {
             throw new ConfigException([$"the config is not valid TOML: {e.Message}"]);
         }
+        return Build(root, new TomlOrigins(Path.Combine(baseDirectory, "tensorzero.toml")), baseDirectory);
+    }
 
+    private static TomlTable? ReadFile(string file, List<string> errors)
+    {
+        try
+        {
+            return TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(file)) ?? new TomlTable();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"config file `{file}` can't be read: {e.Message}");
+        }
+        catch (TomlException e)
+        {
+            errors.Add($"the config file `{file}` is not valid TOML: {e.Message}");
+        }
+        return null;
+    }
+
+    private GatewayConfig Build(TomlTable root, TomlOrigins origins, string baseDirectory)
+    {
         var errors = new List<string>();
         var warnings = new List<string>();
-        var top = new TomlSection(root, string.Empty, errors, warnings);
+        var top = new TomlSection(root, string.Empty, errors, warnings, origins);
         top.RejectUnknown(TopLevelKeys);
         top.WarnIgnored("metrics", "evaluations", "clickhouse", "rate_limiting", "object_storage", "optimizers", "autopilot");
 
@@ -54,8 +88,8 @@ public sealed class ConfigLoader(IProviderTypeCatalog providers)
         var typeDefaults = new ProviderTypesReader(providers).Read(top.Section("provider_types"));
         var models = new ModelsReader(providers, references).Read(top.Section("models"));
         var embeddingModels = new EmbeddingModelsReader(providers, references).Read(top.Section("embedding_models"));
-        var tools = new ToolsReader(providers, baseDirectory).Read(top.Section("tools"));
-        var functions = new FunctionsReader(providers, references, baseDirectory).Read(top.Section("functions"));
+        var tools = new ToolsReader(providers).Read(top.Section("tools"));
+        var functions = new FunctionsReader(providers, references).Read(top.Section("functions"));
         CrossTableRules.Check(references, errors, models, tools, providers);
 
         if (errors.Count > 0)

@@ -81,8 +81,8 @@ public sealed class JsonSchemaDocument
         return lines.Count == 0 ? "the value does not match the schema" : string.Join("\n", lines);
     }
 
-    /// <summary>Reads and compiles a schema file (relative to the config folder); problems are reported as errors of that key.</summary>
-    internal static JsonSchemaDocument? Load(TomlSection section, string key, string baseDirectory)
+    /// <summary>Reads and compiles a schema file (relative to the folder of the config file that names it); problems are reported as errors of that key.</summary>
+    internal static JsonSchemaDocument? Load(TomlSection section, string key)
     {
         var file = section.String(key);
         if (file is null)
@@ -91,7 +91,7 @@ public sealed class JsonSchemaDocument
         }
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(Path.GetFullPath(file, baseDirectory))) as JsonObject;
+            var node = JsonNode.Parse(File.ReadAllText(section.FilePath(key, file))) as JsonObject;
             if (node is null)
             {
                 section.Error(key, $"the schema `{file}` is not a JSON object");

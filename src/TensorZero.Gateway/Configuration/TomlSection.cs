@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Configuration.Files;
 using Tomlyn.Model;
 
 namespace TensorZero.Gateway.Configuration;
@@ -6,7 +7,7 @@ namespace TensorZero.Gateway.Configuration;
 /// Reads one TOML table with its dotted path, recording every problem instead of throwing, so a config with
 /// several mistakes is reported whole.
 /// </summary>
-internal sealed class TomlSection(TomlTable table, string path, List<string> errors, List<string> warnings)
+internal sealed class TomlSection(TomlTable table, string path, List<string> errors, List<string> warnings, TomlOrigins origins)
 {
     public string Path { get; } = path;
 
@@ -18,6 +19,15 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
         var shown = ConfigText.KeyName(key, Table.Keys);
         return Path.Length == 0 ? shown : $"{Path}.{shown}";
     }
+
+    /// <summary>
+    /// The full path of a file named by <paramref name="key"/>: relative paths resolve against the folder of the config
+    /// file that set the key (with several config files, each value keeps its own file).
+    /// </summary>
+    public string FilePath(string key, string file) => System.IO.Path.GetFullPath(file, origins.DirectoryOf(Table, key));
+
+    /// <summary>The config file that set <paramref name="key"/>.</summary>
+    public string SourceFile(string key) => origins.FileOf(Table, key);
 
     public void Error(string key, string message) => errors.Add($"`{Child(key)}`: {message}");
 
@@ -134,7 +144,7 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
         }
         if (value is TomlTable child)
         {
-            return new TomlSection(child, Child(key), errors, warnings);
+            return new TomlSection(child, Child(key), errors, warnings, origins);
         }
         Error(key, $"must be a table, found {Describe(value)}");
         return null;
@@ -147,7 +157,7 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
         {
             if (value is TomlTable child)
             {
-                yield return (key, new TomlSection(child, Child(key), errors, warnings));
+                yield return (key, new TomlSection(child, Child(key), errors, warnings, origins));
             }
             else
             {
@@ -208,7 +218,7 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
         {
             if (items[i] is TomlTable table)
             {
-                yield return new TomlSection(table, $"{Child(key)}[{i}]", errors, warnings);
+                yield return new TomlSection(table, $"{Child(key)}[{i}]", errors, warnings, origins);
             }
             else
             {
@@ -230,7 +240,7 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
         }
         if (value is TomlTable table)
         {
-            var section = new TomlSection(table, Child(key), errors, warnings);
+            var section = new TomlSection(table, Child(key), errors, warnings, origins);
             section.RejectUnknown(["default", "fallback"]);
             var primary = section.String("default", required: true);
             var fallback = section.String("fallback", required: true);

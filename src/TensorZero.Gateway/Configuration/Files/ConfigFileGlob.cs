@@ -28,6 +28,10 @@ public static class ConfigFileGlob
         return files;
     }
 
+    /// <summary>The folder a glob starts from (its leading components without a metacharacter); for a plain path, its folder.</summary>
+    public static string BaseDirectory(string pattern) =>
+        pattern.AsSpan().IndexOfAny(Metacharacters) < 0 ? Path.GetDirectoryName(Path.GetFullPath(pattern))! : Split(pattern).BasePath;
+
     // The longest run of leading path components without a metacharacter, and the pattern below it.
     private static (string BasePath, string Below) Split(string pattern)
     {

@@ -3,7 +3,7 @@ using Tomlyn.Model;
 namespace TensorZero.Gateway.Configuration;
 
 /// <summary><c>[functions]</c>: each function's type, variants, schemas, tools and experimentation.</summary>
-internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigReferences references, string baseDirectory)
+internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigReferences references)
 {
     private static readonly string[] FunctionKeys =
     [
@@ -11,7 +11,7 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
         "experimentation", "evaluators", "tools", "tool_choice", "parallel_tool_calls",
     ];
 
-    private readonly VariantReader _variants = new(references, baseDirectory);
+    private readonly VariantReader _variants = new(references);
 
     public Dictionary<string, FunctionConfig> Read(TomlSection? section)
     {
@@ -61,7 +61,7 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
         JsonSchemaDocument? outputSchema = null;
         if (type == FunctionType.Json)
         {
-            outputSchema = JsonSchemaDocument.Load(section, "output_schema", baseDirectory);
+            outputSchema = JsonSchemaDocument.Load(section, "output_schema");
             foreach (var key in new[] { "tools", "tool_choice", "parallel_tool_calls" }.Where(section.Has))
             {
                 section.Error(key, "is only valid for chat functions");
@@ -111,12 +111,12 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
         }
     }
 
-    private Dictionary<string, JsonSchemaDocument> ReadSchemas(TomlSection section)
+    private static Dictionary<string, JsonSchemaDocument> ReadSchemas(TomlSection section)
     {
         var schemas = new Dictionary<string, JsonSchemaDocument>(StringComparer.Ordinal);
         foreach (var role in new[] { "system", "user", "assistant" })
         {
-            if (JsonSchemaDocument.Load(section, $"{role}_schema", baseDirectory) is { } schema)
+            if (JsonSchemaDocument.Load(section, $"{role}_schema") is { } schema)
             {
                 schemas[role] = schema;
             }
@@ -126,7 +126,7 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
             foreach (var (name, schemaSection) in named.Sections())
             {
                 schemaSection.RejectUnknown(["path"]);
-                if (JsonSchemaDocument.Load(schemaSection, "path", baseDirectory) is { } schema)
+                if (JsonSchemaDocument.Load(schemaSection, "path") is { } schema)
                 {
                     schemas[name] = schema;
                 }

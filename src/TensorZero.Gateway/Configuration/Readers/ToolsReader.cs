@@ -1,7 +1,7 @@
 namespace TensorZero.Gateway.Configuration;
 
 /// <summary><c>[tools]</c>: tools that functions offer, each with a description and a JSON Schema file for its parameters.</summary>
-internal sealed class ToolsReader(IProviderTypeCatalog providers, string baseDirectory)
+internal sealed class ToolsReader(IProviderTypeCatalog providers)
 {
     public Dictionary<string, ToolConfig> Read(TomlSection? section)
     {
@@ -25,7 +25,7 @@ internal sealed class ToolsReader(IProviderTypeCatalog providers, string baseDir
         {
             section.Error("parameters", "is required (the path of a JSON Schema file)");
         }
-        var parameters = JsonSchemaDocument.Load(section, "parameters", baseDirectory);
+        var parameters = JsonSchemaDocument.Load(section, "parameters");
         var strict = section.Bool("strict") ?? false;
         var name = section.String("name") ?? key;
         return description is null || parameters is null ? null : new ToolConfig(key, name, description, parameters, strict);

@@ -4,7 +4,7 @@ namespace TensorZero.Gateway.Configuration;
 /// <c>[functions.F.variants.V]</c>: <c>chat_completion</c> variants in full; the experimental types keep only their type
 /// and weight, so TensorZero configs load.
 /// </summary>
-internal sealed class VariantReader(ConfigReferences references, string baseDirectory)
+internal sealed class VariantReader(ConfigReferences references)
 {
     private static readonly string[] ChatCompletionKeys =
     [
@@ -78,7 +78,7 @@ internal sealed class VariantReader(ConfigReferences references, string baseDire
             CommonSettingsReader.ExtraBody(section),
             CommonSettingsReader.ExtraHeaders(section))
         {
-            Templates = TemplatesReader.Read(section, baseDirectory),
+            Templates = TemplatesReader.Read(section),
         };
     }
 }
