@@ -89,8 +89,6 @@ public sealed class RequestInputConfigTests
     [InlineData("X Space", "is not a valid header name")]
     [InlineData("", "is not a valid header name")]
     [InlineData("Naïve", "is not a valid header name")]
-    [InlineData("Content-Type", "`Content-Type` describes the request body, which the gateway sets itself")]
-    [InlineData("Expires", "`Expires` describes the request body, which the gateway sets itself")]
     public void Parse_ExtraHeaderNameThatCantBeSent_IsAnErrorAtEveryLevel(string name, string problem)
     {
         var errors = Errors($$"""
@@ -124,6 +122,34 @@ public sealed class RequestInputConfigTests
             $"`functions.f.variants.v.extra_headers[0].name`: {problem}",
             $"`models.m.providers.p.extra_headers[1].name`: {problem}",
         ], errors.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Content-Length")]
+    [InlineData("Content-Type")]
+    [InlineData("Expires")]
+    public void Parse_BodyHeaderInConfigExtraHeaders_IsSkippedWithAWarning(string name)
+    {
+        var config = Parse($$"""
+            [models.m]
+            routing = ["p"]
+            [models.m.providers.p]
+            type = "openai"
+            model_name = "gpt-4o-mini"
+            api_key_location = "none"
+            extra_headers = [{ name = "X-Fine", value = "1" }]
+
+            [functions.f]
+            type = "chat"
+            [functions.f.variants.v]
+            type = "chat_completion"
+            model = "m"
+            extra_headers = [{ name = "{{name}}", value = "2" }, { name = "X-Kept", value = "3" }]
+            """);
+
+        var variant = config.Functions["f"].Variants["v"];
+        Assert.Equal(["X-Kept"], variant.ExtraHeaders.Select(h => h.Name));
+        Assert.Contains($"`functions.f.variants.v.extra_headers[0].name` is skipped: `{name}` describes the request body, which the gateway sets itself", config.Warnings);
     }
 
     [Theory]

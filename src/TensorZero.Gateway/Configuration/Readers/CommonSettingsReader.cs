@@ -83,7 +83,14 @@ internal static class CommonSettingsReader
             }
             if (name is not null && ExtraHeaderRules.NameProblem(name) is { } nameProblem)
             {
-                item.Error("name", nameProblem);
+                if (ExtraHeaderRules.IsBodyHeader(name))
+                {
+                    item.Warn("name", $"is skipped: {nameProblem}");
+                }
+                else
+                {
+                    item.Error("name", nameProblem);
+                }
                 continue;
             }
             if (value is not null && ExtraHeaderRules.ValueProblem(value) is { } valueProblem)

@@ -56,7 +56,7 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
         }
         var functionTools = section.StringList("tools") ?? [];
         references.FunctionTools(section, functionTools);
-        var toolChoice = ReadToolChoice(section, functionTools);
+        var toolChoice = ReadToolChoice(section);
         var parallel = section.Bool("parallel_tool_calls");
         JsonSchemaDocument? outputSchema = null;
         if (type == FunctionType.Json)
@@ -85,7 +85,7 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
         };
     }
 
-    private static ToolChoice? ReadToolChoice(TomlSection section, IReadOnlyCollection<string> functionTools)
+    private static ToolChoice? ReadToolChoice(TomlSection section)
     {
         if (!section.Table.TryGetValue("tool_choice", out var value))
         {
@@ -99,11 +99,8 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
                 return ToolChoice.Auto;
             case "required":
                 return new ToolChoice(ToolChoiceMode.Required);
+            // The tool may arrive with the request (`additional_tools`), so whether it is offered is checked per request.
             case TomlTable table when table.Count == 1 && table.TryGetValue("specific", out var specific) && specific is string tool:
-                if (!functionTools.Contains(tool))
-                {
-                    section.Error("tool_choice", $"names tool `{tool}`, which is not in this function's `tools`");
-                }
                 return new ToolChoice(ToolChoiceMode.Specific, tool);
             default:
                 section.Error("tool_choice", "must be \"none\", \"auto\", \"required\" or { specific = \"tool_name\" }");
