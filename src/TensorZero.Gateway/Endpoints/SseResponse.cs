@@ -9,7 +9,8 @@ namespace TensorZero.Gateway.Endpoints;
 
 /// <summary>
 /// Sends a streamed inference as server-sent events: one <c>data: {json}</c> event per chunk (flushed at once), an
-/// error event if the stream fails after it started, and <c>data: [DONE]</c> last. Each API supplies its own JSON.
+/// error event for a chunk that carries a non-fatal error or if the stream fails after it started, and
+/// <c>data: [DONE]</c> last. Each API supplies its own JSON.
 /// A client that stops reading is cut once one write has waited <c>[gateway] client_write_timeout_ms</c>, and the
 /// upstream call is cancelled with it, so a stalled reader can't pin a provider connection.
 /// </summary>
@@ -38,6 +39,12 @@ public static class SseResponse
                 {
                     await foreach (var chunk in run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                     {
+                        if (chunk.Error is { } failure)
+                        {
+                            // A failure the provider's stream survives: reported in place, and the stream goes on.
+                            await writer.WriteEventAsync(json => writeError(json, failure)).ConfigureAwait(false);
+                            continue;
+                        }
                         await writer.WriteEventAsync(json => writeChunk(json, chunk)).ConfigureAwait(false);
                     }
                 }

@@ -120,7 +120,10 @@ internal sealed class Deadline : IDisposable
     }
 }
 
-/// <summary>Wrapping errors: a missing client credential stays a client error (400) through every wrapper.</summary>
+/// <summary>
+/// Wrapping errors: a missing client credential stays a client error (400) through every wrapper, and, as in
+/// TensorZero, a wrapper whose last cause is a rate limit answers 429.
+/// </summary>
 internal static class ErrorAggregation
 {
     public static GatewayError Combine(ErrorKind wrapperKind, string message, IEnumerable<GatewayError> causes)
@@ -129,6 +132,10 @@ internal static class ErrorAggregation
         if (list.Any(e => e.Kind == ErrorKind.MissingCredential))
         {
             return new GatewayError(ErrorKind.MissingCredential, message, retryable: false);
+        }
+        if (list.Count > 0 && list[^1].Kind == ErrorKind.RateLimited)
+        {
+            wrapperKind = ErrorKind.RateLimited;
         }
         // Worth retrying only if some cause is (a 401 from every provider won't change on a second try), and
         // no sooner than the longest Retry-After any provider asked for.

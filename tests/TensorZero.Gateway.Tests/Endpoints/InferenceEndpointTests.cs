@@ -151,7 +151,7 @@ public sealed class InferenceEndpointTests : IClassFixture<InferenceEndpointTest
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(DummyProvider.AlternateText, body["content"]![0]!["text"]!.GetValue<string>());
         Assert.Contains(_gateway.Logs.Lines, l => l.StartsWith(
-            "Model provider \"broken\" of model \"broken_then_good\" failed: \"Error sending request to Dummy provider for model 'error'.\"",
+            "Model provider \"broken\" of model \"broken_then_good\" failed: \"Error from dummy client: Error sending request to Dummy provider for model 'error'.\"",
             StringComparison.Ordinal));
     }
 
@@ -173,8 +173,8 @@ public sealed class InferenceEndpointTests : IClassFixture<InferenceEndpointTest
         Assert.Equal(HttpStatusCode.BadGateway, status);
         var message = body["error"]!.GetValue<string>();
         Assert.StartsWith("All variants failed with errors: ", message, StringComparison.Ordinal);
-        Assert.Contains("one: All model providers failed to infer with errors: broken: Error sending request to Dummy provider for model 'error'.", message, StringComparison.Ordinal);
-        Assert.Contains("two: All model providers failed to infer with errors: dummy: Error sending request to Dummy provider for model 'error_two'.", message, StringComparison.Ordinal);
+        Assert.Contains("one: All model providers failed to infer with errors: broken: Error from dummy client: Error sending request to Dummy provider for model 'error'.", message, StringComparison.Ordinal);
+        Assert.Contains("two: All model providers failed to infer with errors: dummy: Error from dummy client: Error sending request to Dummy provider for model 'error_two'.", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -306,7 +306,10 @@ public sealed class InferenceEndpointTests : IClassFixture<InferenceEndpointTest
         var (status, body, _) = await Infer(new { model_name = "dummy::good", include_original_response = true, input = GatewayClient.UserMessage("x") });
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("""{"model":"good"}""", body["original_response"]!.GetValue<string>());
+        // The dummy's raw body is TensorZero's: a completions-style answer holding the same text.
+        var original = JsonNode.Parse(body["original_response"]!.GetValue<string>())!;
+        Assert.Equal(DummyProvider.DefaultText, original["choices"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(20, original["usage"]!["total_tokens"]!.GetValue<int>());
 
         var (_, without, _) = await Infer(new { model_name = "dummy::good", input = GatewayClient.UserMessage("x") });
         Assert.False(without.ContainsKey("original_response"));

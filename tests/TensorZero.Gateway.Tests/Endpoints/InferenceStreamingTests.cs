@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using TensorZero.Gateway.Providers.Dummy;
 using TensorZero.Gateway.Tests.Infrastructure;
 
@@ -121,10 +122,12 @@ public sealed class InferenceStreamingTests : IClassFixture<InferenceStreamingTe
     {
         var (status, _, events, _) = await Stream(new { model_name = "dummy::err_in_stream", stream = true, input = GatewayClient.UserMessage("x") });
 
+        // As in TensorZero, the error takes the place of chunk 3 and the stream goes on: 15 text chunks, the usage, [DONE].
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(5, events.Count);
-        Assert.Equal("""{"error":"Dummy error in stream"}""", events[3]);
-        Assert.Equal("[DONE]", events[4]);
+        Assert.Equal(18, events.Count);
+        Assert.Equal("""{"error":"Error from dummy client: Dummy error in stream"}""", events[3]);
+        Assert.Equal(" wagged", JsonNode.Parse(events[4])!["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal("[DONE]", events[^1]);
     }
 
     [Fact]

@@ -113,7 +113,7 @@ public sealed class EmbeddingModelTests
 
         var error = await Assert.ThrowsAsync<GatewayError>(() => dummy.EmbedAsync(Hello, RequestCredentials.Empty, CancellationToken.None));
 
-        Assert.Equal("Error sending request to Dummy provider for model 'error_embedding'.", error.Message);
+        Assert.Equal("Error from dummy client: Error sending request to Dummy provider for model 'error_embedding'.", error.Message);
     }
 
     [Fact]

@@ -19,10 +19,11 @@ test("a stream yields chunks with the role first, text deltas, a finish reason a
   assert.ok(chunks.every((c) => c.object === "chat.completion.chunk" && c.id === chunks[0].id));
   assert.equal(chunks[0].choices[0].delta.role, "assistant");
   assert.ok(chunks.slice(1).every((c) => c.choices[0].delta.role === undefined));
-  assert.equal(chunks.map((c) => c.choices[0].delta.content ?? "").join(""), "Streamed hello");
+  // Like TensorZero's, the dummy streams its fixed text in 16 chunks (one token each), whatever it was asked.
+  assert.equal(chunks.map((c) => c.choices[0].delta.content ?? "").join(""), "Wally, the golden retriever, wagged his tail excitedly as he devoured a slice of cheese pizza.");
   const last = chunks.at(-1);
   assert.equal(last.choices[0].finish_reason, "stop");
-  assert.deepEqual(last.usage, { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11, tensorzero_cost: null });
+  assert.deepEqual(last.usage, { prompt_tokens: 10, completion_tokens: 16, total_tokens: 26, tensorzero_cost: null });
   assert.ok(chunks.slice(0, -1).every((c) => c.usage === null));
 });
 

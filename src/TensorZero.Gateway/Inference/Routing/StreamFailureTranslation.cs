@@ -10,8 +10,8 @@ namespace TensorZero.Gateway.Inference.Routing;
 /// <summary>
 /// Innermost wrapper of a routed provider: a stream that fails in a way the provider's own code did not turn into a
 /// <see cref="GatewayError"/> (a reset connection, invalid JSON) still fails as a provider error, with the secrets in
-/// play redacted from the message; so does a stream that ends before its first chunk. Cancellation (the client leaving,
-/// a deadline) passes through untouched.
+/// play redacted from the message; so does a stream that ends before its first chunk, or whose first chunk is a
+/// non-fatal error. Cancellation (the client leaving, a deadline) passes through untouched.
 /// </summary>
 internal sealed class StreamFailureTranslation(IModelProvider inner, string providerName, SecretRegistry secrets)
     : DelegatingModelProvider(inner)
@@ -40,6 +40,11 @@ internal sealed class StreamFailureTranslation(IModelProvider inner, string prov
             if (!more)
             {
                 yield break;
+            }
+            if (first && chunks.Current.Error is { } failure)
+            {
+                // Nothing reached the client yet, so the failure is the attempt's, and routing may move on.
+                throw failure;
             }
             yield return chunks.Current;
         }

@@ -199,5 +199,15 @@ public sealed record ThoughtDelta(string Id, string? Text, string? Signature = n
 
 /// <summary>One chunk of a provider stream, mapped to provider-neutral deltas.</summary>
 /// <param name="RawChunk">The provider's chunk as received (an SSE data payload, a decoded Bedrock event).</param>
-public sealed record ProviderStreamChunk(IReadOnlyList<ContentDelta> Content, Usage? Usage, FinishReason? FinishReason, string RawChunk);
+public sealed record ProviderStreamChunk(IReadOnlyList<ContentDelta> Content, Usage? Usage, FinishReason? FinishReason, string RawChunk)
+{
+    /// <summary>
+    /// A failure the provider reported without ending its stream (TensorZero's non-fatal stream error): the client gets
+    /// an error event in its place and the stream goes on. A stream that can't go on throws instead.
+    /// </summary>
+    public Errors.GatewayError? Error { get; init; }
+
+    /// <summary>A chunk that carries only a non-fatal <paramref name="error"/>.</summary>
+    public static ProviderStreamChunk Failed(Errors.GatewayError error) => new([], null, null, string.Empty) { Error = error };
+}
 

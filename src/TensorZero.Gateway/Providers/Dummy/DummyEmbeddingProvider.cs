@@ -1,5 +1,4 @@
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.Dummy;
@@ -32,24 +31,33 @@ public sealed class DummyEmbeddingProvider(string modelName, CredentialResolver 
 
     public const long InputTokens = 10;
 
+    /// <summary>The raw body every answer reports.</summary>
+    public const string RawResponse = """{"usage": {"prompt_tokens": 10, "total_tokens": 10}}""";
+
     private const string DisplayName = "Dummy";
 
     public string Type => "dummy";
 
     public async Task<EmbeddingProviderResponse> EmbedAsync(EmbeddingRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, DisplayName);
+        if (modelName == "error_with_raw_response")
+        {
+            throw DummyFailures.Client("Error from Dummy embedding provider with raw response", StatusCodes.Status500InternalServerError);
+        }
         if (modelName.StartsWith("error", StringComparison.Ordinal))
         {
-            throw new GatewayError(ErrorKind.ProviderServer, $"Error sending request to Dummy provider for model '{modelName}'.");
+            throw DummyFailures.ErrorModel(modelName);
         }
-        var delay = modelName.Contains("slow", StringComparison.Ordinal) ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(1);
-        await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        if (modelName.Contains("slow", StringComparison.Ordinal))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), time, cancellationToken).ConfigureAwait(false);
+        }
+        var key = credential.Require(credentials, DisplayName);
         if (modelName == "test_key" && key.Secret is { } secret && !secret.Equals(DummyProvider.GoodSecret))
         {
-            throw new GatewayError(ErrorKind.ProviderClient, "Invalid API key for Dummy provider", 401);
+            throw DummyFailures.InvalidKey();
         }
         var embeddings = request.Input.Texts.Select(_ => new float[Dimensions]).ToArray();
-        return new EmbeddingProviderResponse(embeddings, InputTokens, "raw request", $"{{\"model\":\"{modelName}\"}}");
+        return new EmbeddingProviderResponse(embeddings, InputTokens, DummyResponses.RawRequest, RawResponse);
     }
 }

@@ -1,56 +1,27 @@
 using System.Runtime.CompilerServices;
 using TensorZero.Gateway.Collections;
+using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
-using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.Dummy;
 
-/// <summary>Builds <c>type = "dummy"</c> providers: offline models whose behaviour is chosen by <c>model_name</c>.</summary>
-public sealed class DummyProviderFactory : IProviderFactory
-{
-    /// <summary>How many <c>flaky_*</c> names keep a call counter; past it the least recently called name starts over.</summary>
-    public const int MaxFlakyCounters = 1024;
-
-    // Call counters of `flaky_*` models are shared by every dummy provider of one gateway, keyed by model name. Any
-    // client may send `dummy::flaky_<anything>`, so the counters are bounded.
-    private readonly BoundedLruCache<StrongBox<int>> _flakyCalls = new(MaxFlakyCounters);
-
-    /// <summary>The <c>dummy</c> provider type, shared with <see cref="DummyEmbeddingProviderFactory"/>.</summary>
-    public static readonly ProviderDescriptor DummyType = new(
-        CredentialRules.NoKeyByDefault("dummy", "Dummy", CredentialForms.Dynamic | CredentialForms.NoCredential), AuthHeaders: [],
-        SupportsShorthand: true, HasDefaultsTable: false);
-
-    internal int FlakyCounterCount => _flakyCalls.Count;
-
-    public ProviderDescriptor Descriptor => DummyType;
-
-    public IReadOnlyCollection<string> SettingKeys { get; } = ["model_name"];
-
-    public IModelProvider Create(ProviderBuildContext context)
-    {
-        if (string.IsNullOrEmpty(context.Config.ModelName))
-        {
-            context.Errors.Add($"`{context.Config.Path}.model_name`: is required for `dummy` providers");
-        }
-        return new DummyProvider(context.Config.ModelName ?? "good", context.Credential, context.Time, _flakyCalls);
-    }
-}
-
 /// <summary>
 /// An offline provider for trying the gateway without keys or network and for testing routing, fallbacks and
-/// credential handling. Behaviours follow TensorZero's dummy provider.
+/// credential handling. Every <c>model_name</c> behaves as in TensorZero's dummy provider, streamed and not
+/// (<see cref="DummyResponses"/> holds the answers, <see cref="DummyFailures"/> the failures, <see cref="DummyEcho"/>
+/// the models that echo their request). As there, a stream never checks the credential.
 /// </summary>
 public sealed class DummyProvider(
     string modelName,
+    ProviderConfig config,
     CredentialResolver credential,
     TimeProvider time,
     BoundedLruCache<StrongBox<int>> flakyCalls) : IModelProvider
 {
-    public const string DefaultText =
-        "Megumin gleefully chanted her spell, unleashing a thunderous explosion that lit up the sky and left a massive crater in its wake.";
+    public const string DefaultText = DummyResponses.DefaultText;
 
-    public const string AlternateText = "Megumin chanted her spell, but instead of an explosion, a gentle rain began to fall.";
+    public const string AlternateText = DummyResponses.AlternateText;
 
     public const string GoodKey = "good_key";
 
@@ -64,52 +35,44 @@ public sealed class DummyProvider(
 
     private const string DisplayName = "Dummy";
 
+    private static readonly TimeSpan ChunkInterval = TimeSpan.FromMilliseconds(10);
+
     public string Type => "dummy";
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
-        var key = credential.Require(credentials, DisplayName);
-        await Task.Delay(modelName == "slow" ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(1), time, cancellationToken)
-            .ConfigureAwait(false);
-
-        if (modelName.StartsWith("flaky_", StringComparison.Ordinal))
-        {
-            var call = NextFlakyCall();
-            if (call % 2 == 0)
-            {
-                throw new GatewayError(ErrorKind.ProviderServer, $"Flaky model '{modelName}' failed on call number {call}");
-            }
-        }
+        await StartAsync(rateLimitWhenFlaky: true, cancellationToken).ConfigureAwait(false);
         if (modelName.StartsWith("error", StringComparison.Ordinal))
         {
-            throw new GatewayError(ErrorKind.ProviderServer, $"Error sending request to Dummy provider for model '{modelName}'.");
+            throw DummyFailures.ErrorModel(modelName);
         }
+        if (modelName == "multiple-text-blocks" && (request.Messages.Count == 0 || request.Messages[0].Content.Count(b => b is TextBlock) != 2))
+        {
+            throw DummyFailures.Client("First message must have exactly two text blocks");
+        }
+        var key = credential.Require(credentials, DisplayName);
         if (modelName == "test_key" && key.Secret is { } secret && !secret.Equals(GoodSecret))
         {
-            throw new GatewayError(ErrorKind.ProviderClient, "Invalid API key for Dummy provider", 401);
+            throw DummyFailures.InvalidKey();
         }
 
-        IReadOnlyList<ContentBlock> content = modelName switch
+        IReadOnlyList<ContentBlock> content = DummyResponses.Fixed(modelName) ?? modelName switch
         {
-            "null" => [],
-            "empty" => [new TextBlock(string.Empty)],
-            "echo" => [new TextBlock(LastUserText(request))],
-            "alternate" => [new TextBlock(AlternateText)],
-            "json" => [new TextBlock("{\"answer\":\"Hello\"}")],
-            "json_goodbye" => [new TextBlock("{\"answer\":\"Goodbye\"}")],
-            "random_answer" => [new TextBlock($"{{\"answer\":\"{Guid.CreateVersion7()}\"}}")],
-            "json_diff_schema" => [new TextBlock("{\"response\":\"Hello\"}")],
-            "tool" => [new ToolCallBlock("0", "get_temperature", "{\"location\":\"Brooklyn\",\"units\":\"celsius\"}")],
-            "bad_tool" => [new ToolCallBlock("0", "get_temperature", "{\"location\":\"Brooklyn\",\"units\":\"Celsius\"}")],
-            "invalid_tool_arguments" => [new ToolCallBlock("0", "get_temperature", "Invalid JSON string")],
-            "good_tool" => [new ToolCallBlock("0", "output_schema_tool", "{\"sentiment\":\"positive\",\"confidence\":0.95}")],
-            "reasoner" => [new ThoughtBlock("hmmm"), new TextBlock(DefaultText)],
-            "reasoner_with_signature" => [new ThoughtBlock("hmmm", "my_signature"), new TextBlock(DefaultText)],
-            _ => [new TextBlock(DefaultText)],
+            "echo" => [new TextBlock(DummyEcho.LastUserText(request))],
+            "echo_request_messages" => [new TextBlock(DummyEcho.RequestMessages(request))],
+            "echo_extra_info" => [new TextBlock(DummyExtras.ExtraInfo(request))],
+            "echo_injected_data" => [new TextBlock(DummyExtras.InjectedData(request, config))],
+            "extract_images" => [new TextBlock(DummyEcho.Files(Files(request)))],
+            "require_pdf" => Files(request) is var files && files.Any(DummyFiles.IsPdf)
+                ? [new TextBlock(DummyEcho.Files(files))]
+                : throw DummyFailures.Client("PDF must be provided for require_pdf model"),
+            "random_answer" => [new TextBlock($$"""{"answer":"{{Guid.CreateVersion7(time.GetUtcNow())}}"}""")],
+            "llm_judge::error" => throw DummyFailures.Client("Dummy error in inference"),
+            _ => [new TextBlock(DummyResponses.DefaultText)],
         };
-        var usage = new Usage(10, content.Count);
         var finish = modelName.Contains("tool", StringComparison.Ordinal) ? FinishReason.ToolCall : FinishReason.Stop;
-        return new ProviderResponse(content, usage, finish, "raw request", $"{{\"model\":\"{modelName}\"}}");
+        return new ProviderResponse(
+            content, DummyResponses.Usage(modelName, content.Count), finish, DummyResponses.RawRequest, DummyResponses.RawResponse(modelName));
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
@@ -117,56 +80,107 @@ public sealed class DummyProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await Task.Delay(modelName == "slow" ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(1), time, cancellationToken)
-            .ConfigureAwait(false);
-        if (modelName.StartsWith("flaky_", StringComparison.Ordinal) && NextFlakyCall() is var call && call % 2 == 0)
+        await StartAsync(rateLimitWhenFlaky: false, cancellationToken).ConfigureAwait(false);
+        var chunks = modelName switch
         {
-            throw new GatewayError(ErrorKind.ProviderServer, $"Flaky model '{modelName}' failed on call number {call}");
-        }
-        if (modelName.StartsWith("error", StringComparison.Ordinal))
+            "reasoner" => Reasoning(DummyResponses.StreamedThoughts, DummyResponses.StreamedText, cancellationToken),
+            "json_reasoner" => Reasoning(DummyResponses.StreamedThoughts, DummyResponses.StreamedJson, cancellationToken),
+            "json" => Reasoning([], DummyResponses.StreamedJson, cancellationToken),
+            _ when modelName.StartsWith("error", StringComparison.Ordinal) => throw DummyFailures.ErrorModel(modelName),
+            _ => Pieces(cancellationToken),
+        };
+        await foreach (var chunk in chunks.ConfigureAwait(false))
         {
-            throw new GatewayError(ErrorKind.ProviderServer, $"Error sending request to Dummy provider for model '{modelName}'.");
+            yield return chunk;
         }
+    }
 
-        IReadOnlyList<ContentDelta> pieces = modelName switch
+    // What every call does first: `slow` waits 5 s, every call 1 ms, and a `flaky_*` name fails every second call.
+    private async Task StartAsync(bool rateLimitWhenFlaky, CancellationToken cancellationToken)
+    {
+        if (modelName == "slow")
         {
-            "tool" => [new ToolCallDelta("0", "get_temperature", "{\"location\":"), new ToolCallDelta("0", null, "\"Brooklyn\","),
-                new ToolCallDelta("0", null, "\"units\":\"celsius\"}")],
-            "json" => new[] { "{\"name\"", ":\"John\"", ",\"age\"", ":30", "}" }.Select(p => (ContentDelta)new TextDelta("0", p)).ToList(),
-            "echo" => [new TextDelta("0", LastUserText(request))],
-            _ => Split(StreamedText, StreamedPieces).Select(p => (ContentDelta)new TextDelta("0", p)).ToList(),
+            await Task.Delay(TimeSpan.FromSeconds(5), time, cancellationToken).ConfigureAwait(false);
+        }
+        await Task.Delay(TimeSpan.FromMilliseconds(1), time, cancellationToken).ConfigureAwait(false);
+        if (modelName.StartsWith("flaky_", StringComparison.Ordinal)
+            && Interlocked.Increment(ref flakyCalls.GetOrAdd(modelName, static _ => new StrongBox<int>()).Value) is var call
+            && call % 2 == 0)
+        {
+            throw rateLimitWhenFlaky && modelName.Contains("rate_limit", StringComparison.Ordinal)
+                ? DummyFailures.RateLimited()
+                : DummyFailures.Flaky(modelName, call);
+        }
+    }
+
+    // Thought chunks, then text chunks, each with an empty raw chunk; the last chunk's raw body counts 10 tokens in.
+    private async IAsyncEnumerable<ProviderStreamChunk> Reasoning(
+        IReadOnlyList<string> thoughts,
+        IReadOnlyList<string> texts,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var deltas = thoughts.Select(t => (ContentDelta)new ThoughtDelta("0", t)).Concat(texts.Select(t => new TextDelta("0", t))).ToList();
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            await PauseAsync(i, cancellationToken).ConfigureAwait(false);
+            yield return new ProviderStreamChunk([deltas[i]], null, null, string.Empty);
+        }
+        await PauseAsync(deltas.Count, cancellationToken).ConfigureAwait(false);
+        yield return new ProviderStreamChunk(
+            [], DummyResponses.Usage(modelName, deltas.Count), FinishReason.Stop, DummyResponses.UsageRaw(10, deltas.Count));
+    }
+
+    // Text or tool-argument chunks, each its own raw chunk. `err_in_stream*` puts a non-fatal error in place of chunk 3,
+    // `fatal_stream_error*` ends the stream at chunk 2, `slow_second_chunk` waits 2 s before chunk 1.
+    private async IAsyncEnumerable<ProviderStreamChunk> Pieces([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (pieces, isToolCall) = modelName switch
+        {
+            "tool" or "tool_split_name" => (DummyResponses.StreamedToolArguments, true),
+            "good_tool" => (DummyResponses.StreamedGoodToolArguments, true),
+            _ => (DummyResponses.StreamedText, false),
         };
         for (var i = 0; i < pieces.Count; i++)
         {
-            if (i > 0)
+            await PauseAsync(i, cancellationToken).ConfigureAwait(false);
+            if (modelName == "slow_second_chunk" && i == 1)
             {
-                var pause = modelName == "slow_second_chunk" && i == 1 ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(10);
-                await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken).ConfigureAwait(false);
             }
-            if ((modelName == "err_in_stream" && i == 3) || (modelName == "fatal_stream_error" && i == 2))
+            switch (modelName)
             {
-                throw new GatewayError(ErrorKind.ProviderServer, "Dummy error in stream");
+                case "fatal_stream_error" when i == 2:
+                    throw DummyFailures.FatalStream("Dummy fatal error");
+                case "fatal_stream_error_with_raw_response" when i == 2:
+                    throw DummyFailures.FatalStream("Dummy fatal error with raw response");
+                case "err_in_stream" when i == 3:
+                    yield return ProviderStreamChunk.Failed(DummyFailures.Client("Dummy error in stream"));
+                    continue;
+                case "err_in_stream_with_raw_response" when i == 3:
+                    yield return ProviderStreamChunk.Failed(DummyFailures.Client("Dummy error in stream with raw response"));
+                    continue;
             }
-            yield return new ProviderStreamChunk([pieces[i]], null, null, $"{{\"chunk\":{i}}}");
+            ContentDelta delta = isToolCall ? new ToolCallDelta("0", ToolName(i), pieces[i]) : new TextDelta("0", pieces[i]);
+            yield return new ProviderStreamChunk([delta], null, null, pieces[i]);
         }
-        var finish = modelName.Contains("tool", StringComparison.Ordinal) ? FinishReason.ToolCall : FinishReason.Stop;
-        yield return new ProviderStreamChunk([], new Usage(10, pieces.Count), finish, "{\"done\":true}");
+        await PauseAsync(pieces.Count, cancellationToken).ConfigureAwait(false);
+        var usage = DummyResponses.Usage(modelName, pieces.Count);
+        yield return new ProviderStreamChunk(
+            [], usage, isToolCall ? FinishReason.ToolCall : FinishReason.Stop, DummyResponses.UsageRaw(usage.InputTokens ?? 0, usage.OutputTokens ?? 0));
     }
 
-    private int NextFlakyCall() => Interlocked.Increment(ref flakyCalls.GetOrAdd(modelName, static _ => new StrongBox<int>()).Value);
-
-    private static IEnumerable<string> Split(string text, int pieces)
+    // The tool's name arrives with the first chunk; `tool_split_name` sends it in two pieces.
+    private string? ToolName(int index) => (modelName, index) switch
     {
-        var size = (int)Math.Ceiling(text.Length / (double)pieces);
-        for (var start = 0; start < text.Length; start += size)
-        {
-            yield return text.Substring(start, Math.Min(size, text.Length - start));
-        }
-    }
+        ("tool_split_name", 0) => "get_temp",
+        ("tool_split_name", 1) => "erature",
+        (_, 0) when modelName != "tool_split_name" => "get_temperature",
+        _ => null,
+    };
 
-    private static string LastUserText(ModelRequest request)
-    {
-        var last = request.Messages.LastOrDefault(m => m.Role == Role.User);
-        return last is null ? string.Empty : string.Concat(last.Content.OfType<TextBlock>().Select(t => t.Text));
-    }
+    private Task PauseAsync(int index, CancellationToken cancellationToken) =>
+        index == 0 ? Task.CompletedTask : Task.Delay(ChunkInterval, time, cancellationToken);
+
+    private static List<FileBlock> Files(ModelRequest request) =>
+        request.Messages.SelectMany(m => m.Content).OfType<FileBlock>().ToList();
 }

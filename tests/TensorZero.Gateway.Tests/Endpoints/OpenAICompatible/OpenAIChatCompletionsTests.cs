@@ -73,7 +73,7 @@ public sealed class OpenAIChatCompletionsTests(OpenAIGateway gateway) : IClassFi
         Assert.Equal(HttpStatusCode.OK, status);
         var call = body["choices"]![0]!["message"]!["tool_calls"]![0]!;
         Assert.Equal("get_temperature", call["function"]!["name"]!.GetValue<string>());
-        Assert.Equal("Invalid JSON string", call["function"]!["arguments"]!.GetValue<string>());
+        Assert.Equal("Not valid 'JSON'", call["function"]!["arguments"]!.GetValue<string>());
     }
 
     [Fact]
@@ -119,16 +119,18 @@ public sealed class OpenAIChatCompletionsTests(OpenAIGateway gateway) : IClassFi
     [Fact]
     public async Task Chat_SystemAndDeveloperMessages_BecomeTheSystemPrompt()
     {
-        // `echo` answers with the last user text; the system prompt's effect is checked against the fake OpenAI server elsewhere.
+        // `echo_request_messages` answers with the system prompt and messages it was sent.
         var (status, body, _) = await Chat("""
-            {"model": "tensorzero::function_name::basic", "messages": [
+            {"model": "tensorzero::model_name::dummy::echo_request_messages", "messages": [
               {"role": "system", "content": "Be terse."},
               {"role": "developer", "content": [{"type": "text", "text": "Answer in English."}]},
               {"role": "user", "content": [{"type": "text", "text": "Hello "}, {"type": "tensorzero::raw_text", "value": "world"}]}]}
             """);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("Hello world", body["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+        Assert.Equal(
+            """{"system":"Be terse.\nAnswer in English.","messages":[{"role":"user","content":[{"type":"text","text":"Hello "},{"type":"text","text":"world"}]}]}""",
+            body["choices"]![0]!["message"]!["content"]!.GetValue<string>());
     }
 
     [Fact]
@@ -153,7 +155,8 @@ public sealed class OpenAIChatCompletionsTests(OpenAIGateway gateway) : IClassFi
             {"model": "tensorzero::model_name::dummy::good", "messages": [{"role": "user", "content": "x"}], "tensorzero::include_original_response": true}
             """);
 
-        Assert.Equal("""{"model":"good"}""", body["tensorzero_original_response"]!.GetValue<string>());
+        var original = JsonNode.Parse(body["tensorzero_original_response"]!.GetValue<string>())!;
+        Assert.Equal(DummyProvider.DefaultText, original["choices"]![0]!["text"]!.GetValue<string>());
     }
 
     [Fact]

@@ -52,13 +52,13 @@ public sealed class OpenAIChatStreamingTests(OpenAIGateway gateway) : IClassFixt
             {"model": "tensorzero::function_name::basic", "stream": true, "stream_options": {"include_usage": true}, "messages": [{"role": "user", "content": "Hi"}]}
             """);
 
+        // The dummy streams 16 text chunks (one token each), then its usage.
         var chunks = events.Json();
-        Assert.Equal(2, chunks.Count);
+        Assert.Equal(DummyProvider.StreamedPieces + 1, chunks.Count);
         Assert.Equal("tensorzero::function_name::basic::variant_name::echo", chunks[0]["model"]!.GetValue<string>());
-        Assert.Null(chunks[0]["usage"]);
-        Assert.True(chunks[0].ContainsKey("usage"));
-        Assert.Equal("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"tensorzero_cost":null}""", OpenAIClient.Json(chunks[1]["usage"]));
-        Assert.Equal("""{"index":0,"finish_reason":"stop","logprobs":null,"delta":{}}""", OpenAIClient.Json(chunks[1]["choices"]![0]));
+        Assert.All(chunks[..^1], c => Assert.True(c.ContainsKey("usage") && c["usage"] is null));
+        Assert.Equal("""{"prompt_tokens":10,"completion_tokens":16,"total_tokens":26,"tensorzero_cost":null}""", OpenAIClient.Json(chunks[^1]["usage"]));
+        Assert.Equal("""{"index":0,"finish_reason":"stop","logprobs":null,"delta":{}}""", OpenAIClient.Json(chunks[^1]["choices"]![0]));
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public sealed class OpenAIChatStreamingTests(OpenAIGateway gateway) : IClassFixt
 
         var deltas = events.Json().Select(c => c["choices"]![0]!["delta"]!).ToList();
         Assert.Equal("""
-            {"role":"assistant","tool_calls":[{"id":"0","index":0,"type":"function","function":{"name":"get_temperature","arguments":"{\"location\":"}}]}
+            {"role":"assistant","tool_calls":[{"id":"0","index":0,"type":"function","function":{"name":"get_temperature","arguments":"{\"location\""}}]}
             """, OpenAIClient.Json(deltas[0]));
         Assert.Equal("""
-            {"tool_calls":[{"index":0,"type":"function","function":{"name":"","arguments":"\"Brooklyn\","}}]}
+            {"tool_calls":[{"index":0,"type":"function","function":{"name":"","arguments":":\"Brooklyn\""}}]}
             """, OpenAIClient.Json(deltas[1]));
         Assert.Equal("""{"location":"Brooklyn","units":"celsius"}""",
             string.Concat(deltas.SelectMany(d => d["tool_calls"]?.AsArray() ?? []).Select(t => t!["function"]!["arguments"]!.GetValue<string>())));
@@ -100,10 +100,12 @@ public sealed class OpenAIChatStreamingTests(OpenAIGateway gateway) : IClassFixt
             {"model": "tensorzero::model_name::dummy::err_in_stream", "stream": true, "messages": [{"role": "user", "content": "x"}]}
             """);
 
+        // As in TensorZero, the error takes the place of chunk 3 and the stream goes on: 15 text chunks, the usage, [DONE].
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(5, events.Count);
-        Assert.Equal("""{"error":{"message":"Dummy error in stream"}}""", events[3]);
-        Assert.Equal("[DONE]", events[4]);
+        Assert.Equal(18, events.Count);
+        Assert.Equal("""{"error":{"message":"Error from dummy client: Dummy error in stream"}}""", events[3]);
+        Assert.Equal(" wagged", JsonNode.Parse(events[4])!["choices"]![0]!["delta"]!["content"]!.GetValue<string>());
+        Assert.Equal("[DONE]", events[^1]);
     }
 
     [Fact]

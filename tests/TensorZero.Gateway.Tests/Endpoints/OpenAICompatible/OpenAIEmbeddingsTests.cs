@@ -242,7 +242,7 @@ public sealed class OpenAIEmbeddingsTests
             "Invalid request to OpenAI-compatible endpoint: `tensorzero::deny_unknown_fields` is set to true, but found unknown fields in the request: [extra]" },
         { """["x"]""", HttpStatusCode.BadRequest, "the request body must be a JSON object" },
         { """{"model": "dummy::error", "input": "x"}""", HttpStatusCode.InternalServerError,
-            "All model providers failed to embed with errors: dummy: Error sending request to Dummy provider for model 'error'." },
+            "All model providers failed to embed with errors: dummy: Error from dummy client: Error sending request to Dummy provider for model 'error'." },
     };
 
     [Theory]

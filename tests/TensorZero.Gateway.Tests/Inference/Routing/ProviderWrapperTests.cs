@@ -92,6 +92,38 @@ public sealed class ProviderWrapperTests
     }
 
     [Fact]
+    public async Task StreamFailureTranslation_FirstChunkIsANonFatalError_FailsTheAttemptWithThatError()
+    {
+        var failure = new GatewayError(ErrorKind.ProviderClient, "Error from dummy client: broken at once");
+        var provider = new StreamFailureTranslation(new ScriptedProvider { Chunks = [ProviderStreamChunk.Failed(failure)] }, "p", new SecretRegistry());
+
+        var error = await Assert.ThrowsAsync<GatewayError>(async () =>
+        {
+            await foreach (var _ in provider.StreamAsync(Request, RequestCredentials.Empty, CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Same(failure, error);
+    }
+
+    [Fact]
+    public async Task StreamFailureTranslation_NonFatalErrorAfterTheFirstChunk_IsPassedOnAndTheStreamGoesOn()
+    {
+        var failure = ProviderStreamChunk.Failed(new GatewayError(ErrorKind.ProviderClient, "Error from dummy client: hiccup"));
+        var text = new ProviderStreamChunk([new TextDelta("0", "a")], null, null, "a");
+        var provider = new StreamFailureTranslation(new ScriptedProvider { Chunks = [text, failure, text] }, "p", new SecretRegistry());
+
+        var chunks = new List<ProviderStreamChunk>();
+        await foreach (var chunk in provider.StreamAsync(Request, RequestCredentials.Empty, CancellationToken.None))
+        {
+            chunks.Add(chunk);
+        }
+
+        Assert.Equal([text, failure, text], chunks);
+    }
+
+    [Fact]
     public async Task FailureLogging_FailedCall_LogsAWarningNamingProviderAndModelAndRethrows()
     {
         var logger = new RecordingLogger();
@@ -136,6 +168,8 @@ public sealed class ProviderWrapperTests
 
         public Exception? StreamFailure { get; init; }
 
+        public IReadOnlyList<ProviderStreamChunk> Chunks { get; init; } = [];
+
         public string Type => "scripted";
 
         public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
@@ -160,7 +194,10 @@ public sealed class ProviderWrapperTests
             {
                 throw StreamFailure;
             }
-            yield break;
+            foreach (var chunk in Chunks)
+            {
+                yield return chunk;
+            }
         }
     }
 

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using TensorZero.Gateway.Providers.Abstractions;
+
+namespace TensorZero.Gateway.Providers.Dummy;
+
+/// <summary>
+/// The dummy models that answer with the prompt they were sent, as JSON text in the shape of TensorZero's own request
+/// types: <c>echo</c>, <c>echo_request_messages</c>, <c>extract_images</c> and <c>require_pdf</c>
+/// (<see cref="DummyExtras"/> echoes <c>extra_body</c> and <c>extra_headers</c>).
+/// </summary>
+public static class DummyEcho
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><c>{"system": ..., "messages": [...]}</c>: the rendered prompt as the provider received it.</summary>
+    public static string RequestMessages(ModelRequest request) => Write(writer =>
+    {
+        writer.WriteStartObject();
+        WriteStringOrNull(writer, "system", request.System);
+        writer.WriteStartArray("messages");
+        foreach (var message in request.Messages)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", message.Role == Role.User ? "user" : "assistant");
+            writer.WriteStartArray("content");
+            foreach (var block in message.Content)
+            {
+                WriteBlock(writer, block);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
+
+    /// <summary>Every file of every message, in order, as a JSON array.</summary>
+    public static string Files(IEnumerable<FileBlock> files) => Write(writer =>
+    {
+        writer.WriteStartArray();
+        foreach (var file in files)
+        {
+            writer.WriteStartObject();
+            DummyFiles.Write(writer, file);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    });
+
+    /// <summary>The text of the last user message's first text block; empty when there is none.</summary>
+    public static string LastUserText(ModelRequest request) =>
+        request.Messages.LastOrDefault(m => m.Role == Role.User)?.Content.Select(b => b switch
+        {
+            TextBlock text => text.Text,
+            RawTextBlock raw => raw.Text,
+            _ => null,
+        }).FirstOrDefault(t => t is not null) ?? string.Empty;
+
+    private static void WriteBlock(Utf8JsonWriter writer, ContentBlock block)
+    {
+        writer.WriteStartObject();
+        switch (block)
+        {
+            case TextBlock text:
+                writer.WriteString("type", "text");
+                writer.WriteString("text", text.Text);
+                break;
+            case RawTextBlock raw:
+                writer.WriteString("type", "text");
+                writer.WriteString("text", raw.Text);
+                break;
+            case ToolCallBlock call:
+                writer.WriteString("type", "tool_call");
+                writer.WriteString("id", call.Id);
+                writer.WriteString("name", call.Name);
+                writer.WriteString("arguments", call.Arguments);
+                break;
+            case ToolResultBlock result:
+                writer.WriteString("type", "tool_result");
+                writer.WriteString("name", result.Name);
+                writer.WriteString("result", result.Result);
+                writer.WriteString("id", result.Id);
+                break;
+            case FileBlock file:
+                writer.WriteString("type", "file");
+                DummyFiles.Write(writer, file);
+                break;
+            case ThoughtBlock thought:
+                writer.WriteString("type", "thought");
+                WriteStringOrNull(writer, "text", thought.Text);
+                if (thought.Signature is not null)
+                {
+                    writer.WriteString("signature", thought.Signature);
+                }
+                break;
+            case UnknownBlock unknown:
+                writer.WriteString("type", "unknown");
+                writer.WritePropertyName("data");
+                if (unknown.Data is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    unknown.Data.WriteTo(writer);
+                }
+                if (unknown.ModelName is not null)
+                {
+                    writer.WriteString("model_name", unknown.ModelName);
+                }
+                if (unknown.ProviderName is not null)
+                {
+                    writer.WriteString("provider_name", unknown.ProviderName);
+                }
+                break;
+            case TemplateBlock template:
+                // Rendered before any provider runs; written in the request's own shape should one ever get here.
+                writer.WriteString("type", "template");
+                writer.WriteString("name", template.Name);
+                writer.WritePropertyName("arguments");
+                template.Arguments.WriteTo(writer);
+                break;
+        }
+        writer.WriteEndObject();
+    }
+
+    internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    internal static string Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            write(writer);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
