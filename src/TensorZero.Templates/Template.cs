@@ -28,6 +28,8 @@ public sealed class Template
         Environment = environment;
         _lineStarts = lineStarts;
         Variables = VariableCollector.Collect(body);
+        LoadStatements = ReferenceCollector.Collect(body, name, position => Locate(lineStarts, position));
+        References = LoadStatements.Select(statement => statement.Reference).ToArray();
     }
 
     public string Name { get; }
@@ -41,11 +43,19 @@ public sealed class Template
     /// </summary>
     public IReadOnlySet<string> Variables { get; }
 
+    /// <summary>
+    /// The <c>include</c>, <c>import</c>, <c>from</c> and <c>extends</c> statements of this template, in source order.
+    /// <see cref="TemplateEnvironment.FindDependencies"/> follows them through an environment.
+    /// </summary>
+    public IReadOnlyList<TemplateReference> References { get; }
+
     internal Node[] Body { get; }
 
     internal IReadOnlyDictionary<string, BlockNode> Blocks { get; }
 
     internal TemplateEnvironment? Environment { get; }
+
+    internal LoadStatement[] LoadStatements { get; }
 
     /// <summary>Parses <paramref name="source"/>; a syntax error is a <see cref="TemplateException"/> naming its line and column.</summary>
     public static Template Parse(string source, string name, UndefinedBehavior undefinedBehavior = UndefinedBehavior.Lenient) =>

@@ -19,8 +19,8 @@ public sealed class TemplateEnvironment
 
     /// <param name="undefinedBehavior">How every template of this environment treats undefined values.</param>
     /// <param name="loader">
-    /// Returns the source of a template that was not added, or null if there is none. Called while rendering; an
-    /// exception it throws reaches the caller.
+    /// Returns the source of a template that was not added, or null if there is none. Called while rendering (for
+    /// names computed at render time) and by <see cref="FindDependencies"/>; an exception it throws reaches the caller.
     /// </param>
     public TemplateEnvironment(UndefinedBehavior undefinedBehavior = UndefinedBehavior.Lenient, Func<string, string?>? loader = null)
     {
@@ -62,6 +62,14 @@ public sealed class TemplateEnvironment
 
     /// <summary>Renders the template named <paramref name="name"/>; see <see cref="Template.Render"/>.</summary>
     public string Render(string name, JsonObject? context) => GetTemplate(name).Render(context);
+
+    /// <summary>
+    /// Follows the literal names of <paramref name="name"/>'s include, import, from and extends statements through
+    /// this environment and its loader, transitively, without rendering anything: the startup check of a template's
+    /// dependencies. Names computed at render time are not followed (their references say <c>IsDynamic</c>). Throws
+    /// like <see cref="GetTemplate"/> when <paramref name="name"/> itself is missing.
+    /// </summary>
+    public TemplateDependencies FindDependencies(string name) => DependencyWalker.Walk(this, GetTemplate(name));
 
     /// <summary>The template of that name, or null if neither the added templates nor the loader have it.</summary>
     internal Template? Resolve(string name)
