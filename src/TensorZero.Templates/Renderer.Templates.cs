@@ -9,8 +9,8 @@ namespace TensorZero.Templates;
 // in place of its own.
 internal sealed partial class Renderer
 {
-    /// <summary>How deep includes and imports may nest, the same template again included: what stops endless recursion.</summary>
-    internal const int MaxIncludeDepth = 50;
+    /// <summary>How deep includes and imports may nest: what stops a template that includes itself, directly or not.</summary>
+    private const int MaxIncludeDepth = 50;
 
     /// <summary>The template of each include or import being run, outermost first; made by the first include.</summary>
     private List<string>? _includeStack;
