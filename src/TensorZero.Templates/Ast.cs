@@ -23,6 +23,25 @@ internal sealed record LoopControlNode(bool IsBreak, int Position) : Node(Positi
 
 internal sealed record MacroNode(string Name, string[] Parameters, Expr?[] Defaults, Node[] Body, int Position) : Node(Position);
 
+/// <summary><c>{% include name [ignore missing] %}</c>; the name may be a list of alternatives.</summary>
+internal sealed record IncludeNode(Expr Name, bool IgnoreMissing, int Position) : Node(Position);
+
+/// <summary><c>{% import name as alias %}</c>: the template's top-level variables and macros as one module value.</summary>
+internal sealed record ImportNode(Expr Name, string Alias, int Position) : Node(Position);
+
+/// <summary>One name of a <c>{% from ... import a, b as c %}</c>.</summary>
+internal sealed record ImportedName(string Name, string? Alias)
+{
+    public string Target => Alias ?? Name;
+}
+
+internal sealed record FromImportNode(Expr Name, ImportedName[] Names, int Position) : Node(Position);
+
+internal sealed record ExtendsNode(Expr Name, int Position) : Node(Position);
+
+/// <summary>A <c>{% block %}</c>: rendered in place, unless a template extending this one overrides it.</summary>
+internal sealed record BlockNode(string Name, bool Required, Node[] Body, int Position) : Node(Position);
+
 internal abstract record Expr(int Position);
 
 internal sealed record ConstExpr(Value Value, int Position) : Expr(Position);

@@ -3,15 +3,19 @@ namespace TensorZero.Templates;
 /// <summary>Builds the node tree of a template from its tokens; statements here, expressions in the other part.</summary>
 internal sealed partial class Parser
 {
-    private static readonly HashSet<string> Unsupported =
-        ["include", "import", "from", "extends", "block", "with", "filter", "call", "autoescape", "do"];
+    private static readonly HashSet<string> Unsupported = ["with", "filter", "call", "autoescape", "do"];
 
     private readonly List<Token> _tokens;
     private readonly Func<int, string, TemplateException> _error;
 
     /// <summary>The end tag each open block waits for, innermost last, to explain a misplaced end tag.</summary>
     private readonly Stack<string> _expectedEnds = new();
+
+    /// <summary>Every <c>{% block %}</c> of the template, nested ones included, by name.</summary>
+    private readonly Dictionary<string, BlockNode> _blocks = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _blockNames = new(StringComparer.Ordinal);
     private int _index;
+    private int _macroDepth;
 
     private Parser(List<Token> tokens, Func<int, string, TemplateException> error)
     {
@@ -21,8 +25,12 @@ internal sealed partial class Parser
 
     private Token Current => _tokens[_index];
 
-    public static Node[] Parse(List<Token> tokens, Func<int, string, TemplateException> error) =>
-        new Parser(tokens, error).ParseBody([], "", 0, out _);
+    public static (Node[] Body, IReadOnlyDictionary<string, BlockNode> Blocks) Parse(List<Token> tokens, Func<int, string, TemplateException> error)
+    {
+        var parser = new Parser(tokens, error);
+        var body = parser.ParseBody([], "", 0, out _);
+        return (body, parser._blocks);
+    }
 
     /// <summary>Parses nodes up to a block tag named in <paramref name="endTags"/> (consuming the tag's name) or the end.</summary>
     private Node[] ParseBody(string[] endTags, string openTag, int openPosition, out string endedBy)
@@ -97,7 +105,17 @@ internal sealed partial class Parser
             case "break" or "continue":
                 ExpectBlockEnd();
                 return new LoopControlNode(name.Text == "break", name.Position);
-            case "elif" or "else" or "endif" or "endfor" or "endset" or "endmacro" or "endraw":
+            case "include":
+                return ParseInclude(name.Position);
+            case "import":
+                return ParseImport(name.Position);
+            case "from":
+                return ParseFromImport(name.Position);
+            case "extends":
+                return ParseExtends(name.Position);
+            case "block":
+                return ParseBlock(name.Position);
+            case "elif" or "else" or "endif" or "endfor" or "endset" or "endmacro" or "endblock" or "endraw":
                 throw _error(name.Position, _expectedEnds.TryPeek(out var expected)
                     ? $"unexpected `{{% {name.Text} %}}`, expected `{{% {expected} %}}`"
                     : $"unexpected `{{% {name.Text} %}}` without a matching opening block");
@@ -207,7 +225,9 @@ internal sealed partial class Parser
         }
         _index++;
         ExpectBlockEnd();
+        _macroDepth++;
         var body = ParseBody(["endmacro"], "macro", position, out _);
+        _macroDepth--;
         if (Current.Kind == TokenKind.Name && Current.Text == name)
         {
             _index++;

@@ -128,12 +128,22 @@ internal sealed partial class Renderer
     {
         switch (call.Callee)
         {
+            case VarExpr { Name: "super" } super:
+                Position = super.Position;
+                if (call.Args.Positional.Length > 0 || call.Args.KeywordNames.Length > 0)
+                {
+                    throw new TemplateRuntimeException("super() takes no arguments");
+                }
+                return Value.FromString(CallSuper());
+            case AttrExpr { Target: VarExpr { Name: "self" } } block:
+                Position = block.Position;
+                return Value.FromString(CallSelfBlock(block.Name));
             case AttrExpr method:
                 var owner = Evaluate(method.Target);
                 var methodArgs = EvaluateArguments($"method `{method.Name}`", call.Args);
                 Position = method.Position;
                 return owner.Kind == ValueKind.Object
-                    ? owner.AsObject.CallMethod(method.Name, methodArgs)
+                    ? owner.AsObject.CallMethod(method.Name, methodArgs, this)
                     : Builtins.CallMethod(CheckDefined(owner), method.Name, methodArgs);
             case VarExpr function:
                 var callee = Lookup(function.Name);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -5,22 +6,31 @@ namespace TensorZero.Templates;
 
 /// <summary>
 /// One render of a template: walks the node tree once, writing into a buffer. Variables are looked up in the frames
-/// pushed by loops and macros (innermost first), then in the JSON context. Statements run here, expressions are
-/// evaluated in the other part of this class.
+/// pushed by loops, macros, blocks and imports (innermost first), then in the JSON context. Statements run here,
+/// expressions are evaluated in another part of this class, and what concerns other templates (include, import,
+/// extends, blocks) in a third.
 /// </summary>
 internal sealed partial class Renderer
 {
-    private const int MaxMacroDepth = 100;
+    /// <summary>How deep macro and block calls may nest, recursion included.</summary>
+    private const int MaxCallDepth = 100;
 
+    private readonly Template _root;
     private readonly JsonObject? _context;
-    private readonly List<Dictionary<string, Value>> _frames = [new(StringComparer.Ordinal)];
+    private List<Dictionary<string, Value>> _frames = [new(StringComparer.Ordinal)];
     private StringBuilder _output = new();
-    private int _macroDepth;
+    private int _callDepth;
 
-    public Renderer(JsonObject? context, bool strict)
+    /// <summary>The template whose nodes are running, so a failure is located in the right source.</summary>
+    private Template _template;
+
+    public Renderer(Template root, JsonObject? context)
     {
+        _root = root;
+        _template = root;
+        _run = new TemplateRun(root);
         _context = context;
-        Strict = strict;
+        Strict = root.UndefinedBehavior == UndefinedBehavior.Strict;
     }
 
     private enum Flow
@@ -35,9 +45,9 @@ internal sealed partial class Renderer
     /// <summary>Source offset of the node being evaluated, so a failure can be reported with its location.</summary>
     public int Position { get; private set; }
 
-    public string Render(Node[] body)
+    public string Render()
     {
-        Execute(body);
+        RunTemplate(_run, _root);
         return _output.ToString();
     }
 
@@ -84,10 +94,25 @@ internal sealed partial class Renderer
                 _frames[^1][setBlock.Target] = Value.FromString(Capture(setBlock.Body));
                 return Flow.Normal;
             case MacroNode macro:
-                _frames[^1][macro.Name] = Value.FromObject(new Macro(macro, _frames[0]));
+                _frames[^1][macro.Name] = Value.FromObject(new Macro(macro, [.. _frames], _template));
                 return Flow.Normal;
             case LoopControlNode control:
                 return control.IsBreak ? Flow.Break : Flow.Continue;
+            case IncludeNode include:
+                ExecuteInclude(include);
+                return Flow.Normal;
+            case ImportNode import:
+                ExecuteImport(import);
+                return Flow.Normal;
+            case FromImportNode fromImport:
+                ExecuteFromImport(fromImport);
+                return Flow.Normal;
+            case ExtendsNode extends:
+                ExecuteExtends(extends);
+                return Flow.Normal;
+            case BlockNode block:
+                ExecuteBlock(block);
+                return Flow.Normal;
             default:
                 throw new InvalidOperationException($"unknown node {node.GetType().Name}");
         }
@@ -167,33 +192,58 @@ internal sealed partial class Renderer
         }
     }
 
-    /// <summary>Renders a macro body in its own frame, with only the template's top-level variables and the arguments.</summary>
-    internal string CallMacro(MacroNode macro, Dictionary<string, Value> globals, Arguments args)
+    /// <summary>
+    /// Renders a macro body in its own frame, seeing the scopes where the macro was defined (not the caller's) and
+    /// the arguments. A failure inside is located in the macro's template.
+    /// </summary>
+    internal string CallMacro(Macro macro, Arguments args)
     {
-        if (++_macroDepth > MaxMacroDepth)
-        {
-            throw new TemplateRuntimeException($"macro `{macro.Name}` recursed more than {MaxMacroDepth} levels");
-        }
-        args.Check(macro.Parameters);
+        var node = macro.Node;
+        args.Check(node.Parameters);
+        EnterCall("macro", node.Name);
         var frame = new Dictionary<string, Value>(StringComparer.Ordinal);
-        var saved = _frames.ToArray();
-        _frames.Clear();
-        _frames.Add(globals);
-        _frames.Add(frame);
+        var (savedFrames, savedTemplate, savedPosition) = (_frames, _template, Position);
+        _frames = [.. macro.Scope, frame];
+        _template = macro.Owner;
         try
         {
-            for (var i = 0; i < macro.Parameters.Length; i++)
+            for (var i = 0; i < node.Parameters.Length; i++)
             {
-                var value = args.Get(i, macro.Parameters[i]);
-                frame[macro.Parameters[i]] = value.IsUndefined && macro.Defaults[i] is { } fallback ? Evaluate(fallback) : value;
+                var value = args.Get(i, node.Parameters[i]);
+                frame[node.Parameters[i]] = value.IsUndefined && node.Defaults[i] is { } fallback ? Evaluate(fallback) : value;
             }
-            return Capture(macro.Body);
+            return Capture(node.Body);
+        }
+        catch (TemplateRuntimeException e)
+        {
+            throw macro.Owner.RuntimeError(e, Position);
         }
         finally
         {
-            _frames.Clear();
-            _frames.AddRange(saved);
-            _macroDepth--;
+            (_frames, _template, Position) = (savedFrames, savedTemplate, savedPosition);
+            _callDepth--;
+        }
+    }
+
+    private void EnterCall(string kind, string name)
+    {
+        if (_callDepth >= MaxCallDepth)
+        {
+            throw new TemplateRuntimeException($"recursion limit exceeded: {kind} `{name}` called more than {MaxCallDepth} levels deep");
+        }
+        EnsureStack();
+        _callDepth++;
+    }
+
+    /// <summary>
+    /// The backstop behind the depth limits: a render on a thread with a small stack fails with an error instead of
+    /// overflowing it, which would end the process.
+    /// </summary>
+    private static void EnsureStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new TemplateRuntimeException("recursion limit exceeded: templates nest too deeply for the stack of this thread");
         }
     }
 

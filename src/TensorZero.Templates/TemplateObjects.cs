@@ -25,7 +25,7 @@ internal sealed class LoopState(IReadOnlyList<Value> items) : TemplateObject
         _ => Value.Missing(name),
     };
 
-    public override Value CallMethod(string name, Arguments args)
+    public override Value CallMethod(string name, Arguments args, Renderer renderer)
     {
         switch (name)
         {
@@ -37,7 +37,7 @@ internal sealed class LoopState(IReadOnlyList<Value> items) : TemplateObject
                 _lastChanged = current;
                 return Value.FromBool(changed);
             default:
-                return base.CallMethod(name, args);
+                return base.CallMethod(name, args, renderer);
         }
     }
 
@@ -53,12 +53,41 @@ internal sealed class LoopState(IReadOnlyList<Value> items) : TemplateObject
     }
 }
 
-/// <summary>A <c>{% macro %}</c>: calling it renders its body with the arguments bound to its parameters.</summary>
-internal sealed class Macro(MacroNode node, Dictionary<string, Value> globals) : TemplateObject
+/// <summary>
+/// A <c>{% macro %}</c>: calling it renders its body with the arguments bound to its parameters. It keeps the frames
+/// that were in scope where it was defined and the template it was defined in, which may not be the caller's.
+/// </summary>
+internal sealed class Macro(MacroNode node, Dictionary<string, Value>[] scope, Template owner) : TemplateObject
 {
+    public MacroNode Node => node;
+
+    public Dictionary<string, Value>[] Scope => scope;
+
+    public Template Owner => owner;
+
     public override string KindName => "macro";
 
-    public override Value Call(Arguments args, Renderer renderer) => Value.FromString(renderer.CallMacro(node, globals, args));
+    public override Value Call(Arguments args, Renderer renderer) => Value.FromString(renderer.CallMacro(this, args));
 
     public override string ToString() => $"<macro {node.Name}>";
+}
+
+/// <summary>
+/// What <c>{% import "name" as alias %}</c> binds: the imported template's top-level variables and macros as
+/// attributes, and what it rendered as its text (MiniJinja's module object).
+/// </summary>
+internal sealed class Module(Dictionary<string, Value> exports, string output) : TemplateObject
+{
+    public override string KindName => "module";
+
+    public override Value GetAttribute(string name) => exports.TryGetValue(name, out var value) ? value : Value.Missing(name);
+
+    public override Value CallMethod(string name, Arguments args, Renderer renderer) => GetAttribute(name) switch
+    {
+        { Kind: ValueKind.Object } member => member.AsObject.Call(args, renderer),
+        { IsUndefined: true } => throw new TemplateRuntimeException($"module has no macro `{name}`"),
+        var member => throw new TemplateRuntimeException($"value of type {member.KindName} is not callable"),
+    };
+
+    public override string ToString() => output;
 }

@@ -218,7 +218,7 @@ internal abstract class TemplateObject
 
     public virtual Value GetAttribute(string name) => Value.Missing(name);
 
-    public virtual Value CallMethod(string name, Arguments args) =>
+    public virtual Value CallMethod(string name, Arguments args, Renderer renderer) =>
         throw new TemplateRuntimeException($"{KindName} has no method `{name}`");
 
     public virtual Value Call(Arguments args, Renderer renderer) =>

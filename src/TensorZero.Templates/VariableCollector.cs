@@ -2,14 +2,16 @@ namespace TensorZero.Templates;
 
 /// <summary>
 /// Finds the context variables a template reads: every name used before the template binds it with <c>set</c>,
-/// <c>for</c> or a macro parameter, except <c>loop</c> inside loops and the global functions.
+/// <c>for</c>, a macro parameter or an import, except <c>loop</c> inside loops, <c>self</c>, <c>super</c> inside
+/// blocks and the global functions. As MiniJinja's undeclared variables, it does not look at the names of included
+/// or extended templates, nor into those templates.
 /// </summary>
 internal static class VariableCollector
 {
     public static IReadOnlySet<string> Collect(Node[] body)
     {
         var found = new SortedSet<string>(StringComparer.Ordinal);
-        Visit(body, new HashSet<string>(StringComparer.Ordinal), found);
+        Visit(body, new HashSet<string>(StringComparer.Ordinal) { "self" }, found);
         return found;
     }
 
@@ -61,6 +63,15 @@ internal static class VariableCollector
                     var parameters = new HashSet<string>(bound, StringComparer.Ordinal);
                     parameters.UnionWith(macro.Parameters);
                     Visit(macro.Body, parameters, found);
+                    break;
+                case BlockNode block:
+                    Visit(block.Body, new HashSet<string>(bound, StringComparer.Ordinal) { "super" }, found);
+                    break;
+                case ImportNode import:
+                    bound.Add(import.Alias);
+                    break;
+                case FromImportNode fromImport:
+                    bound.UnionWith(fromImport.Names.Select(imported => imported.Target));
                     break;
             }
         }

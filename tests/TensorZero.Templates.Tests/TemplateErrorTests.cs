@@ -27,7 +27,7 @@ public sealed class TemplateErrorTests
     [InlineData("a\n\n  {% endfor %}", 3, 6, "syntax error: unexpected `{% endfor %}` without a matching opening block")]
     [InlineData("{{ 1 + }}", 1, 8, "syntax error: unexpected `}}`, expected an expression")]
     [InlineData("{% frobnicate %}", 1, 4, "syntax error: unknown statement `frobnicate`")]
-    [InlineData("{% include 'other.txt' %}", 1, 4, "syntax error: `{% include %}` is not supported by the gateway's template engine")]
+    [InlineData("{% with a = 1 %}{% endwith %}", 1, 4, "syntax error: `{% with %}` is not supported by the gateway's template engine")]
     [InlineData("x {{ 'abc }}", 1, 6, "syntax error: unterminated string")]
     [InlineData("{{ a $ b }}", 1, 6, "syntax error: unexpected character `$`")]
     [InlineData("ok\n{# never closed", 2, 1, "syntax error: unclosed comment: expected `#}`")]
