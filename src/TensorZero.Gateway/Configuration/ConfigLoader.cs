@@ -84,7 +84,7 @@ public sealed class ConfigLoader(IProviderTypeCatalog providers)
         top.WarnIgnored("metrics", "evaluations", "clickhouse", "rate_limiting", "object_storage", "optimizers", "autopilot");
 
         var references = new ConfigReferences(errors);
-        var gateway = GatewaySectionReader.Read(top.Section("gateway"));
+        var gateway = GatewaySectionReader.Read(top.Section("gateway"), baseDirectory);
         var typeDefaults = new ProviderTypesReader(providers).Read(top.Section("provider_types"));
         var models = new ModelsReader(providers, references).Read(top.Section("models"));
         var embeddingModels = new EmbeddingModelsReader(providers, references).Read(top.Section("embedding_models"));

@@ -51,6 +51,12 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
     /// reading before the gateway cuts it and cancels the upstream call.
     /// </summary>
     public long ClientWriteTimeoutMs { get; init; } = DefaultClientWriteTimeoutMs;
+
+    /// <summary>
+    /// <c>template_filesystem_access</c>: templates may include, import or extend any file under this folder, by its
+    /// path relative to it. Null when off: only the templates the config names can be referred to.
+    /// </summary>
+    public string? TemplateFilesystemBase { get; init; }
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>
@@ -154,9 +160,16 @@ public sealed record VariantConfig(
     IReadOnlyList<ExtraBodyItem> ExtraBody,
     IReadOnlyList<ExtraHeaderItem> ExtraHeaders)
 {
-    /// <summary>Compiled templates by name: <c>system</c>, <c>user</c>, <c>assistant</c> (from <c>*_template</c>) and each <c>templates.&lt;name&gt;</c>.</summary>
-    public IReadOnlyDictionary<string, Templates.Template> Templates { get; init; } = new Dictionary<string, Templates.Template>();
+    /// <summary>Template files by name: <c>system</c>, <c>user</c>, <c>assistant</c> (from <c>*_template</c>) and each <c>templates.&lt;name&gt;</c>.</summary>
+    public IReadOnlyDictionary<string, TemplateSource> Templates { get; init; } = new Dictionary<string, TemplateSource>();
 }
+
+/// <summary>A template file a variant names, as read at startup.</summary>
+/// <param name="Name">The variant's name for it: <c>system</c>, <c>user</c>, <c>assistant</c> or a <c>templates</c> key.</param>
+/// <param name="FullPath">The file's full path.</param>
+/// <param name="ConfigPath">The TOML key that names the file, for messages.</param>
+/// <param name="File">The path as the config wrote it, for messages.</param>
+public sealed record TemplateSource(string Name, string FullPath, string Text, string ConfigPath, string File);
 
 /// <summary>Sampling parameters shared by variant config and <c>params.chat_completion</c>.</summary>
 public sealed record InferenceParams(

@@ -168,7 +168,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             throw new GatewayError(ErrorKind.Internal, $"Variant type `{variant.Config.Type}` (variant `{variant.Name}`) is not supported by this gateway yet");
         }
         var config = variant.Config;
-        var (system, messages) = PromptRenderer.Render(function.Config, config, request.Input);
+        var (system, messages) = PromptRenderer.Render(function.Config, variant, request.Input);
         var modelRequest = new ModelRequest(
             system,
             messages,

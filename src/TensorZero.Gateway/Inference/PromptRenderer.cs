@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference.Functions;
 using TensorZero.Templates;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -57,7 +58,7 @@ public static class PromptRenderer
         }
     }
 
-    public static (string? System, IReadOnlyList<RequestMessage> Messages) Render(FunctionConfig function, VariantConfig variant, InferenceInput input)
+    public static (string? System, IReadOnlyList<RequestMessage> Messages) Render(FunctionConfig function, VariantRuntime variant, InferenceInput input)
     {
         var templates = variant.Templates;
         if (templates.Count == 0 && input.SystemArguments is null && !input.Messages.Any(m => m.Content.Any(c => c is TemplateBlock or RawTextBlock)))
@@ -92,7 +93,7 @@ public static class PromptRenderer
         return (system, messages);
     }
 
-    private static string RenderWith(VariantConfig variant, string name, JsonObject arguments)
+    private static string RenderWith(VariantRuntime variant, string name, JsonObject arguments)
     {
         if (!variant.Templates.TryGetValue(name, out var template))
         {

@@ -309,7 +309,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Parse_SchemasAndTemplates_ReportMissingTemplatesAndSyntaxErrors()
+    public void Parse_SchemasAndTemplates_ReportMissingTemplates()
     {
         var directory = Directory.CreateTempSubdirectory("tz-config-templates-").FullName;
         try
@@ -331,7 +331,6 @@ public sealed class ConfigLoaderTests
                 """, directory));
 
             Assert.Contains("`functions.f.variants.no_template.user_template`: is required, since the function has a `user` schema", error.Errors);
-            Assert.Contains(error.Errors, e => e.StartsWith("`functions.f.variants.broken.user_template`: the template `broken.minijinja` has an error: ", StringComparison.Ordinal) && e.Contains("line 1", StringComparison.Ordinal));
             Assert.Contains("`functions.f.variants.broken.system_template`: the template file `missing.minijinja` can't be read", error.Errors);
         }
         finally

@@ -11,16 +11,17 @@ internal static class GatewaySectionReader
         "template_filesystem_access", "fetch_and_encode_input_files_before_inference", "auth", "relay", "metrics", "cache",
         "disable_pseudonymous_usage_analytics", "unstable_error_json", "unstable_disable_feedback_target_validation",
         "allowed_dynamic_hosts", "outbound_connect_timeout_ms", "max_request_body_bytes", "cors", "client_write_timeout_ms",
+        "enable_template_filesystem_access",
     ];
 
-    public static GatewaySection Read(TomlSection? section)
+    public static GatewaySection Read(TomlSection? section, string configDirectory)
     {
         if (section is null)
         {
             return GatewaySection.Default;
         }
         section.RejectUnknown(GatewayKeys);
-        section.WarnIgnored("observability", "export", "template_filesystem_access", "auth", "relay", "cache", "metrics");
+        section.WarnIgnored("observability", "export", "auth", "relay", "cache", "metrics");
         var basePath = section.String("base_path");
         if (basePath is "" or "/")
         {
@@ -50,7 +51,40 @@ internal static class GatewaySectionReader
             MaxRequestBodyBytes = MaxRequestBodyBytes(section),
             CorsAllowedOrigins = CorsOrigins(cors),
             ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
+            TemplateFilesystemBase = TemplateFilesystemBase(section, configDirectory),
         };
+    }
+
+    /// <summary>
+    /// <c>[gateway.template_filesystem_access]</c>: on with a <c>base_path</c> (relative to the file that sets it), or
+    /// with <c>enabled = true</c> alone (the config folder is the base). <c>enabled</c> and the older
+    /// <c>gateway.enable_template_filesystem_access = true</c> still work, with a deprecation warning.
+    /// </summary>
+    private static string? TemplateFilesystemBase(TomlSection section, string configDirectory)
+    {
+        string? basePath = null;
+        if (section.Section("template_filesystem_access") is { } access)
+        {
+            access.RejectUnknown(["enabled", "base_path"]);
+            var enabled = access.Bool("enabled");
+            if (enabled is not null)
+            {
+                access.Warn("enabled", "is deprecated: setting `base_path` turns filesystem access on");
+            }
+            if (enabled != false)
+            {
+                basePath = access.String("base_path") is { } path ? access.FilePath("base_path", path) : enabled == true ? configDirectory : null;
+            }
+        }
+        if (section.Bool("enable_template_filesystem_access") is { } legacy)
+        {
+            section.Warn("enable_template_filesystem_access", "is deprecated: use `[gateway.template_filesystem_access] base_path`");
+            if (legacy)
+            {
+                basePath ??= configDirectory;
+            }
+        }
+        return basePath;
     }
 
     /// <summary><c>max_request_body_bytes</c>: a body is held in one array, so at most 1 GiB.</summary>

@@ -1,11 +1,14 @@
 namespace TensorZero.Gateway.Configuration;
 
-/// <summary>A variant's template files (<c>system_template</c>, …, <c>templates.&lt;name&gt;.path</c>), read and compiled at startup.</summary>
+/// <summary>
+/// A variant's template files (<c>system_template</c>, …, <c>templates.&lt;name&gt;.path</c>), read at startup. They are
+/// compiled, with their includes resolved, when the runtime is built.
+/// </summary>
 internal static class TemplatesReader
 {
-    public static Dictionary<string, Templates.Template> Read(TomlSection section)
+    public static Dictionary<string, TemplateSource> Read(TomlSection section)
     {
-        var templates = new Dictionary<string, Templates.Template>(StringComparer.Ordinal);
+        var templates = new Dictionary<string, TemplateSource>(StringComparer.Ordinal);
         foreach (var role in new[] { "system", "user", "assistant" })
         {
             if (Load(section, $"{role}_template", role) is { } template)
@@ -27,8 +30,7 @@ internal static class TemplatesReader
         return templates;
     }
 
-    // Templates render in strict mode, as TensorZero's do: an undefined variable is an error, not an empty string.
-    private static Templates.Template? Load(TomlSection section, string key, string name)
+    private static TemplateSource? Load(TomlSection section, string key, string name)
     {
         var file = section.String(key);
         if (file is null)
@@ -37,15 +39,12 @@ internal static class TemplatesReader
         }
         try
         {
-            return Templates.Template.Parse(File.ReadAllText(section.FilePath(key, file)), name, Templates.UndefinedBehavior.Strict);
+            var fullPath = section.FilePath(key, file);
+            return new TemplateSource(name, fullPath, File.ReadAllText(fullPath), section.Child(key), file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             section.Error(key, $"the template file `{file}` can't be read");
-        }
-        catch (Templates.TemplateException e)
-        {
-            section.Error(key, $"the template `{file}` has an error: {e.Message}");
         }
         return null;
     }

@@ -31,13 +31,15 @@ public sealed class FunctionTable
     /// <summary>Builds every function; a variant model that can't be built adds its problem to <paramref name="errors"/>.</summary>
     public static FunctionTable Build(GatewayConfig config, ModelTable models, TimeProvider time, List<string> errors)
     {
+        var templates = PromptTemplates.Build(config, errors);
         var functions = new Dictionary<string, FunctionRuntime>(StringComparer.Ordinal);
         foreach (var (name, function) in config.Functions)
         {
             var variants = new Dictionary<string, VariantRuntime>(StringComparer.Ordinal);
             foreach (var (variantName, variant) in function.Variants)
             {
-                variants[variantName] = new VariantRuntime(variant, ResolveModel(models, variant, $"functions.{name}.variants.{variantName}.model", errors), time);
+                var model = ResolveModel(models, variant, $"functions.{name}.variants.{variantName}.model", errors);
+                variants[variantName] = new VariantRuntime(variant, model, time, templates: templates.For(variant));
             }
             functions[name] = new FunctionRuntime(function, variants);
         }

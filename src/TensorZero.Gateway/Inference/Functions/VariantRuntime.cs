@@ -17,8 +17,9 @@ public sealed class VariantRuntime
 
     /// <param name="model">The resolved model; null for variant types this gateway does not run, or to resolve it on first use.</param>
     /// <param name="models">Where to find the model on first use when <paramref name="model"/> is null (a default function's shorthand model).</param>
-    public VariantRuntime(VariantConfig config, Model? model, TimeProvider time, ModelTable? models = null)
+    public VariantRuntime(VariantConfig config, Model? model, TimeProvider time, ModelTable? models = null, IReadOnlyDictionary<string, Template>? templates = null)
     {
+        Templates = templates ?? new Dictionary<string, Template>();
         Config = config;
         _model = model;
         _models = models;
@@ -41,7 +42,7 @@ public sealed class VariantRuntime
     public ResiliencePipeline? Retries { get; }
 
     /// <summary>Compiled templates by name: <c>system</c>, <c>user</c>, <c>assistant</c> and each <c>templates.&lt;name&gt;</c>.</summary>
-    public IReadOnlyDictionary<string, Template> Templates => Config.Templates;
+    public IReadOnlyDictionary<string, Template> Templates { get; }
 
     /// <summary>A provider's <c>Retry-After</c>, capped at <c>max_delay_s</c>; otherwise null (exponential backoff with jitter).</summary>
     public static TimeSpan? RetryDelay(Exception? error, TimeSpan maxDelay) =>
