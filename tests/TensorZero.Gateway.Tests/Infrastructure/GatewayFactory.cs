@@ -39,13 +39,16 @@ public class GatewayFactory : WebApplicationFactory<Program>
 
     public string ConfigPath { get; }
 
+    /// <summary>A <c>--config-file</c> value (a path or a glob) to start from instead of the written config.</summary>
+    public string? ConfigFileArgument { get; init; }
+
     public string Directory => _directory;
 
     public LogCapture Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("config-file", ConfigPath);
+        builder.UseSetting("config-file", ConfigFileArgument ?? ConfigPath);
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IEnvironmentVariables>(new FakeEnvironment(_environment));
