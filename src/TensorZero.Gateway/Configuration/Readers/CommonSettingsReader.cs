@@ -105,4 +105,31 @@ internal static class CommonSettingsReader
         }
         return items;
     }
+
+    /// <summary>
+    /// A model's <c>providers</c> table (required, at least one), each provider read by <paramref name="read"/>; the
+    /// section is returned too, for the routing check.
+    /// </summary>
+    public static (Dictionary<string, T> Providers, TomlSection? Section) Providers<T>(TomlSection model, Func<string, TomlSection, T?> read)
+        where T : class
+    {
+        var configs = new Dictionary<string, T>(StringComparer.Ordinal);
+        var section = model.Section("providers", required: true);
+        if (section is null)
+        {
+            return (configs, null);
+        }
+        foreach (var (name, providerSection) in section.Sections())
+        {
+            if (read(name, providerSection) is { } provider)
+            {
+                configs[name] = provider;
+            }
+        }
+        if (section.Table.Count == 0)
+        {
+            model.Error("providers", "must define at least one provider");
+        }
+        return (configs, section);
+    }
 }

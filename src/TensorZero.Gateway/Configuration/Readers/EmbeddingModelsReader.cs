@@ -13,22 +13,7 @@ internal sealed class EmbeddingModelsReader(IProviderTypeCatalog providers, Conf
             ReservedNames.Check(providers, name, modelSection, "Embedding model");
             modelSection.RejectUnknown(["routing", "providers", "timeout_ms", "timeouts"]);
             var routing = modelSection.StringList("routing", required: true) ?? [];
-            var providerConfigs = new Dictionary<string, EmbeddingProviderConfig>(StringComparer.Ordinal);
-            var providersSection = modelSection.Section("providers", required: true);
-            if (providersSection is not null)
-            {
-                foreach (var (providerName, providerSection) in providersSection.Sections())
-                {
-                    if (ReadProvider(providerName, providerSection) is { } provider)
-                    {
-                        providerConfigs[providerName] = provider;
-                    }
-                }
-                if (providersSection.Table.Count == 0)
-                {
-                    modelSection.Error("providers", "must define at least one provider");
-                }
-            }
+            var (providerConfigs, providersSection) = CommonSettingsReader.Providers(modelSection, ReadProvider);
             references.Routing(modelSection, routing, providersSection);
             models[name] = new EmbeddingModelConfig(name, routing, providerConfigs, TimeoutMs(modelSection));
         }

@@ -26,22 +26,7 @@ internal sealed class ModelsReader(IProviderTypeCatalog providers, ConfigReferen
         section.WarnIgnored("namespace");
         var routing = section.StringList("routing", required: true) ?? [];
         var timeouts = CommonSettingsReader.Timeouts(section.Section("timeouts"));
-        var providerConfigs = new Dictionary<string, ProviderConfig>(StringComparer.Ordinal);
-        var providersSection = section.Section("providers", required: true);
-        if (providersSection is not null)
-        {
-            foreach (var (providerName, providerSection) in providersSection.Sections())
-            {
-                if (ReadProvider(providerName, providerSection) is { } provider)
-                {
-                    providerConfigs[providerName] = provider;
-                }
-            }
-            if (providersSection.Table.Count == 0)
-            {
-                section.Error("providers", "must define at least one provider");
-            }
-        }
+        var (providerConfigs, providersSection) = CommonSettingsReader.Providers(section, ReadProvider);
         references.Routing(section, routing, providersSection);
         return new ModelConfig(name, routing, providerConfigs, timeouts);
     }
