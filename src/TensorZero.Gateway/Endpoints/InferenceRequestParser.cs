@@ -123,7 +123,7 @@ public static partial class InferenceRequestParser
     {
         if (!root.TryGetProperty("input", out var input))
         {
-            throw Invalid("`input`: is required");
+            throw Invalid(JsonFields.MissingField(null, "input"));
         }
         if (input.ValueKind != JsonValueKind.Object)
         {
@@ -173,47 +173,39 @@ public static partial class InferenceRequestParser
         {
             throw Invalid($"`{path}`: must be an object with `role` and `content`");
         }
-        Role? role = null;
-        List<ContentBlock>? content = null;
-        foreach (var property in message.EnumerateObject())
+        foreach (var property in message.EnumerateObject().Where(p => p.Name is not ("role" or "content")))
         {
-            switch (property.Name)
-            {
-                case "role":
-                    role = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() switch
-                    {
-                        "user" => Role.User,
-                        "assistant" => Role.Assistant,
-                        var other => throw Invalid($"`{path}.role`: unknown role `{other}`, expected `user` or `assistant`"),
-                    } : throw Invalid($"`{path}.role`: must be a string");
-                    break;
-                case "content":
-                    content = ParseContent(property.Value, $"{path}.content", message.TryGetProperty("role", out var r) ? r.GetString() : null);
-                    break;
-                default:
-                    throw Invalid($"`{path}.{property.Name}`: unknown field");
-            }
+            throw Invalid($"`{path}.{property.Name}`: unknown field");
         }
-        if (role is null)
+        if (!message.TryGetProperty("role", out var roleValue))
         {
-            throw Invalid($"`{path}.role`: is required");
+            throw Invalid(JsonFields.MissingField(path, "role"));
         }
-        if (content is null)
+        var role = roleValue.ValueKind == JsonValueKind.String ? roleValue.GetString() switch
         {
-            throw Invalid($"`{path}.content`: is required");
+            "user" => Role.User,
+            "assistant" => Role.Assistant,
+            var other => throw Invalid($"`{path}.role`: unknown role `{other}`, expected `user` or `assistant`"),
+        } : throw Invalid($"`{path}.role`: must be a string");
+        if (!message.TryGetProperty("content", out var content))
+        {
+            throw Invalid(JsonFields.MissingField(path, "content"));
         }
-        return new RequestMessage(role.Value, content);
+        return new RequestMessage(role, ParseContent(content, $"{path}.content", role));
     }
 
-    private static List<ContentBlock> ParseContent(JsonElement content, string path, string? role)
+    // A string is one text block; an object is (deprecated in TensorZero, still accepted) the arguments of the role's
+    // template; an array holds content blocks.
+    private static List<ContentBlock> ParseContent(JsonElement content, string path, Role role)
     {
-        if (content.ValueKind == JsonValueKind.String)
+        switch (content.ValueKind)
         {
-            return [new TextBlock(content.GetString()!)];
-        }
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            throw Invalid($"`{path}`: must be a string or an array of content blocks");
+            case JsonValueKind.String:
+                return [new TextBlock(content.GetString()!)];
+            case JsonValueKind.Object:
+                return [new TemplateBlock(RoleName(role), Arguments(content, path))];
+            case not JsonValueKind.Array:
+                throw Invalid($"`{path}`: must be a string, an object of template arguments or an array of content blocks");
         }
         var blocks = new List<ContentBlock>();
         var index = 0;
@@ -229,10 +221,12 @@ public static partial class InferenceRequestParser
         return blocks;
     }
 
-    private static ContentBlock ParseBlock(JsonElement block, string type, string path, string? role)
+    private static ContentBlock ParseBlock(JsonElement block, string type, string path, Role role)
     {
         switch (type)
         {
+            case "text":
+                return ParseTextBlock(block, path, role);
             case "file" or "image":
                 return FileBlockParser.ParseFile(block, path);
             case "unknown":
@@ -240,12 +234,11 @@ public static partial class InferenceRequestParser
         }
         string[] allowed = type switch
         {
-            "text" => ["type", "text", "arguments"],
             "raw_text" => ["type", "value"],
             "template" => ["type", "name", "arguments"],
             "tool_call" => ["type", "id", "name", "arguments", "raw_name", "raw_arguments"],
             "tool_result" => ["type", "id", "name", "result"],
-            "thought" => ["type", "text", "signature", "summary", "provider_type"],
+            "thought" => ["type", "text", "signature", "summary", "provider_type", "_internal_provider_type", "extra_data"],
             _ => throw Invalid($"`{path}.type`: content blocks of type `{type}` are not supported by this gateway yet (supported: text, raw_text, template, tool_call, tool_result, thought, file, image, unknown)"),
         };
         foreach (var property in block.EnumerateObject().Where(p => !allowed.Contains(p.Name)))
@@ -254,11 +247,6 @@ public static partial class InferenceRequestParser
         }
         switch (type)
         {
-            case "text" when block.TryGetProperty("arguments", out var legacyArguments):
-                // `{"type": "text", "arguments": {...}}` is the older spelling of a template block named after the role.
-                return new TemplateBlock(role ?? "user", Arguments(legacyArguments, $"{path}.arguments"));
-            case "text":
-                return new TextBlock(JsonFields.RequiredString(block, "text", path));
             case "raw_text":
                 return new RawTextBlock(JsonFields.RequiredString(block, "value", path));
             case "template":
@@ -289,6 +277,35 @@ public static partial class InferenceRequestParser
                 return new ThoughtBlock(JsonFields.OptionalString(block, "text", path), JsonFields.OptionalString(block, "signature", path));
         }
     }
+
+    // A text block has exactly one field beside `type`, as in TensorZero: `text`; `arguments`, the older spelling of a
+    // template named after the role; or `value` (2025 clients), text when a string and template arguments when an object.
+    private static ContentBlock ParseTextBlock(JsonElement block, string path, Role role)
+    {
+        var fields = block.EnumerateObject().Where(p => p.Name != "type").ToList();
+        if (fields.Count != 1)
+        {
+            throw Invalid($"`{path}`: Expected exactly one other key in text content, found {fields.Count} other keys");
+        }
+        var field = fields[0];
+        var fieldPath = $"{path}.{field.Name}";
+        return field.Name switch
+        {
+            "text" => field.Value.ValueKind == JsonValueKind.String
+                ? new TextBlock(field.Value.GetString()!)
+                : throw Invalid($"`{fieldPath}`: must be a string"),
+            "arguments" => new TemplateBlock(RoleName(role), Arguments(field.Value, fieldPath)),
+            "value" => field.Value.ValueKind switch
+            {
+                JsonValueKind.String => new TextBlock(field.Value.GetString()!),
+                JsonValueKind.Object => new TemplateBlock(RoleName(role), Arguments(field.Value, fieldPath)),
+                _ => throw Invalid($"`{fieldPath}`: must be a string or an object of template arguments"),
+            },
+            var other => throw Invalid($"`{path}`: Unknown key `{other}` in text content"),
+        };
+    }
+
+    private static string RoleName(Role role) => role == Role.User ? "user" : "assistant";
 
     private static System.Text.Json.Nodes.JsonObject Arguments(JsonElement value, string path) =>
         value.ValueKind == JsonValueKind.Object
