@@ -46,6 +46,14 @@ public static class OpenAIChatRequestParser
         {
             throw Invalid("the request body must be a JSON object");
         }
+        // Required fields first, in TensorZero's order, as its deserializer reports them before any other check.
+        foreach (var required in new[] { "messages", "model" })
+        {
+            if (!TryGet(root, required, out _))
+            {
+                throw MissingField(required);
+            }
+        }
         if (TryGet(root, "n", out var n) && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt64(out var count) && count == 1))
         {
             throw InvalidOpenAIRequest("TensorZero does not support `n` other than 1. Please omit this parameter or set it to 1.");
@@ -204,9 +212,13 @@ public static class OpenAIChatRequestParser
             case "json_object":
                 return (JsonMode.On, null);
             case "json_schema":
-                if (!TryGet(format, "json_schema", out var info) || info.ValueKind != JsonValueKind.Object)
+                if (!TryGet(format, "json_schema", out var info))
                 {
-                    throw Invalid("`response_format.json_schema`: is required and must be an object");
+                    throw MissingField("response_format.json_schema");
+                }
+                if (info.ValueKind != JsonValueKind.Object)
+                {
+                    throw Invalid("`response_format.json_schema`: must be an object");
                 }
                 if (!TryGet(info, "schema", out var schema))
                 {

@@ -29,10 +29,10 @@ public sealed class OpenAIChatErrorTests(OpenAIGateway gateway) : IClassFixture<
             Prefix + "TensorZero does not support `n` other than 1. Please omit this parameter or set it to 1."
         },
         {
-            """{"messages": [{"role": "user", "content": "x"}]}""", HttpStatusCode.BadRequest, "`model`: is required"
+            """{"messages": [{"role": "user", "content": "x"}]}""", HttpStatusCode.BadRequest, "missing field `model`"
         },
         {
-            """{"model": "tensorzero::function_name::basic"}""", HttpStatusCode.BadRequest, "`messages`: is required"
+            """{"model": "tensorzero::function_name::basic"}""", HttpStatusCode.BadRequest, "missing field `messages`"
         },
         {
             """["not", "an", "object"]""", HttpStatusCode.BadRequest, "the request body must be a JSON object"
