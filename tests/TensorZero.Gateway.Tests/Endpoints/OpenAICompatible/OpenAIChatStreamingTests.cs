@@ -57,7 +57,7 @@ public sealed class OpenAIChatStreamingTests(OpenAIGateway gateway) : IClassFixt
         Assert.Equal("tensorzero::function_name::basic::variant_name::echo", chunks[0]["model"]!.GetValue<string>());
         Assert.Null(chunks[0]["usage"]);
         Assert.True(chunks[0].ContainsKey("usage"));
-        Assert.Equal("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"tensorzero_cost":null}""", OpenAIClient.Json(chunks[1]["usage"]));
+        Assert.Equal("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}""", OpenAIClient.Json(chunks[1]["usage"]));
         Assert.Equal("""{"index":0,"finish_reason":"stop","logprobs":null,"delta":{}}""", OpenAIClient.Json(chunks[1]["choices"]![0]));
     }
 
