@@ -83,7 +83,11 @@ internal static class OpenAIToolParser
         {
             throw Invalid("`tool_choice`: Tool choice must be a string or object");
         }
-        switch (RequiredString(choice, "type", "tool_choice.type"))
+        if (!TryGet(choice, "type", out var type))
+        {
+            throw Invalid("`tool_choice`: Tool choice field must have a 'type' field if it is an object");
+        }
+        switch (type.ValueKind == JsonValueKind.String ? type.GetString() : throw Invalid("`tool_choice.type`: Tool choice 'type' field must be a string"))
         {
             case "function":
                 return (null, new ToolChoice(ToolChoiceMode.Specific, FunctionName(choice, "tool_choice")));

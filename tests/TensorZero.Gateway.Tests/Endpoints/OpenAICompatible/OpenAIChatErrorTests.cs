@@ -114,6 +114,26 @@ public sealed class OpenAIChatErrorTests(OpenAIGateway gateway) : IClassFixture<
             HttpStatusCode.BadRequest, "`tool_choice`: Invalid tool choice string: sometimes"
         },
         {
+            """{"model": "tensorzero::function_name::basic", "tool_choice": {"function": {"name": "t"}}, "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "`tool_choice`: Tool choice field must have a 'type' field if it is an object"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "tool_choice": {"type": 1}, "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "`tool_choice.type`: Tool choice 'type' field must be a string"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "tools": [{"type": "function"}], "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "tools[0]: missing field `function`"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "response_format": {"type": "json_schema"}, "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "response_format: missing field `json_schema`"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "messages": [{"role": "tool", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "messages[0]: missing field `tool_call_id`"
+        },
+        {
             """{"model": "tensorzero::function_name::basic", "tools": [{"type": "custom", "custom": {"name": "x"}}], "messages": [{"role": "user", "content": "x"}]}""",
             HttpStatusCode.BadRequest, "`tools[0].type`: tools of type `custom` are not supported by this gateway yet (supported: function)"
         },
