@@ -22,7 +22,7 @@ test("a stream yields chunks with the role first, text deltas, a finish reason a
   assert.equal(chunks.map((c) => c.choices[0].delta.content ?? "").join(""), "Streamed hello");
   const last = chunks.at(-1);
   assert.equal(last.choices[0].finish_reason, "stop");
-  assert.deepEqual(last.usage, { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11, tensorzero_cost: null });
+  assert.deepEqual(last.usage, { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11 });
   assert.ok(chunks.slice(0, -1).every((c) => c.usage === null));
 });
 
