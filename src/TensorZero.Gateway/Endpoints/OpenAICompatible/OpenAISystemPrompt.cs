@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using TensorZero.Gateway.Providers.Abstractions;
 using static TensorZero.Gateway.Endpoints.OpenAICompatible.OpenAIJson;
 
@@ -11,12 +13,12 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// </summary>
 internal sealed class SystemPrompt
 {
-    private System.Text.StringBuilder? _text;
+    private StringBuilder? _text;
 
     public string? Text => _text?.ToString();
 
     /// <summary>The arguments of the function's system template, when the system prompt is a template.</summary>
-    public System.Text.Json.Nodes.JsonObject? Arguments { get; private set; }
+    public JsonObject? Arguments { get; private set; }
 
     public bool IsSet => _text is not null || Arguments is not null;
 
@@ -54,7 +56,7 @@ internal sealed class SystemPrompt
     {
         if (_text is null)
         {
-            _text = new System.Text.StringBuilder(text);
+            _text = new StringBuilder(text);
         }
         else
         {
