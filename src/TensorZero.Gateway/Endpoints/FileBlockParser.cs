@@ -20,8 +20,6 @@ public static class FileBlockParser
     private static readonly string[] UrlFields = ["type", "file_type", "url", "mime_type", "detail", "filename"];
     private static readonly string[] UnknownFields = ["type", "data", "model_name", "provider_name", "model_provider_name"];
 
-    private const string LegacyModelPrefix = "tensorzero::model_name::";
-    private const string LegacyProviderSeparator = "::provider_name::";
 
     public static FileBlock ParseFile(JsonElement block, string path)
     {
@@ -51,25 +49,11 @@ public static class FileBlockParser
         {
             if (modelName is not null || providerName is not null)
             {
-                throw Invalid($"`{path}`: Cannot specify both `model_provider_name` and `model_name`/`provider_name`");
+                throw LegacyModelProviderName.Conflict(path);
             }
-            (modelName, providerName) = ParseLegacyTarget(legacy, path);
+            (modelName, providerName) = LegacyModelProviderName.Parse(legacy, path);
         }
         return new UnknownBlock(JsonNode.Parse(data.GetRawText()), modelName, providerName);
-    }
-
-    // TensorZero's older `model_provider_name`: `tensorzero::model_name::{model}::provider_name::{provider}`.
-    private static (string Model, string Provider) ParseLegacyTarget(string name, string path)
-    {
-        if (!name.StartsWith(LegacyModelPrefix, StringComparison.Ordinal))
-        {
-            throw Invalid($"`{path}.model_provider_name`: Invalid legacy `model_provider_name` format (missing prefix): {name}");
-        }
-        var rest = name[LegacyModelPrefix.Length..];
-        var separator = rest.IndexOf(LegacyProviderSeparator, StringComparison.Ordinal);
-        return separator < 0
-            ? throw Invalid($"`{path}.model_provider_name`: Invalid legacy `model_provider_name` format (missing provider_name): {name}")
-            : (rest[..separator], rest[(separator + LegacyProviderSeparator.Length)..]);
     }
 
     private static FileBlock ParseBase64(JsonElement block, string path)
