@@ -40,7 +40,9 @@ public static class OpenAIChatRequestParser
     ];
 
     /// <param name="protectedHeaders">Headers <c>tensorzero::extra_headers</c> can't set.</param>
-    public static OpenAIChatRequest Parse(JsonElement root, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger)
+    /// <param name="headers">The request's headers, for the 2025 gateway's <c>episode_id</c>, <c>variant_name</c> and <c>dryrun</c>.</param>
+    public static OpenAIChatRequest Parse(
+        JsonElement root, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger, IHeaderDictionary? headers = null)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -60,24 +62,24 @@ public static class OpenAIChatRequestParser
         }
         CheckFields(root, logger);
 
-        var (functionName, modelName) = ParseTarget(root);
+        var (functionName, modelName) = ParseTarget(root, logger);
         var input = OpenAIMessageParser.Parse(root, logger);
         var stream = OptionalBool(root, "stream", "stream") ?? false;
         var includeUsage = ParseIncludeUsage(root, stream);
         var (jsonMode, outputSchema) = ParseResponseFormat(root);
         var (allowedTools, toolChoice) = OpenAIToolParser.ParseToolChoice(root);
-        var episodeText = OptionalString(root, "tensorzero::episode_id", "tensorzero::episode_id");
+        var episodeText = OptionalString(root, "tensorzero::episode_id", "tensorzero::episode_id") ?? OpenAILegacyForms.EpisodeId(headers, logger);
 
         var request = new InferenceRequest(
             functionName,
             modelName,
             episodeText is null ? null : EpisodeIds.Validate(episodeText, time),
             input,
-            OptionalString(root, "tensorzero::variant_name", "tensorzero::variant_name"),
+            OptionalString(root, "tensorzero::variant_name", "tensorzero::variant_name") ?? OpenAILegacyForms.VariantName(headers, logger),
             ParseParams(root),
             InferenceRequestParser.ParseTags(root, internalRequest: false, "tensorzero::tags"),
             InferenceRequestParser.ParseCredentials(root, "tensorzero::credentials"),
-            OptionalBool(root, "tensorzero::dryrun", "tensorzero::dryrun") ?? false,
+            OptionalBool(root, "tensorzero::dryrun", "tensorzero::dryrun") ?? OpenAILegacyForms.Dryrun(headers, logger) ?? false,
             OptionalBool(root, "tensorzero::include_original_response", "tensorzero::include_original_response") ?? false,
             stream)
         {
@@ -127,7 +129,7 @@ public static class OpenAIChatRequestParser
         logger.LogWarning("Ignoring unknown fields in OpenAI-compatible request: [{Fields:l}]", names);
     }
 
-    private static (string? Function, string? Model) ParseTarget(JsonElement root)
+    private static (string? Function, string? Model) ParseTarget(JsonElement root, ILogger logger)
     {
         var model = RequiredString(root, "model", "model");
         if (model.StartsWith(FunctionNamePrefix, StringComparison.Ordinal))
@@ -143,6 +145,12 @@ public static class OpenAIChatRequestParser
             return name.Length > 0
                 ? (null, name)
                 : throw InvalidOpenAIRequest("model_name (passed in model field after \"tensorzero::model_name::\") cannot be empty");
+        }
+        if (OpenAILegacyForms.FunctionName(model, logger) is { } legacyFunction)
+        {
+            return legacyFunction.Length > 0
+                ? (legacyFunction, null)
+                : throw InvalidOpenAIRequest("function_name (passed in model field after \"tensorzero::function_name::\") cannot be empty");
         }
         throw InvalidOpenAIRequest(
             "`model` field must start with `tensorzero::function_name::` or `tensorzero::model_name::`. For example, " +
