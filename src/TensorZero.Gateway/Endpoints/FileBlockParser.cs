@@ -18,7 +18,8 @@ public static class FileBlockParser
 
     private static readonly string[] Base64Fields = ["type", "file_type", "data", "mime_type", "detail", "filename"];
     private static readonly string[] UrlFields = ["type", "file_type", "url", "mime_type", "detail", "filename"];
-    private static readonly string[] UnknownFields = ["type", "data", "model_name", "provider_name"];
+    private static readonly string[] UnknownFields = ["type", "data", "model_name", "provider_name", "model_provider_name"];
+
 
     public static FileBlock ParseFile(JsonElement block, string path)
     {
@@ -42,10 +43,17 @@ public static class FileBlockParser
         {
             throw Invalid($"`{path}.data`: is required (the provider-specific JSON to send as is)");
         }
-        return new UnknownBlock(
-            JsonNode.Parse(data.GetRawText()),
-            JsonFields.OptionalString(block, "model_name", path),
-            JsonFields.OptionalString(block, "provider_name", path));
+        var modelName = JsonFields.OptionalString(block, "model_name", path);
+        var providerName = JsonFields.OptionalString(block, "provider_name", path);
+        if (JsonFields.OptionalString(block, "model_provider_name", path) is { } legacy)
+        {
+            if (modelName is not null || providerName is not null)
+            {
+                throw LegacyModelProviderName.Conflict(path);
+            }
+            (modelName, providerName) = LegacyModelProviderName.Parse(legacy, path);
+        }
+        return new UnknownBlock(JsonNode.Parse(data.GetRawText()), modelName, providerName);
     }
 
     private static FileBlock ParseBase64(JsonElement block, string path)

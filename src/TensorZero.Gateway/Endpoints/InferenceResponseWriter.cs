@@ -28,11 +28,7 @@ public static class InferenceResponseWriter
             }
             writer.WriteEndArray();
         }
-        writer.WriteStartObject("usage");
-        WriteNullableNumber(writer, "input_tokens", response.Usage.InputTokens);
-        WriteNullableNumber(writer, "output_tokens", response.Usage.OutputTokens);
-        writer.WriteNull("cost");
-        writer.WriteEndObject();
+        WriteUsage(writer, response.Usage);
         if (response.FinishReason is { } finish)
         {
             writer.WriteString("finish_reason", FinishReasonName(finish));
@@ -41,6 +37,18 @@ public static class InferenceResponseWriter
         {
             writer.WriteString("original_response", response.RawResponse);
         }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>usage</c>: both counts, null when the provider did not report them. <c>cost</c> is left out while it is
+    /// unknown (this gateway has no cost config): 2025 clients reject the field, current ones default it to null.
+    /// </summary>
+    public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
+    {
+        writer.WriteStartObject("usage");
+        WriteNullableNumber(writer, "input_tokens", usage.InputTokens);
+        WriteNullableNumber(writer, "output_tokens", usage.OutputTokens);
         writer.WriteEndObject();
     }
 
@@ -79,10 +87,8 @@ public static class InferenceResponseWriter
             case ThoughtBlock thought:
                 writer.WriteStartObject();
                 writer.WriteString("type", "thought");
-                if (thought.Text is not null)
-                {
-                    writer.WriteString("text", thought.Text);
-                }
+                // `text` is always there, null or not: 2025 clients read it unconditionally.
+                WriteStringOrNull(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
                     writer.WriteString("signature", thought.Signature);
@@ -102,7 +108,7 @@ public static class InferenceResponseWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
     {
         if (value is null)
         {

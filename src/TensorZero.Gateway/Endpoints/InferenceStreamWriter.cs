@@ -51,11 +51,7 @@ public static class InferenceStreamWriter
         }
         if (chunk.Usage is { } usage)
         {
-            writer.WriteStartObject("usage");
-            WriteNullable(writer, "input_tokens", usage.InputTokens);
-            WriteNullable(writer, "output_tokens", usage.OutputTokens);
-            writer.WriteNull("cost");
-            writer.WriteEndObject();
+            InferenceResponseWriter.WriteUsage(writer, usage);
         }
         if (chunk.FinishReason is { } finish)
         {
@@ -83,10 +79,8 @@ public static class InferenceStreamWriter
             case ThoughtDelta thought:
                 writer.WriteString("type", "thought");
                 writer.WriteString("id", thought.Id);
-                if (thought.Text is not null)
-                {
-                    writer.WriteString("text", thought.Text);
-                }
+                // `text` is always there, null or not: 2025 clients read it unconditionally.
+                InferenceResponseWriter.WriteStringOrNull(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
                     writer.WriteString("signature", thought.Signature);
@@ -94,17 +88,5 @@ public static class InferenceStreamWriter
                 break;
         }
         writer.WriteEndObject();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter writer, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            writer.WriteNumber(name, number);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 }

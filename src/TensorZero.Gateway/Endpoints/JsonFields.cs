@@ -11,6 +11,13 @@ internal static class JsonFields
             ? value.GetString()!
             : throw GatewayError.InvalidRequest($"`{path}.{name}`: must be a string");
 
+    /// <summary>
+    /// TensorZero's text for an absent required field, <c>{path}: missing field `{name}`</c> (just <c>missing field
+    /// `{name}`</c> at the top level), which clients match on.
+    /// </summary>
+    public static string MissingField(string? parentPath, string name) =>
+        string.IsNullOrEmpty(parentPath) ? $"missing field `{name}`" : $"{parentPath}: missing field `{name}`";
+
     public static string? OptionalString(JsonElement parent, string name, string path) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()

@@ -28,7 +28,7 @@ public static class RequestExtras
                 throw Invalid($"`{path}`: needs exactly one of `value` or `\"delete\": true`");
             }
             return new ExtraBodyItem(pointer, hasValue ? JsonNode.Parse(value.GetRawText()) : null, delete);
-        }, ["pointer", "value", "delete"]);
+        }, ["pointer", "value", "delete", "model_provider_name"]);
 
     /// <param name="protectedHeaders">Names the items can't set.</param>
     /// <param name="field">The body field holding the items (<c>extra_headers</c>, or an extension field of another API).</param>
@@ -93,6 +93,15 @@ public static class RequestExtras
             if (provider is not null && model is null)
             {
                 throw Invalid($"`{path}.provider_name`: needs `model_name`");
+            }
+            // 2025 clients name the provider with one string; it targets that model's provider, as it did then.
+            if (keys.Contains("model_provider_name") && JsonFields.OptionalString(item, "model_provider_name", path) is { } legacy)
+            {
+                if (variant is not null || model is not null)
+                {
+                    throw LegacyModelProviderName.Conflict(path);
+                }
+                (model, provider) = LegacyModelProviderName.Parse(legacy, path);
             }
             items.Add(new TargetedExtra<T>(parse(item, path), variant, model, provider));
         }

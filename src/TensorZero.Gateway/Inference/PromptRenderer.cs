@@ -15,6 +15,11 @@ namespace TensorZero.Gateway.Inference;
 /// </summary>
 public static class PromptRenderer
 {
+    /// <summary>
+    /// Checks the input against the function's schemas as TensorZero does: a role with a schema validates whatever it
+    /// is given (template arguments, or plain text as a JSON string), and arguments without a schema need a template
+    /// of that name in some variant.
+    /// </summary>
     public static void Validate(FunctionConfig function, InferenceInput input)
     {
         var schemas = function.Schemas;
@@ -26,14 +31,14 @@ public static class PromptRenderer
             }
             else if (!AnyVariantHas(function, "system"))
             {
-                throw GatewayError.InvalidRequest("`input.system`: an object needs a system template (`system_template`), and no variant has one");
+                throw GatewayError.InvalidRequest("System message has non-string content but there is no template `system` in any variant");
             }
         }
-        else if (schemas.ContainsKey("system"))
+        else if (schemas.TryGetValue("system", out var schema))
         {
-            throw GatewayError.InvalidRequest(input.System is null
-                ? "`input.system` is empty but a system template is present."
-                : "`input.system`: must be an object of template arguments, since the function has a `system_schema`");
+            Check(schema, input.System is { } text
+                ? JsonValue.Create(text)
+                : throw GatewayError.InvalidRequest("`input.system` is empty but a system template is present."), "input.system");
         }
 
         for (var i = 0; i < input.Messages.Count; i++)
@@ -50,9 +55,9 @@ public static class PromptRenderer
                     case TemplateBlock template when !AnyVariantHas(function, template.Name):
                         throw GatewayError.InvalidRequest(
                             $"Message at index {i} has non-string content but there is no template `{template.Name}` in any variant");
-                    case TextBlock when schemas.ContainsKey(role):
-                        throw GatewayError.InvalidRequest(
-                            $"`input.messages[{i}].content`: must be template arguments, since the function has a `{role}_schema`");
+                    case TextBlock text when schemas.TryGetValue(role, out var schema):
+                        Check(schema, JsonValue.Create(text.Text), $"input.messages[{i}]");
+                        break;
                 }
             }
         }
@@ -109,12 +114,16 @@ public static class PromptRenderer
         }
     }
 
-    private static void Check(JsonSchemaDocument schema, JsonObject arguments, string path)
+    private static void Check(JsonSchemaDocument schema, JsonNode arguments, string path)
     {
         using var document = JsonDocument.Parse(arguments.ToJsonString());
         if (schema.Validate(document.RootElement) is { } problems)
         {
-            throw GatewayError.InvalidRequest($"JSON Schema validation failed for `{path}`:\n{problems}");
+            // Plain text where a schema wants arguments is the usual mistake: say how to send arguments.
+            var hint = arguments is JsonValue
+                ? $"\n(`{path}` is plain text, but the function has a schema for it: send template arguments instead)"
+                : string.Empty;
+            throw GatewayError.InvalidRequest($"JSON Schema validation failed for `{path}`:\n{problems}{hint}");
         }
     }
 

@@ -170,7 +170,7 @@ public sealed class FileBlockParserTests
     [InlineData("""{"type":"unknown","data":null}""", "data`: is required (the provider-specific JSON to send as is)")]
     [InlineData("""{"type":"unknown","data":{},"model_name":5}""", "model_name`: must be a string")]
     [InlineData("""{"type":"unknown","data":{},"provider_name":["p"]}""", "provider_name`: must be a string")]
-    [InlineData("""{"type":"unknown","data":{},"model_provider_name":"x"}""", "model_provider_name`: unknown field")]
+    [InlineData("""{"type":"unknown","data":{},"extra":"x"}""", "extra`: unknown field")]
     public void Parse_InvalidBlock_Returns400NamingTheField(string json, string problem)
     {
         var error = Assert.Throws<GatewayError>(() => Parse(json));

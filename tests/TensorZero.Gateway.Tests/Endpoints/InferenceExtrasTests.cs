@@ -112,4 +112,33 @@ public sealed class InferenceExtrasTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("`extra_body[0].pointer`: must be a JSON pointer starting with `/`", body["error"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ExtraBody_LegacyModelProviderName_TargetsThatProvider()
+    {
+        var (status, _, raw) = await _gateway.CreateClient().PostRawAsync("/inference", """
+            {"function_name":"f","input":{"messages":[{"role":"user","content":"hi"}]},
+             "extra_body":[{"model_provider_name":"tensorzero::model_name::gpt::provider_name::first","pointer":"/only_first","value":1},
+                           {"model_provider_name":"tensorzero::model_name::gpt::provider_name::second","pointer":"/only_second","value":2}]}
+            """);
+
+        Assert.True(status == HttpStatusCode.OK, raw);
+        var body = Assert.Single(_openai.Requests).Body;
+        Assert.Equal(1, body["only_first"]!.GetValue<int>());
+        Assert.False(body.ContainsKey("only_second"));
+    }
+
+    [Theory]
+    [InlineData("""{"model_provider_name":"first","pointer":"/a","value":1}""",
+        "`extra_body[0].model_provider_name`: Invalid legacy `model_provider_name` format (missing prefix): first")]
+    [InlineData("""{"model_provider_name":"tensorzero::model_name::gpt::provider_name::first","model_name":"gpt","pointer":"/a","value":1}""",
+        "`extra_body[0]`: Cannot specify both `model_provider_name` and `model_name`/`provider_name`")]
+    public async Task ExtraBody_InvalidLegacyModelProviderName_Returns400(string item, string message)
+    {
+        var (status, body, _) = await _gateway.CreateClient().PostRawAsync("/inference",
+            $$"""{"function_name":"f","input":{"messages":[]},"extra_body":[{{item}}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(message, body["error"]!.GetValue<string>());
+    }
 }

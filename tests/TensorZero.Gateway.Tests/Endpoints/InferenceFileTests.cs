@@ -221,7 +221,35 @@ public sealed class InferenceFileTests
             """, Assert.Single(working.Requests).Body["messages"]![0]!["content"]);
     }
 
+    [Fact]
+    public async Task Inference_UnknownBlockWithLegacyModelProviderName_ReachesOnlyThatProvider()
+    {
+        await using var broken = await FakeOpenAIServer.StartAsync();
+        broken.FailWithStatus = 500;
+        await using var working = await FakeOpenAIServer.StartAsync();
+        using var gateway = new GatewayFactory(OpenAIModel("gpt", ("broken", broken), ("working", working)) + Function("gpt"));
+
+        var (status, _, raw) = await gateway.CreateClient().PostInferenceAsync(new
+        {
+            function_name = "f",
+            input = Input(
+                new { type = "unknown", data = new { type = "working_only" }, model_provider_name = "tensorzero::model_name::gpt::provider_name::working" },
+                new { type = "unknown", data = new { type = "broken_only" }, model_provider_name = "tensorzero::model_name::gpt::provider_name::broken" },
+                new { type = "unknown", data = new { type = "other_model" }, model_provider_name = "tensorzero::model_name::claude::provider_name::working" }),
+        });
+
+        Assert.True(status == HttpStatusCode.OK, raw);
+        AssertJson("""[{"type":"text","text":"Describe"},{"type":"broken_only"}]""", Assert.Single(broken.Requests).Body["messages"]![0]!["content"]);
+        AssertJson("""[{"type":"text","text":"Describe"},{"type":"working_only"}]""", Assert.Single(working.Requests).Body["messages"]![0]!["content"]);
+    }
+
     [Theory]
+    [InlineData("""{"type":"unknown","data":{},"model_provider_name":"gpt"}""",
+        "`input.messages[0].content[1].model_provider_name`: Invalid legacy `model_provider_name` format (missing prefix): gpt")]
+    [InlineData("""{"type":"unknown","data":{},"model_provider_name":"tensorzero::model_name::gpt"}""",
+        "`input.messages[0].content[1].model_provider_name`: Invalid legacy `model_provider_name` format (missing provider_name): tensorzero::model_name::gpt")]
+    [InlineData("""{"type":"unknown","data":{},"model_name":"gpt","model_provider_name":"tensorzero::model_name::gpt::provider_name::openai"}""",
+        "`input.messages[0].content[1]`: Cannot specify both `model_provider_name` and `model_name`/`provider_name`")]
     [InlineData("""{"type":"file","file_type":"url","url":"file:///etc/passwd"}""", "`input.messages[0].content[1].url`: must be an absolute http or https URL")]
     [InlineData("""{"type":"file","file_type":"base64","data":"%%%","mime_type":"image/png"}""", "`input.messages[0].content[1].data`: must be base64")]
     [InlineData("""{"type":"unknown"}""", "`input.messages[0].content[1].data`: is required (the provider-specific JSON to send as is)")]

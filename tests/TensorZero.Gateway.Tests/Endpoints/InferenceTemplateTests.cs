@@ -100,8 +100,8 @@ public sealed class InferenceTemplateTests : IAsyncLifetime, IDisposable
     [Theory]
     [InlineData("""{"system":{"assistant_name":7},"messages":[]}""", "JSON Schema validation failed for `input.system`:")]
     [InlineData("""{"messages":[]}""", "`input.system` is empty but a system template is present.")]
-    [InlineData("""{"system":"plain","messages":[]}""", "`input.system`: must be an object of template arguments, since the function has a `system_schema`")]
-    [InlineData("""{"system":{"assistant_name":"K"},"messages":[{"role":"user","content":"plain"}]}""", "`input.messages[0].content`: must be template arguments, since the function has a `user_schema`")]
+    [InlineData("""{"system":"plain","messages":[]}""", "JSON Schema validation failed for `input.system`:")]
+    [InlineData("""{"system":{"assistant_name":"K"},"messages":[{"role":"user","content":"plain"}]}""", "JSON Schema validation failed for `input.messages[0]`:")]
     [InlineData("""{"system":{"assistant_name":"K"},"messages":[{"role":"user","content":[{"type":"text","arguments":{"documents":[]}}]}]}""", "JSON Schema validation failed for `input.messages[0]`:")]
     [InlineData("""{"system":{"assistant_name":"K"},"messages":[{"role":"user","content":[{"type":"template","name":"farewell","arguments":{}}]}]}""", "Message at index 0 has non-string content but there is no template `farewell` in any variant")]
     public async Task BadArguments_Return400(string input, string messageStart)

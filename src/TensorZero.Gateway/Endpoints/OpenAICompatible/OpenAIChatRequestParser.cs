@@ -40,11 +40,21 @@ public static class OpenAIChatRequestParser
     ];
 
     /// <param name="protectedHeaders">Headers <c>tensorzero::extra_headers</c> can't set.</param>
-    public static OpenAIChatRequest Parse(JsonElement root, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger)
+    /// <param name="headers">The request's headers, for the 2025 gateway's <c>episode_id</c>, <c>variant_name</c> and <c>dryrun</c>.</param>
+    public static OpenAIChatRequest Parse(
+        JsonElement root, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger, IHeaderDictionary? headers = null)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw Invalid("the request body must be a JSON object");
+        }
+        // Required fields first, in TensorZero's order, as its deserializer reports them before any other check.
+        foreach (var required in new[] { "messages", "model" })
+        {
+            if (!TryGet(root, required, out _))
+            {
+                throw MissingField(required);
+            }
         }
         if (TryGet(root, "n", out var n) && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt64(out var count) && count == 1))
         {
@@ -52,24 +62,24 @@ public static class OpenAIChatRequestParser
         }
         CheckFields(root, logger);
 
-        var (functionName, modelName) = ParseTarget(root);
+        var (functionName, modelName) = ParseTarget(root, logger);
         var input = OpenAIMessageParser.Parse(root, logger);
         var stream = OptionalBool(root, "stream", "stream") ?? false;
         var includeUsage = ParseIncludeUsage(root, stream);
         var (jsonMode, outputSchema) = ParseResponseFormat(root);
         var (allowedTools, toolChoice) = OpenAIToolParser.ParseToolChoice(root);
-        var episodeText = OptionalString(root, "tensorzero::episode_id", "tensorzero::episode_id");
+        var episodeText = OptionalString(root, "tensorzero::episode_id", "tensorzero::episode_id") ?? OpenAILegacyForms.EpisodeId(headers, logger);
 
         var request = new InferenceRequest(
             functionName,
             modelName,
             episodeText is null ? null : EpisodeIds.Validate(episodeText, time),
             input,
-            OptionalString(root, "tensorzero::variant_name", "tensorzero::variant_name"),
+            OptionalString(root, "tensorzero::variant_name", "tensorzero::variant_name") ?? OpenAILegacyForms.VariantName(headers, logger),
             ParseParams(root),
             InferenceRequestParser.ParseTags(root, internalRequest: false, "tensorzero::tags"),
             InferenceRequestParser.ParseCredentials(root, "tensorzero::credentials"),
-            OptionalBool(root, "tensorzero::dryrun", "tensorzero::dryrun") ?? false,
+            OptionalBool(root, "tensorzero::dryrun", "tensorzero::dryrun") ?? OpenAILegacyForms.Dryrun(headers, logger) ?? false,
             OptionalBool(root, "tensorzero::include_original_response", "tensorzero::include_original_response") ?? false,
             stream)
         {
@@ -119,7 +129,7 @@ public static class OpenAIChatRequestParser
         logger.LogWarning("Ignoring unknown fields in OpenAI-compatible request: [{Fields:l}]", names);
     }
 
-    private static (string? Function, string? Model) ParseTarget(JsonElement root)
+    private static (string? Function, string? Model) ParseTarget(JsonElement root, ILogger logger)
     {
         var model = RequiredString(root, "model", "model");
         if (model.StartsWith(FunctionNamePrefix, StringComparison.Ordinal))
@@ -135,6 +145,12 @@ public static class OpenAIChatRequestParser
             return name.Length > 0
                 ? (null, name)
                 : throw InvalidOpenAIRequest("model_name (passed in model field after \"tensorzero::model_name::\") cannot be empty");
+        }
+        if (OpenAILegacyForms.FunctionName(model, logger) is { } legacyFunction)
+        {
+            return legacyFunction.Length > 0
+                ? (legacyFunction, null)
+                : throw InvalidOpenAIRequest("function_name (passed in model field after \"tensorzero::function_name::\") cannot be empty");
         }
         throw InvalidOpenAIRequest(
             "`model` field must start with `tensorzero::function_name::` or `tensorzero::model_name::`. For example, " +
@@ -204,9 +220,13 @@ public static class OpenAIChatRequestParser
             case "json_object":
                 return (JsonMode.On, null);
             case "json_schema":
-                if (!TryGet(format, "json_schema", out var info) || info.ValueKind != JsonValueKind.Object)
+                if (!TryGet(format, "json_schema", out var info))
                 {
-                    throw Invalid("`response_format.json_schema`: is required and must be an object");
+                    throw MissingField("response_format.json_schema");
+                }
+                if (info.ValueKind != JsonValueKind.Object)
+                {
+                    throw Invalid("`response_format.json_schema`: must be an object");
                 }
                 if (!TryGet(info, "schema", out var schema))
                 {

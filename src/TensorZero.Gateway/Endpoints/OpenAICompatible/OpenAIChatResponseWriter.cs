@@ -56,7 +56,10 @@ public static class OpenAIChatResponseWriter
         _ => "stop",
     };
 
-    /// <summary>OpenAI's usage object; counts a provider did not report are left out, and <c>tensorzero_cost</c> is always there.</summary>
+    /// <summary>
+    /// OpenAI's usage object; counts a provider did not report are left out, and so is <c>tensorzero_cost</c> while the
+    /// cost is unknown (this gateway has no cost config), as <c>usage.cost</c> is on <c>/inference</c>.
+    /// </summary>
     public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
     {
         writer.WriteStartObject("usage");
@@ -72,7 +75,6 @@ public static class OpenAIChatResponseWriter
         {
             writer.WriteNumber("total_tokens", i + o);
         }
-        writer.WriteNull("tensorzero_cost");
         writer.WriteEndObject();
     }
 
@@ -115,10 +117,8 @@ public static class OpenAIChatResponseWriter
                 writer.WriteStartObject();
                 writer.WriteString("type", "thought");
                 writer.WriteNumber("insert_index", i);
-                if (thought.Text is not null)
-                {
-                    writer.WriteString("text", thought.Text);
-                }
+                // TensorZero's thought: `text` always (null or not), `signature` when there is one.
+                WriteNullableString(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
                     writer.WriteString("signature", thought.Signature);

@@ -8,21 +8,22 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 
 /// <summary>
 /// Writes a streamed inference as OpenAI <c>chat.completion.chunk</c> events: one per provider chunk, the role in the
-/// first only, tool-call deltas indexed by call in order of appearance, a <c>data: {"error": {"message": ...}}</c>
-/// event for a failure mid-stream, and <c>data: [DONE]</c> last.
+/// first only, tool-call deltas indexed by call in order of appearance, thought deltas in
+/// <c>delta.tensorzero_extra_content</c> with their position among the answer's blocks (as TensorZero streams them), a
+/// <c>data: {"error": {"message": ...}}</c> event for a failure mid-stream, and <c>data: [DONE]</c> last.
 /// </summary>
 public static class OpenAIChatStreamWriter
 {
     public static Task WriteAsync(HttpContext context, InferenceStreamResult result, OpenAIChatRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
-        var toolIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var positions = new BlockPositions();
         var first = true;
         return SseResponse.WriteAsync(
             context.Response,
             result.Run,
             (writer, chunk) =>
             {
-                WriteChunk(writer, result, request, chunk, toolIndexes, first, time.GetUtcNow().ToUnixTimeSeconds());
+                WriteChunk(writer, result, request, chunk, positions, first, time.GetUtcNow().ToUnixTimeSeconds());
                 first = false;
             },
             static (writer, error) =>
@@ -41,7 +42,7 @@ public static class OpenAIChatStreamWriter
         InferenceStreamResult result,
         OpenAIChatRequest request,
         ProviderStreamChunk chunk,
-        Dictionary<string, int> toolIndexes,
+        BlockPositions positions,
         bool first,
         long created)
     {
@@ -77,7 +78,7 @@ public static class OpenAIChatStreamWriter
         }
         else
         {
-            WriteChatDelta(writer, chunk.Content, toolIndexes);
+            WriteChatDelta(writer, chunk.Content, positions);
         }
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -99,40 +100,124 @@ public static class OpenAIChatStreamWriter
         writer.WriteEndObject();
     }
 
-    // Thought deltas have no place in OpenAI's delta and are left out, as TensorZero does.
-    private static void WriteChatDelta(Utf8JsonWriter writer, IReadOnlyList<ContentDelta> deltas, Dictionary<string, int> toolIndexes)
+    private static void WriteChatDelta(Utf8JsonWriter writer, IReadOnlyList<ContentDelta> deltas, BlockPositions positions)
     {
         StringBuilder? text = null;
-        foreach (var delta in deltas.OfType<TextDelta>())
+        List<(ToolCallDelta Delta, int Index, bool IsNew)>? calls = null;
+        List<(ThoughtDelta Delta, int InsertIndex)>? thoughts = null;
+        foreach (var delta in deltas)
         {
-            (text ??= new StringBuilder()).Append(delta.Text);
+            switch (delta)
+            {
+                case TextDelta textDelta:
+                    positions.SeeText(textDelta.Id);
+                    (text ??= new StringBuilder()).Append(textDelta.Text);
+                    break;
+                case ToolCallDelta call:
+                    var (index, isNew) = positions.ToolCall(call.Id);
+                    (calls ??= []).Add((call, index, isNew));
+                    break;
+                case ThoughtDelta thought:
+                    (thoughts ??= []).Add((thought, positions.Extra(thought.Id)));
+                    break;
+            }
         }
         if (text is not null)
         {
             writer.WriteString("content", text.ToString());
         }
-        if (!deltas.OfType<ToolCallDelta>().Any())
+        if (calls is not null)
         {
-            return;
-        }
-        writer.WriteStartArray("tool_calls");
-        foreach (var call in deltas.OfType<ToolCallDelta>())
-        {
-            writer.WriteStartObject();
-            if (!toolIndexes.TryGetValue(call.Id, out var index))
+            writer.WriteStartArray("tool_calls");
+            foreach (var (call, index, isNew) in calls)
             {
-                index = toolIndexes.Count;
-                toolIndexes[call.Id] = index;
-                writer.WriteString("id", call.Id);
+                writer.WriteStartObject();
+                if (isNew)
+                {
+                    writer.WriteString("id", call.Id);
+                }
+                writer.WriteNumber("index", index);
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", call.Name ?? string.Empty);
+                writer.WriteString("arguments", call.ArgumentsDelta);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
             }
-            writer.WriteNumber("index", index);
-            writer.WriteString("type", "function");
-            writer.WriteStartObject("function");
-            writer.WriteString("name", call.Name ?? string.Empty);
-            writer.WriteString("arguments", call.ArgumentsDelta);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            writer.WriteEndArray();
         }
-        writer.WriteEndArray();
+        if (thoughts is not null)
+        {
+            // TensorZero's thought chunk: every field but the provider-specific ones, null when absent.
+            writer.WriteStartArray("tensorzero_extra_content");
+            foreach (var (thought, insertIndex) in thoughts)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type", "thought");
+                writer.WriteNumber("insert_index", insertIndex);
+                writer.WriteString("id", thought.Id);
+                WriteStringOrNull(writer, "text", thought.Text);
+                WriteStringOrNull(writer, "signature", thought.Signature);
+                writer.WriteNull("summary_id");
+                writer.WriteNull("summary_text");
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>
+    /// Where each streamed block sits in the whole answer: tool calls are numbered among tool calls, and a thought's
+    /// <c>insert_index</c> counts every block (text, tool call, thought) that began before it, so a client that
+    /// assembles the stream gets the same positions as a non-streamed answer.
+    /// </summary>
+    private sealed class BlockPositions
+    {
+        private readonly HashSet<string> _texts = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _tools = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _extras = new(StringComparer.Ordinal);
+        private int _blocks;
+
+        public void SeeText(string id)
+        {
+            if (_texts.Add(id))
+            {
+                _blocks++;
+            }
+        }
+
+        public (int Index, bool IsNew) ToolCall(string id)
+        {
+            if (_tools.TryGetValue(id, out var index))
+            {
+                return (index, false);
+            }
+            index = _tools.Count;
+            _tools[id] = index;
+            _blocks++;
+            return (index, true);
+        }
+
+        public int Extra(string id)
+        {
+            if (!_extras.TryGetValue(id, out var index))
+            {
+                index = _blocks++;
+                _extras[id] = index;
+            }
+            return index;
+        }
     }
 }

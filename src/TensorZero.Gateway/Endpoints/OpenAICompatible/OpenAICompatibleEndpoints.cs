@@ -42,7 +42,7 @@ public static class OpenAICompatibleEndpoints
         HttpContext context, InferenceService inference, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger)
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
-        var request = OpenAIChatRequestParser.Parse(body.RootElement, config, time, protectedHeaders, logger);
+        var request = OpenAIChatRequestParser.Parse(body.RootElement, config, time, protectedHeaders, logger, context.Request.Headers);
         if (request.Inference.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.

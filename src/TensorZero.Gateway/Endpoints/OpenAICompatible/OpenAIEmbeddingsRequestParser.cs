@@ -104,7 +104,7 @@ public static class OpenAIEmbeddingsRequestParser
     {
         if (!TryGet(root, "input", out var input))
         {
-            throw Invalid("`input`: is required");
+            throw MissingField("input");
         }
         switch (input.ValueKind)
         {

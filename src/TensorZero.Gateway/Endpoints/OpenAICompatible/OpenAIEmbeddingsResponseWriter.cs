@@ -4,7 +4,7 @@ using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 
-/// <summary>Writes an embeddings answer in OpenAI's shape, with TensorZero's <c>model</c> and <c>usage.tensorzero_cost</c>.</summary>
+/// <summary>Writes an embeddings answer in OpenAI's shape, with TensorZero's <c>model</c>.</summary>
 public static class OpenAIEmbeddingsResponseWriter
 {
     public static void Write(Utf8JsonWriter writer, EmbeddingResult result, EmbeddingEncoding encoding)
@@ -48,7 +48,7 @@ public static class OpenAIEmbeddingsResponseWriter
                 writer.WriteNull(name);
             }
         }
-        writer.WriteNull("tensorzero_cost");
+        // `tensorzero_cost` is left out while the cost is unknown (this gateway has no cost config), as on every route.
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

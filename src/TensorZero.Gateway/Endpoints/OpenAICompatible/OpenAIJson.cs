@@ -23,8 +23,19 @@ internal static class OpenAIJson
         : value.ValueKind == JsonValueKind.String ? value.GetString()
         : throw Invalid($"`{path}`: must be a string");
 
+    /// <summary>A string field that must be there; absent (or null) is TensorZero's <c>missing field</c> error.</summary>
     public static string RequiredString(JsonElement parent, string name, string path) =>
-        OptionalString(parent, name, path) ?? throw Invalid($"`{path}`: is required");
+        OptionalString(parent, name, path) ?? throw MissingField(path);
+
+    /// <summary>
+    /// TensorZero's error for an absent required field, <c>{parent}: missing field `{name}`</c>, from the field's full
+    /// path (<c>messages[0].role</c>); a top-level field is just <c>missing field `model`</c>.
+    /// </summary>
+    public static GatewayError MissingField(string path)
+    {
+        var dot = path.LastIndexOf('.');
+        return Invalid(JsonFields.MissingField(dot < 0 ? null : path[..dot], dot < 0 ? path : path[(dot + 1)..]));
+    }
 
     public static bool? OptionalBool(JsonElement parent, string name, string path) =>
         !TryGet(parent, name, out var value) ? null

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Inference;
@@ -8,9 +7,9 @@ using TensorZero.Gateway.Providers.Abstractions;
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 
 /// <summary>
-/// Turns OpenAI <c>messages</c> into TensorZero's input: system and developer messages become <c>input.system</c>,
-/// assistant <c>tool_calls</c> become tool-call blocks, and each run of <c>tool</c> messages becomes one user message
-/// of tool results (providers such as Bedrock need parallel results in one message).
+/// Turns OpenAI <c>messages</c> into TensorZero's input: system and developer messages become <c>input.system</c>
+/// (<see cref="SystemPrompt"/>), assistant <c>tool_calls</c> become tool-call blocks, and each run of <c>tool</c>
+/// messages becomes one user message of tool results (providers such as Bedrock need parallel results in one message).
 /// </summary>
 internal static class OpenAIMessageParser
 {
@@ -18,16 +17,17 @@ internal static class OpenAIMessageParser
     {
         if (!root.TryGetProperty("messages", out var array))
         {
-            throw Invalid("`messages`: is required");
+            throw MissingField("messages");
         }
         if (array.ValueKind != JsonValueKind.Array)
         {
             throw Invalid("`messages`: must be an array");
         }
-        StringBuilder? system = null;
+        var system = new SystemPrompt();
         var messages = new List<RequestMessage>();
         var toolNames = new Dictionary<string, string>(StringComparer.Ordinal);
         List<ContentBlock>? toolResults = null;
+        var firstIsSystem = false;
         var index = 0;
         foreach (var message in array.EnumerateArray())
         {
@@ -45,40 +45,29 @@ internal static class OpenAIMessageParser
             switch (role)
             {
                 case "system" or "developer":
-                    if (system is not null)
+                    firstIsSystem |= index == 0;
+                    var hadSystem = system.IsSet;
+                    system.Add(OpenAIContentParser.Parse(RequiredContent(message, path), $"{path}.content", "system", logger), $"{path}.content");
+                    if (hadSystem)
                     {
                         logger.LogWarning("Multiple system messages provided. They will be concatenated and moved to the start of the conversation.");
                     }
-                    else if (index > 0)
+                    else if (!firstIsSystem)
                     {
                         logger.LogWarning("Moving system message to the start of the conversation.");
                     }
-                    foreach (var text in SystemTexts(message, path))
-                    {
-                        if (system is null)
-                        {
-                            system = new StringBuilder(text);
-                        }
-                        else
-                        {
-                            system.Append('\n').Append(text);
-                        }
-                    }
                     break;
                 case "user":
-                    if (!TryGet(message, "content", out var userContent))
-                    {
-                        throw Invalid($"`{path}.content`: is required");
-                    }
-                    messages.Add(new RequestMessage(Role.User, Content(userContent, $"{path}.content", "user")));
+                    messages.Add(new RequestMessage(Role.User,
+                        OpenAIContentParser.Parse(RequiredContent(message, path), $"{path}.content", "user", logger)));
                     break;
                 case "assistant":
-                    messages.Add(new RequestMessage(Role.Assistant, AssistantContent(message, path, toolNames)));
+                    messages.Add(new RequestMessage(Role.Assistant, AssistantContent(message, path, toolNames, logger)));
                     break;
                 case "tool":
                     var id = RequiredString(message, "tool_call_id", $"{path}.tool_call_id");
                     var name = toolNames.TryGetValue(id, out var known) ? known : throw InvalidOpenAIRequest("tool call id not found");
-                    (toolResults ??= []).Add(new ToolResultBlock(id, name, ToolResultText(message, path)));
+                    (toolResults ??= []).Add(new ToolResultBlock(id, name, ToolResultText(message, path, logger)));
                     break;
                 default:
                     throw Invalid($"`{path}.role`: unknown role `{role}`, expected one of `system`, `developer`, `user`, `assistant`, `tool`");
@@ -89,29 +78,15 @@ internal static class OpenAIMessageParser
         {
             messages.Add(new RequestMessage(Role.User, toolResults));
         }
-        return new InferenceInput(system?.ToString(), messages);
+        return new InferenceInput(system.Text, messages, system.Arguments);
     }
 
-    private static IEnumerable<string> SystemTexts(JsonElement message, string path)
-    {
-        if (!TryGet(message, "content", out var content))
-        {
-            throw Invalid($"`{path}.content`: is required");
-        }
-        foreach (var block in Content(content, $"{path}.content"))
-        {
-            yield return block switch
-            {
-                TextBlock text => text.Text,
-                RawTextBlock raw => raw.Text,
-                _ => throw InvalidOpenAIRequest("System message must contain only text content blocks"),
-            };
-        }
-    }
+    private static JsonElement RequiredContent(JsonElement message, string path) =>
+        TryGet(message, "content", out var content) ? content : throw MissingField($"{path}.content");
 
-    private static List<ContentBlock> AssistantContent(JsonElement message, string path, Dictionary<string, string> toolNames)
+    private static List<ContentBlock> AssistantContent(JsonElement message, string path, Dictionary<string, string> toolNames, ILogger logger)
     {
-        var content = TryGet(message, "content", out var value) ? Content(value, $"{path}.content", "assistant") : [];
+        var content = TryGet(message, "content", out var value) ? OpenAIContentParser.Parse(value, $"{path}.content", "assistant", logger) : [];
         if (TryGet(message, "tool_calls", out var calls))
         {
             if (calls.ValueKind != JsonValueKind.Array)
@@ -136,7 +111,8 @@ internal static class OpenAIMessageParser
         return content;
     }
 
-    // Thoughts the gateway returned in `tensorzero_extra_content`, sent back so providers that sign reasoning get it again.
+    // Thoughts (and provider-specific blocks) the gateway returned in `tensorzero_extra_content`, sent back so providers
+    // that sign reasoning get it again: blocks with `insert_index` go there, lowest first; the others go first, in order.
     private static void InsertExtraContent(JsonElement message, string path, List<ContentBlock> content)
     {
         var field = message.TryGetProperty("tensorzero_extra_content", out _) ? "tensorzero_extra_content" : "tensorzero_extra_content_experimental";
@@ -149,6 +125,7 @@ internal static class OpenAIMessageParser
             throw Invalid($"`{path}.{field}`: must be an array");
         }
         var unindexed = new List<ContentBlock>();
+        var indexed = new List<(int Index, ContentBlock Block)>();
         var i = 0;
         foreach (var block in extra.EnumerateArray())
         {
@@ -157,174 +134,49 @@ internal static class OpenAIMessageParser
             {
                 throw Invalid($"`{blockPath}`: must be an object with a string `type`");
             }
-            if (type != "thought")
+            ContentBlock parsed = type switch
             {
-                throw Invalid($"`{blockPath}.type`: extra content of type `{type}` is not supported by this gateway yet (supported: thought)");
-            }
-            var thought = new ThoughtBlock(OptionalString(block, "text", $"{blockPath}.text"), OptionalString(block, "signature", $"{blockPath}.signature"));
+                "thought" => new ThoughtBlock(OptionalString(block, "text", $"{blockPath}.text"), OptionalString(block, "signature", $"{blockPath}.signature")),
+                "unknown" => UnknownExtra(block, blockPath),
+                _ => throw Invalid($"`{blockPath}.type`: extra content of type `{type}` is not supported (supported: thought, unknown)"),
+            };
             if (OptionalNonNegativeInt(block, "insert_index", $"{blockPath}.insert_index") is { } at)
             {
-                content.Insert(Math.Min(at, content.Count), thought);
+                indexed.Add((at, parsed));
             }
             else
             {
-                unindexed.Add(thought);
+                unindexed.Add(parsed);
             }
+        }
+        foreach (var (at, block) in indexed.OrderBy(b => b.Index))
+        {
+            content.Insert(Math.Min(at, content.Count), block);
         }
         content.InsertRange(0, unindexed);
     }
 
+    // The native `unknown` block, with this field's `insert_index` beside it.
+    private static UnknownBlock UnknownExtra(JsonElement block, string path)
+    {
+        var copy = JsonNode.Parse(block.GetRawText())!.AsObject();
+        copy.Remove("insert_index");
+        using var document = JsonDocument.Parse(copy.ToJsonString());
+        return FileBlockParser.ParseUnknown(document.RootElement, path);
+    }
+
     // A tool's output is text: a string, or the text parts of an array, concatenated.
-    private static string ToolResultText(JsonElement message, string path)
+    private static string ToolResultText(JsonElement message, string path, ILogger logger)
     {
         if (!TryGet(message, "content", out var content))
         {
             return string.Empty;
         }
-        return string.Concat(Content(content, $"{path}.content").Select(block => block switch
+        return string.Concat(OpenAIContentParser.Parse(content, $"{path}.content", "tool", logger).Select(block => block switch
         {
             TextBlock text => text.Text,
             RawTextBlock raw => raw.Text,
             _ => throw Invalid($"`{path}.content`: a tool message may only contain text"),
         }));
-    }
-
-    private static List<ContentBlock> Content(JsonElement content, string path, string role = "system")
-    {
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return [new TextBlock(content.GetString()!)];
-        }
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            throw InvalidOpenAIRequest("message content must either be a string or an array of length 1 containing structured TensorZero inputs");
-        }
-        var blocks = new List<ContentBlock>();
-        var i = 0;
-        foreach (var part in content.EnumerateArray())
-        {
-            blocks.Add(Part(part, $"{path}[{i++}]", role));
-        }
-        return blocks;
-    }
-
-    private static ContentBlock Part(JsonElement part, string path, string role)
-    {
-        if (part.ValueKind != JsonValueKind.Object)
-        {
-            throw InvalidOpenAIRequest($"Content block at `{path}` is not an object");
-        }
-        if (!part.TryGetProperty("type", out var typeValue) || typeValue.ValueKind != JsonValueKind.String)
-        {
-            throw InvalidOpenAIRequest($"Content block at `{path}` has no string `type`");
-        }
-        var type = typeValue.GetString()!;
-        switch (type)
-        {
-            case "text" when TryGet(part, "tensorzero::arguments", out var arguments):
-                // Template arguments for the role's template, as `{"type": "text", "arguments": ...}` on /inference.
-                return new TemplateBlock(role, arguments.ValueKind == JsonValueKind.Object
-                    ? JsonNode.Parse(arguments.GetRawText())!.AsObject()
-                    : throw Invalid($"`{path}.tensorzero::arguments`: must be an object"));
-            case "text":
-                return new TextBlock(TryGet(part, "text", out var text) && text.ValueKind == JsonValueKind.String
-                    ? text.GetString()!
-                    : throw InvalidOpenAIRequest($"Invalid content block: `text` must be a string when using `\"type\": \"text\"` (at `{path}`)"));
-            case "tensorzero::raw_text":
-                return new RawTextBlock(RequiredString(part, "value", $"{path}.value"));
-            case "tensorzero::template":
-                return new TemplateBlock(
-                    RequiredString(part, "name", $"{path}.name"),
-                    TryGet(part, "arguments", out var templateArguments) && templateArguments.ValueKind == JsonValueKind.Object
-                        ? JsonNode.Parse(templateArguments.GetRawText())!.AsObject()
-                        : throw Invalid($"`{path}.arguments`: must be an object"));
-            case "image_url":
-                return ImagePart(part, path);
-            case "file":
-                return FilePart(part, path);
-            case "input_audio":
-                return AudioPart(part, path);
-            default:
-                throw InvalidOpenAIRequest($"Invalid content block: unknown type `{type}` at `{path}` (expected text, image_url, file, input_audio, tensorzero::raw_text or tensorzero::template)");
-        }
-    }
-
-    // OpenAI's file parts become the native `file` block, so they pass the same checks (base64, size, URL scheme).
-    private static FileBlock ImagePart(JsonElement part, string path)
-    {
-        if (!TryGet(part, "image_url", out var image) || image.ValueKind != JsonValueKind.Object)
-        {
-            throw Invalid($"`{path}.image_url`: must be an object with `url`");
-        }
-        var url = RequiredString(image, "url", $"{path}.image_url.url");
-        var detail = OptionalString(image, "detail", $"{path}.image_url.detail");
-        return url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
-            ? FromDataUrl(url, $"{path}.image_url.url", detail: detail)
-            : NativeFile(new JsonObject { ["file_type"] = "url", ["url"] = url, ["detail"] = detail }, $"{path}.image_url");
-    }
-
-    private static FileBlock FilePart(JsonElement part, string path)
-    {
-        if (!TryGet(part, "file", out var file) || file.ValueKind != JsonValueKind.Object)
-        {
-            throw Invalid($"`{path}.file`: must be an object with `file_data`");
-        }
-        if (TryGet(file, "file_id", out _))
-        {
-            throw Invalid($"`{path}.file.file_id`: uploaded file ids are not supported; send the file inline as `file_data`");
-        }
-        return FromDataUrl(RequiredString(file, "file_data", $"{path}.file.file_data"), $"{path}.file.file_data",
-            OptionalString(file, "filename", $"{path}.file.filename"));
-    }
-
-    private static FileBlock AudioPart(JsonElement part, string path)
-    {
-        if (!TryGet(part, "input_audio", out var audio) || audio.ValueKind != JsonValueKind.Object)
-        {
-            throw Invalid($"`{path}.input_audio`: must be an object with `data` and `format`");
-        }
-        var mimeType = RequiredString(audio, "format", $"{path}.input_audio.format") switch
-        {
-            "mp3" => "audio/mpeg",
-            "wav" => "audio/wav",
-            var other => throw Invalid($"`{path}.input_audio.format`: unknown format `{other}` (supported: mp3, wav)"),
-        };
-        return NativeFile(new JsonObject
-        {
-            ["file_type"] = "base64",
-            ["data"] = RequiredString(audio, "data", $"{path}.input_audio.data"),
-            ["mime_type"] = mimeType,
-        }, $"{path}.input_audio");
-    }
-
-    private static FileBlock FromDataUrl(string dataUrl, string path, string? filename = null, string? detail = null)
-    {
-        // data:<mime type>;base64,<data>
-        var comma = dataUrl.IndexOf(',', StringComparison.Ordinal);
-        var header = comma < 0 ? string.Empty : dataUrl[..comma];
-        if (!header.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || !header.EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-        {
-            throw Invalid($"`{path}`: must be an https URL or a `data:<mime type>;base64,<data>` URL");
-        }
-        var mimeType = header["data:".Length..^";base64".Length];
-        return NativeFile(new JsonObject
-        {
-            ["file_type"] = "base64",
-            ["data"] = dataUrl[(comma + 1)..],
-            ["mime_type"] = mimeType.Length == 0 ? null : mimeType,
-            ["filename"] = filename,
-            ["detail"] = detail,
-        }, path);
-    }
-
-    private static FileBlock NativeFile(JsonObject block, string path)
-    {
-        foreach (var key in block.Where(p => p.Value is null).Select(p => p.Key).ToList())
-        {
-            block.Remove(key);
-        }
-        block["type"] = "file";
-        using var document = JsonDocument.Parse(block.ToJsonString());
-        return FileBlockParser.ParseFile(document.RootElement, path);
     }
 }

@@ -33,9 +33,13 @@ internal static class OpenAIToolParser
             {
                 throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet (supported: function)");
             }
-            if (!TryGet(tool, "function", out var function) || function.ValueKind != JsonValueKind.Object)
+            if (!TryGet(tool, "function", out var function))
             {
-                throw Invalid($"`{path}.function`: is required and must be an object");
+                throw MissingField($"{path}.function");
+            }
+            if (function.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"`{path}.function`: must be an object");
             }
             // OpenAI lets a function without arguments omit `parameters`.
             JsonObject parameters;
@@ -79,7 +83,11 @@ internal static class OpenAIToolParser
         {
             throw Invalid("`tool_choice`: Tool choice must be a string or object");
         }
-        switch (RequiredString(choice, "type", "tool_choice.type"))
+        if (!TryGet(choice, "type", out var type))
+        {
+            throw Invalid("`tool_choice`: Tool choice field must have a 'type' field if it is an object");
+        }
+        switch (type.ValueKind == JsonValueKind.String ? type.GetString() : throw Invalid("`tool_choice.type`: Tool choice 'type' field must be a string"))
         {
             case "function":
                 return (null, new ToolChoice(ToolChoiceMode.Specific, FunctionName(choice, "tool_choice")));
@@ -94,9 +102,13 @@ internal static class OpenAIToolParser
                     "required" => new ToolChoice(ToolChoiceMode.Required),
                     var other => throw Invalid($"`tool_choice.allowed_tools.mode`: unknown mode `{other}` (expected auto or required)"),
                 };
-                if (!TryGet(allowed, "tools", out var tools) || tools.ValueKind != JsonValueKind.Array)
+                if (!TryGet(allowed, "tools", out var tools))
                 {
-                    throw Invalid("`tool_choice.allowed_tools.tools`: is required and must be an array");
+                    throw MissingField("tool_choice.allowed_tools.tools");
+                }
+                if (tools.ValueKind != JsonValueKind.Array)
+                {
+                    throw Invalid("`tool_choice.allowed_tools.tools`: must be an array");
                 }
                 var names = tools.EnumerateArray().Select((tool, i) => FunctionName(tool, $"tool_choice.allowed_tools.tools[{i}]")).ToList();
                 return (names, mode);

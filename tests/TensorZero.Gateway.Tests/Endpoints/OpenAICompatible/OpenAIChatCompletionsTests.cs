@@ -21,7 +21,7 @@ public sealed class OpenAIChatCompletionsTests(OpenAIGateway gateway) : IClassFi
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("""
-            {"id":"ID","episode_id":"EPISODE","choices":[{"index":0,"finish_reason":"stop","message":{"content":"Hello, gateway!","role":"assistant"}}],"created":0,"model":"tensorzero::function_name::basic::variant_name::echo","system_fingerprint":"","service_tier":null,"object":"chat.completion","usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"tensorzero_cost":null}}
+            {"id":"ID","episode_id":"EPISODE","choices":[{"index":0,"finish_reason":"stop","message":{"content":"Hello, gateway!","role":"assistant"}}],"created":0,"model":"tensorzero::function_name::basic::variant_name::echo","system_fingerprint":"","service_tier":null,"object":"chat.completion","usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}
             """, OpenAIClient.Normalized(body));
         Assert.NotEqual(body["id"]!.GetValue<string>(), body["episode_id"]!.GetValue<string>());
     }
@@ -60,7 +60,7 @@ public sealed class OpenAIChatCompletionsTests(OpenAIGateway gateway) : IClassFi
         Assert.Equal("""
             {"index":0,"finish_reason":"tool_calls","message":{"content":null,"tool_calls":[{"id":"0","type":"function","function":{"name":"get_temperature","arguments":"{\"location\":\"Brooklyn\",\"units\":\"celsius\"}"}}],"role":"assistant"}}
             """, OpenAIClient.Json(body["choices"]![0]));
-        Assert.Equal("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"tensorzero_cost":null}""", body["usage"]!.ToJsonString());
+        Assert.Equal("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}""", body["usage"]!.ToJsonString());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class OpenAIChatCompletionsTests(OpenAIGateway gateway) : IClassFi
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("""
-            {"id":"ID","episode_id":"EPISODE","choices":[{"index":0,"finish_reason":"stop","message":{"content":"{\"answer\":\"Hello\"}","role":"assistant"}}],"created":0,"model":"tensorzero::function_name::extract::variant_name::json","system_fingerprint":"","service_tier":null,"object":"chat.completion","usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"tensorzero_cost":null}}
+            {"id":"ID","episode_id":"EPISODE","choices":[{"index":0,"finish_reason":"stop","message":{"content":"{\"answer\":\"Hello\"}","role":"assistant"}}],"created":0,"model":"tensorzero::function_name::extract::variant_name::json","system_fingerprint":"","service_tier":null,"object":"chat.completion","usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}
             """, OpenAIClient.Normalized(body));
     }
 

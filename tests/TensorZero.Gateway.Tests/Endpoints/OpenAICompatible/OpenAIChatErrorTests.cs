@@ -1,4 +1,5 @@
 using System.Net;
+using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Endpoints.OpenAICompatible;
 
@@ -29,10 +30,10 @@ public sealed class OpenAIChatErrorTests(OpenAIGateway gateway) : IClassFixture<
             Prefix + "TensorZero does not support `n` other than 1. Please omit this parameter or set it to 1."
         },
         {
-            """{"messages": [{"role": "user", "content": "x"}]}""", HttpStatusCode.BadRequest, "`model`: is required"
+            """{"messages": [{"role": "user", "content": "x"}]}""", HttpStatusCode.BadRequest, "missing field `model`"
         },
         {
-            """{"model": "tensorzero::function_name::basic"}""", HttpStatusCode.BadRequest, "`messages`: is required"
+            """{"model": "tensorzero::function_name::basic"}""", HttpStatusCode.BadRequest, "missing field `messages`"
         },
         {
             """["not", "an", "object"]""", HttpStatusCode.BadRequest, "the request body must be a JSON object"
@@ -113,6 +114,26 @@ public sealed class OpenAIChatErrorTests(OpenAIGateway gateway) : IClassFixture<
             HttpStatusCode.BadRequest, "`tool_choice`: Invalid tool choice string: sometimes"
         },
         {
+            """{"model": "tensorzero::function_name::basic", "tool_choice": {"function": {"name": "t"}}, "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "`tool_choice`: Tool choice field must have a 'type' field if it is an object"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "tool_choice": {"type": 1}, "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "`tool_choice.type`: Tool choice 'type' field must be a string"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "tools": [{"type": "function"}], "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "tools[0]: missing field `function`"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "response_format": {"type": "json_schema"}, "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "response_format: missing field `json_schema`"
+        },
+        {
+            """{"model": "tensorzero::function_name::basic", "messages": [{"role": "tool", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "messages[0]: missing field `tool_call_id`"
+        },
+        {
             """{"model": "tensorzero::function_name::basic", "tools": [{"type": "custom", "custom": {"name": "x"}}], "messages": [{"role": "user", "content": "x"}]}""",
             HttpStatusCode.BadRequest, "`tools[0].type`: tools of type `custom` are not supported by this gateway yet (supported: function)"
         },
@@ -160,5 +181,85 @@ public sealed class OpenAIChatErrorTests(OpenAIGateway gateway) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(Prefix + "tool call id not found", OpenAIClient.ErrorMessage(body));
+    }
+
+    /// <summary>
+    /// One failure of each kind, as a native body and as the same request through <c>/openai/v1</c>, with TensorZero's
+    /// status for it (a missing dynamic credential is this gateway's deliberate 400, see the README).
+    /// </summary>
+    public static TheoryData<string, string, string, HttpStatusCode> ErrorKinds => new()
+    {
+        {
+            "unknown function",
+            """{"function_name": "nope", "input": {"messages": [{"role": "user", "content": "x"}]}}""",
+            """{"model": "tensorzero::function_name::nope", "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.NotFound
+        },
+        {
+            "unknown function, template arguments",
+            """{"function_name": "nope", "input": {"system": {"a": 1}, "messages": [{"role": "user", "content": {"b": 2}}]}}""",
+            """{"model": "tensorzero::function_name::nope", "messages": [{"role": "system", "content": [{"a": 1}]}, {"role": "user", "content": [{"b": 2}]}]}""",
+            HttpStatusCode.NotFound
+        },
+        {
+            "unknown variant",
+            """{"function_name": "basic", "variant_name": "nope", "input": {"messages": [{"role": "user", "content": "x"}]}}""",
+            """{"model": "tensorzero::function_name::basic", "tensorzero::variant_name": "nope", "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.NotFound
+        },
+        {
+            "unknown model",
+            """{"model_name": "missing", "input": {"messages": [{"role": "user", "content": "x"}]}}""",
+            """{"model": "tensorzero::model_name::missing", "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest
+        },
+        {
+            "no template for arguments",
+            """{"function_name": "basic", "input": {"messages": [{"role": "user", "content": {"b": 2}}]}}""",
+            """{"model": "tensorzero::function_name::basic", "messages": [{"role": "user", "content": [{"b": 2}]}]}""",
+            HttpStatusCode.BadRequest
+        },
+        {
+            "bad episode id",
+            """{"function_name": "basic", "episode_id": "0192ced0-947e-64d0-9b5c-f1a2b3c4d5e6", "input": {"messages": [{"role": "user", "content": "x"}]}}""",
+            """{"model": "tensorzero::function_name::basic", "tensorzero::episode_id": "0192ced0-947e-64d0-9b5c-f1a2b3c4d5e6", "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest
+        },
+        {
+            "tools for a JSON function",
+            """{"function_name": "extract", "additional_tools": [{"name": "t", "description": "d", "parameters": {"type": "object"}}], "input": {"messages": [{"role": "user", "content": "x"}]}}""",
+            """{"model": "tensorzero::function_name::extract", "tools": [{"type": "function", "function": {"name": "t", "description": "d", "parameters": {"type": "object"}}}], "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest
+        },
+        {
+            "every variant failed",
+            """{"function_name": "broken", "input": {"messages": [{"role": "user", "content": "x"}]}}""",
+            """{"model": "tensorzero::function_name::broken", "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadGateway
+        },
+        {
+            "pinned variant failed",
+            """{"function_name": "broken", "variant_name": "error", "input": {"messages": [{"role": "user", "content": "x"}]}}""",
+            """{"model": "tensorzero::function_name::broken", "tensorzero::variant_name": "error", "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.InternalServerError
+        },
+        {
+            "missing dynamic credential",
+            """{"model_name": "keyed", "input": {"messages": [{"role": "user", "content": "x"}]}}""",
+            """{"model": "tensorzero::model_name::keyed", "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ErrorKinds))]
+    public async Task Chat_EachErrorKind_HasTheNativeStatusAndMessage(string kind, string native, string openai, HttpStatusCode expected)
+    {
+        var (nativeStatus, nativeBody, nativeRaw) = await _client.PostRawAsync("/inference", native);
+        var (openaiStatus, openaiBody, openaiRaw) = await _client.PostChatAsync(openai);
+
+        Assert.True(expected == nativeStatus, $"{kind}: {nativeRaw}");
+        Assert.True(expected == openaiStatus, $"{kind}: {openaiRaw}");
+        Assert.Equal(nativeBody["error"]!.GetValue<string>(), OpenAIClient.ErrorMessage(openaiBody));
     }
 }

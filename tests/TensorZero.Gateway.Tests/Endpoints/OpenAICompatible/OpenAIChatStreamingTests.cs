@@ -57,7 +57,7 @@ public sealed class OpenAIChatStreamingTests(OpenAIGateway gateway) : IClassFixt
         Assert.Equal(DummyProvider.StreamedPieces + 1, chunks.Count);
         Assert.Equal("tensorzero::function_name::basic::variant_name::echo", chunks[0]["model"]!.GetValue<string>());
         Assert.All(chunks[..^1], c => Assert.True(c.ContainsKey("usage") && c["usage"] is null));
-        Assert.Equal("""{"prompt_tokens":10,"completion_tokens":16,"total_tokens":26,"tensorzero_cost":null}""", OpenAIClient.Json(chunks[^1]["usage"]));
+        Assert.Equal("""{"prompt_tokens":10,"completion_tokens":16,"total_tokens":26}""", OpenAIClient.Json(chunks[^1]["usage"]));
         Assert.Equal("""{"index":0,"finish_reason":"stop","logprobs":null,"delta":{}}""", OpenAIClient.Json(chunks[^1]["choices"]![0]));
     }
 
