@@ -23,11 +23,12 @@ public static class InferenceEndpoints
     {
         using var body = await ReadJsonAsync(context);
         var request = InferenceRequestParser.Parse(body.RootElement, time, protectedHeaders);
+        var raw = Prepare(context, request, "include_original_response");
         if (request.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request, context.RequestAborted);
-            await InferenceStreamWriter.WriteAsync(context, stream, context.RequestAborted);
+            await InferenceStreamWriter.WriteAsync(context, stream, raw, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request, context.RequestAborted);
@@ -35,8 +36,27 @@ public static class InferenceEndpoints
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
-        InferenceResponseWriter.Write(writer, result, request.IncludeOriginalResponse);
+        InferenceResponseWriter.Write(writer, result, raw);
         await writer.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The raw output a request asked for; an error answer then carries the failed attempts' raw responses too, and
+    /// the deprecated <paramref name="originalField"/> is warned about, as TensorZero does.
+    /// </summary>
+    public static RawOutput Prepare(HttpContext context, InferenceRequest request, string originalField)
+    {
+        if (request.IncludeRawResponse)
+        {
+            RawResponseRequest.Mark(context);
+        }
+        if (request.IncludeOriginalResponse)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InferenceEndpoints).FullName!)
+                .LogWarning("The `{Field}` parameter is deprecated. Use `{Replacement}` instead.", originalField,
+                    originalField.Replace("original_response", "raw_response", StringComparison.Ordinal));
+        }
+        return RawOutput.For(request, context);
     }
 
     /// <summary>

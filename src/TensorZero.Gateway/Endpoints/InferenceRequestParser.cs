@@ -77,6 +77,8 @@ public static partial class InferenceRequestParser
             JsonMode = ParseJsonMode(root),
             ExtraBody = RequestExtras.ParseBody(root),
             ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders),
+            IncludeRawResponse = OptionalBool(root, "include_raw_response"),
+            IncludeRawUsage = OptionalBool(root, "include_raw_usage"),
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -8,7 +9,8 @@ namespace TensorZero.Gateway.Endpoints;
 /// <summary>Writes the native <c>/inference</c> response body exactly in TensorZero's shape.</summary>
 public static class InferenceResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, InferenceResult result, bool includeOriginalResponse)
+    /// <param name="raw">The raw provider data the request asked for (<c>raw_usage</c>, <c>original_response</c>, <c>raw_response</c>).</param>
+    public static void Write(Utf8JsonWriter writer, InferenceResult result, RawOutput raw)
     {
         var response = result.Model.Response;
         writer.WriteStartObject();
@@ -29,13 +31,21 @@ public static class InferenceResponseWriter
             writer.WriteEndArray();
         }
         WriteUsage(writer, response.Usage);
+        if (raw.RawUsage)
+        {
+            raw.WriteUsageEntries(writer, "raw_usage", result);
+        }
+        if (raw.OriginalResponse)
+        {
+            writer.WriteString("original_response", raw.Original(response));
+        }
+        if (raw.RawResponse)
+        {
+            RawResponseEntry.WriteArray(writer, "raw_response", raw.ResponseEntries(result));
+        }
         if (response.FinishReason is { } finish)
         {
             writer.WriteString("finish_reason", FinishReasonName(finish));
-        }
-        if (includeOriginalResponse)
-        {
-            writer.WriteString("original_response", response.RawResponse);
         }
         writer.WriteEndObject();
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -7,29 +8,63 @@ namespace TensorZero.Gateway.Endpoints;
 
 /// <summary>
 /// Writes a streamed inference as server-sent events in TensorZero's shape: one <c>data: {chunk}</c> per provider chunk,
-/// a <c>data: {"error": ...}</c> event for a failure mid-stream, and <c>data: [DONE]</c> last.
+/// a <c>data: {"error": ...}</c> event for a failure mid-stream, and <c>data: [DONE]</c> last. Raw data the request
+/// asked for rides along as TensorZero sends it: <c>raw_chunk</c> / <c>original_chunk</c> and <c>raw_usage</c> on the
+/// provider's chunks, <c>raw_response</c> entries of failed attempts and earlier model calls in chunks ahead of them.
 /// </summary>
 public static class InferenceStreamWriter
 {
-    public static Task WriteAsync(HttpContext context, InferenceStreamResult result, CancellationToken cancellationToken) =>
+    public static Task WriteAsync(HttpContext context, InferenceStreamResult result, RawOutput raw, CancellationToken cancellationToken) =>
         SseResponse.WriteAsync(
             context.Response,
             result.Run,
-            (writer, chunk) => WriteChunk(writer, result, chunk),
-            static (writer, error) =>
+            (writer, chunk) => WriteChunk(writer, result, chunk, raw),
+            (writer, error) =>
             {
                 writer.WriteStartObject();
                 writer.WriteString("error", error.Message);
+                raw.WriteErrorRaw(writer, "raw_chunk", error);
                 writer.WriteEndObject();
             },
-            cancellationToken);
+            cancellationToken,
+            raw.Prelude(result).Select(p => (Action<Utf8JsonWriter>)(writer => WritePrelude(writer, result, raw, p))).ToList(),
+            raw.Shows);
 
-    private static void WriteChunk(Utf8JsonWriter writer, InferenceStreamResult result, ProviderStreamChunk chunk)
+    // A chunk of raw data only: no content, and `raw_usage` or `raw_response`.
+    private static void WritePrelude(Utf8JsonWriter writer, InferenceStreamResult result, RawOutput raw, RawPreludeChunk prelude)
+    {
+        WriteIds(writer, result);
+        if (result.FunctionType == FunctionType.Json)
+        {
+            writer.WriteString("raw", string.Empty);
+        }
+        else
+        {
+            writer.WriteStartArray("content");
+            writer.WriteEndArray();
+        }
+        if (prelude.UsageOf is { } models)
+        {
+            raw.WriteUsageEntries(writer, "raw_usage", models);
+        }
+        if (prelude.Responses is { } entries)
+        {
+            RawResponseEntry.WriteArray(writer, "raw_response", entries);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteIds(Utf8JsonWriter writer, InferenceStreamResult result)
     {
         writer.WriteStartObject();
         writer.WriteString("inference_id", result.InferenceId);
         writer.WriteString("episode_id", result.EpisodeId);
         writer.WriteString("variant_name", result.VariantName);
+    }
+
+    private static void WriteChunk(Utf8JsonWriter writer, InferenceStreamResult result, ProviderStreamChunk chunk, RawOutput raw)
+    {
+        WriteIds(writer, result);
         if (result.FunctionType == FunctionType.Json)
         {
             // JSON functions stream the raw text; tool-call arguments (json_mode = "tool") count as text too.
@@ -53,10 +88,12 @@ public static class InferenceStreamWriter
         {
             InferenceResponseWriter.WriteUsage(writer, usage);
         }
+        raw.WriteChunkUsage(writer, "raw_usage", result.Run, chunk);
         if (chunk.FinishReason is { } finish)
         {
             writer.WriteString("finish_reason", InferenceResponseWriter.FinishReasonName(finish));
         }
+        raw.WriteChunkRaw(writer, "original_chunk", "raw_chunk", chunk);
         writer.WriteEndObject();
     }
 

@@ -8,9 +8,9 @@ using TensorZero.Gateway.Providers.Abstractions;
 namespace TensorZero.Gateway.Endpoints;
 
 /// <summary>
-/// Sends a streamed inference as server-sent events: one <c>data: {json}</c> event per chunk (flushed at once), an
-/// error event for a chunk that carries a non-fatal error or if the stream fails after it started, and
-/// <c>data: [DONE]</c> last. Each API supplies its own JSON.
+/// Sends a streamed inference as server-sent events: optional prelude events, one <c>data: {json}</c> event per chunk
+/// that has something to show (flushed at once), an error event for a chunk that carries a non-fatal error or if the
+/// stream fails after it started, and <c>data: [DONE]</c> last. Each API supplies its own JSON.
 /// A client that stops reading is cut once one write has waited <c>[gateway] client_write_timeout_ms</c>, and the
 /// upstream call is cancelled with it, so a stalled reader can't pin a provider connection.
 /// </summary>
@@ -25,8 +25,12 @@ public static class SseResponse
         ModelStreamRun run,
         Action<Utf8JsonWriter, ProviderStreamChunk> writeChunk,
         Action<Utf8JsonWriter, GatewayError> writeError,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<Action<Utf8JsonWriter>>? prelude = null,
+        Func<ProviderStreamChunk, bool>? shows = null)
     {
+        // By default a chunk without content, usage, finish reason or error (a provider event kept only for raw output) is not sent.
+        shows ??= static chunk => chunk.HasData;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -37,6 +41,10 @@ public static class SseResponse
             {
                 try
                 {
+                    foreach (var write in prelude ?? [])
+                    {
+                        await writer.WriteEventAsync(write).ConfigureAwait(false);
+                    }
                     await foreach (var chunk in run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                     {
                         if (chunk.Error is { } failure)
@@ -45,7 +53,10 @@ public static class SseResponse
                             await writer.WriteEventAsync(json => writeError(json, failure)).ConfigureAwait(false);
                             continue;
                         }
-                        await writer.WriteEventAsync(json => writeChunk(json, chunk)).ConfigureAwait(false);
+                        if (shows(chunk))
+                        {
+                            await writer.WriteEventAsync(json => writeChunk(json, chunk)).ConfigureAwait(false);
+                        }
                     }
                 }
                 catch (GatewayError e)

@@ -53,5 +53,23 @@ public sealed class GatewayError : Exception
         _ => true,
     };
 
+    /// <summary>
+    /// The body the provider answered with when it failed, redacted of every secret in play where the error was made;
+    /// null when there was none (a timeout, a refused connection).
+    /// </summary>
+    public string? RawResponse { get; init; }
+
+    /// <summary>
+    /// The raw answers of the failed provider attempts this error stands for (fallbacks, retries, variants), oldest
+    /// first, reported under <c>raw_response</c> when the request asked for them.
+    /// </summary>
+    public IReadOnlyList<RawResponseEntry> RawResponses { get; init; } = [];
+
+    /// <summary>This error with <paramref name="entries"/> as its <see cref="RawResponses"/>; the same instance when they are already its.</summary>
+    public GatewayError WithRawResponses(IReadOnlyList<RawResponseEntry> entries) =>
+        ReferenceEquals(entries, RawResponses) || (entries.Count == 0 && RawResponses.Count == 0)
+            ? this
+            : new GatewayError(Kind, Message, ProviderStatus, RetryAfter, _retryable) { RawResponse = RawResponse, RawResponses = entries };
+
     public static GatewayError InvalidRequest(string message) => new(ErrorKind.InvalidRequest, message);
 }

@@ -37,7 +37,7 @@ public sealed class GatewayExceptionHandler(ILogger<GatewayExceptionHandler> log
         var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
         var writer = endpoint?.Metadata.GetMetadata<IErrorBodyWriter>() ?? NativeErrorBodyWriter.Instance;
         httpContext.Response.StatusCode = status;
-        await writer.WriteAsync(httpContext.Response, message, cancellationToken);
+        await writer.WriteAsync(httpContext.Response, message, RawResponseRequest.Of(httpContext, exception), cancellationToken);
         return true;
     }
 }
@@ -45,14 +45,28 @@ public sealed class GatewayExceptionHandler(ILogger<GatewayExceptionHandler> log
 /// <summary>Writes an error body in one API's shape; endpoints name theirs in their metadata.</summary>
 public interface IErrorBodyWriter
 {
-    Task WriteAsync(HttpResponse response, string message, CancellationToken cancellationToken);
+    /// <param name="rawResponses">Raw responses of the failed provider attempts, when the request asked for them; omitted when empty.</param>
+    Task WriteAsync(HttpResponse response, string message, IReadOnlyList<RawResponseEntry> rawResponses, CancellationToken cancellationToken);
 }
 
-/// <summary>TensorZero's native error body, <c>{"error": "..."}</c>.</summary>
+/// <summary>TensorZero's native error body, <c>{"error": "...", "raw_response"?: [...]}</c>.</summary>
 public sealed class NativeErrorBodyWriter : IErrorBodyWriter
 {
     public static readonly NativeErrorBodyWriter Instance = new();
 
-    public Task WriteAsync(HttpResponse response, string message, CancellationToken cancellationToken) =>
-        response.WriteAsJsonAsync(new ErrorBody(message), ErrorJsonContext.Relaxed.ErrorBody, "application/json", cancellationToken);
+    public async Task WriteAsync(HttpResponse response, string message, IReadOnlyList<RawResponseEntry> rawResponses, CancellationToken cancellationToken)
+    {
+        if (rawResponses.Count == 0)
+        {
+            await response.WriteAsJsonAsync(new ErrorBody(message), ErrorJsonContext.Relaxed.ErrorBody, "application/json", cancellationToken);
+            return;
+        }
+        response.ContentType = "application/json";
+        await using var writer = new System.Text.Json.Utf8JsonWriter(response.BodyWriter, ErrorJsonContext.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("error", message);
+        RawResponseEntry.WriteArray(writer, "raw_response", rawResponses);
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+    }
 }

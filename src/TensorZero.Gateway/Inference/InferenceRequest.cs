@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
@@ -48,6 +49,12 @@ public sealed record InferenceRequest(
 
     /// <summary>Request-time <c>extra_headers</c>: wins over provider and variant config; auth headers can't be set here.</summary>
     public IReadOnlyList<TargetedExtra<ExtraHeaderItem>> ExtraHeaders { get; init; } = [];
+
+    /// <summary><c>include_raw_response</c>: the providers' raw answers (and raw stream chunks) go back to the client, redacted.</summary>
+    public bool IncludeRawResponse { get; init; }
+
+    /// <summary><c>include_raw_usage</c>: the providers' own usage objects go back to the client.</summary>
+    public bool IncludeRawUsage { get; init; }
 }
 
 /// <summary>What the response needs to validate tool calls and JSON output: the tools offered and the output schema.</summary>
@@ -63,7 +70,17 @@ public sealed record InferenceResult(
     string VariantName,
     FunctionType FunctionType,
     ModelResult Model,
-    ResponseSchemas Schemas);
+    ResponseSchemas Schemas)
+{
+    /// <summary>Raw answers of the variants that failed before this one answered (sampling fallback), oldest first.</summary>
+    public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
+
+    /// <summary>
+    /// Model calls the variant made before the one that gave the answer (for variant types that call several models);
+    /// their raw responses and raw usage are reported too.
+    /// </summary>
+    public IReadOnlyList<ModelResult> PreviousModelResults { get; init; } = [];
+}
 
 /// <summary>A streamed inference whose first chunk has arrived.</summary>
 public sealed record InferenceStreamResult(
@@ -72,4 +89,11 @@ public sealed record InferenceStreamResult(
     string VariantName,
     FunctionType FunctionType,
     ModelStreamRun Run,
-    ResponseSchemas Schemas);
+    ResponseSchemas Schemas)
+{
+    /// <summary>Raw answers of the variants that failed before this one started streaming, oldest first.</summary>
+    public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
+
+    /// <summary>Model calls the variant made before the streamed one; their raw data is sent ahead of the stream's chunks.</summary>
+    public IReadOnlyList<ModelResult> PreviousModelResults { get; init; } = [];
+}

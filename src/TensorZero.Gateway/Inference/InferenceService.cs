@@ -16,9 +16,12 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
     public async Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var (function, pinned, tools, inferenceId, episodeId) = Begin(request);
-        var (variant, result) = await RunVariantsAsync(function, pinned, episodeId,
+        var (variant, result, failed) = await RunVariantsAsync(function, pinned, episodeId,
             v => InferVariantAsync(function, v, request, tools, cancellationToken)).ConfigureAwait(false);
-        return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result, tools.Schemas(JsonModeOf(variant, request)));
+        return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result, tools.Schemas(JsonModeOf(variant, request)))
+        {
+            FailedRawResponses = failed,
+        };
     }
 
     /// <summary>
@@ -28,9 +31,12 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
     public async Task<InferenceStreamResult> StreamAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var (function, pinned, tools, inferenceId, episodeId) = Begin(request);
-        var (variant, run) = await RunVariantsAsync(function, pinned, episodeId,
+        var (variant, run, failed) = await RunVariantsAsync(function, pinned, episodeId,
             v => StreamVariantAsync(function, v, request, tools, cancellationToken)).ConfigureAwait(false);
-        return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(JsonModeOf(variant, request)));
+        return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(JsonModeOf(variant, request)))
+        {
+            FailedRawResponses = failed,
+        };
     }
 
     // Everything that is checked once per request, before any variant runs, and the request's ids.
@@ -43,8 +49,9 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         return (function, pinned, tools, Guid.CreateVersion7(now), request.EpisodeId ?? Guid.CreateVersion7(now));
     }
 
-    // Pinned: that variant only, its error bare. Otherwise: sample, and on failure sample again among the rest.
-    private static async Task<(VariantRuntime Variant, T Result)> RunVariantsAsync<T>(
+    // Pinned: that variant only, its error bare. Otherwise: sample, and on failure sample again among the rest; the
+    // raw answers of the variants that failed come back with the one that answered.
+    private static async Task<(VariantRuntime Variant, T Result, IReadOnlyList<RawResponseEntry> Failed)> RunVariantsAsync<T>(
         FunctionRuntime function,
         VariantRuntime? pinned,
         Guid episodeId,
@@ -52,7 +59,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
     {
         if (pinned is not null)
         {
-            return (pinned, await run(pinned).ConfigureAwait(false));
+            return (pinned, await run(pinned).ConfigureAwait(false), []);
         }
         if (function.Variants.Count == 0)
         {
@@ -67,7 +74,8 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             tried.Add(variant.Name);
             try
             {
-                return (variant, await run(variant).ConfigureAwait(false));
+                var result = await run(variant).ConfigureAwait(false);
+                return (variant, result, failures.Count == 0 ? [] : failures.SelectMany(f => f.Error.RawResponses).ToList());
             }
             catch (GatewayError e)
             {
@@ -138,10 +146,13 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             }
             else
             {
+                var attempts = new RetryAttempts();
                 run = await pipeline.ExecuteAsync(
-                    static async (state, token) => await state.model.StreamAsync(state.modelRequest, state.Credentials, token).ConfigureAwait(false),
-                    (model, modelRequest, request.Credentials),
+                    static async (state, token) => await state.attempts.RecordAsync(
+                        () => state.model.StreamAsync(state.modelRequest, state.Credentials, token)).ConfigureAwait(false),
+                    (model, modelRequest, request.Credentials, attempts),
                     deadline.Token).ConfigureAwait(false);
+                run.FailedRawResponses = attempts.Before(run.FailedRawResponses);
             }
             run.Adopt(deadline, $"Variant `{variant.Name}`");
             return run;
@@ -203,10 +214,13 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             {
                 return await model.InferAsync(modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
             }
-            return await pipeline.ExecuteAsync(
-                static async (state, token) => await state.model.InferAsync(state.modelRequest, state.Credentials, token).ConfigureAwait(false),
-                (model, modelRequest, request.Credentials),
+            var attempts = new RetryAttempts();
+            var result = await pipeline.ExecuteAsync(
+                static async (state, token) => await state.attempts.RecordAsync(
+                    () => state.model.InferAsync(state.modelRequest, state.Credentials, token)).ConfigureAwait(false),
+                (model, modelRequest, request.Credentials, attempts),
                 deadline.Token).ConfigureAwait(false);
+            return result with { FailedRawResponses = attempts.Before(result.FailedRawResponses) };
         }
         catch (OperationCanceledException) when (deadline.Expired)
         {

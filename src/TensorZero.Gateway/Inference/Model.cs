@@ -24,12 +24,18 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
         {
             try
             {
+                var modelInferenceId = Guid.CreateVersion7(time.GetUtcNow());
                 var response = await routed.Pipeline.InferAsync(request.ForProvider(name, routed.Name), credentials, modelDeadline.Token).ConfigureAwait(false);
-                return new ModelResult(name, routed.Name, response);
+                return new ModelResult(name, routed.Name, response)
+                {
+                    ModelInferenceId = modelInferenceId,
+                    ProviderType = routed.Provider.Type,
+                    FailedRawResponses = FailedRawResponses(failures),
+                };
             }
             catch (GatewayError e) when (!modelDeadline.Expired)
             {
-                failures.Add((routed.Name, e));
+                failures.Add((routed.Name, Attribute(e, routed.Provider.Type)));
             }
             catch (Exception e) when (modelDeadline.Expired && e is OperationCanceledException or GatewayError)
             {
@@ -51,14 +57,16 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             {
                 try
                 {
-                    var run = await ModelStreamRun.StartAsync(name, routed, request.ForProvider(name, routed.Name), credentials, deadline.Token)
+                    var run = await ModelStreamRun.StartAsync(
+                        name, routed, request.ForProvider(name, routed.Name), credentials, Guid.CreateVersion7(time.GetUtcNow()), deadline.Token)
                         .ConfigureAwait(false);
                     run.Adopt(deadline, $"Model {name}");
+                    run.FailedRawResponses = FailedRawResponses(failures);
                     return run;
                 }
                 catch (GatewayError e) when (!deadline.Expired)
                 {
-                    failures.Add((routed.Name, e));
+                    failures.Add((routed.Name, Attribute(e, routed.Provider.Type)));
                 }
             }
         }
@@ -76,6 +84,15 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
         throw AllFailed(failures);
     }
 
+    // A provider's own failure carries its raw body; here it learns which provider type sent it.
+    private static GatewayError Attribute(GatewayError error, string providerType) =>
+        error is { RawResponse: { } body, RawResponses.Count: 0 }
+            ? error.WithRawResponses([new RawResponseEntry(null, providerType, RawResponseEntry.ChatCompletions, body)])
+            : error;
+
+    private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<(string Provider, GatewayError Error)> failures) =>
+        failures.Count == 0 ? [] : failures.SelectMany(f => f.Error.RawResponses).ToList();
+
     private static GatewayError AllFailed(List<(string Provider, GatewayError Error)> failures) => ErrorAggregation.Combine(
         ErrorKind.AllModelProvidersFailed,
         "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
@@ -83,7 +100,17 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
 }
 
 /// <summary>A model's successful answer and which provider gave it.</summary>
-public sealed record ModelResult(string ModelName, string ProviderName, ProviderResponse Response);
+public sealed record ModelResult(string ModelName, string ProviderName, ProviderResponse Response)
+{
+    /// <summary>This model inference's id, as <c>raw_response</c> and <c>raw_usage</c> entries name it.</summary>
+    public Guid ModelInferenceId { get; init; }
+
+    /// <summary>The TOML <c>type</c> of the provider that answered (<c>provider_type</c> of raw entries).</summary>
+    public string ProviderType { get; init; } = string.Empty;
+
+    /// <summary>Raw answers of the attempts that failed before this one (earlier providers, earlier retries), oldest first.</summary>
+    public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
+}
 
 /// <summary>A cancellation token that also fires after an optional timeout, and knows whether it was the timeout that fired.</summary>
 internal sealed class Deadline : IDisposable
@@ -140,6 +167,9 @@ internal static class ErrorAggregation
         // Worth retrying only if some cause is (a 401 from every provider won't change on a second try), and
         // no sooner than the longest Retry-After any provider asked for.
         var retryAfter = list.Select(e => e.RetryAfter).Max();
-        return new GatewayError(wrapperKind, message, retryAfter: retryAfter, retryable: list.Any(e => e.IsRetryable));
+        return new GatewayError(wrapperKind, message, retryAfter: retryAfter, retryable: list.Any(e => e.IsRetryable))
+        {
+            RawResponses = list.SelectMany(e => e.RawResponses).ToList(),
+        };
     }
 }

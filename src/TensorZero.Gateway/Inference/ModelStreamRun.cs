@@ -18,10 +18,13 @@ public sealed class ModelStreamRun : IAsyncDisposable
     private readonly ProviderStreamChunk _first;
     private readonly List<(StreamDeadline Deadline, string Owner)> _deadlines = [];
 
-    private ModelStreamRun(string modelName, string providerName, IAsyncEnumerator<ProviderStreamChunk> chunks, ProviderStreamChunk first)
+    private ModelStreamRun(
+        string modelName, string providerName, string providerType, Guid modelInferenceId, IAsyncEnumerator<ProviderStreamChunk> chunks, ProviderStreamChunk first)
     {
         ModelName = modelName;
         ProviderName = providerName;
+        ProviderType = providerType;
+        ModelInferenceId = modelInferenceId;
         _chunks = chunks;
         _first = first;
     }
@@ -41,12 +44,22 @@ public sealed class ModelStreamRun : IAsyncDisposable
 
     public string ProviderName { get; }
 
+    /// <summary>The TOML <c>type</c> of the provider streaming (<c>provider_type</c> of raw entries).</summary>
+    public string ProviderType { get; }
+
+    /// <summary>This model inference's id, as <c>raw_usage</c> entries name it.</summary>
+    public Guid ModelInferenceId { get; }
+
+    /// <summary>Raw answers of the attempts that failed before this stream started (earlier providers, retries), oldest first.</summary>
+    public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; internal set; } = [];
+
     /// <summary>Starts the provider's stream and waits for its first chunk.</summary>
     internal static async Task<ModelStreamRun> StartAsync(
         string modelName,
         RoutedProvider routed,
         ModelRequest request,
         RequestCredentials credentials,
+        Guid modelInferenceId,
         CancellationToken cancellationToken)
     {
         var chunks = routed.Pipeline.StreamAsync(request, credentials, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -56,7 +69,7 @@ public sealed class ModelStreamRun : IAsyncDisposable
             {
                 throw new GatewayError(ErrorKind.ProviderServer, $"Model provider {routed.Name} ended its stream without any chunk");
             }
-            return new ModelStreamRun(modelName, routed.Name, chunks, chunks.Current);
+            return new ModelStreamRun(modelName, routed.Name, routed.Provider.Type, modelInferenceId, chunks, chunks.Current);
         }
         catch
         {

@@ -131,9 +131,15 @@ public static class ProviderHttp
     private static ValueTask Authorize(HttpRequestMessage request, RequestAuth auth, CancellationToken cancellationToken) =>
         auth.ApplyAsync(request, cancellationToken);
 
-    /// <summary>A stream that failed: <paramref name="problem"/> is the gateway's description or the provider's error event (its message is kept).</summary>
-    public static GatewayError StreamError(string providerDisplayName, string problem, SecretScope secrets) =>
-        new(ErrorKind.ProviderServer, $"Error in {providerDisplayName} stream: {ErrorText(problem, secrets)}");
+    /// <summary>
+    /// A stream that failed: <paramref name="problem"/> is the gateway's description or the provider's error event (its
+    /// message is kept); <paramref name="rawChunk"/> is the provider's event behind it, kept redacted for raw output.
+    /// </summary>
+    public static GatewayError StreamError(string providerDisplayName, string problem, SecretScope secrets, string? rawChunk = null) =>
+        new(ErrorKind.ProviderServer, $"Error in {providerDisplayName} stream: {ErrorText(problem, secrets)}")
+        {
+            RawResponse = rawChunk is null ? null : RawText(rawChunk, secrets),
+        };
 
     /// <summary>The provider's <c>Retry-After</c>, as seconds or as a date.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response)
@@ -159,8 +165,18 @@ public static class ProviderHttp
             isClientError ? ErrorKind.ProviderClient : ErrorKind.ProviderServer,
             $"Error {status} from {providerDisplayName} {(isClientError ? "client" : "server")}: {text}",
             status,
-            retryAfter);
+            retryAfter)
+        {
+            RawResponse = RawText(body, secrets),
+        };
     }
+
+    /// <summary>
+    /// A provider body as raw output may show it (<c>raw_response</c> of a failed attempt, <c>raw_chunk</c> of a
+    /// stream error): redacted of every secret in play; past the redaction window it is cut, so nothing unredacted escapes.
+    /// </summary>
+    public static string RawText(string body, SecretScope secrets) =>
+        body.Length > RedactionWindowChars ? secrets.Redact(body[..RedactionWindowChars]) + "…" : secrets.Redact(body);
 
     /// <summary>
     /// What is passed on of a provider's error body: the message field of its error JSON if it has one, else the body;

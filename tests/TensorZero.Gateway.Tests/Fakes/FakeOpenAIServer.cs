@@ -64,6 +64,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>When set, a wrong key is echoed whole in the 401 body, as some compatible servers do.</summary>
     public bool EchoFullKeyOnAuthError { get; set; }
 
+    /// <summary>
+    /// When set, every successful answer (the body, and each stream chunk) echoes the request's whole auth header in an
+    /// extra <c>x_echo</c> field, as a misbehaving server might: raw output must still not show the key.
+    /// </summary>
+    public bool EchoCredentialInBody { get; set; }
+
     /// <summary>When set, the fake answers every request with this status and the provider's error body.</summary>
     public int? FailWithStatus { get; set; }
 
@@ -109,19 +115,30 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
         var answer = FakeAnswer.For(body, Reply);
         var model = body["model"]?.GetValue<string>();
+        var echo = EchoCredentialInBody ? (Wire.Auth == FakeAuth.ApiKey ? context.Request.Headers["api-key"] : context.Request.Headers.Authorization).ToString() : null;
         if (body["stream"]?.GetValue<bool>() == true)
         {
-            await StreamAsync(context, answer, model, body["stream_options"]?["include_usage"]?.GetValue<bool>() == true);
+            await StreamAsync(context, answer, model, body["stream_options"]?["include_usage"]?.GetValue<bool>() == true, echo);
             return;
         }
-        await WriteJson(context, 200, answer.Completion(Wire, model));
+        var completion = answer.Completion(Wire, model);
+        if (echo is not null)
+        {
+            completion["x_echo"] = echo;
+        }
+        await WriteJson(context, 200, completion);
     }
 
     private async Task HandleEmbeddingsAsync(HttpContext context)
     {
         if (await AdmitAsync(context, deployment: null) is { } body)
         {
-            await WriteJson(context, 200, FakeEmbeddings.Response(body));
+            var response = FakeEmbeddings.Response(body);
+            if (EchoCredentialInBody)
+            {
+                response["x_echo"] = context.Request.Headers.Authorization.ToString();
+            }
+            await WriteJson(context, 200, response);
         }
     }
 
@@ -170,12 +187,16 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         return body;
     }
 
-    private async Task StreamAsync(HttpContext context, FakeAnswer answer, string? model, bool includeUsage)
+    private async Task StreamAsync(HttpContext context, FakeAnswer answer, string? model, bool includeUsage, string? echo)
     {
         context.Response.ContentType = "text/event-stream";
         var sent = 0;
         foreach (var chunk in answer.Chunks(Wire, model, includeUsage))
         {
+            if (echo is not null)
+            {
+                chunk["x_echo"] = echo;
+            }
             if (sent++ == StreamErrorAfterChunks)
             {
                 await context.Response.WriteAsync($"data: {Wire.StreamErrorEvent().ToJsonString()}\n\n");

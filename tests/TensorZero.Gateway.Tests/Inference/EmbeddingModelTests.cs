@@ -25,7 +25,21 @@ public sealed class EmbeddingModelTests
 
         var result = await model.EmbedAsync(Hello, RequestCredentials.Empty, CancellationToken.None);
 
-        Assert.Equal(new EmbeddingResult("e", "good", Answer), result);
+        Assert.Equal(("e", "good", Answer, "scripted"), (result.ModelName, result.ProviderName, result.Response, result.ProviderType));
+        Assert.Equal(7, result.ModelInferenceId.Version);
+    }
+
+    [Fact]
+    public async Task EmbedAsync_FirstProviderFailsWithBody_ReportsItsRawResponseBeforeTheAnswer()
+    {
+        var model = new EmbeddingModel("e", [
+            new("broken", new Scripted((_, _) => throw new GatewayError(ErrorKind.ProviderServer, "boom") { RawResponse = "{\"error\":\"boom\"}" }), null),
+            new("good", new Scripted((_, _) => Task.FromResult(Answer)), null),
+        ], null, TimeProvider.System);
+
+        var result = await model.EmbedAsync(Hello, RequestCredentials.Empty, CancellationToken.None);
+
+        Assert.Equal([new RawResponseEntry(null, "scripted", "embeddings", "{\"error\":\"boom\"}")], result.FailedRawResponses);
     }
 
     [Fact]

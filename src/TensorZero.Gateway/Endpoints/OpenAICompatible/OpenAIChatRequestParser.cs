@@ -93,6 +93,8 @@ public static class OpenAIChatRequestParser
             JsonMode = InferenceRequestParser.ParseJsonMode(root, "tensorzero::params") ?? jsonMode,
             ExtraBody = RequestExtras.ParseBody(root, "tensorzero::extra_body"),
             ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders, "tensorzero::extra_headers"),
+            IncludeRawResponse = OptionalBool(root, "tensorzero::include_raw_response", "tensorzero::include_raw_response") ?? false,
+            IncludeRawUsage = OptionalBool(root, "tensorzero::include_raw_usage", "tensorzero::include_raw_usage") ?? false,
         };
         var prefix = functionName is not null ? $"{FunctionNamePrefix}{functionName}::variant_name::" : ModelNamePrefix;
         return new OpenAIChatRequest(request, prefix, includeUsage);
@@ -172,7 +174,6 @@ public static class OpenAIChatRequestParser
             explicitUsage = OptionalBool(options, "include_usage", "stream_options.include_usage");
         }
         var rawUsage = OptionalBool(root, "tensorzero::include_raw_usage", "tensorzero::include_raw_usage") ?? false;
-        _ = OptionalBool(root, "tensorzero::include_raw_response", "tensorzero::include_raw_response");
         if (stream && rawUsage && explicitUsage == false)
         {
             throw InvalidOpenAIRequest(

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -9,7 +10,8 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// <summary>Writes an inference as an OpenAI <c>chat.completion</c> object, with TensorZero's ids beside OpenAI's fields.</summary>
 public static class OpenAIChatResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, InferenceResult result, OpenAIChatRequest request, long created)
+    /// <param name="raw">The raw provider data the request asked for, written as <c>tensorzero_raw_usage</c>, <c>tensorzero_original_response</c> and <c>tensorzero_raw_response</c>.</param>
+    public static void Write(Utf8JsonWriter writer, InferenceResult result, OpenAIChatRequest request, RawOutput raw, long created)
     {
         var response = result.Model.Response;
         writer.WriteStartObject();
@@ -40,9 +42,17 @@ public static class OpenAIChatResponseWriter
         writer.WriteNull("service_tier");
         writer.WriteString("object", "chat.completion");
         WriteUsage(writer, response.Usage);
-        if (request.Inference.IncludeOriginalResponse)
+        if (raw.RawUsage)
         {
-            writer.WriteString("tensorzero_original_response", response.RawResponse);
+            raw.WriteUsageEntries(writer, "tensorzero_raw_usage", result);
+        }
+        if (raw.OriginalResponse)
+        {
+            writer.WriteString("tensorzero_original_response", raw.Original(response));
+        }
+        if (raw.RawResponse)
+        {
+            RawResponseEntry.WriteArray(writer, "tensorzero_raw_response", raw.ResponseEntries(result));
         }
         writer.WriteEndObject();
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -14,37 +15,65 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// </summary>
 public static class OpenAIChatStreamWriter
 {
-    public static Task WriteAsync(HttpContext context, InferenceStreamResult result, OpenAIChatRequest request, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="raw">
+    /// The raw provider data the request asked for: <c>tensorzero_raw_chunk</c> / <c>tensorzero_original_chunk</c> and
+    /// <c>tensorzero_raw_usage</c> on the provider's chunks, <c>tensorzero_raw_response</c> in chunks ahead of them.
+    /// </param>
+    public static Task WriteAsync(
+        HttpContext context, InferenceStreamResult result, OpenAIChatRequest request, RawOutput raw, TimeProvider time, CancellationToken cancellationToken)
     {
         var positions = new BlockPositions();
         var first = true;
+        var prelude = raw.Prelude(result).Select(p => (Action<Utf8JsonWriter>)(writer =>
+        {
+            WritePrelude(writer, result, request, raw, p, first, time.GetUtcNow().ToUnixTimeSeconds());
+            first = false;
+        })).ToList();
         return SseResponse.WriteAsync(
             context.Response,
             result.Run,
             (writer, chunk) =>
             {
-                WriteChunk(writer, result, request, chunk, positions, first, time.GetUtcNow().ToUnixTimeSeconds());
+                WriteChunk(writer, result, request, chunk, positions, raw, first, time.GetUtcNow().ToUnixTimeSeconds());
                 first = false;
             },
-            static (writer, error) =>
+            (writer, error) =>
             {
                 writer.WriteStartObject();
                 writer.WriteStartObject("error");
                 writer.WriteString("message", error.Message);
                 writer.WriteEndObject();
+                raw.WriteErrorRaw(writer, "tensorzero_raw_chunk", error);
                 writer.WriteEndObject();
             },
-            cancellationToken);
+            cancellationToken,
+            prelude,
+            raw.Shows);
     }
 
-    private static void WriteChunk(
-        Utf8JsonWriter writer,
-        InferenceStreamResult result,
-        OpenAIChatRequest request,
-        ProviderStreamChunk chunk,
-        BlockPositions positions,
-        bool first,
-        long created)
+    // A chunk of raw data only: an empty delta, and `tensorzero_raw_usage` or `tensorzero_raw_response`.
+    private static void WritePrelude(
+        Utf8JsonWriter writer, InferenceStreamResult result, OpenAIChatRequest request, RawOutput raw, RawPreludeChunk prelude, bool first, long created)
+    {
+        WriteChoiceStart(writer, result, null, first);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        WriteTrailer(writer, result, request, created);
+        writer.WriteNull("usage");
+        if (prelude.UsageOf is { } models)
+        {
+            raw.WriteUsageEntries(writer, "tensorzero_raw_usage", models);
+        }
+        if (prelude.Responses is { } entries)
+        {
+            RawResponseEntry.WriteArray(writer, "tensorzero_raw_response", entries);
+        }
+        writer.WriteEndObject();
+    }
+
+    // `{"id", "episode_id", "choices": [{"index", "finish_reason", "logprobs", "delta": {"role"?` — the delta left open.
+    private static void WriteChoiceStart(Utf8JsonWriter writer, InferenceStreamResult result, FinishReason? finish, bool first)
     {
         writer.WriteStartObject();
         writer.WriteString("id", result.InferenceId);
@@ -52,9 +81,9 @@ public static class OpenAIChatStreamWriter
         writer.WriteStartArray("choices");
         writer.WriteStartObject();
         writer.WriteNumber("index", 0);
-        if (chunk.FinishReason is { } finish)
+        if (finish is { } reason)
         {
-            writer.WriteString("finish_reason", OpenAIChatResponseWriter.FinishReasonName(finish));
+            writer.WriteString("finish_reason", OpenAIChatResponseWriter.FinishReasonName(reason));
         }
         else
         {
@@ -66,6 +95,28 @@ public static class OpenAIChatStreamWriter
         {
             writer.WriteString("role", "assistant");
         }
+    }
+
+    private static void WriteTrailer(Utf8JsonWriter writer, InferenceStreamResult result, OpenAIChatRequest request, long created)
+    {
+        writer.WriteNumber("created", created);
+        writer.WriteString("model", request.ResponseModelPrefix + result.VariantName);
+        writer.WriteString("system_fingerprint", string.Empty);
+        writer.WriteNull("service_tier");
+        writer.WriteString("object", "chat.completion.chunk");
+    }
+
+    private static void WriteChunk(
+        Utf8JsonWriter writer,
+        InferenceStreamResult result,
+        OpenAIChatRequest request,
+        ProviderStreamChunk chunk,
+        BlockPositions positions,
+        RawOutput raw,
+        bool first,
+        long created)
+    {
+        WriteChoiceStart(writer, result, chunk.FinishReason, first);
         if (result.FunctionType == FunctionType.Json)
         {
             // JSON functions stream their raw output as text; tool-call arguments (json_mode = "tool") count as text too.
@@ -83,11 +134,7 @@ public static class OpenAIChatStreamWriter
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();
-        writer.WriteNumber("created", created);
-        writer.WriteString("model", request.ResponseModelPrefix + result.VariantName);
-        writer.WriteString("system_fingerprint", string.Empty);
-        writer.WriteNull("service_tier");
-        writer.WriteString("object", "chat.completion.chunk");
+        WriteTrailer(writer, result, request, created);
         if (request.IncludeUsage && chunk.Usage is { } usage)
         {
             OpenAIChatResponseWriter.WriteUsage(writer, usage);
@@ -97,6 +144,8 @@ public static class OpenAIChatStreamWriter
             // OpenAI's schema says "object or null", so the key is always there.
             writer.WriteNull("usage");
         }
+        raw.WriteChunkUsage(writer, "tensorzero_raw_usage", result.Run, chunk);
+        raw.WriteChunkRaw(writer, "tensorzero_original_chunk", "tensorzero_raw_chunk", chunk);
         writer.WriteEndObject();
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Inference.Embeddings;
 
@@ -28,13 +30,18 @@ public static class OpenAICompatibleEndpoints
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
         var request = OpenAIEmbeddingsRequestParser.Parse(body.RootElement, logger);
+        if (request.IncludeRawResponse)
+        {
+            RawResponseRequest.Mark(context);
+        }
         var model = models.Get(request.ModelName);
         var result = await model.EmbedAsync(request.Embedding, request.Credentials, context.RequestAborted);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
-        OpenAIEmbeddingsResponseWriter.Write(writer, result, request.ResponseEncoding);
+        var secrets = request.IncludeRawResponse ? context.RequestServices.GetRequiredService<SecretRegistry>().Scope(request.Credentials) : null;
+        OpenAIEmbeddingsResponseWriter.Write(writer, result, request.ResponseEncoding, secrets);
         await writer.FlushAsync(context.RequestAborted);
     }
 
@@ -43,11 +50,12 @@ public static class OpenAICompatibleEndpoints
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
         var request = OpenAIChatRequestParser.Parse(body.RootElement, config, time, protectedHeaders, logger, context.Request.Headers);
+        var raw = InferenceEndpoints.Prepare(context, request.Inference, "tensorzero::include_original_response");
         if (request.Inference.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request.Inference, context.RequestAborted);
-            await OpenAIChatStreamWriter.WriteAsync(context, stream, request, time, context.RequestAborted);
+            await OpenAIChatStreamWriter.WriteAsync(context, stream, request, raw, time, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request.Inference, context.RequestAborted);
@@ -55,7 +63,7 @@ public static class OpenAICompatibleEndpoints
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
-        OpenAIChatResponseWriter.Write(writer, result, request, time.GetUtcNow().ToUnixTimeSeconds());
+        OpenAIChatResponseWriter.Write(writer, result, request, raw, time.GetUtcNow().ToUnixTimeSeconds());
         await writer.FlushAsync(context.RequestAborted);
     }
 }

@@ -8,12 +8,14 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// <summary>An embeddings request: which embedding model, what to embed, and the caller's credentials.</summary>
 /// <param name="ModelName">The embedding model's name, without the <c>tensorzero::embedding_model_name::</c> prefix.</param>
 /// <param name="ResponseEncoding">How the response writes vectors (OpenAI's default is <c>float</c>).</param>
+/// <param name="IncludeRawResponse"><c>tensorzero::include_raw_response</c>: the provider's raw answer goes back under <c>tensorzero::raw_response</c>.</param>
 public sealed record OpenAIEmbeddingsRequest(
     string ModelName,
     EmbeddingRequest Embedding,
     EmbeddingEncoding ResponseEncoding,
     RequestCredentials Credentials,
-    bool DryRun);
+    bool DryRun,
+    bool IncludeRawResponse = false);
 
 /// <summary>
 /// Validates a <c>POST /openai/v1/embeddings</c> body. Unknown fields are handled as on the chat endpoint: ignored
@@ -52,7 +54,6 @@ public static class OpenAIEmbeddingsRequestParser
             var other => throw Invalid($"`encoding_format`: unknown format `{other}` (expected float or base64)"),
         };
         _ = OptionalString(root, "user", "user");
-        _ = OptionalBool(root, "tensorzero::include_raw_response", "tensorzero::include_raw_response");
         if (TryGet(root, "tensorzero::cache_options", out var cache) && cache.ValueKind != JsonValueKind.Object)
         {
             throw Invalid("`tensorzero::cache_options`: must be an object");
@@ -62,7 +63,8 @@ public static class OpenAIEmbeddingsRequestParser
             new EmbeddingRequest(input, dimensions, encoding),
             encoding ?? EmbeddingEncoding.Float,
             InferenceRequestParser.ParseCredentials(root, "tensorzero::credentials"),
-            OptionalBool(root, "tensorzero::dryrun", "tensorzero::dryrun") ?? false);
+            OptionalBool(root, "tensorzero::dryrun", "tensorzero::dryrun") ?? false,
+            OptionalBool(root, "tensorzero::include_raw_response", "tensorzero::include_raw_response") ?? false);
     }
 
     private static void CheckFields(JsonElement root, ILogger logger)

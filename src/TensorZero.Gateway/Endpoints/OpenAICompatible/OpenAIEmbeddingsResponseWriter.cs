@@ -1,4 +1,6 @@
 using System.Text.Json;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.OpenAI;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -7,7 +9,12 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// <summary>Writes an embeddings answer in OpenAI's shape, with TensorZero's <c>model</c>.</summary>
 public static class OpenAIEmbeddingsResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, EmbeddingResult result, EmbeddingEncoding encoding)
+    /// <param name="rawSecrets">
+    /// Set when the request asked for <c>tensorzero::include_raw_response</c>: the secrets redacted from the raw bodies
+    /// written under <c>tensorzero::raw_response</c> (failed providers first, then the answer), unless the provider call
+    /// gave its own scope.
+    /// </param>
+    public static void Write(Utf8JsonWriter writer, EmbeddingResult result, EmbeddingEncoding encoding, SecretScope? rawSecrets = null)
     {
         var response = result.Response;
         writer.WriteStartObject();
@@ -50,6 +57,13 @@ public static class OpenAIEmbeddingsResponseWriter
         }
         // `tensorzero_cost` is left out while the cost is unknown (this gateway has no cost config), as on every route.
         writer.WriteEndObject();
+        if (rawSecrets is not null)
+        {
+            // TensorZero names this field with colons, unlike the chat route's `tensorzero_raw_response`.
+            var answer = new RawResponseEntry(
+                result.ModelInferenceId, result.ProviderType, RawResponseEntry.Embeddings, (response.Secrets ?? rawSecrets).Redact(response.RawResponse));
+            RawResponseEntry.WriteArray(writer, "tensorzero::raw_response", [.. result.FailedRawResponses, answer]);
+        }
         writer.WriteEndObject();
     }
 }

@@ -12,9 +12,25 @@ public sealed class OpenAIErrorBodyWriter : IErrorBodyWriter
 {
     public static readonly OpenAIErrorBodyWriter Instance = new();
 
-    public Task WriteAsync(HttpResponse response, string message, CancellationToken cancellationToken) =>
-        response.WriteAsJsonAsync(
-            new OpenAIErrorBody(new OpenAIErrorDetail(message)), OpenAIErrorJsonContext.Relaxed.OpenAIErrorBody, "application/json", cancellationToken);
+    /// <summary>With raw responses asked for: <c>tensorzero_raw_response</c> beside <c>error</c>, as TensorZero adds it.</summary>
+    public async Task WriteAsync(HttpResponse response, string message, IReadOnlyList<RawResponseEntry> rawResponses, CancellationToken cancellationToken)
+    {
+        if (rawResponses.Count == 0)
+        {
+            await response.WriteAsJsonAsync(
+                new OpenAIErrorBody(new OpenAIErrorDetail(message)), OpenAIErrorJsonContext.Relaxed.OpenAIErrorBody, "application/json", cancellationToken);
+            return;
+        }
+        response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, JsonWriting.Options);
+        writer.WriteStartObject();
+        writer.WriteStartObject("error");
+        writer.WriteString("message", message);
+        writer.WriteEndObject();
+        RawResponseEntry.WriteArray(writer, "tensorzero_raw_response", rawResponses);
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+    }
 }
 
 /// <summary>OpenAI's error body.</summary>

@@ -27,12 +27,20 @@ public sealed class EmbeddingModel(string name, IReadOnlyList<RoutedEmbeddingPro
             using var providerDeadline = Deadline.Start(routed.TimeoutMs, time, modelDeadline.Token);
             try
             {
+                var modelInferenceId = Guid.CreateVersion7(time.GetUtcNow());
                 var response = await routed.Provider.EmbedAsync(request, credentials, providerDeadline.Token).ConfigureAwait(false);
-                return new EmbeddingResult(name, routed.Name, response);
+                return new EmbeddingResult(name, routed.Name, response)
+                {
+                    ModelInferenceId = modelInferenceId,
+                    ProviderType = routed.Provider.Type,
+                    FailedRawResponses = failures.SelectMany(f => f.Error.RawResponses).ToList(),
+                };
             }
             catch (GatewayError e) when (!modelDeadline.Expired)
             {
-                failures.Add((routed.Name, e));
+                failures.Add((routed.Name, e is { RawResponse: { } body, RawResponses.Count: 0 }
+                    ? e.WithRawResponses([new RawResponseEntry(null, routed.Provider.Type, RawResponseEntry.Embeddings, body)])
+                    : e));
             }
             catch (OperationCanceledException) when (providerDeadline.Expired && !modelDeadline.Expired)
             {

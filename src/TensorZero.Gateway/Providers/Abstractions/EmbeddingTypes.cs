@@ -1,3 +1,6 @@
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Errors;
+
 namespace TensorZero.Gateway.Providers.Abstractions;
 
 /// <summary>How the response carries each vector: a JSON array of numbers, or base64 of little-endian float32s.</summary>
@@ -23,7 +26,22 @@ public sealed record EmbeddingRequest(EmbeddingInput Input, int? Dimensions = nu
 
 /// <summary>One provider's answer: a vector per input, in input order.</summary>
 /// <param name="InputTokens">The provider's <c>prompt_tokens</c>; null when it reported none.</param>
-public sealed record EmbeddingProviderResponse(IReadOnlyList<float[]> Embeddings, long? InputTokens, string RawRequest, string RawResponse);
+/// <param name="RawResponse">The body received, unredacted: redact it with <see cref="Secrets"/> before it leaves the gateway.</param>
+public sealed record EmbeddingProviderResponse(IReadOnlyList<float[]> Embeddings, long? InputTokens, string RawRequest, string RawResponse)
+{
+    /// <summary>The secrets in play for the call (the key it used included), to redact the raw body before a client sees it.</summary>
+    public SecretScope? Secrets { get; init; }
+}
 
 /// <summary>An embedding model's successful answer and which provider gave it.</summary>
-public sealed record EmbeddingResult(string ModelName, string ProviderName, EmbeddingProviderResponse Response);
+public sealed record EmbeddingResult(string ModelName, string ProviderName, EmbeddingProviderResponse Response)
+{
+    /// <summary>This model inference's id, as the <c>tensorzero::raw_response</c> entry names it.</summary>
+    public Guid ModelInferenceId { get; init; }
+
+    /// <summary>The TOML <c>type</c> of the provider that answered.</summary>
+    public string ProviderType { get; init; } = string.Empty;
+
+    /// <summary>Raw answers of the providers that failed before this one, oldest first.</summary>
+    public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
 
 namespace TensorZero.Gateway.Providers.Abstractions;
 
@@ -177,15 +178,30 @@ public enum FinishReason
     Unknown,
 }
 
+/// <summary>
+/// The usage object exactly as a provider reported it (<c>raw_usage</c>), with the fields the gateway's
+/// <see cref="Usage"/> leaves out (cache and reasoning tokens). <see cref="Data"/> is null when the provider has no
+/// usage object of its own (the dummy).
+/// </summary>
+/// <param name="ApiType">The provider API it came from, as TensorZero names it (<c>chat_completions</c>, <c>responses</c>).</param>
+public sealed record RawUsage(JsonNode? Data, string ApiType = Errors.RawResponseEntry.ChatCompletions);
+
 /// <summary>A provider's answer, mapped back to provider-neutral content.</summary>
 /// <param name="RawRequest">The body sent (never headers, so never a key).</param>
-/// <param name="RawResponse">The body received.</param>
+/// <param name="RawResponse">The body received, unredacted: redact it with <see cref="Secrets"/> before it leaves the gateway.</param>
 public sealed record ProviderResponse(
     IReadOnlyList<ContentBlock> Content,
     Usage Usage,
     FinishReason? FinishReason,
     string RawRequest,
-    string RawResponse);
+    string RawResponse)
+{
+    /// <summary>The provider's own usage object, when it sent one.</summary>
+    public RawUsage? RawUsage { get; init; }
+
+    /// <summary>The secrets in play for the call (the key it used included), to redact raw bodies before a client sees them.</summary>
+    public SecretScope? Secrets { get; init; }
+}
 
 /// <summary>A piece of streamed content. Deltas with the same <see cref="Id"/> belong to one block.</summary>
 public abstract record ContentDelta(string Id);
@@ -197,10 +213,23 @@ public sealed record ToolCallDelta(string Id, string? Name, string ArgumentsDelt
 
 public sealed record ThoughtDelta(string Id, string? Text, string? Signature = null) : ContentDelta(Id);
 
-/// <summary>One chunk of a provider stream, mapped to provider-neutral deltas.</summary>
-/// <param name="RawChunk">The provider's chunk as received (an SSE data payload, a decoded Bedrock event).</param>
+/// <summary>
+/// One chunk of a provider stream, mapped to provider-neutral deltas. A provider event that carries nothing the
+/// gateway reads (OpenAI's role-only first chunk) is still a chunk, with empty content, so <c>include_raw_response</c>
+/// can show it; writers leave such chunks out otherwise.
+/// </summary>
+/// <param name="RawChunk">The provider's chunk as received (an SSE data payload, a decoded Bedrock event), unredacted.</param>
 public sealed record ProviderStreamChunk(IReadOnlyList<ContentDelta> Content, Usage? Usage, FinishReason? FinishReason, string RawChunk)
 {
+    /// <summary>The provider's own usage object, on the chunk that carried it.</summary>
+    public RawUsage? RawUsage { get; init; }
+
+    /// <summary>The secrets in play for the call, to redact <see cref="RawChunk"/> before a client sees it.</summary>
+    public SecretScope? Secrets { get; init; }
+
+    /// <summary>Whether the chunk carries content, usage, a finish reason or an error (what a client sees without raw data).</summary>
+    public bool HasData => Content.Count > 0 || Usage is not null || FinishReason is not null || Error is not null;
+
     /// <summary>
     /// A failure the provider reported without ending its stream (TensorZero's non-fatal stream error): the client gets
     /// an error event in its place and the stream goes on. A stream that can't go on throws instead.

@@ -91,9 +91,9 @@ public sealed class AnthropicProvider(
         var rawRequest = BuildBody(request, stream: false);
         using var message = BuildMessage(request, rawRequest);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken)
-            .ConfigureAwait(false);
-        return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options));
+        var scope = secrets.Scope(credentials, key.Secret);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, scope, cancellationToken).ConfigureAwait(false);
+        return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options)) with { Secrets = scope };
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(

@@ -58,11 +58,13 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
         switch (JsonRead.String(root["type"]))
         {
             case "message_start":
-                if (root["message"]?["usage"] is JsonObject startUsage)
+                if (root["message"]?["usage"] is not JsonObject startUsage)
                 {
-                    _inputTokens = AnthropicWire.InputTokens(startUsage);
+                    return null;
                 }
-                return null;
+                // The input tokens are reported with the delta; the event itself goes on for raw output.
+                _inputTokens = AnthropicWire.InputTokens(startUsage);
+                return new ProviderStreamChunk([], null, null, data) { RawUsage = new RawUsage(startUsage), Secrets = secrets };
             case "content_block_start":
                 return Chunk(BlockStart(Index(root), root["content_block"] as JsonObject), data);
             case "content_block_delta":
@@ -73,7 +75,7 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
                 Completed = true;
                 return null;
             case "error":
-                throw ProviderHttp.StreamError(displayName, root["error"]?.ToJsonString() ?? data, secrets);
+                throw ProviderHttp.StreamError(displayName, root["error"]?.ToJsonString() ?? data, secrets, rawChunk: data);
             default:
                 // `ping`, `content_block_stop` and event types added later carry nothing to forward.
                 return null;
@@ -132,7 +134,11 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
         }
         var reason = JsonRead.String(root["delta"]?["stop_reason"]);
         FinishReason? finish = reason is { Length: > 0 } ? AnthropicWire.MapFinishReason(reason) : null;
-        return new ProviderStreamChunk([], usage, finish, data);
+        return new ProviderStreamChunk([], usage, finish, data)
+        {
+            RawUsage = root["usage"] is { } rawUsage ? new RawUsage(rawUsage) : null,
+            Secrets = secrets,
+        };
     }
 
     private TextDelta? Text(string id, string text)
@@ -148,8 +154,8 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
     private long Index(JsonObject root) =>
         JsonRead.Long(root["index"]) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secrets);
 
-    private static ProviderStreamChunk? Chunk(ContentDelta? delta, string data) =>
-        delta is null ? null : new ProviderStreamChunk([delta], null, null, data);
+    private ProviderStreamChunk? Chunk(ContentDelta? delta, string data) =>
+        delta is null ? null : new ProviderStreamChunk([delta], null, null, data) { Secrets = secrets };
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -145,7 +145,10 @@ public static class AnthropicWire
             content[0] = new TextBlock("{" + only.Text.Trim());
         }
         var finishReason = JsonRead.String(root["stop_reason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
+        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
+        {
+            RawUsage = root["usage"] is { } rawUsage ? new RawUsage(rawUsage) : null,
+        };
     }
 
     /// <summary>Input tokens include cache writes and reads, as TensorZero counts them.</summary>

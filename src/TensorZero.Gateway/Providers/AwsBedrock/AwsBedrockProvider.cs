@@ -34,9 +34,9 @@ internal sealed class AwsBedrockProvider(
         using (message)
         {
             var client = httpClients.CreateClient(ProviderHttp.ClientName);
-            var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken)
-                .ConfigureAwait(false);
-            return ConverseWire.ParseResponse(rawRequest, rawResponse, DisplayName, ConverseWire.UsesJsonPrefill(modelId, request));
+            var scope = secrets.Scope(credentials, key.Secret);
+            var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, scope, cancellationToken).ConfigureAwait(false);
+            return ConverseWire.ParseResponse(rawRequest, rawResponse, DisplayName, ConverseWire.UsesJsonPrefill(modelId, request)) with { Secrets = scope };
         }
     }
 
@@ -73,7 +73,7 @@ internal sealed class AwsBedrockProvider(
             }
             if (parser.Parse(frames.Current) is { } chunk)
             {
-                yield return chunk;
+                yield return chunk with { Secrets = scope };
             }
         }
     }

@@ -24,7 +24,7 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
         {
             var name = message.StringHeader(":exception-type") ?? message.StringHeader(":error-code") ?? "unknownException";
             var detail = ReadMessage(payload) ?? message.StringHeader(":error-message") ?? payload;
-            throw ProviderHttp.StreamError(displayName, $"{name}: {detail}", secrets);
+            throw ProviderHttp.StreamError(displayName, $"{name}: {detail}", secrets, rawChunk: payload);
         }
         if (messageType is not (null or "event"))
         {
@@ -41,7 +41,9 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
             "messageStop" => JsonRead.String(root["stopReason"]) is { } stopReason
                 ? new ProviderStreamChunk([], null, ConverseWire.MapStopReason(stopReason), payload)
                 : null,
-            "metadata" => ConverseWire.ParseUsage(root["usage"]) is { } usage ? new ProviderStreamChunk([], usage, null, payload) : null,
+            "metadata" => ConverseWire.ParseUsage(root["usage"]) is { } usage
+                ? new ProviderStreamChunk([], usage, null, payload) { RawUsage = new RawUsage(root["usage"]) }
+                : null,
             _ => Unknown(eventType),
         };
     }

@@ -98,7 +98,10 @@ public static class ConverseWire
             // Redacted reasoning and kinds this gateway has no block for (citations, images) are dropped.
         }
         var finishReason = JsonRead.String(root["stopReason"]) is { } stopReason ? MapStopReason(stopReason) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
+        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
+        {
+            RawUsage = root["usage"] is { } rawUsage ? new RawUsage(rawUsage) : null,
+        };
     }
 
     /// <summary>Input tokens include cache reads and writes, as TensorZero counts them.</summary>

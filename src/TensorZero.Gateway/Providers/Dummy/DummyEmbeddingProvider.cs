@@ -42,7 +42,8 @@ public sealed class DummyEmbeddingProvider(string modelName, CredentialResolver 
     {
         if (modelName == "error_with_raw_response")
         {
-            throw DummyFailures.Client("Error from Dummy embedding provider with raw response", StatusCodes.Status500InternalServerError);
+            throw DummyFailures.Client("Error from Dummy embedding provider with raw response", StatusCodes.Status500InternalServerError,
+                "dummy error raw response");
         }
         if (modelName.StartsWith("error", StringComparison.Ordinal))
         {

@@ -9,18 +9,21 @@ namespace TensorZero.Gateway.Providers.Dummy;
 public static class DummyFailures
 {
     /// <summary>
-    /// A failed call. Like TensorZero's, it may be retried whatever its status; it carries no raw request or response
-    /// (this gateway's errors have no such fields).
+    /// A failed call. Like TensorZero's, it may be retried whatever its status; <paramref name="rawResponse"/> is the raw
+    /// body TensorZero's dummy attaches (reported with <c>include_raw_response</c>).
     /// </summary>
-    public static GatewayError Client(string message, int? status = null) => new(
+    public static GatewayError Client(string message, int? status = null, string? rawResponse = null) => new(
         ErrorKind.ProviderClient,
         status is { } code ? $"Error {code} {ReasonPhrase(code)} from dummy client: {message}" : $"Error from dummy client: {message}",
         status,
-        retryable: true);
+        retryable: true)
+    {
+        RawResponse = rawResponse,
+    };
 
     /// <summary>A stream that can't go on: the client gets it as the stream's last event.</summary>
-    public static GatewayError FatalStream(string message) =>
-        new(ErrorKind.ProviderServer, $"Inference stream closed due to error from dummy server: {message}");
+    public static GatewayError FatalStream(string message, string? rawResponse = null) =>
+        new(ErrorKind.ProviderServer, $"Inference stream closed due to error from dummy server: {message}") { RawResponse = rawResponse };
 
     /// <summary>TensorZero's rate-limit error (429, not retried), as <c>flaky_*rate_limit*</c> names raise it.</summary>
     public static GatewayError RateLimited() => new(
@@ -28,10 +31,12 @@ public static class DummyFailures
         "TensorZero rate limit exceeded for `token` resource.\nScope: tag_key=\"test\", tag_value=\"tensorzero::total\"\nRequested: 100\nAvailable: 0",
         retryable: false);
 
-    public static GatewayError Flaky(string modelName, int call) => Client($"Flaky model '{modelName}' failed on call number {call}");
+    public static GatewayError Flaky(string modelName, int call) => Client(
+        $"Flaky model '{modelName}' failed on call number {call}",
+        rawResponse: modelName.Contains("raw_response", StringComparison.Ordinal) ? "dummy flaky error raw response" : null);
 
     public static GatewayError ErrorModel(string modelName) => modelName == "error_with_raw_response"
-        ? Client("Error from Dummy provider with raw response", StatusCodes.Status500InternalServerError)
+        ? Client("Error from Dummy provider with raw response", StatusCodes.Status500InternalServerError, "dummy error raw response")
         : Client($"Error sending request to Dummy provider for model '{modelName}'.");
 
     public static GatewayError InvalidKey() => Client("Invalid API key for Dummy provider");

@@ -37,6 +37,8 @@ public sealed class DummyProvider(
 
     private static readonly TimeSpan ChunkInterval = TimeSpan.FromMilliseconds(10);
 
+    private static readonly RawUsage NoRawUsage = new(null);
+
     public string Type => "dummy";
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
@@ -71,8 +73,12 @@ public sealed class DummyProvider(
             _ => [new TextBlock(DummyResponses.DefaultText)],
         };
         var finish = modelName.Contains("tool", StringComparison.Ordinal) ? FinishReason.ToolCall : FinishReason.Stop;
+        // TensorZero's dummy reports a raw usage entry without data: it has no usage object of its own.
         return new ProviderResponse(
-            content, DummyResponses.Usage(modelName, content.Count), finish, DummyResponses.RawRequest, DummyResponses.RawResponse(modelName));
+            content, DummyResponses.Usage(modelName, content.Count), finish, DummyResponses.RawRequest, DummyResponses.RawResponse(modelName))
+        {
+            RawUsage = NoRawUsage,
+        };
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
@@ -127,7 +133,10 @@ public sealed class DummyProvider(
         }
         await PauseAsync(deltas.Count, cancellationToken).ConfigureAwait(false);
         yield return new ProviderStreamChunk(
-            [], DummyResponses.Usage(modelName, deltas.Count), FinishReason.Stop, DummyResponses.UsageRaw(10, deltas.Count));
+            [], DummyResponses.Usage(modelName, deltas.Count), FinishReason.Stop, DummyResponses.UsageRaw(10, deltas.Count))
+        {
+            RawUsage = NoRawUsage,
+        };
     }
 
     // Text or tool-argument chunks, each its own raw chunk. `err_in_stream*` puts a non-fatal error in place of chunk 3,
@@ -152,12 +161,13 @@ public sealed class DummyProvider(
                 case "fatal_stream_error" when i == 2:
                     throw DummyFailures.FatalStream("Dummy fatal error");
                 case "fatal_stream_error_with_raw_response" when i == 2:
-                    throw DummyFailures.FatalStream("Dummy fatal error with raw response");
+                    throw DummyFailures.FatalStream("Dummy fatal error with raw response", """{"error": "dummy fatal raw response"}""");
                 case "err_in_stream" when i == 3:
                     yield return ProviderStreamChunk.Failed(DummyFailures.Client("Dummy error in stream"));
                     continue;
                 case "err_in_stream_with_raw_response" when i == 3:
-                    yield return ProviderStreamChunk.Failed(DummyFailures.Client("Dummy error in stream with raw response"));
+                    yield return ProviderStreamChunk.Failed(
+                        DummyFailures.Client("Dummy error in stream with raw response", rawResponse: """{"error": "dummy client raw response"}"""));
                     continue;
             }
             ContentDelta delta = isToolCall ? new ToolCallDelta("0", ToolName(i), pieces[i]) : new TextDelta("0", pieces[i]);
@@ -166,7 +176,10 @@ public sealed class DummyProvider(
         await PauseAsync(pieces.Count, cancellationToken).ConfigureAwait(false);
         var usage = DummyResponses.Usage(modelName, pieces.Count);
         yield return new ProviderStreamChunk(
-            [], usage, isToolCall ? FinishReason.ToolCall : FinishReason.Stop, DummyResponses.UsageRaw(usage.InputTokens ?? 0, usage.OutputTokens ?? 0));
+            [], usage, isToolCall ? FinishReason.ToolCall : FinishReason.Stop, DummyResponses.UsageRaw(usage.InputTokens ?? 0, usage.OutputTokens ?? 0))
+        {
+            RawUsage = NoRawUsage,
+        };
     }
 
     // The tool's name arrives with the first chunk; `tool_split_name` sends it in two pieces.

@@ -44,9 +44,9 @@ public sealed class GcpVertexGeminiProvider(
         var rawRequest = BuildBody(request);
         using var message = VertexHttp.Post(target.Url("google", "generateContent"), rawRequest, request, config);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, token, DisplayName, secrets.Scope(credentials, token.Secret), cancellationToken)
-            .ConfigureAwait(false);
-        return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName);
+        var scope = secrets.Scope(credentials, token.Secret);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, token, DisplayName, scope, cancellationToken).ConfigureAwait(false);
+        return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName) with { Secrets = scope };
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
@@ -128,9 +128,9 @@ public sealed class GcpVertexAnthropicProvider(
         var rawRequest = BuildBody(request, stream: false);
         using var message = VertexHttp.Post(target.Url("anthropic", "rawPredict"), rawRequest, request, config);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, token, DisplayName, secrets.Scope(credentials, token.Secret), cancellationToken)
-            .ConfigureAwait(false);
-        return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options));
+        var scope = secrets.Scope(credentials, token.Secret);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, token, DisplayName, scope, cancellationToken).ConfigureAwait(false);
+        return AnthropicWire.ParseResponse(rawRequest, rawResponse, DisplayName, AnthropicWire.UsesJsonPrefill(request, options)) with { Secrets = scope };
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(

@@ -23,6 +23,7 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
     private int _toolCalls;
     private int _signatures;
     private Usage? _usage;
+    private JsonNode? _rawUsage;
     private bool _usageReported;
 
     /// <summary>Reads a whole SSE body and yields its chunks, ending with any usage not reported yet.</summary>
@@ -35,10 +36,7 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
         var parser = new GeminiStreamParser(displayName, secrets);
         await foreach (var sse in SseReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
-            if (parser.Parse(sse.Data) is { } chunk)
-            {
-                yield return chunk;
-            }
+            yield return parser.Parse(sse.Data);
         }
         if (parser.Complete() is { } last)
         {
@@ -46,8 +44,8 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
         }
     }
 
-    /// <summary>Maps one SSE data payload; null when it carries nothing to report yet.</summary>
-    public ProviderStreamChunk? Parse(string data)
+    /// <summary>Maps one SSE data payload; a chunk without content when it carries nothing to report yet (kept for raw output).</summary>
+    public ProviderStreamChunk Parse(string data)
     {
         JsonObject root;
         try
@@ -60,11 +58,12 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
         }
         if (root["error"] is { } error)
         {
-            throw ProviderHttp.StreamError(displayName, error.ToJsonString(), secrets);
+            throw ProviderHttp.StreamError(displayName, error.ToJsonString(), secrets, rawChunk: data);
         }
         if (GeminiWire.ParseUsage(root["usageMetadata"]) is { } usage)
         {
             _usage = usage;
+            _rawUsage = root["usageMetadata"];
         }
         var candidate = GeminiWire.FirstCandidate(root);
         if (candidate is null && root["promptFeedback"]?["blockReason"] is not null)
@@ -81,11 +80,11 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
             reported = _usage;
             _usageReported = true;
         }
-        if (deltas.Count == 0 && finish is null)
+        return new ProviderStreamChunk(deltas, reported, finish, data)
         {
-            return null;
-        }
-        return new ProviderStreamChunk(deltas, reported, finish, data);
+            RawUsage = reported is null ? null : new RawUsage(_rawUsage),
+            Secrets = secrets,
+        };
     }
 
     /// <summary>Call when the body ended: the usage seen but not reported yet, if any.</summary>
@@ -96,7 +95,7 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
             return null;
         }
         _usageReported = true;
-        return new ProviderStreamChunk([], _usage, null, string.Empty);
+        return new ProviderStreamChunk([], _usage, null, string.Empty) { RawUsage = new RawUsage(_rawUsage), Secrets = secrets };
     }
 
     private List<ContentDelta> Deltas(JsonObject candidate)

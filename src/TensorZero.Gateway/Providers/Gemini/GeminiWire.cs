@@ -71,7 +71,10 @@ public static class GeminiWire
             }
         }
         var finishReason = JsonRead.String(candidate["finishReason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(root["usageMetadata"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
+        return new ProviderResponse(content, ParseUsage(root["usageMetadata"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
+        {
+            RawUsage = root["usageMetadata"] is { } rawUsage ? new RawUsage(rawUsage) : null,
+        };
     }
 
     /// <summary><c>usageMetadata</c>: input is the prompt; output counts the answer and the model's thoughts. Null when it has no counts.</summary>

@@ -76,9 +76,9 @@ public sealed class GoogleAIStudioGeminiProvider(
         var rawRequest = BuildBody(request);
         using var message = BuildMessage(generateContentUrl, request, rawRequest);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, secrets.Scope(credentials, key.Secret), cancellationToken)
-            .ConfigureAwait(false);
-        return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName);
+        var scope = secrets.Scope(credentials, key.Secret);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, key, DisplayName, scope, cancellationToken).ConfigureAwait(false);
+        return GeminiWire.ParseResponse(rawRequest, rawResponse, DisplayName) with { Secrets = scope };
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(

@@ -65,9 +65,9 @@ public sealed class OpenAIEmbeddingProvider(
         var rawRequest = BuildBody(request);
         using var message = ProviderHttp.JsonPost(url, rawRequest, _fixedHeaders, config.ExtraHeaders);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, key, displayName, secrets.Scope(credentials, key.Secret), cancellationToken)
-            .ConfigureAwait(false);
-        return OpenAIEmbeddingWire.ParseResponse(rawRequest, rawResponse, request.Input.Texts.Count, displayName);
+        var scope = secrets.Scope(credentials, key.Secret);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, key, displayName, scope, cancellationToken).ConfigureAwait(false);
+        return OpenAIEmbeddingWire.ParseResponse(rawRequest, rawResponse, request.Input.Texts.Count, displayName) with { Secrets = scope };
     }
 
     /// <summary>The exact body this provider sends for <paramref name="request"/>.</summary>

@@ -36,9 +36,9 @@ public sealed class OpenAIProvider(
         var rawRequest = BuildBody(request, stream: false);
         using var message = BuildMessage(url, request, rawRequest);
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
-        var rawResponse = await ProviderHttp.SendAsync(client, message, key, displayName, secrets.Scope(credentials, key.Secret), cancellationToken)
-            .ConfigureAwait(false);
-        return OpenAIResponseParser.Parse(flavour, rawRequest, rawResponse, displayName);
+        var scope = secrets.Scope(credentials, key.Secret);
+        var rawResponse = await ProviderHttp.SendAsync(client, message, key, displayName, scope, cancellationToken).ConfigureAwait(false);
+        return OpenAIResponseParser.Parse(flavour, rawRequest, rawResponse, displayName) with { Secrets = scope };
     }
 
     public async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
@@ -63,10 +63,7 @@ public sealed class OpenAIProvider(
             {
                 break;
             }
-            if (parser.Parse(sse.Data) is { } chunk)
-            {
-                yield return chunk;
-            }
+            yield return parser.Parse(sse.Data);
         }
         if (parser.Finish() is { } last)
         {

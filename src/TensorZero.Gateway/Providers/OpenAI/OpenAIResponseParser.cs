@@ -54,8 +54,14 @@ public static class OpenAIResponseParser
             }
         }
         var finishReason = JsonRead.String(choice["finish_reason"]) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(flavour, root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse);
+        return new ProviderResponse(content, ParseUsage(flavour, root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
+        {
+            RawUsage = RawUsageOf(root),
+        };
     }
+
+    /// <summary>The chunk's or answer's <c>usage</c> object as sent, when it is there and not null.</summary>
+    public static RawUsage? RawUsageOf(JsonObject root) => root["usage"] is { } usage ? new RawUsage(usage) : null;
 
     /// <summary>
     /// Appends a content value to <paramref name="text"/> (and Mistral <c>thinking</c> chunks to <paramref name="thought"/>).

@@ -15,7 +15,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
     private readonly List<string> _toolCallIds = [];
     private readonly ThinkTagSplitter? _thinkTags = flavour.ParsesThinkTags ? new ThinkTagSplitter() : null;
 
-    public ProviderStreamChunk? Parse(string data)
+    public ProviderStreamChunk Parse(string data)
     {
         JsonObject root;
         try
@@ -29,7 +29,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         // OpenAI and OpenRouter: {"error": {...}}; TGI: {"error": "...", "error_type": ...}; vLLM, SGLang, Mistral: {"object": "error", ...}.
         if (root["error"] is { } || JsonRead.String(root["object"]) == "error")
         {
-            throw ProviderHttp.StreamError(displayName, data, secrets);
+            throw ProviderHttp.StreamError(displayName, data, secrets, rawChunk: data);
         }
         var usage = OpenAIResponseParser.ParseUsage(flavour, root["usage"]);
         var deltas = new List<ContentDelta>();
@@ -49,16 +49,13 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
                 ReadDelta(delta, deltas);
             }
         }
-        if (deltas.Count == 0 && usage is null && finish is null)
-        {
-            return null;
-        }
-        return new ProviderStreamChunk(deltas, usage, finish, data);
+        // A chunk with nothing to read (the role-only first chunk) still goes on, for raw output.
+        return new ProviderStreamChunk(deltas, usage, finish, data) { RawUsage = OpenAIResponseParser.RawUsageOf(root), Secrets = secrets };
     }
 
     /// <summary>Content held back at the end of the stream (a partial <c>&lt;think&gt;</c> tag that never completed).</summary>
     public ProviderStreamChunk? Finish() =>
-        _thinkTags?.Flush() is { } last ? new ProviderStreamChunk([Piece(last.IsThought, last.Text)], null, null, string.Empty) : null;
+        _thinkTags?.Flush() is { } last ? new ProviderStreamChunk([Piece(last.IsThought, last.Text)], null, null, string.Empty) { Secrets = secrets } : null;
 
     private void ReadDelta(JsonObject delta, List<ContentDelta> deltas)
     {

@@ -95,7 +95,7 @@ public sealed class AnthropicProviderFakeServerTests : IAsyncLifetime, IDisposab
             }
         });
 
-        Assert.Single(received);
+        Assert.Single(received, c => c.HasData);
         Assert.Equal(ErrorKind.ProviderServer, error.Kind);
         Assert.Contains("overloaded_error", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, error.Message, StringComparison.Ordinal);

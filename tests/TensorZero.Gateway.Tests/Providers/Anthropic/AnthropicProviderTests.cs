@@ -171,8 +171,10 @@ public sealed class AnthropicProviderTests
         var (request, body) = Assert.Single(handler.Sent);
         Assert.Contains("text/event-stream", request.Headers.Accept.ToString(), StringComparison.Ordinal);
         Assert.True(JsonNode.Parse(body)!["stream"]!.GetValue<bool>());
-        Assert.Equal(2, chunks.Count);
-        Assert.Equal(new Usage(3, 2), chunks[1].Usage);
+        // message_start comes through without data, for raw output; the text and the delta carry the answer.
+        Assert.Equal(3, chunks.Count);
+        Assert.False(chunks[0].HasData);
+        Assert.Equal(new Usage(3, 2), chunks[2].Usage);
     }
 
     [Fact]

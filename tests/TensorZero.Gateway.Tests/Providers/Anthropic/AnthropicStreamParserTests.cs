@@ -166,7 +166,7 @@ public sealed class AnthropicStreamParserTests
         Assert.Equal(ErrorKind.ProviderServer, error.Kind);
         Assert.Contains("overloaded_error", error.Message, StringComparison.Ordinal);
         Assert.Contains("Anthropic", error.Message, StringComparison.Ordinal);
-        Assert.Equal(new TextDelta("0", "Hel"), Assert.Single(received).Content.Single());
+        Assert.Equal(new TextDelta("0", "Hel"), Assert.Single(received, c => c.HasData).Content.Single());
     }
 
     [Fact]

@@ -51,6 +51,17 @@ public sealed class ConverseStreamParserTests
     }
 
     [Fact]
+    public void Parse_Metadata_KeepsTheUsageObjectAsRawUsage()
+    {
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: false, NullLogger.Instance);
+
+        var chunk = Assert.Single(ParseAll(parser,
+            EventStreamEncoder.Event("metadata", """{"usage":{"inputTokens":10,"outputTokens":5,"totalTokens":15,"cacheReadInputTokens":2},"metrics":{"latencyMs":300}}""")));
+
+        Assert.Equal("""{"inputTokens":10,"outputTokens":5,"totalTokens":15,"cacheReadInputTokens":2}""", chunk.RawUsage!.Data!.ToJsonString());
+    }
+
+    [Fact]
     public void Parse_ReasoningDeltas_BecomeThoughts()
     {
         var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: false, NullLogger.Instance);

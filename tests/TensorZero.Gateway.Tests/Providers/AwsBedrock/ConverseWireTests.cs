@@ -154,6 +154,8 @@ public sealed class ConverseWireTests
         Assert.Equal(new Usage(15, 5), response.Usage);
         Assert.Equal(FinishReason.ToolCall, response.FinishReason);
         Assert.Equal(raw, response.RawResponse);
+        Assert.Equal("""{"inputTokens":10,"outputTokens":5,"totalTokens":15,"cacheReadInputTokens":3,"cacheWriteInputTokens":2}""",
+            response.RawUsage!.Data!.ToJsonString());
     }
 
     [Fact]

@@ -42,9 +42,12 @@ public sealed class GeminiStreamParserTests
     }
 
     [Fact]
-    public void Parse_EmptyTextWithoutFinish_YieldsNothing()
+    public void Parse_EmptyTextWithoutFinish_YieldsNoData()
     {
-        Assert.Null(new GeminiStreamParser("Gemini", SecretScope.None).Parse(Chunk("""[{"text":""}]""")));
+        var chunk = new GeminiStreamParser("Gemini", SecretScope.None).Parse(Chunk("""[{"text":""}]"""));
+
+        Assert.False(chunk.HasData);
+        Assert.Null(chunk.RawUsage);
     }
 
     [Fact]
@@ -152,7 +155,9 @@ public sealed class GeminiStreamParserTests
     {
         var parser = new GeminiStreamParser("Gemini", SecretScope.None);
 
-        Assert.Null(parser.Parse("""{"usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":6}}"""));
-        Assert.Equal(new Usage(5, 6), parser.Complete()!.Usage);
+        Assert.False(parser.Parse("""{"usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":6}}""").HasData);
+        var last = parser.Complete()!;
+        Assert.Equal(new Usage(5, 6), last.Usage);
+        Assert.Equal("""{"promptTokenCount":5,"candidatesTokenCount":6}""", last.RawUsage!.Data!.ToJsonString());
     }
 }

@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
+
+namespace TensorZero.Gateway.Tests.Endpoints;
+
+/// <summary>
+/// The order and redaction of raw entries for inferences with several model calls (variant types that call candidates
+/// or a judge first): failed variants, then per model inference its failed attempts and its answer, earlier calls
+/// first; in a stream, TensorZero's chunks ahead of the provider's.
+/// </summary>
+public sealed class RawOutputTests
+{
+    private const string GatewayKey = "sk-raw-output-gateway-5c1e9a7d3b";
+
+    private static readonly Guid Earlier = Guid.CreateVersion7();
+    private static readonly Guid Answer = Guid.CreateVersion7();
+
+    private static (RawOutput Raw, SecretRegistry Registry) Output(bool rawResponse = true, bool rawUsage = true)
+    {
+        var registry = new SecretRegistry();
+        registry.Register(new Secret(GatewayKey));
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddSingleton(registry).BuildServiceProvider() };
+        var request = new InferenceRequest("f", null, null, new InferenceInput(null, []), null, InferenceParams.Empty,
+            new Dictionary<string, string>(), RequestCredentials.Empty, false, false)
+        {
+            IncludeRawResponse = rawResponse,
+            IncludeRawUsage = rawUsage,
+        };
+        return (RawOutput.For(request, context), registry);
+    }
+
+    private static ModelResult Model(Guid id, string provider, string body, RawUsage? usage, params RawResponseEntry[] failed) =>
+        new("m", provider, new ProviderResponse([new TextBlock("x")], Usage.Unknown, FinishReason.Stop, "{}", body) { RawUsage = usage })
+        {
+            ModelInferenceId = id,
+            ProviderType = provider,
+            FailedRawResponses = failed,
+        };
+
+    private static readonly RawResponseEntry FailedVariant = new(null, "dummy", "chat_completions", "variant failed");
+    private static readonly RawResponseEntry FailedCandidate = new(null, "openai", "chat_completions", "candidate failed");
+    private static readonly RawResponseEntry FailedRetry = new(null, "anthropic", "chat_completions", "retry failed");
+
+    private static InferenceResult Result() => new(
+        Guid.CreateVersion7(), Guid.CreateVersion7(), "v", FunctionType.Chat,
+        Model(Answer, "anthropic", $$"""{"echo":"{{GatewayKey}}"}""", new RawUsage(JsonNode.Parse("""{"input_tokens":1}""")), FailedRetry),
+        ResponseSchemas.None)
+    {
+        FailedRawResponses = [FailedVariant],
+        PreviousModelResults = [Model(Earlier, "openai", "candidate answer", null, FailedCandidate)],
+    };
+
+    private static string Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
+    public void ResponseEntries_SeveralModelCalls_FailedVariantsThenEachCallsFailuresAndAnswerRedacted()
+    {
+        var (raw, _) = Output();
+
+        var entries = raw.ResponseEntries(Result());
+
+        Assert.Equal(
+            [
+                FailedVariant,
+                FailedCandidate,
+                new RawResponseEntry(Earlier, "openai", "chat_completions", "candidate answer"),
+                FailedRetry,
+                new RawResponseEntry(Answer, "anthropic", "chat_completions", """{"echo":"[REDACTED]"}"""),
+            ],
+            entries);
+    }
+
+    [Fact]
+    public void WriteUsageEntries_SeveralModelCalls_OnlyThoseWithUsageOfTheirOwn()
+    {
+        var (raw, _) = Output();
+
+        var json = Write(writer => raw.WriteUsageEntries(writer, "raw_usage", Result()));
+
+        Assert.Equal(
+            $$$"""{"raw_usage":[{"model_inference_id":"{{{Answer}}}","provider_type":"anthropic","api_type":"chat_completions","data":{"input_tokens":1}}]}""",
+            json);
+    }
+
+    [Fact]
+    public void WriteUsageEntries_UsageEchoingAKey_IsRedacted()
+    {
+        var (raw, _) = Output();
+        var result = Result() with
+        {
+            Model = Model(Answer, "anthropic", "{}", new RawUsage(JsonNode.Parse($$"""{"note":"{{GatewayKey}}"}"""))),
+            PreviousModelResults = [],
+        };
+
+        var json = Write(writer => raw.WriteUsageEntries(writer, "raw_usage", result));
+
+        Assert.Contains("""{"note":"[REDACTED]"}""", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(GatewayKey, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shows_EmptyChunk_OnlyWhenItsRawDataWasAskedFor()
+    {
+        var empty = new ProviderStreamChunk([], null, null, """{"choices":[]}""");
+        var usageOnly = new ProviderStreamChunk([], null, null, string.Empty) { RawUsage = new RawUsage(null) };
+
+        Assert.True(Output(rawResponse: true, rawUsage: false).Raw.Shows(empty));
+        Assert.False(Output(rawResponse: false, rawUsage: true).Raw.Shows(empty));
+        Assert.True(Output(rawResponse: false, rawUsage: true).Raw.Shows(usageOnly));
+        Assert.False(Output(rawResponse: false, rawUsage: false).Raw.Shows(empty));
+    }
+}
