@@ -18,7 +18,12 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         var (function, pinned, tools, inferenceId, episodeId) = Begin(request);
         var (variant, result, failed) = await RunVariantsAsync(function, pinned, episodeId,
             v => InferVariantAsync(function, v, request, tools, cancellationToken)).ConfigureAwait(false);
-        return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result, tools.Schemas(JsonModeOf(variant, request)))
+        var jsonMode = JsonModeOf(variant, request);
+        if (JsonToolAsText.Applies(function.Type, jsonMode))
+        {
+            result = result with { Response = JsonToolAsText.Convert(result.Response) };
+        }
+        return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result, tools.Schemas(jsonMode))
         {
             FailedRawResponses = failed,
         };
@@ -33,7 +38,12 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         var (function, pinned, tools, inferenceId, episodeId) = Begin(request);
         var (variant, run, failed) = await RunVariantsAsync(function, pinned, episodeId,
             v => StreamVariantAsync(function, v, request, tools, cancellationToken)).ConfigureAwait(false);
-        return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(JsonModeOf(variant, request)))
+        var jsonMode = JsonModeOf(variant, request);
+        if (JsonToolAsText.Applies(function.Type, jsonMode))
+        {
+            run.Transform = JsonToolAsText.Convert;
+        }
+        return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(jsonMode))
         {
             FailedRawResponses = failed,
         };
@@ -192,6 +202,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             JsonModeOf(variant, request),
             tools.OutputSchema?.Node)
         {
+            FunctionType = function.Config.Type,
             RequestExtraBody = request.ExtraBody.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
             RequestExtraHeaders = request.ExtraHeaders.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
         };

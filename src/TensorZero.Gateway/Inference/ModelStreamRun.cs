@@ -53,6 +53,9 @@ public sealed class ModelStreamRun : IAsyncDisposable
     /// <summary>Raw answers of the attempts that failed before this stream started (earlier providers, retries), oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; internal set; } = [];
 
+    /// <summary>A change applied to every chunk read (a chat function's <c>json_mode = "tool"</c> turns tool calls into text).</summary>
+    internal Func<ProviderStreamChunk, ProviderStreamChunk>? Transform { get; set; }
+
     /// <summary>Starts the provider's stream and waits for its first chunk.</summary>
     internal static async Task<ModelStreamRun> StartAsync(
         string modelName,
@@ -81,7 +84,7 @@ public sealed class ModelStreamRun : IAsyncDisposable
     /// <summary>The first chunk, then the rest. A timeout or provider failure mid-stream throws a <see cref="GatewayError"/>.</summary>
     public async IAsyncEnumerable<ProviderStreamChunk> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        yield return _first;
+        yield return Transform is { } first ? first(_first) : _first;
         while (true)
         {
             bool more;
@@ -99,7 +102,7 @@ public sealed class ModelStreamRun : IAsyncDisposable
                 yield break;
             }
             cancellationToken.ThrowIfCancellationRequested();
-            yield return _chunks.Current;
+            yield return Transform is { } transform ? transform(_chunks.Current) : _chunks.Current;
         }
     }
 

@@ -46,9 +46,10 @@ public sealed class RequestTools
             RejectForJson(request.ParallelToolCalls is not null, "parallel_tool_calls");
             return new RequestTools([], [], null, null, request.OutputSchema ?? function.OutputSchema ?? JsonSchemaDocument.Any);
         }
-        if (request.OutputSchema is not null)
+        if (request.JsonMode == JsonMode.Tool)
         {
-            throw GatewayError.InvalidRequest("`output_schema`: is only valid for JSON functions");
+            // The output schema becomes the one tool offered, so nothing else may shape the tool call (TensorZero's checks and texts).
+            return JsonToolOnly(function, request);
         }
 
         var keys = function.Tools ?? [];
@@ -94,7 +95,7 @@ public sealed class RequestTools
             }
         }
         return new RequestTools(definitions, schemas, definitions.Count == 0 ? null : choice, request.ParallelToolCalls ?? function.ParallelToolCalls,
-            request.ResponseSchema);
+            request.ResponseSchema ?? request.OutputSchema);
 
         void Add(ToolDefinition definition, JsonSchemaDocument schema)
         {
@@ -103,6 +104,38 @@ public sealed class RequestTools
                 throw GatewayError.InvalidRequest($"Duplicate tool name: {definition.Name}");
             }
             definitions.Add(definition);
+        }
+    }
+
+    // A chat function asked for `json_mode = "tool"`: its answer is the arguments of a call to the output schema's tool.
+    private static RequestTools JsonToolOnly(FunctionConfig function, InferenceRequest request)
+    {
+        if (function.Tools is { Count: > 0 })
+        {
+            throw GatewayError.InvalidRequest("JSON mode `tool` is not supported with other tools configured.");
+        }
+        if (function.ToolChoice is { Mode: not ToolChoiceMode.Auto })
+        {
+            throw GatewayError.InvalidRequest("JSON mode `tool` is not supported with `tool_choice` configured in the function.");
+        }
+        if (function.ParallelToolCalls is not null)
+        {
+            throw GatewayError.InvalidRequest("JSON mode `tool` is not supported with `parallel_tool_calls` configured in the function.");
+        }
+        var schema = request.ResponseSchema ?? request.OutputSchema
+            ?? throw GatewayError.InvalidRequest("JSON mode `tool` requires `output_schema`.");
+        RejectForJsonTool(request.AllowedTools is not null, "allowed_tools");
+        RejectForJsonTool(request.AdditionalTools is not null, "additional_tools");
+        RejectForJsonTool(request.ParallelToolCalls is not null, "parallel_tool_calls");
+        RejectForJsonTool(request.ToolChoice is not null, "tool_choice");
+        return new RequestTools([], [], null, null, schema);
+    }
+
+    private static void RejectForJsonTool(bool present, string field)
+    {
+        if (present)
+        {
+            throw GatewayError.InvalidRequest($"Cannot pass `{field}` when using JSON mode `tool`.");
         }
     }
 

@@ -163,7 +163,7 @@ public sealed class InferenceToolTests : IClassFixture<InferenceToolTests.ToolGa
     [InlineData("""{"function_name":"weather","input":{"messages":[]},"allowed_tools":["nope"]}""", "`allowed_tools`: unknown tool `nope`")]
     [InlineData("""{"function_name":"weather","input":{"messages":[]},"additional_tools":[{"name":"get_temperature","description":"d","parameters":{}}]}""", "Duplicate tool name: get_temperature")]
     [InlineData("""{"function_name":"weather","input":{"messages":[]},"tool_choice":{"specific":"nope"}}""", "`tool_choice`: tool `nope` is not offered in this request")]
-    [InlineData("""{"function_name":"weather","input":{"messages":[]},"output_schema":{}}""", "`output_schema`: is only valid for JSON functions")]
+    [InlineData("""{"function_name":"weather","input":{"messages":[]},"output_schema":{},"params":{"chat_completion":{"json_mode":"tool"}}}""", "JSON mode `tool` is not supported with other tools configured.")]
     [InlineData("""{"function_name":"weather","input":{"messages":[{"role":"user","content":[{"type":"tool_result","id":"1"}]}]}}""", "`input.messages[0].content[0].name`: must be a string")]
     [InlineData("""{"function_name":"weather","input":{"messages":[{"role":"user","content":[{"type":"video","url":"x"}]}]}}""", "`input.messages[0].content[0].type`: content blocks of type `video` are not supported by this gateway yet (supported: text, raw_text, template, tool_call, tool_result, thought, file, image, unknown)")]
     public async Task BadToolRequest_Returns400(string json, string message)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers.Anthropic;
 using TensorZero.Gateway.Providers.Gemini;
@@ -98,5 +99,13 @@ public sealed class RawUsageTests
         Assert.Null(first.RawUsage);
         Assert.Equal("""{"promptTokenCount":4,"candidatesTokenCount":2}""", last.RawUsage!.Data!.ToJsonString());
         Assert.Null(parser.Complete());
+    }
+
+    [Fact]
+    public void RespondTool_IsTensorZerosImplicitTool()
+    {
+        var schema = JsonNode.Parse("""{"type":"object"}""")!.AsObject();
+
+        Assert.Equal(new ToolDefinition("respond", "Respond to the user using the output schema provided.", schema, Strict: false), RespondTool.For(schema));
     }
 }

@@ -129,6 +129,9 @@ public sealed record ModelRequest(
     /// <summary>Request-time <c>extra_headers</c> for the provider being called; applied last.</summary>
     public IReadOnlyList<ExtraHeaderItem> InferenceExtraHeaders { get; init; } = [];
 
+    /// <summary>The type of the function asking: some providers shape JSON mode differently for chat functions (no assistant prefill).</summary>
+    public FunctionType FunctionType { get; init; } = FunctionType.Chat;
+
     /// <summary>
     /// This request as sent to one provider of one model: the request-time extras that target it, and only the
     /// <see cref="UnknownBlock"/>s meant for it.

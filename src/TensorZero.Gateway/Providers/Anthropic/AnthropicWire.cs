@@ -14,9 +14,8 @@ public static class AnthropicWire
     /// <summary>Sent as a user turn where Anthropic requires one (first turn, or after a trailing assistant turn).</summary>
     public const string ListeningText = "[listening]";
 
-    public const string RespondToolName = "respond";
+    public const string RespondToolName = RespondTool.Name;
 
-    private const string RespondToolDescription = "Respond to the user using the output schema.";
 
     /// <summary>Builds the request body. Variant-level <c>extra_body</c> is applied; the provider applies its own after.</summary>
     public static JsonObject BuildRequest(ModelRequest request, AnthropicWireOptions options, bool stream)
@@ -63,11 +62,12 @@ public static class AnthropicWire
     }
 
     /// <summary>
-    /// Whether the request ends with the JSON prefill, so the answer lacks its opening brace: JSON mode <c>on</c>, or
-    /// <c>strict</c> without a schema to enforce.
+    /// Whether the request ends with the JSON prefill, so the answer lacks its opening brace: a JSON function in JSON mode
+    /// <c>on</c>, as TensorZero does (<c>strict</c> sends the schema as <c>output_config.format</c>, or nothing without
+    /// one; a chat function asking for JSON gets no prefill).
     /// </summary>
     public static bool UsesJsonPrefill(ModelRequest request, AnthropicWireOptions options) =>
-        options.NativeJsonMode && (request.JsonMode == JsonMode.On || (request.JsonMode == JsonMode.Strict && request.OutputSchema is null));
+        options.NativeJsonMode && request.JsonMode == JsonMode.On && request.FunctionType == FunctionType.Json;
 
     public static JsonArray BuildMessages(ModelRequest request, bool jsonPrefill)
     {
@@ -251,7 +251,7 @@ public static class AnthropicWire
         var definitions = request.Tools ?? [];
         if (jsonTool)
         {
-            definitions = [.. definitions, new ToolDefinition(RespondToolName, RespondToolDescription, request.OutputSchema!)];
+            definitions = [.. definitions, RespondTool.For(request.OutputSchema!)];
         }
         var tools = new JsonArray();
         foreach (var tool in definitions)

@@ -12,14 +12,15 @@ public static class ConverseWire
     /// <summary>The assistant turn TensorZero appends for JSON mode on Claude models; the answer continues after the brace.</summary>
     public const string JsonPrefill = "Here is the JSON requested:\n{";
 
-    public const string RespondToolName = "respond";
+    public const string RespondToolName = RespondTool.Name;
 
     /// <summary>
-    /// Bedrock has no JSON mode. For Claude models TensorZero prefills the assistant turn with an opening brace (and
-    /// puts it back in front of the answer); other models get the request as is.
+    /// Bedrock has no JSON mode. For a JSON function on a Claude model TensorZero prefills the assistant turn with an
+    /// opening brace (and puts it back in front of the answer); other models, and chat functions, get the request as is.
     /// </summary>
     public static bool UsesJsonPrefill(string modelId, ModelRequest request) =>
-        request.JsonMode is JsonMode.On or JsonMode.Strict && modelId.Contains("claude", StringComparison.Ordinal);
+        request.JsonMode is JsonMode.On or JsonMode.Strict && request.FunctionType == FunctionType.Json
+        && modelId.Contains("claude", StringComparison.Ordinal);
 
     public static JsonObject BuildRequest(string modelId, ModelRequest request)
     {
@@ -205,7 +206,7 @@ public static class ConverseWire
         var choice = request.ToolChoice ?? ToolChoice.Auto;
         if (request.JsonMode == JsonMode.Tool && request.OutputSchema is not null)
         {
-            tools = [.. tools, new ToolDefinition(RespondToolName, "Respond to the user using the output schema.", request.OutputSchema)];
+            tools = [.. tools, RespondTool.For(request.OutputSchema)];
             choice = new ToolChoice(ToolChoiceMode.Specific, RespondToolName);
         }
         if (tools.Count == 0 || choice.Mode == ToolChoiceMode.None)

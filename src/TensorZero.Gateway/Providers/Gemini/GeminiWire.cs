@@ -12,7 +12,7 @@ namespace TensorZero.Gateway.Providers.Gemini;
 public static class GeminiWire
 {
     /// <summary>The tool a <see cref="JsonMode.Tool"/> request is forced to call with its output.</summary>
-    public const string RespondToolName = "respond";
+    public const string RespondToolName = RespondTool.Name;
 
     public const string JsonMimeType = "application/json";
 
@@ -244,7 +244,7 @@ public static class GeminiWire
         var choice = request.ToolChoice;
         if (request.JsonMode == JsonMode.Tool && request.OutputSchema is not null)
         {
-            tools = [.. tools, new ToolDefinition(RespondToolName, "Respond to the user using the output schema.", request.OutputSchema)];
+            tools = [.. tools, RespondTool.For(request.OutputSchema)];
             choice = new ToolChoice(ToolChoiceMode.Specific, RespondToolName);
         }
         if (tools.Count == 0)

@@ -19,6 +19,12 @@ public enum OpenAIJsonWire
     /// <summary><c>response_format</c> <c>json_object</c>, or <c>json_schema</c> (strict) when a schema exists.</summary>
     JsonObjectOrSchema,
 
+    /// <summary>As <see cref="JsonObjectOrSchema"/>, but a <c>gpt-3.5</c> model gets <c>json_object</c> even in strict mode (OpenAI, OpenRouter).</summary>
+    JsonObjectOrSchemaExceptGpt35,
+
+    /// <summary>As <see cref="JsonObjectOrSchema"/>, and <c>{"type": "text"}</c> when JSON mode is off (Groq).</summary>
+    JsonObjectOrSchemaElseText,
+
     /// <summary><c>response_format: {type: json_object}</c> for on and strict alike.</summary>
     JsonObjectOnly,
 
@@ -33,6 +39,19 @@ public enum OpenAIJsonWire
 
     /// <summary>Nothing is sent (the system-prompt instruction still is).</summary>
     NotSent,
+}
+
+/// <summary>When a flavour puts TensorZero's <c>Respond using JSON.</c> in front of the system prompt for JSON mode <c>on</c>.</summary>
+public enum OpenAIJsonInstruction
+{
+    /// <summary>Unless the system prompt or a message mentions JSON; always when there is no system prompt.</summary>
+    UnlessMentioned,
+
+    /// <summary>Unless the system prompt or a message mentions JSON, with or without a system prompt (xAI).</summary>
+    UnlessMentionedAnywhere,
+
+    /// <summary>Never: the wire's own JSON setting is all (Fireworks, Mistral, Together, vLLM).</summary>
+    Never,
 }
 
 /// <summary>
@@ -58,6 +77,7 @@ public enum OpenAIJsonWire
 /// <param name="ParsesThinkTags">Whether <c>&lt;think&gt;…&lt;/think&gt;</c> in content becomes a thought (Together, Fireworks).</param>
 /// <param name="UsageRequired">Whether a non-streamed answer without <c>usage</c> is malformed.</param>
 /// <param name="FixedHeaders">Headers every request carries (OpenRouter's branding headers); configured headers win.</param>
+/// <param name="JsonInstruction">When the system prompt gets <c>Respond using JSON.</c> for JSON mode <c>on</c>.</param>
 public sealed record OpenAIFlavour(
     ProviderDescriptor Descriptor,
     string? DefaultApiBase,
@@ -79,7 +99,8 @@ public sealed record OpenAIFlavour(
     bool AddsReasoningTokens = false,
     bool ParsesThinkTags = false,
     bool UsageRequired = false,
-    IReadOnlyList<KeyValuePair<string, string>>? FixedHeaders = null)
+    IReadOnlyList<KeyValuePair<string, string>>? FixedHeaders = null,
+    OpenAIJsonInstruction JsonInstruction = OpenAIJsonInstruction.UnlessMentioned)
 {
     /// <summary>The TOML <c>type</c>.</summary>
     public string Type => Descriptor.Type;
@@ -104,7 +125,7 @@ public static class OpenAIFlavours
         Keyed("openai", "OpenAI", "OPENAI_API_KEY", CredentialForms.KeyedOrNone),
         "https://api.openai.com/v1/",
         ["model_name", "api_base", "api_type", "include_encrypted_reasoning", "provider_tools", "content_type_overrides"],
-        MaxTokensField: "max_completion_tokens");
+        MaxTokensField: "max_completion_tokens", Json: OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35);
 
     /// <summary>Azure's URL comes from <c>endpoint</c> and <c>deployment_id</c> (see <see cref="AzureProviderFactory"/>).</summary>
     public static readonly OpenAIFlavour Azure = new(
@@ -122,7 +143,7 @@ public static class OpenAIFlavours
         Keyed("fireworks", "Fireworks", "FIREWORKS_API_KEY", CredentialForms.Keyed),
         "https://api.fireworks.ai/inference/v1/", [.. Hosted, "parse_think_blocks"],
         SeedField: null, SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectWithSchema, SendsToolStrict: false,
-        ParsesThinkTags: true, UsageRequired: true);
+        ParsesThinkTags: true, UsageRequired: true, JsonInstruction: OpenAIJsonInstruction.Never);
 
     public static readonly OpenAIFlavour Hyperbolic = new(
         Keyed("hyperbolic", "Hyperbolic", "HYPERBOLIC_API_KEY", CredentialForms.Keyed),
@@ -133,21 +154,22 @@ public static class OpenAIFlavours
         Keyed("mistral", "Mistral", "MISTRAL_API_KEY", CredentialForms.Keyed),
         "https://api.mistral.ai/v1/", [.. Hosted, "prompt_mode"],
         SeedField: "random_seed", SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectOnly, SendsToolStrict: false,
-        RequiredToolChoice: "any", UsageRequired: true);
+        RequiredToolChoice: "any", UsageRequired: true, JsonInstruction: OpenAIJsonInstruction.Never);
 
     public static readonly OpenAIFlavour Together = new(
         Keyed("together", "Together", "TOGETHER_API_KEY", CredentialForms.Keyed),
         "https://api.together.xyz/v1/", [.. Hosted, "parse_think_blocks"],
         SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectWithSchema, RequiredToolChoice: "auto",
-        OmitsToolsWhenChoiceNone: true, ParsesThinkTags: true, UsageRequired: true);
+        OmitsToolsWhenChoiceNone: true, ParsesThinkTags: true, UsageRequired: true, JsonInstruction: OpenAIJsonInstruction.Never);
 
     public static readonly OpenAIFlavour XAI = new(
         Keyed("xai", "xAI", "XAI_API_KEY", CredentialForms.KeyedOrNone),
-        "https://api.x.ai/v1/", Hosted, UserContentAlwaysArray: true, AddsReasoningTokens: true, UsageRequired: true);
+        "https://api.x.ai/v1/", Hosted, UserContentAlwaysArray: true, AddsReasoningTokens: true, UsageRequired: true,
+        JsonInstruction: OpenAIJsonInstruction.UnlessMentionedAnywhere);
 
     public static readonly OpenAIFlavour VLLM = new(
         SelfHosted(CredentialRules.NoKeyByDefault("vllm", "vLLM", CredentialForms.KeyedOrNone)),
-        null, Hosted, Json: OpenAIJsonWire.GuidedJson);
+        null, Hosted, Json: OpenAIJsonWire.GuidedJson, JsonInstruction: OpenAIJsonInstruction.Never);
 
     public static readonly OpenAIFlavour SGLang = new(
         SelfHosted(CredentialRules.ApiKey("sglang", "SGLang", "SGLANG_API_KEY", CredentialForms.KeyedOrNone)),
@@ -159,11 +181,12 @@ public static class OpenAIFlavours
 
     public static readonly OpenAIFlavour Groq = new(
         Keyed("groq", "Groq", "GROQ_API_KEY", CredentialForms.KeyedOrNone),
-        "https://api.groq.com/openai/v1/", [.. Hosted, "reasoning_format"], MaxTokensField: "max_completion_tokens");
+        "https://api.groq.com/openai/v1/", [.. Hosted, "reasoning_format"], MaxTokensField: "max_completion_tokens",
+        Json: OpenAIJsonWire.JsonObjectOrSchemaElseText);
 
     public static readonly OpenAIFlavour OpenRouter = new(
         Keyed("openrouter", "OpenRouter", "OPENROUTER_API_KEY", CredentialForms.KeyedOrNone),
-        "https://openrouter.ai/api/v1/", Hosted, MaxTokensField: "max_completion_tokens",
+        "https://openrouter.ai/api/v1/", Hosted, MaxTokensField: "max_completion_tokens", Json: OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35,
         FixedHeaders: [new("X-Title", "TensorZero"), new("HTTP-Referer", "https://www.tensorzero.com/")]);
 
     /// <summary>A hosted service: a bearer API key read from <c>env::</c><paramref name="variable"/> by default, and shorthand names.</summary>

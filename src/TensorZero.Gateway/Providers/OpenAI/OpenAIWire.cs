@@ -10,8 +10,8 @@ public static class OpenAIWire
 {
     public const string JsonInstruction = "Respond using JSON.";
 
-    /// <summary>The JSON-mode tool offered when a JSON function asks for its output through a tool call.</summary>
-    public const string RespondToolName = "respond";
+    /// <summary>The JSON-mode tool offered when a function asks for its output through a tool call (<c>json_mode = "tool"</c>).</summary>
+    public const string RespondToolName = RespondTool.Name;
 
     /// <summary>Builds the body; <paramref name="model"/> is ignored by flavours that send a fixed model or none.</summary>
     public static JsonObject BuildRequest(OpenAIFlavour flavour, string? model, ModelRequest request, bool stream, string displayName)
@@ -48,7 +48,7 @@ public static class OpenAIWire
         {
             body["stream_options"] = new JsonObject { ["include_usage"] = true };
         }
-        AddJsonMode(body, flavour, request, displayName);
+        AddJsonMode(body, flavour, model, request, displayName);
         if (flavour.SendsTools)
         {
             AddTools(body, flavour, request);
@@ -61,7 +61,8 @@ public static class OpenAIWire
     {
         var messages = new JsonArray();
         var system = request.System;
-        if (request.JsonMode == JsonMode.On && !MentionsJson(request))
+        if (request.JsonMode == JsonMode.On && flavour.JsonInstruction != OpenAIJsonInstruction.Never &&
+            (system is null && flavour.JsonInstruction == OpenAIJsonInstruction.UnlessMentioned || !MentionsJson(request)))
         {
             system = system is null ? JsonInstruction : $"{JsonInstruction}\n\n{system}";
         }
@@ -106,19 +107,27 @@ public static class OpenAIWire
         return messages;
     }
 
-    private static void AddJsonMode(JsonObject body, OpenAIFlavour flavour, ModelRequest request, string displayName)
+    // `json_mode = "tool"` is no JSON mode on the wire (the respond tool carries it), as `off` is not.
+    private static void AddJsonMode(JsonObject body, OpenAIFlavour flavour, string? model, ModelRequest request, string displayName)
     {
         if (request.JsonMode is not (JsonMode.On or JsonMode.Strict))
         {
+            if (flavour.Json == OpenAIJsonWire.JsonObjectOrSchemaElseText)
+            {
+                body["response_format"] = new JsonObject { ["type"] = "text" };
+            }
             return;
         }
         var schema = request.OutputSchema;
+        var gpt35 = flavour.Json == OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35 && model?.Contains("3.5", StringComparison.Ordinal) == true;
         switch (flavour.Json)
         {
-            case OpenAIJsonWire.JsonObjectOrSchema when request.JsonMode == JsonMode.Strict && schema is not null:
+            case OpenAIJsonWire.JsonObjectOrSchema or OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35 or OpenAIJsonWire.JsonObjectOrSchemaElseText
+                when request.JsonMode == JsonMode.Strict && schema is not null && !gpt35:
                 body["response_format"] = JsonSchemaFormat(schema);
                 break;
-            case OpenAIJsonWire.JsonObjectOrSchema or OpenAIJsonWire.JsonObjectOnly:
+            case OpenAIJsonWire.JsonObjectOrSchema or OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35 or OpenAIJsonWire.JsonObjectOrSchemaElseText
+                or OpenAIJsonWire.JsonObjectOnly:
                 body["response_format"] = new JsonObject { ["type"] = "json_object" };
                 break;
             case OpenAIJsonWire.JsonObjectWithSchema:
@@ -151,7 +160,7 @@ public static class OpenAIWire
         var choice = request.ToolChoice;
         if (request.JsonMode == JsonMode.Tool && request.OutputSchema is not null)
         {
-            tools = [.. tools, new ToolDefinition(RespondToolName, "Respond to the user using the output schema.", request.OutputSchema, Strict: false)];
+            tools = [.. tools, RespondTool.For(request.OutputSchema)];
             choice = new ToolChoice(ToolChoiceMode.Specific, RespondToolName);
         }
         if (tools.Count == 0 || (flavour.OmitsToolsWhenChoiceNone && choice?.Mode == ToolChoiceMode.None))

@@ -167,10 +167,10 @@ public sealed class AnthropicProviderFakeServerTests : IAsyncLifetime, IDisposab
     [Theory]
     [InlineData(JsonMode.On, false)]
     [InlineData(JsonMode.Strict, true)]
-    [InlineData(JsonMode.Strict, false)]
     public async Task InferAsync_JsonMode_ReturnsWholeJsonText(JsonMode mode, bool withSchema)
     {
-        var response = await _provider.InferAsync(Request(jsonMode: mode, schema: withSchema ? LocationSchema : null),
+        var response = await _provider.InferAsync(
+            Request(jsonMode: mode, schema: withSchema ? LocationSchema : null) with { FunctionType = FunctionType.Json },
             RequestCredentials.Empty, CancellationToken.None);
 
         Assert.Equal([new TextBlock(FakeAnthropicServer.JsonAnswer)], response.Content);
@@ -181,7 +181,7 @@ public sealed class AnthropicProviderFakeServerTests : IAsyncLifetime, IDisposab
     [InlineData(JsonMode.Strict, true)]
     public async Task StreamAsync_JsonMode_StreamsWholeJsonText(JsonMode mode, bool withSchema)
     {
-        var chunks = await Stream(Request(jsonMode: mode, schema: withSchema ? LocationSchema : null));
+        var chunks = await Stream(Request(jsonMode: mode, schema: withSchema ? LocationSchema : null) with { FunctionType = FunctionType.Json });
 
         Assert.Equal(FakeAnthropicServer.JsonAnswer, Text(chunks));
     }

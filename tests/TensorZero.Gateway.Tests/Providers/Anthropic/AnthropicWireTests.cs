@@ -233,9 +233,9 @@ public sealed class AnthropicWireTests
     }
 
     [Fact]
-    public void BuildRequest_JsonModeOn_AppendsAssistantPrefill()
+    public void BuildRequest_JsonModeOnForJsonFunction_AppendsAssistantPrefill()
     {
-        var request = Request(jsonMode: JsonMode.On);
+        var request = Request(jsonMode: JsonMode.On) with { FunctionType = FunctionType.Json };
 
         var body = AnthropicWire.BuildRequest(request, Haiku, stream: false);
 
@@ -259,15 +259,30 @@ public sealed class AnthropicWireTests
         Assert.False(AnthropicWire.UsesJsonPrefill(request, Haiku));
     }
 
-    [Fact]
-    public void BuildRequest_JsonModeStrictWithoutSchema_FallsBackToPrefill()
+    [Theory]
+    [InlineData(JsonMode.On)]
+    [InlineData(JsonMode.Strict)]
+    public void BuildRequest_ChatFunctionJsonModeWithoutSchema_SendsNeitherPrefillNorFormat(JsonMode mode)
     {
-        var request = Request(jsonMode: JsonMode.Strict);
+        // TensorZero prefills only for JSON functions; `strict` without a schema has nothing to enforce.
+        var request = Request(jsonMode: mode);
 
         var body = AnthropicWire.BuildRequest(request, Haiku, stream: false);
 
-        Assert.Equal(2, body["messages"]!.AsArray().Count);
+        Assert.Single(body["messages"]!.AsArray());
         Assert.False(body.ContainsKey("output_config"));
+        Assert.False(AnthropicWire.UsesJsonPrefill(request, Haiku));
+    }
+
+    [Fact]
+    public void BuildRequest_JsonModeStrictForJsonFunction_SendsFormatWithoutPrefill()
+    {
+        var request = Request(jsonMode: JsonMode.Strict, schema: WeatherSchema) with { FunctionType = FunctionType.Json };
+
+        var body = AnthropicWire.BuildRequest(request, Haiku, stream: false);
+
+        Assert.Single(body["messages"]!.AsArray());
+        Assert.True(body.ContainsKey("output_config"));
     }
 
     [Fact]
@@ -278,7 +293,7 @@ public sealed class AnthropicWireTests
         var body = AnthropicWire.BuildRequest(request, Haiku, stream: false);
 
         AssertJson($$"""
-            [{"name":"respond","description":"Respond to the user using the output schema.","input_schema":{{WeatherSchema.ToJsonString()}},"strict":false}]
+            [{"name":"respond","description":"Respond to the user using the output schema provided.","input_schema":{{WeatherSchema.ToJsonString()}},"strict":false}]
             """, body["tools"]!);
         AssertJson("""{"type":"tool","name":"respond","disable_parallel_tool_use":false}""", body["tool_choice"]!);
         Assert.Single(body["messages"]!.AsArray());

@@ -134,7 +134,7 @@ public sealed class AwsBedrockProviderTests : IAsyncLifetime
     public async Task InferAsync_JsonModeOnClaude_ReturnsJsonWithPrefilledBrace()
     {
         using var gateway = Gateway();
-        var response = await ProviderOf(gateway).InferAsync(Request() with { JsonMode = JsonMode.Strict, OutputSchema = LocationSchema },
+        var response = await ProviderOf(gateway).InferAsync(Request() with { JsonMode = JsonMode.Strict, OutputSchema = LocationSchema, FunctionType = FunctionType.Json },
             RequestCredentials.Empty, CancellationToken.None);
 
         Assert.Equal("""{"answer":"Hello"}""", Assert.IsType<TextBlock>(Assert.Single(response.Content)).Text);
@@ -144,7 +144,7 @@ public sealed class AwsBedrockProviderTests : IAsyncLifetime
     [Fact]
     public async Task StreamAsync_JsonModeOnClaude_StreamsJsonWithPrefilledBrace()
     {
-        var chunks = await Stream(Request() with { JsonMode = JsonMode.On });
+        var chunks = await Stream(Request() with { JsonMode = JsonMode.On, FunctionType = FunctionType.Json });
 
         Assert.Equal("""{"answer":"Hello"}""", string.Concat(chunks.SelectMany(c => c.Content).OfType<TextDelta>().Select(t => t.Text)));
     }

@@ -86,11 +86,23 @@ public sealed class ConverseWireTests
     [InlineData(JsonMode.Strict)]
     public void BuildRequest_JsonModeOnClaude_AppendsPrefilledAssistantTurn(JsonMode mode)
     {
-        var body = ConverseWire.BuildRequest(Claude, Request(User(new TextBlock("Hi"))) with { JsonMode = mode, OutputSchema = WeatherSchema });
+        var body = ConverseWire.BuildRequest(Claude,
+            Request(User(new TextBlock("Hi"))) with { JsonMode = mode, OutputSchema = WeatherSchema, FunctionType = FunctionType.Json });
 
         Assert.Equal(
             """{"messages":[{"role":"user","content":[{"text":"Hi"}]},{"role":"assistant","content":[{"text":"Here is the JSON requested:\n{"}]}],"inferenceConfig":{}}""",
             body.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(JsonMode.On)]
+    [InlineData(JsonMode.Strict)]
+    public void BuildRequest_ChatFunctionJsonModeOnClaude_SendsRequestAsIs(JsonMode mode)
+    {
+        // TensorZero prefills for JSON functions only.
+        var body = ConverseWire.BuildRequest(Claude, Request(User(new TextBlock("Hi"))) with { JsonMode = mode, OutputSchema = WeatherSchema });
+
+        Assert.Equal("""{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"inferenceConfig":{}}""", body.ToJsonString());
     }
 
     [Fact]
@@ -107,7 +119,7 @@ public sealed class ConverseWireTests
         var body = ConverseWire.BuildRequest(Claude, Request(User(new TextBlock("Hi"))) with { JsonMode = JsonMode.Tool, OutputSchema = WeatherSchema });
 
         Assert.Equal(
-            """{"tools":[{"toolSpec":{"name":"respond","description":"Respond to the user using the output schema.","inputSchema":{"json":{"type":"object","properties":{"city":{"type":"string"}}}}}}],"toolChoice":{"tool":{"name":"respond"}}}""",
+            """{"tools":[{"toolSpec":{"name":"respond","description":"Respond to the user using the output schema provided.","inputSchema":{"json":{"type":"object","properties":{"city":{"type":"string"}}}}}}],"toolChoice":{"tool":{"name":"respond"}}}""",
             body["toolConfig"]!.ToJsonString());
         Assert.Single(body["messages"]!.AsArray());
     }

@@ -163,7 +163,7 @@ public sealed class ProviderConformanceTests
         var schema = JsonNode.Parse("""
             {"type":"object","properties":{"answer":{"type":"string"}},"required":["answer"],"additionalProperties":false}
             """)!.AsObject();
-        var request = ModelRequest() with { JsonMode = JsonMode.Strict, OutputSchema = schema };
+        var request = ModelRequest() with { JsonMode = JsonMode.Strict, OutputSchema = schema, FunctionType = FunctionType.Json };
 
         var response = await Provider(gateway).InferAsync(request, Credentials(setup), CancellationToken.None);
 

@@ -214,7 +214,7 @@ public sealed class GeminiWireTests
 
         AssertJson("""
             {"contents":[{"role":"user","parts":[{"text":"Hi"}]}],
-             "tools":[{"functionDeclarations":[{"name":"respond","description":"Respond to the user using the output schema.",
+             "tools":[{"functionDeclarations":[{"name":"respond","description":"Respond to the user using the output schema provided.",
                "parameters":{"type":"object","properties":{"answer":{"type":"string"}}}}]}],
              "toolConfig":{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["respond"]}},
              "generationConfig":{}}

@@ -3,6 +3,7 @@ using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using static TensorZero.Gateway.Tests.Providers.OpenAI.OpenAIFamilyKit;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 
@@ -35,7 +36,7 @@ public sealed class OpenAIFamilyRequestTests
     [InlineData("tgi", "http://127.0.0.1:9/v1/chat/completions",
         """{"model":"tgi","messages":M,"temperature":0.5,"max_tokens":100,"seed":7,"stream":false}""")]
     [InlineData("groq", "https://api.groq.com/openai/v1/chat/completions",
-        """{"model":"m1","messages":M,"temperature":0.5,"max_completion_tokens":100,"seed":7,"stream":false}""")]
+        """{"model":"m1","messages":M,"temperature":0.5,"max_completion_tokens":100,"seed":7,"stream":false,"response_format":{"type":"text"}}""")]
     [InlineData("openrouter", "https://openrouter.ai/api/v1/chat/completions",
         """{"model":"m1","messages":M,"temperature":0.5,"max_completion_tokens":100,"seed":7,"stream":false}""")]
     public async Task InferAsync_EachFlavour_SendsExactUrlAndBody(string type, string url, string body)
@@ -179,6 +180,76 @@ public sealed class OpenAIFamilyRequestTests
         var body = JsonNode.Parse(Build("tgi").BuildBody(Hello with { JsonMode = JsonMode.On }, stream: false))!;
 
         Assert.Equal("Respond using JSON.\n\nBe terse.", body["messages"]![0]!["content"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("openrouter")]
+    public void BuildBody_StrictOnGpt35_AsksForJsonObject(string type)
+    {
+        // TensorZero downgrades strict JSON on 3.5 models of these providers, which have no structured outputs.
+        var (apiBase, settings) = Required(type);
+        var provider = (TensorZero.Gateway.Providers.OpenAI.OpenAIProvider)Create(type, new RecordingHttp(), out _, modelName: "gpt-3.5-turbo",
+            apiBase: apiBase, settings: settings);
+
+        var body = JsonNode.Parse(provider.BuildBody(Hello with { JsonMode = JsonMode.Strict, OutputSchema = AnswerSchema }, stream: false))!;
+
+        Assert.Equal("""{"type":"json_object"}""", body["response_format"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("azure")]
+    [InlineData("xai")]
+    [InlineData("groq")]
+    public void BuildBody_StrictOnGpt35ElsewhereKeepsTheSchema(string type)
+    {
+        var (apiBase, settings) = Required(type);
+        var provider = (TensorZero.Gateway.Providers.OpenAI.OpenAIProvider)Create(type, new RecordingHttp(), out _, modelName: "gpt-3.5-turbo",
+            apiBase: apiBase, settings: settings);
+
+        var body = JsonNode.Parse(provider.BuildBody(Hello with { JsonMode = JsonMode.Strict, OutputSchema = AnswerSchema }, stream: false))!;
+
+        Assert.Equal("json_schema", body["response_format"]!["type"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(JsonMode.Off)]
+    [InlineData(JsonMode.Tool)]
+    public void BuildBody_GroqWithoutJsonMode_SendsTextFormat(JsonMode mode)
+    {
+        var body = JsonNode.Parse(Build("groq").BuildBody(Hello with { JsonMode = mode, OutputSchema = AnswerSchema }, stream: false))!;
+
+        Assert.Equal("""{"type":"text"}""", body["response_format"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("fireworks")]
+    [InlineData("mistral")]
+    [InlineData("together")]
+    [InlineData("vllm")]
+    public void BuildBody_JsonModeOnWhereTensorZeroAddsNoInstruction_LeavesTheSystemPrompt(string type)
+    {
+        var body = JsonNode.Parse(Build(type).BuildBody(Hello with { JsonMode = JsonMode.On, OutputSchema = AnswerSchema }, stream: false))!;
+
+        Assert.Equal("Be terse.", body["messages"]![0]!["content"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("openai", true)]
+    [InlineData("groq", true)]
+    [InlineData("xai", false)]
+    public void BuildBody_JsonModeOnWithoutSystemAndJsonInAMessage_AddsTheInstructionUnlessXai(string type, bool instructed)
+    {
+        var request = Hello with
+        {
+            System = null,
+            JsonMode = JsonMode.On,
+            Messages = [new RequestMessage(Role.User, [new TextBlock("Answer in JSON")])],
+        };
+
+        var body = JsonNode.Parse(Build(type).BuildBody(request, stream: false))!;
+
+        Assert.Equal(instructed, body["messages"]![0]!["role"]!.GetValue<string>() == "system");
     }
 
     [Fact]
