@@ -57,6 +57,9 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
     /// path relative to it. Null when off: only the templates the config names can be referred to.
     /// </summary>
     public string? TemplateFilesystemBase { get; init; }
+
+    /// <summary><c>[gateway.observability]</c>; null when absent (storage on, with the defaults).</summary>
+    public ObservabilityConfig? Observability { get; init; }
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>

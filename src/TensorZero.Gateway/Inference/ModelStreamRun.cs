@@ -41,6 +41,9 @@ public sealed class ModelStreamRun : IAsyncDisposable
 
     public string ProviderName { get; }
 
+    /// <summary>Sees each chunk read and the stream's normal end (the store records the inference then).</summary>
+    public Store.ModelStreamObserver? Observer { get; set; }
+
     /// <summary>Starts the provider's stream and waits for its first chunk.</summary>
     internal static async Task<ModelStreamRun> StartAsync(
         string modelName,
@@ -68,6 +71,7 @@ public sealed class ModelStreamRun : IAsyncDisposable
     /// <summary>The first chunk, then the rest. A timeout or provider failure mid-stream throws a <see cref="GatewayError"/>.</summary>
     public async IAsyncEnumerable<ProviderStreamChunk> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        Observer?.OnChunk(_first);
         yield return _first;
         while (true)
         {
@@ -83,9 +87,11 @@ public sealed class ModelStreamRun : IAsyncDisposable
             }
             if (!more)
             {
+                Observer?.OnCompleted();
                 yield break;
             }
             cancellationToken.ThrowIfCancellationRequested();
+            Observer?.OnChunk(_chunks.Current);
             yield return _chunks.Current;
         }
     }
