@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Providers;
-using TensorZero.Gateway.Providers.AwsBedrock;
+using TensorZero.Gateway.Providers.Aws;
 using TensorZero.Gateway.Providers.Gcp;
 using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Providers.OpenAI;
@@ -171,7 +171,7 @@ public sealed class ProviderUrlTests
     [MemberData(nameof(HostileValues))]
     public void BedrockUrl_HostileModelId_StaysOneSegment(string value)
     {
-        var target = new BedrockTarget(new Uri("https://example.test"), "us-east-1", value, "converse");
+        var target = new SigV4Target(new Uri("https://example.test"), "us-east-1", "bedrock", "/model/{modelId}/converse", "{modelId}", value);
 
         AssertOneSegment(target.Url, "/model/", value, "/converse");
     }
