@@ -30,7 +30,7 @@ public sealed class TensorZeroShapeConfigTests
 
         var runtime = GatewayRuntime.Build(config, ProviderRegistry.CreateDefault(), new FakeEnvironment(ProviderKeys), services);
 
-        Assert.Equal(23, config.Models.Count);
+        Assert.Equal(25, config.Models.Count);
         Assert.Equal(["answer", "assistant", "extract", "forced_tool"], config.Functions.Keys.Order(StringComparer.Ordinal));
         Assert.True(runtime.Functions.TryGet("answer", out var answer));
         Assert.Equal(8, answer.Variants.Count);

@@ -177,12 +177,22 @@ public sealed class ProviderUrlTests
     }
 
     [Theory]
+    [MemberData(nameof(HostileValues))]
+    public void SageMakerUrl_HostileEndpointName_StaysOneSegment(string value)
+    {
+        var target = new SigV4Target(new Uri("https://example.test"), "us-east-1", "sagemaker", "/endpoints/{EndpointName}/invocations", "{EndpointName}", value);
+
+        AssertOneSegment(target.Url, "/endpoints/", value, "/invocations");
+    }
+
+    [Theory]
     [InlineData("type = \"google_ai_studio_gemini\"\nmodel_name = \"{0}\"", "model_name")]
     [InlineData("type = \"gcp_vertex_gemini\"\nmodel_id = \"{0}\"\nproject_id = \"p\"\nlocation = \"us-central1\"\ncredential_location = \"dynamic::t\"", "model_id")]
     [InlineData("type = \"gcp_vertex_gemini\"\nmodel_id = \"m\"\nproject_id = \"{0}\"\nlocation = \"us-central1\"\ncredential_location = \"dynamic::t\"", "project_id")]
     [InlineData("type = \"gcp_vertex_anthropic\"\nmodel_id = \"{0}\"\nproject_id = \"p\"\nlocation = \"us-central1\"\ncredential_location = \"dynamic::t\"", "model_id")]
     [InlineData("type = \"azure\"\ndeployment_id = \"{0}\"\nendpoint = \"https://example.test/\"", "deployment_id")]
     [InlineData("type = \"aws_bedrock\"\nmodel_id = \"{0}\"\nregion = \"us-east-1\"", "model_id")]
+    [InlineData("type = \"aws_sagemaker\"\nendpoint_name = \"{0}\"\nmodel_name = \"m\"\nhosted_provider = \"openai\"\nregion = \"us-east-1\"", "endpoint_name")]
     public void Build_DotSegmentValue_IsRefusedNamingTheField(string template, string field)
     {
         foreach (var value in new[] { ".", ".." })
