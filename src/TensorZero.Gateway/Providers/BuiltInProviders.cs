@@ -43,6 +43,7 @@ public static class BuiltInProviders
     [
         new OpenAIEmbeddingProviderFactory(OpenAIFlavours.OpenAI),
         new OpenAIEmbeddingProviderFactory(OpenAIFlavours.OpenRouter),
+        new AzureEmbeddingProviderFactory(),
         new DummyEmbeddingProviderFactory(),
     ];
 }
