@@ -1,4 +1,5 @@
 using System.Net;
+using Amazon.Runtime;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 
@@ -39,6 +40,7 @@ public sealed class AwsSageMakerSdkChainTests : IAsyncLifetime
         {
             Environment.SetEnvironmentVariable(name, value);
         }
+        FallbackRegionFactory.Reset();
         await _sagemaker.DisposeAsync();
     }
 
@@ -49,6 +51,8 @@ public sealed class AwsSageMakerSdkChainTests : IAsyncLifetime
         {
             Environment.SetEnvironmentVariable(name, null);
         }
+        // The SDK remembers the region it found first in the process; this test sets its own.
+        FallbackRegionFactory.Reset();
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", FirstKeyId);
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", FirstSecret);
         Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", FirstToken);
