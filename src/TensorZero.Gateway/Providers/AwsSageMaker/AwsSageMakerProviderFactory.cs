@@ -132,7 +132,8 @@ public sealed class AwsSageMakerProviderFactory : IProviderFactory
             serverHeld = "no IAM field is set, so the AWS SDK credential chain would be used";
             return aws.SdkChain();
         }
-        serverHeld = iam.Values.Any(l => l is not CredentialLocation.Dynamic) || !usable ? "the IAM fields are not all `dynamic::`" : null;
+        serverHeld = iam.Values.Any(l => l is not CredentialLocation.Dynamic) ? "the IAM fields are not all `dynamic::`" : null;
+        // A field that is set but unusable was reported already.
         return usable ? aws.Iam(iam) : null;
     }
 }
