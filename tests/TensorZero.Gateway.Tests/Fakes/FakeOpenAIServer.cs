@@ -28,9 +28,8 @@ public sealed record RecordedRequest(string Path, string? Authorization, IReadOn
 /// OpenAI itself, Azure (<c>/openai/deployments/{id}/chat/completions?api-version=…</c>, <c>api-key</c> header),
 /// DeepSeek, Mistral, vLLM, TGI and the others. It checks the flavour's real auth header, answers a wrong key with
 /// that provider's error body (OpenAI's 401 echoes a masked key), and answers plainly or as an SSE stream ending in
-/// <c>data: [DONE]</c>, with tool calls and JSON mode as <see cref="FakeAnswer"/> describes. <c>/v1/embeddings</c> (and
-/// Azure's <c>/openai/deployments/{id}/embeddings?api-version=…</c>) answers as <see cref="FakeEmbeddings"/> describes,
-/// behind the same key checks.
+/// <c>data: [DONE]</c>, with tool calls and JSON mode as <see cref="FakeAnswer"/> describes. <c>/v1/embeddings</c>
+/// answers as <see cref="FakeEmbeddings"/> describes, behind the same key checks.
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
@@ -93,9 +92,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var app = builder.Build();
         FakeOpenAIServer? server = null;
         app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context, deployment: null));
-        app.MapPost("/v1/embeddings", (HttpContext context) => server!.HandleEmbeddingsAsync(context, deployment: null));
+        app.MapPost("/v1/embeddings", (HttpContext context) => server!.HandleEmbeddingsAsync(context));
         app.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext context, string deployment) => server!.HandleAsync(context, deployment));
-        app.MapPost("/openai/deployments/{deployment}/embeddings", (HttpContext context, string deployment) => server!.HandleEmbeddingsAsync(context, deployment));
+        app.MapPost("/openai/deployments/{deployment}/embeddings", (HttpContext context, string deployment) => server!.HandleAzureEmbeddingsAsync(context, deployment));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server = new FakeOpenAIServer(app, address.TrimEnd('/'), wire ?? FakeWire.OpenAI);
@@ -119,16 +118,24 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         await WriteJson(context, 200, answer.Completion(Wire, model));
     }
 
-    private async Task HandleEmbeddingsAsync(HttpContext context, string? deployment)
+    private async Task HandleEmbeddingsAsync(HttpContext context)
+    {
+        if (await AdmitAsync(context, deployment: null) is { } body)
+        {
+            await WriteJson(context, 200, FakeEmbeddings.Response(body));
+        }
+    }
+
+    /// <summary>
+    /// Azure's <c>/openai/deployments/{id}/embeddings?api-version=…</c>: the same answer and key checks (the
+    /// <c>api-key</c> header); the answer names the deployment's model, as the request names none.
+    /// </summary>
+    private async Task HandleAzureEmbeddingsAsync(HttpContext context, string deployment)
     {
         if (await AdmitAsync(context, deployment) is { } body)
         {
             var response = FakeEmbeddings.Response(body);
-            if (deployment is not null)
-            {
-                // Azure names the deployment's model; the request names none.
-                response["model"] = "text-embedding-3-small";
-            }
+            response["model"] = "text-embedding-3-small";
             await WriteJson(context, 200, response);
         }
     }
