@@ -55,6 +55,7 @@ public sealed class PromptTemplatesTests : IDisposable
         var (status, body, raw) = await gateway.CreateClient().PostInferenceAsync(new
         {
             function_name = "f",
+            variant_name = "v",
             input = new { system = new { assistant_name = "Dr. Mehta" }, messages = new[] { new { role = "user", content = "hi" } } },
         });
         Assert.True(status == HttpStatusCode.OK, raw);
