@@ -113,7 +113,11 @@ public sealed record EmbeddingProviderConfig(
     CredentialSpec? ApiKeyLocation,
     IReadOnlyList<ExtraBodyItem> ExtraBody,
     IReadOnlyList<ExtraHeaderItem> ExtraHeaders,
-    long? TimeoutMs);
+    long? TimeoutMs)
+{
+    /// <summary>The type's own keys (Azure's <c>deployment_id</c> and <c>endpoint</c>), as written, for its factory.</summary>
+    public ProviderSettingsTable Settings { get; init; } = ProviderSettingsTable.Empty;
+}
 
 public enum FunctionType
 {

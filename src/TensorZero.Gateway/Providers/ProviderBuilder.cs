@@ -110,5 +110,5 @@ public sealed class ProviderBuilder(ProviderRegistry registry, CredentialResolve
         ProviderDescriptor descriptor,
         CredentialResolver resolver,
         ICollection<string> errors) =>
-        new(config, descriptor, resolver, services.HttpClients, services.Time, errors) { Secrets = services.Secrets };
+        new(config, descriptor, resolver, services.HttpClients, services.Time, errors, credentials.Settings) { Secrets = services.Secrets };
 }

@@ -94,6 +94,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context, deployment: null));
         app.MapPost("/v1/embeddings", (HttpContext context) => server!.HandleEmbeddingsAsync(context));
         app.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext context, string deployment) => server!.HandleAsync(context, deployment));
+        app.MapPost("/openai/deployments/{deployment}/embeddings", (HttpContext context, string deployment) => server!.HandleAzureEmbeddingsAsync(context, deployment));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server = new FakeOpenAIServer(app, address.TrimEnd('/'), wire ?? FakeWire.OpenAI);
@@ -122,6 +123,20 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         if (await AdmitAsync(context, deployment: null) is { } body)
         {
             await WriteJson(context, 200, FakeEmbeddings.Response(body));
+        }
+    }
+
+    /// <summary>
+    /// Azure's <c>/openai/deployments/{id}/embeddings?api-version=…</c>: the same answer and key checks (the
+    /// <c>api-key</c> header); the answer names the deployment's model, as the request names none.
+    /// </summary>
+    private async Task HandleAzureEmbeddingsAsync(HttpContext context, string deployment)
+    {
+        if (await AdmitAsync(context, deployment) is { } body)
+        {
+            var response = FakeEmbeddings.Response(body);
+            response["model"] = "text-embedding-3-small";
+            await WriteJson(context, 200, response);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+namespace TensorZero.Gateway.Providers.Aws.EventStream;
 
 /// <summary>
 /// One decoded <c>application/vnd.amazon.eventstream</c> message. Header values keep their wire type: <see cref="bool"/>,

@@ -1,9 +1,8 @@
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 
-namespace TensorZero.Gateway.Providers.AwsBedrock;
+namespace TensorZero.Gateway.Providers.Aws;
 
 /// <summary>The AWS keys that sign one request; only <see cref="SigV4Auth"/> reads their values, to sign.</summary>
 internal sealed record AwsKeys(Secret AccessKeyId, Secret SecretAccessKey, Secret? SessionToken);
@@ -22,7 +21,7 @@ internal sealed class StaticAwsKeys(AwsKeys keys) : AwsKeySource
 }
 
 /// <summary>Keys from the request's <c>credentials</c> map (<c>dynamic::</c> IAM fields).</summary>
-internal sealed class DynamicAwsKeys(string accessKeyIdKey, string secretAccessKeyKey, string? sessionTokenKey) : AwsKeySource
+internal sealed class DynamicAwsKeys(string providerDisplayName, string accessKeyIdKey, string secretAccessKeyKey, string? sessionTokenKey) : AwsKeySource
 {
     public override ValueTask<AwsKeys> GetAsync(RequestCredentials credentials, CancellationToken cancellationToken)
     {
@@ -32,12 +31,12 @@ internal sealed class DynamicAwsKeys(string accessKeyIdKey, string secretAccessK
         var sessionToken = sessionTokenKey is null ? null : Lookup(credentials, "session_token", sessionTokenKey, missing);
         if (missing.Count > 0)
         {
-            throw new GatewayError(ErrorKind.MissingCredential, $"API key missing for provider {AwsBedrockProvider.DisplayName}: {string.Join("; ", missing)}");
+            throw new GatewayError(ErrorKind.MissingCredential, $"API key missing for provider {providerDisplayName}: {string.Join("; ", missing)}");
         }
         return ValueTask.FromResult(new AwsKeys(accessKeyId!, secretAccessKey!, sessionToken));
     }
 
-    private static Secret? Lookup(RequestCredentials credentials, string field, string key, List<string> missing)
+    private Secret? Lookup(RequestCredentials credentials, string field, string key, List<string> missing)
     {
         switch (credentials.TryGetHeaderValue(key, out var secret))
         {
@@ -48,7 +47,7 @@ internal sealed class DynamicAwsKeys(string accessKeyIdKey, string secretAccessK
                 return null;
             case CredentialLookup.NotSendable:
                 throw new GatewayError(ErrorKind.MissingCredential,
-                    $"Invalid API key for provider {AwsBedrockProvider.DisplayName}: {HeaderValues.NotSendableCredential(key)}");
+                    $"Invalid API key for provider {providerDisplayName}: {HeaderValues.NotSendableCredential(key)}");
             default:
                 missing.Add($"Dynamic `{field}` with key `{key}` is missing");
                 return null;
@@ -61,9 +60,8 @@ internal sealed class DynamicAwsKeys(string accessKeyIdKey, string secretAccessK
 /// metadata). The SDK caches what it found; temporary credentials refresh themselves before they expire, so the
 /// current keys are asked for on every request.
 /// </summary>
-internal sealed class SdkAwsKeys(Func<CancellationToken, Task<AWSCredentials>> chain) : AwsKeySource
+internal sealed class SdkAwsKeys(string providerDisplayName, Func<CancellationToken, Task<AWSCredentials>> chain) : AwsKeySource
 {
-    public static readonly SdkAwsKeys Default = new(token => DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync());
 
     public override async ValueTask<AwsKeys> GetAsync(RequestCredentials credentials, CancellationToken cancellationToken)
     {
@@ -78,11 +76,22 @@ internal sealed class SdkAwsKeys(Func<CancellationToken, Task<AWSCredentials>> c
             // The SDK's message lists which sources it tried (or what STS / the metadata service said); it names
             // sources, never key values.
             throw new GatewayError(ErrorKind.CredentialUnavailable,
-                $"API key missing for provider {AwsBedrockProvider.DisplayName}: the AWS SDK credential chain found no credentials: {e.Message.Trim()}");
+                $"API key missing for provider {providerDisplayName}: the AWS SDK credential chain found no credentials: {e.Message.Trim()}");
         }
         return new AwsKeys(
             new Secret(current.AccessKey),
             new Secret(current.SecretKey),
             current.UseToken ? new Secret(current.Token) : null);
     }
+}
+
+/// <summary>
+/// What the AWS SDK discovers on its own: the default credential chain and the default region chain
+/// (<c>AWS_REGION</c>, the profile). Tests replace them, since the real ones read the process environment.
+/// </summary>
+internal sealed record AwsSdkDefaults(Func<CancellationToken, Task<AWSCredentials>> Credentials, Func<string?> Region)
+{
+    public static readonly AwsSdkDefaults Default = new(
+        _ => Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(),
+        () => FallbackRegionFactory.GetRegionEndpoint()?.SystemName);
 }

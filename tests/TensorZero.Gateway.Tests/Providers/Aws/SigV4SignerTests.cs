@@ -1,10 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Amazon.Runtime;
-using TensorZero.Gateway.Providers.AwsBedrock;
+using TensorZero.Gateway.Providers.Aws;
 using TensorZero.Gateway.Tests.Fakes;
 
-namespace TensorZero.Gateway.Tests.Providers.AwsBedrock;
+namespace TensorZero.Gateway.Tests.Providers.Aws;
 
 /// <summary>
 /// The SDK-backed signer checked against the fake's independent SigV4 implementation, which is itself pinned to the
@@ -79,18 +79,18 @@ public sealed class SigV4SignerTests
 
     private static (HttpRequestMessage Message, byte[] Body) Message(string endpoint, string modelId)
     {
-        var target = new BedrockTarget(new Uri(endpoint), "us-east-1", modelId, "converse");
+        var target = Target(endpoint, modelId);
         var body = Encoding.UTF8.GetBytes("""{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"inferenceConfig":{}}""");
         var message = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return (message, body);
     }
 
-    private static void Sign(HttpRequestMessage message, byte[] body, string endpoint, string modelId, ImmutableCredentials credentials)
-    {
-        var target = new BedrockTarget(new Uri(endpoint), "us-east-1", modelId, "converse");
-        SigV4Signer.Sign(message, body, target.Endpoint, target.ResourcePath, modelId, credentials, "us-east-1", SignedAt);
-    }
+    private static void Sign(HttpRequestMessage message, byte[] body, string endpoint, string modelId, ImmutableCredentials credentials) =>
+        SigV4Signer.Sign(message, body, Target(endpoint, modelId), credentials, SignedAt);
+
+    private static SigV4Target Target(string endpoint, string modelId) =>
+        new(new Uri(endpoint), "us-east-1", "bedrock", "/model/{modelId}/converse", "{modelId}", modelId);
 
     private static void AssertVerifies(HttpRequestMessage message, byte[] body, string secret)
     {

@@ -2,12 +2,12 @@ using Amazon.Runtime;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers.Auth;
 
-namespace TensorZero.Gateway.Providers.AwsBedrock;
+namespace TensorZero.Gateway.Providers.Aws;
 
 /// <summary>
-/// Bedrock's SigV4 auth scheme: service <c>bedrock</c>, the request's region, keys from the environment, the request
-/// or the AWS SDK chain. The signature covers the final headers and body bytes, so it is made when the request is
-/// sent; the request carries its <see cref="BedrockTarget"/>.
+/// AWS's SigV4 auth scheme: the service and region of the request's <see cref="SigV4Target"/>, keys from the
+/// environment, the request or the AWS SDK chain. The signature covers the final headers and body bytes, so it is
+/// made when the request is sent.
 /// </summary>
 internal sealed class SigV4Auth(AwsKeySource keys, TimeProvider time) : AuthScheme
 {
@@ -23,7 +23,7 @@ internal sealed class SigV4Auth(AwsKeySource keys, TimeProvider time) : AuthSche
 
         internal override async ValueTask ApplyAsync(HttpRequestMessage message, CancellationToken cancellationToken)
         {
-            var target = BedrockTarget.Of(message) ?? throw new InvalidOperationException("a SigV4-signed request carries its Bedrock target");
+            var target = SigV4Target.Of(message) ?? throw new InvalidOperationException("a SigV4-signed request carries its target");
             var body = message.Content switch
             {
                 SignedBody signed => signed.Bytes,
@@ -31,7 +31,7 @@ internal sealed class SigV4Auth(AwsKeySource keys, TimeProvider time) : AuthSche
                 var other => await other.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false),
             };
             var signing = new ImmutableCredentials(keys.AccessKeyId.Reveal(), keys.SecretAccessKey.Reveal(), keys.SessionToken?.Reveal());
-            SigV4Signer.Sign(message, body, target.Endpoint, target.ResourcePath, target.ModelId, signing, target.Region, time.GetUtcNow().UtcDateTime);
+            SigV4Signer.Sign(message, body, target, signing, time.GetUtcNow().UtcDateTime);
         }
     }
 }

@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+namespace TensorZero.Gateway.Providers.Aws.EventStream;
 
 /// <summary>
 /// Decodes AWS event-stream framing: a 12-byte prelude (total length, headers length, prelude CRC32), headers, payload
@@ -12,6 +12,9 @@ namespace TensorZero.Gateway.Providers.AwsBedrock.EventStream;
 /// </summary>
 public static class EventStreamDecoder
 {
+    /// <summary>The media type of an event-stream response body.</summary>
+    public const string ContentType = "application/vnd.amazon.eventstream";
+
     public const int PreludeLength = 12;
     public const int MinimumMessageLength = PreludeLength + 4;
 

@@ -1,8 +1,8 @@
 using System.Text;
-using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+using TensorZero.Gateway.Providers.Aws.EventStream;
 using TensorZero.Gateway.Tests.Fakes;
 
-namespace TensorZero.Gateway.Tests.Providers.AwsBedrock;
+namespace TensorZero.Gateway.Tests.Providers.Aws;
 
 /// <summary>The event-stream framing against the published test vectors (zlib CRC-32), and its failure modes.</summary>
 public sealed class EventStreamDecoderTests

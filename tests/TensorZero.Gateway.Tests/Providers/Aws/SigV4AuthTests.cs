@@ -4,14 +4,14 @@ using Microsoft.Extensions.Time.Testing;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers;
-using TensorZero.Gateway.Providers.AwsBedrock;
+using TensorZero.Gateway.Providers.Aws;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Providers.Auth;
 
-namespace TensorZero.Gateway.Tests.Providers.AwsBedrock;
+namespace TensorZero.Gateway.Tests.Providers.Aws;
 
 /// <summary>
-/// Bedrock's SigV4 scheme, applied by <see cref="ProviderHttp"/> when the request is sent: one signature over the final
+/// The SigV4 scheme, applied by <see cref="ProviderHttp"/> when the request is sent: one signature over the final
 /// headers (the extra headers included) and body, which no extra header can replace.
 /// </summary>
 public sealed class SigV4AuthTests
@@ -69,7 +69,7 @@ public sealed class SigV4AuthTests
 
     private static (HttpRequestMessage Message, byte[] Body) Message(params ExtraHeaderItem[] headers)
     {
-        var target = new BedrockTarget(new Uri("http://127.0.0.1:9"), "us-east-1", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "converse");
+        var target = new SigV4Target(new Uri("http://127.0.0.1:9"), "us-east-1", "bedrock", "/model/{modelId}/converse", "{modelId}", "us.anthropic.claude-haiku-4-5-20251001-v1:0");
         var body = Encoding.UTF8.GetBytes("""{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"inferenceConfig":{}}""");
         var message = ProviderHttp.JsonPost(target.Url, "unused", headers);
         message.Content = new SignedBody(body);
