@@ -1,8 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Collections;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference.Variants;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TensorZero.Gateway.Inference.Functions;
 

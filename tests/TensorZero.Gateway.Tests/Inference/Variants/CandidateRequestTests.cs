@@ -7,10 +7,11 @@ using TensorZero.Gateway.Tests.Infrastructure;
 namespace TensorZero.Gateway.Tests.Inference.Variants;
 
 /// <summary>
-/// A <c>dynamic::</c> key in the request reaches every model call of a best-of-N or mixture-of-N variant: each
-/// candidate, the evaluator and the fuser, checked by a fake OpenAI server that accepts only that Bearer key.
+/// What of the request reaches each model call of a best-of-N or mixture-of-N variant, checked at a fake OpenAI server
+/// that accepts only one Bearer key: the <c>dynamic::</c> key reaches every candidate, the evaluator and the fuser;
+/// as in TensorZero, the request's <c>params</c> reach none of them, and its extra headers for the variant reach the fuser.
 /// </summary>
-public sealed class CandidateCredentialTests : IAsyncLifetime, IDisposable
+public sealed class CandidateRequestTests : IAsyncLifetime, IDisposable
 {
     private const string CustomerKey = "sk-canary-candidates-6e1d93a0b7";
 
@@ -177,6 +178,42 @@ public sealed class CandidateCredentialTests : IAsyncLifetime, IDisposable
         // The evaluator's own parameters: none set, and no tools.
         Assert.False(judge.ContainsKey("temperature"));
         Assert.False(judge.ContainsKey("tools"));
+    }
+
+    [Fact]
+    public async Task Inference_RequestParams_ReachNeitherCandidatesNorEvaluator()
+    {
+        var (status, body, raw) = await _client.PostInferenceAsync(new
+        {
+            function_name = "chat",
+            variant_name = "best",
+            credentials = new Dictionary<string, string> { ["customer_key"] = CustomerKey },
+            @params = new { chat_completion = new { temperature = 0.5, max_tokens = 7 } },
+            input = GatewayClient.UserMessage("Hello"),
+        });
+
+        Assert.True(status == HttpStatusCode.OK, raw);
+        Assert.Equal("answer at 0.9", body["content"]![0]!["text"]!.GetValue<string>());
+        Assert.All(_openai.Requests, r => Assert.False(r.Body.ContainsKey("max_tokens") || r.Body.ContainsKey("max_completion_tokens")));
+    }
+
+    [Fact]
+    public async Task Stream_MixtureOfN_RequestHeadersForTheVariantReachTheFuserOnly()
+    {
+        var (status, _, _, raw) = await _client.PostStreamAsync("/inference", new
+        {
+            function_name = "chat",
+            variant_name = "fused",
+            stream = true,
+            credentials = new Dictionary<string, string> { ["customer_key"] = CustomerKey },
+            extra_headers = new[] { new { variant_name = "fused", name = "x-trace", value = "fuser-only" } },
+            input = GatewayClient.UserMessage("Hello"),
+        });
+
+        Assert.True(status == HttpStatusCode.OK, raw);
+        var fuser = Assert.Single(_openai.Requests, r => r.Headers.ContainsKey("x-trace"));
+        Assert.Equal("fuser-only", fuser.Headers["x-trace"]);
+        Assert.True(fuser.Body["stream"]!.GetValue<bool>());
     }
 
     private static string UserText(JsonNode message) => message["content"] switch
