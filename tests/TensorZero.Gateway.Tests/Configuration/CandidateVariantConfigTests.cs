@@ -203,7 +203,7 @@ public sealed class CandidateVariantConfigTests
 
         var error = Assert.Single(errors);
         Assert.StartsWith("`functions.f.variants.dicl.type`: variant type `experimental_dynamic_in_context_learning` is not supported by this gateway yet", error, StringComparison.Ordinal);
-        Assert.Contains("stored past inferences", error, StringComparison.Ordinal);
+        Assert.Contains("stored examples", error, StringComparison.Ordinal);
     }
 
     [Fact]

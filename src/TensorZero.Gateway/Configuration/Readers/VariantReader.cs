@@ -40,8 +40,9 @@ internal sealed class VariantReader(ConfigReferences references)
                 return new CandidateVariantReader(this).Read(name, type, section, functionType);
             case VariantTypes.DynamicInContextLearning:
                 section.Error("type",
-                    $"variant type `{type}` is not supported by this gateway yet: it picks examples from stored past inferences by " +
-                    "embedding similarity, and this gateway stores no inferences; remove the variant or use another type");
+                    $"variant type `{type}` is not supported by this gateway yet: it answers with stored examples (TensorZero's " +
+                    "in-context-learning example table, searched by embedding similarity), which this gateway does not keep yet; " +
+                    "remove the variant or use another type");
                 return null;
             default:
                 section.Error("type", $"unknown variant type `{type}` (valid: {string.Join(", ", VariantTypes.All)})");
