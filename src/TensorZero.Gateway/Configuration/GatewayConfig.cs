@@ -154,7 +154,11 @@ public sealed record RetryConfig(int NumRetries, double MaxDelaySeconds)
     public static readonly RetryConfig None = new(0, 10);
 }
 
-/// <summary><c>[functions.F.variants.V]</c> of type <c>chat_completion</c> (other types keep only their type).</summary>
+/// <summary>
+/// <c>[functions.F.variants.V]</c>. A <c>chat_completion</c> or chain-of-thought variant fills the positional fields;
+/// best-of-N and mixture-of-N variants set <see cref="Candidates"/> and their <see cref="Evaluator"/> or
+/// <see cref="Fuser"/>, a chat-completion table of its own named <c>V.evaluator</c> / <c>V.fuser</c>.
+/// </summary>
 public sealed record VariantConfig(
     string Name,
     string Type,
@@ -169,6 +173,35 @@ public sealed record VariantConfig(
 {
     /// <summary>Template files by name: <c>system</c>, <c>user</c>, <c>assistant</c> (from <c>*_template</c>) and each <c>templates.&lt;name&gt;</c>.</summary>
     public IReadOnlyDictionary<string, TemplateSource> Templates { get; init; } = new Dictionary<string, TemplateSource>();
+
+    /// <summary><c>candidates</c>: the variants of the same function a best-of-N or mixture-of-N variant runs (repeats allowed).</summary>
+    public IReadOnlyList<string> Candidates { get; init; } = [];
+
+    /// <summary>A best-of-N variant's <c>evaluator</c>: the model and prompts of the judge that picks a candidate.</summary>
+    public VariantConfig? Evaluator { get; init; }
+
+    /// <summary>A mixture-of-N variant's <c>fuser</c>: the model and prompts that write one answer from the candidates.</summary>
+    public VariantConfig? Fuser { get; init; }
+
+    /// <summary>The deprecated <c>timeout_s</c> of a best-of-N or mixture-of-N variant, already applied to its candidates' <c>timeouts</c>.</summary>
+    public double? TimeoutSeconds { get; init; }
+
+    /// <summary>The tables of this variant that call a model with prompts of their own: itself, or its evaluator or fuser.</summary>
+    public IEnumerable<VariantConfig> PromptTables()
+    {
+        if (Type is VariantTypes.ChatCompletion or VariantTypes.ChainOfThought)
+        {
+            yield return this;
+        }
+        if (Evaluator is not null)
+        {
+            yield return Evaluator;
+        }
+        if (Fuser is not null)
+        {
+            yield return Fuser;
+        }
+    }
 }
 
 /// <summary>A template file a variant names, as read at startup.</summary>

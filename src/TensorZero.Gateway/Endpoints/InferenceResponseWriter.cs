@@ -33,9 +33,9 @@ public static class InferenceResponseWriter
         {
             writer.WriteString("finish_reason", FinishReasonName(finish));
         }
-        if (includeOriginalResponse)
+        if (includeOriginalResponse && result.Model.OriginalResponse is { } original)
         {
-            writer.WriteString("original_response", response.RawResponse);
+            writer.WriteString("original_response", original);
         }
         writer.WriteEndObject();
     }

@@ -126,6 +126,10 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         RequestTools tools,
         CancellationToken cancellationToken)
     {
+        if (variant.Strategy is { } strategy)
+        {
+            return await strategy.StreamAsync(variant, Call(function, request, tools), cancellationToken).ConfigureAwait(false);
+        }
         var (model, modelRequest) = Prepare(function, variant, request, tools);
         var timeouts = variant.Config.Timeouts;
         var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
@@ -157,6 +161,15 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             throw;
         }
     }
+
+    // The inference in progress as a best-of-N, mixture-of-N or chain-of-thought variant sees it: its candidates run
+    // through this service, and its evaluator or fuser prepares its request as a variant would.
+    private VariantCall Call(FunctionRuntime function, InferenceRequest request, RequestTools tools) => new(
+        function,
+        request,
+        tools,
+        (variant, candidateRequest, token) => InferVariantAsync(function, variant, candidateRequest, tools, token),
+        (table, tableRequest) => Prepare(function, table, tableRequest, tools));
 
     private static JsonMode JsonModeOf(VariantRuntime variant, InferenceRequest request) =>
         request.JsonMode ?? variant.JsonMode ?? JsonMode.Off;
@@ -194,6 +207,10 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         RequestTools tools,
         CancellationToken cancellationToken)
     {
+        if (variant.Strategy is { } strategy)
+        {
+            return await strategy.InferAsync(variant, Call(function, request, tools), cancellationToken).ConfigureAwait(false);
+        }
         var (model, modelRequest) = Prepare(function, variant, request, tools);
 
         using var deadline = Deadline.Start(variant.Config.Timeouts?.NonStreamingTotalMs, time, cancellationToken);

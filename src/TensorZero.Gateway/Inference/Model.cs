@@ -83,7 +83,14 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
 }
 
 /// <summary>A model's successful answer and which provider gave it.</summary>
-public sealed record ModelResult(string ModelName, string ProviderName, ProviderResponse Response);
+public sealed record ModelResult(string ModelName, string ProviderName, ProviderResponse Response)
+{
+    /// <summary>
+    /// What <c>original_response</c> shows: the provider's raw body; for a best-of-N or mixture-of-N answer the
+    /// evaluator's or fuser's, and null when none of them answered (the field is then left out, as in TensorZero).
+    /// </summary>
+    public string? OriginalResponse { get; init; } = Response.RawResponse;
+}
 
 /// <summary>A cancellation token that also fires after an optional timeout, and knows whether it was the timeout that fired.</summary>
 internal sealed class Deadline : IDisposable

@@ -17,6 +17,7 @@ public sealed class ModelStreamRun : IAsyncDisposable
     private readonly IAsyncEnumerator<ProviderStreamChunk> _chunks;
     private readonly ProviderStreamChunk _first;
     private readonly List<(StreamDeadline Deadline, string Owner)> _deadlines = [];
+    private Func<ProviderStreamChunk, ProviderStreamChunk>? _map;
 
     private ModelStreamRun(string modelName, string providerName, IAsyncEnumerator<ProviderStreamChunk> chunks, ProviderStreamChunk first)
     {
@@ -43,6 +44,32 @@ public sealed class ModelStreamRun : IAsyncDisposable
 
     /// <summary>Sees each chunk read and the stream's normal end (the store records the inference then).</summary>
     public Store.ModelStreamObserver? Observer { get; set; }
+
+    /// <summary>
+    /// A run over chunks already in hand: an answer that was computed whole (best-of-N, mixture-of-N, chain of
+    /// thought) sent as a stream.
+    /// </summary>
+    internal static ModelStreamRun FromChunks(string modelName, string providerName, IReadOnlyList<ProviderStreamChunk> chunks)
+    {
+        var rest = Enumerate(chunks.Skip(1)).GetAsyncEnumerator();
+        return new ModelStreamRun(modelName, providerName, rest, chunks[0]);
+
+        static async IAsyncEnumerable<ProviderStreamChunk> Enumerate(IEnumerable<ProviderStreamChunk> items)
+        {
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+            await Task.CompletedTask.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Rewrites every chunk as it is read (after any rewrite set before), e.g. to add usage of earlier model calls.</summary>
+    internal void MapChunks(Func<ProviderStreamChunk, ProviderStreamChunk> map)
+    {
+        var before = _map;
+        _map = before is null ? map : chunk => map(before(chunk));
+    }
 
     /// <summary>Starts the provider's stream and waits for its first chunk.</summary>
     internal static async Task<ModelStreamRun> StartAsync(
@@ -71,8 +98,9 @@ public sealed class ModelStreamRun : IAsyncDisposable
     /// <summary>The first chunk, then the rest. A timeout or provider failure mid-stream throws a <see cref="GatewayError"/>.</summary>
     public async IAsyncEnumerable<ProviderStreamChunk> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Observer?.OnChunk(_first);
-        yield return _first;
+        var first = _map is null ? _first : _map(_first);
+        Observer?.OnChunk(first);
+        yield return first;
         while (true)
         {
             bool more;
@@ -91,8 +119,9 @@ public sealed class ModelStreamRun : IAsyncDisposable
                 yield break;
             }
             cancellationToken.ThrowIfCancellationRequested();
-            Observer?.OnChunk(_chunks.Current);
-            yield return _chunks.Current;
+            var chunk = _map is null ? _chunks.Current : _map(_chunks.Current);
+            Observer?.OnChunk(chunk);
+            yield return chunk;
         }
     }
 

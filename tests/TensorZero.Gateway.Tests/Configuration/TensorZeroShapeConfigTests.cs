@@ -38,6 +38,11 @@ public sealed class TensorZeroShapeConfigTests
         Assert.True(runtime.Functions.TryGet("answer", out var answer));
         Assert.Equal(8, answer.Variants.Count);
         Assert.Contains("system", answer.Variants["dummy"].Templates.Keys);
+        Assert.NotNull(answer.Variants["best_of_two"].Strategy);
+        Assert.NotNull(answer.Variants["fused"].Strategy);
+        Assert.True(runtime.Functions.TryGet("extract", out var extract));
+        Assert.Same(runtime.Models.Get("gpt-mini"), extract.Variants["thinking"].Model);
+        Assert.NotNull(extract.Variants["thinking"].Strategy);
         Assert.Contains(config.Warnings, w => w.StartsWith("`functions.answer.variants.openai.extra_headers[0].name` is skipped", StringComparison.Ordinal));
     }
 

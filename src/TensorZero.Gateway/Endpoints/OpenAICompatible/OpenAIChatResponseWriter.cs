@@ -40,9 +40,9 @@ public static class OpenAIChatResponseWriter
         writer.WriteNull("service_tier");
         writer.WriteString("object", "chat.completion");
         WriteUsage(writer, response.Usage);
-        if (request.Inference.IncludeOriginalResponse)
+        if (request.Inference.IncludeOriginalResponse && result.Model.OriginalResponse is { } original)
         {
-            writer.WriteString("tensorzero_original_response", response.RawResponse);
+            writer.WriteString("tensorzero_original_response", original);
         }
         writer.WriteEndObject();
     }
