@@ -30,6 +30,9 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
         {
             switch (key)
             {
+                case "content_type_overrides":
+                    effective = effective with { ContentTypeOverrides = ContentTypeOverrides(settings) };
+                    break;
                 case "api_type":
                     if (settings.String(key, OnlyChatCompletions) is { } apiType && apiType != "chat_completions")
                     {
@@ -76,6 +79,31 @@ public sealed class OpenAIProviderFactory(OpenAIFlavour flavour) : IProviderFact
             return placeholder;
         }
         return ProviderHttp.Join(apiBase, "chat/completions");
+    }
+
+    // `{ "application/pdf" = "image_url" }`: the part kind each MIME type's inline files are sent as.
+    private static Dictionary<string, string>? ContentTypeOverrides(ProviderSettings settings)
+    {
+        const string Key = "content_type_overrides";
+        var kinds = string.Join(", ", OpenAIContentParts.PartKinds.Select(k => $"`{k}`"));
+        if (settings.Json(Key) is not JsonObject table)
+        {
+            settings.Error(Key, $"must be a table of MIME types to part kinds, e.g. `{{ \"application/pdf\" = \"image_url\" }}` (kinds: {kinds})");
+            return null;
+        }
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (mime, kind) in table)
+        {
+            if (JsonRead.String(kind) is { } text && OpenAIContentParts.PartKinds.Contains(text))
+            {
+                overrides[mime] = text;
+            }
+            else
+            {
+                settings.Error($"{Key}.{mime}", $"must be one of {kinds}");
+            }
+        }
+        return overrides;
     }
 
     private static string? OneOf(ProviderSettings settings, string key, params string[] allowed)
