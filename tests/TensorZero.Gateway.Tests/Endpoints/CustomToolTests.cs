@@ -28,6 +28,14 @@ public sealed class CustomToolTests
         model_name = "gpt-5-mini"
         api_base = "{{fake.BaseUrl}}"
 
+        [models.responses]
+        routing = ["openai"]
+        [models.responses.providers.openai]
+        type = "openai"
+        model_name = "gpt-5-mini"
+        api_base = "{{fake.BaseUrl}}"
+        api_type = "responses"
+
         [models.fallback]
         routing = ["local", "openai"]
         [models.fallback.providers.local]
@@ -50,6 +58,12 @@ public sealed class CustomToolTests
         [functions.chat.variants.main]
         type = "chat_completion"
         model = "chat"
+
+        [functions.responses]
+        type = "chat"
+        [functions.responses.variants.main]
+        type = "chat_completion"
+        model = "responses"
 
         [functions.fallback]
         type = "chat"
@@ -89,6 +103,8 @@ public sealed class CustomToolTests
     [Theory]
     [InlineData("chat", false, """{"type":"custom","custom":{"name":"code_exec","description":"Runs Python","format":{"type":"text"}}}""")]
     [InlineData("chat", true, """{"type":"custom","custom":{"name":"code_exec","description":"Runs Python","format":{"type":"text"}}}""")]
+    [InlineData("responses", false, """{"type":"custom","name":"code_exec","description":"Runs Python","format":{"type":"text"}}""")]
+    [InlineData("responses", true, """{"type":"custom","name":"code_exec","description":"Runs Python","format":{"type":"text"}}""")]
     public async Task Inference_CustomTool_IsSentAndItsCallComesBackWithTextInput(string function, bool stream, string wireTool)
     {
         var (fake, gateway) = await Start();
@@ -124,6 +140,8 @@ public sealed class CustomToolTests
     [Theory]
     [InlineData("chat", false, """{"type":"custom","custom":{"name":"calc","format":{"type":"grammar","grammar":{"syntax":"lark","definition":"start: NUMBER"}}}}""")]
     [InlineData("chat", true, """{"type":"custom","custom":{"name":"calc","format":{"type":"grammar","grammar":{"syntax":"lark","definition":"start: NUMBER"}}}}""")]
+    [InlineData("responses", false, """{"type":"custom","name":"calc","format":{"type":"grammar","syntax":"lark","definition":"start: NUMBER"}}""")]
+    [InlineData("responses", true, """{"type":"custom","name":"calc","format":{"type":"grammar","syntax":"lark","definition":"start: NUMBER"}}""")]
     public async Task OpenAIEndpoint_CustomGrammarTool_IsSentAndItsCallIsAFunctionToolCall(string function, bool stream, string wireTool)
     {
         var (fake, gateway) = await Start();

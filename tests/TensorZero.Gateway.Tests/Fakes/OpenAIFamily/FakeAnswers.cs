@@ -34,8 +34,10 @@ public sealed record FakeAnswer(string? Text, string? ToolName, bool Custom = fa
         return new FakeAnswer(wantsJson ? JsonText : reply(body), null);
     }
 
-    public static string LastUserText(JsonObject body) =>
-        body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "user")!["content"] switch
+    /// <summary>The last user message's text, from chat <c>messages</c> or Responses API <c>input</c>.</summary>
+    public static string LastUserText(JsonObject body) => body["messages"] is null
+        ? FakeResponsesAnswer.LastUserText(body)
+        : body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "user")!["content"] switch
         {
             JsonValue value => value.GetValue<string>(),
             JsonArray parts => string.Concat(parts.Select(p => (p as JsonObject)?["text"]?.GetValue<string>())),

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
+using TensorZero.Gateway.Providers.OpenAI.Responses;
 using static TensorZero.Gateway.Tests.Providers.OpenAI.OpenAIFamilyKit;
 
 namespace TensorZero.Gateway.Tests.Providers.OpenAI;
@@ -46,6 +47,18 @@ public sealed class ContentTypeOverridesTests
         var error = Assert.Throws<GatewayError>(() => ChatPart(new() { ["application/pdf"] = "input_audio" }, Pdf));
 
         Assert.Equal("OpenAI can't send file `report.pdf` as `input_audio` (`content_type_overrides`): only mp3 and wav audio can be", error.Message);
+    }
+
+    [Fact]
+    public void BuildBody_ResponsesApi_UsesTheOverrideToo()
+    {
+        var provider = (OpenAIResponsesProvider)Create("openai", new RecordingHttp(), out var errors,
+            settings: new() { ["api_type"] = "responses", ["content_type_overrides"] = new Dictionary<string, object?> { ["application/pdf"] = "image_url" } });
+        Assert.Empty(errors);
+
+        var body = JsonNode.Parse(provider.BuildBody(WithFile(Pdf), stream: false))!;
+
+        Assert.Equal("""{"type":"input_image","image_url":"data:application/pdf;base64,JVBE"}""", body["input"]![0]!["content"]![0]!.ToJsonString());
     }
 
     [Theory]
