@@ -211,17 +211,19 @@ public sealed class CustomToolTests
             OpenAIClient.ErrorMessage(body));
     }
 
-    [Fact]
-    public async Task Inference_CustomToolWithFallbackRouting_SkipsTheProviderWithoutThem()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Inference_CustomToolWithFallbackRouting_SkipsTheProviderWithoutThem(bool stream)
     {
         var (fake, gateway) = await Start();
         await using var _ = fake;
         using var __ = gateway;
 
-        var (status, body, _) = await gateway.CreateClient().PostRawAsync("/inference", InferenceBody("fallback", TextTool));
+        var (status, _, _, raw) = await gateway.CreateClient().PostStreamAsync("/inference", JsonNode.Parse(InferenceBody("fallback", TextTool, stream))!);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("code_exec", (string?)body["content"]![0]!["raw_name"]);
+        Assert.Contains("\"raw_name\":\"code_exec\"", raw, StringComparison.Ordinal);
         Assert.Single(fake.Requests);
         Assert.Contains("OpenAI custom tools are not supported by provider `local` (type `dummy`) of model `fallback`", gateway.Logs.All, StringComparison.Ordinal);
     }

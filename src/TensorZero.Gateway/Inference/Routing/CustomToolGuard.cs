@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference.Functions;
@@ -13,30 +12,22 @@ namespace TensorZero.Gateway.Inference.Routing;
 /// </summary>
 internal sealed class CustomToolGuard(IModelProvider inner, string providerName, string modelName) : DelegatingModelProvider(inner)
 {
-    public override Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
-    {
-        Check(request);
-        return Inner.InferAsync(request, credentials, cancellationToken);
-    }
+    public override Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken) =>
+        Refuses(request) ? Task.FromException<ProviderResponse>(Refusal()) : Inner.InferAsync(request, credentials, cancellationToken);
 
-    public override async IAsyncEnumerable<ProviderStreamChunk> StreamAsync(
-        ModelRequest request,
-        RequestCredentials credentials,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        Check(request);
-        await foreach (var chunk in Inner.StreamAsync(request, credentials, cancellationToken).ConfigureAwait(false))
-        {
-            yield return chunk;
-        }
-    }
+    // A stream fails on its first read, as a provider's own failure before the first chunk does; an accepted request's
+    // stream is the provider's own, with no extra layer per chunk.
+    public override IAsyncEnumerable<ProviderStreamChunk> StreamAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken) =>
+        Refuses(request) ? Failed(Refusal()) : Inner.StreamAsync(request, credentials, cancellationToken);
 
-    private void Check(ModelRequest request)
+    private bool Refuses(ModelRequest request) => request.CustomTools is { Count: > 0 } && !Inner.SupportsCustomTools;
+
+    private GatewayError Refusal() => CustomToolSupport.Unsupported([(providerName, Inner.Type, modelName)]);
+
+    private static async IAsyncEnumerable<ProviderStreamChunk> Failed(GatewayError error)
     {
-        if (request.CustomTools is { Count: > 0 } && !Inner.SupportsCustomTools)
-        {
-            throw CustomToolSupport.Unsupported([(providerName, Inner.Type, modelName)]);
-        }
+        await Task.FromException(error).ConfigureAwait(false);
+        yield break;
     }
 }
 
