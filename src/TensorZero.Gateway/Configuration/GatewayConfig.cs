@@ -212,6 +212,9 @@ public sealed record VariantConfig(
 public sealed record TemplateSource(string Name, string FullPath, string Text, string ConfigPath, string File);
 
 /// <summary>Sampling parameters shared by variant config and <c>params.chat_completion</c>.</summary>
+/// <param name="ReasoningEffort">Sent by <c>openai</c> providers (Chat Completions and Responses API); others ignore it, as in TensorZero.</param>
+/// <param name="ServiceTier"><c>auto</c>, <c>default</c>, <c>priority</c> or <c>flex</c>; sent by <c>openai</c> providers.</param>
+/// <param name="Verbosity">Sent by <c>openai</c> providers (<c>text.verbosity</c> on the Responses API).</param>
 public sealed record InferenceParams(
     double? Temperature = null,
     int? MaxTokens = null,
@@ -219,9 +222,15 @@ public sealed record InferenceParams(
     int? Seed = null,
     double? PresencePenalty = null,
     double? FrequencyPenalty = null,
-    IReadOnlyList<string>? StopSequences = null)
+    IReadOnlyList<string>? StopSequences = null,
+    string? ReasoningEffort = null,
+    string? ServiceTier = null,
+    string? Verbosity = null)
 {
     public static readonly InferenceParams Empty = new();
+
+    /// <summary>The values <c>service_tier</c> takes.</summary>
+    public static readonly IReadOnlyList<string> ServiceTiers = ["auto", "default", "priority", "flex"];
 
     /// <summary>Values set in <paramref name="overrides"/> win over this one's.</summary>
     public InferenceParams With(InferenceParams overrides) => new(
@@ -231,5 +240,8 @@ public sealed record InferenceParams(
         overrides.Seed ?? Seed,
         overrides.PresencePenalty ?? PresencePenalty,
         overrides.FrequencyPenalty ?? FrequencyPenalty,
-        overrides.StopSequences ?? StopSequences);
+        overrides.StopSequences ?? StopSequences,
+        overrides.ReasoningEffort ?? ReasoningEffort,
+        overrides.ServiceTier ?? ServiceTier,
+        overrides.Verbosity ?? Verbosity);
 }

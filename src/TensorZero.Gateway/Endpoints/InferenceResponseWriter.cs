@@ -93,6 +93,7 @@ public static class InferenceResponseWriter
                 {
                     writer.WriteString("signature", thought.Signature);
                 }
+                ThoughtSummary.Write(writer, thought.Summary);
                 writer.WriteEndObject();
                 break;
         }

@@ -27,6 +27,9 @@ public sealed record InferenceRequest(
 
     public IReadOnlyList<ToolDefinition>? AdditionalTools { get; init; }
 
+    /// <summary>OpenAI custom tools among the request's additional tools (<c>openai_custom</c>, or <c>custom</c> on /openai/v1).</summary>
+    public IReadOnlyList<CustomToolDefinition>? CustomTools { get; init; }
+
     public ToolChoice? ToolChoice { get; init; }
 
     public bool? ParallelToolCalls { get; init; }
@@ -54,6 +57,9 @@ public sealed record InferenceRequest(
 public sealed record ResponseSchemas(IReadOnlyDictionary<string, JsonSchemaDocument> Tools, JsonSchemaDocument? OutputSchema, JsonMode JsonMode)
 {
     public static readonly ResponseSchemas None = new(new Dictionary<string, JsonSchemaDocument>(), null, JsonMode.Off);
+
+    /// <summary>The names of the OpenAI custom tools offered: a call to one keeps its name, and its input is text, not JSON arguments.</summary>
+    public IReadOnlySet<string> CustomTools { get; init; } = new HashSet<string>();
 }
 
 /// <summary>The outcome of a successful inference.</summary>

@@ -38,6 +38,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
     {
         var (function, pinned) = ResolveTarget(request);
         var tools = RequestTools.Build(config, function.Config, request);
+        Routing.CustomToolSupport.Check(function, pinned, tools);
         PromptRenderer.Validate(function.Config, request.Input);
         var now = time.GetUtcNow();
         return (function, pinned, tools, Guid.CreateVersion7(now), request.EpisodeId ?? Guid.CreateVersion7(now));
@@ -194,6 +195,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             JsonModeOf(variant, request),
             tools.OutputSchema?.Node)
         {
+            CustomTools = tools.CustomTools.Count == 0 ? null : tools.CustomTools,
             RequestExtraBody = request.ExtraBody.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
             RequestExtraHeaders = request.ExtraHeaders.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
         };

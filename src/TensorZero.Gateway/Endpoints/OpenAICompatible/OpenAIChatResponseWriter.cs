@@ -123,6 +123,7 @@ public static class OpenAIChatResponseWriter
                 {
                     writer.WriteString("signature", thought.Signature);
                 }
+                ThoughtSummary.Write(writer, thought.Summary);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
