@@ -46,7 +46,7 @@ public sealed class GatewayRuntime
         var providers = new ProviderBuilder(registry, credentials, services);
         var models = ModelTable.Build(config, providers, errors);
         var embeddingModels = EmbeddingModelTable.Build(config, providers, errors);
-        var functions = FunctionTable.Build(config, models, services.Time, errors);
+        var functions = FunctionTable.Build(config, models, services.Time, errors, services.Loggers);
         if (errors.Count > 0)
         {
             throw new ConfigException(errors.Distinct(StringComparer.Ordinal).ToList());

@@ -6,6 +6,7 @@ using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Egress;
 using TensorZero.Gateway.Networking;
+using TensorZero.Gateway.Store;
 
 namespace TensorZero.Gateway;
 
@@ -51,6 +52,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddCors();
         services.AddHostedService<Hosting.IdleMemoryRelease>();
+        services.AddInferenceStore(config);
         services.TryAddSingleton(sp => GatewayRuntime.Build(
             sp.GetRequiredService<GatewayConfig>(),
             sp.GetRequiredService<ProviderRegistry>(),

@@ -6,6 +6,7 @@ using TensorZero.Gateway.Endpoints.OpenAICompatible;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Store;
 
 // Requests may carry JSON Schemas whose `pattern`s are matched against text the client steers; a pattern with
 // catastrophic backtracking would pin a core for hours. Every regular expression match in the process is bounded
@@ -77,6 +78,7 @@ try
     app.MapStatusEndpoints();
     app.MapInferenceEndpoints();
     app.MapOpenAICompatibleEndpoints();
+    app.MapStoreEndpoints();
     app.MapFallback((HttpContext context) =>
         ErrorResponses.Native(StatusCodes.Status404NotFound, $"Route not found: {context.Request.Method} {context.Request.Path}"));
 

@@ -37,8 +37,8 @@ public sealed class GatewayServiceCollectionExtensionsTests
         var registry = provider.GetRequiredService<ProviderRegistry>();
 
         Assert.Equal(BuiltInProviders.CreateFactories().Select(f => f.Descriptor.Type).Order(StringComparer.Ordinal), registry.Types);
-        Assert.Equal(19, registry.Types.Count());
-        Assert.Equal(["dummy", "openai", "openrouter"], registry.EmbeddingTypes);
+        Assert.Equal(20, registry.Types.Count());
+        Assert.Equal(["azure", "dummy", "openai", "openrouter"], registry.EmbeddingTypes);
         Assert.Equal(provider.GetServices<IProviderFactory>().Count(), registry.Types.Count());
     }
 
@@ -63,9 +63,9 @@ public sealed class GatewayServiceCollectionExtensionsTests
 
         var registry = provider.GetRequiredService<ProviderRegistry>();
 
-        Assert.Equal(19, provider.GetServices<IProviderFactory>().Count());
-        Assert.Equal(3, provider.GetServices<IEmbeddingProviderFactory>().Count());
-        Assert.Equal(19, registry.Types.Count());
+        Assert.Equal(20, provider.GetServices<IProviderFactory>().Count());
+        Assert.Equal(4, provider.GetServices<IEmbeddingProviderFactory>().Count());
+        Assert.Equal(20, registry.Types.Count());
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class GatewayServiceCollectionExtensionsTests
         var registry = provider.GetRequiredService<ProviderRegistry>();
 
         Assert.Same(own, registry.Find("anthropic"));
-        Assert.Equal(19, registry.Types.Count());
+        Assert.Equal(20, registry.Types.Count());
     }
 
     [Fact]

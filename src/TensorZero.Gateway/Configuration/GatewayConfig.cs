@@ -57,6 +57,9 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
     /// path relative to it. Null when off: only the templates the config names can be referred to.
     /// </summary>
     public string? TemplateFilesystemBase { get; init; }
+
+    /// <summary><c>[gateway.observability]</c>; null when absent (storage on, with the defaults).</summary>
+    public ObservabilityConfig? Observability { get; init; }
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>
@@ -110,7 +113,11 @@ public sealed record EmbeddingProviderConfig(
     CredentialSpec? ApiKeyLocation,
     IReadOnlyList<ExtraBodyItem> ExtraBody,
     IReadOnlyList<ExtraHeaderItem> ExtraHeaders,
-    long? TimeoutMs);
+    long? TimeoutMs)
+{
+    /// <summary>The type's own keys (Azure's <c>deployment_id</c> and <c>endpoint</c>), as written, for its factory.</summary>
+    public ProviderSettingsTable Settings { get; init; } = ProviderSettingsTable.Empty;
+}
 
 public enum FunctionType
 {
@@ -147,7 +154,11 @@ public sealed record RetryConfig(int NumRetries, double MaxDelaySeconds)
     public static readonly RetryConfig None = new(0, 10);
 }
 
-/// <summary><c>[functions.F.variants.V]</c> of type <c>chat_completion</c> (other types keep only their type).</summary>
+/// <summary>
+/// <c>[functions.F.variants.V]</c>. A <c>chat_completion</c> or chain-of-thought variant fills the positional fields;
+/// best-of-N and mixture-of-N variants set <see cref="Candidates"/> and their <see cref="Evaluator"/> or
+/// <see cref="Fuser"/>, a chat-completion table of its own named <c>V.evaluator</c> / <c>V.fuser</c>.
+/// </summary>
 public sealed record VariantConfig(
     string Name,
     string Type,
@@ -162,6 +173,35 @@ public sealed record VariantConfig(
 {
     /// <summary>Template files by name: <c>system</c>, <c>user</c>, <c>assistant</c> (from <c>*_template</c>) and each <c>templates.&lt;name&gt;</c>.</summary>
     public IReadOnlyDictionary<string, TemplateSource> Templates { get; init; } = new Dictionary<string, TemplateSource>();
+
+    /// <summary><c>candidates</c>: the variants of the same function a best-of-N or mixture-of-N variant runs (repeats allowed).</summary>
+    public IReadOnlyList<string> Candidates { get; init; } = [];
+
+    /// <summary>A best-of-N variant's <c>evaluator</c>: the model and prompts of the judge that picks a candidate.</summary>
+    public VariantConfig? Evaluator { get; init; }
+
+    /// <summary>A mixture-of-N variant's <c>fuser</c>: the model and prompts that write one answer from the candidates.</summary>
+    public VariantConfig? Fuser { get; init; }
+
+    /// <summary>The deprecated <c>timeout_s</c> of a best-of-N or mixture-of-N variant, already applied to its candidates' <c>timeouts</c>.</summary>
+    public double? TimeoutSeconds { get; init; }
+
+    /// <summary>The tables of this variant that call a model with prompts of their own: itself, or its evaluator or fuser.</summary>
+    public IEnumerable<VariantConfig> PromptTables()
+    {
+        if (Type is VariantTypes.ChatCompletion or VariantTypes.ChainOfThought)
+        {
+            yield return this;
+        }
+        if (Evaluator is not null)
+        {
+            yield return Evaluator;
+        }
+        if (Fuser is not null)
+        {
+            yield return Fuser;
+        }
+    }
 }
 
 /// <summary>A template file a variant names, as read at startup.</summary>
@@ -172,6 +212,9 @@ public sealed record VariantConfig(
 public sealed record TemplateSource(string Name, string FullPath, string Text, string ConfigPath, string File);
 
 /// <summary>Sampling parameters shared by variant config and <c>params.chat_completion</c>.</summary>
+/// <param name="ReasoningEffort">Sent by <c>openai</c> providers (Chat Completions and Responses API); others ignore it, as in TensorZero.</param>
+/// <param name="ServiceTier"><c>auto</c>, <c>default</c>, <c>priority</c> or <c>flex</c>; sent by <c>openai</c> providers.</param>
+/// <param name="Verbosity">Sent by <c>openai</c> providers (<c>text.verbosity</c> on the Responses API).</param>
 public sealed record InferenceParams(
     double? Temperature = null,
     int? MaxTokens = null,
@@ -179,9 +222,15 @@ public sealed record InferenceParams(
     int? Seed = null,
     double? PresencePenalty = null,
     double? FrequencyPenalty = null,
-    IReadOnlyList<string>? StopSequences = null)
+    IReadOnlyList<string>? StopSequences = null,
+    string? ReasoningEffort = null,
+    string? ServiceTier = null,
+    string? Verbosity = null)
 {
     public static readonly InferenceParams Empty = new();
+
+    /// <summary>The values <c>service_tier</c> takes.</summary>
+    public static readonly IReadOnlyList<string> ServiceTiers = ["auto", "default", "priority", "flex"];
 
     /// <summary>Values set in <paramref name="overrides"/> win over this one's.</summary>
     public InferenceParams With(InferenceParams overrides) => new(
@@ -191,5 +240,8 @@ public sealed record InferenceParams(
         overrides.Seed ?? Seed,
         overrides.PresencePenalty ?? PresencePenalty,
         overrides.FrequencyPenalty ?? FrequencyPenalty,
-        overrides.StopSequences ?? StopSequences);
+        overrides.StopSequences ?? StopSequences,
+        overrides.ReasoningEffort ?? ReasoningEffort,
+        overrides.ServiceTier ?? ServiceTier,
+        overrides.Verbosity ?? Verbosity);
 }

@@ -28,10 +28,12 @@ public static class InferenceEndpoints
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request, context.RequestAborted);
+            context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Observe(request, stream);
             await InferenceStreamWriter.WriteAsync(context, stream, raw, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request, context.RequestAborted);
+        context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Record(request, result);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";

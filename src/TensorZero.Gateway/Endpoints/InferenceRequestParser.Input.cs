@@ -166,7 +166,10 @@ public static partial class InferenceRequestParser
             case "tool_result":
                 return new ToolResultBlock(JsonFields.RequiredString(block, "id", path), JsonFields.RequiredString(block, "name", path), JsonFields.RequiredString(block, "result", path));
             default:
-                return new ThoughtBlock(JsonFields.OptionalString(block, "text", path), JsonFields.OptionalString(block, "signature", path));
+                return new ThoughtBlock(JsonFields.OptionalString(block, "text", path), JsonFields.OptionalString(block, "signature", path))
+                {
+                    Summary = ThoughtSummary.Read(block, path),
+                };
         }
     }
 

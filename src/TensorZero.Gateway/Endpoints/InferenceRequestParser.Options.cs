@@ -37,13 +37,19 @@ public static partial class InferenceRequestParser
             {
                 throw Invalid($"`{path}`: must be an object with `name`, `description` and `parameters`");
             }
+            if (IsCustomTool(tool))
+            {
+                continue; // read by ParseCustomTools
+            }
             foreach (var property in tool.EnumerateObject().Where(p => p.Name is not ("name" or "description" or "parameters" or "strict" or "type")))
             {
                 throw Invalid($"`{path}.{property.Name}`: unknown field");
             }
             if (JsonFields.OptionalString(tool, "type", path) is { } type && type != "function")
             {
-                throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet");
+                throw Invalid(type == "custom"
+                    ? $"`{path}.type`: an OpenAI custom tool is `openai_custom` here (`custom` is the /openai/v1 form)"
+                    : $"`{path}.type`: tools of type `{type}` are not supported by this gateway yet (supported: function, openai_custom)");
             }
             if (!tool.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
             {
@@ -63,6 +69,24 @@ public static partial class InferenceRequestParser
         }
         return tools;
     }
+
+    /// <summary>The OpenAI custom tools of <c>additional_tools</c> (<c>"type": "openai_custom"</c>); null when there are none.</summary>
+    private static List<CustomToolDefinition>? ParseCustomTools(JsonElement root)
+    {
+        if (!root.TryGetProperty("additional_tools", out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        var tools = value.EnumerateArray()
+            .Select((tool, i) => (tool, i))
+            .Where(t => t.tool.ValueKind == JsonValueKind.Object && IsCustomTool(t.tool))
+            .Select(t => CustomToolParser.Parse(t.tool, $"additional_tools[{t.i}]", tagField: "type"))
+            .ToList();
+        return tools.Count == 0 ? null : tools;
+    }
+
+    private static bool IsCustomTool(JsonElement tool) =>
+        tool.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "openai_custom";
 
     private static ToolChoice? ParseToolChoice(JsonElement root)
     {
@@ -163,8 +187,17 @@ public static partial class InferenceRequestParser
             OptionalInt(chat, "seed", prefix),
             OptionalNumber(chat, "presence_penalty", prefix),
             OptionalNumber(chat, "frequency_penalty", prefix),
-            stops);
+            stops,
+            JsonFields.OptionalString(chat, "reasoning_effort", prefix),
+            ServiceTier(JsonFields.OptionalString(chat, "service_tier", prefix), $"{prefix}.service_tier"),
+            JsonFields.OptionalString(chat, "verbosity", prefix));
     }
+
+    /// <summary>A <c>service_tier</c> value checked against the tiers TensorZero knows; <paramref name="path"/> names the field.</summary>
+    public static string? ServiceTier(string? tier, string path) =>
+        tier is null || InferenceParams.ServiceTiers.Contains(tier)
+            ? tier
+            : throw Invalid($"`{path}`: unknown service tier `{tier}` (valid: {string.Join(", ", InferenceParams.ServiceTiers)})");
 
     /// <summary>The <c>tags</c> map; names starting with <c>tensorzero::</c> are reserved unless the request is internal.</summary>
     public static Dictionary<string, string> ParseTags(JsonElement root, bool internalRequest, string field = "tags")

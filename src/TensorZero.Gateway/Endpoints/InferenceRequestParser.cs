@@ -69,6 +69,7 @@ public static partial class InferenceRequestParser
         {
             AllowedTools = OptionalStringList(root, "allowed_tools"),
             AdditionalTools = ParseAdditionalTools(root),
+            CustomTools = ParseCustomTools(root),
             ToolChoice = ParseToolChoice(root),
             ParallelToolCalls = root.TryGetProperty("parallel_tool_calls", out var parallel) && parallel.ValueKind != JsonValueKind.Null
                 ? OptionalBool(root, "parallel_tool_calls")

@@ -35,9 +35,9 @@ public static class InferenceResponseWriter
         {
             raw.WriteUsageEntries(writer, "raw_usage", result);
         }
-        if (raw.OriginalResponse)
+        if (raw.OriginalResponse && raw.Original(result.Model) is { } original)
         {
-            writer.WriteString("original_response", raw.Original(response));
+            writer.WriteString("original_response", original);
         }
         if (raw.RawResponse)
         {
@@ -103,6 +103,7 @@ public static class InferenceResponseWriter
                 {
                     writer.WriteString("signature", thought.Signature);
                 }
+                ThoughtSummary.Write(writer, thought.Summary);
                 writer.WriteEndObject();
                 break;
         }

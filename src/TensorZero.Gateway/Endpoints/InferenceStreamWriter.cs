@@ -122,6 +122,11 @@ public static class InferenceStreamWriter
                 {
                     writer.WriteString("signature", thought.Signature);
                 }
+                if (thought.SummaryText is not null)
+                {
+                    writer.WriteString("summary_id", thought.SummaryId);
+                    writer.WriteString("summary_text", thought.SummaryText);
+                }
                 break;
         }
         writer.WriteEndObject();

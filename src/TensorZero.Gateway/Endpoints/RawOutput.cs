@@ -26,6 +26,9 @@ public sealed class RawOutput
         _secrets = secrets;
     }
 
+    /// <summary>No raw data (what a stored row shows).</summary>
+    public static readonly RawOutput None = new(false, false, false, SecretScope.None);
+
     /// <summary><c>include_raw_response</c>.</summary>
     public bool RawResponse { get; }
 
@@ -41,14 +44,32 @@ public sealed class RawOutput
         request.IncludeOriginalResponse,
         context.RequestServices.GetRequiredService<SecretRegistry>().Scope(request.Credentials));
 
-    /// <summary>The body of the model inference that answered, redacted (<c>original_response</c>).</summary>
-    public string Original(ProviderResponse response) => Redact(response.RawResponse, response.Secrets);
+    /// <summary>
+    /// <c>original_response</c>: the answering body (a best-of-N or mixture-of-N answer's: the evaluator's or fuser's),
+    /// redacted with the scope of every call that went into the answer; null when there is none.
+    /// </summary>
+    public string? Original(ModelResult model)
+    {
+        if (model.OriginalResponse is not { } original)
+        {
+            return null;
+        }
+        var text = _secrets.Redact(original);
+        foreach (var scope in model.AllModelResults().Select(m => m.Response.Secrets).OfType<SecretScope>().Distinct())
+        {
+            text = scope.Redact(text);
+        }
+        return text;
+    }
 
-    /// <summary>The <c>raw_response</c> entries of a finished inference: failed variants, then per model inference its failed attempts and its answer.</summary>
+    /// <summary>
+    /// The <c>raw_response</c> entries of a finished inference: failed variants, then per model inference (the answer's
+    /// first, then the others that went into it) its failed attempts and its answer.
+    /// </summary>
     public List<RawResponseEntry> ResponseEntries(InferenceResult result)
     {
         var entries = new List<RawResponseEntry>(result.FailedRawResponses);
-        foreach (var model in result.PreviousModelResults.Append(result.Model))
+        foreach (var model in result.Model.AllModelResults())
         {
             AddModelEntries(entries, model);
         }
@@ -57,7 +78,7 @@ public sealed class RawOutput
 
     /// <summary>Writes <c>raw_usage</c> of a finished inference: one entry per model inference that reported usage of its own.</summary>
     public void WriteUsageEntries(Utf8JsonWriter writer, string propertyName, InferenceResult result) =>
-        WriteUsageEntries(writer, propertyName, result.PreviousModelResults.Append(result.Model));
+        WriteUsageEntries(writer, propertyName, result.Model.AllModelResults());
 
     /// <summary>Writes <c>raw_usage</c> entries of <paramref name="models"/>, those that reported usage of their own.</summary>
     public void WriteUsageEntries(Utf8JsonWriter writer, string propertyName, IEnumerable<ModelResult> models)
@@ -85,18 +106,19 @@ public sealed class RawOutput
         {
             prelude.Add(new RawPreludeChunk(null, result.FailedRawResponses));
         }
-        if (RawUsage && result.PreviousModelResults.Any(m => m.Response.RawUsage is not null))
+        var previous = result.Run.PreviousModelResults.SelectMany(m => m.AllModelResults()).ToList();
+        if (RawUsage && previous.Any(m => m.Response.RawUsage is not null))
         {
-            prelude.Add(new RawPreludeChunk(result.PreviousModelResults, null));
+            prelude.Add(new RawPreludeChunk(previous, null));
         }
         if (RawResponse && result.Run.FailedRawResponses.Count > 0)
         {
             prelude.Add(new RawPreludeChunk(null, result.Run.FailedRawResponses));
         }
-        if (RawResponse && result.PreviousModelResults.Count > 0)
+        if (RawResponse && previous.Count > 0)
         {
             var entries = new List<RawResponseEntry>();
-            foreach (var model in result.PreviousModelResults)
+            foreach (var model in previous)
             {
                 AddModelEntries(entries, model);
             }

@@ -9,7 +9,8 @@ public static class StatusEndpoints
     public static void MapStatusEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", () => Results.Json(new StatusBody("ok", Version), StatusJsonContext.Default.StatusBody));
-        app.MapGet("/health", (GatewayRuntime runtime, IHostApplicationLifetime lifetime) => Health(lifetime));
+        app.MapGet("/health", async (GatewayRuntime runtime, IHostApplicationLifetime lifetime, Store.StoreRuntime store, HttpContext context) =>
+            lifetime.ApplicationStopping.IsCancellationRequested ? Health(lifetime) : await Store.StoreHealth.CheckAsync(store, context.RequestAborted));
     }
 
     /// <summary>

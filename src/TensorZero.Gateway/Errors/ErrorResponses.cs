@@ -10,7 +10,7 @@ public static class ErrorResponses
         ErrorKind.InvalidRequest or ErrorKind.MissingCredential => StatusCodes.Status400BadRequest,
         ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-        ErrorKind.UnknownFunction or ErrorKind.UnknownVariant or ErrorKind.UnknownModel => StatusCodes.Status404NotFound,
+        ErrorKind.UnknownFunction or ErrorKind.UnknownVariant or ErrorKind.UnknownModel or ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Timeout => StatusCodes.Status408RequestTimeout,
         ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorKind.AllVariantsFailed or ErrorKind.ProviderClient or ErrorKind.ProviderServer => StatusCodes.Status502BadGateway,

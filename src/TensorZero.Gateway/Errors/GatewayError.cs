@@ -20,6 +20,8 @@ public enum ErrorKind
     AllVariantsFailed,
     RateLimited,
     Internal,
+    /// <summary>A stored record (an inference, an episode) that isn't there (404).</summary>
+    NotFound,
 }
 
 /// <summary>A failure with a kind and a client-safe message. Messages never carry secret values.</summary>

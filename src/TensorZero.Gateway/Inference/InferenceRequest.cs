@@ -28,6 +28,9 @@ public sealed record InferenceRequest(
 
     public IReadOnlyList<ToolDefinition>? AdditionalTools { get; init; }
 
+    /// <summary>OpenAI custom tools among the request's additional tools (<c>openai_custom</c>, or <c>custom</c> on /openai/v1).</summary>
+    public IReadOnlyList<CustomToolDefinition>? CustomTools { get; init; }
+
     public ToolChoice? ToolChoice { get; init; }
 
     public bool? ParallelToolCalls { get; init; }
@@ -61,6 +64,9 @@ public sealed record InferenceRequest(
 public sealed record ResponseSchemas(IReadOnlyDictionary<string, JsonSchemaDocument> Tools, JsonSchemaDocument? OutputSchema, JsonMode JsonMode)
 {
     public static readonly ResponseSchemas None = new(new Dictionary<string, JsonSchemaDocument>(), null, JsonMode.Off);
+
+    /// <summary>The names of the OpenAI custom tools offered: a call to one keeps its name, and its input is text, not JSON arguments.</summary>
+    public IReadOnlySet<string> CustomTools { get; init; } = new HashSet<string>();
 }
 
 /// <summary>The outcome of a successful inference.</summary>
@@ -74,12 +80,6 @@ public sealed record InferenceResult(
 {
     /// <summary>Raw answers of the variants that failed before this one answered (sampling fallback), oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
-
-    /// <summary>
-    /// Model calls the variant made before the one that gave the answer (for variant types that call several models);
-    /// their raw responses and raw usage are reported too.
-    /// </summary>
-    public IReadOnlyList<ModelResult> PreviousModelResults { get; init; } = [];
 }
 
 /// <summary>A streamed inference whose first chunk has arrived.</summary>
@@ -93,7 +93,4 @@ public sealed record InferenceStreamResult(
 {
     /// <summary>Raw answers of the variants that failed before this one started streaming, oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
-
-    /// <summary>Model calls the variant made before the streamed one; their raw data is sent ahead of the stream's chunks.</summary>
-    public IReadOnlyList<ModelResult> PreviousModelResults { get; init; } = [];
 }

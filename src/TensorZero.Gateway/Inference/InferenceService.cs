@@ -41,7 +41,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         var jsonMode = JsonModeOf(variant, request);
         if (JsonToolAsText.Applies(function.Type, jsonMode))
         {
-            run.Transform = JsonToolAsText.Convert;
+            run.MapChunks(JsonToolAsText.Convert);
         }
         return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(jsonMode))
         {
@@ -54,6 +54,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
     {
         var (function, pinned) = ResolveTarget(request);
         var tools = RequestTools.Build(config, function.Config, request);
+        Routing.CustomToolSupport.Check(function, pinned, tools);
         PromptRenderer.Validate(function.Config, request.Input);
         var now = time.GetUtcNow();
         return (function, pinned, tools, Guid.CreateVersion7(now), request.EpisodeId ?? Guid.CreateVersion7(now));
@@ -144,26 +145,16 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         RequestTools tools,
         CancellationToken cancellationToken)
     {
+        if (variant.Strategy is { } strategy)
+        {
+            return await strategy.StreamAsync(variant, Call(function, request, tools), cancellationToken).ConfigureAwait(false);
+        }
         var (model, modelRequest) = Prepare(function, variant, request, tools);
         var timeouts = variant.Config.Timeouts;
         var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
         try
         {
-            ModelStreamRun run;
-            if (variant.Retries is not { } pipeline)
-            {
-                run = await model.StreamAsync(modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                var attempts = new RetryAttempts();
-                run = await pipeline.ExecuteAsync(
-                    static async (state, token) => await state.attempts.RecordAsync(
-                        () => state.model.StreamAsync(state.modelRequest, state.Credentials, token)).ConfigureAwait(false),
-                    (model, modelRequest, request.Credentials, attempts),
-                    deadline.Token).ConfigureAwait(false);
-                run.FailedRawResponses = attempts.Before(run.FailedRawResponses);
-            }
+            var run = await Variants.ModelCalls.StreamAsync(variant, model, modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
             run.Adopt(deadline, $"Variant `{variant.Name}`");
             return run;
         }
@@ -178,6 +169,15 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             throw;
         }
     }
+
+    // The inference in progress as a best-of-N, mixture-of-N or chain-of-thought variant sees it: its candidates run
+    // through this service, and its evaluator or fuser prepares its request as a variant would.
+    private VariantCall Call(FunctionRuntime function, InferenceRequest request, RequestTools tools) => new(
+        function,
+        request,
+        tools,
+        (variant, candidateRequest, token) => InferVariantAsync(function, variant, candidateRequest, tools, token),
+        (table, tableRequest) => Prepare(function, table, tableRequest, tools));
 
     private static JsonMode JsonModeOf(VariantRuntime variant, InferenceRequest request) =>
         request.JsonMode ?? variant.JsonMode ?? JsonMode.Off;
@@ -203,6 +203,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             tools.OutputSchema?.Node)
         {
             FunctionType = function.Config.Type,
+            CustomTools = tools.CustomTools.Count == 0 ? null : tools.CustomTools,
             RequestExtraBody = request.ExtraBody.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
             RequestExtraHeaders = request.ExtraHeaders.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
         };
@@ -216,22 +217,16 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         RequestTools tools,
         CancellationToken cancellationToken)
     {
+        if (variant.Strategy is { } strategy)
+        {
+            return await strategy.InferAsync(variant, Call(function, request, tools), cancellationToken).ConfigureAwait(false);
+        }
         var (model, modelRequest) = Prepare(function, variant, request, tools);
 
         using var deadline = Deadline.Start(variant.Config.Timeouts?.NonStreamingTotalMs, time, cancellationToken);
         try
         {
-            if (variant.Retries is not { } pipeline)
-            {
-                return await model.InferAsync(modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
-            }
-            var attempts = new RetryAttempts();
-            var result = await pipeline.ExecuteAsync(
-                static async (state, token) => await state.attempts.RecordAsync(
-                    () => state.model.InferAsync(state.modelRequest, state.Credentials, token)).ConfigureAwait(false),
-                (model, modelRequest, request.Credentials, attempts),
-                deadline.Token).ConfigureAwait(false);
-            return result with { FailedRawResponses = attempts.Before(result.FailedRawResponses) };
+            return await Variants.ModelCalls.InferAsync(variant, model, modelRequest, request.Credentials, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.Expired)
         {

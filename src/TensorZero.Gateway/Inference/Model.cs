@@ -110,6 +110,21 @@ public sealed record ModelResult(string ModelName, string ProviderName, Provider
 
     /// <summary>Raw answers of the attempts that failed before this one (earlier providers, earlier retries), oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
+
+    /// <summary>
+    /// The other model calls that went into this answer (best-of-N's other candidates and its evaluator, mixture-of-N's
+    /// candidates), in the order TensorZero reports them after it: their raw responses and raw usage are reported too.
+    /// </summary>
+    public IReadOnlyList<ModelResult> OtherModelResults { get; init; } = [];
+
+    /// <summary>
+    /// What <c>original_response</c> shows: the provider's raw body; for a best-of-N or mixture-of-N answer the
+    /// evaluator's or fuser's, and null when none of them answered (the field is then left out, as in TensorZero).
+    /// </summary>
+    public string? OriginalResponse { get; init; } = Response.RawResponse;
+
+    /// <summary>This answer's model call, then every other that went into it, depth first.</summary>
+    public IEnumerable<ModelResult> AllModelResults() => OtherModelResults.SelectMany(o => o.AllModelResults()).Prepend(this);
 }
 
 /// <summary>A cancellation token that also fires after an optional timeout, and knows whether it was the timeout that fired.</summary>

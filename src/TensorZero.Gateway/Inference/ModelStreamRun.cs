@@ -17,6 +17,7 @@ public sealed class ModelStreamRun : IAsyncDisposable
     private readonly IAsyncEnumerator<ProviderStreamChunk> _chunks;
     private readonly ProviderStreamChunk _first;
     private readonly List<(StreamDeadline Deadline, string Owner)> _deadlines = [];
+    private Func<ProviderStreamChunk, ProviderStreamChunk>? _map;
 
     private ModelStreamRun(
         string modelName, string providerName, string providerType, Guid modelInferenceId, IAsyncEnumerator<ProviderStreamChunk> chunks, ProviderStreamChunk first)
@@ -53,8 +54,45 @@ public sealed class ModelStreamRun : IAsyncDisposable
     /// <summary>Raw answers of the attempts that failed before this stream started (earlier providers, retries), oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; internal set; } = [];
 
-    /// <summary>A change applied to every chunk read (a chat function's <c>json_mode = "tool"</c> turns tool calls into text).</summary>
-    internal Func<ProviderStreamChunk, ProviderStreamChunk>? Transform { get; set; }
+    /// <summary>
+    /// Model calls whose answers went into this stream before it started (mixture-of-N's candidates; for an answer
+    /// sent whole, the other candidates and the evaluator): their raw usage and raw responses go ahead of its chunks.
+    /// </summary>
+    public IReadOnlyList<ModelResult> PreviousModelResults { get; internal set; } = [];
+
+    /// <summary>Sees each chunk read and the stream's normal end (the store records the inference then).</summary>
+    public Store.ModelStreamObserver? Observer { get; set; }
+
+    /// <summary>
+    /// A run over chunks already in hand: an answer that was computed whole (best-of-N, mixture-of-N, chain of
+    /// thought) sent as a stream, under the model inference that gave it.
+    /// </summary>
+    internal static ModelStreamRun FromChunks(
+        string modelName, string providerName, IReadOnlyList<ProviderStreamChunk> chunks, string providerType = "", Guid modelInferenceId = default)
+    {
+        var rest = Enumerate(chunks.Skip(1)).GetAsyncEnumerator();
+        return new ModelStreamRun(modelName, providerName, providerType, modelInferenceId, rest, chunks[0]);
+
+        static async IAsyncEnumerable<ProviderStreamChunk> Enumerate(IEnumerable<ProviderStreamChunk> items)
+        {
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+            await Task.CompletedTask.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Rewrites every chunk as it is read (after any rewrite set before), e.g. to add usage of earlier model calls, or
+    /// to turn tool calls into text for a chat function's <c>json_mode = "tool"</c>.
+    /// </summary>
+    internal void MapChunks(Func<ProviderStreamChunk, ProviderStreamChunk> map)
+    {
+        var before = _map;
+        _map = before is null ? map : chunk => map(before(chunk));
+    }
+
 
     /// <summary>Starts the provider's stream and waits for its first chunk.</summary>
     internal static async Task<ModelStreamRun> StartAsync(
@@ -84,7 +122,9 @@ public sealed class ModelStreamRun : IAsyncDisposable
     /// <summary>The first chunk, then the rest. A timeout or provider failure mid-stream throws a <see cref="GatewayError"/>.</summary>
     public async IAsyncEnumerable<ProviderStreamChunk> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        yield return Transform is { } first ? first(_first) : _first;
+        var first = _map is null ? _first : _map(_first);
+        Observer?.OnChunk(first);
+        yield return first;
         while (true)
         {
             bool more;
@@ -99,10 +139,13 @@ public sealed class ModelStreamRun : IAsyncDisposable
             }
             if (!more)
             {
+                Observer?.OnCompleted();
                 yield break;
             }
             cancellationToken.ThrowIfCancellationRequested();
-            yield return Transform is { } transform ? transform(_chunks.Current) : _chunks.Current;
+            var chunk = _map is null ? _chunks.Current : _map(_chunks.Current);
+            Observer?.OnChunk(chunk);
+            yield return chunk;
         }
     }
 

@@ -6,7 +6,8 @@ namespace TensorZero.Gateway.Inference;
 
 /// <summary>
 /// Checks what a model answered against what the function allows, as TensorZero does: a tool call keeps its name only
-/// when the tool is known and its arguments only when they are JSON that passes the tool's schema; a JSON function's
+/// when the tool is known and its arguments only when they are JSON that passes the tool's schema (a custom tool's call
+/// keeps its name and has no parsed arguments); a JSON function's
 /// output is parsed only when it is JSON that passes the output schema. Writers of every API take the verdict from here.
 /// </summary>
 public static class OutputValidator
@@ -19,6 +20,11 @@ public static class OutputValidator
 
     public static CheckedToolCall ToolCall(ToolCallBlock call, ResponseSchemas schemas)
     {
+        // A custom tool's input is free text: the call keeps its name, and has no parsed arguments (as in TensorZero).
+        if (schemas.CustomTools.Contains(call.Name))
+        {
+            return new CheckedToolCall(call.Name, null);
+        }
         var known = schemas.Tools.TryGetValue(call.Name, out var schema);
         return new CheckedToolCall(known ? call.Name : null, known ? ParseValid(call.Arguments, schema) : null);
     }

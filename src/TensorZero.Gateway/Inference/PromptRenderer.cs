@@ -128,7 +128,7 @@ public static class PromptRenderer
     }
 
     private static bool AnyVariantHas(FunctionConfig function, string template) =>
-        function.Variants.Values.Any(v => v.Templates.ContainsKey(template));
+        function.Variants.Values.SelectMany(v => v.PromptTables()).Any(v => v.Templates.ContainsKey(template));
 
     private static string RoleName(Role role) => role == Role.User ? "user" : "assistant";
 }

@@ -6,7 +6,7 @@ namespace TensorZero.Gateway.Inference;
 
 /// <summary>
 /// The tools and output schema of one request: the function's configured tools narrowed by <c>allowed_tools</c>, plus
-/// <c>additional_tools</c>, with the tool choice and the schemas used to validate the answer.
+/// <c>additional_tools</c> (OpenAI custom tools among them), with the tool choice and the schemas used to validate the answer.
 /// </summary>
 public sealed class RequestTools
 {
@@ -17,9 +17,11 @@ public sealed class RequestTools
         Dictionary<string, JsonSchemaDocument> schemasByName,
         ToolChoice? toolChoice,
         bool? parallelToolCalls,
-        JsonSchemaDocument? outputSchema)
+        JsonSchemaDocument? outputSchema,
+        IReadOnlyList<CustomToolDefinition>? customTools = null)
     {
         Definitions = definitions;
+        CustomTools = customTools ?? [];
         _schemasByName = schemasByName;
         ToolChoice = toolChoice;
         ParallelToolCalls = parallelToolCalls;
@@ -28,20 +30,26 @@ public sealed class RequestTools
 
     public IReadOnlyList<ToolDefinition> Definitions { get; }
 
+    /// <summary>The request's OpenAI custom tools; only providers that support them receive the request.</summary>
+    public IReadOnlyList<CustomToolDefinition> CustomTools { get; }
+
     public ToolChoice? ToolChoice { get; }
 
     public bool? ParallelToolCalls { get; }
 
     public JsonSchemaDocument? OutputSchema { get; }
 
-    public ResponseSchemas Schemas(JsonMode jsonMode) => new(_schemasByName, OutputSchema, jsonMode);
+    public ResponseSchemas Schemas(JsonMode jsonMode) => new(_schemasByName, OutputSchema, jsonMode)
+    {
+        CustomTools = CustomTools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal),
+    };
 
     public static RequestTools Build(GatewayConfig config, FunctionConfig function, InferenceRequest request)
     {
         if (function.Type == FunctionType.Json)
         {
             RejectForJson(request.AllowedTools is not null, "allowed_tools");
-            RejectForJson(request.AdditionalTools is not null, "additional_tools");
+            RejectForJson(request.AdditionalTools is not null || request.CustomTools is not null, "additional_tools");
             RejectForJson(request.ToolChoice is not null, "tool_choice");
             RejectForJson(request.ParallelToolCalls is not null, "parallel_tool_calls");
             return new RequestTools([], [], null, null, request.OutputSchema ?? function.OutputSchema ?? JsonSchemaDocument.Any);
@@ -80,6 +88,15 @@ public sealed class RequestTools
             }
             Add(tool, schema);
         }
+        var customTools = request.CustomTools ?? [];
+        var customNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tool in customTools)
+        {
+            if (schemas.ContainsKey(tool.Name) || !customNames.Add(tool.Name))
+            {
+                throw GatewayError.InvalidRequest($"Duplicate tool name: {tool.Name}");
+            }
+        }
 
         var choice = request.ToolChoice ?? function.ToolChoice;
         if (choice is { Mode: ToolChoiceMode.Specific, ToolName: { } chosen })
@@ -89,13 +106,14 @@ public sealed class RequestTools
             {
                 choice = choice with { ToolName = configured.Name };
             }
-            else if (!schemas.ContainsKey(chosen))
+            else if (!schemas.ContainsKey(chosen) && !customNames.Contains(chosen))
             {
                 throw GatewayError.InvalidRequest($"`tool_choice`: tool `{chosen}` is not offered in this request");
             }
         }
-        return new RequestTools(definitions, schemas, definitions.Count == 0 ? null : choice, request.ParallelToolCalls ?? function.ParallelToolCalls,
-            request.ResponseSchema ?? request.OutputSchema);
+        var anyTools = definitions.Count > 0 || customTools.Count > 0;
+        return new RequestTools(definitions, schemas, anyTools ? choice : null, request.ParallelToolCalls ?? function.ParallelToolCalls,
+            request.ResponseSchema ?? request.OutputSchema, customTools);
 
         void Add(ToolDefinition definition, JsonSchemaDocument schema)
         {
@@ -125,7 +143,7 @@ public sealed class RequestTools
         var schema = request.ResponseSchema ?? request.OutputSchema
             ?? throw GatewayError.InvalidRequest("JSON mode `tool` requires `output_schema`.");
         RejectForJsonTool(request.AllowedTools is not null, "allowed_tools");
-        RejectForJsonTool(request.AdditionalTools is not null, "additional_tools");
+        RejectForJsonTool(request.AdditionalTools is not null || request.CustomTools is not null, "additional_tools");
         RejectForJsonTool(request.ParallelToolCalls is not null, "parallel_tool_calls");
         RejectForJsonTool(request.ToolChoice is not null, "tool_choice");
         return new RequestTools([], [], null, null, schema);

@@ -1,5 +1,6 @@
 using TensorZero.Gateway.Providers.Anthropic;
 using TensorZero.Gateway.Providers.AwsBedrock;
+using TensorZero.Gateway.Providers.AwsSageMaker;
 using TensorZero.Gateway.Providers.Dummy;
 using TensorZero.Gateway.Providers.Gcp;
 using TensorZero.Gateway.Providers.Gemini;
@@ -34,6 +35,7 @@ public static class BuiltInProviders
         new GcpVertexGeminiProviderFactory(),
         new GcpVertexAnthropicProviderFactory(),
         new AwsBedrockProviderFactory(),
+        new AwsSageMakerProviderFactory(),
     ];
 
     /// <summary>Embedding factories; each type also has a chat factory above, whose descriptor it shares.</summary>
@@ -41,6 +43,7 @@ public static class BuiltInProviders
     [
         new OpenAIEmbeddingProviderFactory(OpenAIFlavours.OpenAI),
         new OpenAIEmbeddingProviderFactory(OpenAIFlavours.OpenRouter),
+        new AzureEmbeddingProviderFactory(),
         new DummyEmbeddingProviderFactory(),
     ];
 }

@@ -13,6 +13,8 @@ public abstract class DelegatingModelProvider(IModelProvider inner) : IModelProv
 
     public string Type => inner.Type;
 
+    public bool SupportsCustomTools => inner.SupportsCustomTools;
+
     public virtual Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken) =>
         inner.InferAsync(request, credentials, cancellationToken);
 

@@ -16,14 +16,25 @@ public interface IEmbeddingProvider
 
 /// <summary>Everything a factory needs to build one embedding provider.</summary>
 /// <param name="Errors">Startup problems are appended here (with the provider's TOML path) so all are reported at once.</param>
+/// <param name="SettingResolver">
+/// Resolves the provider's credential-like settings at startup (Azure's <c>endpoint</c>) the way the credential field
+/// is resolved; providers never read the environment themselves.
+/// </param>
 public sealed record EmbeddingProviderBuildContext(
     EmbeddingProviderConfig Config,
     ProviderDescriptor Descriptor,
     CredentialResolver Credential,
     IHttpClientFactory HttpClients,
     TimeProvider Time,
-    ICollection<string> Errors)
+    ICollection<string> Errors,
+    SettingResolver? SettingResolver = null)
 {
+    /// <summary>
+    /// A reader of the provider's type-specific keys (<see cref="EmbeddingProviderConfig.Settings"/>); its problems go
+    /// to <see cref="Errors"/> with their TOML paths. Take one per build.
+    /// </summary>
+    public ProviderSettings ReadSettings() => new(Config.Path, Config.Settings, Errors);
+
     /// <summary>The gateway-held keys, redacted from this provider's errors along with the request's.</summary>
     public SecretRegistry Secrets { get; init; } = new();
 }

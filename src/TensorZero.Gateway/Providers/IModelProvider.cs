@@ -9,6 +9,12 @@ public interface IModelProvider
     /// <summary>The TOML <c>type</c>, e.g. <c>openai</c>.</summary>
     string Type { get; }
 
+    /// <summary>
+    /// Whether the provider sends <see cref="ModelRequest.CustomTools"/> on the wire. Routing never hands a request with
+    /// custom tools to a provider that doesn't, so no provider drops them silently.
+    /// </summary>
+    bool SupportsCustomTools => false;
+
     Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken);
 
     /// <summary>

@@ -50,4 +50,13 @@ public interface IProviderFactory
     IReadOnlyCollection<string> SettingKeys { get; }
 
     IModelProvider Create(ProviderBuildContext context);
+
+    /// <summary>
+    /// What the model part of a shorthand name (<c>type::model</c>) stands for: the model name and any settings it
+    /// implies (<c>openai::responses::gpt-5</c> is model <c>gpt-5</c> on the Responses API). Null when it names no model.
+    /// </summary>
+    ShorthandModel? Shorthand(string modelName) => modelName.Length == 0 ? null : new ShorthandModel(modelName, ProviderSettingsTable.Empty);
 }
+
+/// <summary>The provider a shorthand model name stands for: its model name and the type-specific settings the name implies.</summary>
+public sealed record ShorthandModel(string ModelName, ProviderSettingsTable Settings);

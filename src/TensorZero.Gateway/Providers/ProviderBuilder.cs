@@ -54,8 +54,9 @@ public sealed class ProviderBuilder(ProviderRegistry registry, CredentialResolve
             throw GatewayError.InvalidRequest($"Invalid inference target: Invalid model name: Model name '{name}' not found in model table");
         }
         var type = factory.Descriptor;
-        var config = new ProviderConfig(type.Type, type.Type, $"models.{name}", modelName, null, null, [], [], null,
-            ProviderSettingsTable.Empty);
+        var shorthand = factory.Shorthand(modelName)!;
+        var config = new ProviderConfig(type.Type, type.Type, $"models.{name}", shorthand.ModelName, null, null, [], [], null,
+            shorthand.Settings);
         var errors = new List<string>();
         var credentialErrors = new List<string>();
         var context = Context(config, type, DefaultCredential(type), errors) with { CredentialErrors = credentialErrors };
@@ -110,5 +111,5 @@ public sealed class ProviderBuilder(ProviderRegistry registry, CredentialResolve
         ProviderDescriptor descriptor,
         CredentialResolver resolver,
         ICollection<string> errors) =>
-        new(config, descriptor, resolver, services.HttpClients, services.Time, errors) { Secrets = services.Secrets };
+        new(config, descriptor, resolver, services.HttpClients, services.Time, errors, credentials.Settings) { Secrets = services.Secrets };
 }

@@ -57,7 +57,8 @@ public sealed class ProviderRegistry : IProviderTypeCatalog
 
     /// <summary>
     /// Reads a shorthand model name such as <c>openai::gpt-4o-mini</c>: a registered type that allows shorthand, then a
-    /// non-empty model name.
+    /// model part its factory reads as a model (<see cref="IProviderFactory.Shorthand"/>; never empty).
+    /// <paramref name="modelName"/> is that part as written (<c>responses::gpt-5</c>).
     /// </summary>
     public bool TryParseShorthand(string name, [NotNullWhen(true)] out IProviderFactory? factory, out string modelName)
     {
@@ -70,7 +71,7 @@ public sealed class ProviderRegistry : IProviderTypeCatalog
         }
         var found = Find(name[..separator]);
         var rest = name[(separator + 2)..];
-        if (found is null || !found.Descriptor.SupportsShorthand || rest.Length == 0)
+        if (found is null || !found.Descriptor.SupportsShorthand || rest.Length == 0 || found.Shorthand(rest) is null)
         {
             return false;
         }

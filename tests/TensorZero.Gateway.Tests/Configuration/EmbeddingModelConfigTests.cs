@@ -46,7 +46,8 @@ public sealed class EmbeddingModelConfigTests
         Assert.Equal(new EmbeddingProviderConfig(
             "openai", "openai", "embedding_models.text-embedding-3-small.providers.openai", "text-embedding-3-small", "http://localhost:1234/v1/",
             new CredentialSpec(new CredentialLocation.Dynamic("openai_key"), new CredentialLocation.Env("OPENAI_API_KEY")),
-            openai.ExtraBody, openai.ExtraHeaders, 1000), openai);
+            openai.ExtraBody, openai.ExtraHeaders, 1000) { Settings = openai.Settings }, openai);
+        Assert.Equal(["model_name", "api_base"], openai.Settings.Keys);
         Assert.Equal("/user", Assert.Single(openai.ExtraBody).Pointer);
         Assert.Equal("OpenAI-Organization", Assert.Single(openai.ExtraHeaders).Name);
         Assert.Null(model.Providers["openrouter"].ApiKeyLocation);
@@ -117,8 +118,8 @@ public sealed class EmbeddingModelConfigTests
             "`embedding_models.openai::mine`: Embedding model name 'openai::mine' contains a reserved prefix",
             "`embedding_models.e.color`: unknown key (valid keys here: providers, routing, timeout_ms, timeouts)",
             "`embedding_models.e.providers.a.api_type`: unknown key (valid keys here: api_base, api_key_location, cost, extra_body, extra_headers, model_name, timeout_ms, timeouts, type)",
-            "`embedding_models.e.providers.b.type`: provider type `anthropic` does not serve embedding models in this gateway (supported: dummy, openai, openrouter)",
-            "`embedding_models.e.providers.c.type`: unknown provider type `nope` (valid for embedding models: dummy, openai, openrouter)",
+            "`embedding_models.e.providers.b.type`: provider type `anthropic` does not serve embedding models in this gateway (supported: azure, dummy, openai, openrouter)",
+            "`embedding_models.e.providers.c.type`: unknown provider type `nope` (valid for embedding models: azure, dummy, openai, openrouter)",
             "`embedding_models.e.providers.t`: `timeout_ms` and `timeouts` cannot both be set; use `timeout_ms`",
             "`embedding_models.e.routing`: lists provider `a` more than once",
             "`embedding_models.e.routing`: names provider `missing`, which is not defined under `embedding_models.e.providers`",

@@ -30,11 +30,19 @@ public sealed class TensorZeroShapeConfigTests
 
         var runtime = GatewayRuntime.Build(config, ProviderRegistry.CreateDefault(), new FakeEnvironment(ProviderKeys), services);
 
-        Assert.Equal(23, config.Models.Count);
+        Assert.Equal(25, config.Models.Count);
+        Assert.Equal(3, config.EmbeddingModels.Count);
+        Assert.Equal("azure", runtime.EmbeddingModels.Get("azure-text-embedding-3-small").Providers[0].Provider.Type);
+        Assert.Equal("aws_sagemaker", runtime.Models.Get("gemma-3-1b-aws-sagemaker-tgi").Providers[0].Provider.Type);
         Assert.Equal(["answer", "assistant", "extract", "forced_tool"], config.Functions.Keys.Order(StringComparer.Ordinal));
         Assert.True(runtime.Functions.TryGet("answer", out var answer));
         Assert.Equal(8, answer.Variants.Count);
         Assert.Contains("system", answer.Variants["dummy"].Templates.Keys);
+        Assert.NotNull(answer.Variants["best_of_two"].Strategy);
+        Assert.NotNull(answer.Variants["fused"].Strategy);
+        Assert.True(runtime.Functions.TryGet("extract", out var extract));
+        Assert.Same(runtime.Models.Get("gpt-mini"), extract.Variants["thinking"].Model);
+        Assert.NotNull(extract.Variants["thinking"].Strategy);
         Assert.Contains(config.Warnings, w => w.StartsWith("`functions.answer.variants.openai.extra_headers[0].name` is skipped", StringComparison.Ordinal));
     }
 

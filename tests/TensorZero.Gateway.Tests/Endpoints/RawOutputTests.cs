@@ -13,15 +13,15 @@ using TensorZero.Gateway.Providers.Abstractions;
 namespace TensorZero.Gateway.Tests.Endpoints;
 
 /// <summary>
-/// The order and redaction of raw entries for inferences with several model calls (variant types that call candidates
-/// or a judge first): failed variants, then per model inference its failed attempts and its answer, earlier calls
-/// first; in a stream, TensorZero's chunks ahead of the provider's.
+/// The order and redaction of raw entries for answers that took several model calls (best-of-N, mixture-of-N):
+/// failed variants, then per model inference its failed attempts and its answer, the answering call first and the
+/// others after it, as TensorZero lists them.
 /// </summary>
 public sealed class RawOutputTests
 {
     private const string GatewayKey = "sk-raw-output-gateway-5c1e9a7d3b";
 
-    private static readonly Guid Earlier = Guid.CreateVersion7();
+    private static readonly Guid Other = Guid.CreateVersion7();
     private static readonly Guid Answer = Guid.CreateVersion7();
 
     private static (RawOutput Raw, SecretRegistry Registry) Output(bool rawResponse = true, bool rawUsage = true)
@@ -52,11 +52,13 @@ public sealed class RawOutputTests
 
     private static InferenceResult Result() => new(
         Guid.CreateVersion7(), Guid.CreateVersion7(), "v", FunctionType.Chat,
-        Model(Answer, "anthropic", $$"""{"echo":"{{GatewayKey}}"}""", new RawUsage(JsonNode.Parse("""{"input_tokens":1}""")), FailedRetry),
+        Model(Answer, "anthropic", $$"""{"echo":"{{GatewayKey}}"}""", new RawUsage(JsonNode.Parse("""{"input_tokens":1}""")), FailedRetry) with
+        {
+            OtherModelResults = [Model(Other, "openai", "candidate answer", null, FailedCandidate)],
+        },
         ResponseSchemas.None)
     {
         FailedRawResponses = [FailedVariant],
-        PreviousModelResults = [Model(Earlier, "openai", "candidate answer", null, FailedCandidate)],
     };
 
     private static string Write(Action<Utf8JsonWriter> write)
@@ -72,7 +74,7 @@ public sealed class RawOutputTests
     }
 
     [Fact]
-    public void ResponseEntries_SeveralModelCalls_FailedVariantsThenEachCallsFailuresAndAnswerRedacted()
+    public void ResponseEntries_SeveralModelCalls_FailedVariantsThenTheAnswersCallThenTheOthersRedacted()
     {
         var (raw, _) = Output();
 
@@ -81,10 +83,10 @@ public sealed class RawOutputTests
         Assert.Equal(
             [
                 FailedVariant,
-                FailedCandidate,
-                new RawResponseEntry(Earlier, "openai", "chat_completions", "candidate answer"),
                 FailedRetry,
                 new RawResponseEntry(Answer, "anthropic", "chat_completions", """{"echo":"[REDACTED]"}"""),
+                FailedCandidate,
+                new RawResponseEntry(Other, "openai", "chat_completions", "candidate answer"),
             ],
             entries);
     }
@@ -108,13 +110,22 @@ public sealed class RawOutputTests
         var result = Result() with
         {
             Model = Model(Answer, "anthropic", "{}", new RawUsage(JsonNode.Parse($$"""{"note":"{{GatewayKey}}"}"""))),
-            PreviousModelResults = [],
         };
 
         var json = Write(writer => raw.WriteUsageEntries(writer, "raw_usage", result));
 
         Assert.Contains("""{"note":"[REDACTED]"}""", json, StringComparison.Ordinal);
         Assert.DoesNotContain(GatewayKey, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Original_JudgesBody_IsRedactedAndAbsentWhenThereIsNone()
+    {
+        var (raw, _) = Output();
+        var model = Result().Model;
+
+        Assert.Equal("""{"judge":"[REDACTED]"}""", raw.Original(model with { OriginalResponse = $$"""{"judge":"{{GatewayKey}}"}""" }));
+        Assert.Null(raw.Original(model with { OriginalResponse = null }));
     }
 
     [Fact]

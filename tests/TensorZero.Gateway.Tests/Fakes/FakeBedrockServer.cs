@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,9 +27,6 @@ public sealed record BedrockRequest(
 /// </summary>
 public sealed class FakeBedrockServer : IAsyncDisposable
 {
-    public const string InvalidSignatureMessage =
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
-
     // AWS writes apostrophes and other punctuation as is, not as \u0027.
     private static readonly System.Text.Json.JsonSerializerOptions PlainJson = new()
     {
@@ -138,10 +134,6 @@ public sealed class FakeBedrockServer : IAsyncDisposable
     private (string? Identity, (int Status, string Type, string Message)? Error) Authenticate(HttpContext context, string rawPath, string rawQuery, byte[] body)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        if (header.Length == 0)
-        {
-            return (null, (403, "MissingAuthenticationTokenException", "Missing Authentication Token"));
-        }
         if (header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
             var token = header["Bearer ".Length..];
@@ -149,38 +141,9 @@ public sealed class FakeBedrockServer : IAsyncDisposable
                 ? (token, null)
                 : (token, (403, "UnrecognizedClientException", "Invalid API Key format: Must start with pre-defined prefix"));
         }
-        if (SigV4Verifier.Parse(header) is not { } auth)
-        {
-            return (null, (400, "IncompleteSignatureException", "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters."));
-        }
-        if (!_iamKeys.TryGetValue(auth.AccessKeyId, out var key))
-        {
-            return (auth.AccessKeyId, (403, "UnrecognizedClientException", "The security token included in the request is invalid."));
-        }
-        if (auth.Service != "bedrock" || auth.Region != Region)
-        {
-            return (auth.AccessKeyId, (403, "InvalidSignatureException",
-                $"Credential should be scoped to correct service: 'bedrock' and region '{Region}'."));
-        }
-        string? Header(string name) => context.Request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
-        if (!auth.SignedHeaders.Contains("host") || !auth.SignedHeaders.Contains("x-amz-date"))
-        {
-            return (auth.AccessKeyId, (403, "InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."));
-        }
-        if (!DateTime.TryParseExact(Header("x-amz-date"), "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var signedAt) ||
-            Math.Abs((DateTime.UtcNow - signedAt).TotalMinutes) > 15)
-        {
-            return (auth.AccessKeyId, (403, "InvalidSignatureException", "Signature expired or not yet current."));
-        }
-        if (key.SessionToken is not null && (Header("x-amz-security-token") != key.SessionToken || !auth.SignedHeaders.Contains("x-amz-security-token")))
-        {
-            return (auth.AccessKeyId, (403, "UnrecognizedClientException", "The security token included in the request is invalid."));
-        }
-        var expected = SigV4Verifier.ComputeSignature(auth, context.Request.Method, rawPath, rawQuery, Header, body, key.Secret);
-        return expected == auth.Signature
-            ? (auth.AccessKeyId, null)
-            : (auth.AccessKeyId, (403, "InvalidSignatureException", InvalidSignatureMessage));
+        var result = SigV4Verifier.Authenticate(context.Request, rawPath, rawQuery, body,
+            keyId => _iamKeys.TryGetValue(keyId, out var key) ? key : null, "bedrock", Region);
+        return (result.Identity, result.Error);
     }
 
     /// <summary>What the model "says": a tool call when tools are offered, JSON after a JSON prefill, else an echo.</summary>

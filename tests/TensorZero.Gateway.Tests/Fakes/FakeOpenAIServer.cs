@@ -29,7 +29,8 @@ public sealed record RecordedRequest(string Path, string? Authorization, IReadOn
 /// DeepSeek, Mistral, vLLM, TGI and the others. It checks the flavour's real auth header, answers a wrong key with
 /// that provider's error body (OpenAI's 401 echoes a masked key), and answers plainly or as an SSE stream ending in
 /// <c>data: [DONE]</c>, with tool calls and JSON mode as <see cref="FakeAnswer"/> describes. <c>/v1/embeddings</c>
-/// answers as <see cref="FakeEmbeddings"/> describes, behind the same key checks.
+/// answers as <see cref="FakeEmbeddings"/> describes and <c>/v1/responses</c> (OpenAI's Responses API, plain or as typed
+/// SSE events) as <see cref="FakeResponsesAnswer"/> describes, behind the same key checks.
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
@@ -99,7 +100,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         FakeOpenAIServer? server = null;
         app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context, deployment: null));
         app.MapPost("/v1/embeddings", (HttpContext context) => server!.HandleEmbeddingsAsync(context));
+        app.MapPost("/v1/responses", (HttpContext context) => server!.HandleResponsesAsync(context));
         app.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext context, string deployment) => server!.HandleAsync(context, deployment));
+        app.MapPost("/openai/deployments/{deployment}/embeddings", (HttpContext context, string deployment) => server!.HandleAzureEmbeddingsAsync(context, deployment));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server = new FakeOpenAIServer(app, address.TrimEnd('/'), wire ?? FakeWire.OpenAI);
@@ -129,6 +132,37 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         await WriteJson(context, 200, completion);
     }
 
+    // The Responses API: the same key checks and scripted failures; a stream is typed events without `[DONE]`.
+    private async Task HandleResponsesAsync(HttpContext context)
+    {
+        var body = await AdmitAsync(context, deployment: null);
+        if (body is null)
+        {
+            return;
+        }
+        var answer = FakeResponsesAnswer.For(body, Reply);
+        var model = body["model"]?.GetValue<string>();
+        if (body["stream"]?.GetValue<bool>() != true)
+        {
+            await WriteJson(context, 200, answer.Response(model));
+            return;
+        }
+        context.Response.ContentType = "text/event-stream";
+        var sent = 0;
+        var sequence = 0;
+        foreach (var item in answer.Events(model))
+        {
+            var ev = sent++ == StreamErrorAfterChunks ? FakeResponsesAnswer.ErrorEvent() : item;
+            ev["sequence_number"] = sequence++;
+            await context.Response.WriteAsync($"event: {ev["type"]!.GetValue<string>()}\ndata: {ev.ToJsonString()}\n\n");
+            await context.Response.Body.FlushAsync();
+            if (ev["type"]!.GetValue<string>() == "error")
+            {
+                return;
+            }
+        }
+    }
+
     private async Task HandleEmbeddingsAsync(HttpContext context)
     {
         if (await AdmitAsync(context, deployment: null) is { } body)
@@ -138,6 +172,20 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             {
                 response["x_echo"] = context.Request.Headers.Authorization.ToString();
             }
+            await WriteJson(context, 200, response);
+        }
+    }
+
+    /// <summary>
+    /// Azure's <c>/openai/deployments/{id}/embeddings?api-version=…</c>: the same answer and key checks (the
+    /// <c>api-key</c> header); the answer names the deployment's model, as the request names none.
+    /// </summary>
+    private async Task HandleAzureEmbeddingsAsync(HttpContext context, string deployment)
+    {
+        if (await AdmitAsync(context, deployment) is { } body)
+        {
+            var response = FakeEmbeddings.Response(body);
+            response["model"] = "text-embedding-3-small";
             await WriteJson(context, 200, response);
         }
     }

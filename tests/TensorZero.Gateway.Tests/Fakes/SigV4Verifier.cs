@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
 namespace TensorZero.Gateway.Tests.Fakes;
 
@@ -11,6 +12,66 @@ namespace TensorZero.Gateway.Tests.Fakes;
 /// </summary>
 public static class SigV4Verifier
 {
+    public const string InvalidSignatureMessage =
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+    /// <summary>What an AWS front end decided about a request: the access key id presented, and the error it answers with, if any.</summary>
+    public sealed record Outcome(string? Identity, (int Status, string Type, string Message)? Error);
+
+    /// <summary>
+    /// Checks a request's SigV4 signature as AWS does: a known access key id, the credential scope of
+    /// <paramref name="service"/> and <paramref name="region"/>, <c>host</c> and <c>x-amz-date</c> signed, a date within
+    /// 15 minutes, the session token of temporary keys, and the signature recomputed with the secret key.
+    /// </summary>
+    /// <param name="keys">The secret key and session token of an access key id, or null for an unknown one.</param>
+    public static Outcome Authenticate(
+        HttpRequest request,
+        string rawPath,
+        string rawQuery,
+        byte[] body,
+        Func<string, (string Secret, string? SessionToken)?> keys,
+        string service,
+        string region)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return new(null, (403, "MissingAuthenticationTokenException", "Missing Authentication Token"));
+        }
+        if (Parse(header) is not { } auth)
+        {
+            return new(null, (400, "IncompleteSignatureException", "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters."));
+        }
+        if (keys(auth.AccessKeyId) is not { } key)
+        {
+            return new(auth.AccessKeyId, (403, "UnrecognizedClientException", "The security token included in the request is invalid."));
+        }
+        if (auth.Service != service || auth.Region != region)
+        {
+            return new(auth.AccessKeyId, (403, "InvalidSignatureException",
+                $"Credential should be scoped to correct service: '{service}' and region '{region}'."));
+        }
+        string? Header(string name) => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
+        if (!auth.SignedHeaders.Contains("host") || !auth.SignedHeaders.Contains("x-amz-date"))
+        {
+            return new(auth.AccessKeyId, (403, "InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."));
+        }
+        if (!DateTime.TryParseExact(Header("x-amz-date"), "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var signedAt) ||
+            Math.Abs((DateTime.UtcNow - signedAt).TotalMinutes) > 15)
+        {
+            return new(auth.AccessKeyId, (403, "InvalidSignatureException", "Signature expired or not yet current."));
+        }
+        if (key.SessionToken is not null && (Header("x-amz-security-token") != key.SessionToken || !auth.SignedHeaders.Contains("x-amz-security-token")))
+        {
+            return new(auth.AccessKeyId, (403, "UnrecognizedClientException", "The security token included in the request is invalid."));
+        }
+        var expected = ComputeSignature(auth, request.Method, rawPath, rawQuery, Header, body, key.Secret);
+        return expected == auth.Signature
+            ? new(auth.AccessKeyId, null)
+            : new(auth.AccessKeyId, (403, "InvalidSignatureException", InvalidSignatureMessage));
+    }
+
     public sealed record Authorization(string AccessKeyId, string Date, string Region, string Service, IReadOnlyList<string> SignedHeaders, string Signature);
 
     public static Authorization? Parse(string header)

@@ -46,6 +46,9 @@ public class GatewayFactory : WebApplicationFactory<Program>
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>Changes to the gateway's services after its own registrations (a provider factory with test hooks).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("config-file", ConfigFileArgument ?? ConfigPath);
@@ -53,6 +56,7 @@ public class GatewayFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<IEnvironmentVariables>(new FakeEnvironment(_environment));
             services.AddSingleton<ILogEventSink>(Logs);
+            ConfigureServices?.Invoke(services);
         });
     }
 

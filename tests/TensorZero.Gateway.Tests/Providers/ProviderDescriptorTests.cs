@@ -17,6 +17,7 @@ public sealed class ProviderDescriptorTests
     [Theory]
     [InlineData("anthropic", "env::ANTHROPIC_API_KEY", null)]
     [InlineData("aws_bedrock", "sdk", "AWS_BEARER_TOKEN_BEDROCK")]
+    [InlineData("aws_sagemaker", "sdk", null)]
     [InlineData("azure", "env::AZURE_OPENAI_API_KEY", "AZURE_API_KEY")]
     [InlineData("deepseek", "env::DEEPSEEK_API_KEY", null)]
     [InlineData("fireworks", "env::FIREWORKS_API_KEY", null)]
@@ -53,7 +54,7 @@ public sealed class ProviderDescriptorTests
         ];
         // "OpenAI-compatible" is the `openai` type with `api_base`: 16 type strings serve the guide's 17 rows.
         Assert.All(guide, t => Assert.NotNull(Registry.Find(t)));
-        Assert.Equal(guide.Length + 3, Registry.Types.Count()); // + groq, openrouter, dummy
+        Assert.Equal(guide.Length + 4, Registry.Types.Count()); // + groq, openrouter, aws_sagemaker, dummy
     }
 
     [Theory]
@@ -72,6 +73,11 @@ public sealed class ProviderDescriptorTests
     [InlineData("gcp_vertex_anthropic", "none", false)]
     [InlineData("dummy", "env::X", false)]
     [InlineData("dummy", "dynamic::k", true)]
+    [InlineData("aws_sagemaker", "env::AWS_ACCESS_KEY_ID", true)]
+    [InlineData("aws_sagemaker", "dynamic::k", true)]
+    [InlineData("aws_sagemaker", "sdk", true)]
+    [InlineData("aws_sagemaker", "none", false)]
+    [InlineData("aws_sagemaker", "path::/k", false)]
     public void Accepts_FormsPerProviderType(string type, string location, bool accepted)
     {
         Assert.True(CredentialLocation.TryParse(location, out var parsed, out _));
@@ -82,6 +88,7 @@ public sealed class ProviderDescriptorTests
     [InlineData("gcp_vertex_gemini", "credential_location")]
     [InlineData("gcp_vertex_anthropic", "credential_location")]
     [InlineData("aws_bedrock", "api_key")]
+    [InlineData("aws_sagemaker", "access_key_id")]
     [InlineData("openai", "api_key_location")]
     [InlineData("anthropic", "api_key_location")]
     public void CredentialField_MatchesTensorZeroConfigKey(string type, string field) =>
@@ -97,6 +104,7 @@ public sealed class ProviderDescriptorTests
     [InlineData("gcp_vertex_gemini", "authorization")]
     [InlineData("gcp_vertex_anthropic", "authorization")]
     [InlineData("aws_bedrock", "authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256")]
+    [InlineData("aws_sagemaker", "authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256")]
     [InlineData("dummy", "")]
     public void AuthHeaders_EachProviderType_NamesTheHeadersItsCredentialTravelsIn(string type, string headers) =>
         Assert.Equal(headers.Split(',', StringSplitOptions.RemoveEmptyEntries), Descriptor(type).AuthHeaders);
@@ -107,6 +115,7 @@ public sealed class ProviderDescriptorTests
     [InlineData("vllm", false, true)]
     [InlineData("gcp_vertex_gemini", true, true)]
     [InlineData("aws_bedrock", false, false)]
+    [InlineData("aws_sagemaker", false, false)]
     [InlineData("dummy", true, false)]
     public void Descriptor_ShorthandAndDefaultsTable_PerProviderType(string type, bool shorthand, bool defaultsTable)
     {

@@ -29,6 +29,7 @@ public sealed class ProviderRegistryTests
     [InlineData("openai::gpt-4o-mini", "openai", "gpt-4o-mini")]
     [InlineData("dummy::good", "dummy", "good")]
     [InlineData("openai::ft:gpt-4o::org", "openai", "ft:gpt-4o::org")]
+    [InlineData("openai::responses::gpt-5", "openai", "responses::gpt-5")]
     [InlineData("gcp_vertex_gemini::gemini-2.0-flash", "gcp_vertex_gemini", "gemini-2.0-flash")]
     public void TryParseShorthand_TypeThatAllowsShorthand_ReturnsItsFactoryAndModel(string name, string type, string model)
     {
@@ -43,6 +44,7 @@ public sealed class ProviderRegistryTests
     [InlineData("vllm::m")]
     [InlineData("nope::m")]
     [InlineData("openai::")]
+    [InlineData("openai::responses::")] // the Responses API, but no model
     [InlineData("::gpt-4o")]
     [InlineData("gpt-4o")]
     public void TryParseShorthand_NotAShorthandName_IsFalse(string name)

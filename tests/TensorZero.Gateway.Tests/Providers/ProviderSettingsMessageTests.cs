@@ -29,7 +29,7 @@ public sealed class ProviderSettingsMessageTests
             "`models.m.providers.p.provider_tools`: must be an array of tables (Anthropic server tools, e.g. `{ type = \"web_search_20250305\", name = \"web_search\" }`)" },
         { "mistral", $"model_name = \"m\"\nprompt_mode = {Value}\napi_key_location = \"dynamic::k\"", "`models.m.providers.p.prompt_mode`: must be a string, e.g. \"reasoning\"" },
         { "groq", $"model_name = \"m\"\nreasoning_format = {Value}\napi_key_location = \"dynamic::k\"", "`models.m.providers.p.reasoning_format`: must be one of `parsed`, `raw`, `hidden`" },
-        { "openai", $"model_name = \"m\"\napi_type = {Value}\napi_key_location = \"dynamic::k\"", "`models.m.providers.p.api_type`: only `chat_completions` is supported by this gateway" },
+        { "openai", $"model_name = \"m\"\napi_type = {Value}\napi_key_location = \"dynamic::k\"", "`models.m.providers.p.api_type`: must be `chat_completions` or `responses`" },
     };
 
     [Theory]

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Providers;
-using TensorZero.Gateway.Providers.AwsBedrock;
+using TensorZero.Gateway.Providers.Aws;
 using TensorZero.Gateway.Providers.Gcp;
 using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Providers.OpenAI;
@@ -171,9 +171,18 @@ public sealed class ProviderUrlTests
     [MemberData(nameof(HostileValues))]
     public void BedrockUrl_HostileModelId_StaysOneSegment(string value)
     {
-        var target = new BedrockTarget(new Uri("https://example.test"), "us-east-1", value, "converse");
+        var target = new SigV4Target(new Uri("https://example.test"), "us-east-1", "bedrock", "/model/{modelId}/converse", "{modelId}", value);
 
         AssertOneSegment(target.Url, "/model/", value, "/converse");
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileValues))]
+    public void SageMakerUrl_HostileEndpointName_StaysOneSegment(string value)
+    {
+        var target = new SigV4Target(new Uri("https://example.test"), "us-east-1", "sagemaker", "/endpoints/{EndpointName}/invocations", "{EndpointName}", value);
+
+        AssertOneSegment(target.Url, "/endpoints/", value, "/invocations");
     }
 
     [Theory]
@@ -183,6 +192,7 @@ public sealed class ProviderUrlTests
     [InlineData("type = \"gcp_vertex_anthropic\"\nmodel_id = \"{0}\"\nproject_id = \"p\"\nlocation = \"us-central1\"\ncredential_location = \"dynamic::t\"", "model_id")]
     [InlineData("type = \"azure\"\ndeployment_id = \"{0}\"\nendpoint = \"https://example.test/\"", "deployment_id")]
     [InlineData("type = \"aws_bedrock\"\nmodel_id = \"{0}\"\nregion = \"us-east-1\"", "model_id")]
+    [InlineData("type = \"aws_sagemaker\"\nendpoint_name = \"{0}\"\nmodel_name = \"m\"\nhosted_provider = \"openai\"\nregion = \"us-east-1\"", "endpoint_name")]
     public void Build_DotSegmentValue_IsRefusedNamingTheField(string template, string field)
     {
         foreach (var value in new[] { ".", ".." })

@@ -33,8 +33,8 @@ test("a streamed reasoning answer puts any thought deltas in delta.tensorzero_ex
   }
 
   assert.equal(text, streamed);
-  // The dummy's `reasoner` streams only its text today; TensorZero's streams two `hmmm` thought chunks first, which
-  // arrive in TensorZero's chunk shape at the first position.
+  // Like TensorZero's, the dummy's `reasoner` streams two `hmmm` thought chunks first, in TensorZero's chunk shape.
+  assert.deepEqual(thoughts.map((t) => t.text), ["hmmm", "hmmm"]);
   for (const thought of thoughts) {
     assert.deepEqual(Object.keys(thought), ["type", "insert_index", "id", "text", "signature", "summary_id", "summary_text"]);
     assert.equal(thought.type, "thought");

@@ -8,6 +8,7 @@ const model = "tensorzero::function_name::concierge";
 const japan = [{ type: "tensorzero::template", name: "user", arguments: { country: "Japan" } }];
 const rendered = "What is the capital of Japan?";
 const prefix = "Invalid request to OpenAI-compatible endpoint: ";
+const streamedText = "Wally, the golden retriever, wagged his tail excitedly as he devoured a slice of cheese pizza.";
 
 // Every way TensorZero's clients pass the system template's arguments, as `system` and as `developer` messages.
 const systemForms = {
@@ -38,12 +39,13 @@ test("user arguments work in every form too, streamed as well", async () => {
     const completion = await client.chat.completions.create({ model, messages });
     assert.equal(completion.choices[0].message.content, rendered);
 
+    // Streamed, the dummy sends its fixed text whatever it was asked (as TensorZero's does): the forms are accepted.
     const stream = await client.chat.completions.create({ model, messages, stream: true });
     let text = "";
     for await (const chunk of stream) {
       text += chunk.choices[0].delta.content ?? "";
     }
-    assert.equal(text, rendered);
+    assert.equal(text, streamedText);
   }
 });
 

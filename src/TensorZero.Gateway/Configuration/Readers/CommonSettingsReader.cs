@@ -10,7 +10,21 @@ internal static class CommonSettingsReader
         (int?)section.Integer("seed"),
         section.Number("presence_penalty"),
         section.Number("frequency_penalty"),
-        section.StringList("stop_sequences"));
+        section.StringList("stop_sequences"),
+        section.String("reasoning_effort"),
+        ServiceTier(section),
+        section.String("verbosity"));
+
+    private static string? ServiceTier(TomlSection section)
+    {
+        var tier = section.String("service_tier");
+        if (tier is not null && !InferenceParams.ServiceTiers.Contains(tier))
+        {
+            section.Error("service_tier", $"unknown service tier `{tier}` (valid: {string.Join(", ", InferenceParams.ServiceTiers)})");
+            return null;
+        }
+        return tier;
+    }
 
     public static RetryConfig Retries(TomlSection? section)
     {

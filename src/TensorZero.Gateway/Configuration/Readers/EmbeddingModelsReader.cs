@@ -38,6 +38,11 @@ internal sealed class EmbeddingModelsReader(IProviderTypeCatalog providers, Conf
         var credentialField = table.CredentialField;
         section.RejectUnknown(SharedEmbeddingProviderKeys.Concat(table.SettingKeys).Append(credentialField));
         section.WarnIgnored("cost");
+        var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var key in table.SettingKeys.Where(section.Has))
+        {
+            settings[key] = section.Table[key];
+        }
         return new EmbeddingProviderConfig(
             name,
             type,
@@ -47,7 +52,10 @@ internal sealed class EmbeddingModelsReader(IProviderTypeCatalog providers, Conf
             section.Credential(credentialField),
             CommonSettingsReader.ExtraBody(section),
             CommonSettingsReader.ExtraHeaders(section),
-            TimeoutMs(section));
+            TimeoutMs(section))
+        {
+            Settings = new ProviderSettingsTable(settings),
+        };
     }
 
     // TensorZero still reads the older `timeouts.non_streaming.total_ms` here, as a deprecated spelling of `timeout_ms`.

@@ -53,6 +53,7 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
                     variants[variantName] = variant;
                 }
             }
+            CandidateRules.Apply(variantsSection, variants);
         }
         var functionTools = section.StringList("tools") ?? [];
         references.FunctionTools(section, functionTools);
@@ -73,8 +74,8 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
         }
         var experimentation = ExperimentationReader.Read(section.Section("experimentation"), variants);
         var schemas = ReadSchemas(section);
-        foreach (var (role, variant) in schemas.Keys.SelectMany(role => variants.Values.Select(v => (role, v)))
-                     .Where(pair => pair.v.Type == "chat_completion" && !pair.v.Templates.ContainsKey(pair.role)))
+        foreach (var (role, variant) in schemas.Keys.SelectMany(role => variants.Values.SelectMany(v => v.PromptTables()).Select(v => (role, v)))
+                     .Where(pair => !pair.v.Templates.ContainsKey(pair.role)))
         {
             var key = role is "system" or "user" or "assistant" ? $"{role}_template" : $"templates.{role}.path";
             section.Error($"variants.{variant.Name}.{key}", $"is required, since the function has a `{role}` schema");

@@ -21,7 +21,7 @@ internal static class GatewaySectionReader
             return GatewaySection.Default;
         }
         section.RejectUnknown(GatewayKeys);
-        section.WarnIgnored("observability", "export", "auth", "relay", "cache", "metrics");
+        section.WarnIgnored("export", "auth", "relay", "cache", "metrics");
         var basePath = section.String("base_path");
         if (basePath is "" or "/")
         {
@@ -52,6 +52,7 @@ internal static class GatewaySectionReader
             CorsAllowedOrigins = CorsOrigins(cors),
             ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
             TemplateFilesystemBase = TemplateFilesystemBase(section, configDirectory),
+            Observability = ObservabilityReader.Read(section.Section("observability"), configDirectory),
         };
     }
 

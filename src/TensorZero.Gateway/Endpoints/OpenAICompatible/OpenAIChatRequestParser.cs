@@ -85,6 +85,7 @@ public static class OpenAIChatRequestParser
         {
             AllowedTools = allowedTools,
             AdditionalTools = OpenAIToolParser.ParseTools(root),
+            CustomTools = OpenAIToolParser.ParseCustomTools(root),
             ToolChoice = toolChoice,
             ParallelToolCalls = OptionalBool(root, "parallel_tool_calls", "parallel_tool_calls"),
             OutputSchema = IsChatTarget(config, functionName, modelName) ? null : outputSchema,
@@ -189,11 +190,6 @@ public static class OpenAIChatRequestParser
         var maxTokens = OptionalNonNegativeInt(root, "max_tokens", "max_tokens");
         var maxCompletionTokens = OptionalNonNegativeInt(root, "max_completion_tokens", "max_completion_tokens");
         var max = maxTokens is { } a && maxCompletionTokens is { } b ? Math.Min(a, b) : maxTokens ?? maxCompletionTokens;
-        foreach (var name in new[] { "reasoning_effort", "service_tier", "verbosity" })
-        {
-            // Accepted like their `params.chat_completion` counterparts on /inference, which this gateway does not forward yet.
-            _ = OptionalString(root, name, name);
-        }
         return new InferenceParams(
             tensorzero.Temperature ?? OptionalNumber(root, "temperature", "temperature"),
             tensorzero.MaxTokens ?? max,
@@ -201,7 +197,10 @@ public static class OpenAIChatRequestParser
             tensorzero.Seed ?? OptionalInt(root, "seed", "seed"),
             tensorzero.PresencePenalty ?? OptionalNumber(root, "presence_penalty", "presence_penalty"),
             tensorzero.FrequencyPenalty ?? OptionalNumber(root, "frequency_penalty", "frequency_penalty"),
-            tensorzero.StopSequences ?? OptionalStringOrList(root, "stop", "stop"));
+            tensorzero.StopSequences ?? OptionalStringOrList(root, "stop", "stop"),
+            tensorzero.ReasoningEffort ?? OptionalString(root, "reasoning_effort", "reasoning_effort"),
+            tensorzero.ServiceTier ?? InferenceRequestParser.ServiceTier(OptionalString(root, "service_tier", "service_tier"), "service_tier"),
+            tensorzero.Verbosity ?? OptionalString(root, "verbosity", "verbosity"));
     }
 
     private static (JsonMode? Mode, JsonSchemaDocument? Schema) ParseResponseFormat(JsonElement root)

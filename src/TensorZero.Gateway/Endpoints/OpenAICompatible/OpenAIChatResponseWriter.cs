@@ -46,9 +46,9 @@ public static class OpenAIChatResponseWriter
         {
             raw.WriteUsageEntries(writer, "tensorzero_raw_usage", result);
         }
-        if (raw.OriginalResponse)
+        if (raw.OriginalResponse && raw.Original(result.Model) is { } original)
         {
-            writer.WriteString("tensorzero_original_response", raw.Original(response));
+            writer.WriteString("tensorzero_original_response", original);
         }
         if (raw.RawResponse)
         {
@@ -133,6 +133,7 @@ public static class OpenAIChatResponseWriter
                 {
                     writer.WriteString("signature", thought.Signature);
                 }
+                ThoughtSummary.Write(writer, thought.Summary);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

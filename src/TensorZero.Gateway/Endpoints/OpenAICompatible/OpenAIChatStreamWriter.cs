@@ -207,8 +207,8 @@ public static class OpenAIChatStreamWriter
                 writer.WriteString("id", thought.Id);
                 WriteStringOrNull(writer, "text", thought.Text);
                 WriteStringOrNull(writer, "signature", thought.Signature);
-                writer.WriteNull("summary_id");
-                writer.WriteNull("summary_text");
+                WriteStringOrNull(writer, "summary_id", thought.SummaryId);
+                WriteStringOrNull(writer, "summary_text", thought.SummaryText);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

@@ -55,10 +55,12 @@ public static class OpenAICompatibleEndpoints
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request.Inference, context.RequestAborted);
+            context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Observe(request.Inference, stream);
             await OpenAIChatStreamWriter.WriteAsync(context, stream, request, raw, time, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request.Inference, context.RequestAborted);
+        context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Record(request.Inference, result);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";

@@ -136,7 +136,10 @@ internal static class OpenAIMessageParser
             }
             ContentBlock parsed = type switch
             {
-                "thought" => new ThoughtBlock(OptionalString(block, "text", $"{blockPath}.text"), OptionalString(block, "signature", $"{blockPath}.signature")),
+                "thought" => new ThoughtBlock(OptionalString(block, "text", $"{blockPath}.text"), OptionalString(block, "signature", $"{blockPath}.signature"))
+                {
+                    Summary = ThoughtSummary.Read(block, blockPath),
+                },
                 "unknown" => UnknownExtra(block, blockPath),
                 _ => throw Invalid($"`{blockPath}.type`: extra content of type `{type}` is not supported (supported: thought, unknown)"),
             };

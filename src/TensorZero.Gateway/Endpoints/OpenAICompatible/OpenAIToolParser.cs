@@ -29,9 +29,13 @@ internal static class OpenAIToolParser
                 throw Invalid($"`{path}`: must be an object like {{\"type\": \"function\", \"function\": {{...}}}}");
             }
             var type = RequiredString(tool, "type", $"{path}.type");
+            if (type == "custom")
+            {
+                continue; // read by ParseCustomTools
+            }
             if (type != "function")
             {
-                throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet (supported: function)");
+                throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet (supported: function, custom)");
             }
             if (!TryGet(tool, "function", out var function))
             {
@@ -60,6 +64,31 @@ internal static class OpenAIToolParser
                 OptionalBool(function, "strict", $"{path}.function.strict") ?? false));
         }
         return definitions;
+    }
+
+    /// <summary>The OpenAI custom tools of <c>tools</c> (<c>{"type": "custom", "custom": {...}}</c>); null when there are none.</summary>
+    public static List<CustomToolDefinition>? ParseCustomTools(JsonElement root)
+    {
+        if (!TryGet(root, "tools", out var tools) || tools.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        var custom = new List<CustomToolDefinition>();
+        var index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            var path = $"tools[{index++}]";
+            if (tool.ValueKind != JsonValueKind.Object || OptionalString(tool, "type", $"{path}.type") != "custom")
+            {
+                continue;
+            }
+            if (!TryGet(tool, "custom", out var definition))
+            {
+                throw MissingField($"{path}.custom");
+            }
+            custom.Add(CustomToolParser.Parse(definition, $"{path}.custom"));
+        }
+        return custom.Count == 0 ? null : custom;
     }
 
     /// <summary><c>none</c>, <c>auto</c>, <c>required</c>, a named function, or <c>allowed_tools</c> (which also narrows the tools).</summary>

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Collections;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Inference.Variants;
 
 namespace TensorZero.Gateway.Inference.Functions;
 
@@ -29,19 +31,48 @@ public sealed class FunctionTable
     }
 
     /// <summary>Builds every function; a variant model that can't be built adds its problem to <paramref name="errors"/>.</summary>
-    public static FunctionTable Build(GatewayConfig config, ModelTable models, TimeProvider time, List<string> errors)
+    public static FunctionTable Build(GatewayConfig config, ModelTable models, TimeProvider time, List<string> errors, ILoggerFactory? loggers = null)
     {
         var templates = PromptTemplates.Build(config, errors);
+        var strategies = new VariantStrategies(time, (loggers ?? NullLoggerFactory.Instance).CreateLogger<VariantStrategies>());
         var functions = new Dictionary<string, FunctionRuntime>(StringComparer.Ordinal);
         foreach (var (name, function) in config.Functions)
         {
             var variants = new Dictionary<string, VariantRuntime>(StringComparer.Ordinal);
-            foreach (var (variantName, variant) in function.Variants)
+            foreach (var variantName in function.Variants.Keys)
             {
-                var model = ResolveModel(models, variant, $"functions.{name}.variants.{variantName}.model", errors);
-                variants[variantName] = new VariantRuntime(variant, model, time, templates: templates.For(variant));
+                BuildVariant(variantName);
             }
             functions[name] = new FunctionRuntime(function, variants);
+
+            // A best-of-N or mixture-of-N variant is built after its candidates (the config refused cycles).
+            VariantRuntime BuildVariant(string variantName)
+            {
+                if (variants.TryGetValue(variantName, out var built))
+                {
+                    return built;
+                }
+                var variant = function.Variants[variantName];
+                VariantRuntime runtime;
+                if ((variant.Evaluator ?? variant.Fuser) is { } judge)
+                {
+                    var candidates = variant.Candidates.Select(BuildVariant).ToList();
+                    runtime = new VariantRuntime(variant, null, time) { Strategy = strategies.WithCandidates(variant, candidates, BuildTable(judge)) };
+                }
+                else
+                {
+                    runtime = BuildTable(variant, variant.Type == VariantTypes.ChainOfThought ? strategies.ChainOfThought(function) : null);
+                }
+                variants[variantName] = runtime;
+                return runtime;
+            }
+
+            // A table that calls a model with its own prompts: a variant, or a best-of-N evaluator / mixture-of-N fuser.
+            VariantRuntime BuildTable(VariantConfig table, IVariantStrategy? strategy = null) =>
+                new(table, ResolveModel(models, table, $"functions.{name}.variants.{table.Name}.model", errors), time, templates: templates.For(table))
+                {
+                    Strategy = strategy,
+                };
         }
         return new FunctionTable(functions, models, config.Models.Count, time);
     }
@@ -67,7 +98,7 @@ public sealed class FunctionTable
 
     private static Model? ResolveModel(ModelTable models, VariantConfig variant, string path, List<string> errors)
     {
-        if (variant.Type != "chat_completion" || variant.Model is not { } name)
+        if (variant.Model is not { } name)
         {
             return null;
         }

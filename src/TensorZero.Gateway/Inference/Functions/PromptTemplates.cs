@@ -28,7 +28,7 @@ public sealed class PromptTemplates
     {
         var loader = config.Gateway.TemplateFilesystemBase is { } basePath ? FileLoader(basePath) : null;
         var templates = new PromptTemplates(new TemplateEnvironment(UndefinedBehavior.Strict, loader), config.BaseDirectory);
-        var sources = config.Functions.Values.SelectMany(f => f.Variants.Values).SelectMany(v => v.Templates.Values).ToList();
+        var sources = config.Functions.Values.SelectMany(f => f.Variants.Values).SelectMany(v => v.PromptTables()).SelectMany(v => v.Templates.Values).ToList();
         var broken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in sources.DistinctBy(s => s.FullPath))
         {

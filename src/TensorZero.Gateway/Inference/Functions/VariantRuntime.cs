@@ -8,14 +8,14 @@ namespace TensorZero.Gateway.Inference.Functions;
 
 /// <summary>
 /// A variant ready to run, built once at startup: its config, the model it calls (resolved, not looked up per
-/// request), its compiled templates and its retry pipeline.
+/// request), its compiled templates and its retry pipeline, and for the optimization types the strategy that runs it.
 /// </summary>
 public sealed class VariantRuntime
 {
     private readonly ModelTable? _models;
     private Model? _model;
 
-    /// <param name="model">The resolved model; null for variant types this gateway does not run, or to resolve it on first use.</param>
+    /// <param name="model">The resolved model; null for variants that call no model themselves, or to resolve it on first use.</param>
     /// <param name="models">Where to find the model on first use when <paramref name="model"/> is null (a default function's shorthand model).</param>
     public VariantRuntime(VariantConfig config, Model? model, TimeProvider time, ModelTable? models = null, IReadOnlyDictionary<string, Template>? templates = null)
     {
@@ -31,7 +31,7 @@ public sealed class VariantRuntime
 
     public string Name => Config.Name;
 
-    /// <summary>The model a <c>chat_completion</c> variant calls; null for variant types this gateway does not run.</summary>
+    /// <summary>The model a <c>chat_completion</c> or chain-of-thought variant (or an evaluator, a fuser) calls; null for best-of-N and mixture-of-N.</summary>
     /// <exception cref="GatewayError">A model resolved on first use that can't be built (its default credential, a bad name).</exception>
     public Model? Model => _model ??= _models is not null && Config.Model is { } name ? _models.Get(name) : null;
 
@@ -40,6 +40,9 @@ public sealed class VariantRuntime
 
     /// <summary>Retries of the whole variant call (<c>retries</c>); null when <c>num_retries</c> is 0.</summary>
     public ResiliencePipeline? Retries { get; }
+
+    /// <summary>How a best-of-N, mixture-of-N or chain-of-thought variant answers; null for <c>chat_completion</c>.</summary>
+    public IVariantStrategy? Strategy { get; init; }
 
     /// <summary>Compiled templates by name: <c>system</c>, <c>user</c>, <c>assistant</c> and each <c>templates.&lt;name&gt;</c>.</summary>
     public IReadOnlyDictionary<string, Template> Templates { get; }

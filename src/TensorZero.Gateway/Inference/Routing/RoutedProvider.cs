@@ -5,7 +5,8 @@ namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
 /// One provider of a model, in routing order: the provider as its factory built it, and the same provider wrapped with
-/// its own timeouts, stream-failure translation and failure logging (<see cref="Pipeline"/>), which routing calls.
+/// its own timeouts, stream-failure translation, failure logging and the custom-tool guard (<see cref="Pipeline"/>),
+/// which routing calls.
 /// </summary>
 public sealed class RoutedProvider
 {
@@ -14,7 +15,7 @@ public sealed class RoutedProvider
         Name = name;
         Provider = provider;
         Timeouts = timeouts;
-        IModelProvider pipeline = new StreamFailureTranslation(provider, name, services.Secrets);
+        IModelProvider pipeline = new StreamFailureTranslation(new CustomToolGuard(provider, name, modelName), name, services.Secrets);
         if (timeouts is not null)
         {
             pipeline = new ProviderTimeout(pipeline, name, timeouts, services.Time);

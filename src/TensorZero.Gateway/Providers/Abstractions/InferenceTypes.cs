@@ -29,7 +29,14 @@ public sealed record ToolCallBlock(string Id, string Name, string Arguments) : C
 public sealed record ToolResultBlock(string Id, string Name, string Result) : ContentBlock;
 
 /// <summary>Model reasoning; providers that sign it (Anthropic) need the signature sent back.</summary>
-public sealed record ThoughtBlock(string? Text, string? Signature = null) : ContentBlock;
+public sealed record ThoughtBlock(string? Text, string? Signature = null) : ContentBlock
+{
+    /// <summary>
+    /// The reasoning's summary texts (OpenAI Responses API reasoning items, whose <see cref="Signature"/> is the
+    /// encrypted reasoning); null when the provider gave none.
+    /// </summary>
+    public IReadOnlyList<string>? Summary { get; init; }
+}
 
 /// <summary>How closely an image should be looked at (OpenAI's <c>detail</c>); other providers ignore it.</summary>
 public enum FileDetail
@@ -117,6 +124,9 @@ public sealed record ModelRequest(
     JsonMode JsonMode = JsonMode.Off,
     JsonObject? OutputSchema = null)
 {
+    /// <summary>OpenAI custom tools offered beside <see cref="Tools"/>; null when there are none.</summary>
+    public IReadOnlyList<CustomToolDefinition>? CustomTools { get; init; }
+
     /// <summary>The request's own <c>extra_body</c> items with their model/provider filters; the model (<c>Inference.Model</c>) narrows them per provider.</summary>
     public IReadOnlyList<TargetedExtra<ExtraBodyItem>> RequestExtraBody { get; init; } = [];
 
@@ -214,7 +224,14 @@ public sealed record TextDelta(string Id, string Text) : ContentDelta(Id);
 /// <summary>A fragment of a tool call: the name usually arrives in the first delta, arguments in pieces.</summary>
 public sealed record ToolCallDelta(string Id, string? Name, string ArgumentsDelta) : ContentDelta(Id);
 
-public sealed record ThoughtDelta(string Id, string? Text, string? Signature = null) : ContentDelta(Id);
+public sealed record ThoughtDelta(string Id, string? Text, string? Signature = null) : ContentDelta(Id)
+{
+    /// <summary>Which summary of the thought <see cref="SummaryText"/> belongs to (OpenAI Responses API reasoning summaries).</summary>
+    public string? SummaryId { get; init; }
+
+    /// <summary>A piece of a reasoning summary's text.</summary>
+    public string? SummaryText { get; init; }
+}
 
 /// <summary>
 /// One chunk of a provider stream, mapped to provider-neutral deltas. A provider event that carries nothing the

@@ -5,8 +5,8 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Auth;
-using TensorZero.Gateway.Providers.Egress;
-using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+using TensorZero.Gateway.Providers.Aws;
+using TensorZero.Gateway.Providers.Aws.EventStream;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.AwsBedrock;
@@ -15,16 +15,16 @@ namespace TensorZero.Gateway.Providers.AwsBedrock;
 internal sealed class AwsBedrockProvider(
     ProviderConfig config,
     string modelId,
-    SettingValue region,
-    SettingValue? endpoint,
+    AwsLocation location,
     AuthScheme? auth,
     IHttpClientFactory httpClients,
     ILogger logger,
     SecretRegistry secrets) : IModelProvider
 {
-    public const string EventStreamContentType = "application/vnd.amazon.eventstream";
-
     public const string DisplayName = "AWS Bedrock";
+
+    // The label of the model id in the signed resource path (`/model/{modelId}/converse`).
+    private const string ModelIdLabel = "{modelId}";
 
     public string Type => "aws_bedrock";
 
@@ -49,7 +49,7 @@ internal sealed class AwsBedrockProvider(
         using var disposeMessage = message;
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
-        using var response = await ProviderHttp.SendStreamingAsync(client, message, key, DisplayName, scope, EventStreamContentType, cancellationToken)
+        using var response = await ProviderHttp.SendStreamingAsync(client, message, key, DisplayName, scope, EventStreamDecoder.ContentType, cancellationToken)
             .ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var parser = new ConverseStreamParser(DisplayName, scope, ConverseWire.UsesJsonPrefill(modelId, request), logger);
@@ -78,13 +78,6 @@ internal sealed class AwsBedrockProvider(
         }
     }
 
-    /// <summary>An absolute http(s) URL without a trailing slash, or null.</summary>
-    internal static Uri? ParseEndpoint(string url) =>
-        Uri.TryCreate(url.TrimEnd('/'), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment)
-            ? uri
-            : null;
-
     private async Task<(HttpRequestMessage Message, string RawRequest, RequestAuth Auth)> BuildMessageAsync(
         ModelRequest request,
         RequestCredentials credentials,
@@ -95,7 +88,7 @@ internal sealed class AwsBedrockProvider(
         {
             throw new GatewayError(ErrorKind.Internal, $"{DisplayName} provider at `{config.Path}` has no valid credentials");
         }
-        var target = Target(credentials, operation);
+        var target = location.Target(credentials, "bedrock", $"/model/{ModelIdLabel}/{operation}", ModelIdLabel, modelId);
         var body = ConverseWire.BuildRequest(modelId, request);
         ProviderExtras.Apply(body, request, config);
         var rawRequest = body.ToJsonString();
@@ -104,10 +97,7 @@ internal sealed class AwsBedrockProvider(
         var message = ProviderHttp.JsonPost(target.Url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);
         try
         {
-            if (endpoint is SettingValue.Dynamic dynamic)
-            {
-                new ClientChosenUrl(dynamic.Key, DisplayName).Mark(message);
-            }
+            location.MarkRequest(message);
             target.Mark(message);
             // The exact bytes and content type sent are the ones signed.
             message.Content = new SignedBody(bytes);
@@ -123,55 +113,6 @@ internal sealed class AwsBedrockProvider(
         {
             message.Dispose();
             throw;
-        }
-    }
-
-    private BedrockTarget Target(RequestCredentials credentials, string operation)
-    {
-        var regionName = Resolve(region, credentials, "region");
-        // A bad value in the request's credentials map is the client's to fix: the credential kind keeps it a 400
-        // through the model and variant wrappers.
-        if (!AwsBedrockProviderFactory.IsRegion(regionName))
-        {
-            throw new GatewayError(ErrorKind.MissingCredential, $"{DisplayName}: the region given in the request's credentials is not an AWS region name");
-        }
-        Uri baseUrl;
-        if (endpoint is null)
-        {
-            baseUrl = new Uri($"https://bedrock-runtime.{regionName}.amazonaws.com");
-        }
-        else
-        {
-            var url = Resolve(endpoint, credentials, "endpoint");
-            if (endpoint is SettingValue.Dynamic dynamic)
-            {
-                // The client's value: the same checks as every client-chosen URL, and named by its key.
-                var origin = new ClientChosenUrl(dynamic.Key, DisplayName);
-                origin.Parse(url);
-                baseUrl = ParseEndpoint(url) ?? throw origin.Invalid("is not an absolute http(s) URL without query or fragment");
-            }
-            else
-            {
-                baseUrl = ParseEndpoint(url) ?? throw new GatewayError(ErrorKind.MissingCredential,
-                    $"{DisplayName}: Invalid endpoint URL (not an absolute http(s) URL)");
-            }
-        }
-        return new BedrockTarget(baseUrl, regionName, modelId, operation);
-    }
-
-    /// <summary>A setting's value for one request; a missing dynamic key is a 400-class error naming the key.</summary>
-    private static string Resolve(SettingValue setting, RequestCredentials credentials, string name)
-    {
-        switch (setting)
-        {
-            case SettingValue.Fixed fixedValue:
-                return fixedValue.Value;
-            case SettingValue.Dynamic dynamic when dynamic.TryResolve(credentials, out var value):
-                return value;
-            case SettingValue.Dynamic dynamic:
-                throw new GatewayError(ErrorKind.MissingCredential, $"{DisplayName}: Dynamic {name} '{dynamic.Key}' not found in credentials");
-            default:
-                throw new InvalidOperationException("unknown setting value");
         }
     }
 }

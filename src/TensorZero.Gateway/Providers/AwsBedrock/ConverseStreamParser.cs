@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+using TensorZero.Gateway.Providers.Aws.EventStream;
 using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Credentials;
 

@@ -6,12 +6,17 @@ namespace TensorZero.Gateway.Providers.OpenAI;
 
 /// <summary>
 /// Message content as chat-completions parts: <c>text</c>, <c>image_url</c>, <c>file</c>, <c>input_audio</c>, and
-/// unknown blocks as given. A lone text part is sent as a plain string.
+/// unknown blocks as given. A lone text part is sent as a plain string. A provider's <c>content_type_overrides</c>
+/// choose the part kind of inline files by MIME type.
 /// </summary>
 public static class OpenAIContentParts
 {
+    /// <summary>The part kinds <c>content_type_overrides</c> may name for a MIME type.</summary>
+    public static readonly IReadOnlyList<string> PartKinds = ["image_url", "file", "input_audio"];
+
     /// <summary>A user turn's content: text, files and unknown blocks, in order.</summary>
-    public static JsonNode User(IReadOnlyList<ContentBlock> blocks, bool alwaysArray, string displayName)
+    /// <param name="overrides"><c>content_type_overrides</c>: the part kind an inline file of a MIME type is sent as.</param>
+    public static JsonNode User(IReadOnlyList<ContentBlock> blocks, bool alwaysArray, string displayName, IReadOnlyDictionary<string, string>? overrides = null)
     {
         if (blocks is [TextBlock only] && !alwaysArray)
         {
@@ -23,7 +28,7 @@ public static class OpenAIContentParts
             parts.Add(block switch
             {
                 TextBlock text => Text(text.Text),
-                FileBlock file => File(file, displayName),
+                FileBlock file => File(file, displayName, overrides),
                 UnknownBlock unknown => unknown.DataCopy(),
                 _ => throw new InvalidOperationException($"{block.GetType().Name} is not user content"),
             });
@@ -55,10 +60,16 @@ public static class OpenAIContentParts
 
     public static bool IsContent(ContentBlock block) => block is TextBlock or FileBlock or UnknownBlock;
 
+    /// <summary>The part kind <c>content_type_overrides</c> names for an inline file's MIME type; null when none does.</summary>
+    public static string? OverrideFor(FileBlock file, IReadOnlyDictionary<string, string>? overrides) =>
+        file.Data is not null && file.MimeType is { } mime && overrides is not null && overrides.TryGetValue(mime, out var kind) ? kind : null;
+
     // Images go by data URL or by their own URL; audio and other files only inline, since the API can't fetch them.
-    private static JsonObject File(FileBlock file, string displayName)
+    // `content_type_overrides` picks the part kind of an inline file by its MIME type (PDFs as images for some servers).
+    private static JsonObject File(FileBlock file, string displayName, IReadOnlyDictionary<string, string>? overrides)
     {
-        if (file.IsImage || (file.Url is not null && file.MimeType is null))
+        var kind = OverrideFor(file, overrides);
+        if (kind == "image_url" || (kind is null && (file.IsImage || (file.Url is not null && file.MimeType is null))))
         {
             var image = new JsonObject { ["url"] = file.Url?.ToString() ?? file.DataUrl() };
             if (file.Detail is { } detail)
@@ -72,7 +83,12 @@ public static class OpenAIContentParts
             throw GatewayError.InvalidRequest(
                 $"{displayName} needs file `{file.Describe()}` inline: only images can be sent by URL, so send it with `\"file_type\": \"base64\"`");
         }
-        if (AudioFormat(file.MimeType) is { } format)
+        if (kind == "input_audio" && AudioFormat(file.MimeType) is null)
+        {
+            throw GatewayError.InvalidRequest(
+                $"{displayName} can't send file `{file.Describe()}` as `input_audio` (`content_type_overrides`): only mp3 and wav audio can be");
+        }
+        if (kind is null or "input_audio" && AudioFormat(file.MimeType) is { } format)
         {
             return new JsonObject
             {

@@ -54,6 +54,19 @@ public enum OpenAIJsonInstruction
     Never,
 }
 
+/// <summary>How a flavour sends <c>reasoning_effort</c>.</summary>
+public enum OpenAIReasoningWire
+{
+    /// <summary>Not sent (the server has no such setting).</summary>
+    NotSent,
+
+    /// <summary>A top-level <c>reasoning_effort</c>.</summary>
+    ReasoningEffort,
+
+    /// <summary>OpenRouter: <c>reasoning: {effort}</c>.</summary>
+    ReasoningObject,
+}
+
 /// <summary>
 /// What differs between the servers that speak OpenAI's chat-completions wire: one row of the table in the provider
 /// reference. Everything not described here is the shared OpenAI shape.
@@ -78,6 +91,11 @@ public enum OpenAIJsonInstruction
 /// <param name="UsageRequired">Whether a non-streamed answer without <c>usage</c> is malformed.</param>
 /// <param name="FixedHeaders">Headers every request carries (OpenRouter's branding headers); configured headers win.</param>
 /// <param name="JsonInstruction">When the system prompt gets <c>Respond using JSON.</c> for JSON mode <c>on</c>.</param>
+/// <param name="SendsCustomTools">Whether OpenAI custom tools (<c>type: "custom"</c>) are sent (OpenAI itself); other flavours refuse them.</param>
+/// <param name="Reasoning">How <c>reasoning_effort</c> is sent, if at all.</param>
+/// <param name="ServiceTiers">The <c>service_tier</c> values sent; null when the field is never sent.</param>
+/// <param name="SendsVerbosity">Whether <c>verbosity</c> is sent.</param>
+/// <param name="ContentTypeOverrides">A provider's <c>content_type_overrides</c>: MIME type → part kind for inline files.</param>
 public sealed record OpenAIFlavour(
     ProviderDescriptor Descriptor,
     string? DefaultApiBase,
@@ -100,6 +118,11 @@ public sealed record OpenAIFlavour(
     bool ParsesThinkTags = false,
     bool UsageRequired = false,
     IReadOnlyList<KeyValuePair<string, string>>? FixedHeaders = null,
+    bool SendsCustomTools = false,
+    OpenAIReasoningWire Reasoning = OpenAIReasoningWire.NotSent,
+    IReadOnlyList<string>? ServiceTiers = null,
+    bool SendsVerbosity = false,
+    IReadOnlyDictionary<string, string>? ContentTypeOverrides = null,
     OpenAIJsonInstruction JsonInstruction = OpenAIJsonInstruction.UnlessMentioned)
 {
     /// <summary>The TOML <c>type</c>.</summary>
@@ -125,7 +148,8 @@ public static class OpenAIFlavours
         Keyed("openai", "OpenAI", "OPENAI_API_KEY", CredentialForms.KeyedOrNone),
         "https://api.openai.com/v1/",
         ["model_name", "api_base", "api_type", "include_encrypted_reasoning", "provider_tools", "content_type_overrides"],
-        MaxTokensField: "max_completion_tokens", Json: OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35);
+        MaxTokensField: "max_completion_tokens", SendsCustomTools: true, Json: OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35,
+        Reasoning: OpenAIReasoningWire.ReasoningEffort, ServiceTiers: ["auto", "default", "priority", "flex"], SendsVerbosity: true);
 
     /// <summary>Azure's URL comes from <c>endpoint</c> and <c>deployment_id</c> (see <see cref="AzureProviderFactory"/>).</summary>
     public static readonly OpenAIFlavour Azure = new(
@@ -133,7 +157,8 @@ public static class OpenAIFlavours
             HeaderKeyAuth.HeadersFor(OpenAIFlavour.AzureApiKeyHeader), SupportsShorthand: false),
         null, ["deployment_id", "endpoint"],
         Auth: OpenAIAuthHeader.AzureApiKey, RequiresModelName: false, SendsModel: false, MaxTokensField: "max_completion_tokens",
-        RequiredToolChoice: "auto", SendsParallelToolCalls: false);
+        RequiredToolChoice: "auto", SendsParallelToolCalls: false,
+        Reasoning: OpenAIReasoningWire.ReasoningEffort, ServiceTiers: ["auto", "default"], SendsVerbosity: true);
 
     public static readonly OpenAIFlavour DeepSeek = new(
         Keyed("deepseek", "DeepSeek", "DEEPSEEK_API_KEY", CredentialForms.Keyed),
@@ -143,12 +168,13 @@ public static class OpenAIFlavours
         Keyed("fireworks", "Fireworks", "FIREWORKS_API_KEY", CredentialForms.Keyed),
         "https://api.fireworks.ai/inference/v1/", [.. Hosted, "parse_think_blocks"],
         SeedField: null, SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectWithSchema, SendsToolStrict: false,
-        ParsesThinkTags: true, UsageRequired: true, JsonInstruction: OpenAIJsonInstruction.Never);
+        ParsesThinkTags: true, UsageRequired: true, Reasoning: OpenAIReasoningWire.ReasoningEffort,
+        JsonInstruction: OpenAIJsonInstruction.Never);
 
     public static readonly OpenAIFlavour Hyperbolic = new(
         Keyed("hyperbolic", "Hyperbolic", "HYPERBOLIC_API_KEY", CredentialForms.Keyed),
         "https://api.hyperbolic.xyz/v1/", Hosted,
-        SendsStreamUsage: false, Json: OpenAIJsonWire.NotSent, SendsTools: false);
+        SendsStreamUsage: false, Json: OpenAIJsonWire.NotSent, SendsTools: false, Reasoning: OpenAIReasoningWire.ReasoningEffort);
 
     public static readonly OpenAIFlavour Mistral = new(
         Keyed("mistral", "Mistral", "MISTRAL_API_KEY", CredentialForms.Keyed),
@@ -160,12 +186,13 @@ public static class OpenAIFlavours
         Keyed("together", "Together", "TOGETHER_API_KEY", CredentialForms.Keyed),
         "https://api.together.xyz/v1/", [.. Hosted, "parse_think_blocks"],
         SendsStreamUsage: false, Json: OpenAIJsonWire.JsonObjectWithSchema, RequiredToolChoice: "auto",
-        OmitsToolsWhenChoiceNone: true, ParsesThinkTags: true, UsageRequired: true, JsonInstruction: OpenAIJsonInstruction.Never);
+        OmitsToolsWhenChoiceNone: true, ParsesThinkTags: true, UsageRequired: true, Reasoning: OpenAIReasoningWire.ReasoningEffort,
+        JsonInstruction: OpenAIJsonInstruction.Never);
 
     public static readonly OpenAIFlavour XAI = new(
         Keyed("xai", "xAI", "XAI_API_KEY", CredentialForms.KeyedOrNone),
         "https://api.x.ai/v1/", Hosted, UserContentAlwaysArray: true, AddsReasoningTokens: true, UsageRequired: true,
-        JsonInstruction: OpenAIJsonInstruction.UnlessMentionedAnywhere);
+        Reasoning: OpenAIReasoningWire.ReasoningEffort, JsonInstruction: OpenAIJsonInstruction.UnlessMentionedAnywhere);
 
     public static readonly OpenAIFlavour VLLM = new(
         SelfHosted(CredentialRules.NoKeyByDefault("vllm", "vLLM", CredentialForms.KeyedOrNone)),
@@ -173,7 +200,7 @@ public static class OpenAIFlavours
 
     public static readonly OpenAIFlavour SGLang = new(
         SelfHosted(CredentialRules.ApiKey("sglang", "SGLang", "SGLANG_API_KEY", CredentialForms.KeyedOrNone)),
-        null, Hosted, Json: OpenAIJsonWire.SchemaRequired);
+        null, Hosted, Json: OpenAIJsonWire.SchemaRequired, Reasoning: OpenAIReasoningWire.ReasoningEffort);
 
     public static readonly OpenAIFlavour TGI = new(
         SelfHosted(CredentialRules.NoKeyByDefault("tgi", "TGI", CredentialForms.KeyedOrNone)),
@@ -182,12 +209,13 @@ public static class OpenAIFlavours
     public static readonly OpenAIFlavour Groq = new(
         Keyed("groq", "Groq", "GROQ_API_KEY", CredentialForms.KeyedOrNone),
         "https://api.groq.com/openai/v1/", [.. Hosted, "reasoning_format"], MaxTokensField: "max_completion_tokens",
-        Json: OpenAIJsonWire.JsonObjectOrSchemaElseText);
+        Reasoning: OpenAIReasoningWire.ReasoningEffort, ServiceTiers: ["auto", "flex"], Json: OpenAIJsonWire.JsonObjectOrSchemaElseText);
 
     public static readonly OpenAIFlavour OpenRouter = new(
         Keyed("openrouter", "OpenRouter", "OPENROUTER_API_KEY", CredentialForms.KeyedOrNone),
         "https://openrouter.ai/api/v1/", Hosted, MaxTokensField: "max_completion_tokens", Json: OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35,
-        FixedHeaders: [new("X-Title", "TensorZero"), new("HTTP-Referer", "https://www.tensorzero.com/")]);
+        FixedHeaders: [new("X-Title", "TensorZero"), new("HTTP-Referer", "https://www.tensorzero.com/")],
+        Reasoning: OpenAIReasoningWire.ReasoningObject, SendsVerbosity: true);
 
     /// <summary>A hosted service: a bearer API key read from <c>env::</c><paramref name="variable"/> by default, and shorthand names.</summary>
     private static ProviderDescriptor Keyed(string type, string displayName, string variable, CredentialForms allowed) =>

@@ -29,6 +29,8 @@ public sealed class OpenAIProvider(
 
     public string Type => flavour.Type;
 
+    public bool SupportsCustomTools => flavour.SendsCustomTools;
+
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);

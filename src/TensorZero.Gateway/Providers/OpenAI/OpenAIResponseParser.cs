@@ -45,11 +45,12 @@ public static class OpenAIResponseParser
             {
                 foreach (var call in toolCalls.OfType<JsonObject>())
                 {
-                    var function = call["function"] as JsonObject;
+                    // A custom tool's call carries `custom: {name, input}` (free text) where a function's has `function`.
+                    var function = call["function"] as JsonObject ?? call["custom"] as JsonObject;
                     content.Add(new ToolCallBlock(
                         JsonRead.String(call["id"]) ?? string.Empty,
                         JsonRead.String(function?["name"]) ?? string.Empty,
-                        ArgumentsText(function?["arguments"])));
+                        ArgumentsText(function?["arguments"] ?? function?["input"])));
                 }
             }
         }

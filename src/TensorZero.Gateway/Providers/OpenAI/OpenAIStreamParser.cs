@@ -96,7 +96,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
 
     private ToolCallDelta ToolCall(JsonObject call)
     {
-        var function = call["function"] as JsonObject;
+        var function = call["function"] as JsonObject ?? call["custom"] as JsonObject;
         var id = JsonRead.String(call["id"]);
         var index = JsonRead.Long(call["index"]);
         if (id is { Length: > 0 })
@@ -114,6 +114,6 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         {
             id = _toolCallIds.LastOrDefault() ?? throw ProviderHttp.StreamError(displayName, "a tool call delta has no id", secrets);
         }
-        return new ToolCallDelta(id, JsonRead.String(function?["name"]), OpenAIResponseParser.ArgumentsText(function?["arguments"]));
+        return new ToolCallDelta(id, JsonRead.String(function?["name"]), OpenAIResponseParser.ArgumentsText(function?["arguments"] ?? function?["input"]));
     }
 }

@@ -43,6 +43,7 @@ public static class OpenAIWire
         {
             body["stop"] = new JsonArray(stops.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
         }
+        AddReasoningSettings(body, flavour, p);
         body["stream"] = stream;
         if (stream && flavour.SendsStreamUsage)
         {
@@ -82,7 +83,7 @@ public static class OpenAIWire
                 var parts = message.Content.Where(OpenAIContentParts.IsContent).ToList();
                 if (parts.Count > 0)
                 {
-                    messages.Add(new JsonObject { ["role"] = "user", ["content"] = OpenAIContentParts.User(parts, flavour.UserContentAlwaysArray, displayName) });
+                    messages.Add(new JsonObject { ["role"] = "user", ["content"] = OpenAIContentParts.User(parts, flavour.UserContentAlwaysArray, displayName, flavour.ContentTypeOverrides) });
                 }
                 continue;
             }
@@ -163,7 +164,8 @@ public static class OpenAIWire
             tools = [.. tools, RespondTool.For(request.OutputSchema)];
             choice = new ToolChoice(ToolChoiceMode.Specific, RespondToolName);
         }
-        if (tools.Count == 0 || (flavour.OmitsToolsWhenChoiceNone && choice?.Mode == ToolChoiceMode.None))
+        var customTools = request.CustomTools ?? [];
+        if ((tools.Count == 0 && customTools.Count == 0) || (flavour.OmitsToolsWhenChoiceNone && choice?.Mode == ToolChoiceMode.None))
         {
             return;
         }
@@ -184,13 +186,18 @@ public static class OpenAIWire
                 tool["strict"] = t.Strict;
             }
             return (JsonNode?)tool;
-        }).ToArray());
+        }).Concat(customTools.Select(t => (JsonNode?)CustomToolWire.ChatTool(t))).ToArray());
         if (choice is not null)
         {
             body["tool_choice"] = choice.Mode switch
             {
                 ToolChoiceMode.None => "none",
                 ToolChoiceMode.Required => flavour.RequiredToolChoice,
+                ToolChoiceMode.Specific when CustomToolWire.IsCustom(request, choice.ToolName) => new JsonObject
+                {
+                    ["type"] = "custom",
+                    ["custom"] = new JsonObject { ["name"] = choice.ToolName },
+                },
                 ToolChoiceMode.Specific => new JsonObject
                 {
                     ["type"] = "function",
@@ -202,6 +209,32 @@ public static class OpenAIWire
         if (request.ParallelToolCalls is { } parallel && flavour.SendsParallelToolCalls)
         {
             body["parallel_tool_calls"] = parallel;
+        }
+    }
+
+    // `reasoning_effort`, `service_tier` and `verbosity` where the flavour's server takes them; elsewhere they are
+    // dropped, as TensorZero drops them (with a warning) for servers without the setting.
+    private static void AddReasoningSettings(JsonObject body, OpenAIFlavour flavour, InferenceParams p)
+    {
+        if (p.ReasoningEffort is { } effort)
+        {
+            switch (flavour.Reasoning)
+            {
+                case OpenAIReasoningWire.ReasoningEffort:
+                    body["reasoning_effort"] = effort;
+                    break;
+                case OpenAIReasoningWire.ReasoningObject:
+                    body["reasoning"] = new JsonObject { ["effort"] = effort };
+                    break;
+            }
+        }
+        if (p.ServiceTier is { } tier && flavour.ServiceTiers?.Contains(tier) == true)
+        {
+            body["service_tier"] = tier;
+        }
+        if (p.Verbosity is { } verbosity && flavour.SendsVerbosity)
+        {
+            body["verbosity"] = verbosity;
         }
     }
 

@@ -134,8 +134,13 @@ public sealed class OpenAIChatErrorTests(OpenAIGateway gateway) : IClassFixture<
             HttpStatusCode.BadRequest, "messages[0]: missing field `tool_call_id`"
         },
         {
+            """{"model": "tensorzero::function_name::basic", "tools": [{"type": "web_search"}], "messages": [{"role": "user", "content": "x"}]}""",
+            HttpStatusCode.BadRequest, "`tools[0].type`: tools of type `web_search` are not supported by this gateway yet (supported: function, custom)"
+        },
+        {
             """{"model": "tensorzero::function_name::basic", "tools": [{"type": "custom", "custom": {"name": "x"}}], "messages": [{"role": "user", "content": "x"}]}""",
-            HttpStatusCode.BadRequest, "`tools[0].type`: tools of type `custom` are not supported by this gateway yet (supported: function)"
+            HttpStatusCode.BadRequest,
+            "OpenAI custom tools are not supported by provider `dummy` (type `dummy`) of model `dummy::echo`; they need a provider of type `openai` (Chat Completions or Responses API)"
         },
         {
             """{"model": "tensorzero::function_name::basic", "response_format": {"type": "xml"}, "messages": [{"role": "user", "content": "x"}]}""",

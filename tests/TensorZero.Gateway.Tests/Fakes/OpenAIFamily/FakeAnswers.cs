@@ -5,9 +5,11 @@ namespace TensorZero.Gateway.Tests.Fakes.OpenAIFamily;
 /// <summary>What a fake answers: the text or tool call a request earns (the conformance answering contract).</summary>
 /// <param name="Text">The text, or null for a tool call.</param>
 /// <param name="ToolName">The tool called, or null for text.</param>
-public sealed record FakeAnswer(string? Text, string? ToolName)
+/// <param name="Custom">Whether the tool is an OpenAI custom tool: called with free-text <c>input</c> (<see cref="CustomInput"/>).</param>
+public sealed record FakeAnswer(string? Text, string? ToolName, bool Custom = false)
 {
     public const string ToolArguments = """{"location":"Brooklyn"}""";
+    public const string CustomInput = "print('hello')";
     public const string JsonText = """{"answer":"Hello"}""";
     public const long InputTokens = 57;
     public const long OutputTokens = 17;
@@ -21,7 +23,9 @@ public sealed record FakeAnswer(string? Text, string? ToolName)
     {
         if (body["tools"] is JsonArray { Count: > 0 } tools)
         {
-            return new FakeAnswer(null, tools[0]!["function"]!["name"]!.GetValue<string>());
+            return tools[0]!["type"]?.GetValue<string>() == "custom"
+                ? new FakeAnswer(null, tools[0]!["custom"]!["name"]!.GetValue<string>(), Custom: true)
+                : new FakeAnswer(null, tools[0]!["function"]!["name"]!.GetValue<string>());
         }
         var wantsJson = body["response_format"]?["type"]?.GetValue<string>() is "json_object" or "json_schema"
             || body.ContainsKey("guided_json")
@@ -30,8 +34,10 @@ public sealed record FakeAnswer(string? Text, string? ToolName)
         return new FakeAnswer(wantsJson ? JsonText : reply(body), null);
     }
 
-    public static string LastUserText(JsonObject body) =>
-        body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "user")!["content"] switch
+    /// <summary>The last user message's text, from chat <c>messages</c> or Responses API <c>input</c>.</summary>
+    public static string LastUserText(JsonObject body) => body["messages"] is null
+        ? FakeResponsesAnswer.LastUserText(body)
+        : body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "user")!["content"] switch
         {
             JsonValue value => value.GetValue<string>(),
             JsonArray parts => string.Concat(parts.Select(p => (p as JsonObject)?["text"]?.GetValue<string>())),
@@ -41,7 +47,16 @@ public sealed record FakeAnswer(string? Text, string? ToolName)
     public JsonObject Completion(FakeWire wire, string? model)
     {
         var message = new JsonObject { ["role"] = "assistant", ["content"] = Text };
-        if (ToolName is not null)
+        if (ToolName is not null && Custom)
+        {
+            message["tool_calls"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "call_fake1",
+                ["type"] = "custom",
+                ["custom"] = new JsonObject { ["name"] = ToolName, ["input"] = CustomInput },
+            });
+        }
+        else if (ToolName is not null)
         {
             message["tool_calls"] = new JsonArray(new JsonObject
             {
@@ -84,6 +99,19 @@ public sealed record FakeAnswer(string? Text, string? ToolName)
             var half = Text!.Length / 2;
             yield return Chunk(model, new JsonObject { ["content"] = Text[..half] });
             yield return Chunk(model, new JsonObject { ["content"] = Text[half..] });
+        }
+        else if (Custom)
+        {
+            var input = CustomInput;
+            yield return ToolChunk(wire, model, new JsonObject
+            {
+                ["index"] = 0,
+                ["id"] = "call_fake1",
+                ["type"] = "custom",
+                ["custom"] = new JsonObject { ["name"] = ToolName, ["input"] = string.Empty },
+            });
+            yield return ToolChunk(wire, model, new JsonObject { ["index"] = 0, ["custom"] = new JsonObject { ["input"] = input[..(input.Length / 2)] } });
+            yield return ToolChunk(wire, model, new JsonObject { ["index"] = 0, ["custom"] = new JsonObject { ["input"] = input[(input.Length / 2)..] } });
         }
         else if (wire.WholeToolCalls)
         {

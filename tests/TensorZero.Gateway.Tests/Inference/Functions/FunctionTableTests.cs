@@ -26,7 +26,10 @@ public sealed class FunctionTableTests
         model = "dummy::good"
 
         [functions.f.variants.other]
-        type = "experimental_chain_of_thought"
+        type = "experimental_best_of_n_sampling"
+        candidates = ["configured", "shorthand"]
+        [functions.f.variants.other.evaluator]
+        model = "offline"
         """;
 
     [Fact]
@@ -40,6 +43,8 @@ public sealed class FunctionTableTests
         Assert.Equal("dummy::good", function.Variants["shorthand"].Model!.Name);
         Assert.Same(function.Variants["shorthand"].Model, function.Variants["shorthand"].Model);
         Assert.Null(function.Variants["other"].Model);
+        Assert.NotNull(function.Variants["other"].Strategy);
+        Assert.Null(function.Variants["configured"].Strategy);
     }
 
     [Fact]

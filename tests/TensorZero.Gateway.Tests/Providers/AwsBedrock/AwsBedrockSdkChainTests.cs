@@ -1,4 +1,5 @@
 using System.Net;
+using Amazon.Runtime;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 
@@ -37,6 +38,7 @@ public sealed class AwsBedrockSdkChainTests : IAsyncLifetime
         {
             Environment.SetEnvironmentVariable(name, value);
         }
+        FallbackRegionFactory.Reset();
         await _bedrock.DisposeAsync();
     }
 
@@ -47,6 +49,8 @@ public sealed class AwsBedrockSdkChainTests : IAsyncLifetime
         {
             Environment.SetEnvironmentVariable(name, null);
         }
+        // The SDK remembers the region it found first in the process; this test sets its own.
+        FallbackRegionFactory.Reset();
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", FirstKeyId);
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", FirstSecret);
         Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", FirstToken);

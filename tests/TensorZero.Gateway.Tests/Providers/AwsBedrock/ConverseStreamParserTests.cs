@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.AwsBedrock;
-using TensorZero.Gateway.Providers.AwsBedrock.EventStream;
+using TensorZero.Gateway.Providers.Aws.EventStream;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Providers.Abstractions;
 

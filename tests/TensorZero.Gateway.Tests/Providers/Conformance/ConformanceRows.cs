@@ -9,6 +9,8 @@ public static class ConformanceRows
         new AnthropicRow(),
         new GoogleAIStudioGeminiRow(),
         new AwsBedrockRow(),
+        new AwsSageMakerRow("openai"),
+        new AwsSageMakerRow("tgi"),
         new GcpVertexGeminiRow(),
         new GcpVertexAnthropicRow(),
     ];

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace TensorZero.Gateway.Tests.Providers.Conformance;
 
 /// <summary>
@@ -31,6 +33,13 @@ public interface IConformanceRow
     /// <summary>False for provider types without a JSON mode on the wire (TGI, Hyperbolic): the request still succeeds as plain text.</summary>
     bool SupportsJsonMode => true;
 
+    /// <summary>
+    /// False for provider types whose credential fields take one location each (the AWS IAM fields of
+    /// <c>aws_sagemaker</c>): <see cref="IConformanceFake.Fallback"/> then writes the fallback form, and the suite checks
+    /// that the gateway refuses it at startup.
+    /// </summary>
+    bool SupportsFallback => true;
+
     Task<IConformanceFake> StartFakeAsync();
 }
 
@@ -39,11 +48,16 @@ public interface IConformanceRow
 /// <param name="Environment">The gateway's environment variables for this scenario.</param>
 /// <param name="Credentials">The request's <c>credentials</c> map.</param>
 /// <param name="ExpectedIdentity">What the fake reports in <see cref="IConformanceFake.Authenticated"/> for a request of this scenario (null: no auth sent).</param>
+/// <param name="Services">
+/// Changes to the gateway's services, for a default credential the gateway does not read from its environment (the AWS
+/// SDK chain reads the process's own): the row swaps in its provider factory with the chain's source replaced.
+/// </param>
 public sealed record ConformanceSetup(
     string ProviderToml,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyDictionary<string, string> Credentials,
-    string? ExpectedIdentity);
+    string? ExpectedIdentity,
+    Action<IServiceCollection>? Services = null);
 
 /// <summary>A running fake server for one row. Each scenario method mints fresh canary credentials that the fake accepts.</summary>
 public interface IConformanceFake : IAsyncDisposable

@@ -12,6 +12,9 @@ public static class OpenAIFamilyRows
     public static readonly IReadOnlyList<IConformanceRow> All =
     [
         Hosted("openai", "openai", "gpt-4o-mini"),
+        // The same type on OpenAI's Responses API (`POST /v1/responses`, typed stream events).
+        new OpenAIFamilyRow("openai-responses", "openai", FakeWire.OpenAI,
+            s => $"model_name = \"gpt-5-mini\"\napi_base = \"{s.BaseUrl}\"\napi_type = \"responses\""),
         // A local OpenAI-compatible server (Ollama-like) that echoes a wrong key whole in its 401 body.
         new OpenAIFamilyRow("openai-compatible", "openai", FakeWire.OpenAI, s => $"model_name = \"llama3.1:8b\"\napi_base = \"{s.BaseUrl}\"", EchoFullKey: true),
         new OpenAIFamilyRow("azure", "azure", FakeWire.For("azure"), s => $"deployment_id = \"gpt-4o-mini-prod\"\nendpoint = \"{s.Origin}\""),

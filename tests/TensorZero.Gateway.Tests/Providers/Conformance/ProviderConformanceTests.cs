@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers;
@@ -86,7 +87,7 @@ public sealed class ProviderConformanceTests
     {
         await using var fake = await Start(row);
         var setup = fake.Dynamic();
-        using var gateway = new GatewayFactory(Config(setup), setup.Environment);
+        using var gateway = Gateway(setup);
         var (status, body, _) = await gateway.CreateClient().PostInferenceAsync(Request(new Dictionary<string, string>()));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -101,6 +102,14 @@ public sealed class ProviderConformanceTests
     {
         await using var fake = await Start(row);
         var (withDynamic, withoutDynamic) = fake.Fallback();
+        if (!Row(row).SupportsFallback)
+        {
+            // The fallback form is refused where TensorZero refuses it, naming the field and no value.
+            var error = Assert.Throws<ConfigException>(() => BuildRuntime(withDynamic));
+            Assert.Contains(error.Errors, e => e.Contains("{ default, fallback }", StringComparison.Ordinal));
+            Assert.All(fake.Canaries, canary => Assert.DoesNotContain(error.Errors, e => e.Contains(canary, StringComparison.Ordinal)));
+            return;
+        }
         await AssertTextInference(fake, withDynamic);
         await AssertTextInference(fake, withoutDynamic);
     }
@@ -111,7 +120,7 @@ public sealed class ProviderConformanceTests
     {
         await using var fake = await Start(row);
         var setup = fake.DefaultCredential();
-        using var gateway = new GatewayFactory(Config(setup), setup.Environment);
+        using var gateway = Gateway(setup);
         var provider = Provider(gateway);
 
         var chunks = new List<ProviderStreamChunk>();
@@ -133,7 +142,7 @@ public sealed class ProviderConformanceTests
     {
         await using var fake = await Start(row);
         var setup = fake.DefaultCredential();
-        using var gateway = new GatewayFactory(Config(setup), setup.Environment);
+        using var gateway = Gateway(setup);
         var tool = new ToolDefinition("get_temperature", "Get the temperature of a city.", JsonNode.Parse("""
             {"type":"object","properties":{"location":{"type":"string"}},"required":["location"],"additionalProperties":false}
             """)!.AsObject());
@@ -159,7 +168,7 @@ public sealed class ProviderConformanceTests
     {
         await using var fake = await Start(row);
         var setup = fake.DefaultCredential();
-        using var gateway = new GatewayFactory(Config(setup), setup.Environment);
+        using var gateway = Gateway(setup);
         var schema = JsonNode.Parse("""
             {"type":"object","properties":{"answer":{"type":"string"}},"required":["answer"],"additionalProperties":false}
             """)!.AsObject();
@@ -182,7 +191,7 @@ public sealed class ProviderConformanceTests
     {
         await using var fake = await Start(row);
         var setup = fake.Rejected(rejection);
-        using var gateway = new GatewayFactory(Config(setup), setup.Environment);
+        using var gateway = Gateway(setup);
         var (status, body, raw) = await gateway.CreateClient().PostInferenceAsync(Request(setup.Credentials));
 
         Assert.Equal(HttpStatusCode.BadGateway, status);
@@ -198,7 +207,7 @@ public sealed class ProviderConformanceTests
 
     private static async Task AssertTextInference(IConformanceFake fake, ConformanceSetup setup)
     {
-        using var gateway = new GatewayFactory(Config(setup), setup.Environment);
+        using var gateway = Gateway(setup);
         var before = fake.Authenticated.Count;
         var (status, body, raw) = await gateway.CreateClient().PostInferenceAsync(Request(setup.Credentials));
 
@@ -212,6 +221,21 @@ public sealed class ProviderConformanceTests
             Assert.DoesNotContain(canary, raw, StringComparison.Ordinal);
             Assert.DoesNotContain(canary, gateway.Logs.All, StringComparison.Ordinal);
         }
+    }
+
+    private static GatewayFactory Gateway(ConformanceSetup setup) =>
+        new(Config(setup), setup.Environment) { ConfigureServices = setup.Services };
+
+    private static GatewayRuntime BuildRuntime(ConformanceSetup setup)
+    {
+        var config = new ConfigLoader(ProviderRegistry.CreateDefault()).Parse(Config(setup), Path.GetTempPath());
+        var services = new ProviderServices(new HttpClientFactory(), NullLoggerFactory.Instance, TimeProvider.System);
+        return GatewayRuntime.Build(config, ProviderRegistry.CreateDefault(), new FakeEnvironment(setup.Environment), services);
+    }
+
+    private sealed class HttpClientFactory : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
     }
 
     private static IConformanceRow Row(string row) => ConformanceRows.All.Single(r => r.Name == row);

@@ -110,7 +110,9 @@ public sealed class OpenAIFamilyFactoryTests
     [InlineData("groq", "reasoning_format", "verbose", "must be one of `parsed`, `raw`, `hidden`")]
     [InlineData("mistral", "prompt_mode", 3L, "must be a string, e.g. \"reasoning\"")]
     [InlineData("together", "parse_think_blocks", "yes", "must be a boolean")]
-    [InlineData("openai", "api_type", "responses", "only `chat_completions` is supported by this gateway")]
+    [InlineData("openai", "api_type", "batch", "must be `chat_completions` or `responses`")]
+    [InlineData("openai", "include_encrypted_reasoning", true, "is only supported when `api_type = \"responses\"`")]
+    [InlineData("openai", "include_encrypted_reasoning", "yes", "must be a boolean")]
     public void Create_BadTypeSetting_ReportsIt(string type, string key, object value, string message)
     {
         Create(type, new RecordingHttp(), out var errors, settings: new() { [key] = value });

@@ -1,0 +1,37 @@
+namespace TensorZero.Gateway.Store;
+
+/// <summary>Which inferences a listing returns: newest first, optionally before an id (the page cursor).</summary>
+public sealed record InferenceQuery(string? FunctionName, string? VariantName, Guid? EpisodeId, Guid? Before, int Limit);
+
+/// <summary>The database behind the store: SQLite (embedded) or PostgreSQL.</summary>
+public interface IInferenceStore : IAsyncDisposable
+{
+    /// <summary>The engine's name, the key <c>/health</c> reports it under.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Brings the schema to <see cref="SchemaMigrations.Latest"/> (or, with <paramref name="migrate"/> off, only checks
+    /// it is there). Throws <see cref="StoreSchemaException"/> for a database older or newer than this gateway.
+    /// </summary>
+    Task PrepareAsync(bool migrate, CancellationToken cancellationToken);
+
+    /// <summary>Writes every row in one transaction: all or none.</summary>
+    Task WriteAsync(IReadOnlyList<StoredRow> rows, CancellationToken cancellationToken);
+
+    /// <summary>Throws when the database can't answer a trivial query.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
+    Task<InferenceRow?> GetInferenceAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<InferenceRow>> ListInferencesAsync(InferenceQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ModelInferenceRow>> ListModelInferencesAsync(Guid inferenceId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FeedbackRow>> ListFeedbackAsync(Guid targetId, CancellationToken cancellationToken);
+
+    /// <summary>Whether an episode has any stored inference.</summary>
+    Task<bool> EpisodeExistsAsync(Guid episodeId, CancellationToken cancellationToken);
+}
+
+/// <summary>The database's schema version is one this gateway can't use; startup stops with this message.</summary>
+public sealed class StoreSchemaException(string message) : Exception(message);

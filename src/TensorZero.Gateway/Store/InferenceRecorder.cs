@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Inference;
+using TensorZero.Gateway.Providers.Abstractions;
+
+namespace TensorZero.Gateway.Store;
+
+/// <summary>
+/// Turns a finished inference into rows and queues them: one call per path (a non-streamed result; a stream, recorded
+/// when it completes). Storage off or a <c>dryrun</c> request: nothing is queued.
+/// </summary>
+public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secrets, TimeProvider time)
+{
+    public bool Enabled => writer is not null;
+
+    public void Record(InferenceRequest request, InferenceResult result)
+    {
+        if (writer is null || request.Dryrun)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var elapsed = Elapsed(result.InferenceId, now);
+        var response = result.Model.Response;
+        var inference = InferenceRowOf(request, result.InferenceId, result.EpisodeId, result.VariantName, result.FunctionType,
+            RowJson.Output(result), result.Schemas, elapsed, null, now);
+        var model = new ModelInferenceRow(Guid.CreateVersion7(now), result.InferenceId, response.RawRequest, response.RawResponse,
+            request.Input.System, RowJson.Messages(request.Input.Messages), RowJson.Content(response.Content), response.Usage.InputTokens,
+            response.Usage.OutputTokens, elapsed, result.Model.ModelName, result.Model.ProviderName, null,
+            response.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now);
+        writer.Enqueue(secrets.Scope(request.Credentials), inference, model);
+    }
+
+    /// <summary>Watches a stream as the client reads it; its rows are queued when the provider's stream ends normally.</summary>
+    public void Observe(InferenceRequest request, InferenceStreamResult stream)
+    {
+        if (writer is null || request.Dryrun)
+        {
+            return;
+        }
+        // The first chunk has arrived when the stream is handed over: that is the time to first token.
+        var ttft = Elapsed(stream.InferenceId, time.GetUtcNow());
+        var collected = new StreamCollector();
+        stream.Run.Observer = new ModelStreamObserver(collected.Add, () =>
+        {
+            var now = time.GetUtcNow();
+            var elapsed = Elapsed(stream.InferenceId, now);
+            var output = collected.Output(stream.FunctionType);
+            var inference = InferenceRowOf(request, stream.InferenceId, stream.EpisodeId, stream.VariantName, stream.FunctionType,
+                output, stream.Schemas, elapsed, ttft, now);
+            var model = new ModelInferenceRow(Guid.CreateVersion7(now), stream.InferenceId, string.Empty, collected.RawResponse(),
+                request.Input.System, RowJson.Messages(request.Input.Messages), collected.Content(), collected.Usage.InputTokens,
+                collected.Usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
+                collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now);
+            writer.Enqueue(secrets.Scope(request.Credentials), inference, model);
+        });
+    }
+
+    private static InferenceRow InferenceRowOf(
+        InferenceRequest request, Guid id, Guid episodeId, string variant, FunctionType type, string output,
+        ResponseSchemas schemas, long? elapsed, long? ttft, DateTimeOffset now)
+    {
+        var json = type == FunctionType.Json;
+        return new InferenceRow(id, episodeId, request.FunctionName ?? InferenceService.DefaultFunctionName, variant, json ? "json" : "chat",
+            RowJson.Input(request.Input), output,
+            json ? null : RowJson.Write(w => { w.WriteStartObject(); w.WriteStartArray("tools_available"); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
+            json ? (schemas.OutputSchema?.Node?.ToJsonString() ?? "{}") : null,
+            JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),
+            RowJson.Tags(request.Tags), elapsed, ttft, now);
+    }
+
+    // Ids are UUIDv7, stamped when the request began: the processing time is the time since.
+    private static long Elapsed(Guid id, DateTimeOffset now)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        long ms = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            ms = (ms << 8) | bytes[i];
+        }
+        return Math.Max(0, now.ToUnixTimeMilliseconds() - ms);
+    }
+
+    /// <summary>Gathers a stream's deltas into blocks, in the order their ids first appeared.</summary>
+    private sealed class StreamCollector
+    {
+        private readonly List<(string Id, string Kind, StringBuilder Text, string? Name)> _blocks = [];
+        private readonly List<string> _raw = [];
+
+        public Usage Usage { get; private set; } = Usage.Unknown;
+
+        public FinishReason? FinishReason { get; private set; }
+
+        public void Add(ProviderStreamChunk chunk)
+        {
+            _raw.Add(chunk.RawChunk);
+            foreach (var delta in chunk.Content)
+            {
+                var (kind, text, name) = delta switch
+                {
+                    TextDelta t => ("text", t.Text, null),
+                    ToolCallDelta c => ("tool_call", c.ArgumentsDelta, c.Name),
+                    ThoughtDelta t => ("thought", t.Text ?? string.Empty, null),
+                    _ => ("unknown", string.Empty, (string?)null),
+                };
+                var index = _blocks.FindIndex(b => b.Id == delta.Id && b.Kind == kind);
+                if (index < 0)
+                {
+                    _blocks.Add((delta.Id, kind, new StringBuilder(text), name));
+                }
+                else
+                {
+                    _blocks[index].Text.Append(text);
+                    if (name is not null && _blocks[index].Name is null)
+                    {
+                        _blocks[index] = _blocks[index] with { Name = name };
+                    }
+                }
+            }
+            if (chunk.Usage is { } usage)
+            {
+                Usage = new Usage(usage.InputTokens ?? Usage.InputTokens, usage.OutputTokens ?? Usage.OutputTokens);
+            }
+            FinishReason = chunk.FinishReason ?? FinishReason;
+        }
+
+        public string RawResponse() => string.Join('\n', _raw);
+
+        public string Content() => RowJson.Content(Blocks());
+
+        public string Output(FunctionType type)
+        {
+            if (type != FunctionType.Json)
+            {
+                return Content();
+            }
+            var raw = string.Concat(_blocks.Where(b => b.Kind is "text" or "tool_call").Select(b => b.Text.ToString()));
+            JsonNode? parsed;
+            try
+            {
+                parsed = JsonNode.Parse(raw);
+            }
+            catch (JsonException)
+            {
+                parsed = null;
+            }
+            return new JsonObject { ["raw"] = raw, ["parsed"] = parsed }.ToJsonString();
+        }
+
+        private List<ContentBlock> Blocks() => _blocks.Select(b => b.Kind switch
+        {
+            "tool_call" => (ContentBlock)new ToolCallBlock(b.Id, b.Name ?? string.Empty, b.Text.ToString()),
+            "thought" => new ThoughtBlock(b.Text.ToString()),
+            _ => new TextBlock(b.Text.ToString()),
+        }).ToList();
+    }
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(InferenceParams))]
+internal sealed partial class StoreRowJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,132 @@
+using System.Data.Common;
+
+namespace TensorZero.Gateway.Store;
+
+public sealed partial class SqlInferenceStore
+{
+    // Both inference tables read as one, the function type in a column of its own.
+    private string InferenceColumns(string toolParams, string outputSchema) =>
+        $"id, episode_id, function_name, variant_name, {Text("input")}, {Text("output")}, {toolParams}, {outputSchema}, " +
+        $"{Text("inference_params")}, {Text("tags")}, processing_time_ms, ttft_ms, created_at";
+
+    private string BothTables(string where) =>
+        $"SELECT 'chat' AS function_type, {InferenceColumns(Text("tool_params"), "NULL")} FROM chat_inferences WHERE {where} " +
+        $"UNION ALL SELECT 'json', {InferenceColumns("NULL", Text("output_schema"))} FROM json_inferences WHERE {where}";
+
+    // JSON columns come back as text on both engines.
+    private string Text(string column) => dialect.IsPostgres ? $"{column}::text" : column;
+
+    public async Task<InferenceRow?> GetInferenceAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, BothTables("id = @id"));
+        Add(command, "id", dialect.Id(id));
+        var rows = await ReadInferencesAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<InferenceRow>> ListInferencesAsync(InferenceQuery query, CancellationToken cancellationToken)
+    {
+        var conditions = new List<string> { "1 = 1" };
+        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        if (query.FunctionName is { } function)
+        {
+            conditions.Add("function_name = @function_name");
+            Add(command, "function_name", function);
+        }
+        if (query.VariantName is { } variant)
+        {
+            conditions.Add("variant_name = @variant_name");
+            Add(command, "variant_name", variant);
+        }
+        if (query.EpisodeId is { } episode)
+        {
+            conditions.Add("episode_id = @episode_id");
+            Add(command, "episode_id", dialect.Id(episode));
+        }
+        if (query.Before is { } before)
+        {
+            conditions.Add("id < @before");
+            Add(command, "before", dialect.Id(before));
+        }
+        // Ids are UUIDv7: their order is the order of creation.
+        command.CommandText = $"SELECT * FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences ORDER BY id DESC LIMIT @limit";
+        Add(command, "limit", query.Limit);
+        return await ReadInferencesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> EpisodeExistsAsync(Guid episodeId, CancellationToken cancellationToken)
+    {
+        var rows = await ListInferencesAsync(new InferenceQuery(null, null, episodeId, null, 1), cancellationToken).ConfigureAwait(false);
+        return rows.Count > 0;
+    }
+
+    public async Task<IReadOnlyList<ModelInferenceRow>> ListModelInferencesAsync(Guid inferenceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            $"SELECT id, inference_id, raw_request, raw_response, system, {Text("input_messages")}, {Text("output")}, input_tokens, output_tokens, " +
+            "response_time_ms, model_name, model_provider_name, ttft_ms, finish_reason, error, created_at FROM model_inferences " +
+            "WHERE inference_id = @inference_id ORDER BY id");
+        Add(command, "inference_id", dialect.Id(inferenceId));
+        var rows = new List<ModelInferenceRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new ModelInferenceRow(
+                SqlDialect.ReadId(reader, 0), SqlDialect.ReadId(reader, 1), reader.GetString(2), reader.GetString(3),
+                SqlDialect.ReadText(reader, 4), reader.GetString(5), reader.GetString(6), SqlDialect.ReadLong(reader, 7),
+                SqlDialect.ReadLong(reader, 8), SqlDialect.ReadLong(reader, 9), reader.GetString(10), reader.GetString(11),
+                SqlDialect.ReadLong(reader, 12), SqlDialect.ReadText(reader, 13), SqlDialect.ReadText(reader, 14), SqlDialect.ReadTime(reader, 15)));
+        }
+        return rows;
+    }
+
+    public async Task<IReadOnlyList<FeedbackRow>> ListFeedbackAsync(Guid targetId, CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        var value = dialect.IsPostgres ? "value::text" : "CAST(value AS TEXT)";
+        await using var command = Command(connection, null,
+            $"SELECT id, target_id, '' AS target_type, metric_name, 'boolean' AS kind, CASE WHEN value THEN 'true' ELSE 'false' END, {Text("tags")}, created_at FROM boolean_metric_feedback WHERE target_id = @id " +
+            $"UNION ALL SELECT id, target_id, '', metric_name, 'float', {value}, {Text("tags")}, created_at FROM float_metric_feedback WHERE target_id = @id " +
+            $"UNION ALL SELECT id, target_id, target_type, 'comment', 'comment', value, {Text("tags")}, created_at FROM comment_feedback WHERE target_id = @id " +
+            $"UNION ALL SELECT id, target_id, 'inference', 'demonstration', 'demonstration', {Text("value")}, {Text("tags")}, created_at FROM demonstration_feedback WHERE target_id = @id " +
+            "ORDER BY id");
+        Add(command, "id", dialect.Id(targetId));
+        var rows = new List<FeedbackRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new FeedbackRow(
+                SqlDialect.ReadId(reader, 0), SqlDialect.ReadId(reader, 1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), SqlDialect.ReadTime(reader, 7)));
+        }
+        return rows;
+    }
+
+    private static async Task<IReadOnlyList<InferenceRow>> ReadInferencesAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<InferenceRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new InferenceRow(
+                Id: SqlDialect.ReadId(reader, 1),
+                EpisodeId: SqlDialect.ReadId(reader, 2),
+                FunctionName: reader.GetString(3),
+                VariantName: reader.GetString(4),
+                FunctionType: reader.GetString(0),
+                Input: reader.GetString(5),
+                Output: reader.GetString(6),
+                ToolParams: SqlDialect.ReadText(reader, 7),
+                OutputSchema: SqlDialect.ReadText(reader, 8),
+                InferenceParams: reader.GetString(9),
+                Tags: reader.GetString(10),
+                ProcessingTimeMs: SqlDialect.ReadLong(reader, 11),
+                TtftMs: SqlDialect.ReadLong(reader, 12),
+                CreatedAt: SqlDialect.ReadTime(reader, 13)));
+        }
+        return rows;
+    }
+}

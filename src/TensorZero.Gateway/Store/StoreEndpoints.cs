@@ -1,0 +1,127 @@
+using System.Text.Json;
+using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Errors;
+
+namespace TensorZero.Gateway.Store;
+
+/// <summary>
+/// Reading back what was stored, without a database client: <c>GET /inferences/{id}</c> (with its model inferences and
+/// feedback), <c>GET /episodes/{id}/inferences</c>, and TensorZero's <c>POST /v1/inferences/list_inferences</c> (newest
+/// first, by function and variant, paged with <c>before</c>).
+/// </summary>
+public static class StoreEndpoints
+{
+    public const int DefaultLimit = 20;
+
+    public const int MaxLimit = 100;
+
+    public static void MapStoreEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/inferences/{id}", GetInferenceAsync);
+        app.MapGet("/episodes/{id}/inferences", ListEpisodeAsync);
+        app.MapPost("/v1/inferences/list_inferences", ListAsync);
+    }
+
+    private static async Task GetInferenceAsync(HttpContext context, StoreRuntime runtime, string id)
+    {
+        var store = Require(runtime);
+        var inferenceId = ParseId(id, "inference_id");
+        var row = await store.GetInferenceAsync(inferenceId, context.RequestAborted)
+            ?? throw new GatewayError(ErrorKind.NotFound, $"Inference `{inferenceId}` not found (a row is written shortly after its inference answers)");
+        var models = await store.ListModelInferencesAsync(inferenceId, context.RequestAborted);
+        var feedback = await store.ListFeedbackAsync(inferenceId, context.RequestAborted);
+        await WriteAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            StoredRowWriter.WriteInferenceFields(writer, row);
+            writer.WriteStartArray("model_inferences");
+            foreach (var model in models)
+            {
+                StoredRowWriter.WriteModelInference(writer, model);
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("feedback");
+            foreach (var item in feedback)
+            {
+                StoredRowWriter.WriteFeedback(writer, item);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task ListEpisodeAsync(HttpContext context, StoreRuntime runtime, string id)
+    {
+        var store = Require(runtime);
+        var query = new InferenceQuery(null, null, ParseId(id, "episode_id"), QueryId(context, "before"), QueryLimit(context));
+        await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted));
+    }
+
+    private static async Task ListAsync(HttpContext context, StoreRuntime runtime)
+    {
+        var store = Require(runtime);
+        using var body = await InferenceEndpoints.ReadJsonAsync(context);
+        var root = body.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw GatewayError.InvalidRequest("the request body must be a JSON object");
+        }
+        var query = new InferenceQuery(
+            OptionalString(root, "function_name"),
+            OptionalString(root, "variant_name"),
+            OptionalString(root, "episode_id") is { } episode ? ParseId(episode, "episode_id") : null,
+            OptionalString(root, "before") is { } before ? ParseId(before, "before") : null,
+            root.TryGetProperty("limit", out var limit) && limit.ValueKind != JsonValueKind.Null
+                ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
+                : DefaultLimit);
+        await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted));
+    }
+
+    private static Task WriteListAsync(HttpContext context, IReadOnlyList<InferenceRow> rows) => WriteAsync(context, writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("inferences");
+        foreach (var row in rows)
+        {
+            writer.WriteStartObject();
+            StoredRowWriter.WriteInferenceFields(writer, row);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
+
+    private static async Task WriteAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
+        write(writer);
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    private static IInferenceStore Require(StoreRuntime runtime) => runtime.Store
+        ?? throw new GatewayError(ErrorKind.NotFound, "Storage is off (`[gateway.observability] enabled = false`): nothing is stored to read");
+
+    private static Guid ParseId(string text, string field) => Guid.TryParse(text, out var id)
+        ? id
+        : throw GatewayError.InvalidRequest($"`{field}` must be a UUID");
+
+    private static string? OptionalString(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw GatewayError.InvalidRequest($"`{name}` must be a string");
+
+    private static Guid? QueryId(HttpContext context, string name) =>
+        context.Request.Query[name].FirstOrDefault() is { } text ? ParseId(text, name) : null;
+
+    private static int QueryLimit(HttpContext context) =>
+        context.Request.Query["limit"].FirstOrDefault() is { } text ? Limit(int.TryParse(text, out var n) ? n : -1) : DefaultLimit;
+
+    private static int Limit(int value) => value is >= 1 and <= MaxLimit
+        ? value
+        : throw GatewayError.InvalidRequest($"`limit` must be a whole number from 1 to {MaxLimit}");
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class StoreEndpointJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,231 @@
+using System.Threading.Channels;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+
+namespace TensorZero.Gateway.Store;
+
+/// <summary>
+/// The write queue: rows wait in a bounded in-memory queue and a background loop writes them in batches. An inference
+/// never waits for the database: past the bound a row is dropped and counted. A batch that fails is retried (with
+/// growing pauses) until the database answers again. Stopping writes what is queued, within the host's shutdown timeout.
+/// </summary>
+public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan DropLogInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(5);
+
+    private readonly IInferenceStore _store;
+    private readonly ObservabilityConfig _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StoreWriter> _logger;
+    private readonly Channel<(StoredRow Row, SecretScope Scope)> _queue;
+    private readonly CancellationTokenSource _abandon = new();
+    private Task? _loop;
+    private long _dropped;
+    private long _written;
+    private long _lastDropLog = long.MinValue;
+
+    public StoreWriter(IInferenceStore store, ObservabilityConfig settings, TimeProvider time, ILogger<StoreWriter> logger)
+    {
+        _store = store;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<(StoredRow, SecretScope)>(
+            new BoundedChannelOptions(settings.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    public IInferenceStore Store => _store;
+
+    /// <summary>Rows dropped because the queue was full, since start.</summary>
+    public long DroppedRows => Interlocked.Read(ref _dropped);
+
+    /// <summary>Rows committed to the database, since start.</summary>
+    public long WrittenRows => Interlocked.Read(ref _written);
+
+    /// <summary>Rows waiting to be written.</summary>
+    public int QueueDepth => _queue.Reader.Count;
+
+    /// <summary>Whether the last write attempt failed (the database is down or refusing rows).</summary>
+    public bool Failing { get; private set; }
+
+    /// <summary>
+    /// Queues rows; their text is redacted with <paramref name="scope"/> (the request's keys and every static one)
+    /// before it is written. Never waits: a full queue drops the rows, counts and (at most every 10 s) logs it.
+    /// </summary>
+    public void Enqueue(SecretScope scope, params ReadOnlySpan<StoredRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (_queue.Writer.TryWrite((row, scope)))
+            {
+                continue;
+            }
+            var dropped = Interlocked.Increment(ref _dropped);
+            var now = _time.GetTimestamp();
+            var last = Interlocked.Read(ref _lastDropLog);
+            if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= DropLogInterval) &&
+                Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
+            {
+                LogDropped(_settings.QueueCapacity, dropped);
+            }
+        }
+    }
+
+    /// <summary>Migrates (or checks) the schema, then starts writing. A database that can't be used stops startup.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.PrepareAsync(!_settings.DisableAutomaticMigrations, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreSchemaException e)
+        {
+            throw new ConfigException([$"`gateway.observability`: {e.Message}"]);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            // The exception's type only: a driver's message may quote the connection string.
+            throw new ConfigException([$"`gateway.observability`: the {_store.Name} database can't be reached or prepared ({e.GetType().Name}); " +
+                "fix it, or set `[gateway.observability] enabled = false`"]);
+        }
+        _loop = Task.Run(() => RunAsync(_abandon.Token), CancellationToken.None);
+    }
+
+    /// <summary>Writes what is queued; when <paramref name="cancellationToken"/> (the shutdown timeout) fires first, gives up and says how many rows were lost.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is null)
+        {
+            return;
+        }
+        try
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await _abandon.CancelAsync().ConfigureAwait(false);
+            LogLostAtShutdown(_queue.Reader.Count);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken abandon)
+    {
+        var batch = new List<StoredRow>(_settings.MaxRows);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(abandon).ConfigureAwait(false))
+            {
+                // A short pause lets a burst gather into one transaction.
+                if (_queue.Reader.Count < _settings.MaxRows && !_queue.Reader.Completion.IsCompleted)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(_settings.FlushIntervalMs), _time, abandon).ConfigureAwait(false);
+                }
+                while (batch.Count < _settings.MaxRows && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(RowRedaction.Redact(item.Row, item.Scope));
+                }
+                await WriteWithRetryAsync(batch, abandon).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+        {
+            // Shutdown timed out: StopAsync reports what was lost.
+        }
+    }
+
+    private async Task WriteWithRetryAsync(List<StoredRow> batch, CancellationToken abandon)
+    {
+        var pause = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await _store.WriteAsync(batch, abandon).ConfigureAwait(false);
+                Interlocked.Add(ref _written, batch.Count);
+                if (Failing)
+                {
+                    Failing = false;
+                    LogRecovered(batch.Count);
+                }
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !abandon.IsCancellationRequested)
+            {
+                if (batch.Count > 1 && await AnswersAsync(abandon).ConfigureAwait(false))
+                {
+                    // The database is up but refused the batch: write row by row, so one bad row can't hold up the rest.
+                    await WriteEachAsync(batch, abandon).ConfigureAwait(false);
+                    return;
+                }
+                if (!Failing)
+                {
+                    Failing = true;
+                    // The exception's type only: a driver's message may quote the connection string.
+                    LogWriteFailed(_store.Name, e.GetType().Name, batch.Count);
+                }
+                await Task.Delay(pause, _time, abandon).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxRetryPause.Ticks));
+            }
+        }
+    }
+
+    private async Task<bool> AnswersAsync(CancellationToken abandon)
+    {
+        try
+        {
+            await _store.PingAsync(abandon).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !abandon.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task WriteEachAsync(List<StoredRow> batch, CancellationToken abandon)
+    {
+        foreach (var row in batch)
+        {
+            try
+            {
+                await _store.WriteAsync([row], abandon).ConfigureAwait(false);
+                Interlocked.Increment(ref _written);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !abandon.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _dropped);
+                LogRowRefused(_store.Name, row.GetType().Name, e.GetType().Name);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _abandon.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        _abandon.Dispose();
+        await _store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Store write queue is full ({Capacity} rows): rows are being dropped ({Dropped} dropped since start)")]
+    private partial void LogDropped(int capacity, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store: writing to {Engine} failed ({ErrorType}); {Rows} rows are held and retried until it answers")]
+    private partial void LogWriteFailed(string engine, string errorType, int rows);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store: {Engine} refused a {RowType} ({ErrorType}); the row is dropped")]
+    private partial void LogRowRefused(string engine, string rowType, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store: the database answers again; {Rows} held rows written")]
+    private partial void LogRecovered(int rows);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store: shutdown timed out with {Rows} rows still queued; they are lost")]
+    private partial void LogLostAtShutdown(int rows);
+}

@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using TensorZero.Gateway.Tests.Fakes;
+using TensorZero.Gateway.Tests.Infrastructure;
+
+namespace TensorZero.Gateway.Tests.Store;
+
+/// <summary>
+/// The whole gateway with a real database (SQLite and PostgreSQL): what an inference leaves behind, read back through
+/// the read endpoints, and that no key reaches a row.
+/// </summary>
+public sealed class StoreFunctionalTests : IAsyncLifetime
+{
+    private const string Canary = "sk-canary-store-9f3e1a7c5b2d";
+
+    private FakeOpenAIServer _openai = null!;
+
+    public static TheoryData<string> Engines => new() { "sqlite", "postgres" };
+
+    public async Task InitializeAsync()
+    {
+        _openai = await FakeOpenAIServer.StartAsync();
+        _openai.ValidKeys.Add(Canary);
+        // A provider that echoes the caller's key back in its answer.
+        _openai.Reply = _ => $"echo: your key is {Canary}";
+    }
+
+    public async Task DisposeAsync() => await _openai.DisposeAsync();
+
+    private string Config(TestDatabase database) => $$"""
+        {{database.ObservabilityToml}}
+        [models.gpt]
+        routing = ["openai"]
+
+        [models.gpt.providers.openai]
+        type = "openai"
+        model_name = "gpt-4o-mini"
+        api_base = "{{_openai.BaseUrl}}"
+        api_key_location = "dynamic::customer_key"
+
+        [functions.chat]
+        type = "chat"
+
+        [functions.chat.variants.main]
+        type = "chat_completion"
+        model = "gpt"
+
+        [functions.extract]
+        type = "json"
+        output_schema = "schema.json"
+
+        [functions.extract.variants.main]
+        type = "chat_completion"
+        model = "dummy::json"
+        json_mode = "strict"
+        """;
+
+    private static readonly Dictionary<string, string> Files = new()
+    {
+        ["schema.json"] = """{"type":"object","properties":{"answer":{"type":"string"}},"required":["answer"]}""",
+    };
+
+    private GatewayFactory Gateway(TestDatabase database) => new(Config(database), database.Environment(), Files);
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Inference_ProviderEchoesKey_RowsAreStoredWithoutIt(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+
+        var (status, body, _) = await client.PostInferenceAsync(new
+        {
+            function_name = "chat",
+            input = GatewayClient.UserMessage($"my key is {Canary}"),
+            credentials = new Dictionary<string, string> { ["customer_key"] = Canary },
+            tags = new Dictionary<string, string> { ["user"] = "alice" },
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var stored = await WaitForInferenceAsync(client, body["inference_id"]!.GetValue<string>());
+        Assert.Equal("chat", stored["type"]!.GetValue<string>());
+        Assert.Equal("chat", stored["function_name"]!.GetValue<string>());
+        Assert.Equal("main", stored["variant_name"]!.GetValue<string>());
+        Assert.Equal(body["episode_id"]!.GetValue<string>(), stored["episode_id"]!.GetValue<string>());
+        Assert.Equal("alice", stored["tags"]!["user"]!.GetValue<string>());
+        Assert.NotNull(stored["processing_time_ms"]);
+        var model = Assert.Single(stored["model_inferences"]!.AsArray())!;
+        Assert.Equal("gpt", model["model_name"]!.GetValue<string>());
+        Assert.Equal("openai", model["model_provider_name"]!.GetValue<string>());
+        Assert.Contains("gpt-4o-mini", model["raw_request"]!.GetValue<string>());
+        Assert.Contains("[REDACTED]", model["raw_response"]!.GetValue<string>());
+        Assert.Contains("[REDACTED]", stored["input"]!.ToJsonString());
+        var all = stored.ToJsonString();
+        Assert.DoesNotContain(Canary, all);
+        Assert.DoesNotContain(Canary[..12], all);
+        Assert.DoesNotContain("Bearer", all);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Inference_JsonFunctionAndStream_StoreTheirShapes(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+
+        var (_, json, _) = await client.PostInferenceAsync(new { function_name = "extract", input = GatewayClient.UserMessage("x") });
+        using var streamResponse = await client.PostAsJsonAsync("/inference", new { model_name = "dummy::tool", stream = true, input = GatewayClient.UserMessage("x") });
+        var events = await streamResponse.Content.ReadAsStringAsync();
+        var streamId = JsonNode.Parse(events.Split('\n').First(l => l.StartsWith("data: {", StringComparison.Ordinal))[6..])!["inference_id"]!.GetValue<string>();
+
+        var jsonRow = await WaitForInferenceAsync(client, json["inference_id"]!.GetValue<string>());
+        Assert.Equal("json", jsonRow["type"]!.GetValue<string>());
+        Assert.Equal(json["output"]!.ToJsonString(), jsonRow["output"]!.ToJsonString());
+        Assert.Equal("object", jsonRow["output_schema"]!["type"]!.GetValue<string>());
+
+        var streamRow = await WaitForInferenceAsync(client, streamId);
+        Assert.Equal("tensorzero::default", streamRow["function_name"]!.GetValue<string>());
+        Assert.Equal("dummy::tool", streamRow["variant_name"]!.GetValue<string>());
+        Assert.True(streamRow["ttft_ms"]!.GetValue<long>() >= 0);
+        var call = streamRow["output"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "tool_call")!;
+        Assert.False(string.IsNullOrEmpty(call["name"]!.GetValue<string>()));
+        var model = Assert.Single(streamRow["model_inferences"]!.AsArray())!;
+        Assert.Equal("dummy", model["model_provider_name"]!.GetValue<string>());
+        Assert.True(model["ttft_ms"]!.GetValue<long>() >= 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Inference_DryrunAndFailed_StoreNothing_AndListingPages(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        var episode = Guid.CreateVersion7().ToString();
+
+        var (_, dry, _) = await client.PostInferenceAsync(new { model_name = "dummy::good", episode_id = episode, dryrun = true, input = GatewayClient.UserMessage("x") });
+        var (failedStatus, _, _) = await client.PostInferenceAsync(new { model_name = "dummy::error", episode_id = episode, input = GatewayClient.UserMessage("x") });
+        var (_, first, _) = await client.PostInferenceAsync(new { model_name = "dummy::good", episode_id = episode, input = GatewayClient.UserMessage("x") });
+        var (_, second, _) = await client.PostInferenceAsync(new { model_name = "dummy::good", episode_id = episode, input = GatewayClient.UserMessage("y") });
+        // Rows are queued in order: once the last one is there, the earlier ones would be too.
+        await WaitForInferenceAsync(client, second["inference_id"]!.GetValue<string>());
+
+        Assert.NotEqual(HttpStatusCode.OK, failedStatus);
+        using var missing = await client.GetAsync($"/inferences/{dry["inference_id"]!.GetValue<string>()}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var episodeRows = (await client.GetFromJsonAsync<JsonObject>($"/episodes/{episode}/inferences"))!["inferences"]!.AsArray();
+        Assert.Equal(
+            [second["inference_id"]!.GetValue<string>(), first["inference_id"]!.GetValue<string>()],
+            episodeRows.Select(r => r!["inference_id"]!.GetValue<string>()).ToArray());
+
+        var page1 = await ListAsync(client, new { function_name = "tensorzero::default", variant_name = "dummy::good", limit = 1 });
+        var page2 = await ListAsync(client, new { function_name = "tensorzero::default", variant_name = "dummy::good", limit = 1, before = page1[0]!["inference_id"]!.GetValue<string>() });
+        Assert.Equal(second["inference_id"]!.GetValue<string>(), page1.Single()!["inference_id"]!.GetValue<string>());
+        Assert.Equal(first["inference_id"]!.GetValue<string>(), page2.Single()!["inference_id"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Health_WithStore_ReportsTheEngine(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+
+        var body = await gateway.CreateClient().GetStringAsync("/health");
+
+        Assert.Equal($$"""{"gateway":"ok","{{engine}}":"ok"}""", body);
+    }
+
+    [Fact]
+    public async Task Health_StorageOff_ReportsOnlyTheGatewayAndReadsAre404()
+    {
+        using var gateway = new GatewayFactory("[gateway.observability]\nenabled = false\n");
+        var client = gateway.CreateClient();
+
+        Assert.Equal("""{"gateway":"ok"}""", await client.GetStringAsync("/health"));
+        using var read = await client.GetAsync($"/inferences/{Guid.CreateVersion7()}");
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        Assert.Contains("Storage is off", await read.Content.ReadAsStringAsync());
+        Assert.False(System.IO.Directory.Exists(Path.Combine(gateway.Directory, "data")));
+    }
+
+    [Fact]
+    public async Task Startup_DefaultConfig_CreatesTheSqliteFileUnderTheConfigFolder()
+    {
+        using var gateway = new GatewayFactory("");
+
+        Assert.Equal("""{"gateway":"ok","sqlite":"ok"}""", await gateway.CreateClient().GetStringAsync("/health"));
+        Assert.True(File.Exists(Path.Combine(gateway.Directory, "data", "tensorzero.db")));
+    }
+
+    private static async Task<JsonArray> ListAsync(HttpClient client, object query)
+    {
+        using var response = await client.PostAsJsonAsync("/v1/inferences/list_inferences", query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["inferences"]!.AsArray();
+    }
+
+    // Rows are written in the background; a bounded wait, not a timing assertion.
+    private static async Task<JsonObject> WaitForInferenceAsync(HttpClient client, string id)
+    {
+        for (var attempt = 0; attempt < 400; attempt++)
+        {
+            using var response = await client.GetAsync($"/inferences/{id}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            }
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException($"inference {id} was not stored within 20 s");
+    }
+}

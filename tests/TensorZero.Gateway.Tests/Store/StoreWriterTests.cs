@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Store;
+
+namespace TensorZero.Gateway.Tests.Store;
+
+public sealed class StoreWriterTests
+{
+    /// <summary>A database that refuses writes while <see cref="Down"/> is set, and keeps what it accepted.</summary>
+    private sealed class FlakyStore : IInferenceStore
+    {
+        private readonly List<StoredRow> _rows = [];
+
+        public volatile bool Down;
+
+        public int Attempts;
+
+        public string Name => "postgres";
+
+        public IReadOnlyList<StoredRow> Rows
+        {
+            get
+            {
+                lock (_rows)
+                {
+                    return _rows.ToList();
+                }
+            }
+        }
+
+        public Task PrepareAsync(bool migrate, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task WriteAsync(IReadOnlyList<StoredRow> rows, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Attempts);
+            if (Down)
+            {
+                throw new IOException("connection refused");
+            }
+            lock (_rows)
+            {
+                _rows.AddRange(rows);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task PingAsync(CancellationToken cancellationToken) => Down ? throw new IOException("connection refused") : Task.CompletedTask;
+
+        public Task<InferenceRow?> GetInferenceAsync(Guid id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<InferenceRow>> ListInferencesAsync(InferenceQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ModelInferenceRow>> ListModelInferencesAsync(Guid inferenceId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<FeedbackRow>> ListFeedbackAsync(Guid targetId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> EpisodeExistsAsync(Guid episodeId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static ObservabilityConfig Settings(int capacity) => ObservabilityConfig.Default(".") with { QueueCapacity = capacity, FlushIntervalMs = 1 };
+
+    [Fact]
+    public async Task Enqueue_DatabaseDown_HoldsRowsAndWritesThemWhenItRecovers()
+    {
+        var store = new FlakyStore { Down = true };
+        await using var writer = new StoreWriter(store, Settings(100), TimeProvider.System, NullLogger<StoreWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+
+        writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()), StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
+        await WaitUntilAsync(() => Volatile.Read(ref store.Attempts) >= 2);
+        Assert.Empty(store.Rows);
+        Assert.True(writer.Failing);
+
+        store.Down = false;
+        await WaitUntilAsync(() => store.Rows.Count == 2);
+        Assert.False(writer.Failing);
+        Assert.Equal(0, writer.DroppedRows);
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Enqueue_PastTheBound_DropsCountsAndNeverWaits()
+    {
+        var store = new FlakyStore();
+        var logs = new CapturingLogger();
+        // Not started: nothing drains the queue, so exactly the bound is held.
+        await using var writer = new StoreWriter(store, Settings(2), TimeProvider.System, logs);
+
+        for (var i = 0; i < 5; i++)
+        {
+            writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
+        }
+
+        Assert.Equal(3, writer.DroppedRows);
+        Assert.Equal(2, writer.QueueDepth);
+        Assert.Single(logs.Messages, m => m.Contains("write queue is full (2 rows)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stop_WithRowsQueued_WritesThemBeforeReturning()
+    {
+        var store = new FlakyStore();
+        await using var writer = new StoreWriter(store, Settings(100), TimeProvider.System, NullLogger<StoreWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 10; i++)
+        {
+            writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
+        }
+
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(10, store.Rows.Count);
+    }
+
+    [Fact]
+    public async Task Stop_DatabaseDownPastTheDeadline_GivesUpAndSaysHowManyRowsAreLost()
+    {
+        var store = new FlakyStore { Down = true };
+        var logs = new CapturingLogger();
+        await using var writer = new StoreWriter(store, Settings(100), TimeProvider.System, logs);
+        await writer.StartAsync(CancellationToken.None);
+        writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
+        await WaitUntilAsync(() => Volatile.Read(ref store.Attempts) >= 1);
+
+        using var deadline = new CancellationTokenSource();
+        await deadline.CancelAsync();
+        await writer.StopAsync(deadline.Token);
+
+        Assert.Empty(store.Rows);
+        Assert.Contains(logs.Messages, m => m.Contains("shutdown timed out", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 400 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(condition(), "condition not met within 20 s");
+    }
+
+    private sealed class CapturingLogger : Microsoft.Extensions.Logging.ILogger<StoreWriter>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyList<string> Messages => _messages.ToArray();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Enqueue(formatter(state, exception));
+    }
+}
