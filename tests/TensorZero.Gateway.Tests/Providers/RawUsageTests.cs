@@ -3,6 +3,7 @@ using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers.Anthropic;
 using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Providers.OpenAI;
+using TensorZero.Gateway.Providers.OpenAI.Responses;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Tests.Providers;
@@ -99,6 +100,20 @@ public sealed class RawUsageTests
         Assert.Null(first.RawUsage);
         Assert.Equal("""{"promptTokenCount":4,"candidatesTokenCount":2}""", last.RawUsage!.Data!.ToJsonString());
         Assert.Null(parser.Complete());
+    }
+
+    [Fact]
+    public void ResponsesApi_AnswerAndCompletedEvent_KeepUsageAsApiTypeResponses()
+    {
+        const string usage = """{"input_tokens":6,"output_tokens":3,"output_tokens_details":{"reasoning_tokens":1}}""";
+        var answer = $$"""{"output":[{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Hi"}]}],"usage":{{usage}}}""";
+        var parser = new ResponsesStreamParser("OpenAI", SecretScope.None);
+
+        var response = ResponsesResponseParser.Parse("{}", answer, "OpenAI");
+        var last = parser.Parse($$$"""{"type":"response.completed","response":{"output":[],"usage":{{{usage}}}}}""")!;
+
+        Assert.Equal((usage, "responses"), (response.RawUsage!.Data!.ToJsonString(), response.RawUsage.ApiType));
+        Assert.Equal((usage, "responses"), (last.RawUsage!.Data!.ToJsonString(), last.RawUsage.ApiType));
     }
 
     [Fact]

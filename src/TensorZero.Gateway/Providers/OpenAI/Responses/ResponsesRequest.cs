@@ -114,7 +114,7 @@ public static class ResponsesRequest
         var choice = request.ToolChoice;
         if (request.JsonMode == JsonMode.Tool && request.OutputSchema is not null)
         {
-            functions = [.. functions, new ToolDefinition(OpenAIWire.RespondToolName, "Respond to the user using the output schema.", request.OutputSchema, Strict: false)];
+            functions = [.. functions, RespondTool.For(request.OutputSchema)];
             choice = new ToolChoice(ToolChoiceMode.Specific, OpenAIWire.RespondToolName);
         }
         var tools = new JsonArray();
