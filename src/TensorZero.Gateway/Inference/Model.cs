@@ -2,6 +2,7 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference.Routing;
+using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Inference;
@@ -35,7 +36,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             }
             catch (GatewayError e) when (!modelDeadline.Expired)
             {
-                failures.Add((routed.Name, Attribute(e, routed.Provider.Type)));
+                failures.Add((routed.Name, Attribute(e, routed.Provider)));
             }
             catch (Exception e) when (modelDeadline.Expired && e is OperationCanceledException or GatewayError)
             {
@@ -66,7 +67,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                 }
                 catch (GatewayError e) when (!deadline.Expired)
                 {
-                    failures.Add((routed.Name, Attribute(e, routed.Provider.Type)));
+                    failures.Add((routed.Name, Attribute(e, routed.Provider)));
                 }
             }
         }
@@ -84,10 +85,10 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
         throw AllFailed(failures);
     }
 
-    // A provider's own failure carries its raw body; here it learns which provider type sent it.
-    private static GatewayError Attribute(GatewayError error, string providerType) =>
+    // A provider's own failure carries its raw body; here it learns which provider type and API sent it.
+    private static GatewayError Attribute(GatewayError error, IModelProvider provider) =>
         error is { RawResponse: { } body, RawResponses.Count: 0 }
-            ? error.WithRawResponses([new RawResponseEntry(null, providerType, RawResponseEntry.ChatCompletions, body)])
+            ? error.WithRawResponses([new RawResponseEntry(null, provider.Type, provider.ApiType, body)])
             : error;
 
     private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<(string Provider, GatewayError Error)> failures) =>

@@ -15,6 +15,9 @@ public interface IModelProvider
     /// </summary>
     bool SupportsCustomTools => false;
 
+    /// <summary>The provider API it speaks, as TensorZero names it in raw entries (<c>api_type</c> of a failed attempt's body).</summary>
+    string ApiType => Errors.RawResponseEntry.ChatCompletions;
+
     Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken);
 
     /// <summary>

@@ -26,6 +26,8 @@ public sealed class OpenAIResponsesProvider(
 
     public bool SupportsCustomTools => true;
 
+    public string ApiType => ResponsesResponseParser.ApiType;
+
     /// <summary>Where requests go: <c>{api_base}/responses</c>.</summary>
     public Uri Url => url;
 
