@@ -55,7 +55,7 @@ public static class InferenceEndpoints
         if (request.IncludeOriginalResponse)
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InferenceEndpoints).FullName!)
-                .LogWarning("The `{Field}` parameter is deprecated. Use `{Replacement}` instead.", originalField,
+                .LogWarning("The `{Field:l}` parameter is deprecated. Use `{Replacement:l}` instead.", originalField,
                     originalField.Replace("original_response", "raw_response", StringComparison.Ordinal));
         }
         return RawOutput.For(request, context);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Providers.Dummy;
+using TensorZero.Gateway.Tests.Endpoints.OpenAICompatible;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Endpoints;
@@ -12,9 +13,14 @@ namespace TensorZero.Gateway.Tests.Endpoints;
 /// </summary>
 public sealed class RawResponseTests : IClassFixture<RawResponseTests.Gateway>
 {
+    private readonly Gateway _gateway;
     private readonly HttpClient _client;
 
-    public RawResponseTests(Gateway gateway) => _client = gateway.CreateClient();
+    public RawResponseTests(Gateway gateway)
+    {
+        _gateway = gateway;
+        _client = gateway.CreateClient();
+    }
 
     /// <summary>Dummy models only: a fallback model, a failing variant before a good one, a retried flaky model.</summary>
     public sealed class Gateway() : GatewayFactory("""
@@ -141,6 +147,17 @@ public sealed class RawResponseTests : IClassFixture<RawResponseTests.Gateway>
             body.Select(p => p.Key));
         Assert.Equal(DummyResponses.DefaultRawResponse, body["original_response"]!.GetValue<string>());
         Assert.Equal(body["raw_usage"]![0]!["model_inference_id"]!.GetValue<string>(), body["raw_response"]![0]!["model_inference_id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Inference_IncludeOriginalResponse_LogsItsDeprecation()
+    {
+        await _client.PostInferenceAsync(Body("basic", new { include_original_response = true }));
+        await _client.PostChatAsync("""{"model":"tensorzero::function_name::basic","messages":[{"role":"user","content":"Hi"}],"tensorzero::include_original_response":true}""");
+
+        Assert.Contains("The `include_original_response` parameter is deprecated. Use `include_raw_response` instead.", _gateway.Logs.All, StringComparison.Ordinal);
+        Assert.Contains("The `tensorzero::include_original_response` parameter is deprecated. Use `tensorzero::include_raw_response` instead.",
+            _gateway.Logs.All, StringComparison.Ordinal);
     }
 
     [Fact]
