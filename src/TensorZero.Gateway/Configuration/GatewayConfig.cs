@@ -215,6 +215,9 @@ public sealed record TemplateSource(string Name, string FullPath, string Text, s
 /// <param name="ReasoningEffort">Sent by <c>openai</c> providers (Chat Completions and Responses API); others ignore it, as in TensorZero.</param>
 /// <param name="ServiceTier"><c>auto</c>, <c>default</c>, <c>priority</c> or <c>flex</c>; sent by <c>openai</c> providers.</param>
 /// <param name="Verbosity">Sent by <c>openai</c> providers (<c>text.verbosity</c> on the Responses API).</param>
+/// <param name="ThinkingBudgetTokens">
+/// Manual thinking: Anthropic's <c>thinking.budget_tokens</c>, Gemini's <c>thinkingBudget</c> (-1 dynamic, 0 off).
+/// </param>
 public sealed record InferenceParams(
     double? Temperature = null,
     int? MaxTokens = null,
@@ -225,7 +228,8 @@ public sealed record InferenceParams(
     IReadOnlyList<string>? StopSequences = null,
     string? ReasoningEffort = null,
     string? ServiceTier = null,
-    string? Verbosity = null)
+    string? Verbosity = null,
+    int? ThinkingBudgetTokens = null)
 {
     public static readonly InferenceParams Empty = new();
 
@@ -243,5 +247,6 @@ public sealed record InferenceParams(
         overrides.StopSequences ?? StopSequences,
         overrides.ReasoningEffort ?? ReasoningEffort,
         overrides.ServiceTier ?? ServiceTier,
-        overrides.Verbosity ?? Verbosity);
+        overrides.Verbosity ?? Verbosity,
+        overrides.ThinkingBudgetTokens ?? ThinkingBudgetTokens);
 }

@@ -95,7 +95,7 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
         return null;
     }
 
-    public long? Integer(string key, long min = long.MinValue)
+    public long? Integer(string key, long min = long.MinValue, long max = long.MaxValue)
     {
         if (!Table.TryGetValue(key, out var value))
         {
@@ -106,6 +106,11 @@ internal sealed class TomlSection(TomlTable table, string path, List<string> err
             if (number < min)
             {
                 Error(key, $"must be at least {min}");
+                return null;
+            }
+            if (number > max)
+            {
+                Error(key, $"must be at most {max}");
                 return null;
             }
             return number;

@@ -190,7 +190,8 @@ public static partial class InferenceRequestParser
             stops,
             JsonFields.OptionalString(chat, "reasoning_effort", prefix),
             ServiceTier(JsonFields.OptionalString(chat, "service_tier", prefix), $"{prefix}.service_tier"),
-            JsonFields.OptionalString(chat, "verbosity", prefix));
+            JsonFields.OptionalString(chat, "verbosity", prefix),
+            OptionalInt(chat, "thinking_budget_tokens", prefix));
     }
 
     /// <summary>A <c>service_tier</c> value checked against the tiers TensorZero knows; <paramref name="path"/> names the field.</summary>

@@ -18,6 +18,9 @@ public interface IModelProvider
     /// <summary>The provider API it speaks, as TensorZero names it in raw entries (<c>api_type</c> of a failed attempt's body).</summary>
     string ApiType => Errors.RawResponseEntry.ChatCompletions;
 
+    /// <summary>Which reasoning-era parameters it sends; routing warns about the rest (<see cref="InferenceParamSupport"/>).</summary>
+    InferenceParamSupport ParamSupport { get; }
+
     Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken);
 
     /// <summary>

@@ -3,7 +3,7 @@ using TensorZero.Gateway.Providers;
 
 namespace TensorZero.Gateway.Tests.Configuration;
 
-/// <summary>A variant's <c>reasoning_effort</c>, <c>service_tier</c> and <c>verbosity</c> are read and used, not ignored.</summary>
+/// <summary>A variant's <c>reasoning_effort</c>, <c>service_tier</c>, <c>verbosity</c> and <c>thinking_budget_tokens</c> are read and used, not ignored.</summary>
 public sealed class ReasoningSettingsConfigTests
 {
     private static GatewayConfig Parse(string variantKeys) => new ConfigLoader(ProviderRegistry.CreateDefault()).Parse($"""
@@ -26,11 +26,20 @@ public sealed class ReasoningSettingsConfigTests
     }
 
     [Fact]
-    public void Parse_ThinkingBudgetTokens_StillWarnsThatItHasNoEffect()
+    public void Parse_ThinkingBudgetTokens_IsTheVariantsParamWithoutAWarning()
     {
         var config = Parse("thinking_budget_tokens = 1024");
 
-        Assert.Contains("`functions.f.variants.v.thinking_budget_tokens` is accepted but not supported by this gateway yet; it has no effect", config.Warnings);
+        Assert.Equal(1024, config.Functions["f"].Variants["v"].Params.ThinkingBudgetTokens);
+        Assert.Empty(config.Warnings);
+    }
+
+    [Fact]
+    public void Parse_ThinkingBudgetBeyondAnInt_IsAnError()
+    {
+        var error = Assert.Throws<ConfigException>(() => Parse("thinking_budget_tokens = 4294967296"));
+
+        Assert.Contains("`functions.f.variants.v.thinking_budget_tokens`: must be at most 2147483647", error.Errors);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ internal static class CommonSettingsReader
         section.StringList("stop_sequences"),
         section.String("reasoning_effort"),
         ServiceTier(section),
-        section.String("verbosity"));
+        section.String("verbosity"),
+        (int?)section.Integer("thinking_budget_tokens", min: int.MinValue, max: int.MaxValue));
 
     private static string? ServiceTier(TomlSection section)
     {

@@ -64,7 +64,7 @@ internal sealed class VariantReader(ConfigReferences references)
     private VariantConfig ChatCompletion(string name, string type, TomlSection section, FunctionType? functionType, string[] keys, JsonModeRule rule)
     {
         section.RejectUnknown(keys);
-        section.WarnIgnored("thinking_budget_tokens", "namespace", "input_wrappers", "system_instructions");
+        section.WarnIgnored("namespace", "input_wrappers", "system_instructions");
 
         var model = section.String("model", required: true);
         if (model is not null)

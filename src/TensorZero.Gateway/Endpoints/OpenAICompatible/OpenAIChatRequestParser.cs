@@ -200,7 +200,8 @@ public static class OpenAIChatRequestParser
             tensorzero.StopSequences ?? OptionalStringOrList(root, "stop", "stop"),
             tensorzero.ReasoningEffort ?? OptionalString(root, "reasoning_effort", "reasoning_effort"),
             tensorzero.ServiceTier ?? InferenceRequestParser.ServiceTier(OptionalString(root, "service_tier", "service_tier"), "service_tier"),
-            tensorzero.Verbosity ?? OptionalString(root, "verbosity", "verbosity"));
+            tensorzero.Verbosity ?? OptionalString(root, "verbosity", "verbosity"),
+            tensorzero.ThinkingBudgetTokens);
     }
 
     private static (JsonMode? Mode, JsonSchemaDocument? Schema) ParseResponseFormat(JsonElement root)

@@ -5,7 +5,8 @@ namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
 /// One provider of a model, in routing order: the provider as its factory built it, and the same provider wrapped with
-/// its own timeouts, stream-failure translation, failure logging and the custom-tool guard (<see cref="Pipeline"/>),
+/// its own timeouts, stream-failure translation, failure logging, the custom-tool guard and the warning for
+/// parameters it can't send (<see cref="Pipeline"/>),
 /// which routing calls.
 /// </summary>
 public sealed class RoutedProvider
@@ -15,12 +16,14 @@ public sealed class RoutedProvider
         Name = name;
         Provider = provider;
         Timeouts = timeouts;
-        IModelProvider pipeline = new StreamFailureTranslation(new CustomToolGuard(provider, name, modelName), name, services.Secrets);
+        var logger = services.Loggers.CreateLogger<Model>();
+        IModelProvider pipeline = new StreamFailureTranslation(
+            new CustomToolGuard(new IgnoredParamWarning(provider, logger), name, modelName), name, services.Secrets);
         if (timeouts is not null)
         {
             pipeline = new ProviderTimeout(pipeline, name, timeouts, services.Time);
         }
-        Pipeline = new FailureLogging(pipeline, name, modelName, services.Loggers.CreateLogger<Model>());
+        Pipeline = new FailureLogging(pipeline, name, modelName, logger);
     }
 
     public string Name { get; }

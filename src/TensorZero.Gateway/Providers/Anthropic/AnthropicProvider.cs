@@ -82,6 +82,8 @@ public sealed class AnthropicProvider(
 
     public string Type => "anthropic";
 
+    public InferenceParamSupport ParamSupport => AnthropicWire.ParamSupport;
+
     /// <summary>Where requests go: <c>{api_base}messages</c>.</summary>
     public Uri MessagesUrl => messagesUrl;
 

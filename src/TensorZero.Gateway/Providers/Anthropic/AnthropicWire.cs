@@ -16,6 +16,11 @@ public static class AnthropicWire
 
     public const string RespondToolName = RespondTool.Name;
 
+    /// <summary>
+    /// Anthropic's API takes <c>reasoning_effort</c> (adaptive thinking), <c>thinking_budget_tokens</c> (manual thinking)
+    /// and the <c>auto</c>, <c>priority</c> and <c>default</c> tiers; not <c>verbosity</c>.
+    /// </summary>
+    public static readonly InferenceParamSupport ParamSupport = new("Anthropic", true, ["auto", "priority", "default"], true, false);
 
     /// <summary>Builds the request body. Variant-level <c>extra_body</c> is applied; the provider applies its own after.</summary>
     public static JsonObject BuildRequest(ModelRequest request, AnthropicWireOptions options, bool stream)
@@ -57,8 +62,41 @@ public static class AnthropicWire
                 ["format"] = new JsonObject { ["type"] = "json_schema", ["schema"] = schema.DeepClone() },
             };
         }
+        AddThinking(body, p, options);
         JsonPointer.Apply(body, request.ExtraBody);
         return body;
+    }
+
+    // `reasoning_effort` asks for adaptive thinking at that effort, `thinking_budget_tokens` for manual thinking with
+    // that budget; both at once is a request error, as in TensorZero. Tiers map to Anthropic's names.
+    private static void AddThinking(JsonObject body, InferenceParams p, AnthropicWireOptions options)
+    {
+        if (p.ReasoningEffort is not null && p.ThinkingBudgetTokens is not null)
+        {
+            throw GatewayError.InvalidRequest(
+                $"Cannot specify both `reasoning_effort` and `thinking_budget_tokens` for {options.HostName}. Use `reasoning_effort` " +
+                "for adaptive thinking or `thinking_budget_tokens` for manual thinking.");
+        }
+        if (p.ReasoningEffort is { } effort)
+        {
+            body["thinking"] = new JsonObject { ["type"] = "adaptive" };
+            if (body["output_config"] is JsonObject config)
+            {
+                config["effort"] = effort;
+            }
+            else
+            {
+                body["output_config"] = new JsonObject { ["effort"] = effort };
+            }
+        }
+        if (p.ThinkingBudgetTokens is { } budget)
+        {
+            body["thinking"] = new JsonObject { ["type"] = "enabled", ["budget_tokens"] = budget };
+        }
+        if (options.SendsServiceTier && p.ServiceTier is { } tier && tier != "flex")
+        {
+            body["service_tier"] = tier == "default" ? "standard_only" : "auto";
+        }
     }
 
     /// <summary>

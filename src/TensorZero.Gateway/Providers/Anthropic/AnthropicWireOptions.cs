@@ -13,13 +13,17 @@ namespace TensorZero.Gateway.Providers.Anthropic;
 /// <param name="StrictTools">Whether tools carry <c>strict</c>.</param>
 /// <param name="NativeJsonMode">Whether JSON mode uses an assistant prefill and <c>output_config.format</c>; without it only <c>tool</c> mode asks for JSON.</param>
 /// <param name="ProviderTools">Server tools from the provider config (e.g. web search), sent as written after the function tools.</param>
+/// <param name="HostName">The host as errors name it: <c>Anthropic</c> or <c>GCP Vertex Anthropic</c>.</param>
+/// <param name="SendsServiceTier">Whether <c>service_tier</c> is sent (Anthropic's API; Vertex has none).</param>
 public sealed record AnthropicWireOptions(
     string ModelName,
     bool SendModel = true,
     string? AnthropicVersion = null,
     bool StrictTools = true,
     bool NativeJsonMode = true,
-    JsonArray? ProviderTools = null);
+    JsonArray? ProviderTools = null,
+    string HostName = "Anthropic",
+    bool SendsServiceTier = true);
 
 /// <summary>The <c>max_tokens</c> Anthropic requires on every request, by model, for callers that set none.</summary>
 public static class AnthropicMaxTokens

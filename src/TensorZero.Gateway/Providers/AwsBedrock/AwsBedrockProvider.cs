@@ -28,6 +28,8 @@ internal sealed class AwsBedrockProvider(
 
     public string Type => "aws_bedrock";
 
+    public InferenceParamSupport ParamSupport { get; } = new(DisplayName, false, [], true, false, ReasoningEffortTip: InferenceParamSupport.UseThinking);
+
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var (message, rawRequest, key) = await BuildMessageAsync(request, credentials, "converse", cancellationToken).ConfigureAwait(false);

@@ -43,6 +43,14 @@ public static class ConverseWire
         {
             body["toolConfig"] = toolConfig;
         }
+        // Manual thinking reaches the model (Claude) through the model-specific fields, as TensorZero sends it.
+        if (request.Params.ThinkingBudgetTokens is { } budget)
+        {
+            body["additionalModelRequestFields"] = new JsonObject
+            {
+                ["thinking"] = new JsonObject { ["type"] = "enabled", ["budget_tokens"] = budget },
+            };
+        }
         JsonPointer.Apply(body, request.ExtraBody);
         return body;
     }

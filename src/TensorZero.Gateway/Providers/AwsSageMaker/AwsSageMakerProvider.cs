@@ -35,6 +35,9 @@ internal sealed class AwsSageMakerProvider(
 
     public string Type => "aws_sagemaker";
 
+    /// <summary>The body is the hosted server's, so are the parameters it takes.</summary>
+    public InferenceParamSupport ParamSupport { get; } = hosted.Flavour.ParamSupport;
+
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var (message, rawRequest, key) = await BuildMessageAsync(request, credentials, stream: false, cancellationToken).ConfigureAwait(false);

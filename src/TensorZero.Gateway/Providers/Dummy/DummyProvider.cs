@@ -41,6 +41,8 @@ public sealed class DummyProvider(
 
     public string Type => "dummy";
 
+    public InferenceParamSupport ParamSupport { get; } = InferenceParamSupport.All(DisplayName);
+
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         await StartAsync(rateLimitWhenFlaky: true, cancellationToken).ConfigureAwait(false);

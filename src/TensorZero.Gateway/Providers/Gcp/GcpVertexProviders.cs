@@ -36,6 +36,8 @@ public sealed class GcpVertexGeminiProvider(
 
     public string Type => "gcp_vertex_gemini";
 
+    public InferenceParamSupport ParamSupport { get; } = GeminiWire.ParamSupport(DisplayName);
+
     public GcpVertexTarget Target => target;
 
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
@@ -102,6 +104,7 @@ public sealed class GcpVertexAnthropicProviderFactory : IProviderFactory
             }
         }
         var options = new AnthropicWireOptions(target.ModelId ?? "unset", SendModel: false, AnthropicVersion: AnthropicVersion,
+            HostName: "GCP Vertex Anthropic", SendsServiceTier: false,
             StrictTools: false, NativeJsonMode: false, ProviderTools: providerTools);
         return new GcpVertexAnthropicProvider(config, target, options, auth, context.HttpClients, context.Secrets);
     }
@@ -119,6 +122,8 @@ public sealed class GcpVertexAnthropicProvider(
     private const string DisplayName = "GCP Vertex Anthropic";
 
     public string Type => "gcp_vertex_anthropic";
+
+    public InferenceParamSupport ParamSupport { get; } = new(DisplayName, true, [], true, false);
 
     public GcpVertexTarget Target => target;
 

@@ -207,6 +207,9 @@ public static class GeminiWire
         throw GatewayError.InvalidRequest($"Tool call `{call.Name}` (id `{call.Id}`): Gemini needs the arguments as a JSON object");
     }
 
+    /// <summary>Gemini (AI Studio and Vertex AI) takes <c>thinking_budget_tokens</c> and <c>reasoning_effort</c>; no tiers, no <c>verbosity</c>.</summary>
+    public static InferenceParamSupport ParamSupport(string providerName) => new(providerName, true, [], true, false);
+
     private static JsonObject BuildGenerationConfig(ModelRequest request)
     {
         var config = new JsonObject();
@@ -226,6 +229,20 @@ public static class GeminiWire
         if (p.StopSequences is { Count: > 0 } stops)
         {
             config["stopSequences"] = new JsonArray(stops.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        }
+        // `thinking_budget_tokens` is Gemini's thinking budget, `reasoning_effort` its thinking level.
+        if (p.ThinkingBudgetTokens is not null || p.ReasoningEffort is not null)
+        {
+            var thinking = new JsonObject();
+            if (p.ThinkingBudgetTokens is { } budget)
+            {
+                thinking["thinkingBudget"] = budget;
+            }
+            if (p.ReasoningEffort is { } level)
+            {
+                thinking["thinkingLevel"] = level;
+            }
+            config["thinkingConfig"] = thinking;
         }
         if (request.JsonMode is JsonMode.On or JsonMode.Strict)
         {

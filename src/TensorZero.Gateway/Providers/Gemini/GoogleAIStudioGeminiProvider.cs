@@ -66,6 +66,8 @@ public sealed class GoogleAIStudioGeminiProvider(
 
     public string Type => "google_ai_studio_gemini";
 
+    public InferenceParamSupport ParamSupport { get; } = GeminiWire.ParamSupport(DisplayName);
+
     public Uri GenerateContentUrl => generateContentUrl;
 
     public Uri StreamGenerateContentUrl => streamGenerateContentUrl;

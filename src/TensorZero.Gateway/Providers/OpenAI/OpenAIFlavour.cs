@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers.Auth;
 
@@ -127,6 +128,19 @@ public sealed record OpenAIFlavour(
 {
     /// <summary>The TOML <c>type</c>.</summary>
     public string Type => Descriptor.Type;
+
+    /// <summary>
+    /// What this server takes of the reasoning-era parameters, read off the flavour: <c>reasoning_effort</c> where it is
+    /// sent (OpenRouter's <c>reasoning</c> object also stands for <c>thinking_budget_tokens</c>, as in TensorZero), the
+    /// tiers in <see cref="ServiceTiers"/>, <c>verbosity</c> where sent.
+    /// </summary>
+    public InferenceParamSupport ParamSupport => new(
+        Descriptor.DisplayName,
+        Reasoning != OpenAIReasoningWire.NotSent,
+        ServiceTiers ?? [],
+        Reasoning == OpenAIReasoningWire.ReasoningObject,
+        SendsVerbosity,
+        ThinkingTip: Reasoning == OpenAIReasoningWire.ReasoningEffort ? InferenceParamSupport.UseReasoningEffort : null);
 
     /// <summary>Azure's key header.</summary>
     public const string AzureApiKeyHeader = "api-key";

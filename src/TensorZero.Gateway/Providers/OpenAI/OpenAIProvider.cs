@@ -31,6 +31,8 @@ public sealed class OpenAIProvider(
 
     public bool SupportsCustomTools => flavour.SendsCustomTools;
 
+    public InferenceParamSupport ParamSupport { get; } = flavour.ParamSupport;
+
     public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);

@@ -228,6 +228,11 @@ public static class OpenAIWire
                     break;
             }
         }
+        else if (p.ThinkingBudgetTokens is not null && flavour.Reasoning == OpenAIReasoningWire.ReasoningObject)
+        {
+            // OpenRouter: a thinking budget turns reasoning on at the server's default effort, as TensorZero sends it.
+            body["reasoning"] = new JsonObject();
+        }
         if (p.ServiceTier is { } tier && flavour.ServiceTiers?.Contains(tier) == true)
         {
             body["service_tier"] = tier;

@@ -160,6 +160,39 @@ public sealed class ProviderWrapperTests
         Assert.Equal(inner.Type, routed.Pipeline.Type);
     }
 
+    [Fact]
+    public async Task IgnoredParamWarning_ParamsTheProviderCantSend_AreEachNamedInTensorZerosWarning()
+    {
+        var logger = new RecordingLogger();
+        var inner = new ScriptedProvider { ParamSupport = new InferenceParamSupport("Scripted", true, ["auto", "default"], false, false, ThinkingTip: InferenceParamSupport.UseReasoningEffort) };
+        var provider = new IgnoredParamWarning(inner, logger);
+        var request = Request with { Params = new InferenceParams(ReasoningEffort: "high", ServiceTier: "flex", Verbosity: "low", ThinkingBudgetTokens: 64) };
+
+        await provider.InferAsync(request, RequestCredentials.Empty, CancellationToken.None);
+        await foreach (var _ in provider.StreamAsync(request with { Params = new InferenceParams(ServiceTier: "auto") }, RequestCredentials.Empty, CancellationToken.None))
+        {
+        }
+
+        Assert.Equal(
+        [
+            "Scripted does not support the inference parameter `service_tier (flex)`, so it will be ignored.",
+            "Scripted does not support the inference parameter `thinking_budget_tokens`, so it will be ignored. Tip: You might want to use `reasoning_effort` for this provider.",
+            "Scripted does not support the inference parameter `verbosity`, so it will be ignored.",
+        ], logger.Lines);
+    }
+
+    [Fact]
+    public async Task IgnoredParamWarning_ProviderWithoutTiers_NamesTheParameterAlone()
+    {
+        var logger = new RecordingLogger();
+        var provider = new IgnoredParamWarning(new ScriptedProvider(), logger);
+
+        await provider.InferAsync(Request with { Params = new InferenceParams(ServiceTier: "priority") }, RequestCredentials.Empty, CancellationToken.None);
+        await provider.InferAsync(Request, RequestCredentials.Empty, CancellationToken.None);
+
+        Assert.Equal(["Scripted does not support the inference parameter `service_tier`, so it will be ignored."], logger.Lines);
+    }
+
     private sealed class ScriptedProvider : IModelProvider
     {
         public bool Hang { get; init; }
@@ -171,6 +204,8 @@ public sealed class ProviderWrapperTests
         public IReadOnlyList<ProviderStreamChunk> Chunks { get; init; } = [];
 
         public string Type => "scripted";
+
+        public InferenceParamSupport ParamSupport { get; init; } = InferenceParamSupport.None("Scripted");
 
         public async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
         {

@@ -398,4 +398,52 @@ public sealed class AnthropicWireTests
         Assert.Null(response.FinishReason);
         Assert.Equal(Usage.Unknown, response.Usage);
     }
+
+    [Fact]
+    public void BuildRequest_ThinkingBudget_IsManualThinking()
+    {
+        var body = AnthropicWire.BuildRequest(Request(parameters: new InferenceParams(MaxTokens: 4000, ThinkingBudgetTokens: 1024)), Haiku, stream: false);
+
+        AssertJson("""{"type":"enabled","budget_tokens":1024}""", body["thinking"]!);
+        Assert.Null(body["output_config"]);
+    }
+
+    [Fact]
+    public void BuildRequest_ReasoningEffortWithStrictJson_IsAdaptiveThinkingBesideTheOutputFormat()
+    {
+        var body = AnthropicWire.BuildRequest(
+            Request(parameters: new InferenceParams(ReasoningEffort: "high"), jsonMode: JsonMode.Strict, schema: WeatherSchema), Haiku, stream: false);
+
+        AssertJson("""{"type":"adaptive"}""", body["thinking"]!);
+        Assert.Equal("high", body["output_config"]!["effort"]!.GetValue<string>());
+        Assert.Equal("json_schema", body["output_config"]!["format"]!["type"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("Anthropic")]
+    [InlineData("GCP Vertex Anthropic")]
+    public void BuildRequest_ReasoningEffortAndThinkingBudget_IsARequestErrorNamingTheHost(string host)
+    {
+        var error = Assert.Throws<GatewayError>(() => AnthropicWire.BuildRequest(
+            Request(parameters: new InferenceParams(ReasoningEffort: "low", ThinkingBudgetTokens: 1024)), Haiku with { HostName = host }, stream: false));
+
+        Assert.Equal(ErrorKind.InvalidRequest, error.Kind);
+        Assert.Equal(
+            $"Cannot specify both `reasoning_effort` and `thinking_budget_tokens` for {host}. Use `reasoning_effort` for adaptive thinking or `thinking_budget_tokens` for manual thinking.",
+            error.Message);
+    }
+
+    [Theory]
+    [InlineData("auto", "auto")]
+    [InlineData("priority", "auto")]
+    [InlineData("default", "standard_only")]
+    [InlineData("flex", null)]
+    public void BuildRequest_ServiceTier_MapsToAnthropicsNames(string tier, string? sent)
+    {
+        var anthropic = AnthropicWire.BuildRequest(Request(parameters: new InferenceParams(ServiceTier: tier)), Haiku, stream: false);
+        var vertex = AnthropicWire.BuildRequest(Request(parameters: new InferenceParams(ServiceTier: tier)), Haiku with { SendsServiceTier = false }, stream: false);
+
+        Assert.Equal(sent, anthropic["service_tier"]?.GetValue<string>());
+        Assert.False(vertex.ContainsKey("service_tier"));
+    }
 }

@@ -200,4 +200,15 @@ public sealed class ConverseWireTests
         Assert.Equal(ErrorKind.ProviderServer, error.Kind);
         Assert.Contains("output.message", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BuildRequest_ThinkingBudget_IsSentAsAdditionalModelRequestFields()
+    {
+        var request = Request(User(new TextBlock("Hi"))) with { Params = new InferenceParams(ThinkingBudgetTokens: 2000, ReasoningEffort: "high") };
+
+        var body = ConverseWire.BuildRequest(Claude, request);
+
+        Assert.Equal("""{"thinking":{"type":"enabled","budget_tokens":2000}}""", body["additionalModelRequestFields"]!.ToJsonString());
+        Assert.DoesNotContain("high", body.ToJsonString(), StringComparison.Ordinal);
+    }
 }

@@ -322,4 +322,23 @@ public sealed class GeminiWireTests
     {
         Assert.Equal(expected, GeminiWire.MapFinishReason(reason));
     }
+
+    [Theory]
+    [InlineData(1024, null, """{"thinkingBudget":1024}""")]
+    [InlineData(-1, null, """{"thinkingBudget":-1}""")]
+    [InlineData(null, "high", """{"thinkingLevel":"high"}""")]
+    public void BuildRequest_ThinkingParams_AreTheThinkingConfig(int? budget, string? effort, string expected)
+    {
+        var body = GeminiWire.BuildRequest(Request(parameters: new InferenceParams(ReasoningEffort: effort, ThinkingBudgetTokens: budget)));
+
+        AssertJson(expected, body["generationConfig"]!["thinkingConfig"]!);
+    }
+
+    [Fact]
+    public void BuildRequest_NoThinkingParams_SendsNoThinkingConfig()
+    {
+        var body = GeminiWire.BuildRequest(Request(parameters: new InferenceParams(Verbosity: "low", ServiceTier: "flex")));
+
+        Assert.False(body["generationConfig"]!.AsObject().ContainsKey("thinkingConfig"));
+    }
 }

@@ -26,6 +26,9 @@ public sealed class OpenAIResponsesProvider(
 
     public bool SupportsCustomTools => true;
 
+    public InferenceParamSupport ParamSupport { get; } = new(
+        "OpenAI Responses", true, InferenceParams.ServiceTiers, false, true, ThinkingTip: InferenceParamSupport.UseReasoningEffort);
+
     public string ApiType => ResponsesResponseParser.ApiType;
 
     /// <summary>Where requests go: <c>{api_base}/responses</c>.</summary>
