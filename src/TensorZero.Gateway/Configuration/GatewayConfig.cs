@@ -209,7 +209,11 @@ public sealed record VariantConfig(
 /// <param name="FullPath">The file's full path.</param>
 /// <param name="ConfigPath">The TOML key that names the file, for messages.</param>
 /// <param name="File">The path as the config wrote it, for messages.</param>
-public sealed record TemplateSource(string Name, string FullPath, string Text, string ConfigPath, string File);
+public sealed record TemplateSource(string Name, string FullPath, string Text, string ConfigPath, string File)
+{
+    /// <summary>Set by <c>input_wrappers.&lt;role&gt;</c>: it only wraps plain text, so the function can't have a schema for the role.</summary>
+    public bool InputWrapper { get; init; }
+}
 
 /// <summary>Sampling parameters shared by variant config and <c>params.chat_completion</c>.</summary>
 /// <param name="ReasoningEffort">Sent by <c>openai</c> providers (Chat Completions and Responses API); others ignore it, as in TensorZero.</param>

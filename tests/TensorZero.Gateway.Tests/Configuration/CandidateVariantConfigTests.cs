@@ -228,6 +228,9 @@ public sealed class CandidateVariantConfigTests
         Assert.Equal(0.4, cot.Params.Temperature);
         Assert.Equal(1, cot.Retries.NumRetries);
         Assert.Equal(5000, cot.Timeouts!.NonStreamingTotalMs);
+        Assert.Contains(config.Warnings, w => w.StartsWith(
+            "`functions.j.variants.cot.type` Deprecation Warning (#5298 / 2026.2+): We are deprecating `experimental_chain_of_thought`",
+            StringComparison.Ordinal));
     }
 
     [Fact]

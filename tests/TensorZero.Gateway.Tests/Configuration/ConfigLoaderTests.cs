@@ -338,4 +338,40 @@ public sealed class ConfigLoaderTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public void Parse_InputWrappers_ClashWithRoleTemplatesAndSchemasAsInTensorZero()
+    {
+        var directory = Directory.CreateTempSubdirectory("tz-config-wrappers-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "user.json"), """{"type":"object"}""");
+            File.WriteAllText(Path.Combine(directory, "wrap.minijinja"), "<<{{ user_text }}>>");
+            var error = Assert.Throws<ConfigException>(() => new ConfigLoader(ProviderRegistry.CreateDefault()).Parse("""
+                [functions.f]
+                type = "chat"
+                user_schema = "user.json"
+                [functions.f.variants.v]
+                type = "chat_completion"
+                model = "dummy::good"
+                input_wrappers.user = "wrap.minijinja"
+
+                [functions.g]
+                type = "chat"
+                [functions.g.variants.v]
+                type = "chat_completion"
+                model = "dummy::good"
+                system_template = "wrap.minijinja"
+                input_wrappers = { system = "wrap.minijinja", tool = "wrap.minijinja" }
+                """, directory));
+
+            Assert.Contains("`functions.f.variants.v.input_wrappers.user`: Cannot provide both `input_wrappers.user` and `user_schema`", error.Errors);
+            Assert.Contains("`functions.g.variants.v.input_wrappers.system`: Cannot provide both `input_wrappers.system` and `system` template", error.Errors);
+            Assert.Contains(error.Errors, e => e.StartsWith("`functions.g.variants.v.input_wrappers.tool`: unknown key", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

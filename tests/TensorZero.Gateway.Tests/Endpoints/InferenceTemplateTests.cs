@@ -44,6 +44,14 @@ public sealed class InferenceTemplateTests : IAsyncLifetime, IDisposable
             model = "gpt"
             system_template = "templates/wrap_system.minijinja"
             user_template = "templates/wrap_user.minijinja"
+
+            [functions.legacy_wrapped]
+            type = "chat"
+            [functions.legacy_wrapped.variants.v]
+            type = "chat_completion"
+            model = "gpt"
+            input_wrappers.system = "templates/wrap_system.minijinja"
+            input_wrappers.user = "templates/wrap_user.minijinja"
             """, files: new Dictionary<string, string>
         {
             ["schemas/system.json"] = """{"type":"object","properties":{"assistant_name":{"type":"string"}},"required":["assistant_name"]}""",
@@ -95,6 +103,20 @@ public sealed class InferenceTemplateTests : IAsyncLifetime, IDisposable
         Assert.True(status == HttpStatusCode.OK, raw);
         Assert.Equal("Policy: be brief. Mind the user.", SentMessages()[0]!["content"]!.GetValue<string>());
         Assert.Equal("<<hi>>", SentMessages()[1]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PlainText_WithInputWrappers_IsWrappedAsWithRoleTemplates()
+    {
+        var (status, _, raw) = await _gateway.CreateClient().PostRawAsync("/inference", """
+            {"function_name":"legacy_wrapped","input":{"system":"Mind the user.","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"ok"}]}}
+            """);
+
+        Assert.True(status == HttpStatusCode.OK, raw);
+        Assert.Equal("Policy: be brief. Mind the user.", SentMessages()[0]!["content"]!.GetValue<string>());
+        Assert.Equal("<<hi>>", SentMessages()[1]!["content"]!.GetValue<string>());
+        Assert.Equal("ok", SentMessages()[2]!["content"]!.GetValue<string>());
+        Assert.DoesNotContain(_gateway.Logs.Lines, l => l.Contains("input_wrappers", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -74,6 +74,12 @@ internal sealed class FunctionsReader(IProviderTypeCatalog providers, ConfigRefe
         }
         var experimentation = ExperimentationReader.Read(section.Section("experimentation"), variants);
         var schemas = ReadSchemas(section);
+        foreach (var (variant, wrapper) in variants.Values.SelectMany(v => v.PromptTables())
+                     .SelectMany(v => v.Templates.Values.Where(t => t.InputWrapper && schemas.ContainsKey(t.Name)).Select(t => (v, t))))
+        {
+            section.Error($"variants.{variant.Name}.input_wrappers.{wrapper.Name}",
+                $"Cannot provide both `input_wrappers.{wrapper.Name}` and `{wrapper.Name}_schema`");
+        }
         foreach (var (role, variant) in schemas.Keys.SelectMany(role => variants.Values.SelectMany(v => v.PromptTables()).Select(v => (role, v)))
                      .Where(pair => !pair.v.Templates.ContainsKey(pair.role)))
         {

@@ -16,6 +16,25 @@ internal static class TemplatesReader
                 templates[role] = template;
             }
         }
+        // `input_wrappers.<role>` is the older spelling of `<role>_template` (a template that wraps the role's plain text,
+        // given to it as `<role>_text`); setting both for one role is an error, as in TensorZero.
+        if (section.Section("input_wrappers") is { } wrappers)
+        {
+            wrappers.RejectUnknown(["system", "user", "assistant"]);
+            foreach (var role in new[] { "system", "user", "assistant" })
+            {
+                if (Load(wrappers, role, role) is not { } wrapper)
+                {
+                    continue;
+                }
+                if (templates.ContainsKey(role))
+                {
+                    wrappers.Error(role, $"Cannot provide both `input_wrappers.{role}` and `{role}` template");
+                    continue;
+                }
+                templates[role] = wrapper with { InputWrapper = true };
+            }
+        }
         if (section.Section("templates") is { } named)
         {
             foreach (var (name, templateSection) in named.Sections())

@@ -11,12 +11,12 @@ internal sealed class VariantReader(ConfigReferences references)
         "type", "model", "weight", "temperature", "max_tokens", "top_p", "seed", "presence_penalty", "frequency_penalty",
         "stop_sequences", "json_mode", "retries", "timeouts", "extra_body", "extra_headers", "system_template", "user_template",
         "assistant_template", "templates", "reasoning_effort", "thinking_budget_tokens", "service_tier", "verbosity", "namespace",
-        "input_wrappers", "system_instructions",
+        "input_wrappers",
     ];
 
     // An evaluator or fuser table is a chat-completion config without the keys that belong to a variant as a whole.
     private static readonly string[] NestedKeys = ChatCompletionKeys
-        .Except(["type", "timeouts", "namespace", "system_instructions"])
+        .Except(["type", "timeouts", "namespace"])
         .ToArray();
 
     private static readonly string[] JsonModes = ["off", "on", "strict", "tool", "implicit_tool"];
@@ -35,6 +35,9 @@ internal sealed class VariantReader(ConfigReferences references)
                 {
                     section.Error("type", $"variant type `{type}` is only valid for JSON functions (it asks the model for JSON with its thinking)");
                 }
+                section.Warn("type",
+                    "Deprecation Warning (#5298 / 2026.2+): We are deprecating `experimental_chain_of_thought` now that reasoning " +
+                    "models are prevalent. Please use a different variant type (e.g. `chat_completion` with reasoning).");
                 return ChatCompletion(name, type, section, functionType, ChatCompletionKeys, JsonModeRule.Variant);
             case VariantTypes.BestOfNSampling or VariantTypes.MixtureOfN:
                 return new CandidateVariantReader(this).Read(name, type, section, functionType);
@@ -64,7 +67,7 @@ internal sealed class VariantReader(ConfigReferences references)
     private VariantConfig ChatCompletion(string name, string type, TomlSection section, FunctionType? functionType, string[] keys, JsonModeRule rule)
     {
         section.RejectUnknown(keys);
-        section.WarnIgnored("namespace", "input_wrappers", "system_instructions");
+        section.WarnIgnored("namespace");
 
         var model = section.String("model", required: true);
         if (model is not null)
