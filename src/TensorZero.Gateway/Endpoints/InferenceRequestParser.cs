@@ -16,12 +16,13 @@ public static partial class InferenceRequestParser
         "function_name", "model_name", "episode_id", "input", "stream", "params", "variant_name", "dryrun", "tags", "internal",
         "credentials", "include_original_response", "include_raw_response", "include_raw_usage", "cache_options",
         "allowed_tools", "additional_tools", "tool_choice", "parallel_tool_calls", "output_schema", "extra_body", "extra_headers",
+        "provider_tools",
     ];
 
     // Accepted by TensorZero; rejected here with a clear message until this gateway implements them.
     private static readonly HashSet<string> NotYetSupported =
     [
-        "namespace", "provider_tools", "include_aggregated_response", "internal_dynamic_variant_config",
+        "namespace", "include_aggregated_response", "internal_dynamic_variant_config",
     ];
 
     private static readonly HashSet<string> ParamKeys =
@@ -77,6 +78,7 @@ public static partial class InferenceRequestParser
             OutputSchema = ParseOutputSchema(root),
             JsonMode = ParseJsonMode(root),
             ExtraBody = RequestExtras.ParseBody(root),
+            ProviderTools = ProviderToolParser.Parse(root, "provider_tools"),
             ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders),
             IncludeRawResponse = OptionalBool(root, "include_raw_response"),
             IncludeRawUsage = OptionalBool(root, "include_raw_usage"),

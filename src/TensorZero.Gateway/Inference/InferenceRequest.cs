@@ -31,6 +31,9 @@ public sealed record InferenceRequest(
     /// <summary>OpenAI custom tools among the request's additional tools (<c>openai_custom</c>, or <c>custom</c> on /openai/v1).</summary>
     public IReadOnlyList<CustomToolDefinition>? CustomTools { get; init; }
 
+    /// <summary><c>provider_tools</c>: provider server tools, each sent as written to the providers its scope names.</summary>
+    public IReadOnlyList<TargetedExtra<System.Text.Json.Nodes.JsonObject>> ProviderTools { get; init; } = [];
+
     public ToolChoice? ToolChoice { get; init; }
 
     public bool? ParallelToolCalls { get; init; }

@@ -206,6 +206,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             CustomTools = tools.CustomTools.Count == 0 ? null : tools.CustomTools,
             RequestExtraBody = request.ExtraBody.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
             RequestExtraHeaders = request.ExtraHeaders.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
+            RequestProviderTools = request.ProviderTools,
         };
         return (model, modelRequest);
     }

@@ -15,6 +15,8 @@ public abstract class DelegatingModelProvider(IModelProvider inner) : IModelProv
 
     public bool SupportsCustomTools => inner.SupportsCustomTools;
 
+    public bool SupportsProviderTools => inner.SupportsProviderTools;
+
     public InferenceParamSupport ParamSupport => inner.ParamSupport;
 
     public virtual Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken) =>

@@ -15,6 +15,12 @@ public interface IModelProvider
     /// </summary>
     bool SupportsCustomTools => false;
 
+    /// <summary>
+    /// Whether the provider sends a request's <see cref="ModelRequest.InferenceProviderTools"/> (server tools such as web
+    /// search): Anthropic, Claude on Vertex AI and OpenAI's Responses API. Elsewhere a request scoping tools to it fails.
+    /// </summary>
+    bool SupportsProviderTools => false;
+
     /// <summary>The provider API it speaks, as TensorZero names it in raw entries (<c>api_type</c> of a failed attempt's body).</summary>
     string ApiType => Errors.RawResponseEntry.ChatCompletions;
 

@@ -29,6 +29,7 @@ public static class OpenAIChatRequestParser
         "reasoning_effort", "service_tier", "verbosity", "n",
         "tensorzero::variant_name", "tensorzero::dryrun", "tensorzero::episode_id", "tensorzero::cache_options",
         "tensorzero::extra_body", "tensorzero::extra_headers", "tensorzero::tags", "tensorzero::deny_unknown_fields",
+        "tensorzero::provider_tools",
         "tensorzero::credentials", "tensorzero::params", "tensorzero::include_raw_usage", "tensorzero::include_raw_response",
         "tensorzero::include_original_response",
     ];
@@ -36,7 +37,7 @@ public static class OpenAIChatRequestParser
     // Accepted by TensorZero; rejected here with a clear message until this gateway implements them (as on /inference).
     private static readonly HashSet<string> NotYetSupported =
     [
-        "tensorzero::namespace", "tensorzero::provider_tools", "tensorzero::internal_dynamic_variant_config",
+        "tensorzero::namespace", "tensorzero::internal_dynamic_variant_config",
     ];
 
     /// <param name="protectedHeaders">Headers <c>tensorzero::extra_headers</c> can't set.</param>
@@ -93,6 +94,7 @@ public static class OpenAIChatRequestParser
             // `tensorzero::params` wins, so a client can ask for `json_mode = "tool"` where `response_format` would say `strict`.
             JsonMode = InferenceRequestParser.ParseJsonMode(root, "tensorzero::params") ?? jsonMode,
             ExtraBody = RequestExtras.ParseBody(root, "tensorzero::extra_body"),
+            ProviderTools = ProviderToolParser.Parse(root, "tensorzero::provider_tools"),
             ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders, "tensorzero::extra_headers"),
             IncludeRawResponse = OptionalBool(root, "tensorzero::include_raw_response", "tensorzero::include_raw_response") ?? false,
             IncludeRawUsage = OptionalBool(root, "tensorzero::include_raw_usage", "tensorzero::include_raw_usage") ?? false,

@@ -7,22 +7,31 @@ using TensorZero.Gateway.Providers.Abstractions;
 namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
-/// Keeps OpenAI custom tools from a provider that can't send them: such a request fails on that provider with a
-/// request error naming it (routing then tries the next one), instead of going out without its tools.
+/// Keeps OpenAI custom tools, and provider tools scoped to it, from a provider that can't send them: such a request fails
+/// on that provider with a request error naming it (routing then tries the next one), instead of going out without its
+/// tools.
 /// </summary>
 internal sealed class CustomToolGuard(IModelProvider inner, string providerName, string modelName) : DelegatingModelProvider(inner)
 {
     public override Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken) =>
-        Refuses(request) ? Task.FromException<ProviderResponse>(Refusal()) : Inner.InferAsync(request, credentials, cancellationToken);
+        Refuses(request) ? Task.FromException<ProviderResponse>(Refusal(request)) : Inner.InferAsync(request, credentials, cancellationToken);
 
     // A stream fails on its first read, as a provider's own failure before the first chunk does; an accepted request's
     // stream is the provider's own, with no extra layer per chunk.
     public override IAsyncEnumerable<ProviderStreamChunk> StreamAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken) =>
-        Refuses(request) ? Failed(Refusal()) : Inner.StreamAsync(request, credentials, cancellationToken);
+        Refuses(request) ? Failed(Refusal(request)) : Inner.StreamAsync(request, credentials, cancellationToken);
 
-    private bool Refuses(ModelRequest request) => request.CustomTools is { Count: > 0 } && !Inner.SupportsCustomTools;
+    private bool Refuses(ModelRequest request) =>
+        (request.CustomTools is { Count: > 0 } && !Inner.SupportsCustomTools) ||
+        (request.InferenceProviderTools.Count > 0 && !Inner.SupportsProviderTools);
 
-    private GatewayError Refusal() => CustomToolSupport.Unsupported([(providerName, Inner.Type, modelName)]);
+    private GatewayError Refusal(ModelRequest request) =>
+        request.InferenceProviderTools.Count > 0 && !Inner.SupportsProviderTools
+            ? GatewayError.InvalidRequest(
+                $"Provider `{Inner.Type}` does not support `provider_tools`, but {request.InferenceProviderTools.Count} provider tool(s) were " +
+                $"configured for model `{modelName}` / provider `{providerName}`. Provider tools are only supported by: Anthropic, GCP Vertex " +
+                "Anthropic, and OpenAI (Responses API only).")
+            : CustomToolSupport.Unsupported([(providerName, Inner.Type, modelName)]);
 
     private static async IAsyncEnumerable<ProviderStreamChunk> Failed(GatewayError error)
     {

@@ -139,6 +139,12 @@ public sealed record ModelRequest(
     /// <summary>Request-time <c>extra_headers</c> for the provider being called; applied last.</summary>
     public IReadOnlyList<ExtraHeaderItem> InferenceExtraHeaders { get; init; } = [];
 
+    /// <summary>The request's <c>provider_tools</c> with their scopes; the model narrows them per provider.</summary>
+    public IReadOnlyList<TargetedExtra<JsonObject>> RequestProviderTools { get; init; } = [];
+
+    /// <summary>The request's provider tools whose scope takes in the provider being called; sent after the config's own.</summary>
+    public IReadOnlyList<JsonObject> InferenceProviderTools { get; init; } = [];
+
     /// <summary>The type of the function asking: some providers shape JSON mode differently for chat functions (no assistant prefill).</summary>
     public FunctionType FunctionType { get; init; } = FunctionType.Chat;
 
@@ -148,12 +154,13 @@ public sealed record ModelRequest(
     /// </summary>
     public ModelRequest ForProvider(string modelName, string providerName)
     {
-        var request = RequestExtraBody.Count == 0 && RequestExtraHeaders.Count == 0
+        var request = RequestExtraBody.Count == 0 && RequestExtraHeaders.Count == 0 && RequestProviderTools.Count == 0
             ? this
             : this with
             {
                 InferenceExtraBody = RequestExtraBody.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
                 InferenceExtraHeaders = RequestExtraHeaders.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
+                InferenceProviderTools = RequestProviderTools.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
             };
         if (!Messages.Any(m => m.Content.Any(b => b is UnknownBlock { IsTargeted: true })))
         {

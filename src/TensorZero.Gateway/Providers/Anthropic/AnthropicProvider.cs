@@ -82,6 +82,8 @@ public sealed class AnthropicProvider(
 
     public string Type => "anthropic";
 
+    public bool SupportsProviderTools => true;
+
     public InferenceParamSupport ParamSupport => AnthropicWire.ParamSupport;
 
     /// <summary>Where requests go: <c>{api_base}messages</c>.</summary>

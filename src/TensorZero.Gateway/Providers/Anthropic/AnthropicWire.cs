@@ -310,6 +310,10 @@ public static class AnthropicWire
         {
             tools.Add(providerTool?.DeepClone());
         }
+        foreach (var providerTool in request.InferenceProviderTools)
+        {
+            tools.Add(providerTool.DeepClone());
+        }
         if (tools.Count == 0)
         {
             return;

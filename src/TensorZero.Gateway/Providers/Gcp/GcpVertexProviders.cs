@@ -123,6 +123,8 @@ public sealed class GcpVertexAnthropicProvider(
 
     public string Type => "gcp_vertex_anthropic";
 
+    public bool SupportsProviderTools => true;
+
     public InferenceParamSupport ParamSupport { get; } = new(DisplayName, true, [], true, false);
 
     public GcpVertexTarget Target => target;

@@ -26,6 +26,8 @@ public sealed class OpenAIResponsesProvider(
 
     public bool SupportsCustomTools => true;
 
+    public bool SupportsProviderTools => true;
+
     public InferenceParamSupport ParamSupport { get; } = new(
         "OpenAI Responses", true, InferenceParams.ServiceTiers, false, true, ThinkingTip: InferenceParamSupport.UseReasoningEffort);
 

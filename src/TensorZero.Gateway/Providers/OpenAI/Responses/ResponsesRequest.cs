@@ -106,7 +106,7 @@ public static class ResponsesRequest
         return text;
     }
 
-    // Function tools, then custom tools, then the config's provider tools. `json_mode = "tool"` offers the `respond`
+    // Function tools, then custom tools, then the config's provider tools, then the request's. `json_mode = "tool"` offers the `respond`
     // tool and makes it the choice, as on Chat Completions.
     private static (JsonArray Tools, JsonNode? Choice) Tools(ResponsesOptions options, ModelRequest request)
     {
@@ -136,6 +136,10 @@ public static class ResponsesRequest
         foreach (var tool in options.ProviderTools ?? [])
         {
             tools.Add(tool?.DeepClone());
+        }
+        foreach (var tool in request.InferenceProviderTools)
+        {
+            tools.Add(tool.DeepClone());
         }
         return (tools, choice is null ? null : ToolChoiceNode(choice, request));
     }
