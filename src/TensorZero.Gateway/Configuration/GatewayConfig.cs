@@ -15,6 +15,9 @@ public sealed record GatewayConfig(
 {
     /// <summary><c>[embedding_models]</c>, by name.</summary>
     public IReadOnlyDictionary<string, EmbeddingModelConfig> EmbeddingModels { get; init; } = new Dictionary<string, EmbeddingModelConfig>();
+
+    /// <summary><c>[metrics]</c>, by name: what <c>POST /feedback</c> accepts besides <c>comment</c> and <c>demonstration</c>.</summary>
+    public IReadOnlyDictionary<string, MetricConfig> Metrics { get; init; } = new Dictionary<string, MetricConfig>();
 }
 
 /// <summary><c>[gateway]</c>.</summary>
