@@ -63,6 +63,12 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
 
     /// <summary><c>[gateway.observability]</c>; null when absent (storage on, with the defaults).</summary>
     public ObservabilityConfig? Observability { get; init; }
+
+    /// <summary>
+    /// <c>unstable_disable_feedback_target_validation</c>: metric and comment feedback is stored without looking for its
+    /// target (a demonstration still needs its inference).
+    /// </summary>
+    public bool DisableFeedbackTargetValidation { get; init; }
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>

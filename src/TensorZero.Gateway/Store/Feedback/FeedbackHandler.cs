@@ -42,15 +42,21 @@ public static class FeedbackHandler
                 : throw GatewayError.InvalidRequest("Feedback value for a comment must be a string"),
             _ => null,
         };
-        var targets = new FeedbackTargets(writer, time);
-        if (level == MetricLevel.Episode)
+        // TensorZero's `unstable_disable_feedback_target_validation` takes the target on trust; a demonstration,
+        // which is checked against its inference, still looks for it.
+        var trusted = value is not null && config.Gateway.DisableFeedbackTargetValidation;
+        if (!trusted)
         {
-            await targets.EpisodeAsync(targetId, cancellationToken);
-        }
-        else
-        {
-            var inference = await targets.InferenceAsync(targetId, cancellationToken);
-            value ??= Demonstrations.Parse(request.Value, inference, config);
+            var targets = new FeedbackTargets(writer, time);
+            if (level == MetricLevel.Episode)
+            {
+                await targets.EpisodeAsync(targetId, cancellationToken);
+            }
+            else
+            {
+                var inference = await targets.InferenceAsync(targetId, cancellationToken);
+                value ??= Demonstrations.Parse(request.Value, inference, config);
+            }
         }
         var now = time.GetUtcNow();
         var feedbackId = Guid.CreateVersion7(now);

@@ -299,6 +299,21 @@ public sealed class FeedbackFunctionalTests
     }
 
     [Fact]
+    public async Task Feedback_TargetValidationDisabled_StoresMetricsForUnknownTargetsButNotDemonstrations()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var gateway = Gateway(database, "[gateway]\nunstable_disable_feedback_target_validation = true\n");
+        var client = gateway.CreateClient();
+        var unknown = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-10)).ToString();
+
+        var stored = await OkAsync(client, new { metric_name = "score", inference_id = unknown, value = 2.5 });
+        var (demonstrationStatus, _, _) = await FeedbackAsync(client, new { metric_name = "demonstration", inference_id = unknown, value = "x" });
+
+        Assert.Equal(stored, Assert.Single(await WaitForFeedbackAsync(client, unknown, 1))!["id"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, demonstrationStatus);
+    }
+
+    [Fact]
     public async Task Feedback_FutureOrNonV7Target_Is400WithoutWaiting()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
