@@ -7,6 +7,7 @@ using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Store;
+using TensorZero.Gateway.Store.Feedback;
 
 // Requests may carry JSON Schemas whose `pattern`s are matched against text the client steers; a pattern with
 // catastrophic backtracking would pin a core for hours. Every regular expression match in the process is bounded
@@ -78,6 +79,7 @@ try
     app.MapStatusEndpoints();
     app.MapInferenceEndpoints();
     app.MapOpenAICompatibleEndpoints();
+    app.MapFeedbackEndpoints();
     app.MapStoreEndpoints();
     app.MapFallback((HttpContext context) =>
         ErrorResponses.Native(StatusCodes.Status404NotFound, $"Route not found: {context.Request.Method} {context.Request.Path}"));

@@ -81,7 +81,7 @@ public sealed class ConfigLoader(IProviderTypeCatalog providers)
         var warnings = new List<string>();
         var top = new TomlSection(root, string.Empty, errors, warnings, origins);
         top.RejectUnknown(TopLevelKeys);
-        top.WarnIgnored("metrics", "evaluations", "clickhouse", "rate_limiting", "object_storage", "optimizers", "autopilot");
+        top.WarnIgnored("evaluations", "clickhouse", "rate_limiting", "object_storage", "optimizers", "autopilot");
 
         var references = new ConfigReferences(errors);
         var gateway = GatewaySectionReader.Read(top.Section("gateway"), baseDirectory);
@@ -90,6 +90,7 @@ public sealed class ConfigLoader(IProviderTypeCatalog providers)
         var embeddingModels = new EmbeddingModelsReader(providers, references).Read(top.Section("embedding_models"));
         var tools = new ToolsReader(providers).Read(top.Section("tools"));
         var functions = new FunctionsReader(providers, references).Read(top.Section("functions"));
+        var metrics = MetricsReader.Read(top.Section("metrics"));
         CrossTableRules.Check(references, errors, models, tools, providers);
 
         if (errors.Count > 0)
@@ -99,6 +100,7 @@ public sealed class ConfigLoader(IProviderTypeCatalog providers)
         return new GatewayConfig(gateway, models, functions, typeDefaults, tools, baseDirectory, warnings)
         {
             EmbeddingModels = embeddingModels,
+            Metrics = metrics,
         };
     }
 }

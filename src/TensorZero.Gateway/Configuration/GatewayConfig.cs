@@ -15,6 +15,9 @@ public sealed record GatewayConfig(
 {
     /// <summary><c>[embedding_models]</c>, by name.</summary>
     public IReadOnlyDictionary<string, EmbeddingModelConfig> EmbeddingModels { get; init; } = new Dictionary<string, EmbeddingModelConfig>();
+
+    /// <summary><c>[metrics]</c>, by name: what <c>POST /feedback</c> accepts besides <c>comment</c> and <c>demonstration</c>.</summary>
+    public IReadOnlyDictionary<string, MetricConfig> Metrics { get; init; } = new Dictionary<string, MetricConfig>();
 }
 
 /// <summary><c>[gateway]</c>.</summary>
@@ -60,6 +63,12 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
 
     /// <summary><c>[gateway.observability]</c>; null when absent (storage on, with the defaults).</summary>
     public ObservabilityConfig? Observability { get; init; }
+
+    /// <summary>
+    /// <c>unstable_disable_feedback_target_validation</c>: metric and comment feedback is stored without looking for its
+    /// target (a demonstration still needs its inference).
+    /// </summary>
+    public bool DisableFeedbackTargetValidation { get; init; }
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>

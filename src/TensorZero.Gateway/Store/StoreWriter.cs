@@ -37,6 +37,9 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
 
     public IInferenceStore Store => _store;
 
+    /// <summary>Inferences queued but not yet written: <c>/feedback</c> counts them as existing.</summary>
+    public Feedback.PendingInferences Pending { get; } = new();
+
     /// <summary>Rows dropped because the queue was full, since start.</summary>
     public long DroppedRows => Interlocked.Read(ref _dropped);
 
@@ -57,10 +60,13 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
     {
         foreach (var row in rows)
         {
+            // Marked pending before it is queued, so the loop can't write (and unmark) it first.
+            Pending.Add(row);
             if (_queue.Writer.TryWrite((row, scope)))
             {
                 continue;
             }
+            Pending.Remove(row);
             var dropped = Interlocked.Increment(ref _dropped);
             var now = _time.GetTimestamp();
             var last = Interlocked.Read(ref _lastDropLog);
@@ -146,6 +152,7 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
             {
                 await _store.WriteAsync(batch, abandon).ConfigureAwait(false);
                 Interlocked.Add(ref _written, batch.Count);
+                batch.ForEach(Pending.Remove);
                 if (Failing)
                 {
                     Failing = false;
@@ -200,6 +207,7 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
                 Interlocked.Increment(ref _dropped);
                 LogRowRefused(_store.Name, row.GetType().Name, e.GetType().Name);
             }
+            Pending.Remove(row);
         }
     }
 

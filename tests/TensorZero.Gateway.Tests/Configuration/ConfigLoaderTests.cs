@@ -229,10 +229,8 @@ public sealed class ConfigLoaderTests
     public void Parse_KnownButUnimplementedKeys_LoadWithWarning()
     {
         var config = Parse("""
-            [metrics.task_success]
-            type = "boolean"
-            optimize = "max"
-            level = "inference"
+            [object_storage]
+            type = "filesystem"
 
             [functions.f]
             type = "chat"
@@ -240,7 +238,7 @@ public sealed class ConfigLoaderTests
             type = "chat_completion"
             model = "dummy::good"
             """);
-        Assert.Contains("`metrics` is accepted but not supported by this gateway yet; it has no effect", config.Warnings);
+        Assert.Contains("`object_storage` is accepted but not supported by this gateway yet; it has no effect", config.Warnings);
     }
 
     [Theory]

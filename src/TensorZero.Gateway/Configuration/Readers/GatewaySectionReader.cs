@@ -53,6 +53,7 @@ internal static class GatewaySectionReader
             ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
             TemplateFilesystemBase = TemplateFilesystemBase(section, configDirectory),
             Observability = ObservabilityReader.Read(section.Section("observability"), configDirectory),
+            DisableFeedbackTargetValidation = section.Bool("unstable_disable_feedback_target_validation") ?? false,
         };
     }
 
