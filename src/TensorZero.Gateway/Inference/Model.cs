@@ -21,8 +21,10 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
     {
         using var modelDeadline = Deadline.Start(timeouts?.NonStreamingTotalMs, time, cancellationToken);
         var failures = new List<(string Provider, GatewayError Error)>();
+        var attempts = new List<FailedAttempt>();
         foreach (var routed in providers)
         {
+            var started = time.GetTimestamp();
             try
             {
                 var modelInferenceId = Guid.CreateVersion7(time.GetUtcNow());
@@ -32,11 +34,13 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                     ModelInferenceId = modelInferenceId,
                     ProviderType = routed.Provider.Type,
                     FailedRawResponses = FailedRawResponses(failures),
+                    FailedAttempts = attempts,
                 };
             }
             catch (GatewayError e) when (!modelDeadline.Expired)
             {
                 failures.Add((routed.Name, Attribute(e, routed.Provider)));
+                attempts.Add(new FailedAttempt(name, routed.Name, e.Message, e.RawResponse, (long)time.GetElapsedTime(started).TotalMilliseconds));
             }
             catch (Exception e) when (modelDeadline.Expired && e is OperationCanceledException or GatewayError)
             {
@@ -52,10 +56,12 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
     {
         var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
         var failures = new List<(string Provider, GatewayError Error)>();
+        var attempts = new List<FailedAttempt>();
         try
         {
             foreach (var routed in providers)
             {
+                var started = time.GetTimestamp();
                 try
                 {
                     var run = await ModelStreamRun.StartAsync(
@@ -63,11 +69,13 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                         .ConfigureAwait(false);
                     run.Adopt(deadline, $"Model {name}");
                     run.FailedRawResponses = FailedRawResponses(failures);
+                    run.FailedAttempts = attempts;
                     return run;
                 }
                 catch (GatewayError e) when (!deadline.Expired)
                 {
                     failures.Add((routed.Name, Attribute(e, routed.Provider)));
+                    attempts.Add(new FailedAttempt(name, routed.Name, e.Message, e.RawResponse, (long)time.GetElapsedTime(started).TotalMilliseconds));
                 }
             }
         }
@@ -111,6 +119,9 @@ public sealed record ModelResult(string ModelName, string ProviderName, Provider
 
     /// <summary>Raw answers of the attempts that failed before this one (earlier providers, earlier retries), oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
+
+    /// <summary>This model's providers that failed before this one answered, oldest first (each gets a stored row).</summary>
+    public IReadOnlyList<FailedAttempt> FailedAttempts { get; init; } = [];
 
     /// <summary>
     /// The other model calls that went into this answer (best-of-N's other candidates and its evaluator, mixture-of-N's
@@ -189,3 +200,9 @@ internal static class ErrorAggregation
         };
     }
 }
+
+/// <summary>
+/// A provider of a model that failed before another answered: what the store records of it. <paramref name="Error"/>
+/// and <paramref name="RawResponse"/> were redacted where the error was made.
+/// </summary>
+public sealed record FailedAttempt(string ModelName, string ProviderName, string Error, string? RawResponse, long ResponseTimeMs);

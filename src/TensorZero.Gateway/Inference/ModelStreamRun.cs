@@ -54,6 +54,9 @@ public sealed class ModelStreamRun : IAsyncDisposable
     /// <summary>Raw answers of the attempts that failed before this stream started (earlier providers, retries), oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; internal set; } = [];
 
+    /// <summary>This model's providers that failed before this one started streaming, oldest first.</summary>
+    public IReadOnlyList<FailedAttempt> FailedAttempts { get; internal set; } = [];
+
     /// <summary>
     /// Model calls whose answers went into this stream before it started (mixture-of-N's candidates; for an answer
     /// sent whole, the other candidates and the evaluator): their raw usage and raw responses go ahead of its chunks.

@@ -28,12 +28,25 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         var response = result.Model.Response;
         var inference = InferenceRowOf(request, result.InferenceId, result.EpisodeId, result.VariantName, result.FunctionType,
             RowJson.Output(result), result.Schemas, elapsed, null, now);
-        var model = new ModelInferenceRow(Guid.CreateVersion7(now), result.InferenceId, response.RawRequest, response.RawResponse,
-            request.Input.System, RowJson.Messages(request.Input.Messages), RowJson.Content(response.Content), response.Usage.InputTokens,
-            response.Usage.OutputTokens, elapsed, result.Model.ModelName, result.Model.ProviderName, null,
-            response.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now);
-        writer.Enqueue(secrets.Scope(request.Credentials), inference, model);
+        var rows = new List<StoredRow> { inference };
+        // Every model call that went into the answer (best-of-N's candidates and judge, mixture-of-N's candidates and
+        // fuser) has its row, as in TensorZero; so has every provider that failed before one answered.
+        foreach (var model in result.Model.AllModelResults())
+        {
+            rows.AddRange(FailedRows(request, result.InferenceId, model.FailedAttempts, now));
+            var answer = model.Response;
+            rows.Add(new ModelInferenceRow(Guid.CreateVersion7(now), result.InferenceId, answer.RawRequest, answer.RawResponse,
+                request.Input.System, RowJson.Messages(request.Input.Messages), RowJson.Content(answer.Content), answer.Usage.InputTokens,
+                answer.Usage.OutputTokens, ReferenceEquals(model, result.Model) ? elapsed : null, model.ModelName, model.ProviderName, null,
+                answer.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now));
+        }
+        writer.Enqueue(secrets.Scope(request.Credentials), [.. rows]);
     }
+
+    private static IEnumerable<ModelInferenceRow> FailedRows(InferenceRequest request, Guid inferenceId, IReadOnlyList<FailedAttempt> attempts, DateTimeOffset now) =>
+        attempts.Select(a => new ModelInferenceRow(Guid.CreateVersion7(now), inferenceId, string.Empty, a.RawResponse ?? string.Empty,
+            request.Input.System, RowJson.Messages(request.Input.Messages), "[]", null, null, a.ResponseTimeMs, a.ModelName, a.ProviderName,
+            null, null, a.Error, now));
 
     /// <summary>Watches a stream as the client reads it; its rows are queued when the provider's stream ends normally.</summary>
     public void Observe(InferenceRequest request, InferenceStreamResult stream)
@@ -56,7 +69,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
                 request.Input.System, RowJson.Messages(request.Input.Messages), collected.Content(), collected.Usage.InputTokens,
                 collected.Usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
                 collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now);
-            writer.Enqueue(secrets.Scope(request.Credentials), inference, model);
+            writer.Enqueue(secrets.Scope(request.Credentials), [inference, .. FailedRows(request, stream.InferenceId, stream.Run.FailedAttempts, now), model]);
         });
     }
 

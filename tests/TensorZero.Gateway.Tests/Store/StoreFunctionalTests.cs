@@ -46,6 +46,48 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         type = "chat_completion"
         model = "gpt"
 
+        [models.fallback]
+        routing = ["broken", "openai"]
+
+        [models.fallback.providers.broken]
+        type = "openai"
+        model_name = "gpt-4o-mini"
+        api_base = "{{_openai.BaseUrl}}"
+        api_key_location = "dynamic::wrong_key"
+
+        [models.fallback.providers.openai]
+        type = "openai"
+        model_name = "gpt-4o-mini"
+        api_base = "{{_openai.BaseUrl}}"
+        api_key_location = "dynamic::customer_key"
+
+        [functions.fallback]
+        type = "chat"
+
+        [functions.fallback.variants.main]
+        type = "chat_completion"
+        model = "fallback"
+
+        [functions.sampled]
+        type = "chat"
+
+        [functions.sampled.variants.a]
+        type = "chat_completion"
+        model = "dummy::good"
+        weight = 0
+
+        [functions.sampled.variants.b]
+        type = "chat_completion"
+        model = "dummy::alternate"
+        weight = 0
+
+        [functions.sampled.variants.best]
+        type = "experimental_best_of_n_sampling"
+        candidates = ["a", "b"]
+
+        [functions.sampled.variants.best.evaluator]
+        model = "dummy::best_of_n_0"
+
         [functions.extract]
         type = "json"
         output_schema = "schema.json"
@@ -97,6 +139,56 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         Assert.DoesNotContain(Canary, all);
         Assert.DoesNotContain(Canary[..12], all);
         Assert.DoesNotContain("Bearer", all);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Inference_ProviderFailsThenNextAnswers_BothAttemptsAreStoredWithoutTheKeys(string engine)
+    {
+        const string WrongKey = "sk-wrong-store-canary-4c2a8e6f1d3b";
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        var credentials = new Dictionary<string, string> { ["customer_key"] = Canary, ["wrong_key"] = WrongKey };
+
+        var (status, body, _) = await client.PostInferenceAsync(new { function_name = "fallback", input = GatewayClient.UserMessage("x"), credentials });
+        using var streamResponse = await client.PostAsJsonAsync("/inference", new { function_name = "fallback", stream = true, input = GatewayClient.UserMessage("y"), credentials });
+        var events = await streamResponse.Content.ReadAsStringAsync();
+        var streamId = JsonNode.Parse(events.Split('\n').First(l => l.StartsWith("data: {", StringComparison.Ordinal))[6..])!["inference_id"]!.GetValue<string>();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        foreach (var id in new[] { body["inference_id"]!.GetValue<string>(), streamId })
+        {
+            var stored = await WaitForInferenceAsync(client, id);
+            var models = stored["model_inferences"]!.AsArray();
+            Assert.Equal(2, models.Count);
+            var failed = Assert.Single(models, m => m!["error"] is not null)!;
+            Assert.Equal("broken", failed["model_provider_name"]!.GetValue<string>());
+            Assert.Equal("[]", failed["output"]!.ToJsonString());
+            Assert.Contains("401", failed["error"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal("openai", Assert.Single(models, m => m!["error"] is null)!["model_provider_name"]!.GetValue<string>());
+            var all = stored.ToJsonString();
+            Assert.DoesNotContain(WrongKey, all, StringComparison.Ordinal);
+            Assert.DoesNotContain(WrongKey[..12], all, StringComparison.Ordinal);
+            Assert.DoesNotContain(Canary, all, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Inference_BestOfN_StoresEveryCandidateAndTheEvaluator(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+
+        var (status, body, _) = await client.PostInferenceAsync(new { function_name = "sampled", input = GatewayClient.UserMessage("x") });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var stored = await WaitForInferenceAsync(client, body["inference_id"]!.GetValue<string>());
+        Assert.Equal("best", stored["variant_name"]!.GetValue<string>());
+        var models = stored["model_inferences"]!.AsArray().Select(m => m!["model_name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+        Assert.Equal(["dummy::alternate", "dummy::best_of_n_0", "dummy::good"], models);
     }
 
     [Theory]
