@@ -26,12 +26,16 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         var now = time.GetUtcNow();
         var elapsed = Elapsed(result.InferenceId, now);
         var response = result.Model.Response;
+        var usage = response.CachedUsage ?? response.Usage;
         var inference = InferenceRowOf(request, result.InferenceId, result.EpisodeId, result.VariantName, result.FunctionType,
             RowJson.Output(result), result.Schemas, elapsed, null, now);
         var model = new ModelInferenceRow(Guid.CreateVersion7(now), result.InferenceId, response.RawRequest, response.RawResponse,
-            request.Input.System, RowJson.Messages(request.Input.Messages), RowJson.Content(response.Content), response.Usage.InputTokens,
-            response.Usage.OutputTokens, elapsed, result.Model.ModelName, result.Model.ProviderName, null,
-            response.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now);
+            request.Input.System, RowJson.Messages(request.Input.Messages), RowJson.Content(response.Content), usage.InputTokens,
+            usage.OutputTokens, elapsed, result.Model.ModelName, result.Model.ProviderName, null,
+            response.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
+        {
+            Cached = response.CachedUsage is not null,
+        };
         writer.Enqueue(secrets.Scope(request.Credentials), inference, model);
     }
 
@@ -55,7 +59,10 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             var model = new ModelInferenceRow(Guid.CreateVersion7(now), stream.InferenceId, string.Empty, collected.RawResponse(),
                 request.Input.System, RowJson.Messages(request.Input.Messages), collected.Content(), collected.Usage.InputTokens,
                 collected.Usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
-                collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now);
+                collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
+            {
+                Cached = collected.Cached,
+            };
             writer.Enqueue(secrets.Scope(request.Credentials), inference, model);
         });
     }
@@ -96,8 +103,12 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
 
         public FinishReason? FinishReason { get; private set; }
 
+        /// <summary>Whether the chunks were replayed from the inference cache.</summary>
+        public bool Cached { get; private set; }
+
         public void Add(ProviderStreamChunk chunk)
         {
+            Cached |= chunk.CachedUsage is not null;
             _raw.Add(chunk.RawChunk);
             foreach (var delta in chunk.Content)
             {
@@ -122,7 +133,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
                     }
                 }
             }
-            if (chunk.Usage is { } usage)
+            if ((chunk.CachedUsage ?? chunk.Usage) is { } usage)
             {
                 Usage = new Usage(usage.InputTokens ?? Usage.InputTokens, usage.OutputTokens ?? Usage.OutputTokens);
             }

@@ -5,7 +5,7 @@ namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
 /// One provider of a model, in routing order: the provider as its factory built it, and the same provider wrapped with
-/// its own timeouts, stream-failure translation, failure logging and the custom-tool guard (<see cref="Pipeline"/>),
+/// its own timeouts, the inference cache, stream-failure translation, failure logging and the custom-tool guard (<see cref="Pipeline"/>),
 /// which routing calls.
 /// </summary>
 public sealed class RoutedProvider
@@ -16,6 +16,11 @@ public sealed class RoutedProvider
         Provider = provider;
         Timeouts = timeouts;
         IModelProvider pipeline = new StreamFailureTranslation(new CustomToolGuard(provider, name, modelName), name, services.Secrets);
+        if (services.Cache is { } cache)
+        {
+            // Inside the provider's timeouts, as TensorZero bounds its cache lookup by them.
+            pipeline = new ModelInferenceCaching(pipeline, modelName, name, cache, services.Secrets);
+        }
         if (timeouts is not null)
         {
             pipeline = new ProviderTimeout(pipeline, name, timeouts, services.Time);
