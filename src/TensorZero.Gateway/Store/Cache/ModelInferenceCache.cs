@@ -21,8 +21,7 @@ public sealed partial class ModelInferenceCache
     internal static readonly TimeSpan SecretLoadTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
 
-    private readonly StoreWriter? _writer;
-    private readonly IInferenceCacheStore? _store;
+    private readonly Lazy<StoreWriter?> _writer;
     private readonly CacheSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelInferenceCache> _logger;
@@ -32,16 +31,23 @@ public sealed partial class ModelInferenceCache
     private long _lastFailureLog = long.MinValue;
 
     public ModelInferenceCache(StoreWriter? writer, CacheSettings settings, TimeProvider time, ILogger<ModelInferenceCache> logger)
+        : this(() => writer, settings, time, logger)
     {
-        _writer = writer;
-        _store = writer?.Store as IInferenceCacheStore;
+    }
+
+    /// <summary>The store is looked up on first use, so building the providers doesn't open it.</summary>
+    public ModelInferenceCache(Func<StoreWriter?> writer, CacheSettings settings, TimeProvider time, ILogger<ModelInferenceCache> logger)
+    {
+        _writer = new Lazy<StoreWriter?>(writer);
         _settings = settings;
         _time = time;
         _logger = logger;
     }
 
     /// <summary>Whether there is a store to cache in (storage on).</summary>
-    public bool Available => _store is not null;
+    public bool Available => Store is not null;
+
+    private IInferenceCacheStore? Store => _writer.Value?.Store as IInferenceCacheStore;
 
     /// <summary>The entry's key, or null when the cache can't be used for this call (no secret yet, an undescribable request).</summary>
     public async Task<string?> KeyAsync(
@@ -54,7 +60,7 @@ public sealed partial class ModelInferenceCache
     /// <summary>The entry under <paramref name="key"/> no older than <paramref name="maxAgeS"/> seconds; null on a miss, a timeout or a database failure.</summary>
     public async Task<CacheEntryRow?> LookupAsync(string key, uint? maxAgeS, CancellationToken cancellationToken)
     {
-        if (_store is not { } store)
+        if (Store is not { } store)
         {
             return null;
         }
@@ -80,7 +86,7 @@ public sealed partial class ModelInferenceCache
     }
 
     /// <summary>Queues an entry; its text is redacted with <paramref name="scope"/> before it is written.</summary>
-    public void Write(SecretScope scope, CacheEntryRow entry) => _writer?.Enqueue(scope, entry);
+    public void Write(SecretScope scope, CacheEntryRow entry) => _writer.Value?.Enqueue(scope, entry);
 
     /// <summary>
     /// Loads (or creates) the database's cache secret, waiting at most <paramref name="wait"/> (the read timeout unless
@@ -92,7 +98,7 @@ public sealed partial class ModelInferenceCache
         {
             return known;
         }
-        if (_store is not { } store)
+        if (Store is not { } store)
         {
             return null;
         }
@@ -148,7 +154,7 @@ public static class ModelInferenceCacheServiceCollectionExtensions
     {
         services.AddSingleton(CacheSettings.Default);
         services.AddSingleton(sp => new ModelInferenceCache(
-            sp.GetRequiredService<StoreRuntime>().Writer, sp.GetRequiredService<CacheSettings>(), sp.GetRequiredService<TimeProvider>(),
+            () => sp.GetRequiredService<StoreRuntime>().Writer, sp.GetRequiredService<CacheSettings>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ModelInferenceCache>>()));
         services.AddHostedService(sp => new SecretWarmup(sp.GetRequiredService<ModelInferenceCache>()));
         return services;
