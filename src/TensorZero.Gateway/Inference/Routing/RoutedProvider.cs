@@ -5,8 +5,8 @@ namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
 /// One provider of a model, in routing order: the provider as its factory built it, and the same provider wrapped with
-/// its own timeouts, the inference cache, stream-failure translation, failure logging and the custom-tool guard (<see cref="Pipeline"/>),
-/// which routing calls.
+/// its own timeouts, the inference cache, stream-failure translation, failure logging and the custom-tool guard
+/// (<see cref="Pipeline"/>), which routing calls.
 /// </summary>
 public sealed class RoutedProvider
 {
