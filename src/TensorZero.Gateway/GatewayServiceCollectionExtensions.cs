@@ -47,6 +47,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
         {
             Secrets = sp.GetRequiredService<SecretRegistry>(),
+            Cache = sp.GetService<Store.Cache.ModelInferenceCache>(),
         });
         // The one error boundary, CORS (answered only for `[gateway.cors] allowed_origins`) and the memory release after bursts.
         services.AddExceptionHandler<GatewayExceptionHandler>();

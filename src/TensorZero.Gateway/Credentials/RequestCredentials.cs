@@ -56,6 +56,9 @@ public sealed class RequestCredentials
         return CredentialLookup.Found;
     }
 
+    /// <summary>Every name and value, for a keyed hash of the whole map (the inference cache's key).</summary>
+    public IEnumerable<(string Name, Secret Value)> Entries() => _values.Select(p => (p.Key, p.Value));
+
     /// <summary>Every value, for redacting them from provider errors.</summary>
     public IEnumerable<Secret> Values => _values.Values;
 

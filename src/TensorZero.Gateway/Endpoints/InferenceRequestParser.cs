@@ -82,6 +82,7 @@ public static partial class InferenceRequestParser
             ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders),
             IncludeRawResponse = OptionalBool(root, "include_raw_response"),
             IncludeRawUsage = OptionalBool(root, "include_raw_usage"),
+            Cache = Store.Cache.CacheOptions.Parse(root, "cache_options"),
         };
     }
 

@@ -176,6 +176,10 @@ public sealed class RawOutput
     {
         entries.AddRange(model.FailedRawResponses);
         var response = model.Response;
+        if (response.CachedUsage is not null)
+        {
+            return; // As TensorZero: an answer from the inference cache has no raw response entry.
+        }
         entries.Add(new RawResponseEntry(
             model.ModelInferenceId,
             model.ProviderType,

@@ -61,6 +61,9 @@ public sealed record InferenceRequest(
 
     /// <summary><c>include_raw_usage</c>: the providers' own usage objects go back to the client.</summary>
     public bool IncludeRawUsage { get; init; }
+
+    /// <summary><c>cache_options</c> as the request gave them (<c>dryrun</c> applies when model requests are made).</summary>
+    public Store.Cache.CacheOptions Cache { get; init; } = Store.Cache.CacheOptions.Off;
 }
 
 /// <summary>What the response needs to validate tool calls and JSON output: the tools offered and the output schema.</summary>

@@ -203,6 +203,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             tools.OutputSchema?.Node)
         {
             FunctionType = function.Config.Type,
+            Cache = request.Cache.ForDryrun(request.Dryrun),
             CustomTools = tools.CustomTools.Count == 0 ? null : tools.CustomTools,
             RequestExtraBody = request.ExtraBody.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
             RequestExtraHeaders = request.ExtraHeaders.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),

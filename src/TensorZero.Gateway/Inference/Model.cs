@@ -120,6 +120,12 @@ public sealed record ModelResult(string ModelName, string ProviderName, Provider
     /// <summary>Raw answers of the attempts that failed before this one (earlier providers, earlier retries), oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
 
+    /// <summary>
+    /// This call's own usage when <see cref="ProviderResponse.Usage"/> is the sum over the calls of a best-of-N or
+    /// mixture-of-N answer (each call's stored row holds its own); null when the response's usage is its own.
+    /// </summary>
+    public Usage? OwnUsage { get; init; }
+
     /// <summary>This model's providers that failed before this one answered, oldest first (each gets a stored row).</summary>
     public IReadOnlyList<FailedAttempt> FailedAttempts { get; init; } = [];
 

@@ -7,4 +7,7 @@ public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFac
 {
     /// <summary>The gateway-held keys: the credential factory registers them, providers redact them from errors.</summary>
     public SecretRegistry Secrets { get; init; } = new();
+
+    /// <summary>The inference cache routed providers consult; null when there is none (storage off, tests).</summary>
+    public Store.Cache.ModelInferenceCache? Cache { get; init; }
 }

@@ -25,22 +25,43 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         }
         var now = time.GetUtcNow();
         var elapsed = Elapsed(result.InferenceId, now);
-        var response = result.Model.Response;
         var inference = InferenceRowOf(request, result.InferenceId, result.EpisodeId, result.VariantName, result.FunctionType,
             RowJson.Output(result), result.Schemas, elapsed, null, now);
         var rows = new List<StoredRow> { inference };
         // Every model call that went into the answer (best-of-N's candidates and judge, mixture-of-N's candidates and
-        // fuser) has its row, as in TensorZero; so has every provider that failed before one answered.
+        // fuser) has its row, as in TensorZero; so has every provider that failed before one answered. A cache hit
+        // stores the tokens of the call it replays, and says it was cached.
         foreach (var model in result.Model.AllModelResults())
         {
-            rows.AddRange(FailedRows(request, result.InferenceId, model.FailedAttempts, now));
-            var answer = model.Response;
-            rows.Add(new ModelInferenceRow(Guid.CreateVersion7(now), result.InferenceId, answer.RawRequest, answer.RawResponse,
-                request.Input.System, RowJson.Messages(request.Input.Messages), RowJson.Content(answer.Content), answer.Usage.InputTokens,
-                answer.Usage.OutputTokens, ReferenceEquals(model, result.Model) ? elapsed : null, model.ModelName, model.ProviderName, null,
-                answer.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now));
+            rows.AddRange(ModelRows(request, result.InferenceId, model, ReferenceEquals(model, result.Model) ? elapsed : null, now));
         }
         writer.Enqueue(secrets.Scope(request.Credentials), [.. rows]);
+    }
+
+    // One model call's row, after a row for each of its model's providers that failed before it.
+    private static IEnumerable<ModelInferenceRow> ModelRows(InferenceRequest request, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
+    {
+        var answer = model.Response;
+        var usage = answer.CachedUsage ?? model.OwnUsage ?? answer.Usage;
+        return FailedRows(request, inferenceId, model.FailedAttempts, now).Append(new ModelInferenceRow(
+            Guid.CreateVersion7(now), inferenceId, answer.RawRequest, answer.RawResponse, request.Input.System,
+            RowJson.Messages(request.Input.Messages), RowJson.Content(answer.Content), usage.InputTokens, usage.OutputTokens, elapsed,
+            model.ModelName, model.ProviderName, null,
+            answer.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
+        {
+            Cached = answer.CachedUsage is not null,
+        });
+    }
+
+    private static Usage Minus(Usage total, IEnumerable<Usage> parts)
+    {
+        var (input, output) = (total.InputTokens, total.OutputTokens);
+        foreach (var part in parts)
+        {
+            input = input - part.InputTokens;
+            output = output - part.OutputTokens;
+        }
+        return new Usage(input, output);
     }
 
     private static IEnumerable<ModelInferenceRow> FailedRows(InferenceRequest request, Guid inferenceId, IReadOnlyList<FailedAttempt> attempts, DateTimeOffset now) =>
@@ -65,11 +86,21 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             var output = collected.Output(stream.FunctionType);
             var inference = InferenceRowOf(request, stream.InferenceId, stream.EpisodeId, stream.VariantName, stream.FunctionType,
                 output, stream.Schemas, elapsed, ttft, now);
-            var model = new ModelInferenceRow(Guid.CreateVersion7(now), stream.InferenceId, string.Empty, collected.RawResponse(),
-                request.Input.System, RowJson.Messages(request.Input.Messages), collected.Content(), collected.Usage.InputTokens,
-                collected.Usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
-                collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now);
-            writer.Enqueue(secrets.Scope(request.Credentials), [inference, .. FailedRows(request, stream.InferenceId, stream.Run.FailedAttempts, now), model]);
+            // The calls made before the stream (mixture-of-N's candidates, best-of-N's) have rows of their own; the
+            // streamed usage includes theirs, so the streamed call's row keeps the rest.
+            var previous = stream.Run.PreviousModelResults.SelectMany(m => m.AllModelResults()).ToList();
+            var rows = new List<StoredRow> { inference };
+            rows.AddRange(previous.SelectMany(m => ModelRows(request, stream.InferenceId, m, null, now)));
+            var usage = Minus(collected.Usage, previous.Select(m => m.Response.CachedUsage ?? m.OwnUsage ?? m.Response.Usage));
+            rows.AddRange(FailedRows(request, stream.InferenceId, stream.Run.FailedAttempts, now));
+            rows.Add(new ModelInferenceRow(Guid.CreateVersion7(now), stream.InferenceId, string.Empty, collected.RawResponse(),
+                request.Input.System, RowJson.Messages(request.Input.Messages), collected.Content(), usage.InputTokens,
+                usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
+                collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
+            {
+                Cached = collected.Cached,
+            });
+            writer.Enqueue(secrets.Scope(request.Credentials), [.. rows]);
         });
     }
 
@@ -109,8 +140,12 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
 
         public FinishReason? FinishReason { get; private set; }
 
+        /// <summary>Whether the chunks were replayed from the inference cache.</summary>
+        public bool Cached { get; private set; }
+
         public void Add(ProviderStreamChunk chunk)
         {
+            Cached |= chunk.CachedUsage is not null;
             _raw.Add(chunk.RawChunk);
             foreach (var delta in chunk.Content)
             {
@@ -135,7 +170,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
                     }
                 }
             }
-            if (chunk.Usage is { } usage)
+            if ((chunk.CachedUsage ?? chunk.Usage) is { } usage)
             {
                 Usage = new Usage(usage.InputTokens ?? Usage.InputTokens, usage.OutputTokens ?? Usage.OutputTokens);
             }

@@ -29,6 +29,7 @@ public static class RowRedaction
             Error = Maybe(r.Error, scope),
         },
         FeedbackRow r => r with { Value = scope.Redact(r.Value), Tags = scope.Redact(r.Tags) },
+        Cache.CacheEntryRow r => r with { Output = scope.Redact(r.Output), RawRequest = scope.Redact(r.RawRequest), RawResponse = scope.Redact(r.RawResponse) },
         _ => row,
     };
 

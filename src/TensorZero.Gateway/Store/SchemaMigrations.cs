@@ -56,6 +56,7 @@ public static class SchemaMigrations
             "CREATE INDEX idx_comment_feedback_target ON comment_feedback(target_id)",
             "CREATE INDEX idx_demonstration_feedback_target ON demonstration_feedback(target_id)",
         ]),
+        new(3, "inference cache", Cache.CacheSchema.Statements),
     ];
 
     /// <summary>The newest version this gateway understands.</summary>

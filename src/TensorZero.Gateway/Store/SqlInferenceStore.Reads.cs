@@ -67,7 +67,7 @@ public sealed partial class SqlInferenceStore
         await using var connection = await open(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
             $"SELECT id, inference_id, raw_request, raw_response, system, {Text("input_messages")}, {Text("output")}, input_tokens, output_tokens, " +
-            "response_time_ms, model_name, model_provider_name, ttft_ms, finish_reason, error, created_at FROM model_inferences " +
+            "response_time_ms, model_name, model_provider_name, ttft_ms, finish_reason, error, created_at, cached FROM model_inferences " +
             "WHERE inference_id = @inference_id ORDER BY id");
         Add(command, "inference_id", dialect.Id(inferenceId));
         var rows = new List<ModelInferenceRow>();
@@ -78,7 +78,10 @@ public sealed partial class SqlInferenceStore
                 SqlDialect.ReadId(reader, 0), SqlDialect.ReadId(reader, 1), reader.GetString(2), reader.GetString(3),
                 SqlDialect.ReadText(reader, 4), reader.GetString(5), reader.GetString(6), SqlDialect.ReadLong(reader, 7),
                 SqlDialect.ReadLong(reader, 8), SqlDialect.ReadLong(reader, 9), reader.GetString(10), reader.GetString(11),
-                SqlDialect.ReadLong(reader, 12), SqlDialect.ReadText(reader, 13), SqlDialect.ReadText(reader, 14), SqlDialect.ReadTime(reader, 15)));
+                SqlDialect.ReadLong(reader, 12), SqlDialect.ReadText(reader, 13), SqlDialect.ReadText(reader, 14), SqlDialect.ReadTime(reader, 15))
+            {
+                Cached = reader.GetBoolean(16),
+            });
         }
         return rows;
     }

@@ -20,6 +20,7 @@ public sealed partial class SqlInferenceStore
                 InferenceRow inference => InsertInference(connection, transaction, inference),
                 ModelInferenceRow model => InsertModelInference(connection, transaction, model),
                 FeedbackRow feedback => InsertFeedback(connection, transaction, feedback),
+                Cache.CacheEntryRow entry => InsertCacheEntry(connection, transaction, entry),
                 _ => throw new InvalidOperationException($"unknown row type {row.GetType().Name}"),
             };
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -62,9 +63,9 @@ public sealed partial class SqlInferenceStore
     {
         var command = Command(connection, transaction,
             $"{InsertVerb} model_inferences (id, inference_id, raw_request, raw_response, system, input_messages, output, input_tokens, " +
-            "output_tokens, response_time_ms, model_name, model_provider_name, ttft_ms, finish_reason, error, created_at) VALUES (@id, " +
+            "output_tokens, response_time_ms, model_name, model_provider_name, ttft_ms, finish_reason, error, created_at, cached) VALUES (@id, " +
             $"@inference_id, @raw_request, @raw_response, @system, {dialect.Json("@input_messages")}, {dialect.Json("@output")}, @input_tokens, " +
-            $"@output_tokens, @response_time_ms, @model_name, @model_provider_name, @ttft_ms, @finish_reason, @error, @created_at){OnConflict}");
+            $"@output_tokens, @response_time_ms, @model_name, @model_provider_name, @ttft_ms, @finish_reason, @error, @created_at, @cached){OnConflict}");
         Add(command, "id", dialect.Id(row.Id));
         Add(command, "inference_id", dialect.Id(row.InferenceId));
         Add(command, "raw_request", row.RawRequest);
@@ -81,6 +82,7 @@ public sealed partial class SqlInferenceStore
         Add(command, "finish_reason", row.FinishReason);
         Add(command, "error", row.Error);
         Add(command, "created_at", dialect.Time(row.CreatedAt));
+        Add(command, "cached", row.Cached);
         return command;
     }
 

@@ -1,5 +1,6 @@
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Store.Cache;
 
 namespace TensorZero.Gateway.Store;
 
@@ -24,6 +25,7 @@ public static class StoreServiceCollectionExtensions
                 store, settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreWriter>>()));
         });
         services.AddHostedService(sp => new StoreWriterHost(sp.GetRequiredService<StoreRuntime>()));
+        services.AddModelInferenceCache();
         services.AddSingleton(sp => new InferenceRecorder(
             sp.GetRequiredService<StoreRuntime>().Writer, sp.GetRequiredService<SecretRegistry>(), sp.GetRequiredService<TimeProvider>()));
         return services;

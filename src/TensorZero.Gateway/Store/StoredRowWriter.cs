@@ -48,6 +48,7 @@ internal static class StoredRowWriter
         Number(writer, "ttft_ms", row.TtftMs);
         InferenceResponseWriter.WriteStringOrNull(writer, "finish_reason", row.FinishReason);
         InferenceResponseWriter.WriteStringOrNull(writer, "error", row.Error);
+        writer.WriteBoolean("cached", row.Cached);
         writer.WriteString("timestamp", row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteEndObject();
     }

@@ -42,7 +42,11 @@ public sealed record ModelInferenceRow(
     long? TtftMs,
     string? FinishReason,
     string? Error,
-    DateTimeOffset CreatedAt) : StoredRow;
+    DateTimeOffset CreatedAt) : StoredRow
+{
+    /// <summary>Whether the answer came from the inference cache (its usage is then what the original call used).</summary>
+    public bool Cached { get; init; }
+}
 
 /// <summary>
 /// One piece of feedback. <paramref name="Kind"/> picks the table: <c>boolean</c>, <c>float</c>, <c>comment</c> or

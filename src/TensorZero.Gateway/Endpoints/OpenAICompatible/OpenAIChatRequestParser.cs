@@ -98,6 +98,7 @@ public static class OpenAIChatRequestParser
             ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders, "tensorzero::extra_headers"),
             IncludeRawResponse = OptionalBool(root, "tensorzero::include_raw_response", "tensorzero::include_raw_response") ?? false,
             IncludeRawUsage = OptionalBool(root, "tensorzero::include_raw_usage", "tensorzero::include_raw_usage") ?? false,
+            Cache = Store.Cache.CacheOptions.Parse(root, "tensorzero::cache_options"),
         };
         var prefix = functionName is not null ? $"{FunctionNamePrefix}{functionName}::variant_name::" : ModelNamePrefix;
         return new OpenAIChatRequest(request, prefix, includeUsage);

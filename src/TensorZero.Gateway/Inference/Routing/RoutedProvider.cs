@@ -5,9 +5,8 @@ namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
 /// One provider of a model, in routing order: the provider as its factory built it, and the same provider wrapped with
-/// its own timeouts, stream-failure translation, failure logging, the custom-tool guard and the warning for
-/// parameters it can't send (<see cref="Pipeline"/>),
-/// which routing calls.
+/// its own timeouts, the inference cache, stream-failure translation, failure logging, the custom-tool guard and the
+/// warning for parameters it can't send (<see cref="Pipeline"/>), which routing calls.
 /// </summary>
 public sealed class RoutedProvider
 {
@@ -19,6 +18,11 @@ public sealed class RoutedProvider
         var logger = services.Loggers.CreateLogger<Model>();
         IModelProvider pipeline = new StreamFailureTranslation(
             new CustomToolGuard(new IgnoredParamWarning(provider, logger), name, modelName), name, services.Secrets);
+        if (services.Cache is { } cache)
+        {
+            // Inside the provider's timeouts, as TensorZero bounds its cache lookup by them.
+            pipeline = new ModelInferenceCaching(pipeline, modelName, name, cache, services.Secrets);
+        }
         if (timeouts is not null)
         {
             pipeline = new ProviderTimeout(pipeline, name, timeouts, services.Time);

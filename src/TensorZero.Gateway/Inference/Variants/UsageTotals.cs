@@ -20,6 +20,7 @@ internal static class UsageTotals
         var list = others.ToList();
         return result with
         {
+            OwnUsage = result.OwnUsage ?? result.Response.Usage,
             Response = result.Response with { Usage = Sum(list.Select(o => o.Response.Usage).Prepend(result.Response.Usage)) },
             OtherModelResults = [.. result.OtherModelResults, .. list],
         };

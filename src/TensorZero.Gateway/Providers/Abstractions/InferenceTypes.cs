@@ -148,6 +148,9 @@ public sealed record ModelRequest(
     /// <summary>The type of the function asking: some providers shape JSON mode differently for chat functions (no assistant prefill).</summary>
     public FunctionType FunctionType { get; init; } = FunctionType.Chat;
 
+    /// <summary>The request's <c>cache_options</c> (after <c>dryrun</c>): whether this call may be answered from, or stored in, the inference cache.</summary>
+    public Store.Cache.CacheOptions Cache { get; init; } = Store.Cache.CacheOptions.Off;
+
     /// <summary>
     /// This request as sent to one provider of one model: the request-time extras that target it, and only the
     /// <see cref="UnknownBlock"/>s meant for it.
@@ -221,6 +224,12 @@ public sealed record ProviderResponse(
 
     /// <summary>The secrets in play for the call (the key it used included), to redact raw bodies before a client sees them.</summary>
     public SecretScope? Secrets { get; init; }
+
+    /// <summary>
+    /// Set when the answer came from the inference cache: the usage of the call that was cached (stored with the model
+    /// inference). <see cref="Usage"/> is then zero, as TensorZero reports a hit: nothing was billed.
+    /// </summary>
+    public Usage? CachedUsage { get; init; }
 }
 
 /// <summary>A piece of streamed content. Deltas with the same <see cref="Id"/> belong to one block.</summary>
@@ -253,6 +262,12 @@ public sealed record ProviderStreamChunk(IReadOnlyList<ContentDelta> Content, Us
 
     /// <summary>The secrets in play for the call, to redact <see cref="RawChunk"/> before a client sees it.</summary>
     public SecretScope? Secrets { get; init; }
+
+    /// <summary>
+    /// Set on every chunk replayed from the inference cache: the usage this chunk carried when it was cached
+    /// (<see cref="Usage.Unknown"/> when none). <see cref="Usage"/> is then zero where it was set.
+    /// </summary>
+    public Usage? CachedUsage { get; init; }
 
     /// <summary>Whether the chunk carries content, usage, a finish reason or an error (what a client sees without raw data).</summary>
     public bool HasData => Content.Count > 0 || Usage is not null || FinishReason is not null || Error is not null;

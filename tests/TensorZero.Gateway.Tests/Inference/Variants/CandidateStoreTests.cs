@@ -9,7 +9,7 @@ namespace TensorZero.Gateway.Tests.Inference.Variants;
 
 /// <summary>
 /// An answer of a best-of-N or mixture-of-N variant is stored like any other, streamed or not: under the variant's name,
-/// with the answer given and the summed usage (SQLite).
+/// with the answer given, and one model-inference row per call whose usages sum to the answer's (SQLite).
 /// </summary>
 public sealed class CandidateStoreTests
 {
@@ -57,13 +57,18 @@ public sealed class CandidateStoreTests
         var best = await WaitForInferenceAsync(client, body["inference_id"]!.GetValue<string>());
         Assert.Equal("best", best["variant_name"]!.GetValue<string>());
         Assert.Contains(DummyProvider.AlternateText, best["output"]!.ToJsonString(), StringComparison.Ordinal);
-        var bestModel = Assert.Single(best["model_inferences"]!.AsArray())!;
-        Assert.Equal(30, bestModel["input_tokens"]!.GetValue<long>());
+        // One row per model call (both candidates and the evaluator), each with its own usage: together the answer's.
+        var bestModels = best["model_inferences"]!.AsArray();
+        Assert.Equal(["dummy::alternate", "dummy::best_of_n_1", "dummy::good"], bestModels.Select(m => m!["model_name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(30, bestModels.Sum(m => m!["input_tokens"]!.GetValue<long>()));
+        Assert.All(bestModels, m => Assert.Equal(10, m!["input_tokens"]!.GetValue<long>()));
 
         var fused = await WaitForInferenceAsync(client, streamId);
         Assert.Equal("fused", fused["variant_name"]!.GetValue<string>());
         Assert.Contains(DummyProvider.StreamedText, fused["output"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(30, Assert.Single(fused["model_inferences"]!.AsArray())!["input_tokens"]!.GetValue<long>());
+        var fusedModels = fused["model_inferences"]!.AsArray();
+        Assert.Equal(3, fusedModels.Count);
+        Assert.All(fusedModels, m => Assert.Equal(10, m!["input_tokens"]!.GetValue<long>()));
     }
 
     private static async Task<JsonObject> WaitForInferenceAsync(HttpClient client, string id)
