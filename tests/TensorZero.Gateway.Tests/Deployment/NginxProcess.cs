@@ -103,7 +103,8 @@ public sealed class NginxProcess : IAsyncDisposable
         }
         """;
 
-    private static string FindBinary()
+    /// <summary>The nginx program; an error saying to install it when it is missing.</summary>
+    public static string FindBinary()
     {
         var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Append("/usr/sbin").Select(d => Path.Combine(d, "nginx"));
