@@ -120,6 +120,24 @@ public sealed class DatabaseOutageTests
         }
     }
 
+    [Fact]
+    public void Sqlite_DataDirCannotBeCreated_ConfigErrorNamingDataDir()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            // A file where the folder should be (as a read-only mounted config folder refuses it).
+            var error = Assert.Throws<ConfigException>(() => StoreFactory.Sqlite(Path.Combine(file, "data", "tensorzero.db")));
+
+            Assert.Contains("`gateway.observability.data_dir`: can't create", error.Message, StringComparison.Ordinal);
+            Assert.Contains("set `TENSORZERO_POSTGRES_URL`", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static async Task<string> InferAsync(HttpClient client, string text)
     {
         var (status, body, _) = await client.PostInferenceAsync(new { function_name = "chat", input = GatewayClient.UserMessage(text) });
