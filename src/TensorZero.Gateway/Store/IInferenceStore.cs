@@ -10,6 +10,12 @@ public interface IInferenceStore : IAsyncDisposable
     string Name { get; }
 
     /// <summary>
+    /// Whether the database is a server that may come up after the gateway (PostgreSQL): startup then doesn't wait for
+    /// it. An embedded file (SQLite) that can't be opened stops startup.
+    /// </summary>
+    bool IsServer => false;
+
+    /// <summary>
     /// Brings the schema to <see cref="SchemaMigrations.Latest"/> (or, with <paramref name="migrate"/> off, only checks
     /// it is there). Throws <see cref="StoreSchemaException"/> for a database older or newer than this gateway.
     /// </summary>

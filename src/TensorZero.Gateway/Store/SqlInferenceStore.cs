@@ -10,6 +10,8 @@ public sealed partial class SqlInferenceStore(SqlDialect dialect, Func<Cancellat
 {
     public string Name => dialect.Name;
 
+    public bool IsServer => dialect.IsPostgres;
+
     public SqlDialect Dialect => dialect;
 
     public async Task PrepareAsync(bool migrate, CancellationToken cancellationToken)

@@ -44,7 +44,17 @@ public static class StoreFactory
 
     public static SqlInferenceStore Sqlite(string file)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only config folder (a container's mounted config) is the usual cause.
+            throw new ConfigException([$"`gateway.observability.data_dir`: can't create `{directory}` ({e.GetType().Name}): point `data_dir` at a " +
+                $"writable folder, set `{PostgresUrlVariable}`, or set `[gateway.observability] enabled = false`"]);
+        }
         var connectionString = new SqliteConnectionStringBuilder { DataSource = file, Pooling = true, DefaultTimeout = 5 }.ToString();
         return new SqlInferenceStore(SqlDialect.Sqlite, async token =>
         {

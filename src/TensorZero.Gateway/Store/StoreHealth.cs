@@ -2,7 +2,8 @@ namespace TensorZero.Gateway.Store;
 
 /// <summary>
 /// <c>GET /health</c> with the store: <c>{"gateway":"ok","postgres":"ok"}</c> (or <c>"sqlite"</c>), and 503 with
-/// <c>"error"</c> under the engine's name when it doesn't answer within <see cref="Timeout"/>, as TensorZero reports it.
+/// <c>"error"</c> under the engine's name when it doesn't answer within <see cref="Timeout"/>, as TensorZero reports it,
+/// or while its schema isn't prepared (a server that didn't answer at startup).
 /// </summary>
 public static class StoreHealth
 {
@@ -17,10 +18,13 @@ public static class StoreHealth
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        var ok = true;
+        var ok = runtime.Writer is not { Prepared: false };
         try
         {
-            await store.PingAsync(timeout.Token).ConfigureAwait(false);
+            if (ok)
+            {
+                await store.PingAsync(timeout.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -12,6 +12,7 @@ namespace TensorZero.Gateway.Store;
 public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan DropLogInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FirstRetryPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(5);
 
     private readonly IInferenceStore _store;
@@ -78,32 +79,18 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Migrates (or checks) the schema, then starts writing. A database that can't be used stops startup.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _store.PrepareAsync(!_settings.DisableAutomaticMigrations, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StoreSchemaException e)
-        {
-            throw new ConfigException([$"`gateway.observability`: {e.Message}"]);
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            // The exception's type only: a driver's message may quote the connection string.
-            throw new ConfigException([$"`gateway.observability`: the {_store.Name} database can't be reached or prepared ({e.GetType().Name}); " +
-                "fix it, or set `[gateway.observability] enabled = false`"]);
-        }
-        _loop = Task.Run(() => RunAsync(_abandon.Token), CancellationToken.None);
-    }
-
     /// <summary>Writes what is queued; when <paramref name="cancellationToken"/> (the shutdown timeout) fires first, gives up and says how many rows were lost.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
         if (_loop is null)
         {
+            return;
+        }
+        if (!Prepared && _queue.Reader.Count == 0)
+        {
+            // Still no database and nothing queued: nothing to wait for.
+            await _abandon.CancelAsync().ConfigureAwait(false);
             return;
         }
         try
@@ -122,6 +109,10 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
         var batch = new List<StoredRow>(_settings.MaxRows);
         try
         {
+            if (!Prepared)
+            {
+                await AwaitPreparedAsync(abandon).ConfigureAwait(false);
+            }
             while (await _queue.Reader.WaitToReadAsync(abandon).ConfigureAwait(false))
             {
                 // A short pause lets a burst gather into one transaction.
@@ -145,7 +136,7 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
 
     private async Task WriteWithRetryAsync(List<StoredRow> batch, CancellationToken abandon)
     {
-        var pause = TimeSpan.FromMilliseconds(100);
+        var pause = FirstRetryPause;
         while (true)
         {
             try

@@ -85,6 +85,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>When set, a stream sends this many chunks, then the provider's in-stream error event, and ends.</summary>
     public int? StreamErrorAfterChunks { get; set; }
 
+    /// <summary>How long a chat completion waits before it answers (a provider's latency).</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     /// <summary>The text of the answer; by default the last user message is echoed as <c>echo: ...</c>.</summary>
     public Func<JsonObject, string> Reply { get; set; } = body => "echo: " + FakeAnswer.LastUserText(body);
 
@@ -115,6 +118,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         if (body is null)
         {
             return;
+        }
+        if (ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ResponseDelay, context.RequestAborted);
         }
         var answer = FakeAnswer.For(body, Reply);
         var model = body["model"]?.GetValue<string>();

@@ -37,7 +37,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway with <paramref name="configToml"/> and waits until it listens (at most 60 s).</summary>
-    public static async Task<GatewayProcess> StartAsync(string configToml)
+    /// <param name="environment">Variables added to the process's environment (e.g. <c>TENSORZERO_POSTGRES_URL</c>).</param>
+    public static async Task<GatewayProcess> StartAsync(string configToml, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Directory.CreateTempSubdirectory("tz-process-").FullName;
         var configPath = Path.Combine(directory, "tensorzero.toml");
@@ -52,6 +53,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         start.Environment.Remove("TENSORZERO_LOG_FORMAT");
         start.Environment.Remove("DOTNET_gcServer");
         start.Environment.Remove("DOTNET_GCgen0size");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -105,6 +110,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             }
         }
         return (rss, peak);
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash or an out-of-memory kill would: no drain, no flush.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
