@@ -20,6 +20,13 @@ if (args is ["--healthcheck", var probeUrl])
     return await HealthProbe.RunAsync(probeUrl);
 }
 
+// `--validate-config --config-file F`: check the config and its static credentials without serving (exit 0 or 1).
+if (args.Contains(ValidateConfigCommand.Flag))
+{
+    var validated = new ConfigurationBuilder().AddCommandLine(args.Where(a => a != ValidateConfigCommand.Flag).ToArray()).Build();
+    return ValidateConfigCommand.Run(validated["config-file"], Console.Out, new TensorZero.Gateway.Credentials.ProcessEnvironmentVariables());
+}
+
 Log.Logger = GatewayLogging.CreateBootstrapLogger();
 try
 {
