@@ -7,4 +7,7 @@ public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFac
 {
     /// <summary>The gateway-held keys: the credential factory registers them, providers redact them from errors.</summary>
     public SecretRegistry Secrets { get; init; } = new();
+
+    /// <summary>Re-reads the credentials files the credential factory reads, when they change; none in tests that don't need it.</summary>
+    public CredentialFileReloader? CredentialFiles { get; init; }
 }
