@@ -41,6 +41,7 @@ public sealed class GatewayRuntime
         var credentials = new CredentialResolverFactory(environment, config.BaseDirectory, config.ProviderTypeDefaults, services.Loggers)
         {
             Secrets = services.Secrets,
+            Reloader = services.CredentialFiles,
         };
         var errors = credentials.ValidateTypeDefaultForms(type => registry.Find(type)?.Descriptor.Credentials).ToList();
         var providers = new ProviderBuilder(registry, credentials, services);

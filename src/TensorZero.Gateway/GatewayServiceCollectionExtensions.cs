@@ -43,11 +43,15 @@ public static class GatewayServiceCollectionExtensions
                 egressGuard, TimeSpan.FromMilliseconds(config.Gateway.OutboundConnectTimeoutMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger<EgressHandler>()))
             .RemoveAllLoggers();
         services.TryAddSingleton<SecretRegistry>();
+        // `path::` files are re-read when they change and on SIGHUP (started with the host, after the runtime is built).
+        services.TryAddSingleton<CredentialFileReloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<CredentialFileReloader>());
         services.TryAddSingleton(sp => new ProviderServices(
             sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
         {
             Secrets = sp.GetRequiredService<SecretRegistry>(),
             Cache = sp.GetService<Store.Cache.ModelInferenceCache>(),
+            CredentialFiles = sp.GetRequiredService<CredentialFileReloader>(),
         });
         // The one error boundary, CORS (answered only for `[gateway.cors] allowed_origins`) and the memory release after bursts.
         services.AddExceptionHandler<GatewayExceptionHandler>();

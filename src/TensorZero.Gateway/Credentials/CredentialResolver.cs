@@ -11,7 +11,7 @@ public enum CredentialKind
     /// <summary>A value read at startup from an environment variable.</summary>
     Static,
 
-    /// <summary>The contents of a file read at startup.</summary>
+    /// <summary>The contents of a file, read at startup and again when it changes (or on SIGHUP).</summary>
     File,
 
     /// <summary>A value from the request's <c>credentials</c> map.</summary>

@@ -31,6 +31,9 @@ public sealed class CredentialResolverFactory
     /// <summary>Where every key read at startup is registered, so provider errors are redacted of all of them.</summary>
     public SecretRegistry Secrets { get; init; } = new();
 
+    /// <summary>Where every credentials file read here is added, so it is re-read when it changes or on <c>SIGHUP</c>.</summary>
+    public CredentialFileReloader? Reloader { get; init; }
+
     /// <summary>
     /// Resolves providers' other credential-like settings (AWS IAM keys, regions, endpoints) from the same environment
     /// and registry, with the same location forms. Created on first use; two racing creations are equivalent.
@@ -43,7 +46,7 @@ public sealed class CredentialResolverFactory
         if (explicitSpec is not null)
         {
             var problems = new List<string>();
-            var resolver = Build(rules, explicitSpec, alternateVariable: null, problems);
+            var resolver = Build(rules, explicitSpec, alternateVariable: null, $"`{providerPath}.{rules.CredentialField}`", problems);
             foreach (var problem in problems)
             {
                 errors.Add($"`{providerPath}.{rules.CredentialField}`: {problem}");
@@ -99,21 +102,22 @@ public sealed class CredentialResolverFactory
         var problems = new List<string>();
         if (_typeDefaults.TryGetValue(rules.Type, out var configured))
         {
-            var resolver = Build(rules, configured, alternateVariable: null, problems);
+            var resolver = Build(rules, configured, alternateVariable: null, $"`provider_types.{rules.Type}.defaults.{rules.CredentialField}`", problems);
             return new DefaultResolution(resolver, problems, $"from `provider_types.{rules.Type}.defaults.{rules.CredentialField}`");
         }
-        var builtIn = Build(rules, rules.Default, rules.AlternateEnvVariable, problems);
+        var builtIn = Build(rules, rules.Default, rules.AlternateEnvVariable, $"the default credential of `{rules.Type}` providers", problems);
         return new DefaultResolution(builtIn, problems, $"the default credential of `{rules.Type}` providers");
     }
 
-    private CredentialResolver? Build(CredentialRules rules, CredentialSpec spec, string? alternateVariable, List<string> problems)
+    /// <param name="field">What the credential is, for reload log lines: its TOML key, or the type whose default it is.</param>
+    private CredentialResolver? Build(CredentialRules rules, CredentialSpec spec, string? alternateVariable, string field, List<string> problems)
     {
-        var primary = BuildMember(rules, spec.Default, alternateVariable, problems);
+        var primary = BuildMember(rules, spec.Default, alternateVariable, field, problems);
         if (spec.Fallback is null)
         {
             return primary;
         }
-        var fallback = BuildMember(rules, spec.Fallback, alternateVariable: null, problems);
+        var fallback = BuildMember(rules, spec.Fallback, alternateVariable: null, $"{field} (fallback)", problems);
         if (primary is null || fallback is null)
         {
             return null;
@@ -121,7 +125,7 @@ public sealed class CredentialResolverFactory
         return new FallbackCredentialResolver(primary, fallback, rules.DisplayName, _loggers.CreateLogger<CredentialResolver>());
     }
 
-    private CredentialResolver? BuildMember(CredentialRules rules, CredentialLocation location, string? alternateVariable, List<string> problems)
+    private CredentialResolver? BuildMember(CredentialRules rules, CredentialLocation location, string? alternateVariable, string field, List<string> problems)
     {
         if (!rules.Accepts(location))
         {
@@ -159,9 +163,9 @@ public sealed class CredentialResolverFactory
                     problems.Add($"environment variable `{pathFromEnv.Variable}` (the path of a credentials file) is missing");
                     return null;
                 }
-                return ReadFile(path, rules.FileIsServiceAccountKey, problems);
+                return ReadFile(path, rules, field, problems);
             case CredentialLocation.FilePath file:
-                return ReadFile(file.Path, rules.FileIsServiceAccountKey, problems);
+                return ReadFile(file.Path, rules, field, problems);
             case CredentialLocation.Dynamic dynamic:
                 return new DynamicCredentialResolver(dynamic.Key);
             case CredentialLocation.Sdk:
@@ -171,30 +175,17 @@ public sealed class CredentialResolverFactory
         }
     }
 
-    private StaticCredentialResolver? ReadFile(string path, bool serviceAccountKey, List<string> problems)
+    private FileCredentialResolver? ReadFile(string path, CredentialRules rules, string field, List<string> problems)
     {
-        var fullPath = Path.GetFullPath(path, _baseDirectory);
-        try
+        var file = ReloadableFileCredential.Load(
+            path, Path.GetFullPath(path, _baseDirectory), field, sendsAsHeader: !rules.FileIsServiceAccountKey, rules.FileCheck, Secrets, out var problem);
+        if (file is null)
         {
-            var contents = File.ReadAllText(fullPath).Trim();
-            if (contents.Length == 0)
-            {
-                problems.Add($"credentials file `{path}` is empty");
-                return null;
-            }
-            if (!serviceAccountKey && !HeaderValues.IsSendable(contents))
-            {
-                problems.Add($"credentials file `{path}` {HeaderValues.NotSendableProblem}");
-                return null;
-            }
-            return new StaticCredentialResolver(CredentialKind.File, Secrets.Register(new Secret(contents)));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "it can't be read";
-            problems.Add($"credentials file `{path}` is missing ({reason})");
+            problems.Add(problem!);
             return null;
         }
+        Reloader?.Add(file);
+        return new FileCredentialResolver(file);
     }
 
     private static string FormProblem(CredentialRules rules, CredentialLocation location) =>

@@ -12,10 +12,10 @@ public enum CredentialForms
     Path = 8,
     Sdk = 16,
 
-    /// <summary>A key from the environment or from the request.</summary>
-    Keyed = Env | Dynamic,
+    /// <summary>A key from the environment, a file (re-read when it changes) or the request.</summary>
+    Keyed = Env | Dynamic | Path,
 
-    /// <summary>A key from the environment or from the request, or none (servers that may run without one).</summary>
+    /// <summary>A key from the environment, a file or the request, or none (servers that may run without one).</summary>
     KeyedOrNone = Keyed | NoCredential,
 }
 
@@ -45,6 +45,12 @@ public sealed record CredentialRules(
     /// HTTP header as it is.
     /// </summary>
     public bool FileIsServiceAccountKey { get; init; }
+
+    /// <summary>
+    /// A check of a credentials file's contents run before a reload replaces the value in use (a GCP key file must
+    /// still parse); returns a problem naming no value, or null. A file that fails it keeps the old value.
+    /// </summary>
+    public Func<Secret, string?>? FileCheck { get; init; }
 
     /// <summary>An API key in <c>api_key_location</c>, read from <c>env::</c><paramref name="variable"/> by default.</summary>
     public static CredentialRules ApiKey(string type, string displayName, string variable, CredentialForms allowed, string? alternate = null) =>

@@ -10,4 +10,7 @@ public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFac
 
     /// <summary>The inference cache routed providers consult; null when there is none (storage off, tests).</summary>
     public Store.Cache.ModelInferenceCache? Cache { get; init; }
+
+    /// <summary>Re-reads the credentials files the credential factory reads, when they change; none in tests that don't need it.</summary>
+    public CredentialFileReloader? CredentialFiles { get; init; }
 }

@@ -111,6 +111,43 @@ public sealed class CredentialResolverFactoryTests : IDisposable
         Assert.Equal("sk-from-file", credential.Secret!.Reveal());
     }
 
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    [InlineData("azure")]
+    [InlineData("aws_bedrock")]
+    public void ForProvider_ApiKeyFile_ReadsTheKeyTrimmed(string type)
+    {
+        File.WriteAllText(Path.Combine(_directory, "key.txt"), "  sk-from-file \r\n");
+        var errors = new List<string>();
+        var resolver = Factory().ForProvider(Type(type), Spec("path::key.txt"), "models.m.providers.p", errors);
+        Assert.Empty(errors);
+        Assert.Equal("sk-from-file", Resolve(resolver!).Secret!.Reveal());
+    }
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("\n  \n", "is empty")]
+    [InlineData("sk-canary part-two", "contains characters that can't be sent in an HTTP header")]
+    public void ForProvider_ApiKeyFileUnusable_ErrorNamesTheTomlKeyNotTheContents(string contents, string problem)
+    {
+        File.WriteAllText(Path.Combine(_directory, "key.txt"), contents);
+        var errors = new List<string>();
+        var resolver = Factory().ForProvider(Type("anthropic"), Spec("path::key.txt"), "models.m.providers.p", errors);
+        Assert.Null(resolver);
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"`models.m.providers.p.api_key_location`: credentials file `key.txt` {problem}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("canary", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForProvider_ApiKeyFileMissing_ErrorNamesTheTomlKey()
+    {
+        var errors = new List<string>();
+        Assert.Null(Factory().ForProvider(Type("openai"), Spec("path_from_env::KEY_FILE"), "models.m.providers.p", errors));
+        Assert.Equal("`models.m.providers.p.api_key_location`: environment variable `KEY_FILE` (the path of a credentials file) is missing", Assert.Single(errors));
+    }
+
     [Fact]
     public void ForProvider_PathFromEnv_ReadsTheNamedFile()
     {
@@ -125,7 +162,7 @@ public sealed class CredentialResolverFactoryTests : IDisposable
     [Theory]
     [InlineData("anthropic", "none", "`none` can't be used for Anthropic providers")]
     [InlineData("azure", "none", "`none` can't be used for Azure providers")]
-    [InlineData("openai", "path::key.txt", "`path::` can't be used for OpenAI providers")]
+    [InlineData("dummy", "path::key.txt", "`path::` can't be used for Dummy providers")]
     [InlineData("openai", "sdk", "`sdk` can't be used for OpenAI providers")]
     [InlineData("gcp_vertex_gemini", "env::X", "`env::` can't be used for GCP Vertex Gemini providers")]
     public void ForProvider_FormTheTypeCantUse_IsRejected(string type, string location, string expected)

@@ -31,7 +31,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
     // A Bedrock API key is a bearer token; IAM keys sign the request (SigV4), which adds the `x-amz-*` headers.
     public ProviderDescriptor Descriptor { get; } = new(
         new CredentialRules("aws_bedrock", AwsBedrockProvider.DisplayName, "api_key", new CredentialSpec(new CredentialLocation.Sdk()), BearerTokenVariable,
-            CredentialForms.Env | CredentialForms.Dynamic | CredentialForms.Sdk),
+            CredentialForms.Env | CredentialForms.Dynamic | CredentialForms.Path | CredentialForms.Sdk),
         SigV4Auth.Headers.Union(BearerAuth.Headers).ToList(),
         SupportsShorthand: false,
         HasDefaultsTable: false);
@@ -97,7 +97,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
             }
             if (apiKey.Default is CredentialLocation.Sdk || apiKey.Fallback is CredentialLocation.Sdk)
             {
-                settings.Error("api_key", "`sdk` can't be used for `api_key` (use `env::` or `dynamic::`; without any credential field the AWS SDK credential chain is used)");
+                settings.Error("api_key", "`sdk` can't be used for `api_key` (use `env::`, `path::` or `dynamic::`; without any credential field the AWS SDK credential chain is used)");
                 valid = false;
             }
             if (!context.Credential.IsClientSuppliedOnly)

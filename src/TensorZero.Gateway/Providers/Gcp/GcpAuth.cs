@@ -56,6 +56,20 @@ public sealed class GcpServiceAccount
         }
         return new GcpServiceAccount(email, keyId, rsa);
     }
+
+    /// <summary>Whether a key file's contents parse, as a reload checks before it replaces the file in use: a problem (naming no value) or null.</summary>
+    public static string? Check(Secret json)
+    {
+        try
+        {
+            Parse(json).Key.Dispose();
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+    }
 }
 
 /// <summary>Supplies bearer tokens for Vertex AI.</summary>
@@ -141,7 +155,7 @@ public sealed class SdkTokenSource : IGcpTokenSource
 
 /// <summary>
 /// Vertex AI's auth scheme: <c>Authorization: Bearer {token}</c>, where the token comes from the provider's credential
-/// per request: a service-account key file (read at startup) signs cached JWTs, <c>sdk</c> uses Application Default
+/// per request: a service-account key file (read at startup, and again when it changes) signs cached JWTs, <c>sdk</c> uses Application Default
 /// Credentials, and a <c>dynamic::</c> value is used verbatim as the token.
 /// </summary>
 public sealed class GcpTokenAuth : AuthScheme
@@ -150,15 +164,19 @@ public sealed class GcpTokenAuth : AuthScheme
     public static readonly IReadOnlyList<string> Headers = BearerAuth.Headers;
 
     private readonly CredentialResolver _resolver;
-    private readonly IGcpTokenSource? _fileSource;
     private readonly Lazy<SdkTokenSource> _sdk = new(() => new SdkTokenSource());
     private readonly string _displayName;
+    private readonly string _audience;
+    private readonly TimeProvider _time;
+    private FileTokenSource? _fileSource;
 
-    private GcpTokenAuth(CredentialResolver resolver, IGcpTokenSource? fileSource, string displayName)
+    private GcpTokenAuth(CredentialResolver resolver, FileTokenSource? fileSource, string displayName, string audience, TimeProvider time)
     {
         _resolver = resolver;
         _fileSource = fileSource;
         _displayName = displayName;
+        _audience = audience;
+        _time = time;
     }
 
     /// <summary>The Vertex AI service root for a location, used as the JWT audience.</summary>
@@ -172,13 +190,13 @@ public sealed class GcpTokenAuth : AuthScheme
     public static GcpTokenAuth Create(ProviderBuildContext context, string location)
     {
         var resolver = context.Credential;
-        IGcpTokenSource? fileSource = null;
+        FileTokenSource? fileSource = null;
         // A static key file is resolvable without request credentials (directly or as the fallback of a dynamic key).
         if (resolver.TryResolve(RequestCredentials.Empty, out var probe, out _) && probe is { Kind: CredentialKind.File, Secret: { } json })
         {
             try
             {
-                fileSource = new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(json), Audience(location), context.Time);
+                fileSource = new FileTokenSource(json, new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(json), Audience(location), context.Time));
             }
             catch (FormatException e)
             {
@@ -188,7 +206,7 @@ public sealed class GcpTokenAuth : AuthScheme
                     : $"`{config.Path}.{context.Descriptor.Credentials.CredentialField}`: {e.Message}");
             }
         }
-        return new GcpTokenAuth(resolver, fileSource, context.Descriptor.DisplayName);
+        return new GcpTokenAuth(resolver, fileSource, context.Descriptor.DisplayName, Audience(location), context.Time);
     }
 
     public override async ValueTask<RequestAuth> ResolveAsync(RequestCredentials credentials, CancellationToken cancellationToken) =>
@@ -200,9 +218,27 @@ public sealed class GcpTokenAuth : AuthScheme
         return credential.Kind switch
         {
             CredentialKind.Dynamic or CredentialKind.Static => credential.Secret!,
-            CredentialKind.File when _fileSource is not null => await _fileSource.GetTokenAsync(cancellationToken).ConfigureAwait(false),
+            CredentialKind.File when FileSource(credential.Secret!) is { } source => await source.GetTokenAsync(cancellationToken).ConfigureAwait(false),
             CredentialKind.Sdk => await _sdk.Value.GetTokenAsync(cancellationToken).ConfigureAwait(false),
             _ => throw new GatewayError(ErrorKind.CredentialUnavailable, $"API key missing for provider {_displayName}: No credentials are set"),
         };
     }
+
+    /// <summary>
+    /// The token source of the key file in use. A reloaded file (checked before it replaced the old one) gets a new
+    /// source, so tokens are signed with the new key from the first request that reads it.
+    /// </summary>
+    private IGcpTokenSource? FileSource(Secret json)
+    {
+        var current = Volatile.Read(ref _fileSource);
+        if (current is null || ReferenceEquals(current.Json, json))
+        {
+            return current?.Source;
+        }
+        var rotated = new FileTokenSource(json, new SelfSignedJwtTokenSource(GcpServiceAccount.Parse(json), _audience, _time));
+        Volatile.Write(ref _fileSource, rotated);
+        return rotated.Source;
+    }
+
+    private sealed record FileTokenSource(Secret Json, IGcpTokenSource Source);
 }

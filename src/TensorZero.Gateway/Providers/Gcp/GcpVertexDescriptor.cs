@@ -17,6 +17,7 @@ internal static class GcpVertexDescriptor
             CredentialForms.Path | CredentialForms.Dynamic | CredentialForms.Sdk)
         {
             FileIsServiceAccountKey = true,
+            FileCheck = GcpServiceAccount.Check,
         },
         GcpTokenAuth.Headers,
         SupportsShorthand: true);

@@ -266,7 +266,7 @@ public sealed class AnthropicGatewayTests : IAsyncLifetime
 
     [Theory]
     [InlineData("\"none\"")]
-    [InlineData("\"path::anthropic-key.txt\"")]
+    [InlineData("\"sdk\"")]
     public void Build_UnsupportedLocation_IsRejectedAtStartup(string location)
     {
         var config = new ConfigLoader(ProviderRegistry.CreateDefault()).Parse(Config(location), Path.GetTempPath());

@@ -55,7 +55,7 @@ public sealed class AwsBedrockConfigTests
             "`models.path_field.providers.b.secret_access_key`: Invalid `secret_access_key` for `aws_bedrock` provider: only `env::`, `dynamic::`, and `sdk` are supported",
             "`models.bad_region.providers.b.region`: `us-east-1.evil.example` is not an AWS region name (like `us-east-1`)",
             "`models.bad_endpoint.providers.b.endpoint_url`: `ftp://example` is not an absolute http(s) URL",
-            "`models.sdk_key.providers.b.api_key`: `sdk` can't be used for `api_key` (use `env::` or `dynamic::`; without any credential field the AWS SDK credential chain is used)",
+            "`models.sdk_key.providers.b.api_key`: `sdk` can't be used for `api_key` (use `env::`, `path::` or `dynamic::`; without any credential field the AWS SDK credential chain is used)",
         ], error.Errors);
         Assert.DoesNotContain(error.Errors, e => e.Contains("value-not-to-echo", StringComparison.Ordinal));
     }
