@@ -7,4 +7,7 @@ public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFac
 {
     /// <summary>The gateway-held keys: the credential factory registers them, providers redact them from errors.</summary>
     public SecretRegistry Secrets { get; init; } = new();
+
+    /// <summary>The gateway's metrics; null where nothing counts (unit tests).</summary>
+    public Observability.GatewayMetrics? Metrics { get; init; }
 }

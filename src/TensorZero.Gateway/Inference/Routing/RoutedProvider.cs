@@ -5,7 +5,7 @@ namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
 /// One provider of a model, in routing order: the provider as its factory built it, and the same provider wrapped with
-/// its own timeouts, stream-failure translation, failure logging and the custom-tool guard (<see cref="Pipeline"/>),
+/// its own timeouts, stream-failure translation, failure logging, metrics and the custom-tool guard (<see cref="Pipeline"/>),
 /// which routing calls.
 /// </summary>
 public sealed class RoutedProvider
@@ -20,7 +20,8 @@ public sealed class RoutedProvider
         {
             pipeline = new ProviderTimeout(pipeline, name, timeouts, services.Time);
         }
-        Pipeline = new FailureLogging(pipeline, name, modelName, services.Loggers.CreateLogger<Model>());
+        pipeline = new FailureLogging(pipeline, name, modelName, services.Loggers.CreateLogger<Model>());
+        Pipeline = services.Metrics is { } metrics ? new Observability.ProviderMetrics(pipeline, metrics, metrics.ForProvider(modelName, name)) : pipeline;
     }
 
     public string Name { get; }
