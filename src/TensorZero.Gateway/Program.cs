@@ -3,6 +3,7 @@ using TensorZero.Gateway;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Endpoints.OpenAICompatible;
+using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
@@ -41,6 +42,7 @@ try
     builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
     builder.Services.AddTensorZeroGateway(config);
+    builder.Services.AddGatewayOpenApi(config, builder.Environment);
 
     var app = builder.Build();
     foreach (var warning in config.Warnings)
@@ -67,6 +69,8 @@ try
         context.Response.Headers["x-tensorzero-gateway-version"] = StatusEndpoints.Version;
         await next(context);
     });
+    app.UseGatewayOpenApi();
+    app.UseGatewayMetrics();
     app.UseSerilogRequestLogging(options =>
     {
         options.GetLevel = GatewayLogging.RequestLevel;
@@ -79,6 +83,7 @@ try
     app.MapInferenceEndpoints();
     app.MapOpenAICompatibleEndpoints();
     app.MapStoreEndpoints();
+    app.MapGatewayMetrics().DocumentMetrics();
     app.MapFallback((HttpContext context) =>
         ErrorResponses.Native(StatusCodes.Status404NotFound, $"Route not found: {context.Request.Method} {context.Request.Path}"));
 
