@@ -96,23 +96,27 @@ internal static class GatewaySectionReader
             var bucket = Convert.ToDouble(items[i], System.Globalization.CultureInfo.InvariantCulture);
             if (!double.IsFinite(bucket))
             {
-                metrics.Error($"{Key}[{i}]", $"must be finite (not NaN or infinity), got: {bucket}");
+                metrics.Error($"{Key}[{i}]", $"must be finite (not NaN or infinity), got: {Toml(bucket)}");
                 return null;
             }
             if (bucket < 0)
             {
-                metrics.Error($"{Key}[{i}]", $"must be non-negative, got: {bucket}");
+                metrics.Error($"{Key}[{i}]", $"must be non-negative, got: {Toml(bucket)}");
                 return null;
             }
             if (i > 0 && bucket <= buckets[^1])
             {
-                metrics.Error(Key, $"must be in strictly ascending order, but buckets[{i}] ({bucket}) <= buckets[{i - 1}] ({buckets[^1]})");
+                metrics.Error(Key, $"must be in strictly ascending order, but buckets[{i}] ({Toml(bucket)}) <= buckets[{i - 1}] ({Toml(buckets[^1])})");
                 return null;
             }
             buckets.Add(bucket);
         }
         return buckets;
     }
+
+    // A number as TOML writes it: `inf`, `nan`, `0.5`.
+    private static string Toml(double value) =>
+        double.IsNaN(value) ? "nan" : double.IsInfinity(value) ? (value > 0 ? "inf" : "-inf") : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// <c>[gateway.template_filesystem_access]</c>: on with a <c>base_path</c> (relative to the file that sets it), or
