@@ -37,7 +37,7 @@ public static class OpenApiRegistration
                 Description = "An LLM gateway compatible with TensorZero's API: native inference, OpenAI-compatible routes, stored inferences and operations.",
             });
             options.OperationFilter<ExampleOperationFilter>();
-            options.NonNullableReferenceTypesAsRequired();
+            options.SchemaFilter<RequiredPropertiesSchemaFilter>();
         });
         return services;
     }
