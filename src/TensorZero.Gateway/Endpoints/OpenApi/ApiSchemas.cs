@@ -181,3 +181,15 @@ public sealed record StoredModelInferenceBody(
 
 /// <summary><c>GET /health</c>: <c>gateway</c> and each store (<c>sqlite</c> or <c>postgres</c>), <c>ok</c> or <c>error</c>.</summary>
 public sealed record HealthResponseBody(string Gateway, string? Sqlite, string? Postgres);
+
+/// <summary><c>POST /feedback</c> request, as TensorZero takes it: a metric (or <c>comment</c>, <c>demonstration</c>) and its target.</summary>
+public sealed record FeedbackRequestBody(
+    [property: Description("A metric in `[metrics]`, or `comment` or `demonstration`")] string MetricName,
+    [property: Description("The target of an inference-level metric (or a comment or demonstration)")] Guid? InferenceId,
+    [property: Description("The target of an episode-level metric")] Guid? EpisodeId,
+    [property: Description("A boolean or a number for the metric; text for a comment; the output for a demonstration")] JsonElement Value,
+    Dictionary<string, string>? Tags,
+    bool? Dryrun);
+
+/// <summary><c>POST /feedback</c> answer.</summary>
+public sealed record FeedbackResponseBody(Guid FeedbackId);

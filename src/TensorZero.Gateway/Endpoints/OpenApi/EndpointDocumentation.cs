@@ -75,6 +75,17 @@ public static class EndpointDocumentation
         .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
         .WithMetadata(new OpenApiExample("""{"function_name":"draft_email","variant_name":"gpt_4o_mini","limit":20}""", null));
 
+    public static RouteHandlerBuilder DocumentFeedback(this RouteHandlerBuilder route) => route
+        .WithName("feedback")
+        .WithTags("Feedback")
+        .WithSummary("Attach feedback (a metric value, a comment or a demonstration) to an inference or an episode")
+        .Accepts<FeedbackRequestBody>(Json)
+        .Produces<FeedbackResponseBody>(StatusCodes.Status200OK, Json)
+        .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
+        .WithMetadata(new OpenApiExample(
+            """{"metric_name":"task_success","inference_id":"0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11","value":true}""",
+            """{"feedback_id":"0196c6a3-0a7d-7c55-8e1f-5b3a9d2c4e60"}"""));
+
     public static RouteHandlerBuilder DocumentStatus(this RouteHandlerBuilder route) => route
         .WithName("status")
         .WithTags("Operations")
