@@ -17,7 +17,7 @@ public static class EndpointDocumentation
         .WithSummary("Run an inference with a function or a model (TensorZero's native API)")
         .WithDescription("With `\"stream\": true` the answer is `text/event-stream`: one JSON chunk per event, then `[DONE]`. " +
             "Errors before the first chunk are a JSON error answer.")
-        .Accepts<InferenceRequestBody>(Json)
+        .Body<InferenceRequestBody>()
         .Produces<InferenceResponseBody>(StatusCodes.Status200OK, Json)
         .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status408RequestTimeout,
             StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status429TooManyRequests,
@@ -32,7 +32,7 @@ public static class EndpointDocumentation
         .WithSummary("OpenAI's Chat Completions API over TensorZero functions and models")
         .WithDescription("Point an OpenAI SDK's base URL at `/openai/v1`. With `\"stream\": true` the answer is `text/event-stream` " +
             "of `chat.completion.chunk` objects, then `[DONE]`.")
-        .Accepts<ChatCompletionRequestBody>(Json)
+        .Body<ChatCompletionRequestBody>()
         .Produces<ChatCompletionResponseBody>(StatusCodes.Status200OK, Json)
         .OpenAIErrors()
         .WithMetadata(new OpenApiExample(
@@ -43,7 +43,7 @@ public static class EndpointDocumentation
         .WithName("openai_embeddings")
         .WithTags("OpenAI-compatible")
         .WithSummary("OpenAI's Embeddings API over `[embedding_models]` and shorthand embedding models")
-        .Accepts<EmbeddingsRequestBody>(Json)
+        .Body<EmbeddingsRequestBody>()
         .Produces<EmbeddingsResponseBody>(StatusCodes.Status200OK, Json)
         .OpenAIErrors()
         .WithMetadata(new OpenApiExample(
@@ -70,7 +70,7 @@ public static class EndpointDocumentation
         .WithName("list_inferences")
         .WithTags("Stored inferences")
         .WithSummary("Stored inferences, newest first, by function, variant or episode, paged with `before`")
-        .Accepts<ListInferencesRequestBody>(Json)
+        .Body<ListInferencesRequestBody>()
         .Produces<InferenceListBody>(StatusCodes.Status200OK, Json)
         .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
         .WithMetadata(new OpenApiExample("""{"function_name":"draft_email","variant_name":"gpt_4o_mini","limit":20}""", null));
@@ -79,7 +79,7 @@ public static class EndpointDocumentation
         .WithName("feedback")
         .WithTags("Feedback")
         .WithSummary("Attach feedback (a metric value, a comment or a demonstration) to an inference or an episode")
-        .Accepts<FeedbackRequestBody>(Json)
+        .Body<FeedbackRequestBody>()
         .Produces<FeedbackResponseBody>(StatusCodes.Status200OK, Json)
         .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
         .WithMetadata(new OpenApiExample(
@@ -105,6 +105,10 @@ public static class EndpointDocumentation
         .WithSummary("Prometheus metrics in the text exposition format")
         .Produces<string>(StatusCodes.Status200OK, "text/plain");
 
+    // The body's schema as metadata for the document only: `Accepts<T>` would also make routing refuse other content
+    // types before the endpoint runs, instead of the endpoint's own 415 that says what was sent.
+    private static RouteHandlerBuilder Body<T>(this RouteHandlerBuilder route) => route.WithMetadata(new RequestBodySchema(typeof(T)));
+
     private static RouteHandlerBuilder NativeErrors(this RouteHandlerBuilder route, params int[] statuses)
     {
         foreach (var status in statuses.Append(StatusCodes.Status500InternalServerError))
@@ -123,6 +127,9 @@ public static class EndpointDocumentation
         return route;
     }
 }
+
+/// <summary>The JSON body a route reads by hand, for the OpenAPI document (<see cref="RequestBodyOperationFilter"/>).</summary>
+public sealed record RequestBodySchema(Type Type);
 
 /// <summary>A route's example request and answer bodies (JSON), shown in the OpenAPI document.</summary>
 public sealed record OpenApiExample(string? Request, string? Response);

@@ -36,6 +36,7 @@ public static class OpenApiRegistration
                 Version = StatusEndpoints.Version,
                 Description = "An LLM gateway compatible with TensorZero's API: native inference, OpenAI-compatible routes, stored inferences and operations.",
             });
+            options.OperationFilter<RequestBodyOperationFilter>();
             options.OperationFilter<ExampleOperationFilter>();
             options.SchemaFilter<RequiredPropertiesSchemaFilter>();
         });
