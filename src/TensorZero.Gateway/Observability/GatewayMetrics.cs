@@ -34,7 +34,8 @@ public sealed class GatewayMetrics
     private readonly ConcurrentDictionary<(string Function, string Variant, string Model, string Provider), Counter.Child> _inferenceSeries = new();
     private readonly ConcurrentDictionary<(string Function, string Variant), Histogram.Child> _overheadSeries = new();
 
-    public GatewayMetrics(MetricLabels labels, StoreRuntime store, IReadOnlyList<double>? overheadBuckets = null)
+    /// <param name="storeWriter">The store's writer (null with storage off), read at scrape time.</param>
+    public GatewayMetrics(MetricLabels labels, Func<StoreWriter?> storeWriter, IReadOnlyList<double>? overheadBuckets = null)
     {
         Labels = labels;
         Registry = Metrics.NewCustomRegistry();
@@ -58,7 +59,7 @@ public sealed class GatewayMetrics
         // Read from the writer at scrape time: nothing on the inference path.
         Registry.AddBeforeCollectCallback(() =>
         {
-            if (store.Writer is { } writer)
+            if (storeWriter() is { } writer)
             {
                 queueDepth.Set(writer.QueueDepth);
                 dropped.IncTo(writer.DroppedRows);

@@ -12,7 +12,8 @@ public static class MetricsServiceCollectionExtensions
     {
         services.TryAddSingleton(sp => new GatewayMetrics(
             new MetricLabels(config, sp.GetRequiredService<ProviderRegistry>().Types),
-            sp.GetRequiredService<StoreRuntime>(),
+            // Looked up at the first scrape: the store is built (and its file opened) by its own registration.
+            () => sp.GetRequiredService<StoreRuntime>().Writer,
             config.Gateway.OverheadBuckets));
         return services;
     }

@@ -44,7 +44,7 @@ public sealed class GatewayMetricsTests
         var settings = ObservabilityConfig.Default(".") with { QueueCapacity = 2 };
         // Not started: nothing drains the queue, so exactly the bound is held and the rest is dropped.
         await using var writer = new StoreWriter(database.OpenStore(), settings, TimeProvider.System, NullLogger<StoreWriter>.Instance);
-        var metrics = new GatewayMetrics(Labels(), new StoreRuntime(writer));
+        var metrics = new GatewayMetrics(Labels(), () => writer);
         for (var i = 0; i < 5; i++)
         {
             writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
@@ -99,8 +99,7 @@ public sealed class GatewayMetricsTests
     [Fact]
     public async Task ProviderErrors_EachKind_IsItsOwnSnakeCaseSeries()
     {
-        await using var runtime = new StoreRuntime(null);
-        var metrics = new GatewayMetrics(Labels(), runtime);
+        var metrics = new GatewayMetrics(Labels(), () => null);
         var series = metrics.ForProvider("gpt", "openai");
 
         series.Count(ErrorKind.RateLimited);
@@ -115,8 +114,7 @@ public sealed class GatewayMetricsTests
     [Fact]
     public async Task OverheadHistogram_NoBuckets_IsOff()
     {
-        await using var runtime = new StoreRuntime(null);
-        var metrics = new GatewayMetrics(Labels(), runtime, []);
+        var metrics = new GatewayMetrics(Labels(), () => null, []);
 
         metrics.ObserveOverhead("chat", "main", TimeSpan.FromMilliseconds(3));
 
