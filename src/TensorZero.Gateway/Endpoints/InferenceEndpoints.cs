@@ -1,8 +1,8 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
-using TensorZero.Gateway.Endpoints.OpenApi;
 
 namespace TensorZero.Gateway.Endpoints;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TensorZero.Gateway.Endpoints;
-using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Endpoints.OpenApi;
+using TensorZero.Gateway.Errors;
 
 namespace TensorZero.Gateway.Store;
 

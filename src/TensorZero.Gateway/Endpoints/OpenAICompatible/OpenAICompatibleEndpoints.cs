@@ -1,10 +1,10 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Inference.Embeddings;
-using TensorZero.Gateway.Endpoints.OpenApi;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 
