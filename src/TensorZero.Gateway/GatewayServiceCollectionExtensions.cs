@@ -6,6 +6,7 @@ using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Egress;
 using TensorZero.Gateway.Networking;
+using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Store;
 
 namespace TensorZero.Gateway;
@@ -52,12 +53,14 @@ public static class GatewayServiceCollectionExtensions
             Secrets = sp.GetRequiredService<SecretRegistry>(),
             Cache = sp.GetService<Store.Cache.ModelInferenceCache>(),
             CredentialFiles = sp.GetRequiredService<CredentialFileReloader>(),
+            Metrics = sp.GetRequiredService<GatewayMetrics>(),
         });
         // The one error boundary, CORS (answered only for `[gateway.cors] allowed_origins`) and the memory release after bursts.
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddCors();
         services.AddHostedService<Hosting.IdleMemoryRelease>();
         services.AddInferenceStore(config);
+        services.AddGatewayMetrics(config);
         services.TryAddSingleton(sp => GatewayRuntime.Build(
             sp.GetRequiredService<GatewayConfig>(),
             sp.GetRequiredService<ProviderRegistry>(),

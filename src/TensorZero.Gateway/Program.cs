@@ -3,6 +3,7 @@ using TensorZero.Gateway;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Endpoints.OpenAICompatible;
+using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Providers;
@@ -49,6 +50,7 @@ try
     builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
 
     builder.Services.AddTensorZeroGateway(config);
+    builder.Services.AddGatewayOpenApi(config, builder.Environment);
 
     var app = builder.Build();
     foreach (var warning in config.Warnings)
@@ -75,6 +77,8 @@ try
         context.Response.Headers["x-tensorzero-gateway-version"] = StatusEndpoints.Version;
         await next(context);
     });
+    app.UseGatewayOpenApi();
+    app.UseGatewayMetrics();
     app.UseSerilogRequestLogging(options =>
     {
         options.GetLevel = GatewayLogging.RequestLevel;
@@ -88,6 +92,7 @@ try
     app.MapOpenAICompatibleEndpoints();
     app.MapFeedbackEndpoints();
     app.MapStoreEndpoints();
+    app.MapGatewayMetrics().DocumentMetrics();
     app.MapFallback((HttpContext context) =>
         ErrorResponses.Native(StatusCodes.Status404NotFound, $"Route not found: {context.Request.Method} {context.Request.Path}"));
 

@@ -69,6 +69,15 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
     /// target (a demonstration still needs its inference).
     /// </summary>
     public bool DisableFeedbackTargetValidation { get; init; }
+
+    /// <summary>
+    /// <c>[gateway.metrics] tensorzero_inference_latency_overhead_seconds_buckets</c>; null when absent (TensorZero's
+    /// defaults), empty to turn the overhead histogram off.
+    /// </summary>
+    public IReadOnlyList<double>? OverheadBuckets { get; init; }
+
+    /// <summary><c>[gateway.openapi] enabled</c>: serve <c>/swagger</c>; null when absent (on in Development only).</summary>
+    public bool? OpenApiEnabled { get; init; }
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
+using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 
@@ -16,7 +17,7 @@ public static class InferenceEndpoints
 {
     public static void MapInferenceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/inference", HandleAsync);
+        app.MapPost("/inference", HandleAsync).DocumentInference();
     }
 
     private static async Task HandleAsync(HttpContext context, InferenceService inference, TimeProvider time, ProtectedHeaders protectedHeaders)
@@ -29,11 +30,13 @@ public static class InferenceEndpoints
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request, context.RequestAborted);
             context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Observe(request, stream);
+            Observability.RequestMetrics.Answered(request, stream.VariantName, stream.Run.ModelName, stream.Run.ProviderName);
             await InferenceStreamWriter.WriteAsync(context, stream, raw, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request, context.RequestAborted);
         context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Record(request, result);
+        Observability.RequestMetrics.Answered(request, result.VariantName, result.Model.ModelName, result.Model.ProviderName);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";

@@ -1,3 +1,5 @@
+using TensorZero.Gateway.Endpoints.OpenApi;
+
 namespace TensorZero.Gateway.Endpoints;
 
 /// <summary><c>GET /status</c> (liveness) and <c>GET /health</c> (readiness); never authenticated.</summary>
@@ -8,9 +10,9 @@ public static class StatusEndpoints
 
     public static void MapStatusEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/status", () => Results.Json(new StatusBody("ok", Version), StatusJsonContext.Default.StatusBody));
+        app.MapGet("/status", () => Results.Json(new StatusBody("ok", Version), StatusJsonContext.Default.StatusBody)).DocumentStatus();
         app.MapGet("/health", async (GatewayRuntime runtime, IHostApplicationLifetime lifetime, Store.StoreRuntime store, HttpContext context) =>
-            lifetime.ApplicationStopping.IsCancellationRequested ? Health(lifetime) : await Store.StoreHealth.CheckAsync(store, context.RequestAborted));
+            lifetime.ApplicationStopping.IsCancellationRequested ? Health(lifetime) : await Store.StoreHealth.CheckAsync(store, context.RequestAborted)).DocumentHealth();
     }
 
     /// <summary>

@@ -13,4 +13,7 @@ public sealed record ProviderServices(IHttpClientFactory HttpClients, ILoggerFac
 
     /// <summary>Re-reads the credentials files the credential factory reads, when they change; none in tests that don't need it.</summary>
     public CredentialFileReloader? CredentialFiles { get; init; }
+
+    /// <summary>The gateway's metrics; null where nothing counts (unit tests).</summary>
+    public Observability.GatewayMetrics? Metrics { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 
 namespace TensorZero.Gateway.Store;
@@ -17,9 +18,9 @@ public static class StoreEndpoints
 
     public static void MapStoreEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/inferences/{id}", GetInferenceAsync);
-        app.MapGet("/episodes/{id}/inferences", ListEpisodeAsync);
-        app.MapPost("/v1/inferences/list_inferences", ListAsync);
+        app.MapGet("/inferences/{id}", GetInferenceAsync).DocumentGetInference();
+        app.MapGet("/episodes/{id}/inferences", ListEpisodeAsync).DocumentListEpisode();
+        app.MapPost("/v1/inferences/list_inferences", ListAsync).DocumentListInferences();
     }
 
     private static async Task GetInferenceAsync(HttpContext context, StoreRuntime runtime, string id)

@@ -107,6 +107,10 @@ public sealed class KeyRotationFunctionalTests(ITestOutputHelper output)
         Assert.Equal(0, reloader.ReloadsFailed);
         Assert.Equal(Rotations, gateway.Logs.Lines.Count(l => l.Contains("Credentials file reloaded for `models.m.providers.rotating.api_key_location`", StringComparison.Ordinal)));
         Assert.All(keys, key => Assert.DoesNotContain(key, gateway.Logs.All, StringComparison.Ordinal));
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains($"tensorzero_credential_file_reloads_total{{result=\"success\"}} {Rotations}", metrics, StringComparison.Ordinal);
+        Assert.Contains("tensorzero_credential_file_reloads_total{result=\"failure\"} 0", metrics, StringComparison.Ordinal);
+        Assert.All(keys, key => Assert.DoesNotContain(key, metrics, StringComparison.Ordinal));
     }
 
     private static async Task WaitUntil(Func<bool> condition, string what)

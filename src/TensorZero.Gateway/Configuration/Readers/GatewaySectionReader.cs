@@ -11,7 +11,7 @@ internal static class GatewaySectionReader
         "template_filesystem_access", "fetch_and_encode_input_files_before_inference", "auth", "relay", "metrics", "cache",
         "disable_pseudonymous_usage_analytics", "unstable_error_json", "unstable_disable_feedback_target_validation",
         "allowed_dynamic_hosts", "outbound_connect_timeout_ms", "max_request_body_bytes", "cors", "client_write_timeout_ms",
-        "enable_template_filesystem_access",
+        "enable_template_filesystem_access", "openapi",
     ];
 
     public static GatewaySection Read(TomlSection? section, string configDirectory)
@@ -21,7 +21,7 @@ internal static class GatewaySectionReader
             return GatewaySection.Default;
         }
         section.RejectUnknown(GatewayKeys);
-        section.WarnIgnored("export", "auth", "relay", "cache", "metrics");
+        section.WarnIgnored("export", "auth", "relay", "cache");
         var basePath = section.String("base_path");
         if (basePath is "" or "/")
         {
@@ -54,8 +54,70 @@ internal static class GatewaySectionReader
             TemplateFilesystemBase = TemplateFilesystemBase(section, configDirectory),
             Observability = ObservabilityReader.Read(section.Section("observability"), configDirectory),
             DisableFeedbackTargetValidation = section.Bool("unstable_disable_feedback_target_validation") ?? false,
+            OverheadBuckets = OverheadBuckets(section.Section("metrics")),
+            OpenApiEnabled = OpenApiEnabled(section.Section("openapi")),
         };
     }
+
+    private static bool? OpenApiEnabled(TomlSection? openapi)
+    {
+        openapi?.RejectUnknown(["enabled"]);
+        return openapi?.Bool("enabled");
+    }
+
+    /// <summary>
+    /// <c>[gateway.metrics] tensorzero_inference_latency_overhead_seconds_buckets</c>, checked as TensorZero checks it:
+    /// finite, non-negative, strictly ascending.
+    /// </summary>
+    private static IReadOnlyList<double>? OverheadBuckets(TomlSection? metrics)
+    {
+        const string Key = "tensorzero_inference_latency_overhead_seconds_buckets";
+        if (metrics is null)
+        {
+            return null;
+        }
+        metrics.RejectUnknown([Key]);
+        if (!metrics.Has(Key))
+        {
+            return null;
+        }
+        if (metrics.Table[Key] is not TomlArray items)
+        {
+            metrics.Error(Key, "must be an array of numbers");
+            return null;
+        }
+        var buckets = new List<double>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not (long or double))
+            {
+                metrics.Error($"{Key}[{i}]", "must be a number");
+                return null;
+            }
+            var bucket = Convert.ToDouble(items[i], System.Globalization.CultureInfo.InvariantCulture);
+            if (!double.IsFinite(bucket))
+            {
+                metrics.Error($"{Key}[{i}]", $"must be finite (not NaN or infinity), got: {Toml(bucket)}");
+                return null;
+            }
+            if (bucket < 0)
+            {
+                metrics.Error($"{Key}[{i}]", $"must be non-negative, got: {Toml(bucket)}");
+                return null;
+            }
+            if (i > 0 && bucket <= buckets[^1])
+            {
+                metrics.Error(Key, $"must be in strictly ascending order, but buckets[{i}] ({Toml(bucket)}) <= buckets[{i - 1}] ({Toml(buckets[^1])})");
+                return null;
+            }
+            buckets.Add(bucket);
+        }
+        return buckets;
+    }
+
+    // A number as TOML writes it: `inf`, `nan`, `0.5`.
+    private static string Toml(double value) =>
+        double.IsNaN(value) ? "nan" : double.IsInfinity(value) ? (value > 0 ? "inf" : "-inf") : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// <c>[gateway.template_filesystem_access]</c>: on with a <c>base_path</c> (relative to the file that sets it), or

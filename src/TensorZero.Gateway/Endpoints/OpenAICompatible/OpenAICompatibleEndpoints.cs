@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
+using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Inference.Embeddings;
@@ -22,8 +23,8 @@ public static class OpenAICompatibleEndpoints
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
         var routes = app.MapGroup("/openai/v1").WithMetadata(OpenAIErrorBodyWriter.Instance);
         routes.MapPost("/chat/completions", (HttpContext context, InferenceService inference, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders) =>
-            ChatCompletionsAsync(context, inference, config, time, protectedHeaders, logger));
-        routes.MapPost("/embeddings", (HttpContext context, EmbeddingModelTable models) => EmbeddingsAsync(context, models, logger));
+            ChatCompletionsAsync(context, inference, config, time, protectedHeaders, logger)).DocumentChatCompletions();
+        routes.MapPost("/embeddings", (HttpContext context, EmbeddingModelTable models) => EmbeddingsAsync(context, models, logger)).DocumentEmbeddings();
     }
 
     private static async Task EmbeddingsAsync(HttpContext context, EmbeddingModelTable models, ILogger logger)
@@ -56,11 +57,13 @@ public static class OpenAICompatibleEndpoints
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request.Inference, context.RequestAborted);
             context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Observe(request.Inference, stream);
+            Observability.RequestMetrics.Answered(request.Inference, stream.VariantName, stream.Run.ModelName, stream.Run.ProviderName);
             await OpenAIChatStreamWriter.WriteAsync(context, stream, request, raw, time, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request.Inference, context.RequestAborted);
         context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Record(request.Inference, result);
+        Observability.RequestMetrics.Answered(request.Inference, result.VariantName, result.Model.ModelName, result.Model.ProviderName);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";

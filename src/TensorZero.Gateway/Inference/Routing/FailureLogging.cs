@@ -7,8 +7,9 @@ using TensorZero.Gateway.Providers.Abstractions;
 namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
-/// Outermost wrapper of a routed provider: every failed attempt (a call, or a stream before its first chunk) is logged
-/// as a warning, also when a later provider answers. Messages were redacted where they were made, so they carry no key.
+/// A routed provider's failure log (only the metrics wrapper sits outside it): every failed attempt (a call, or a
+/// stream before its first chunk) is logged as a warning, also when a later provider answers. Messages were redacted
+/// where they were made, so they carry no key.
 /// </summary>
 internal sealed class FailureLogging(IModelProvider inner, string providerName, string modelName, ILogger logger)
     : DelegatingModelProvider(inner)

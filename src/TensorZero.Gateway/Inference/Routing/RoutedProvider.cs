@@ -5,8 +5,8 @@ namespace TensorZero.Gateway.Inference.Routing;
 
 /// <summary>
 /// One provider of a model, in routing order: the provider as its factory built it, and the same provider wrapped with
-/// its own timeouts, the inference cache, stream-failure translation, failure logging, the custom-tool guard and the
-/// warning for parameters it can't send (<see cref="Pipeline"/>), which routing calls.
+/// its own timeouts, the inference cache, stream-failure translation, failure logging, metrics, the custom-tool guard
+/// and the warning for parameters it can't send (<see cref="Pipeline"/>), which routing calls.
 /// </summary>
 public sealed class RoutedProvider
 {
@@ -27,7 +27,8 @@ public sealed class RoutedProvider
         {
             pipeline = new ProviderTimeout(pipeline, name, timeouts, services.Time);
         }
-        Pipeline = new FailureLogging(pipeline, name, modelName, logger);
+        pipeline = new FailureLogging(pipeline, name, modelName, logger);
+        Pipeline = services.Metrics is { } metrics ? new Observability.ProviderMetrics(pipeline, metrics, metrics.ForProvider(modelName, name)) : pipeline;
     }
 
     public string Name { get; }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 
 namespace TensorZero.Gateway.Store.Feedback;
@@ -18,8 +19,8 @@ public static class FeedbackEndpoints
 
     public static void MapFeedbackEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/feedback", PostAsync);
-        app.MapGet("/internal/feedback/{target_id}", ListAsync);
+        app.MapPost("/feedback", PostAsync).DocumentFeedback();
+        app.MapGet("/internal/feedback/{target_id}", ListAsync).DocumentFeedbackList();
     }
 
     private static async Task PostAsync(HttpContext context, StoreRuntime runtime, GatewayConfig config, SecretRegistry secrets, TimeProvider time)
