@@ -53,7 +53,9 @@ public static class ApiKeyAuthentication
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiKeyAuthentication).FullName!);
         return app.Use(async (context, next) =>
         {
-            if (context.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern } && open.Contains(Template(pattern)))
+            // A route is open by its template (`/inferences/{id}`) or, for one the gateway doesn't map, by its path.
+            if (open.Contains(context.Request.Path.Value ?? string.Empty) ||
+                context.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern } && open.Contains(Template(pattern)))
             {
                 await next(context);
                 return;
