@@ -69,7 +69,7 @@ public static class ApiKeyAuthentication
             catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
             {
                 // The message is left out: a driver's exception may quote the connection string.
-                logger.LogWarning("API key lookup failed ({ExceptionType}); answering 503", e.GetType().Name);
+                logger.LogWarning("API key lookup failed ({ExceptionType:l}); answering 503", e.GetType().Name);
                 await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, UnavailableMessage);
                 return;
             }

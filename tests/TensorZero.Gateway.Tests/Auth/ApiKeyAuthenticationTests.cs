@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using TensorZero.Gateway.Auth;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
@@ -269,6 +270,41 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
         Assert.DoesNotContain(key[19..], gateway.Logs.All, StringComparison.Ordinal);
         var stored = await WaitForInferenceAsync(client, answer["id"]!.GetValue<string>(), key);
         Assert.Equal(key[6..18], stored["tags"]![ApiKeyAuthentication.PublicIdTag]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Request_KeyStoreFails_Answers503NotUnauthorizedAndLogsNoSecret()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var key = await CreateKeyAsync(database);
+        using var gateway = new GatewayFactory(Config(database), database.Environment())
+        {
+            ConfigureServices = services => services.AddSingleton(sp => new ApiKeyValidator(
+                new FailingApiKeyStore(), new TensorZero.Gateway.Configuration.AuthConfig(true, true, 1_000, ["/status"]), TimeProvider.System)),
+        };
+        var client = gateway.CreateClient();
+
+        var answer = await SendAsync(client, HttpMethod.Post, "/inference", InferenceBody(), "Bearer " + key);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+        Assert.Equal(ApiKeyAuthentication.UnavailableMessage, JsonNode.Parse(answer.Body)!["error"]!.GetValue<string>());
+        Assert.Contains("API key lookup failed (InvalidOperationException)", gateway.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("postgres://secret", gateway.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[19..], gateway.Logs.All, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingApiKeyStore : IApiKeyStore
+    {
+        public Task<StoredApiKey?> FindApiKeyAsync(string publicId, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("could not connect to postgres://secret@db");
+
+        public Task InsertApiKeyAsync(GatewayApiKey key, string? description, DateTimeOffset now, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<DateTimeOffset?> DisableApiKeyAsync(string publicId, DateTimeOffset now, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private static async Task<JsonObject> WaitForInferenceAsync(HttpClient client, string id, string? key = null)
