@@ -7,8 +7,12 @@ using TensorZero.Gateway.Tests.Store;
 namespace TensorZero.Gateway.Tests.Auth;
 
 /// <summary><c>--create-api-key</c>, <c>--list-api-keys</c> and <c>--disable-api-key</c> through the real binary, on both engines.</summary>
-public sealed class ApiKeyCommandsTests
+public sealed class ApiKeyCommandsTests : IDisposable
 {
+    private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("tz-keys-cli-").FullName;
+
+    public void Dispose() => System.IO.Directory.Delete(_directory, recursive: true);
+
     public static TheoryData<string> Engines => new() { "sqlite", "postgres" };
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(TestDatabase database, string config, params string[] args)
@@ -30,9 +34,9 @@ public sealed class ApiKeyCommandsTests
         return (process.ExitCode, await output, await error);
     }
 
-    private static string WriteConfig(TestDatabase database, string extra = "")
+    private string WriteConfig(TestDatabase database, string extra = "")
     {
-        var path = Path.Combine(System.IO.Directory.CreateTempSubdirectory("tz-keys-cli-").FullName, "tensorzero.toml");
+        var path = Path.Combine(_directory, "tensorzero.toml");
         File.WriteAllText(path, database.ObservabilityToml + "[gateway.auth]\nenabled = true\n[gateway.auth.cache]\nttl_ms = 0\n" + extra);
         return path;
     }
