@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TensorZero.Gateway.Auth;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
@@ -61,6 +62,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<Hosting.IdleMemoryRelease>();
         services.AddInferenceStore(config);
         services.AddGatewayMetrics(config);
+        services.AddGatewayAuth(config);
         services.TryAddSingleton(sp => GatewayRuntime.Build(
             sp.GetRequiredService<GatewayConfig>(),
             sp.GetRequiredService<ProviderRegistry>(),

@@ -1,5 +1,6 @@
 using Serilog;
 using TensorZero.Gateway;
+using TensorZero.Gateway.Auth;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Endpoints.OpenAICompatible;
@@ -26,6 +27,12 @@ if (args.Contains(ValidateConfigCommand.Flag))
 {
     var validated = new ConfigurationBuilder().AddCommandLine(args.Where(a => a != ValidateConfigCommand.Flag).ToArray()).Build();
     return ValidateConfigCommand.Run(validated["config-file"], Console.Out, new TensorZero.Gateway.Credentials.ProcessEnvironmentVariables());
+}
+
+// `--create-api-key`, `--disable-api-key ID`, `--list-api-keys` with `--config-file F`: gateway API keys in the store.
+if (TensorZero.Gateway.Auth.ApiKeyCommands.Handles(args))
+{
+    return await TensorZero.Gateway.Auth.ApiKeyCommands.RunAsync(args, Console.Out, Console.Error, new TensorZero.Gateway.Credentials.ProcessEnvironmentVariables(), TimeProvider.System);
 }
 
 Log.Logger = GatewayLogging.CreateBootstrapLogger();
@@ -87,6 +94,7 @@ try
     });
     // One error boundary (GatewayExceptionHandler); it logs what it handles itself, without exception messages.
     app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = _ => Task.CompletedTask, SuppressDiagnosticsCallback = _ => true });
+    app.UseGatewayAuth(); // `[gateway.auth]`: API keys on every route but the unauthenticated ones
     app.MapStatusEndpoints();
     app.MapInferenceEndpoints();
     app.MapOpenAICompatibleEndpoints();

@@ -64,6 +64,9 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
     /// <summary><c>[gateway.observability]</c>; null when absent (storage on, with the defaults).</summary>
     public ObservabilityConfig? Observability { get; init; }
 
+    /// <summary><c>[gateway.auth]</c>: API keys on every route but the unauthenticated ones; off by default.</summary>
+    public AuthConfig Auth { get; init; } = AuthConfig.Disabled;
+
     /// <summary>
     /// <c>unstable_disable_feedback_target_validation</c>: metric and comment feedback is stored without looking for its
     /// target (a demonstration still needs its inference).

@@ -24,6 +24,7 @@ public static class InferenceEndpoints
     {
         using var body = await ReadJsonAsync(context);
         var request = InferenceRequestParser.Parse(body.RootElement, time, protectedHeaders);
+        request = request with { Tags = Auth.ApiKeyAuthentication.TagsFor(context, request.Tags) };
         var raw = Prepare(context, request, "include_original_response");
         if (request.Stream)
         {

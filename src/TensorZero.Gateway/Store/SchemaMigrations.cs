@@ -57,6 +57,7 @@ public static class SchemaMigrations
             "CREATE INDEX idx_demonstration_feedback_target ON demonstration_feedback(target_id)",
         ]),
         new(3, "inference cache", Cache.CacheSchema.Statements),
+        new(4, "gateway API keys", Auth.ApiKeySchema.Statements),
     ];
 
     /// <summary>The newest version this gateway understands.</summary>

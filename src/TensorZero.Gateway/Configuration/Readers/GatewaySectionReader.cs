@@ -21,7 +21,7 @@ internal static class GatewaySectionReader
             return GatewaySection.Default;
         }
         section.RejectUnknown(GatewayKeys);
-        section.WarnIgnored("export", "auth", "relay", "cache");
+        section.WarnIgnored("export", "relay", "cache");
         var basePath = section.String("base_path");
         if (basePath is "" or "/")
         {
@@ -40,6 +40,7 @@ internal static class GatewaySectionReader
         {
             section.Error($"allowed_dynamic_hosts[{index}]", problem);
         }
+        var observability = ObservabilityReader.Read(section.Section("observability"), configDirectory);
         return new GatewaySection(
             section.String("bind_address"),
             section.Bool("debug") ?? false,
@@ -52,7 +53,8 @@ internal static class GatewaySectionReader
             CorsAllowedOrigins = CorsOrigins(cors),
             ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
             TemplateFilesystemBase = TemplateFilesystemBase(section, configDirectory),
-            Observability = ObservabilityReader.Read(section.Section("observability"), configDirectory),
+            Observability = observability,
+            Auth = AuthReader.Read(section.Section("auth"), observability),
             DisableFeedbackTargetValidation = section.Bool("unstable_disable_feedback_target_validation") ?? false,
             OverheadBuckets = OverheadBuckets(section.Section("metrics")),
             OpenApiEnabled = OpenApiEnabled(section.Section("openapi")),

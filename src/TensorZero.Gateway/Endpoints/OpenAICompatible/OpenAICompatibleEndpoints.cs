@@ -51,6 +51,7 @@ public static class OpenAICompatibleEndpoints
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
         var request = OpenAIChatRequestParser.Parse(body.RootElement, config, time, protectedHeaders, logger, context.Request.Headers);
+        request = request with { Inference = request.Inference with { Tags = Auth.ApiKeyAuthentication.TagsFor(context, request.Inference.Tags) } };
         var raw = InferenceEndpoints.Prepare(context, request.Inference, "tensorzero::include_original_response");
         if (request.Inference.Stream)
         {
