@@ -69,6 +69,9 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
     /// target (a demonstration still needs its inference).
     /// </summary>
     public bool DisableFeedbackTargetValidation { get; init; }
+
+    /// <summary><c>[gateway.shutdown]</c>: the drain delay and the deadline of a stop on SIGTERM or SIGINT.</summary>
+    public ShutdownConfig Shutdown { get; init; } = ShutdownConfig.Default;
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>
