@@ -6,7 +6,8 @@ namespace TensorZero.Gateway.Hosting;
 /// <summary>
 /// The host's lifetime in place of the console one: SIGTERM or SIGINT starts a drain instead of an immediate stop.
 /// <c>GET /health</c> answers 503 for <c>[gateway.shutdown] drain_delay_ms</c> while requests are served as usual, so
-/// a load balancer polling it takes the gateway out of rotation before the listener closes; only then does the host
+/// a load balancer polling it takes the gateway out of rotation before the listener closes. Then new connection
+/// attempts are dropped (<see cref="ListenSockets"/>) for <see cref="AcceptSettle"/>, and only then does the host
 /// stop, which closes the listener, lets requests and streams in flight finish and flushes the store queue, all
 /// within <c>deadline_ms</c> (<see cref="HostOptions.ShutdownTimeout"/>). A second SIGTERM or SIGINT ends the delay
 /// early; SIGQUIT stops at once, as the console lifetime does.
