@@ -91,10 +91,6 @@ public sealed partial class DrainingHostLifetime(
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(_delay.Token, lifetime.ApplicationStopping);
             await Task.Delay(TimeSpan.FromMilliseconds(settings.DrainDelayMs), time, linked.Token).ConfigureAwait(false);
-            if (listenSockets.DropNewConnections() > 0)
-            {
-                await Task.Delay(AcceptSettle, time, lifetime.ApplicationStopping).ConfigureAwait(false);
-            }
         }
         catch (OperationCanceledException)
         {
@@ -103,6 +99,17 @@ public sealed partial class DrainingHostLifetime(
         catch (ObjectDisposedException)
         {
             // The host was disposed during the delay.
+        }
+        if (!lifetime.ApplicationStopping.IsCancellationRequested && listenSockets.DropNewConnections() > 0)
+        {
+            try
+            {
+                await Task.Delay(AcceptSettle, time, lifetime.ApplicationStopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host is stopping already.
+            }
         }
         lifetime.StopApplication();
     }
