@@ -4,6 +4,7 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Hosting;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Egress;
 using TensorZero.Gateway.Networking;
@@ -60,6 +61,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddCors();
         services.AddHostedService<Hosting.IdleMemoryRelease>();
+        // SIGTERM drains (`/health` 503 for `[gateway.shutdown] drain_delay_ms`) before the host stops within `deadline_ms`.
+        services.AddGatewayShutdown(config.Gateway.Shutdown);
         services.AddInferenceStore(config);
         services.AddGatewayMetrics(config);
         services.AddGatewayAuth(config);

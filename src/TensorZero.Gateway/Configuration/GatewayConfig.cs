@@ -81,6 +81,9 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
 
     /// <summary><c>[gateway.openapi] enabled</c>: serve <c>/swagger</c>; null when absent (on in Development only).</summary>
     public bool? OpenApiEnabled { get; init; }
+
+    /// <summary><c>[gateway.shutdown]</c>: the drain delay and the deadline of a stop on SIGTERM or SIGINT.</summary>
+    public ShutdownConfig Shutdown { get; init; } = ShutdownConfig.Default;
 }
 
 /// <summary><c>timeouts = { non_streaming.total_ms, streaming.ttft_ms, streaming.total_ms }</c> (milliseconds).</summary>

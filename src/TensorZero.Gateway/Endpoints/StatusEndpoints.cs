@@ -11,18 +11,22 @@ public static class StatusEndpoints
     public static void MapStatusEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", () => Results.Json(new StatusBody("ok", Version), StatusJsonContext.Default.StatusBody)).DocumentStatus();
-        app.MapGet("/health", async (GatewayRuntime runtime, IHostApplicationLifetime lifetime, Store.StoreRuntime store, HttpContext context) =>
-            lifetime.ApplicationStopping.IsCancellationRequested ? Health(lifetime) : await Store.StoreHealth.CheckAsync(store, context.RequestAborted)).DocumentHealth();
+        app.MapGet("/health", async (GatewayRuntime runtime, IHostApplicationLifetime lifetime, Hosting.GatewayDrain drain, Store.StoreRuntime store, HttpContext context) =>
+            drain.IsDraining || lifetime.ApplicationStopping.IsCancellationRequested
+                ? Health(lifetime, drain)
+                : await Store.StoreHealth.CheckAsync(store, context.RequestAborted)).DocumentHealth();
     }
 
     /// <summary>
-    /// Ready once the runtime is built (the handler's dependency); 503 as soon as shutdown starts, so a load balancer
-    /// stops sending new requests while in-flight ones finish.
+    /// Ready once the runtime is built (the handler's dependency); 503 from the start of the drain (SIGTERM) or of
+    /// the shutdown, so a load balancer stops sending new requests while the gateway still serves them.
     /// </summary>
-    public static IResult Health(IHostApplicationLifetime lifetime) =>
-        lifetime.ApplicationStopping.IsCancellationRequested
-            ? Results.Json(new HealthBody("stopping"), StatusJsonContext.Default.HealthBody, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Json(new HealthBody("ok"), StatusJsonContext.Default.HealthBody);
+    public static IResult Health(IHostApplicationLifetime lifetime, Hosting.GatewayDrain? drain = null) =>
+        drain is { IsDraining: true }
+            ? Results.Json(new HealthBody("draining"), StatusJsonContext.Default.HealthBody, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : lifetime.ApplicationStopping.IsCancellationRequested
+                ? Results.Json(new HealthBody("stopping"), StatusJsonContext.Default.HealthBody, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Json(new HealthBody("ok"), StatusJsonContext.Default.HealthBody);
 }
 
 public sealed record StatusBody(string Status, string Version);

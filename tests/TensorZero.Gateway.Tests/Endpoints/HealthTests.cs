@@ -36,4 +36,18 @@ public sealed class HealthTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, stopping.StatusCode);
         Assert.Equal("stopping", stopping.Value!.Gateway);
     }
+
+    [Fact]
+    public void Health_Draining_Is503NamingTheDrain()
+    {
+        using var lifetime = new Lifetime();
+        var drain = new TensorZero.Gateway.Hosting.GatewayDrain();
+        Assert.Equal("ok", Assert.IsType<JsonHttpResult<HealthBody>>(StatusEndpoints.Health(lifetime, drain)).Value!.Gateway);
+
+        drain.TryBegin();
+        var draining = Assert.IsType<JsonHttpResult<HealthBody>>(StatusEndpoints.Health(lifetime, drain));
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, draining.StatusCode);
+        Assert.Equal("draining", draining.Value!.Gateway);
+    }
 }

@@ -88,6 +88,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>How long a chat completion waits before it answers (a provider's latency).</summary>
     public TimeSpan ResponseDelay { get; set; }
 
+    /// <summary>A pause before each chunk of a stream after the first, so a stream stays in flight for a while.</summary>
+    public TimeSpan ChunkDelay { get; set; }
+
     /// <summary>The text of the answer; by default the last user message is echoed as <c>echo: ...</c>.</summary>
     public Func<JsonObject, string> Reply { get; set; } = body => "echo: " + FakeAnswer.LastUserText(body);
 
@@ -251,6 +254,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             if (echo is not null)
             {
                 chunk["x_echo"] = echo;
+            }
+            if (sent > 0 && ChunkDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(ChunkDelay, context.RequestAborted);
             }
             if (sent++ == StreamErrorAfterChunks)
             {

@@ -11,7 +11,7 @@ internal static class GatewaySectionReader
         "template_filesystem_access", "fetch_and_encode_input_files_before_inference", "auth", "relay", "metrics", "cache",
         "disable_pseudonymous_usage_analytics", "unstable_error_json", "unstable_disable_feedback_target_validation",
         "allowed_dynamic_hosts", "outbound_connect_timeout_ms", "max_request_body_bytes", "cors", "client_write_timeout_ms",
-        "enable_template_filesystem_access", "openapi",
+        "enable_template_filesystem_access", "openapi", "shutdown",
     ];
 
     public static GatewaySection Read(TomlSection? section, string configDirectory)
@@ -58,6 +58,7 @@ internal static class GatewaySectionReader
             DisableFeedbackTargetValidation = section.Bool("unstable_disable_feedback_target_validation") ?? false,
             OverheadBuckets = OverheadBuckets(section.Section("metrics")),
             OpenApiEnabled = OpenApiEnabled(section.Section("openapi")),
+            Shutdown = ShutdownReader.Read(section.Section("shutdown")),
         };
     }
 
