@@ -20,8 +20,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
     public async Task<ModelResult> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         using var modelDeadline = Deadline.Start(timeouts?.NonStreamingTotalMs, time, cancellationToken);
-        var failures = new List<(string Provider, GatewayError Error)>();
-        var attempts = new List<FailedAttempt>();
+        var failures = new List<ProviderFailure>();
         foreach (var routed in providers)
         {
             var started = time.GetTimestamp();
@@ -34,13 +33,12 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                     ModelInferenceId = modelInferenceId,
                     ProviderType = routed.Provider.Type,
                     FailedRawResponses = FailedRawResponses(failures),
-                    FailedAttempts = attempts,
+                    FailedAttempts = Attempts(failures),
                 };
             }
             catch (GatewayError e) when (!modelDeadline.Expired)
             {
-                failures.Add((routed.Name, Attribute(e, routed.Provider)));
-                attempts.Add(new FailedAttempt(name, routed.Name, e.Message, e.RawResponse, (long)time.GetElapsedTime(started).TotalMilliseconds));
+                failures.Add(new(routed.Name, Attribute(e, routed.Provider), (long)time.GetElapsedTime(started).TotalMilliseconds));
             }
             catch (Exception e) when (modelDeadline.Expired && e is OperationCanceledException or GatewayError)
             {
@@ -55,8 +53,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
     public async Task<ModelStreamRun> StreamAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
-        var failures = new List<(string Provider, GatewayError Error)>();
-        var attempts = new List<FailedAttempt>();
+        var failures = new List<ProviderFailure>();
         try
         {
             foreach (var routed in providers)
@@ -69,13 +66,12 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                         .ConfigureAwait(false);
                     run.Adopt(deadline, $"Model {name}");
                     run.FailedRawResponses = FailedRawResponses(failures);
-                    run.FailedAttempts = attempts;
+                    run.FailedAttempts = Attempts(failures);
                     return run;
                 }
                 catch (GatewayError e) when (!deadline.Expired)
                 {
-                    failures.Add((routed.Name, Attribute(e, routed.Provider)));
-                    attempts.Add(new FailedAttempt(name, routed.Name, e.Message, e.RawResponse, (long)time.GetElapsedTime(started).TotalMilliseconds));
+                    failures.Add(new(routed.Name, Attribute(e, routed.Provider), (long)time.GetElapsedTime(started).TotalMilliseconds));
                 }
             }
         }
@@ -99,10 +95,16 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             ? error.WithRawResponses([new RawResponseEntry(null, provider.Type, provider.ApiType, body)])
             : error;
 
-    private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<(string Provider, GatewayError Error)> failures) =>
+    private IReadOnlyList<FailedAttempt> Attempts(List<ProviderFailure> failures) =>
+        failures.Count == 0 ? [] : failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs)).ToList();
+
+    private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<ProviderFailure> failures) =>
         failures.Count == 0 ? [] : failures.SelectMany(f => f.Error.RawResponses).ToList();
 
-    private static GatewayError AllFailed(List<(string Provider, GatewayError Error)> failures) => ErrorAggregation.Combine(
+    /// <summary>A provider of this model that failed, and how long it took to.</summary>
+    private readonly record struct ProviderFailure(string Provider, GatewayError Error, long ElapsedMs);
+
+    private static GatewayError AllFailed(List<ProviderFailure> failures) => ErrorAggregation.Combine(
         ErrorKind.AllModelProvidersFailed,
         "All model providers failed to infer with errors: " + string.Join(", ", failures.Select(f => $"{f.Provider}: {f.Error.Message}")),
         failures.Select(f => f.Error));

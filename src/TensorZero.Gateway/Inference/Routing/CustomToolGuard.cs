@@ -22,11 +22,12 @@ internal sealed class CustomToolGuard(IModelProvider inner, string providerName,
         Refuses(request) ? Failed(Refusal(request)) : Inner.StreamAsync(request, credentials, cancellationToken);
 
     private bool Refuses(ModelRequest request) =>
-        (request.CustomTools is { Count: > 0 } && !Inner.SupportsCustomTools) ||
-        (request.InferenceProviderTools.Count > 0 && !Inner.SupportsProviderTools);
+        (request.CustomTools is { Count: > 0 } && !Inner.SupportsCustomTools) || RefusesProviderTools(request);
+
+    private bool RefusesProviderTools(ModelRequest request) => request.InferenceProviderTools.Count > 0 && !Inner.SupportsProviderTools;
 
     private GatewayError Refusal(ModelRequest request) =>
-        request.InferenceProviderTools.Count > 0 && !Inner.SupportsProviderTools
+        RefusesProviderTools(request)
             ? GatewayError.InvalidRequest(
                 $"Provider `{Inner.Type}` does not support `provider_tools`, but {request.InferenceProviderTools.Count} provider tool(s) were " +
                 $"configured for model `{modelName}` / provider `{providerName}`. Provider tools are only supported by: Anthropic, GCP Vertex " +
