@@ -38,7 +38,10 @@ if (TensorZero.Gateway.Auth.ApiKeyCommands.Handles(args))
 Log.Logger = GatewayLogging.CreateBootstrapLogger();
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var logLevel = GatewayLogging.MinimumLevel(Environment.GetEnvironmentVariable(GatewayLogging.LevelVariable));
+    // Nothing of the host's own configuration files is reloaded while serving: watching the working folder would wake
+    // a thread for every write there (the SQLite file and its journal live under the config's folder).
+    var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
     var configPath = builder.Configuration["config-file"];
     if (string.IsNullOrWhiteSpace(configPath))
     {
@@ -51,10 +54,14 @@ try
     var bindAddress = BindAddress.Resolve(config.Gateway.BindAddress, Environment.GetEnvironmentVariable("TENSORZERO_GATEWAY_BIND_ADDRESS"));
     builder.WebHost.UseUrls($"http://{bindAddress}");
     // Bytes on the wire; the endpoints count the same limit again after decompression (RequestBodyReader).
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxRequestBodyBytes);
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxRequestBodyBytes;
+        kestrel.AddServerHeader = false;
+    });
 
     // The host gets its own logger (sinks registered in DI included); the static one only reports startup failures.
-    builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services), preserveStaticLogger: true);
+    builder.Host.UseSerilog((context, services, logger) => GatewayLogging.Configure(logger, context.Configuration, services, logLevel), preserveStaticLogger: true);
 
     builder.Services.AddTensorZeroGateway(config);
     builder.Services.AddGatewayOpenApi(config, builder.Environment);

@@ -54,6 +54,14 @@ public class HotPathBenchmarks
     [Benchmark]
     public bool ResolveDynamicCredential() => _dynamic.TryResolve(_credentials, out _, out _);
 
+    /// <summary>The request's <c>credentials</c> map: the dictionary, its keys and values, and nothing more.</summary>
+    [Benchmark]
+    public RequestCredentials ParseCredentialsMap()
+    {
+        using var document = JsonDocument.Parse(_body);
+        return InferenceRequestParser.ParseCredentials(document.RootElement, "credentials");
+    }
+
     [Benchmark]
     public InferenceRequest ParseInferenceRequest()
     {

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace TensorZero.Gateway.Credentials;
 
 /// <summary>What a lookup of a key or token in the request's <c>credentials</c> map found.</summary>
@@ -18,16 +16,21 @@ public enum CredentialLookup
     NotSendable,
 }
 
-/// <summary>The per-request <c>credentials</c> map. Values are secrets; only key names are ever rendered.</summary>
+/// <summary>
+/// The per-request <c>credentials</c> map. Values are secrets; only key names are ever rendered. Built once per request
+/// and read a few times, so it is a plain dictionary (the parser's own, not a copy).
+/// </summary>
 public sealed class RequestCredentials
 {
-    public static readonly RequestCredentials Empty = new(FrozenDictionary<string, Secret>.Empty);
+    public static readonly RequestCredentials Empty = new(new Dictionary<string, Secret>(StringComparer.Ordinal));
 
-    private readonly FrozenDictionary<string, Secret> _values;
+    private readonly Dictionary<string, Secret> _values;
 
     public RequestCredentials(IReadOnlyDictionary<string, Secret> values)
     {
-        _values = values.ToFrozenDictionary(StringComparer.Ordinal);
+        _values = values is Dictionary<string, Secret> own && own.Comparer == StringComparer.Ordinal
+            ? own
+            : new Dictionary<string, Secret>(values, StringComparer.Ordinal);
     }
 
     public int Count => _values.Count;

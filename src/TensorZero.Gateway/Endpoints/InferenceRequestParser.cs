@@ -115,13 +115,26 @@ public static partial class InferenceRequestParser
             {
                 throw Invalid($"`{field}.{entry.Name}`: is longer than {MaxCredentialChars} characters, the limit for a credential value");
             }
-            if (text.Any(char.IsControl))
+            if (HasControlCharacter(text))
             {
                 throw Invalid($"`{field}.{entry.Name}`: must not contain control characters");
             }
             secrets[entry.Name] = new Secret(text);
         }
+        // The map is handed over as it is: the request owns it, and nothing else holds it.
         return secrets.Count == 0 ? RequestCredentials.Empty : new RequestCredentials(secrets);
+    }
+
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool IsEmpty(JsonElement value) => value.ValueKind switch
