@@ -19,7 +19,7 @@ public static partial class SecretRedactor
     private const int MaxDecodeRounds = 8;
 
     /// <summary>Masks every secret of <paramref name="patterns"/> in <paramref name="text"/>.</summary>
-    public static string Redact(string text, params IReadOnlyList<SecretPatterns> patterns)
+    public static string Redact(string text, params ReadOnlySpan<SecretPatterns> patterns)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -39,11 +39,13 @@ public static partial class SecretRedactor
             view = Mask(decoded, patterns);
             revealed |= !ReferenceEquals(view, decoded);
         }
-        return MaskedKey().Replace(revealed ? view : masked, Secret.Redacted);
+        var shown = revealed ? view : masked;
+        // The pattern needs four asterisks in a row: most text has none, and then the regex need not run.
+        return shown.Contains(MaskedKeyMarker, StringComparison.Ordinal) ? MaskedKey().Replace(shown, Secret.Redacted) : shown;
     }
 
     /// <summary>The text with each run of secret characters replaced; the same instance when there is none.</summary>
-    private static string Mask(string text, IReadOnlyList<SecretPatterns> patterns)
+    private static string Mask(string text, ReadOnlySpan<SecretPatterns> patterns)
     {
         bool[]? marks = null;
         foreach (var set in patterns)
@@ -55,8 +57,17 @@ public static partial class SecretRedactor
             if (set.Runs.Count > 0 && text.Length >= MinRun)
             {
                 var lookup = set.Runs.GetAlternateLookup<ReadOnlySpan<char>>();
-                for (var i = 0; i + MinRun <= text.Length; i++)
+                // The last MinRun (8) characters, one byte each in a ulong, slide along the text; only a window the
+                // filter lets through is looked up (the filter has no false negatives, so every run is still found).
+                ulong window = 0;
+                for (var end = 0; end < text.Length; end++)
                 {
+                    window = (window << 8) | (byte)text[end];
+                    if (end < MinRun - 1 || !set.MayBeRun(window))
+                    {
+                        continue;
+                    }
+                    var i = end - MinRun + 1;
                     if (lookup.Contains(text.AsSpan(i, MinRun)))
                     {
                         marks ??= new bool[text.Length];
@@ -96,13 +107,15 @@ public static partial class SecretRedactor
     /// <summary>Undoes one layer of JSON string escapes (<c>\uXXXX</c>, <c>\/</c>, <c>\\</c>, <c>\"</c>) and %-encoding.</summary>
     internal static string Decode(string text)
     {
-        if (text.IndexOf('\\', StringComparison.Ordinal) < 0 && text.IndexOf('%', StringComparison.Ordinal) < 0)
+        var start = FirstEncoded(text);
+        if (start < 0)
         {
             return text;
         }
         var result = new StringBuilder(text.Length);
+        result.Append(text, 0, start);
         var bytes = new List<byte>();
-        var i = 0;
+        var i = start;
         while (i < text.Length)
         {
             var c = text[i];
@@ -148,13 +161,39 @@ public static partial class SecretRedactor
     {
         try
         {
-            result.Append(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString([.. bytes]));
+            result.Append(StrictUtf8.GetString([.. bytes]));
         }
         catch (DecoderFallbackException)
         {
             result.Append(text, start, end - start);
         }
     }
+
+    /// <summary>
+    /// Where the first sequence <see cref="Decode"/> would undo starts (a <c>%XX</c>, <c>\uXXXX</c>, <c>\/</c>,
+    /// <c>\\</c> or <c>\"</c>); -1 when there is none (text with only <c>\n</c> escapes, say), and the text decodes to itself.
+    /// </summary>
+    private static int FirstEncoded(string text)
+    {
+        for (var at = text.AsSpan().IndexOfAny('\\', '%'); at >= 0;)
+        {
+            var c = text[at];
+            if (c == '%' ? TryHexByte(text, at + 1, out _) : at + 1 < text.Length && IsEscape(text, at))
+            {
+                return at;
+            }
+            var next = text.AsSpan(at + 1).IndexOfAny('\\', '%');
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+        return -1;
+    }
+
+    private static bool IsEscape(string text, int at) => text[at + 1] switch
+    {
+        'u' => at + 5 < text.Length && ushort.TryParse(text.AsSpan(at + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _),
+        '/' or '\\' or '"' => true,
+        _ => false,
+    };
 
     private static bool TryHexByte(string text, int at, out byte value)
     {
@@ -163,7 +202,12 @@ public static partial class SecretRedactor
             byte.TryParse(text.AsSpan(at, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
     }
 
-    // A token with a run of asterisks is a partly masked key, e.g. `sk-proj-abc************wxyz`.
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    private const string MaskedKeyMarker = "****";
+
+    // A token with a run of asterisks is a partly masked key, e.g. `sk-proj-abc************wxyz`. The pattern
+    // backtracks (quadratic in a long token), so it keeps the process-wide match timeout.
     [GeneratedRegex(@"[^\s""',:;]*\*{4,}[^\s""',:;.]*")]
     private static partial Regex MaskedKey();
 }
@@ -179,10 +223,28 @@ public sealed class SecretPatterns
 
     public static readonly SecretPatterns Empty = new(new HashSet<string>(StringComparer.Ordinal), []);
 
+    // A bit per hash of a run's window (see MayBeRun): a text window whose bit is clear is no run, without a lookup.
+    private readonly ulong[] _filter;
+    private readonly int _filterShift;
+
     private SecretPatterns(HashSet<string> runs, IReadOnlyList<string> shortSecrets)
     {
         Runs = runs;
         ShortSecrets = shortSecrets;
+        // About 16 bits per run keeps false hits near 6%; at least 1,024 bits.
+        var bits = (int)Math.Max(1024, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, runs.Count) * 16));
+        _filter = new ulong[bits / 64];
+        _filterShift = 64 - System.Numerics.BitOperations.Log2((uint)bits);
+        foreach (var run in runs)
+        {
+            ulong window = 0;
+            foreach (var c in run)
+            {
+                window = (window << 8) | (byte)c;
+            }
+            var bit = FilterBit(window);
+            _filter[bit >> 6] |= 1UL << (int)(bit & 63);
+        }
     }
 
     internal HashSet<string> Runs { get; }
@@ -190,6 +252,18 @@ public sealed class SecretPatterns
     internal IReadOnlyList<string> ShortSecrets { get; }
 
     public bool IsEmpty => Runs.Count == 0 && ShortSecrets.Count == 0;
+
+    /// <summary>
+    /// False when the <see cref="SecretRedactor.MinRun"/> characters packed in <paramref name="window"/> (the low byte
+    /// of each, oldest in the highest byte) are surely not a run; true when they may be one.
+    /// </summary>
+    internal bool MayBeRun(ulong window)
+    {
+        var bit = FilterBit(window);
+        return (_filter[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
+    }
+
+    private ulong FilterBit(ulong window) => (window * 0x9E3779B97F4A7C15UL) >> _filterShift;
 
     public static SecretPatterns Build(IEnumerable<string> secrets)
     {
