@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -19,7 +21,7 @@ public static partial class SecretRedactor
     private const int MaxDecodeRounds = 8;
 
     /// <summary>Masks every secret of <paramref name="patterns"/> in <paramref name="text"/>.</summary>
-    public static string Redact(string text, params IReadOnlyList<SecretPatterns> patterns)
+    public static string Redact(string text, params ReadOnlySpan<SecretPatterns> patterns)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -39,11 +41,13 @@ public static partial class SecretRedactor
             view = Mask(decoded, patterns);
             revealed |= !ReferenceEquals(view, decoded);
         }
-        return MaskedKey().Replace(revealed ? view : masked, Secret.Redacted);
+        var shown = revealed ? view : masked;
+        // The pattern needs four asterisks in a row: most text has none, and then the regex need not run.
+        return shown.Contains(MaskedKeyMarker, StringComparison.Ordinal) ? MaskedKey().Replace(shown, Secret.Redacted) : shown;
     }
 
     /// <summary>The text with each run of secret characters replaced; the same instance when there is none.</summary>
-    private static string Mask(string text, IReadOnlyList<SecretPatterns> patterns)
+    private static string Mask(string text, ReadOnlySpan<SecretPatterns> patterns)
     {
         bool[]? marks = null;
         foreach (var set in patterns)
@@ -52,12 +56,20 @@ public static partial class SecretRedactor
             {
                 continue;
             }
-            if (set.Runs.Count > 0 && text.Length >= MinRun)
+            if (set.HasRuns && text.Length >= MinRun)
             {
-                var lookup = set.Runs.GetAlternateLookup<ReadOnlySpan<char>>();
-                for (var i = 0; i + MinRun <= text.Length; i++)
+                // The last MinRun (8) characters, one byte each in a ulong, slide along the text; only a window the
+                // filter lets through is looked up (the filter has no false negatives, so every run is still found).
+                ulong window = 0;
+                for (var end = 0; end < text.Length; end++)
                 {
-                    if (lookup.Contains(text.AsSpan(i, MinRun)))
+                    window = (window << 8) | (byte)text[end];
+                    if (end < MinRun - 1 || !set.MayBeRun(window))
+                    {
+                        continue;
+                    }
+                    var i = end - MinRun + 1;
+                    if (set.IsRun(text.AsSpan(i, MinRun)))
                     {
                         marks ??= new bool[text.Length];
                         Array.Fill(marks, true, i, MinRun);
@@ -96,13 +108,15 @@ public static partial class SecretRedactor
     /// <summary>Undoes one layer of JSON string escapes (<c>\uXXXX</c>, <c>\/</c>, <c>\\</c>, <c>\"</c>) and %-encoding.</summary>
     internal static string Decode(string text)
     {
-        if (text.IndexOf('\\', StringComparison.Ordinal) < 0 && text.IndexOf('%', StringComparison.Ordinal) < 0)
+        var start = FirstEncoded(text);
+        if (start < 0)
         {
             return text;
         }
         var result = new StringBuilder(text.Length);
+        result.Append(text, 0, start);
         var bytes = new List<byte>();
-        var i = 0;
+        var i = start;
         while (i < text.Length)
         {
             var c = text[i];
@@ -148,13 +162,39 @@ public static partial class SecretRedactor
     {
         try
         {
-            result.Append(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString([.. bytes]));
+            result.Append(StrictUtf8.GetString([.. bytes]));
         }
         catch (DecoderFallbackException)
         {
             result.Append(text, start, end - start);
         }
     }
+
+    /// <summary>
+    /// Where the first sequence <see cref="Decode"/> would undo starts (a <c>%XX</c>, <c>\uXXXX</c>, <c>\/</c>,
+    /// <c>\\</c> or <c>\"</c>); -1 when there is none (text with only <c>\n</c> escapes, say), and the text decodes to itself.
+    /// </summary>
+    private static int FirstEncoded(string text)
+    {
+        for (var at = text.AsSpan().IndexOfAny('\\', '%'); at >= 0;)
+        {
+            var c = text[at];
+            if (c == '%' ? TryHexByte(text, at + 1, out _) : at + 1 < text.Length && IsEscape(text, at))
+            {
+                return at;
+            }
+            var next = text.AsSpan(at + 1).IndexOfAny('\\', '%');
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+        return -1;
+    }
+
+    private static bool IsEscape(string text, int at) => text[at + 1] switch
+    {
+        'u' => at + 5 < text.Length && ushort.TryParse(text.AsSpan(at + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _),
+        '/' or '\\' or '"' => true,
+        _ => false,
+    };
 
     private static bool TryHexByte(string text, int at, out byte value)
     {
@@ -163,7 +203,12 @@ public static partial class SecretRedactor
             byte.TryParse(text.AsSpan(at, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
     }
 
-    // A token with a run of asterisks is a partly masked key, e.g. `sk-proj-abc************wxyz`.
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    private const string MaskedKeyMarker = "****";
+
+    // A token with a run of asterisks is a partly masked key, e.g. `sk-proj-abc************wxyz`. The pattern
+    // backtracks (quadratic in a long token), so it keeps the process-wide match timeout.
     [GeneratedRegex(@"[^\s""',:;]*\*{4,}[^\s""',:;.]*")]
     private static partial Regex MaskedKey();
 }
@@ -177,71 +222,200 @@ public sealed class SecretPatterns
     // Shorter values (`none`, a test's `x`) would mask ordinary words; a real key is never this short.
     private const int MinExactLength = 4;
 
-    public static readonly SecretPatterns Empty = new(new HashSet<string>(StringComparer.Ordinal), []);
+    public static readonly SecretPatterns Empty = new([], []);
 
-    private SecretPatterns(HashSet<string> runs, IReadOnlyList<string> shortSecrets)
+    // Every run, its MinRun (8) UTF-16 characters packed into one number, sorted: no string per run, one array in all.
+    private readonly UInt128[] _runs;
+
+    // A bit per hash of a run's window (see MayBeRun): a text window whose bit is clear is no run, without a lookup.
+    private readonly ulong[] _filter;
+    private readonly int _filterShift;
+
+    private SecretPatterns(UInt128[] runs, IReadOnlyList<string> shortSecrets)
     {
-        Runs = runs;
+        _runs = runs;
         ShortSecrets = shortSecrets;
+        // About 16 bits per run keeps false hits near 6%; at least 1,024 bits.
+        var bits = (int)Math.Max(1024, BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, runs.Length) * 16));
+        _filter = new ulong[bits / 64];
+        _filterShift = 64 - BitOperations.Log2((uint)bits);
+        foreach (var run in runs)
+        {
+            // The low byte of each character, as the text's sliding window packs them.
+            ulong window = 0;
+            for (var shift = 16 * (SecretRedactor.MinRun - 1); shift >= 0; shift -= 16)
+            {
+                window = (window << 8) | (byte)(run >> shift);
+            }
+            var bit = FilterBit(window);
+            _filter[bit >> 6] |= 1UL << (int)(bit & 63);
+        }
     }
 
-    internal HashSet<string> Runs { get; }
+    internal bool HasRuns => _runs.Length > 0;
 
     internal IReadOnlyList<string> ShortSecrets { get; }
 
-    public bool IsEmpty => Runs.Count == 0 && ShortSecrets.Count == 0;
+    public bool IsEmpty => _runs.Length == 0 && ShortSecrets.Count == 0;
+
+    /// <summary>
+    /// False when the <see cref="SecretRedactor.MinRun"/> characters packed in <paramref name="window"/> (the low byte
+    /// of each, oldest in the highest byte) are surely not a run; true when they may be one.
+    /// </summary>
+    internal bool MayBeRun(ulong window)
+    {
+        var bit = FilterBit(window);
+        return (_filter[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
+    }
+
+    /// <summary>Whether these <see cref="SecretRedactor.MinRun"/> characters are a run of a secret.</summary>
+    internal bool IsRun(ReadOnlySpan<char> window) => Array.BinarySearch(_runs, Pack(window)) >= 0;
+
+    private ulong FilterBit(ulong window) => (window * 0x9E3779B97F4A7C15UL) >> _filterShift;
+
+    private static UInt128 Pack(ReadOnlySpan<char> run)
+    {
+        UInt128 packed = 0;
+        foreach (var c in run)
+        {
+            packed = (packed << 16) | c;
+        }
+        return packed;
+    }
 
     public static SecretPatterns Build(IEnumerable<string> secrets)
     {
-        var runs = new HashSet<string>(StringComparer.Ordinal);
+        // The runs are gathered in a pooled buffer: only the final, distinct array is allocated.
+        var runs = new RunBuffer();
         var shortSecrets = new List<string>();
-        foreach (var secret in secrets)
+        try
         {
-            if (secret.Length < SecretRedactor.MinRun)
+            foreach (var secret in secrets)
             {
-                if (secret.Length >= MinExactLength && !shortSecrets.Contains(secret))
+                if (secret.Length < SecretRedactor.MinRun)
                 {
-                    shortSecrets.Add(secret);
+                    if (secret.Length >= MinExactLength && !shortSecrets.Contains(secret))
+                    {
+                        shortSecrets.Add(secret);
+                    }
+                    continue;
                 }
-                continue;
+                AddRuns(secret, ref runs, urlSafe: false);
+                AddBase64Runs(secret, ref runs);
             }
-            AddRuns(secret, runs);
-            foreach (var encoded in Base64Forms(secret))
+            if (runs.Count == 0 && shortSecrets.Count == 0)
             {
-                AddRuns(encoded, runs);
-                AddRuns(encoded.Replace('+', '-').Replace('/', '_'), runs);
+                return Empty;
             }
+            var span = runs.Written;
+            span.Sort();
+            var distinct = 0;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (distinct == 0 || span[i] != span[distinct - 1])
+                {
+                    span[distinct++] = span[i];
+                }
+            }
+            return new SecretPatterns(span[..distinct].ToArray(), shortSecrets);
         }
-        return runs.Count == 0 && shortSecrets.Count == 0 ? Empty : new SecretPatterns(runs, shortSecrets);
+        finally
+        {
+            runs.Dispose();
+        }
     }
 
-    private static void AddRuns(string text, HashSet<string> runs)
+    // With urlSafe, the runs of the base64url form: `+` and `/` read as `-` and `_`.
+    private static void AddRuns(ReadOnlySpan<char> text, ref RunBuffer runs, bool urlSafe)
     {
-        for (var i = 0; i + SecretRedactor.MinRun <= text.Length; i++)
+        if (text.Length < SecretRedactor.MinRun)
         {
-            runs.Add(text.Substring(i, SecretRedactor.MinRun));
+            return;
+        }
+        UInt128 packed = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (urlSafe)
+            {
+                c = c switch { '+' => '-', '/' => '_', _ => c };
+            }
+            // Shifting a UInt128 by 16 drops the oldest of the 8 characters it holds.
+            packed = (packed << 16) | c;
+            if (i >= SecretRedactor.MinRun - 1)
+            {
+                runs.Add(packed);
+            }
         }
     }
 
     /// <summary>
-    /// The base64 characters that depend only on the secret's bytes, for each of the three positions the secret can
-    /// start at within a 3-byte group (it may be encoded as part of a longer text, such as <c>user:key</c>).
+    /// The runs of the base64 and base64url characters that depend only on the secret's bytes, for each of the three
+    /// positions the secret can start at within a 3-byte group (it may be encoded as part of a longer text, such as
+    /// <c>user:key</c>).
     /// </summary>
-    private static IEnumerable<string> Base64Forms(string secret)
+    private static void AddBase64Runs(string secret, ref RunBuffer runs)
     {
-        var bytes = Encoding.UTF8.GetBytes(secret);
-        for (var offset = 0; offset < 3; offset++)
+        var byteCount = Encoding.UTF8.GetByteCount(secret);
+        var bytes = ArrayPool<byte>.Shared.Rent(byteCount + 2);
+        var chars = ArrayPool<char>.Shared.Rent(((byteCount + 2 + 2) / 3 * 4) + 4);
+        try
         {
-            var buffer = new byte[offset + bytes.Length];
-            bytes.CopyTo(buffer, offset);
-            var encoded = Convert.ToBase64String(buffer);
-            var start = offset switch { 0 => 0, 1 => 2, _ => 3 };
-            var remainder = buffer.Length % 3;
-            var padding = (3 - remainder) % 3;
-            var end = encoded.Length - padding - (remainder == 0 ? 0 : 1);
-            if (end - start >= SecretRedactor.MinRun)
+            for (var offset = 0; offset < 3; offset++)
             {
-                yield return encoded[start..end];
+                var length = offset + byteCount;
+                bytes.AsSpan(0, offset).Clear();
+                Encoding.UTF8.GetBytes(secret, bytes.AsSpan(offset));
+                Convert.TryToBase64Chars(bytes.AsSpan(0, length), chars, out var written);
+                var start = offset switch { 0 => 0, 1 => 2, _ => 3 };
+                var remainder = length % 3;
+                var padding = (3 - remainder) % 3;
+                var end = written - padding - (remainder == 0 ? 0 : 1);
+                if (end - start >= SecretRedactor.MinRun)
+                {
+                    AddRuns(chars.AsSpan(start, end - start), ref runs, urlSafe: false);
+                    AddRuns(chars.AsSpan(start, end - start), ref runs, urlSafe: true);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
+            ArrayPool<char>.Shared.Return(chars, clearArray: true);
+        }
+    }
+
+    /// <summary>A growing list of packed runs in pooled arrays.</summary>
+    private struct RunBuffer : IDisposable
+    {
+        private UInt128[]? _items;
+
+        public int Count { get; private set; }
+
+        public readonly Span<UInt128> Written => _items.AsSpan(0, Count);
+
+        public void Add(UInt128 run)
+        {
+            if (_items is null || Count == _items.Length)
+            {
+                var larger = ArrayPool<UInt128>.Shared.Rent(Math.Max(256, Count * 2));
+                if (_items is not null)
+                {
+                    _items.AsSpan(0, Count).CopyTo(larger);
+                    ArrayPool<UInt128>.Shared.Return(_items, clearArray: true);
+                }
+                _items = larger;
+            }
+            _items[Count++] = run;
+        }
+
+        public void Dispose()
+        {
+            if (_items is not null)
+            {
+                // Cleared: the runs are pieces of secrets.
+                ArrayPool<UInt128>.Shared.Return(_items, clearArray: true);
+                _items = null;
             }
         }
     }

@@ -103,7 +103,10 @@ public sealed class SecretScope
     /// <summary>The text with every run of every secret in play masked.</summary>
     public string Redact(string text)
     {
-        _requestPatterns ??= SecretPatterns.Build(_request.Values.Append(_used).OfType<Secret>().Select(s => s.Reveal()));
+        _requestPatterns ??= _used is null && !_request.Values.Any()
+            ? SecretPatterns.Empty
+            : SecretPatterns.Build(_request.Values.Append(_used).OfType<Secret>().Select(s => s.Reveal()));
+        // Two sets passed as a span: no array per call (every stored column is redacted).
         return SecretRedactor.Redact(text, _registry?.Patterns ?? SecretPatterns.Empty, _requestPatterns);
     }
 }

@@ -10,18 +10,53 @@ namespace TensorZero.Gateway.Store;
 /// <summary>The JSON text of a row's columns: input as the caller sent it, output as the response showed it.</summary>
 internal static class RowJson
 {
-    public static string Write(Action<Utf8JsonWriter> write)
+    // A buffer bigger than this (a huge input) is let go after use rather than kept for the thread's next row.
+    private const int MaxKeptBytes = 64 * 1024;
+
+    // One buffer and writer per thread, reused row after row: the rows of every request are built through here.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    public static string Write(Action<Utf8JsonWriter> write) => Write(write, static (writer, write) => write(writer));
+
+    /// <summary>The JSON text <paramref name="write"/> writes with <paramref name="state"/>.</summary>
+    public static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonWriting.Options))
+        // Taken out while in use, so a nested call gets a fresh pair instead of overwriting this one.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer;
+        t_buffer = null;
+        t_writer = null;
+        if (writer is null)
         {
-            write(writer);
+            writer = new Utf8JsonWriter(buffer, JsonWriting.Options);
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        else
+        {
+            writer.Reset(buffer);
+        }
+        try
+        {
+            write(writer, state);
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            if (buffer.Capacity <= MaxKeptBytes)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+                t_writer = writer;
+            }
+        }
     }
 
     /// <summary><c>{"system": ..., "messages": [...]}</c>. File data is left out (only its type and URL are kept).</summary>
-    public static string Input(InferenceInput input) => Write(writer =>
+    public static string Input(InferenceInput input) => Write(input, static (writer, input) =>
     {
         writer.WriteStartObject();
         if (input.SystemArguments is { } arguments)
@@ -42,7 +77,7 @@ internal static class RowJson
         writer.WriteEndObject();
     });
 
-    public static string Messages(IReadOnlyList<RequestMessage> messages) => Write(writer =>
+    public static string Messages(IReadOnlyList<RequestMessage> messages) => Write(messages, static (writer, messages) =>
     {
         writer.WriteStartArray();
         foreach (var message in messages)
@@ -52,16 +87,13 @@ internal static class RowJson
         writer.WriteEndArray();
     });
 
-    /// <summary>The response's <c>content</c> (chat) or <c>output</c> (JSON), exactly as the client saw it.</summary>
-    public static string Output(InferenceResult result)
-    {
-        var body = Write(writer => InferenceResponseWriter.Write(writer, result, RawOutput.None));
-        using var document = JsonDocument.Parse(body);
-        var name = result.FunctionType == Configuration.FunctionType.Json ? "output" : "content";
-        return document.RootElement.TryGetProperty(name, out var output) ? output.GetRawText() : "null";
-    }
+    /// <summary>
+    /// The response's <c>content</c> (chat) or <c>output</c> (JSON), exactly as the client saw it: the same bytes
+    /// <see cref="InferenceResponseWriter"/> writes for that field.
+    /// </summary>
+    public static string Output(InferenceResult result) => Write(result, static (writer, result) => ResponseOutput.Write(writer, result));
 
-    public static string Content(IReadOnlyList<ContentBlock> content) => Write(writer =>
+    public static string Content(IReadOnlyList<ContentBlock> content) => Write(content, static (writer, content) =>
     {
         writer.WriteStartArray();
         foreach (var block in content)
@@ -71,7 +103,7 @@ internal static class RowJson
         writer.WriteEndArray();
     });
 
-    public static string Tags(IReadOnlyDictionary<string, string> tags) => Write(writer =>
+    public static string Tags(IReadOnlyDictionary<string, string> tags) => Write(tags, static (writer, tags) =>
     {
         writer.WriteStartObject();
         foreach (var (key, value) in tags)
@@ -84,7 +116,7 @@ internal static class RowJson
     private static void WriteMessage(Utf8JsonWriter writer, RequestMessage message)
     {
         writer.WriteStartObject();
-        writer.WriteString("role", message.Role.ToString().ToLowerInvariant());
+        writer.WriteString("role", message.Role switch { Role.User => "user", Role.Assistant => "assistant", _ => message.Role.ToString().ToLowerInvariant() });
         writer.WriteStartArray("content");
         foreach (var block in message.Content)
         {

@@ -124,4 +124,47 @@ public sealed class SecretRedactorTests
 
         Assert.DoesNotContain("wxyz", redacted, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Redact_TextWithoutSecretsOrEncodings_ReturnsTheSameInstance()
+    {
+        const string text = """{"messages":[{"role":"user","content":"line 1\nline 2\ttab, 100% sure"}],"model":"gpt-4o-mini"}""";
+
+        Assert.Same(text, Scope(Key, PlusKey).Redact(text));
+    }
+
+    [Fact]
+    public void Redact_SecretsWithCharactersBeyondOneByte_AreMasked()
+    {
+        // The filter looks at one byte of each character: characters that share it must still be told apart.
+        const string wide = "ключ-секрет-ĀāĂă-0123456789";
+        var scope = Scope(wide);
+
+        Assert.DoesNotContain("секрет", scope.Redact("echo " + wide), StringComparison.Ordinal);
+        var lookalike = new string(wide.Select(c => (char)(c ^ 0x100)).ToArray());
+        Assert.Equal("echo " + lookalike, scope.Redact("echo " + lookalike));
+    }
+
+    [Fact]
+    public void Redact_ManySecrets_EveryRunIsMaskedWhereverItIs()
+    {
+        var keys = Enumerable.Range(0, 60).Select(i => $"sk-many-{i:D3}-{Guid.NewGuid():N}").ToArray();
+        var scope = Scope(keys);
+
+        foreach (var key in keys)
+        {
+            var run = key[^SecretRedactor.MinRun..];
+            Assert.DoesNotContain(run, scope.Redact(run), StringComparison.Ordinal);
+            Assert.DoesNotContain(run, scope.Redact("at the start " + run + " and " + key[..SecretRedactor.MinRun]), StringComparison.Ordinal);
+            Assert.DoesNotContain(key[3..20], scope.Redact("x" + key[3..20]), StringComparison.Ordinal);
+        }
+        Assert.Equal("sk-many and more", scope.Redact("sk-many and more"));
+    }
+
+    [Fact]
+    public void Redact_PartlyMaskedKeyAtTheEnd_IsRemovedAndThreeAsterisksAreKept()
+    {
+        Assert.Equal("key: " + Secret.Redacted, SecretScope.None.Redact("key: sk-abc****wxyz"));
+        Assert.Equal("rated ***, not a key", SecretScope.None.Redact("rated ***, not a key"));
+    }
 }

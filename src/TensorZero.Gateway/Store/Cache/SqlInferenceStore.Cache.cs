@@ -1,4 +1,3 @@
-using System.Data.Common;
 using TensorZero.Gateway.Store.Cache;
 
 namespace TensorZero.Gateway.Store;
@@ -48,25 +47,5 @@ public sealed partial class SqlInferenceStore : IInferenceCacheStore
         var stored = await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string
             ?? throw new InvalidOperationException("the cache secret is missing");
         return Convert.FromBase64String(stored);
-    }
-
-    // The newest answer for a key replaces the older one, as TensorZero's lookup reads the newest row.
-    private DbCommand InsertCacheEntry(DbConnection connection, DbTransaction transaction, CacheEntryRow row)
-    {
-        var command = Command(connection, transaction,
-            "INSERT INTO model_inference_cache (cache_key, output, raw_request, raw_response, input_tokens, output_tokens, finish_reason, " +
-            "created_at) VALUES (@cache_key, @output, @raw_request, @raw_response, @input_tokens, @output_tokens, @finish_reason, @created_at) " +
-            "ON CONFLICT (cache_key) DO UPDATE SET output = excluded.output, raw_request = excluded.raw_request, raw_response = excluded.raw_response, " +
-            "input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, finish_reason = excluded.finish_reason, " +
-            "created_at = excluded.created_at");
-        Add(command, "cache_key", row.CacheKey);
-        Add(command, "output", row.Output);
-        Add(command, "raw_request", row.RawRequest);
-        Add(command, "raw_response", row.RawResponse);
-        Add(command, "input_tokens", row.InputTokens);
-        Add(command, "output_tokens", row.OutputTokens);
-        Add(command, "finish_reason", row.FinishReason);
-        Add(command, "created_at", dialect.Time(row.CreatedAt));
-        return command;
     }
 }
