@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace TensorZero.Gateway.Credentials;
 
@@ -42,9 +41,54 @@ public static partial class SecretRedactor
             revealed |= !ReferenceEquals(view, decoded);
         }
         var shown = revealed ? view : masked;
-        // The pattern needs four asterisks in a row: most text has none, and then the regex need not run.
-        return shown.Contains(MaskedKeyMarker, StringComparison.Ordinal) ? MaskedKey().Replace(shown, Secret.Redacted) : shown;
+        // A masked key needs four asterisks in a row: most text has none.
+        return shown.Contains(MaskedKeyMarker, StringComparison.Ordinal) ? RemoveMaskedKeys(shown) : shown;
     }
+
+    /// <summary>
+    /// Replaces each partly masked key (a token with a run of four or more asterisks, e.g.
+    /// <c>sk-proj-abc************wxyz</c>) with <see cref="Secret.Redacted"/>, in one pass. A token runs between
+    /// whitespace, quotes, commas, colons and semicolons; the replaced part starts where the token starts and ends at
+    /// the first <c>.</c> after its last run of four asterisks (a sentence's full stop stays).
+    /// </summary>
+    internal static string RemoveMaskedKeys(string text)
+    {
+        StringBuilder? result = null;
+        var copied = 0;
+        var start = 0;
+        while (start < text.Length)
+        {
+            if (IsTokenBoundary(text[start]))
+            {
+                start++;
+                continue;
+            }
+            var end = start;
+            var lastRunEnd = -1;
+            var stars = 0;
+            while (end < text.Length && !IsTokenBoundary(text[end]))
+            {
+                stars = text[end] == '*' ? stars + 1 : 0;
+                if (stars >= 4)
+                {
+                    lastRunEnd = end + 1;
+                }
+                end++;
+            }
+            if (lastRunEnd >= 0)
+            {
+                var cut = text.IndexOf('.', lastRunEnd, end - lastRunEnd);
+                var matchEnd = cut < 0 ? end : cut;
+                result ??= new StringBuilder(text.Length);
+                result.Append(text, copied, start - copied).Append(Secret.Redacted);
+                copied = matchEnd;
+            }
+            start = end;
+        }
+        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    private static bool IsTokenBoundary(char c) => char.IsWhiteSpace(c) || c is '"' or '\'' or ',' or ':' or ';';
 
     /// <summary>The text with each run of secret characters replaced; the same instance when there is none.</summary>
     private static string Mask(string text, ReadOnlySpan<SecretPatterns> patterns)
@@ -207,10 +251,6 @@ public static partial class SecretRedactor
 
     private const string MaskedKeyMarker = "****";
 
-    // A token with a run of asterisks is a partly masked key, e.g. `sk-proj-abc************wxyz`. The pattern
-    // backtracks (quadratic in a long token), so it keeps the process-wide match timeout.
-    [GeneratedRegex(@"[^\s""',:;]*\*{4,}[^\s""',:;.]*")]
-    private static partial Regex MaskedKey();
 }
 
 /// <summary>

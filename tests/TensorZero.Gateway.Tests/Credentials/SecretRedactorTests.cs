@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Tests.Infrastructure;
@@ -166,5 +167,37 @@ public sealed class SecretRedactorTests
     {
         Assert.Equal("key: " + Secret.Redacted, SecretScope.None.Redact("key: sk-abc****wxyz"));
         Assert.Equal("rated ***, not a key", SecretScope.None.Redact("rated ***, not a key"));
+    }
+}
+
+/// <summary>
+/// The one-pass removal of partly masked keys against the regular expression it replaces (kept here as the oracle),
+/// over random text drawn from the characters that matter, and on a size where the expression backtracks badly.
+/// </summary>
+public sealed partial class MaskedKeyRemovalTests
+{
+    [GeneratedRegex(@"[^\s""',:;]*\*{4,}[^\s""',:;.]*")]
+    private static partial Regex Oracle();
+
+    [Fact]
+    public void RemoveMaskedKeys_RandomText_MatchesTheRegularExpression()
+    {
+        const string alphabet = "ab*.**** \t\n\"',:;\u00a0\u2028x-";
+        var random = new Random(1234);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new string(Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+
+            Assert.Equal(Oracle().Replace(text, Secret.Redacted), SecretRedactor.RemoveMaskedKeys(text));
+        }
+    }
+
+    [Fact]
+    public void RemoveMaskedKeys_LongTokenOfAlternatingStars_FinishesAndIsOneReplacement()
+    {
+        // The expression backtracks over every split of such a token (quadratic; past its match timeout at this size).
+        var text = "key " + string.Concat(Enumerable.Repeat("***a", 200_000)) + "****tail. end";
+
+        Assert.Equal("key " + Secret.Redacted + ". end", SecretRedactor.RemoveMaskedKeys(text));
     }
 }
