@@ -1,7 +1,7 @@
 -- wrk script of the load benchmark (tests/load/run.sh). Settings come from the environment:
 --   BENCH_BODY_FILE   the JSON request body, sent as a POST with Content-Type: application/json (required)
 --   BENCH_STOP_AFTER  stop after exactly this many responses (0 or unset: run for wrk's -d)
---   BENCH_DELAY_MS    pause of each connection between a response and its next request (paces a steady rate)
+--   BENCH_RATE        paces the requests of all connections together to this many per second (0 or unset: closed loop)
 -- done() prints one line: BENCH requests=N duration_us=N non2xx=N socket_errors=N p50_us=N p99_us=N rps=N
 local body_file = os.getenv("BENCH_BODY_FILE")
 local file = body_file and io.open(body_file, "rb")
@@ -14,12 +14,17 @@ file:close()
 wrk.headers["Content-Type"] = "application/json"
 
 local stop_after = tonumber(os.getenv("BENCH_STOP_AFTER") or "0") or 0
-local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0") or 0
+local rate = tonumber(os.getenv("BENCH_RATE") or "0") or 0
+local ffi = require("ffi")
+ffi.cdef([[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime(int clock, bench_timespec *ts);
+  int kill(int pid, int sig);
+  int getpid(void);
+]])
 
 -- Defined only when needed: wrk parses responses for the script only when a response() function exists.
 if stop_after > 0 then
-  ffi = require("ffi")
-  ffi.cdef("int kill(int pid, int sig); int getpid(void);")
   local seen = 0
   function response(status, headers, body)
     seen = seen + 1
@@ -32,9 +37,21 @@ if stop_after > 0 then
   end
 end
 
-if delay_ms > 0 then
+-- Every request gets the next slot of a fixed schedule (one every 1/rate s), and its connection waits for it: the
+-- total rate stays at BENCH_RATE whatever the latency, as long as enough connections are free.
+if rate > 0 then
+  local ts = ffi.new("bench_timespec")
+  local interval_ms = 1000 / rate
+  local next_ms
+  local function now_ms()
+    ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
   function delay()
-    return delay_ms
+    local now = now_ms()
+    next_ms = (next_ms or now) + interval_ms
+    local wait = next_ms - now
+    return wait > 0 and math.floor(wait) or 0
   end
 end
 

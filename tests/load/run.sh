@@ -40,7 +40,6 @@ if ((smoke)); then
   skip_portkey=1 soak=0 duration=1 first_n=200 ttfb_n=10 ttfb_warm=2 warmup=0
 fi
 steady_rate=1000 steady_conns=10
-steady_delay_ms=$((steady_conns * 1000 / steady_rate))
 portkey_version=1.15.2
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -58,8 +57,8 @@ fi
 nginx_bin=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 portkey_main=$here/portkey/node_modules/@portkey-ai/gateway/build/start-server.js
 if ((!skip_portkey)); then
-  installed=$(node -p "require('$here/portkey/node_modules/@portkey-ai/gateway/package.json').version" 2>/dev/null || true)
-  if [[ $installed != "$portkey_version" || ! -f $portkey_main ]]; then
+  # npm ci again whenever the lock file changed after the last install (node_modules/.package-lock.json).
+  if [[ ! -f $portkey_main || $here/portkey/package-lock.json -nt $here/portkey/node_modules/.package-lock.json ]]; then
     say "installing Portkey $portkey_version (npm ci in tests/load/portkey)"
     (cd "$here/portkey" && npm ci --no-audit --no-fund --loglevel=error >&2)
   fi
@@ -188,7 +187,7 @@ echo "{\"model\":\"tensorzero::model_name::bench_slow\",\"messages\":$message,\"
 
 # ---------------------------------------------------------------------------------------------------------------
 # The fake upstream: nginx answering a fixed chat.completion (and a fixed stream under /stream/).
-completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! This is the fixed answer of the benchmark upstream.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":14,"completion_tokens":12,"total_tokens":26},"system_fingerprint":"fp_bench"}'
+completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! The fixed answer of the load benchmark.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":14,"completion_tokens":12,"total_tokens":26},"system_fingerprint":"fp_bench"}'
 sse_chunk() { # DELTA FINISH [USAGE]
   local choices="[{\"index\":0,\"delta\":$1,\"logprobs\":null,\"finish_reason\":$2}]" usage=""
   [[ -z ${3:-} ]] || { choices='[]'; usage=",\"usage\":$3"; }
@@ -267,14 +266,14 @@ rows=()
 errors=()
 run_no=0
 
-# measure TARGET SCENARIO PID CONNS SECONDS STOP_AFTER DELAY_MS URL BODY [wrk args]
+# measure TARGET SCENARIO PID CONNS SECONDS STOP_AFTER RATE URL BODY [wrk args]
 measure() {
-  local target=$1 scenario=$2 pid=$3 conns=$4 seconds=$5 stop_after=$6 delay=$7 url=$8 body=$9
+  local target=$1 scenario=$2 pid=$3 conns=$4 seconds=$5 stop_after=$6 rate=$7 url=$8 body=$9
   shift 9
   local log="$tmp/wrk-$((++run_no)).txt" before t0
   cpu_ticks "$pid"
   before=$ticks t0=$EPOCHREALTIME
-  BENCH_BODY_FILE=$body BENCH_STOP_AFTER=$stop_after BENCH_DELAY_MS=$delay \
+  BENCH_BODY_FILE=$body BENCH_STOP_AFTER=$stop_after BENCH_RATE=$rate \
     wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$here/bench.lua" "$@" "$url" >"$log" 2>&1 ||
     die "wrk failed for $target, $scenario: $(tail -n 5 "$log")"
   record "$target" "$scenario" "$pid" "$before" "$t0" "$log"
@@ -329,7 +328,7 @@ closed_loops() {
   for conns in 1 16 64; do
     measure "$target" "c$conns" "$pid" "$conns" "$duration" 0 0 "$url" "$body" "$@"
   done
-  measure "$target" "${steady_rate}rps" "$pid" "$steady_conns" "$duration" 0 "$steady_delay_ms" "$url" "$body" "$@"
+  measure "$target" "${steady_rate}rps" "$pid" "$steady_conns" "$duration" 0 "$steady_rate" "$url" "$body" "$@"
 }
 
 first_run() { # TARGET PID URL BODY [wrk args]
@@ -526,7 +525,7 @@ if ((soak > 0)); then
   soak_log=$tmp/wrk-soak.txt
   cpu_ticks "$gw_pid"
   soak_before=$ticks soak_t0=$EPOCHREALTIME
-  BENCH_BODY_FILE=$b/gw-model.json wrk -t1 -c64 -d"${soak}s" --timeout 5s -s "$here/bench.lua" "$gw_openai" >"$soak_log" 2>&1 &
+  BENCH_BODY_FILE=$b/gw-model.json wrk -t1 -c64 -d"$((soak + 2))s" --timeout 5s -s "$here/bench.lua" "$gw_openai" >"$soak_log" 2>&1 &
   soak_wrk=$!
   pids+=("$soak_wrk")
   for ((s = 10; s <= soak; s += 10)); do
@@ -558,8 +557,8 @@ report() {
   echo "## Load benchmark"
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
-  echo "- dotnet $(dotnet --version), node $(node --version), $(nginx -v 2>&1 | sed 's/^nginx version: //'), wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
-  echo "- wrk -t1 --timeout 5s; runs of ${duration} s after a ${warmup} s warm-up (16 connections); first run: $first_n requests on 1 connection right after start; steady: $steady_conns connections paced to ~$steady_rate req/s; stream: 16 connections$( ((smoke)) && echo "; SMOKE RUN")"
+  echo "- dotnet $(dotnet --version), node $(node --version), $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
+  echo "- wrk -t1 --timeout 5s; runs of ${duration} s after a ${warmup} s warm-up (16 connections); first run: $first_n requests on 1 connection right after start; steady: $steady_conns connections paced together to $steady_rate req/s; stream: 16 connections$( ((smoke)) && echo "; SMOKE RUN")"
   echo
   echo "| target | scenario | req/s | p50 ms | p99 ms | added p50 / p99 ms | CPU % | RSS MB (end / peak) |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -598,16 +597,20 @@ report() {
       echo "- $g, $c: req/s ÷ pass-through = $v (target ≥ 0.85) $(mark "$v" '>=' 0.85)"
     done
   done
-  for g in "$t_gw1" "$t_gw2" "$t_gw3"; do
-    for c in c16 c64; do
-      v=$(ratio "${RPS[$g|$c]:-}" "${RPS[$t_pk|$c]:-}")
-      echo "- $g, $c: req/s ÷ Portkey = $v (target ≥ 20) $(mark "$v" '>=' 20)"
+  if [[ -z ${RPS[$t_pk|c16]:-} ]]; then
+    echo "- req/s ÷ Portkey (target ≥ 20): n/a, Portkey was not run"
+  else
+    for g in "$t_gw1" "$t_gw2" "$t_gw3"; do
+      for c in c16 c64; do
+        v=$(ratio "${RPS[$g|$c]:-}" "${RPS[$t_pk|$c]:-}")
+        echo "- $g, $c: req/s ÷ Portkey = $v (target ≥ 20) $(mark "$v" '>=' 20)"
+      done
     done
-  done
+  fi
   local s="${steady_rate}rps"
   for g in "$t_gw1" "$t_gw2" "$t_gw3"; do
     v=$(awk -v g="${P99[$g|$s]:-}" -v p="${P99[$t_pt|$s]:-}" 'BEGIN { if (g == "" || p == "") print "n/a"; else printf "%.2f", (g - p) / 1000 }')
-    echo "- $g: added p99 at ~$steady_rate req/s minus the pass-through's = $v ms (target ≤ 0.5) $(mark "$v" '<=' 0.5)"
+    echo "- $g: added p99 at $steady_rate req/s minus the pass-through's = $v ms (target ≤ 0.5) $(mark "$v" '<=' 0.5)"
   done
   v=$(ratio "${P99[$t_gw1|first$first_n]:-}" "${P99[$t_gw1|$s]:-}")
   echo "- $t_gw1: first-$first_n p99 ÷ steady ($s) p99 = $v (target ≤ 2) $(mark "$v" '<=' 2); ÷ c1 p99 = $(ratio "${P99[$t_gw1|first$first_n]:-}" "${P99[$t_gw1|c1]:-}")"
@@ -623,7 +626,7 @@ report() {
   else
     echo "- gateway soak: not run"
   fi
-  for label in "$t_pt" "$t_pk" gateway; do
+  for label in gateway; do
     [[ -n ${TTFB_MED[$label]:-} ]] || continue
     v=$(awk -v a="${TTFB_MED[$label]}" -v b="${TTFB_MED[$direct]}" 'BEGIN { printf "%.2f", a - b }')
     echo "- $label: streaming TTFB added over direct (median) = $v ms (target ≤ 0.5) $(mark "$v" '<=' 0.5); first data after ${FIRST_MED[$label]} ms (must be far below 200) $(mark "${FIRST_MED[$label]}" '<=' 100)"
