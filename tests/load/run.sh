@@ -10,15 +10,16 @@
 # --soak S        seconds of the gateway's 64-connection soak, RSS sampled every 10 s (default 60; 0: off)
 # --skip-portkey  leave Portkey out (no npm install)
 # --out FILE      also write the machine, table and ratios to FILE
-# --smoke         CI's check of the harness: no Portkey, no soak, no warm-up, 1-second runs, a 200-request first run
-#                 and 10 time-to-first-byte requests; exits non-zero on any error, empty run or buffered stream
+# --smoke         CI's check of the harness: no Portkey, no soak, no warm-up, 1-second runs, closed loop at 16
+#                 connections only, a 200-request first run and 10 time-to-first-byte requests; exits non-zero on any
+#                 error, empty run or buffered stream
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 smoke=0 duration=10 skip_portkey=0 soak=60 out=""
-usage() { sed -n '7,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '7,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "$1"; }
 while (($#)); do
   case $1 in
     --smoke) smoke=1 ;;
@@ -26,8 +27,8 @@ while (($#)); do
     --skip-portkey) skip_portkey=1 ;;
     --soak) soak=${2:?--soak needs seconds}; shift ;;
     --out) out=${2:?--out needs a file}; shift ;;
-    -h|--help) usage ;;
-    *) echo "unknown option: $1" >&2; usage ;;
+    -h|--help) usage 0 ;;
+    *) echo "unknown option: $1" >&2; usage 2 ;;
   esac
   shift
 done
@@ -35,9 +36,9 @@ done
 [[ $soak =~ ^[0-9]+$ ]] || { echo "--soak must be a whole number of seconds" >&2; exit 2; }
 [[ -z $out ]] || out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
-first_n=1000 ttfb_n=100 ttfb_warm=5 warmup=2
+first_n=1000 ttfb_n=100 ttfb_warm=5 warmup=2 loop_conns=(1 16 64)
 if ((smoke)); then
-  skip_portkey=1 soak=0 duration=1 first_n=200 ttfb_n=10 ttfb_warm=2 warmup=0
+  skip_portkey=1 soak=0 duration=1 first_n=200 ttfb_n=10 ttfb_warm=2 warmup=0 loop_conns=(16)
 fi
 steady_rate=1000 steady_conns=10
 portkey_version=1.15.2
@@ -325,7 +326,7 @@ closed_loops() {
   local target=$1 pid=$2 url=$3 body=$4 conns
   shift 4
   warm "$url" "$body" "$@"
-  for conns in 1 16 64; do
+  for conns in "${loop_conns[@]}"; do
     measure "$target" "c$conns" "$pid" "$conns" "$duration" 0 0 "$url" "$body" "$@"
   done
   measure "$target" "${steady_rate}rps" "$pid" "$steady_conns" "$duration" 0 "$steady_rate" "$url" "$body" "$@"
