@@ -4,9 +4,10 @@
 # (three ways in), all on loopback. Prints the machine, one markdown table and the ratios against the performance
 # targets. It fails only when something can't start or a run answered errors; a missed target is a measurement.
 #
-#   tests/load/run.sh [--smoke] [--duration S] [--skip-portkey] [--soak S] [--out FILE]
+#   tests/load/run.sh [--smoke] [--duration S] [--warmup S] [--skip-portkey] [--soak S] [--out FILE]
 #
 # --duration S    seconds of each closed-loop, steady-rate and streaming run (default 10)
+# --warmup S      seconds of the unmeasured run (16 connections) before each target's closed loops (default 2)
 # --soak S        seconds of the gateway's 64-connection soak, RSS sampled every 10 s (default 60; 0: off)
 # --skip-portkey  leave Portkey out (no npm install)
 # --out FILE      also write the machine, table and ratios to FILE
@@ -18,12 +19,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-smoke=0 duration=10 skip_portkey=0 soak=60 out=""
-usage() { sed -n '7,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "$1"; }
+smoke=0 duration=10 warmup=2 skip_portkey=0 soak=60 out=""
+usage() { sed -n '7,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "$1"; }
 while (($#)); do
   case $1 in
     --smoke) smoke=1 ;;
     --duration) duration=${2:?--duration needs seconds}; shift ;;
+    --warmup) warmup=${2:?--warmup needs seconds}; shift ;;
     --skip-portkey) skip_portkey=1 ;;
     --soak) soak=${2:?--soak needs seconds}; shift ;;
     --out) out=${2:?--out needs a file}; shift ;;
@@ -34,9 +36,10 @@ while (($#)); do
 done
 [[ $duration =~ ^[1-9][0-9]*$ ]] || { echo "--duration must be a whole number of seconds (at least 1)" >&2; exit 2; }
 [[ $soak =~ ^[0-9]+$ ]] || { echo "--soak must be a whole number of seconds" >&2; exit 2; }
+[[ $warmup =~ ^[0-9]+$ ]] || { echo "--warmup must be a whole number of seconds" >&2; exit 2; }
 [[ -z $out ]] || out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
-first_n=1000 ttfb_n=100 ttfb_warm=5 warmup=2 loop_conns=(1 16 64)
+first_n=1000 ttfb_n=100 ttfb_warm=5 loop_conns=(1 16 64)
 if ((smoke)); then
   skip_portkey=1 soak=0 duration=1 first_n=200 ttfb_n=10 ttfb_warm=2 warmup=0 loop_conns=(16)
 fi
