@@ -57,7 +57,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         Routing.CustomToolSupport.Check(function, pinned, tools);
         PromptRenderer.Validate(function.Config, request.Input);
         var now = time.GetUtcNow();
-        return (function, pinned, tools, Guid.CreateVersion7(now), request.EpisodeId ?? Guid.CreateVersion7(now));
+        return (function, pinned, tools, UuidV7.New(now), request.EpisodeId ?? UuidV7.New(now));
     }
 
     // Pinned: that variant only, its error bare. Otherwise: sample, and on failure sample again among the rest; the

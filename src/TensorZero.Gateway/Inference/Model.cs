@@ -26,7 +26,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             var started = time.GetTimestamp();
             try
             {
-                var modelInferenceId = Guid.CreateVersion7(time.GetUtcNow());
+                var modelInferenceId = UuidV7.New(time.GetUtcNow());
                 var response = await routed.Pipeline.InferAsync(request.ForProvider(name, routed.Name), credentials, modelDeadline.Token).ConfigureAwait(false);
                 return new ModelResult(name, routed.Name, response)
                 {
@@ -62,7 +62,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                 try
                 {
                     var run = await ModelStreamRun.StartAsync(
-                        name, routed, request.ForProvider(name, routed.Name), credentials, Guid.CreateVersion7(time.GetUtcNow()), deadline.Token)
+                        name, routed, request.ForProvider(name, routed.Name), credentials, UuidV7.New(time.GetUtcNow()), deadline.Token)
                         .ConfigureAwait(false);
                     run.Adopt(deadline, $"Model {name}");
                     run.FailedRawResponses = FailedRawResponses(failures);

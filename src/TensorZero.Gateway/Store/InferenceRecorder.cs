@@ -44,7 +44,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         var answer = model.Response;
         var usage = answer.CachedUsage ?? model.OwnUsage ?? answer.Usage;
         return FailedRows(request, inferenceId, model.FailedAttempts, now).Append(new ModelInferenceRow(
-            Guid.CreateVersion7(now), inferenceId, answer.RawRequest, answer.RawResponse, request.Input.System,
+            UuidV7.New(now), inferenceId, answer.RawRequest, answer.RawResponse, request.Input.System,
             RowJson.Messages(request.Input.Messages), RowJson.Content(answer.Content), usage.InputTokens, usage.OutputTokens, elapsed,
             model.ModelName, model.ProviderName, null,
             answer.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
@@ -65,7 +65,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
     }
 
     private static IEnumerable<ModelInferenceRow> FailedRows(InferenceRequest request, Guid inferenceId, IReadOnlyList<FailedAttempt> attempts, DateTimeOffset now) =>
-        attempts.Select(a => new ModelInferenceRow(Guid.CreateVersion7(now), inferenceId, string.Empty, a.RawResponse ?? string.Empty,
+        attempts.Select(a => new ModelInferenceRow(UuidV7.New(now), inferenceId, string.Empty, a.RawResponse ?? string.Empty,
             request.Input.System, RowJson.Messages(request.Input.Messages), "[]", null, null, a.ResponseTimeMs, a.ModelName, a.ProviderName,
             null, null, a.Error, now));
 
@@ -93,7 +93,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             rows.AddRange(previous.SelectMany(m => ModelRows(request, stream.InferenceId, m, null, now)));
             var usage = Minus(collected.Usage, previous.Select(m => m.Response.CachedUsage ?? m.OwnUsage ?? m.Response.Usage));
             rows.AddRange(FailedRows(request, stream.InferenceId, stream.Run.FailedAttempts, now));
-            rows.Add(new ModelInferenceRow(Guid.CreateVersion7(now), stream.InferenceId, string.Empty, collected.RawResponse(),
+            rows.Add(new ModelInferenceRow(UuidV7.New(now), stream.InferenceId, string.Empty, collected.RawResponse(),
                 request.Input.System, RowJson.Messages(request.Input.Messages), collected.Content(), usage.InputTokens,
                 usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
                 collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)

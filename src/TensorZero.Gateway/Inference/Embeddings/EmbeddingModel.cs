@@ -27,7 +27,7 @@ public sealed class EmbeddingModel(string name, IReadOnlyList<RoutedEmbeddingPro
             using var providerDeadline = Deadline.Start(routed.TimeoutMs, time, modelDeadline.Token);
             try
             {
-                var modelInferenceId = Guid.CreateVersion7(time.GetUtcNow());
+                var modelInferenceId = UuidV7.New(time.GetUtcNow());
                 var response = await routed.Provider.EmbedAsync(request, credentials, providerDeadline.Token).ConfigureAwait(false);
                 return new EmbeddingResult(name, routed.Name, response)
                 {

@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Inference;
 using System.Runtime.CompilerServices;
 using TensorZero.Gateway.Collections;
 using TensorZero.Gateway.Configuration;
@@ -70,7 +71,7 @@ public sealed class DummyProvider(
             "require_pdf" => Files(request) is var files && files.Any(DummyFiles.IsPdf)
                 ? [new TextBlock(DummyEcho.Files(files))]
                 : throw DummyFailures.Client("PDF must be provided for require_pdf model"),
-            "random_answer" => [new TextBlock($$"""{"answer":"{{Guid.CreateVersion7(time.GetUtcNow())}}"}""")],
+            "random_answer" => [new TextBlock($$"""{"answer":"{{UuidV7.New(time.GetUtcNow())}}"}""")],
             "llm_judge::error" => throw DummyFailures.Client("Dummy error in inference"),
             _ => [new TextBlock(DummyResponses.DefaultText)],
         };

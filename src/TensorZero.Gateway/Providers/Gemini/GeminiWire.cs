@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Inference;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -67,7 +68,7 @@ public static class GeminiWire
             }
             else if (part["functionCall"] is JsonObject call)
             {
-                content.Add(new ToolCallBlock(Guid.CreateVersion7().ToString(), JsonRead.String(call["name"]) ?? string.Empty, ArgumentsText(call["args"])));
+                content.Add(new ToolCallBlock(UuidV7.New(DateTimeOffset.UtcNow).ToString(), JsonRead.String(call["name"]) ?? string.Empty, ArgumentsText(call["args"])));
             }
         }
         var finishReason = JsonRead.String(candidate["finishReason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;

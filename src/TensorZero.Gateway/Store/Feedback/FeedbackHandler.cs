@@ -1,3 +1,4 @@
+using TensorZero.Gateway.Inference;
 using System.Globalization;
 using System.Text.Json;
 using TensorZero.Gateway.Configuration;
@@ -59,7 +60,7 @@ public static class FeedbackHandler
             }
         }
         var now = time.GetUtcNow();
-        var feedbackId = Guid.CreateVersion7(now);
+        var feedbackId = UuidV7.New(now);
         if (!request.Dryrun)
         {
             writer.Enqueue(scope, new FeedbackRow(feedbackId, targetId, MetricConfig.LevelName(level), request.MetricName, kind, value!,
