@@ -72,7 +72,7 @@ public sealed record ResponseSchemas(IReadOnlyDictionary<string, JsonSchemaDocum
     public static readonly ResponseSchemas None = new(new Dictionary<string, JsonSchemaDocument>(), null, JsonMode.Off);
 
     /// <summary>The names of the OpenAI custom tools offered: a call to one keeps its name, and its input is text, not JSON arguments.</summary>
-    public IReadOnlySet<string> CustomTools { get; init; } = new HashSet<string>();
+    public IReadOnlySet<string> CustomTools { get; init; } = System.Collections.Frozen.FrozenSet<string>.Empty;
 }
 
 /// <summary>The outcome of a successful inference.</summary>

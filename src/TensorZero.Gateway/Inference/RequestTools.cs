@@ -41,7 +41,7 @@ public sealed class RequestTools
 
     public ResponseSchemas Schemas(JsonMode jsonMode) => new(_schemasByName, OutputSchema, jsonMode)
     {
-        CustomTools = CustomTools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal),
+        CustomTools = CustomTools.Count == 0 ? System.Collections.Frozen.FrozenSet<string>.Empty : CustomTools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal),
     };
 
     public static RequestTools Build(GatewayConfig config, FunctionConfig function, InferenceRequest request)

@@ -18,10 +18,14 @@ internal sealed class ModelInferenceCaching(IModelProvider inner, string modelNa
 {
     private static readonly Usage Zero = new(0, 0);
 
-    public override async Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
+    // With the cache off for the request (the default), the call goes straight through, without a frame of its own.
+    public override Task<ProviderResponse> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken) =>
+        Uses(request.Cache) ? CachedInferAsync(request, credentials, cancellationToken) : Inner.InferAsync(request, credentials, cancellationToken);
+
+    private async Task<ProviderResponse> CachedInferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var options = request.Cache;
-        if (!Uses(options) || await cache.KeyAsync(modelName, providerName, false, request, credentials, cancellationToken).ConfigureAwait(false) is not { } key)
+        if (await cache.KeyAsync(modelName, providerName, false, request, credentials, cancellationToken).ConfigureAwait(false) is not { } key)
         {
             return await Inner.InferAsync(request, credentials, cancellationToken).ConfigureAwait(false);
         }
