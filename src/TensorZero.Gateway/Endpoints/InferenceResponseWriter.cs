@@ -17,19 +17,8 @@ public static class InferenceResponseWriter
         writer.WriteString("inference_id", result.InferenceId);
         writer.WriteString("episode_id", result.EpisodeId);
         writer.WriteString("variant_name", result.VariantName);
-        if (result.FunctionType == FunctionType.Json)
-        {
-            WriteJsonOutput(writer, response.Content, result.Schemas);
-        }
-        else
-        {
-            writer.WriteStartArray("content");
-            foreach (var block in response.Content)
-            {
-                WriteBlock(writer, block, result.Schemas);
-            }
-            writer.WriteEndArray();
-        }
+        writer.WritePropertyName(result.FunctionType == FunctionType.Json ? "output" : "content");
+        WriteOutputValue(writer, result);
         WriteUsage(writer, response.Usage);
         if (raw.RawUsage)
         {
@@ -109,14 +98,29 @@ public static class InferenceResponseWriter
         }
     }
 
-    // JSON functions answer with `output: { raw, parsed }`; `parsed` is null when `raw` is not valid JSON or fails the schema.
-    private static void WriteJsonOutput(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> content, ResponseSchemas schemas)
+    /// <summary>
+    /// The value of the response's <c>content</c> (chat: the blocks) or <c>output</c> (JSON functions:
+    /// <c>{raw, parsed}</c>, <c>parsed</c> null when <c>raw</c> is not valid JSON or fails the schema). The store writes the
+    /// same value into the inference row's <c>output</c> column.
+    /// </summary>
+    public static void WriteOutputValue(Utf8JsonWriter writer, InferenceResult result)
     {
-        var output = OutputValidator.JsonOutput(content, schemas);
-        writer.WriteStartObject("output");
-        WriteStringOrNull(writer, "raw", output.Raw);
-        WriteElementOrNull(writer, "parsed", output.Parsed);
-        writer.WriteEndObject();
+        var content = result.Model.Response.Content;
+        if (result.FunctionType == FunctionType.Json)
+        {
+            var output = OutputValidator.JsonOutput(content, result.Schemas);
+            writer.WriteStartObject();
+            WriteStringOrNull(writer, "raw", output.Raw);
+            WriteElementOrNull(writer, "parsed", output.Parsed);
+            writer.WriteEndObject();
+            return;
+        }
+        writer.WriteStartArray();
+        foreach (var block in content)
+        {
+            WriteBlock(writer, block, result.Schemas);
+        }
+        writer.WriteEndArray();
     }
 
     internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)

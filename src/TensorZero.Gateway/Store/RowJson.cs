@@ -91,7 +91,7 @@ internal static class RowJson
     /// The response's <c>content</c> (chat) or <c>output</c> (JSON), exactly as the client saw it: the same bytes
     /// <see cref="InferenceResponseWriter"/> writes for that field.
     /// </summary>
-    public static string Output(InferenceResult result) => Write(result, static (writer, result) => ResponseOutput.Write(writer, result));
+    public static string Output(InferenceResult result) => Write(result, static (writer, result) => InferenceResponseWriter.WriteOutputValue(writer, result));
 
     public static string Content(IReadOnlyList<ContentBlock> content) => Write(content, static (writer, content) =>
     {
