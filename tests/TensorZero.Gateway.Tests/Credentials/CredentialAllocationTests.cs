@@ -4,6 +4,7 @@ using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Credentials;
 
@@ -15,11 +16,6 @@ namespace TensorZero.Gateway.Tests.Credentials;
 public sealed class CredentialAllocationTests
 {
     private const string Key = "customer_openai_api_key";
-
-    private sealed class NoEnvironment : IEnvironmentVariables
-    {
-        public string? Get(string name) => null;
-    }
 
     private static long AllocatedBy(Action action)
     {
@@ -36,7 +32,7 @@ public sealed class CredentialAllocationTests
     public void TryResolve_DynamicKeyInTheMap_AllocatesNothing()
     {
         var registry = ProviderRegistry.CreateDefault();
-        var factory = new CredentialResolverFactory(new NoEnvironment(), ".", new Dictionary<string, CredentialSpec>(), NullLoggerFactory.Instance);
+        var factory = new CredentialResolverFactory(new FakeEnvironment(new Dictionary<string, string>()), ".", new Dictionary<string, CredentialSpec>(), NullLoggerFactory.Instance);
         var resolver = factory.ForProvider(registry.Find("openai")!.Descriptor.Credentials,
             new CredentialSpec(new CredentialLocation.Dynamic(Key)), "p", [])!;
         var credentials = new RequestCredentials(new Dictionary<string, Secret>(StringComparer.Ordinal) { [Key] = new("sk-zq7Xv2Lp9Rt4Wm") });
