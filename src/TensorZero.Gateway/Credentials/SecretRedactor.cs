@@ -11,7 +11,7 @@ namespace TensorZero.Gateway.Credentials;
 /// secret is masked, also when the echo is cut short, and also in the text once JSON <c>\uXXXX</c> escapes and
 /// %-encoding are undone, and in base64 / base64url form.
 /// </summary>
-public static partial class SecretRedactor
+public static class SecretRedactor
 {
     /// <summary>The shortest run of a secret's characters that is masked.</summary>
     public const int MinRun = 8;
