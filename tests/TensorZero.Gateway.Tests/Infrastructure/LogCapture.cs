@@ -27,4 +27,26 @@ public sealed class LogCapture : ILogEventSink
     public IReadOnlyList<LogEvent> Events => _events.ToArray();
 
     public string All => string.Join('\n', _lines);
+
+    /// <summary>
+    /// Waits until a captured line contains <paramref name="text"/>, for lines logged just after what a test can
+    /// observe (a row written, then the log line saying so); fails naming the text when it never comes.
+    /// </summary>
+    public async Task<string> WaitForAsync(string text, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var line = _lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no log line contains \"{text}\" after {patience.TotalSeconds} s");
+            }
+            await Task.Delay(20);
+        }
+    }
 }
