@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 
 namespace TensorZero.Gateway.Store;
 
@@ -16,42 +17,43 @@ public sealed partial class SqlInferenceStore
         }
         await using var connection = await open(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // One command per table for the whole batch, prepared once; each row only rebinds its values. Rows are
+        // One statement per table for the whole batch, prepared once; each row only rebinds its values. Rows are
         // written in their queue order.
-        await using var commands = new BatchCommands(connection, transaction);
+        await using BatchInserts inserts = connection is SqliteConnection sqlite
+            ? new SqliteBatchInserts(sqlite)
+            : new AdoBatchInserts(connection, transaction, dialect);
         foreach (var row in rows)
         {
-            await BindRow(row, commands).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            await BindRow(row, inserts).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private PreparedInsert BindRow(StoredRow row, BatchCommands commands) => row switch
+    private BatchInserts BindRow(StoredRow row, BatchInserts inserts) => row switch
     {
-        InferenceRow r when r.FunctionType == "chat" => commands.For(Inserts.ChatInference).Bind(
-            dialect.Id(r.Id), r.FunctionName, r.VariantName, dialect.Id(r.EpisodeId), r.Input, r.Output, r.ToolParams, r.InferenceParams,
-            r.ProcessingTimeMs, r.TtftMs, r.Tags, dialect.Time(r.CreatedAt)),
-        InferenceRow r => commands.For(Inserts.JsonInference).Bind(
-            dialect.Id(r.Id), r.FunctionName, r.VariantName, dialect.Id(r.EpisodeId), r.Input, r.Output, r.OutputSchema, r.InferenceParams,
-            r.ProcessingTimeMs, r.TtftMs, r.Tags, dialect.Time(r.CreatedAt)),
-        ModelInferenceRow r => commands.For(Inserts.ModelInference).Bind(
-            dialect.Id(r.Id), dialect.Id(r.InferenceId), r.RawRequest, r.RawResponse, r.System, r.InputMessages, r.Output, r.InputTokens,
-            r.OutputTokens, r.ResponseTimeMs, r.ModelName, r.ModelProviderName, r.TtftMs, r.FinishReason, r.Error, dialect.Time(r.CreatedAt),
-            r.Cached),
+        InferenceRow { FunctionType: "chat" } r => inserts.Row(Inserts.ChatInference)
+            .Id(r.Id).Text(r.FunctionName).Text(r.VariantName).Id(r.EpisodeId).Text(r.Input).Text(r.Output).Text(r.ToolParams)
+            .Text(r.InferenceParams).Long(r.ProcessingTimeMs).Long(r.TtftMs).Text(r.Tags).Time(r.CreatedAt),
+        InferenceRow r => inserts.Row(Inserts.JsonInference)
+            .Id(r.Id).Text(r.FunctionName).Text(r.VariantName).Id(r.EpisodeId).Text(r.Input).Text(r.Output).Text(r.OutputSchema)
+            .Text(r.InferenceParams).Long(r.ProcessingTimeMs).Long(r.TtftMs).Text(r.Tags).Time(r.CreatedAt),
+        ModelInferenceRow r => inserts.Row(Inserts.ModelInference)
+            .Id(r.Id).Id(r.InferenceId).Text(r.RawRequest).Text(r.RawResponse).Text(r.System).Text(r.InputMessages).Text(r.Output)
+            .Long(r.InputTokens).Long(r.OutputTokens).Long(r.ResponseTimeMs).Text(r.ModelName).Text(r.ModelProviderName).Long(r.TtftMs)
+            .Text(r.FinishReason).Text(r.Error).Time(r.CreatedAt).Bool(r.Cached),
         FeedbackRow r => r.Kind switch
         {
-            "boolean" => commands.For(Inserts.BooleanFeedback).Bind(dialect.Id(r.Id), dialect.Id(r.TargetId), r.MetricName,
-                JsonSerializer.Deserialize(r.Value, StoreJsonContext.Default.Boolean), r.Tags, dialect.Time(r.CreatedAt)),
-            "float" => commands.For(Inserts.FloatFeedback).Bind(dialect.Id(r.Id), dialect.Id(r.TargetId), r.MetricName,
-                JsonSerializer.Deserialize(r.Value, StoreJsonContext.Default.Double), r.Tags, dialect.Time(r.CreatedAt)),
-            "comment" => commands.For(Inserts.CommentFeedback).Bind(dialect.Id(r.Id), dialect.Id(r.TargetId), r.TargetType,
-                JsonSerializer.Deserialize(r.Value, StoreJsonContext.Default.String)!, r.Tags, dialect.Time(r.CreatedAt)),
-            "demonstration" => commands.For(Inserts.DemonstrationFeedback).Bind(dialect.Id(r.Id), dialect.Id(r.TargetId), r.Value, r.Tags,
-                dialect.Time(r.CreatedAt)),
+            "boolean" => inserts.Row(Inserts.BooleanFeedback).Id(r.Id).Id(r.TargetId).Text(r.MetricName)
+                .Bool(JsonSerializer.Deserialize(r.Value, StoreJsonContext.Default.Boolean)).Text(r.Tags).Time(r.CreatedAt),
+            "float" => inserts.Row(Inserts.FloatFeedback).Id(r.Id).Id(r.TargetId).Text(r.MetricName)
+                .Double(JsonSerializer.Deserialize(r.Value, StoreJsonContext.Default.Double)).Text(r.Tags).Time(r.CreatedAt),
+            "comment" => inserts.Row(Inserts.CommentFeedback).Id(r.Id).Id(r.TargetId).Text(r.TargetType)
+                .Text(JsonSerializer.Deserialize(r.Value, StoreJsonContext.Default.String)!).Text(r.Tags).Time(r.CreatedAt),
+            "demonstration" => inserts.Row(Inserts.DemonstrationFeedback).Id(r.Id).Id(r.TargetId).Text(r.Value).Text(r.Tags).Time(r.CreatedAt),
             _ => throw new InvalidOperationException($"unknown feedback kind {r.Kind}"),
         },
-        Cache.CacheEntryRow r => commands.For(Inserts.CacheEntry).Bind(r.CacheKey, r.Output, r.RawRequest, r.RawResponse, r.InputTokens,
-            r.OutputTokens, r.FinishReason, dialect.Time(r.CreatedAt)),
+        Cache.CacheEntryRow r => inserts.Row(Inserts.CacheEntry).Text(r.CacheKey).Text(r.Output).Text(r.RawRequest).Text(r.RawResponse)
+            .Long(r.InputTokens).Long(r.OutputTokens).Text(r.FinishReason).Time(r.CreatedAt),
         _ => throw new InvalidOperationException($"unknown row type {row.GetType().Name}"),
     };
 }
