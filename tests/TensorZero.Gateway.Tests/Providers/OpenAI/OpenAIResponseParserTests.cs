@@ -10,8 +10,8 @@ namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 /// </summary>
 public sealed class OpenAIResponseParserTests
 {
-    private const string Usage = """{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}""";
-    private const string Result = "usage=12/3 finish=Stop raw_usage=" + Usage;
+    private const string UsageJson = """{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}""";
+    private const string Result = "usage=12/3 finish=Stop raw_usage=" + UsageJson;
 
     private static readonly Dictionary<string, OpenAIFlavour> Flavours = new[]
     {
@@ -24,69 +24,69 @@ public sealed class OpenAIResponseParserTests
         // A plain string answer, with the fields OpenAI sends and the parser ignores.
         {
             "openai",
-            $$$$"""{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello, world.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{{{{Usage}}}},"system_fingerprint":"fp"}""",
+            $$$$"""{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello, world.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{{{{UsageJson}}}},"system_fingerprint":"fp"}""",
             "[text Hello, world.] " + Result
         },
         // Escapes are decoded.
         {
             "openai",
-            $$$$"""{"choices":[{"index":0,"message":{"content":"caf\u00e9 \"q\"\n<b>"},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""",
+            $$$$"""{"choices":[{"index":0,"message":{"content":"caf\u00e9 \"q\"\n<b>"},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""",
             "[text café \"q\"\n<b>] " + Result
         },
-        { "openai", $$$$"""{"choices":[{"message":{"content":""},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", "[text ] " + Result },
+        { "openai", $$$$"""{"choices":[{"message":{"content":""},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", "[text ] " + Result },
         // Mistral's chunk array: thinking as chunks or a string, unknown and stray parts skipped, text parts joined.
         {
             "mistral",
-            $$$$"""{"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"thinking","thinking":[{"type":"text","text":"Let me "},{"type":"text","text":"see."}]},{"type":"thinking","thinking":" Again."},"stray",null,{"type":"image_url"},{"text":"untyped"},{"type":"text","text":"Hel"},{"type":"text","text":"lo"}]},"finish_reason":"model_length"}],"usage":{{{{Usage}}}}}""",
-            "[thought Let me see. Again.] [text Hello] usage=12/3 finish=Length raw_usage=" + Usage
+            $$$$"""{"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"thinking","thinking":[{"type":"text","text":"Let me "},{"type":"text","text":"see."}]},{"type":"thinking","thinking":" Again."},"stray",null,{"type":"image_url"},{"text":"untyped"},{"type":"text","text":"Hel"},{"type":"text","text":"lo"}]},"finish_reason":"model_length"}],"usage":{{{{UsageJson}}}}}""",
+            "[thought Let me see. Again.] [text Hello] usage=12/3 finish=Length raw_usage=" + UsageJson
         },
-        { "mistral", $$$$"""{"choices":[{"message":{"content":[{"type":"thinking","thinking":"Only."}]},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", "[thought Only.] " + Result },
-        { "mistral", $$$$"""{"choices":[{"message":{"content":[]},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", Result },
-        { "mistral", $$$$"""{"choices":[{"message":{"content":[{"type":"text","text":5}]},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", "[text ] " + Result },
+        { "mistral", $$$$"""{"choices":[{"message":{"content":[{"type":"thinking","thinking":"Only."}]},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", "[thought Only.] " + Result },
+        { "mistral", $$$$"""{"choices":[{"message":{"content":[]},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", Result },
+        { "mistral", $$$$"""{"choices":[{"message":{"content":[{"type":"text","text":5}]},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", "[text ] " + Result },
         // Reasoning fields: `reasoning` first, `reasoning_content` when it is absent or not a string, then thinking chunks.
-        { "openai", $$$$"""{"choices":[{"message":{"reasoning":"R1","reasoning_content":"R2","content":"Hi"},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", "[thought R1] [text Hi] " + Result },
-        { "openai", $$$$"""{"choices":[{"message":{"reasoning":5,"reasoning_content":"R2","content":"Hi"},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", "[thought R2] [text Hi] " + Result },
-        { "openai", $$$$"""{"choices":[{"message":{"reasoning":null,"reasoning_content":"R2"},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", "[thought R2] " + Result },
+        { "openai", $$$$"""{"choices":[{"message":{"reasoning":"R1","reasoning_content":"R2","content":"Hi"},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", "[thought R1] [text Hi] " + Result },
+        { "openai", $$$$"""{"choices":[{"message":{"reasoning":5,"reasoning_content":"R2","content":"Hi"},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", "[thought R2] [text Hi] " + Result },
+        { "openai", $$$$"""{"choices":[{"message":{"reasoning":null,"reasoning_content":"R2"},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", "[thought R2] " + Result },
         {
             "mistral",
-            $$$$"""{"choices":[{"message":{"reasoning_content":"A","content":[{"type":"thinking","thinking":"B"},{"type":"text","text":"C"}]},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""",
+            $$$$"""{"choices":[{"message":{"reasoning_content":"A","content":[{"type":"thinking","thinking":"B"},{"type":"text","text":"C"}]},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""",
             "[thought AB] [text C] " + Result
         },
         // Think tags: split for a flavour that parses them, kept as text otherwise.
         {
             "together",
-            $$$$"""{"choices":[{"message":{"reasoning_content":"Pre ","content":"<think>Count.</think>\n\nFour."},"finish_reason":"eos"}],"usage":{{{{Usage}}}}}""",
+            $$$$"""{"choices":[{"message":{"reasoning_content":"Pre ","content":"<think>Count.</think>\n\nFour."},"finish_reason":"eos"}],"usage":{{{{UsageJson}}}}}""",
             "[thought Pre Count.] [text Four.] " + Result
         },
         {
             "openai",
-            $$$$"""{"choices":[{"message":{"content":"<think>Count.</think>\n\nFour."},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""",
+            $$$$"""{"choices":[{"message":{"content":"<think>Count.</think>\n\nFour."},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""",
             "[text <think>Count.</think>\n\nFour.] " + Result
         },
-        { "together", $$$$"""{"choices":[{"message":{"content":"<think>All thought</think>"},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", "[thought All thought] [text ] " + Result },
-        { "together", $$$$"""{"choices":[{"message":{"content":"Before <think>half"},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""", "[thought half] [text Before ] " + Result },
+        { "together", $$$$"""{"choices":[{"message":{"content":"<think>All thought</think>"},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", "[thought All thought] [text ] " + Result },
+        { "together", $$$$"""{"choices":[{"message":{"content":"Before <think>half"},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""", "[thought half] [text Before ] " + Result },
         // Tool calls with string arguments; entries that are not objects are skipped, missing fields are empty.
         {
             "openai",
-            $$$$"""{"choices":[{"message":{"content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},7,null,{"type":"function","function":{"name":"no_id","arguments":null}},{"id":"call_3","function":{"arguments":"{}"}},{"id":"call_4"}]},"finish_reason":"tool_calls"}],"usage":{{{{Usage}}}}}""",
-            """[tool call_1|get_weather|{"city":"Paris"}] [tool |no_id|] [tool call_3||{}] [tool call_4||] usage=12/3 finish=ToolCall raw_usage=""" + Usage
+            $$$$"""{"choices":[{"message":{"content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},7,null,{"type":"function","function":{"name":"no_id","arguments":null}},{"id":"call_3","function":{"arguments":"{}"}},{"id":"call_4"}]},"finish_reason":"tool_calls"}],"usage":{{{{UsageJson}}}}}""",
+            """[tool call_1|get_weather|{"city":"Paris"}] [tool |no_id|] [tool call_3||{}] [tool call_4||] usage=12/3 finish=ToolCall raw_usage=""" + UsageJson
         },
         {
             "openai",
-            $$$$"""{"choices":[{"message":{"content":"Calling.","tool_calls":{"id":"x"}},"finish_reason":"function_call"}],"usage":{{{{Usage}}}}}""",
-            "[text Calling.] usage=12/3 finish=ToolCall raw_usage=" + Usage
+            $$$$"""{"choices":[{"message":{"content":"Calling.","tool_calls":{"id":"x"}},"finish_reason":"function_call"}],"usage":{{{{UsageJson}}}}}""",
+            "[text Calling.] usage=12/3 finish=ToolCall raw_usage=" + UsageJson
         },
         // TGI sends arguments as JSON: they become compact JSON text, escaped as System.Text.Json writes it.
         {
             "tgi",
-            $$$$"""{"choices":[{"message":{"tool_calls":[{"id":"0","type":"function","function":{"name":"get_weather","arguments":{ "location" : "Brooklyn", "unit":"°F <&>", "n": 1.50e3, "z":[ 1 , true,null ], "o":{} }}},{"id":"1","function":{"name":"n","arguments":42}},{"id":"2","function":{"name":"a","arguments":[1, "x"]}},{"id":"3","function":{"name":"b","arguments":false}}]},"finish_reason":"eos_token"}],"usage":{{{{Usage}}}}}""",
+            $$$$"""{"choices":[{"message":{"tool_calls":[{"id":"0","type":"function","function":{"name":"get_weather","arguments":{ "location" : "Brooklyn", "unit":"°F <&>", "n": 1.50e3, "z":[ 1 , true,null ], "o":{} }}},{"id":"1","function":{"name":"n","arguments":42}},{"id":"2","function":{"name":"a","arguments":[1, "x"]}},{"id":"3","function":{"name":"b","arguments":false}}]},"finish_reason":"eos_token"}],"usage":{{{{UsageJson}}}}}""",
             """[tool 0|get_weather|{"location":"Brooklyn","unit":"\u00B0F \u003C\u0026\u003E","n":1.50e3,"z":[1,true,null],"o":{}}] [tool 1|n|42] [tool 2|a|[1,"x"]] [tool 3|b|false] """ + Result
         },
         // Custom tools: `custom: {name, input}` in place of `function`, used also when `function` is not an object.
         {
             "openai",
-            $$$$"""{"choices":[{"message":{"tool_calls":[{"id":"c1","type":"custom","custom":{"name":"grep","input":"pattern *.cs"}},{"id":"c2","function":"x","custom":{"name":"n","input":"i"}},{"id":"c3","function":{"name":"both","arguments":"A","input":"I"}},{"id":"c4","function":{"name":"input_only","input":"I"}}]},"finish_reason":"tool_calls"}],"usage":{{{{Usage}}}}}""",
-            "[tool c1|grep|pattern *.cs] [tool c2|n|i] [tool c3|both|A] [tool c4|input_only|I] usage=12/3 finish=ToolCall raw_usage=" + Usage
+            $$$$"""{"choices":[{"message":{"tool_calls":[{"id":"c1","type":"custom","custom":{"name":"grep","input":"pattern *.cs"}},{"id":"c2","function":"x","custom":{"name":"n","input":"i"}},{"id":"c3","function":{"name":"both","arguments":"A","input":"I"}},{"id":"c4","function":{"name":"input_only","input":"I"}}]},"finish_reason":"tool_calls"}],"usage":{{{{UsageJson}}}}}""",
+            "[tool c1|grep|pattern *.cs] [tool c2|n|i] [tool c3|both|A] [tool c4|input_only|I] usage=12/3 finish=ToolCall raw_usage=" + UsageJson
         },
         // Usage: reasoning tokens added for a flavour that needs it, not for OpenAI; numbers that are not integers are absent.
         {
@@ -143,9 +143,9 @@ public sealed class OpenAIResponseParserTests
         { "openai", "null", "the body is not a JSON object" },
         { "openai", "\"text\"", "the body is not a JSON object" },
         { "openai", "42", "the body is not a JSON object" },
-        { "openai", $$$$"""{"choices":[],"usage":{{{{Usage}}}}}""", "expected exactly one choice" },
-        { "openai", $$$$"""{"choices":[{"message":{"content":"a"}},{"message":{"content":"b"}}],"usage":{{{{Usage}}}}}""", "expected exactly one choice" },
-        { "openai", $$$$"""{"usage":{{{{Usage}}}}}""", "expected exactly one choice" },
+        { "openai", $$$$"""{"choices":[],"usage":{{{{UsageJson}}}}}""", "expected exactly one choice" },
+        { "openai", $$$$"""{"choices":[{"message":{"content":"a"}},{"message":{"content":"b"}}],"usage":{{{{UsageJson}}}}}""", "expected exactly one choice" },
+        { "openai", $$$$"""{"usage":{{{{UsageJson}}}}}""", "expected exactly one choice" },
         { "openai", """{"choices":{"message":{"content":"a"}}}""", "expected exactly one choice" },
         { "openai", """{"choices":[5]}""", "expected exactly one choice" },
         { "openai", """{"choices":[null]}""", "expected exactly one choice" },
@@ -180,13 +180,36 @@ public sealed class OpenAIResponseParserTests
     public void Parse_Answer_KeepsBothBodiesAndMarksTheRawUsageChatCompletions()
     {
         const string request = """{"model":"gpt-4o-mini"}""";
-        var body = $$$$"""{"choices":[{"message":{"content":"Hi"},"finish_reason":"stop"}],"usage":{{{{Usage}}}}}""";
+        var body = $$$$"""{"choices":[{"message":{"content":"Hi"},"finish_reason":"stop"}],"usage":{{{{UsageJson}}}}}""";
 
         var response = OpenAIResponseParser.Parse(OpenAIFlavours.OpenAI, request, body, "P");
 
         Assert.Same(request, response.RawRequest);
         Assert.Same(body, response.RawResponse);
         Assert.Equal(RawResponseEntry.ChatCompletions, response.RawUsage!.ApiType);
+    }
+
+    [Fact]
+    public void Parse_DuplicateKeys_LastValueWinsAndRawUsageIsAsSent()
+    {
+        const string body = """{"choices":[{"message":{"content":"first","content":"last"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"prompt_tokens":2,"completion_tokens":3}}""";
+
+        var response = OpenAIResponseParser.Parse(OpenAIFlavours.OpenAI, "{}", body, "P");
+
+        Assert.Equal("""[text last] usage=2/3 finish=Stop raw_usage={"prompt_tokens":1,"prompt_tokens":2,"completion_tokens":3}""", Describe(response));
+    }
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("[10]")]
+    [InlineData("\"10\"")]
+    public void Parse_ReasoningDetailsNotAnObject_AddsNoReasoningTokens(string details)
+    {
+        var body = $$$"""{"choices":[{"message":{"content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"completion_tokens_details":{{{details}}}}}""";
+
+        var response = OpenAIResponseParser.Parse(OpenAIFlavours.XAI, "{}", body, "P");
+
+        Assert.Equal(new Usage(5, 3), response.Usage);
     }
 
     private static string Describe(ProviderResponse response) =>
