@@ -12,8 +12,8 @@ using TensorZero.Gateway.Providers.Abstractions;
 namespace TensorZero.Gateway.Benchmarks;
 
 /// <summary>
-/// The per-request work the gateway adds around a provider call: resolving a credential, parsing the request body and
-/// building the provider's JSON. Run with <c>dotnet run -c Release --project tests/TensorZero.Gateway.Benchmarks</c>.
+/// The per-request work the gateway adds around a provider call: resolving a credential, parsing the request body,
+/// building the provider's JSON and reading its answer. Run with <c>dotnet run -c Release --project tests/TensorZero.Gateway.Benchmarks</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class HotPathBenchmarks
@@ -26,11 +26,17 @@ public class HotPathBenchmarks
          "tags":{"user_id":"42"},"credentials":{"customer_openai_api_key":"sk-benchmark-key"}}
         """;
 
+    /// <summary>The fixed 374-byte answer of the load benchmark's fake upstream.</summary>
+    private const string OpenAIAnswer = """
+        {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! The fixed answer of the load benchmark.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":14,"completion_tokens":12,"total_tokens":26},"system_fingerprint":"fp_bench"}
+        """;
+
     private CredentialResolver _dynamic = null!;
     private RequestCredentials _credentials = null!;
     private ModelRequest _modelRequest = null!;
     private byte[] _body = null!;
     private ProtectedHeaders _protectedHeaders = null!;
+    private string _openAIAnswer = null!;
 
     private sealed class NoEnvironment : IEnvironmentVariables
     {
@@ -46,6 +52,7 @@ public class HotPathBenchmarks
         _dynamic = factory.ForProvider(registry.Find("openai")!.Descriptor.Credentials, new CredentialSpec(new CredentialLocation.Dynamic("customer_openai_api_key")), "p", new List<string>())!;
         _credentials = new RequestCredentials(new Dictionary<string, Secret> { ["customer_openai_api_key"] = new("sk-benchmark-key") });
         _body = System.Text.Encoding.UTF8.GetBytes(Body);
+        _openAIAnswer = OpenAIAnswer;
         using var document = JsonDocument.Parse(_body);
         var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
         _modelRequest = new ModelRequest(request.Input.System, request.Input.Messages, request.Params, [], []);
@@ -71,4 +78,7 @@ public class HotPathBenchmarks
 
     [Benchmark]
     public string BuildOpenAIBody() => OpenAIWire.BuildRequest(OpenAIFlavours.OpenAI, "gpt-4o-mini", _modelRequest, stream: false, "OpenAI").ToJsonString();
+
+    [Benchmark]
+    public ProviderResponse ParseOpenAIAnswer() => OpenAIResponseParser.Parse(OpenAIFlavours.OpenAI, "{}", _openAIAnswer, "OpenAI");
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace TensorZero.Gateway.Providers;
@@ -10,4 +13,34 @@ public static class JsonRead
 
     public static long? Long(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
+
+    /// <summary>
+    /// The named property of an object; an undefined element (<c>default</c>) when it is absent or
+    /// <paramref name="element"/> is not an object, so reads can be chained like <c>node?["a"]?["b"]</c>.
+    /// </summary>
+    public static JsonElement Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    /// <summary>Whether an element carries a value: it is there and not JSON <c>null</c> (what a <see cref="JsonNode"/> read gives as null).</summary>
+    public static bool HasValue(JsonElement element) => element.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+
+    public static string? String(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+
+    public static long? Long(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var number) ? number : null;
+
+    /// <summary>
+    /// The element as compact JSON text, exactly as <see cref="JsonNode.ToJsonString"/> writes the same value
+    /// (default escaping, so not always the text as received).
+    /// </summary>
+    public static string CompactText(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            element.WriteTo(writer);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

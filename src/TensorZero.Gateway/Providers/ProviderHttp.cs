@@ -264,4 +264,27 @@ public static class ProviderHttp
             throw MalformedResponse(providerDisplayName, "the body is not valid JSON");
         }
     }
+
+    /// <summary>
+    /// <see cref="ParseObject"/> without building a node tree: the body as a document whose root is an object, with
+    /// the same errors. The caller disposes it (its buffers are pooled).
+    /// </summary>
+    public static System.Text.Json.JsonDocument ParseDocument(string body, string providerDisplayName)
+    {
+        System.Text.Json.JsonDocument document;
+        try
+        {
+            document = System.Text.Json.JsonDocument.Parse(body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw MalformedResponse(providerDisplayName, "the body is not valid JSON");
+        }
+        if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw MalformedResponse(providerDisplayName, "the body is not a JSON object");
+        }
+        return document;
+    }
 }

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -12,57 +14,101 @@ public static class OpenAIResponseParser
 {
     public static ProviderResponse Parse(OpenAIFlavour flavour, string rawRequest, string rawResponse, string displayName)
     {
-        var root = ProviderHttp.ParseObject(rawResponse, displayName);
-        if (root["choices"] is not JsonArray { Count: 1 } choices || choices[0] is not JsonObject choice)
+        // A document, not a node tree: the answer is read once, and only the usage object is kept beyond this call.
+        using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
+        var root = document.RootElement;
+        var choices = JsonRead.Property(root, "choices");
+        if (choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() != 1 || choices[0] is not { ValueKind: JsonValueKind.Object } choice)
         {
             throw ProviderHttp.MalformedResponse(displayName, "expected exactly one choice");
         }
-        if (flavour.UsageRequired && root["usage"] is not JsonObject)
+        var usage = JsonRead.Property(root, "usage");
+        if (flavour.UsageRequired && usage.ValueKind != JsonValueKind.Object)
         {
             throw ProviderHttp.MalformedResponse(displayName, "the answer has no `usage`");
         }
         var content = new List<ContentBlock>();
-        if (choice["message"] is JsonObject message)
+        if (JsonRead.Property(choice, "message") is { ValueKind: JsonValueKind.Object } message)
         {
-            var thought = new StringBuilder(JsonRead.String(message["reasoning"]) ?? JsonRead.String(message["reasoning_content"]) ?? string.Empty);
-            var text = new StringBuilder();
-            var hasText = ReadContent(message["content"], text, thought);
-            if (flavour.ParsesThinkTags && hasText)
+            ReadMessage(flavour, message, content);
+        }
+        var finishReason = JsonRead.String(JsonRead.Property(choice, "finish_reason")) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
+        return new ProviderResponse(content, ParseUsage(flavour, usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
+        {
+            RawUsage = RawUsageOf(usage),
+        };
+    }
+
+    /// <summary>The thought (reasoning fields, thinking chunks, think tags), the text, then the tool calls of a message.</summary>
+    private static void ReadMessage(OpenAIFlavour flavour, JsonElement message, List<ContentBlock> content)
+    {
+        var reasoning = JsonRead.String(JsonRead.Property(message, "reasoning")) ?? JsonRead.String(JsonRead.Property(message, "reasoning_content"));
+        var contentValue = JsonRead.Property(message, "content");
+        string thought;
+        string? text;
+        if (contentValue.ValueKind == JsonValueKind.String)
+        {
+            // The usual answer: one string, read without builders.
+            thought = reasoning ?? string.Empty;
+            text = contentValue.GetString();
+        }
+        else
+        {
+            var thoughtBuilder = new StringBuilder(reasoning);
+            var textBuilder = new StringBuilder();
+            text = ReadContent(contentValue, textBuilder, thoughtBuilder) ? textBuilder.ToString() : null;
+            thought = thoughtBuilder.ToString();
+        }
+        if (flavour.ParsesThinkTags && text is not null)
+        {
+            var (tagThought, rest) = ThinkTags.Split(text);
+            thought += tagThought;
+            text = rest;
+        }
+        if (thought.Length > 0)
+        {
+            content.Add(new ThoughtBlock(thought));
+        }
+        if (text is not null)
+        {
+            content.Add(new TextBlock(text));
+        }
+        if (JsonRead.Property(message, "tool_calls") is { ValueKind: JsonValueKind.Array } toolCalls)
+        {
+            foreach (var call in toolCalls.EnumerateArray())
             {
-                var (tagThought, rest) = ThinkTags.Split(text.ToString());
-                thought.Append(tagThought);
-                text.Clear().Append(rest);
-            }
-            if (thought.Length > 0)
-            {
-                content.Add(new ThoughtBlock(thought.ToString()));
-            }
-            if (hasText)
-            {
-                content.Add(new TextBlock(text.ToString()));
-            }
-            if (message["tool_calls"] is JsonArray toolCalls)
-            {
-                foreach (var call in toolCalls.OfType<JsonObject>())
+                if (call.ValueKind != JsonValueKind.Object)
                 {
-                    // A custom tool's call carries `custom: {name, input}` (free text) where a function's has `function`.
-                    var function = call["function"] as JsonObject ?? call["custom"] as JsonObject;
-                    content.Add(new ToolCallBlock(
-                        JsonRead.String(call["id"]) ?? string.Empty,
-                        JsonRead.String(function?["name"]) ?? string.Empty,
-                        ArgumentsText(function?["arguments"] ?? function?["input"])));
+                    continue;
                 }
+                // A custom tool's call carries `custom: {name, input}` (free text) where a function's has `function`.
+                var function = JsonRead.Property(call, "function");
+                if (function.ValueKind != JsonValueKind.Object)
+                {
+                    function = JsonRead.Property(call, "custom");
+                }
+                var arguments = JsonRead.Property(function, "arguments");
+                if (!JsonRead.HasValue(arguments))
+                {
+                    arguments = JsonRead.Property(function, "input");
+                }
+                content.Add(new ToolCallBlock(
+                    JsonRead.String(JsonRead.Property(call, "id")) ?? string.Empty,
+                    JsonRead.String(JsonRead.Property(function, "name")) ?? string.Empty,
+                    ArgumentsText(arguments)));
             }
         }
-        var finishReason = JsonRead.String(choice["finish_reason"]) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(flavour, root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
-        {
-            RawUsage = RawUsageOf(root),
-        };
     }
 
     /// <summary>The chunk's or answer's <c>usage</c> object as sent, when it is there and not null.</summary>
     public static RawUsage? RawUsageOf(JsonObject root) => root["usage"] is { } usage ? new RawUsage(usage) : null;
+
+    /// <summary>
+    /// The answer's <c>usage</c> value as sent, when it is there and not null: a node of its own, copied out of the
+    /// document, which is disposed once the answer is read.
+    /// </summary>
+    public static RawUsage? RawUsageOf(JsonElement usage) =>
+        JsonRead.HasValue(usage) ? new RawUsage(JsonNode.Parse(JsonMarshal.GetRawUtf8Value(usage))) : null;
 
     /// <summary>
     /// Appends a content value to <paramref name="text"/> (and Mistral <c>thinking</c> chunks to <paramref name="thought"/>).
@@ -96,19 +142,54 @@ public static class OpenAIResponseParser
         }
     }
 
-    public static Usage? ParseUsage(OpenAIFlavour flavour, JsonNode? node)
+    /// <inheritdoc cref="ReadContent(JsonNode?, StringBuilder, StringBuilder)"/>
+    public static bool ReadContent(JsonElement content, StringBuilder text, StringBuilder thought)
     {
-        if (node is not JsonObject usage)
+        switch (content.ValueKind)
         {
-            return null;
+            case JsonValueKind.String:
+                text.Append(content.GetString());
+                return true;
+            case JsonValueKind.Array:
+                var hasText = false;
+                foreach (var part in content.EnumerateArray())
+                {
+                    // A part that is not an object has no `type`, and is skipped.
+                    switch (JsonRead.String(JsonRead.Property(part, "type")))
+                    {
+                        case "text":
+                            text.Append(JsonRead.String(JsonRead.Property(part, "text")));
+                            hasText = true;
+                            break;
+                        case "thinking":
+                            ReadContent(JsonRead.Property(part, "thinking"), thought, thought);
+                            break;
+                    }
+                }
+                return hasText;
+            default:
+                return false;
         }
-        var output = JsonRead.Long(usage["completion_tokens"]);
-        if (flavour.AddsReasoningTokens && JsonRead.Long(usage["completion_tokens_details"]?["reasoning_tokens"]) is { } reasoning)
-        {
-            output = (output ?? 0) + reasoning;
-        }
-        return new Usage(JsonRead.Long(usage["prompt_tokens"]), output);
     }
+
+    public static Usage? ParseUsage(OpenAIFlavour flavour, JsonNode? node) => node is JsonObject usage
+        ? UsageOf(
+            JsonRead.Long(usage["prompt_tokens"]),
+            JsonRead.Long(usage["completion_tokens"]),
+            flavour.AddsReasoningTokens ? JsonRead.Long(usage["completion_tokens_details"]?["reasoning_tokens"]) : null)
+        : null;
+
+    /// <inheritdoc cref="ParseUsage(OpenAIFlavour, JsonNode?)"/>
+    public static Usage? ParseUsage(OpenAIFlavour flavour, JsonElement usage) => usage.ValueKind == JsonValueKind.Object
+        ? UsageOf(
+            JsonRead.Long(JsonRead.Property(usage, "prompt_tokens")),
+            JsonRead.Long(JsonRead.Property(usage, "completion_tokens")),
+            flavour.AddsReasoningTokens ? JsonRead.Long(JsonRead.Property(JsonRead.Property(usage, "completion_tokens_details"), "reasoning_tokens")) : null)
+        : null;
+
+    /// <summary>Output tokens include the reasoning tokens of a flavour that counts them apart (<see cref="OpenAIFlavour.AddsReasoningTokens"/>).</summary>
+    private static Usage UsageOf(long? prompt, long? completion, long? addedReasoning) =>
+        new(prompt, addedReasoning is { } reasoning ? (completion ?? 0) + reasoning : completion);
 
     public static FinishReason MapFinishReason(string reason) => reason switch
     {
@@ -120,13 +201,19 @@ public static class OpenAIResponseParser
         _ => FinishReason.Unknown,
     };
 
-
-
     /// <summary>Tool arguments as JSON text; TGI sends them as a JSON object instead of a string.</summary>
     public static string ArgumentsText(JsonNode? node) => node switch
     {
         null => string.Empty,
         JsonValue value when value.TryGetValue<string>(out var text) => text,
         _ => node.ToJsonString(),
+    };
+
+    /// <inheritdoc cref="ArgumentsText(JsonNode?)"/>
+    public static string ArgumentsText(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Undefined or JsonValueKind.Null => string.Empty,
+        JsonValueKind.String => element.GetString()!,
+        _ => JsonRead.CompactText(element),
     };
 }
