@@ -100,9 +100,6 @@ public static class OpenAIResponseParser
         }
     }
 
-    /// <summary>The chunk's or answer's <c>usage</c> object as sent, when it is there and not null.</summary>
-    public static RawUsage? RawUsageOf(JsonObject root) => root["usage"] is { } usage ? new RawUsage(usage) : null;
-
     /// <summary>
     /// The answer's <c>usage</c> value as sent, when it is there and not null: a node of its own, copied out of the
     /// document, which is disposed once the answer is read.
@@ -114,35 +111,6 @@ public static class OpenAIResponseParser
     /// Appends a content value to <paramref name="text"/> (and Mistral <c>thinking</c> chunks to <paramref name="thought"/>).
     /// Returns whether there was any text content at all.
     /// </summary>
-    public static bool ReadContent(JsonNode? content, StringBuilder text, StringBuilder thought)
-    {
-        switch (content)
-        {
-            case JsonValue value when value.TryGetValue<string>(out var plain):
-                text.Append(plain);
-                return true;
-            case JsonArray parts:
-                var hasText = false;
-                foreach (var part in parts.OfType<JsonObject>())
-                {
-                    switch (JsonRead.String(part["type"]))
-                    {
-                        case "text":
-                            text.Append(JsonRead.String(part["text"]));
-                            hasText = true;
-                            break;
-                        case "thinking":
-                            ReadContent(part["thinking"], thought, thought);
-                            break;
-                    }
-                }
-                return hasText;
-            default:
-                return false;
-        }
-    }
-
-    /// <inheritdoc cref="ReadContent(JsonNode?, StringBuilder, StringBuilder)"/>
     public static bool ReadContent(JsonElement content, StringBuilder text, StringBuilder thought)
     {
         switch (content.ValueKind)
@@ -172,14 +140,7 @@ public static class OpenAIResponseParser
         }
     }
 
-    public static Usage? ParseUsage(OpenAIFlavour flavour, JsonNode? node) => node is JsonObject usage
-        ? UsageOf(
-            JsonRead.Long(usage["prompt_tokens"]),
-            JsonRead.Long(usage["completion_tokens"]),
-            flavour.AddsReasoningTokens ? JsonRead.Long(usage["completion_tokens_details"]?["reasoning_tokens"]) : null)
-        : null;
-
-    /// <inheritdoc cref="ParseUsage(OpenAIFlavour, JsonNode?)"/>
+    /// <summary>A <c>usage</c> object's token counts; null when it is absent or not an object.</summary>
     public static Usage? ParseUsage(OpenAIFlavour flavour, JsonElement usage) => usage.ValueKind == JsonValueKind.Object
         ? UsageOf(
             JsonRead.Long(JsonRead.Property(usage, "prompt_tokens")),
@@ -202,14 +163,6 @@ public static class OpenAIResponseParser
     };
 
     /// <summary>Tool arguments as JSON text; TGI sends them as a JSON object instead of a string.</summary>
-    public static string ArgumentsText(JsonNode? node) => node switch
-    {
-        null => string.Empty,
-        JsonValue value when value.TryGetValue<string>(out var text) => text,
-        _ => node.ToJsonString(),
-    };
-
-    /// <inheritdoc cref="ArgumentsText(JsonNode?)"/>
     public static string ArgumentsText(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Undefined or JsonValueKind.Null => string.Empty,

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Credentials;
 
@@ -17,52 +17,63 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
 
     public ProviderStreamChunk Parse(string data)
     {
-        JsonObject root;
+        // A pooled document per chunk, not a node tree: every value is read out before it is disposed.
+        JsonDocument document;
         try
         {
-            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secrets);
+            document = JsonDocument.Parse(data);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secrets);
         }
-        // OpenAI and OpenRouter: {"error": {...}}; TGI: {"error": "...", "error_type": ...}; vLLM, SGLang, Mistral: {"object": "error", ...}.
-        if (root["error"] is { } || JsonRead.String(root["object"]) == "error")
+        using (document)
         {
-            throw ProviderHttp.StreamError(displayName, data, secrets, rawChunk: data);
-        }
-        var usage = OpenAIResponseParser.ParseUsage(flavour, root["usage"]);
-        var deltas = new List<ContentDelta>();
-        FinishReason? finish = null;
-        if (root["choices"] is JsonArray { Count: > 1 })
-        {
-            throw ProviderHttp.StreamError(displayName, "a chunk has more than one choice", secrets);
-        }
-        if (root["choices"] is JsonArray { Count: 1 } choices && choices[0] is JsonObject choice)
-        {
-            if (JsonRead.String(choice["finish_reason"]) is { Length: > 0 } reason)
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                finish = OpenAIResponseParser.MapFinishReason(reason);
+                throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secrets);
             }
-            if (choice["delta"] is JsonObject delta)
+            // OpenAI and OpenRouter: {"error": {...}}; TGI: {"error": "...", "error_type": ...}; vLLM, SGLang, Mistral: {"object": "error", ...}.
+            if (JsonRead.HasValue(JsonRead.Property(root, "error")) || JsonRead.String(JsonRead.Property(root, "object")) == "error")
             {
-                ReadDelta(delta, deltas);
+                throw ProviderHttp.StreamError(displayName, data, secrets, rawChunk: data);
             }
+            var usageValue = JsonRead.Property(root, "usage");
+            var usage = OpenAIResponseParser.ParseUsage(flavour, usageValue);
+            var deltas = new List<ContentDelta>();
+            FinishReason? finish = null;
+            var choices = JsonRead.Property(root, "choices");
+            if (choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 1)
+            {
+                throw ProviderHttp.StreamError(displayName, "a chunk has more than one choice", secrets);
+            }
+            if (choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 1 && choices[0] is { ValueKind: JsonValueKind.Object } choice)
+            {
+                if (JsonRead.String(JsonRead.Property(choice, "finish_reason")) is { Length: > 0 } reason)
+                {
+                    finish = OpenAIResponseParser.MapFinishReason(reason);
+                }
+                if (JsonRead.Property(choice, "delta") is { ValueKind: JsonValueKind.Object } delta)
+                {
+                    ReadDelta(delta, deltas);
+                }
+            }
+            // A chunk with nothing to read (the role-only first chunk) still goes on, for raw output.
+            return new ProviderStreamChunk(deltas, usage, finish, data) { RawUsage = OpenAIResponseParser.RawUsageOf(usageValue), Secrets = secrets };
         }
-        // A chunk with nothing to read (the role-only first chunk) still goes on, for raw output.
-        return new ProviderStreamChunk(deltas, usage, finish, data) { RawUsage = OpenAIResponseParser.RawUsageOf(root), Secrets = secrets };
     }
 
     /// <summary>Content held back at the end of the stream (a partial <c>&lt;think&gt;</c> tag that never completed).</summary>
     public ProviderStreamChunk? Finish() =>
         _thinkTags?.Flush() is { } last ? new ProviderStreamChunk([Piece(last.IsThought, last.Text)], null, null, string.Empty) { Secrets = secrets } : null;
 
-    private void ReadDelta(JsonObject delta, List<ContentDelta> deltas)
+    private void ReadDelta(JsonElement delta, List<ContentDelta> deltas)
     {
         var thought = new StringBuilder(
-            JsonRead.String(delta["reasoning"]) ?? JsonRead.String(delta["reasoning_content"]) ?? string.Empty);
+            JsonRead.String(JsonRead.Property(delta, "reasoning")) ?? JsonRead.String(JsonRead.Property(delta, "reasoning_content")) ?? string.Empty);
         var text = new StringBuilder();
-        OpenAIResponseParser.ReadContent(delta["content"], text, thought);
+        OpenAIResponseParser.ReadContent(JsonRead.Property(delta, "content"), text, thought);
         if (thought.Length > 0)
         {
             deltas.Add(new ThoughtDelta("0", thought.ToString()));
@@ -79,26 +90,36 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
             }
         }
         // TGI sends one tool-call object instead of an array.
-        IEnumerable<JsonObject> calls = delta["tool_calls"] switch
+        var calls = JsonRead.Property(delta, "tool_calls");
+        if (calls.ValueKind == JsonValueKind.Object)
         {
-            JsonArray array => array.OfType<JsonObject>(),
-            JsonObject single => [single],
-            _ => [],
-        };
-        foreach (var call in calls)
+            deltas.Add(ToolCall(calls));
+        }
+        else if (calls.ValueKind == JsonValueKind.Array)
         {
-            deltas.Add(ToolCall(call));
+            foreach (var call in calls.EnumerateArray())
+            {
+                if (call.ValueKind == JsonValueKind.Object)
+                {
+                    deltas.Add(ToolCall(call));
+                }
+            }
         }
     }
 
     private static ContentDelta Piece(bool isThought, string text) =>
         isThought ? new ThoughtDelta("0", text) : new TextDelta("0", text);
 
-    private ToolCallDelta ToolCall(JsonObject call)
+    private ToolCallDelta ToolCall(JsonElement call)
     {
-        var function = call["function"] as JsonObject ?? call["custom"] as JsonObject;
-        var id = JsonRead.String(call["id"]);
-        var index = JsonRead.Long(call["index"]);
+        // A custom tool's call carries `custom: {name, input}` (free text) where a function's has `function`.
+        var function = JsonRead.Property(call, "function");
+        if (function.ValueKind != JsonValueKind.Object)
+        {
+            function = JsonRead.Property(call, "custom");
+        }
+        var id = JsonRead.String(JsonRead.Property(call, "id"));
+        var index = JsonRead.Long(JsonRead.Property(call, "index"));
         if (id is { Length: > 0 })
         {
             if (!_toolCallIds.Contains(id))
@@ -114,6 +135,11 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         {
             id = _toolCallIds.LastOrDefault() ?? throw ProviderHttp.StreamError(displayName, "a tool call delta has no id", secrets);
         }
-        return new ToolCallDelta(id, JsonRead.String(function?["name"]), OpenAIResponseParser.ArgumentsText(function?["arguments"] ?? function?["input"]));
+        var arguments = JsonRead.Property(function, "arguments");
+        if (!JsonRead.HasValue(arguments))
+        {
+            arguments = JsonRead.Property(function, "input");
+        }
+        return new ToolCallDelta(id, JsonRead.String(JsonRead.Property(function, "name")), OpenAIResponseParser.ArgumentsText(arguments));
     }
 }
