@@ -13,9 +13,13 @@ public readonly record struct SseEvent(string? Event, string Data);
 /// </summary>
 public static class SseReader
 {
+    // Provider events are a few hundred bytes; the reader only copies from the HTTP response's own buffer, so a small
+    // buffer costs no extra reads and saves 21 KB per stream over the default 8 KB (bytes plus chars).
+    private const int BufferBytes = 1024;
+
     public static async IAsyncEnumerable<SseEvent> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 8192, leaveOpen: true);
+        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: BufferBytes, leaveOpen: true);
         string? eventName = null;
         var data = new StringBuilder();
         var hasData = false;
@@ -37,25 +41,24 @@ public static class SseReader
                 continue;
             }
             var colon = line.IndexOf(':', StringComparison.Ordinal);
-            var field = colon < 0 ? line : line[..colon];
-            var value = colon < 0 ? string.Empty : line[(colon + 1)..];
+            var field = colon < 0 ? line.AsSpan() : line.AsSpan(0, colon);
+            var value = colon < 0 ? [] : line.AsSpan(colon + 1);
             if (value.StartsWith(' '))
             {
                 value = value[1..];
             }
-            switch (field)
+            if (field.SequenceEqual("data"))
             {
-                case "data":
-                    if (hasData)
-                    {
-                        data.Append('\n');
-                    }
-                    data.Append(value);
-                    hasData = true;
-                    break;
-                case "event":
-                    eventName = value;
-                    break;
+                if (hasData)
+                {
+                    data.Append('\n');
+                }
+                data.Append(value);
+                hasData = true;
+            }
+            else if (field.SequenceEqual("event"))
+            {
+                eventName = value.ToString();
             }
         }
         if (hasData)
