@@ -18,14 +18,6 @@ namespace TensorZero.Gateway.Benchmarks;
 [MemoryDiagnoser]
 public class HotPathBenchmarks
 {
-    private const string Body = """
-        {"function_name":"my_function","episode_id":null,
-         "input":{"system":"You are terse.","messages":[{"role":"user","content":"What is the capital of Japan?"},
-           {"role":"assistant","content":"Tokyo."},{"role":"user","content":[{"type":"text","text":"And of France?"}]}]},
-         "params":{"chat_completion":{"temperature":0.2,"max_tokens":64}},
-         "tags":{"user_id":"42"},"credentials":{"customer_openai_api_key":"sk-benchmark-key"}}
-        """;
-
     /// <summary>The fixed 374-byte answer of the load benchmark's fake upstream.</summary>
     private const string OpenAIAnswer = """
         {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! The fixed answer of the load benchmark.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":14,"completion_tokens":12,"total_tokens":26},"system_fingerprint":"fp_bench"}
@@ -49,9 +41,9 @@ public class HotPathBenchmarks
         var registry = ProviderRegistry.CreateDefault();
         _protectedHeaders = new ProtectedHeaders(registry);
         var factory = new CredentialResolverFactory(new NoEnvironment(), ".", new Dictionary<string, CredentialSpec>(), NullLoggerFactory.Instance);
-        _dynamic = factory.ForProvider(registry.Find("openai")!.Descriptor.Credentials, new CredentialSpec(new CredentialLocation.Dynamic("customer_openai_api_key")), "p", new List<string>())!;
-        _credentials = new RequestCredentials(new Dictionary<string, Secret> { ["customer_openai_api_key"] = new("sk-benchmark-key") });
-        _body = System.Text.Encoding.UTF8.GetBytes(Body);
+        _dynamic = factory.ForProvider(registry.Find("openai")!.Descriptor.Credentials, new CredentialSpec(new CredentialLocation.Dynamic(BenchmarkInputs.CredentialName)), "p", new List<string>())!;
+        _credentials = new RequestCredentials(new Dictionary<string, Secret> { [BenchmarkInputs.CredentialName] = new(BenchmarkInputs.CustomerKey) });
+        _body = System.Text.Encoding.UTF8.GetBytes(BenchmarkInputs.InferenceBody);
         _openAIAnswer = OpenAIAnswer;
         using var document = JsonDocument.Parse(_body);
         var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);

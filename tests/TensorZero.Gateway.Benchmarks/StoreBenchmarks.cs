@@ -22,14 +22,6 @@ public class StoreBenchmarks : IDisposable
     // as one batch.
     private const int Inferences = 100;
 
-    private const string Body = """
-        {"function_name":"my_function","episode_id":null,
-         "input":{"system":"You are terse.","messages":[{"role":"user","content":"What is the capital of Japan?"},
-           {"role":"assistant","content":"Tokyo."},{"role":"user","content":[{"type":"text","text":"And of France?"}]}]},
-         "params":{"chat_completion":{"temperature":0.2,"max_tokens":64}},
-         "tags":{"user_id":"42"},"credentials":{"customer_openai_api_key":"sk-benchmark-customer-key-0123456789"}}
-        """;
-
     private const string RawRequest = """
         {"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"What is the capital of Japan?"},{"role":"assistant","content":"Tokyo."},{"role":"user","content":"And of France?"}],"temperature":0.2,"max_completion_tokens":64,"stream":false}
         """;
@@ -54,7 +46,7 @@ public class StoreBenchmarks : IDisposable
         var secrets = new SecretRegistry();
         secrets.Register(new Secret("sk-proj-benchmark-gateway-openai-key-0123456789abcdef"));
         secrets.Register(new Secret("sk-ant-api03-benchmark-gateway-anthropic-key-0123456789"));
-        using var document = JsonDocument.Parse(Body);
+        using var document = JsonDocument.Parse(BenchmarkInputs.InferenceBody);
         _request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, new ProtectedHeaders(ProviderRegistry.CreateDefault()));
         var response = new ProviderResponse([new TextBlock("Paris.")], new Usage(36, 2), FinishReason.Stop, RawRequest, RawResponse);
         _result = new InferenceResult(Guid.CreateVersion7(), Guid.CreateVersion7(), "gpt", FunctionType.Chat,

@@ -81,21 +81,8 @@ public static class OpenAIResponseParser
                 {
                     continue;
                 }
-                // A custom tool's call carries `custom: {name, input}` (free text) where a function's has `function`.
-                var function = JsonRead.Property(call, "function");
-                if (function.ValueKind != JsonValueKind.Object)
-                {
-                    function = JsonRead.Property(call, "custom");
-                }
-                var arguments = JsonRead.Property(function, "arguments");
-                if (!JsonRead.HasValue(arguments))
-                {
-                    arguments = JsonRead.Property(function, "input");
-                }
-                content.Add(new ToolCallBlock(
-                    JsonRead.String(JsonRead.Property(call, "id")) ?? string.Empty,
-                    JsonRead.String(JsonRead.Property(function, "name")) ?? string.Empty,
-                    ArgumentsText(arguments)));
+                var (name, arguments) = ToolCallFunction(call);
+                content.Add(new ToolCallBlock(JsonRead.String(JsonRead.Property(call, "id")) ?? string.Empty, name ?? string.Empty, arguments));
             }
         }
     }
@@ -140,17 +127,43 @@ public static class OpenAIResponseParser
         }
     }
 
-    /// <summary>A <c>usage</c> object's token counts; null when it is absent or not an object.</summary>
-    public static Usage? ParseUsage(OpenAIFlavour flavour, JsonElement usage) => usage.ValueKind == JsonValueKind.Object
-        ? UsageOf(
-            JsonRead.Long(JsonRead.Property(usage, "prompt_tokens")),
-            JsonRead.Long(JsonRead.Property(usage, "completion_tokens")),
-            flavour.AddsReasoningTokens ? JsonRead.Long(JsonRead.Property(JsonRead.Property(usage, "completion_tokens_details"), "reasoning_tokens")) : null)
-        : null;
+    /// <summary>
+    /// A <c>usage</c> object's token counts; null when it is absent or not an object. Output tokens include the
+    /// reasoning tokens of a flavour that counts them apart (<see cref="OpenAIFlavour.AddsReasoningTokens"/>).
+    /// </summary>
+    public static Usage? ParseUsage(OpenAIFlavour flavour, JsonElement usage)
+    {
+        if (usage.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var output = JsonRead.Long(JsonRead.Property(usage, "completion_tokens"));
+        if (flavour.AddsReasoningTokens
+            && JsonRead.Long(JsonRead.Property(JsonRead.Property(usage, "completion_tokens_details"), "reasoning_tokens")) is { } reasoning)
+        {
+            output = (output ?? 0) + reasoning;
+        }
+        return new Usage(JsonRead.Long(JsonRead.Property(usage, "prompt_tokens")), output);
+    }
 
-    /// <summary>Output tokens include the reasoning tokens of a flavour that counts them apart (<see cref="OpenAIFlavour.AddsReasoningTokens"/>).</summary>
-    private static Usage UsageOf(long? prompt, long? completion, long? addedReasoning) =>
-        new(prompt, addedReasoning is { } reasoning ? (completion ?? 0) + reasoning : completion);
+    /// <summary>
+    /// A tool call's name and arguments text, in an answer or a stream delta. A custom tool's call carries
+    /// <c>custom: {name, input}</c> (free text) where a function's has <c>function: {name, arguments}</c>.
+    /// </summary>
+    public static (string? Name, string Arguments) ToolCallFunction(JsonElement call)
+    {
+        var function = JsonRead.Property(call, "function");
+        if (function.ValueKind != JsonValueKind.Object)
+        {
+            function = JsonRead.Property(call, "custom");
+        }
+        var arguments = JsonRead.Property(function, "arguments");
+        if (!JsonRead.HasValue(arguments))
+        {
+            arguments = JsonRead.Property(function, "input");
+        }
+        return (JsonRead.String(JsonRead.Property(function, "name")), ArgumentsText(arguments));
+    }
 
     public static FinishReason MapFinishReason(string reason) => reason switch
     {
@@ -163,7 +176,7 @@ public static class OpenAIResponseParser
     };
 
     /// <summary>Tool arguments as JSON text; TGI sends them as a JSON object instead of a string.</summary>
-    public static string ArgumentsText(JsonElement element) => element.ValueKind switch
+    private static string ArgumentsText(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Undefined or JsonValueKind.Null => string.Empty,
         JsonValueKind.String => element.GetString()!,

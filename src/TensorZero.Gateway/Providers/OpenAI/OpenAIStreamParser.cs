@@ -112,12 +112,6 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
 
     private ToolCallDelta ToolCall(JsonElement call)
     {
-        // A custom tool's call carries `custom: {name, input}` (free text) where a function's has `function`.
-        var function = JsonRead.Property(call, "function");
-        if (function.ValueKind != JsonValueKind.Object)
-        {
-            function = JsonRead.Property(call, "custom");
-        }
         var id = JsonRead.String(JsonRead.Property(call, "id"));
         var index = JsonRead.Long(JsonRead.Property(call, "index"));
         if (id is { Length: > 0 })
@@ -135,11 +129,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         {
             id = _toolCallIds.LastOrDefault() ?? throw ProviderHttp.StreamError(displayName, "a tool call delta has no id", secrets);
         }
-        var arguments = JsonRead.Property(function, "arguments");
-        if (!JsonRead.HasValue(arguments))
-        {
-            arguments = JsonRead.Property(function, "input");
-        }
-        return new ToolCallDelta(id, JsonRead.String(JsonRead.Property(function, "name")), OpenAIResponseParser.ArgumentsText(arguments));
+        var (name, arguments) = OpenAIResponseParser.ToolCallFunction(call);
+        return new ToolCallDelta(id, name, arguments);
     }
 }
