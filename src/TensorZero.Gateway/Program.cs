@@ -93,12 +93,8 @@ try
     });
     app.UseGatewayOpenApi();
     app.UseGatewayMetrics();
-    app.UseSerilogRequestLogging(options =>
-    {
-        options.GetLevel = GatewayLogging.RequestLevel;
-        // The host's logger, not the static startup one: its format, sinks and value escaping apply to request lines too.
-        options.Logger = app.Services.GetService<Serilog.ILogger>();
-    });
+    // The host's logger, not the static startup one: its format, sinks and value escaping apply to request lines too.
+    app.UseGatewayRequestLog(app.Services.GetRequiredService<Serilog.ILogger>());
     // One error boundary (GatewayExceptionHandler); it logs what it handles itself, without exception messages.
     app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = _ => Task.CompletedTask, SuppressDiagnosticsCallback = _ => true });
     app.UseGatewayAuth(); // `[gateway.auth]`: API keys on every route but the unauthenticated ones

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing.Patterns;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
+using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Store;
 
 namespace TensorZero.Gateway.Auth;
@@ -23,9 +24,6 @@ public static class ApiKeyAuthentication
 
     /// <summary>The tag each stored inference of an authenticated request carries, TensorZero's name.</summary>
     public const string PublicIdTag = "tensorzero::api_key_public_id";
-
-    /// <summary>The request log line's property with the presented key's public id.</summary>
-    public const string LogProperty = "ApiKeyPublicId";
 
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services, GatewayConfig config)
     {
@@ -73,17 +71,16 @@ public static class ApiKeyAuthentication
                 await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, UnavailableMessage);
                 return;
             }
-            var diagnostics = context.RequestServices.GetService<Serilog.IDiagnosticContext>();
             if (key is null)
             {
                 if (authorization.Count == 1 && ApiKeyValidator.Parse(authorization[0]) is { } presented)
                 {
-                    diagnostics?.Set(LogProperty, presented.PublicId);
+                    context.Features.Set(new RequestLogApiKey(presented.PublicId));
                 }
                 await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, RefusedMessage);
                 return;
             }
-            diagnostics?.Set(LogProperty, key.PublicId);
+            context.Features.Set(new RequestLogApiKey(key.PublicId));
             context.Features.Set(new AuthenticatedApiKey(key.PublicId));
             await next(context);
         });

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using TensorZero.Gateway.Auth;
+using TensorZero.Gateway.Observability;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 using TensorZero.Gateway.Tests.Store;
@@ -214,7 +215,7 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
         var line = Assert.Single(gateway.Logs.Events, e =>
             e.MessageTemplate.Text.StartsWith("HTTP", StringComparison.Ordinal) && e.Properties.TryGetValue("RequestPath", out var p) &&
             p.ToString() == "\"/inference\"");
-        Assert.Equal($"\"{publicId}\"", line.Properties[ApiKeyAuthentication.LogProperty].ToString());
+        Assert.Equal($"\"{publicId}\"", line.Properties[RequestLog.ApiKeyProperty].ToString());
         foreach (var text in new[] { raw, stored.ToJsonString(), gateway.Logs.All })
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);

@@ -1,0 +1,130 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Serilog;
+using Serilog.Events;
+using TensorZero.Gateway.Observability;
+using TensorZero.Gateway.Tests.Infrastructure;
+
+namespace TensorZero.Gateway.Tests.Observability;
+
+public sealed class RequestLogTests
+{
+    private static (RequestDelegate Pipeline, LogCapture Logs) Pipeline(RequestDelegate handler, FakeTimeProvider time, LogEventLevel minimum = LogEventLevel.Verbose)
+    {
+        var logs = new LogCapture();
+        var logger = new LoggerConfiguration().MinimumLevel.Is(minimum).WriteTo.Sink(logs).CreateLogger();
+        var app = new ApplicationBuilder(new ServiceCollection().AddSingleton<TimeProvider>(time).BuildServiceProvider());
+        app.UseGatewayRequestLog(logger);
+        app.Run(handler);
+        return (app.Build(), logs);
+    }
+
+    private static DefaultHttpContext Request(string method, string path) => new() { Request = { Method = method, Path = path } };
+
+    [Fact]
+    public async Task UseGatewayRequestLog_AnsweredRequest_WritesOneLineWithMethodPathStatusAndElapsed()
+    {
+        var time = new FakeTimeProvider();
+        var (pipeline, logs) = Pipeline(context =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(12.5));
+            context.Response.StatusCode = 201;
+            return Task.CompletedTask;
+        }, time);
+
+        await pipeline(Request("POST", "/inference"));
+
+        var line = Assert.Single(logs.Events);
+        Assert.Equal(LogEventLevel.Information, line.Level);
+        Assert.Equal("HTTP \"POST\" \"/inference\" responded 201 in 12.5000 ms", line.RenderMessage());
+        Assert.Equal("\"" + RequestLog.SourceContext + "\"", line.Properties["SourceContext"].ToString());
+        Assert.Null(line.Exception);
+        Assert.False(line.Properties.ContainsKey(RequestLog.ApiKeyProperty));
+    }
+
+    [Fact]
+    public async Task UseGatewayRequestLog_PresentedApiKey_AddsItsPublicId()
+    {
+        var time = new FakeTimeProvider();
+        var (pipeline, logs) = Pipeline(context =>
+        {
+            context.Features.Set(new RequestLogApiKey("abc123"));
+            context.Response.StatusCode = 401;
+            return Task.CompletedTask;
+        }, time);
+
+        await pipeline(Request("POST", "/inference"));
+
+        var line = Assert.Single(logs.Events);
+        Assert.Equal("\"abc123\"", line.Properties[RequestLog.ApiKeyProperty].ToString());
+        Assert.Equal("401", line.Properties["StatusCode"].ToString());
+    }
+
+    [Theory]
+    [InlineData("/health", 200, LogEventLevel.Debug)]
+    [InlineData("/status", 200, LogEventLevel.Debug)]
+    [InlineData("/inference", 404, LogEventLevel.Information)]
+    [InlineData("/inference", 502, LogEventLevel.Error)]
+    public async Task UseGatewayRequestLog_StatusAndRoute_PickTheLevel(string path, int status, LogEventLevel expected)
+    {
+        var time = new FakeTimeProvider();
+        var (pipeline, logs) = Pipeline(context =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }, time);
+
+        await pipeline(Request("GET", path));
+
+        Assert.Equal(expected, Assert.Single(logs.Events).Level);
+    }
+
+    [Fact]
+    public async Task UseGatewayRequestLog_LevelBelowTheMinimum_WritesNothing()
+    {
+        var time = new FakeTimeProvider();
+        var (pipeline, logs) = Pipeline(_ => Task.CompletedTask, time, LogEventLevel.Information);
+
+        await pipeline(Request("GET", "/health"));
+
+        Assert.Empty(logs.Events);
+    }
+
+    [Fact]
+    public async Task UseGatewayRequestLog_ExceptionPastTheHandler_LogsA500WithoutItsMessageAndRethrows()
+    {
+        var time = new FakeTimeProvider();
+        var (pipeline, logs) = Pipeline(context =>
+        {
+            context.Response.StatusCode = 200; // the response had started, as in a stream
+            throw new InvalidOperationException("upstream said sk-canary-secret");
+        }, time);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline(Request("POST", "/openai/v1/chat/completions")));
+
+        var line = Assert.Single(logs.Events);
+        Assert.Equal(LogEventLevel.Error, line.Level);
+        Assert.Equal("500", line.Properties["StatusCode"].ToString());
+        Assert.Null(line.Exception);
+        Assert.DoesNotContain("sk-canary-secret", logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestLine_ThroughTheGateway_CarriesTheRequestScopeAndIsEscaped()
+    {
+        using var gateway = new GatewayFactory(string.Empty);
+        var client = gateway.CreateClient();
+
+        var response = await client.GetAsync("/nowhere%0Aforged");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await gateway.Logs.WaitForAsync("responded", TimeSpan.FromSeconds(10));
+
+        var line = Assert.Single(gateway.Logs.Events, e => e.Properties.TryGetValue("SourceContext", out var s) && s.ToString() == "\"" + RequestLog.SourceContext + "\"");
+        Assert.Equal("\"/nowhere\\nforged\"", line.Properties["RequestPath"].ToString());
+        Assert.Equal("404", line.Properties["StatusCode"].ToString());
+        Assert.True(line.Properties.ContainsKey("RequestId"), "the hosting scope's RequestId is on the line");
+    }
+}
