@@ -13,6 +13,8 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
 {
     public const string DefaultFunctionName = FunctionTable.DefaultFunctionName;
 
+    private static readonly ISet<string> NoneTried = System.Collections.Immutable.ImmutableHashSet<string>.Empty;
+
     public async Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var (function, pinned, tools, inferenceId, episodeId) = Begin(request);
@@ -77,23 +79,24 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             throw new GatewayError(ErrorKind.Internal, $"Function `{function.Name}` has no variants");
         }
         var draw = VariantSampler.Draw(function.Name, episodeId);
-        var tried = new HashSet<string>(StringComparer.Ordinal);
-        var failures = new List<(string Variant, GatewayError Error)>();
-        while (VariantSampler.Pick(function.Config, tried, draw) is { } picked)
+        // Both are made on the first failure: most requests are answered by the first variant picked.
+        HashSet<string>? tried = null;
+        List<(string Variant, GatewayError Error)>? failures = null;
+        while (VariantSampler.Pick(function.Config, tried ?? NoneTried, draw) is { } picked)
         {
             var variant = function.Variants[picked.Name];
-            tried.Add(variant.Name);
             try
             {
                 var result = await run(variant).ConfigureAwait(false);
-                return (variant, result, failures.Count == 0 ? [] : failures.SelectMany(f => f.Error.RawResponses).ToList());
+                return (variant, result, failures is null ? [] : failures.SelectMany(f => f.Error.RawResponses).ToList());
             }
             catch (GatewayError e)
             {
-                failures.Add((variant.Name, e));
+                (tried ??= new HashSet<string>(StringComparer.Ordinal)).Add(variant.Name);
+                (failures ??= []).Add((variant.Name, e));
             }
         }
-        if (failures.Count == 0)
+        if (failures is null)
         {
             throw new GatewayError(ErrorKind.Internal, $"Function `{function.Name}` has no variant that can be sampled; pin one with `variant_name`");
         }

@@ -59,7 +59,27 @@ public sealed class RequestTools
             // The output schema becomes the one tool offered, so nothing else may shape the tool call (TensorZero's checks and texts).
             return JsonToolOnly(function, request);
         }
+        if (request.AllowedTools is null && function.Tools is not { Count: > 0 } && request.AdditionalTools is null && request.CustomTools is null)
+        {
+            return NoTools(function, request);
+        }
+        return Offered(config, function, request);
+    }
 
+    // The common case: no tool is offered, so only a tool choice that names one can be wrong.
+    private static RequestTools NoTools(FunctionConfig function, InferenceRequest request)
+    {
+        if ((request.ToolChoice ?? function.ToolChoice) is { Mode: ToolChoiceMode.Specific, ToolName: { } chosen })
+        {
+            throw NotOffered(chosen);
+        }
+        return new RequestTools([], [], null, request.ParallelToolCalls ?? function.ParallelToolCalls, request.ResponseSchema ?? request.OutputSchema);
+    }
+
+    private static GatewayError NotOffered(string tool) => GatewayError.InvalidRequest($"`tool_choice`: tool `{tool}` is not offered in this request");
+
+    private static RequestTools Offered(GatewayConfig config, FunctionConfig function, InferenceRequest request)
+    {
         var keys = function.Tools ?? [];
         if (request.AllowedTools is { } allowed)
         {
@@ -108,7 +128,7 @@ public sealed class RequestTools
             }
             else if (!schemas.ContainsKey(chosen) && !customNames.Contains(chosen))
             {
-                throw GatewayError.InvalidRequest($"`tool_choice`: tool `{chosen}` is not offered in this request");
+                throw NotOffered(chosen);
             }
         }
         var anyTools = definitions.Count > 0 || customTools.Count > 0;

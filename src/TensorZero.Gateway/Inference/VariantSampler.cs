@@ -61,6 +61,14 @@ public static class VariantSampler
     /// <summary>Legacy per-variant <c>weight</c> sampling (no experimentation table).</summary>
     public static VariantConfig? Pick(IReadOnlyDictionary<string, VariantConfig> variants, ISet<string> tried, double draw)
     {
+        if (variants.Count == 1 && tried.Count == 0)
+        {
+            // One variant (a model's default function, most functions): it is the pick unless its weight is 0.
+            foreach (var only in variants.Values)
+            {
+                return only.Weight is null or > 0 ? only : null;
+            }
+        }
         var remaining = variants.Values
             .Where(v => !tried.Contains(v.Name))
             .OrderBy(v => v.Name, StringComparer.Ordinal)

@@ -46,6 +46,22 @@ public sealed class VariantSamplerTests
         Assert.Equal(expected, VariantSampler.Pick(variants, new HashSet<string>(), draw)!.Name);
     }
 
+    [Theory]
+    [InlineData(null, 0.0, true)]
+    [InlineData(null, 0.99, true)]
+    [InlineData(2.5, 0.5, true)]
+    [InlineData(0.0, 0.5, false)]
+    [InlineData(-1.0, 0.5, false)]
+    public void Pick_OneVariant_IsThatVariantUnlessItsWeightIsNotPositive(double? weight, double draw, bool picked)
+    {
+        var variants = Variants(Variant("only", weight));
+
+        var pick = VariantSampler.Pick(variants, new HashSet<string>(), draw);
+
+        Assert.Equal(picked ? "only" : null, pick?.Name);
+        Assert.Null(VariantSampler.Pick(variants, new HashSet<string> { "only" }, draw));
+    }
+
     [Fact]
     public void Pick_AfterWeightedFail_UsesUnweightedFallbackAndNeverZeroWeight()
     {

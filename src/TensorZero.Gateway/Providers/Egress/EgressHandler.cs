@@ -30,12 +30,14 @@ public sealed class EgressHandler : HttpMessageHandler
         _clientChosen = new HttpMessageInvoker(guarded, disposeHandler: true);
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    // A configured URL goes straight to its pool, without an async frame of this handler's own.
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        ClientChosenUrl.Of(request) is { } origin
+            ? SendClientChosenAsync(request, origin, cancellationToken)
+            : SendAsync(_configured, request, origin: null, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendClientChosenAsync(HttpRequestMessage request, ClientChosenUrl origin, CancellationToken cancellationToken)
     {
-        if (ClientChosenUrl.Of(request) is not { } origin)
-        {
-            return await SendAsync(_configured, request, origin: null, cancellationToken).ConfigureAwait(false);
-        }
         var url = request.RequestUri ?? throw origin.Invalid("is not an absolute http(s) URL");
         origin.CheckForm(url);
         using (var resolving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
