@@ -208,12 +208,16 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             FunctionType = function.Config.Type,
             Cache = request.Cache.ForDryrun(request.Dryrun),
             CustomTools = tools.CustomTools.Count == 0 ? null : tools.CustomTools,
-            RequestExtraBody = request.ExtraBody.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
-            RequestExtraHeaders = request.ExtraHeaders.Where(e => e.VariantName is null || e.VariantName == variant.Name).ToList(),
+            RequestExtraBody = ForVariant(request.ExtraBody, variant.Name),
+            RequestExtraHeaders = ForVariant(request.ExtraHeaders, variant.Name),
             RequestProviderTools = request.ProviderTools,
         };
         return (model, modelRequest);
     }
+
+    // The request's `extra_body` or `extra_headers` entries for every variant and for this one.
+    private static IReadOnlyList<TargetedExtra<T>> ForVariant<T>(IReadOnlyList<TargetedExtra<T>> extras, string variant) =>
+        extras.Count == 0 ? [] : extras.Where(e => e.VariantName is null || e.VariantName == variant).ToList();
 
     private async Task<ModelResult> InferVariantAsync(
         FunctionRuntime function,

@@ -96,9 +96,9 @@ internal static class RowJson
     public static string Content(IReadOnlyList<ContentBlock> content) => Write(content, static (writer, content) =>
     {
         writer.WriteStartArray();
-        foreach (var block in content)
+        for (var i = 0; i < content.Count; i++)
         {
-            WriteBlock(writer, block);
+            WriteBlock(writer, content[i]);
         }
         writer.WriteEndArray();
     });
@@ -118,9 +118,9 @@ internal static class RowJson
         writer.WriteStartObject();
         writer.WriteString("role", message.Role switch { Role.User => "user", Role.Assistant => "assistant", _ => message.Role.ToString().ToLowerInvariant() });
         writer.WriteStartArray("content");
-        foreach (var block in message.Content)
+        for (var i = 0; i < message.Content.Count; i++)
         {
-            WriteBlock(writer, block);
+            WriteBlock(writer, message.Content[i]);
         }
         writer.WriteEndArray();
         writer.WriteEndObject();

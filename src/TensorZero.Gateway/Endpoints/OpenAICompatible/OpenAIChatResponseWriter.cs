@@ -90,19 +90,40 @@ public static class OpenAIChatResponseWriter
 
     // Text blocks are joined into `content`; tool calls keep the model's raw name and arguments, valid or not; thoughts
     // go to `tensorzero_extra_content` with their position, so a client can send them back in the next turn.
-    private static void WriteChatMessage(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> content)
+    internal static void WriteChatMessage(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> content)
     {
-        StringBuilder? text = null;
-        foreach (var block in content.OfType<TextBlock>())
+        string? text = null;
+        StringBuilder? joined = null;
+        var toolCalls = false;
+        var thoughts = false;
+        for (var i = 0; i < content.Count; i++)
         {
-            (text ??= new StringBuilder()).Append(block.Text);
+            switch (content[i])
+            {
+                case TextBlock block when text is null:
+                    text = block.Text;
+                    break;
+                case TextBlock block:
+                    (joined ??= new StringBuilder(text)).Append(block.Text);
+                    break;
+                case ToolCallBlock:
+                    toolCalls = true;
+                    break;
+                case ThoughtBlock:
+                    thoughts = true;
+                    break;
+            }
         }
-        WriteNullableString(writer, "content", text?.ToString());
-        if (content.OfType<ToolCallBlock>().Any())
+        WriteNullableString(writer, "content", joined?.ToString() ?? text);
+        if (toolCalls)
         {
             writer.WriteStartArray("tool_calls");
-            foreach (var call in content.OfType<ToolCallBlock>())
+            for (var i = 0; i < content.Count; i++)
             {
+                if (content[i] is not ToolCallBlock call)
+                {
+                    continue;
+                }
                 writer.WriteStartObject();
                 writer.WriteString("id", call.Id);
                 writer.WriteString("type", "function");
@@ -115,7 +136,7 @@ public static class OpenAIChatResponseWriter
             writer.WriteEndArray();
         }
         writer.WriteString("role", "assistant");
-        if (content.OfType<ThoughtBlock>().Any())
+        if (thoughts)
         {
             writer.WriteStartArray("tensorzero_extra_content");
             for (var i = 0; i < content.Count; i++)
