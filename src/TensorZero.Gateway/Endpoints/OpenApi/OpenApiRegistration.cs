@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -20,10 +21,13 @@ public static class OpenApiRegistration
     {
         var enabled = config.Gateway.OpenApiEnabled ?? environment.IsDevelopment();
         services.AddSingleton(new OpenApiSwitch(enabled));
-        if (!enabled)
-        {
-            return services;
-        }
+        return enabled ? AddSwashbuckle(services) : services;
+    }
+
+    // Kept out of the callers' bodies, so a gateway with the document off never loads Swashbuckle's assemblies.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IServiceCollection AddSwashbuckle(IServiceCollection services)
+    {
         services.AddEndpointsApiExplorer();
         // The wire format's names: the body records' properties appear in snake_case, as the endpoints read and write them.
         services.AddSingleton<ISerializerDataContractResolver>(new JsonSerializerDataContractResolver(
@@ -45,10 +49,12 @@ public static class OpenApiRegistration
 
     public static IApplicationBuilder UseGatewayOpenApi(this IApplicationBuilder app)
     {
-        if (!app.ApplicationServices.GetRequiredService<OpenApiSwitch>().Enabled)
-        {
-            return app;
-        }
+        return app.ApplicationServices.GetRequiredService<OpenApiSwitch>().Enabled ? UseSwashbuckle(app) : app;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IApplicationBuilder UseSwashbuckle(IApplicationBuilder app)
+    {
         app.UseSwagger();
         // Relative to /swagger/, so it also works under `[gateway] base_path`.
         return app.UseSwaggerUI(options => options.SwaggerEndpoint($"{DocumentName}/swagger.json", "TensorZero Gateway"));
