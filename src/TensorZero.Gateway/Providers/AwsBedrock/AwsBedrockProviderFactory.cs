@@ -16,10 +16,11 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
 {
     public const string BearerTokenVariable = "AWS_BEARER_TOKEN_BEDROCK";
 
-    private readonly AwsSdkDefaults _sdk;
+    // Null: the AWS SDK's own chains, taken when a provider of this type is built, so a gateway without one never
+    // loads the SDK.
+    private readonly AwsSdkDefaults? _sdk;
 
     public AwsBedrockProviderFactory()
-        : this(AwsSdkDefaults.Default)
     {
     }
 
@@ -43,7 +44,7 @@ public sealed class AwsBedrockProviderFactory : IProviderFactory
     public IModelProvider Create(ProviderBuildContext context)
     {
         var settings = context.ReadSettings();
-        var aws = new AwsSettings("aws_bedrock", AwsBedrockProvider.DisplayName, settings, context, _sdk);
+        var aws = new AwsSettings("aws_bedrock", AwsBedrockProvider.DisplayName, settings, context, _sdk ?? AwsSdkDefaults.Default);
         var modelId = settings.String("model_id");
         if (modelId is null && !settings.HasProblem("model_id"))
         {

@@ -18,10 +18,11 @@ namespace TensorZero.Gateway.Providers.AwsSageMaker;
 /// </remarks>
 public sealed class AwsSageMakerProviderFactory : IProviderFactory
 {
-    private readonly AwsSdkDefaults _sdk;
+    // Null: the AWS SDK's own chains, taken when a provider of this type is built, so a gateway without one never
+    // loads the SDK.
+    private readonly AwsSdkDefaults? _sdk;
 
     public AwsSageMakerProviderFactory()
-        : this(AwsSdkDefaults.Default)
     {
     }
 
@@ -43,7 +44,7 @@ public sealed class AwsSageMakerProviderFactory : IProviderFactory
     public IModelProvider Create(ProviderBuildContext context)
     {
         var settings = context.ReadSettings();
-        var aws = new AwsSettings("aws_sagemaker", AwsSageMakerProvider.DisplayName, settings, context, _sdk);
+        var aws = new AwsSettings("aws_sagemaker", AwsSageMakerProvider.DisplayName, settings, context, _sdk ?? AwsSdkDefaults.Default);
         var endpointName = settings.String("endpoint_name");
         if (endpointName is null && !settings.HasProblem("endpoint_name"))
         {
