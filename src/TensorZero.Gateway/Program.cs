@@ -41,7 +41,7 @@ try
     var logLevel = GatewayLogging.MinimumLevel(Environment.GetEnvironmentVariable(GatewayLogging.LevelVariable));
     // Nothing of the host's own configuration files is reloaded while serving: watching the working folder would wake
     // a thread for every write there (the SQLite file and its journal live under the config's folder).
-    var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+    var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
     var configPath = builder.Configuration["config-file"];
     if (string.IsNullOrWhiteSpace(configPath))
     {
