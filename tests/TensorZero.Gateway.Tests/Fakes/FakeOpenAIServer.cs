@@ -94,6 +94,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>The text of the answer; by default the last user message is echoed as <c>echo: ...</c>.</summary>
     public Func<JsonObject, string> Reply { get; set; } = body => "echo: " + FakeAnswer.LastUserText(body);
 
+    /// <summary>A <c>Set-Cookie</c> value sent with every chat completion, as a server with sessions would.</summary>
+    public string? SetCookie { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
     /// <param name="host">The loopback address to listen on, e.g. <c>127.0.0.2</c> for a host only an allow list lets through.</param>
@@ -128,6 +131,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
         var answer = FakeAnswer.For(body, Reply);
         var model = body["model"]?.GetValue<string>();
+        if (SetCookie is not null)
+        {
+            context.Response.Headers.SetCookie = SetCookie;
+        }
         var echo = EchoCredentialInBody ? (Wire.Auth == FakeAuth.ApiKey ? context.Request.Headers["api-key"] : context.Request.Headers.Authorization).ToString() : null;
         if (body["stream"]?.GetValue<bool>() == true)
         {

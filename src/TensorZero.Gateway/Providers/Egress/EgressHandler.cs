@@ -74,6 +74,9 @@ public sealed class EgressHandler : HttpMessageHandler
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         AllowAutoRedirect = false,
         ConnectTimeout = connectTimeout,
+        // One handler serves every client's requests: a cookie a provider set for one request (a session tied to one
+        // caller's key) must not ride along on the next caller's. Nothing upstream needs cookies kept.
+        UseCookies = false,
     };
 
     private async Task<HttpResponseMessage> SendAsync(
