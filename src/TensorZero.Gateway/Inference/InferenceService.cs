@@ -217,7 +217,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
 
     // The request's `extra_body` or `extra_headers` entries for every variant and for this one.
     private static IReadOnlyList<TargetedExtra<T>> ForVariant<T>(IReadOnlyList<TargetedExtra<T>> extras, string variant) =>
-        extras.Count == 0 ? [] : extras.Where(e => e.VariantName is null || e.VariantName == variant).ToList();
+        extras.Count == 0 ? [] : extras.Where(e => e.TargetsVariant(variant)).ToList();
 
     private async Task<ModelResult> InferVariantAsync(
         FunctionRuntime function,

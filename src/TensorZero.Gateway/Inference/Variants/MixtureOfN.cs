@@ -84,7 +84,7 @@ internal sealed class MixtureOfN(IReadOnlyList<VariantRuntime> candidates, Varia
         }
         // The request's extra headers for this variant (or for every variant) reach the fuser.
         var headers = call.Request.ExtraHeaders
-            .Where(e => e.VariantName is null || e.VariantName == variant.Name)
+            .Where(e => e.TargetsVariant(variant.Name))
             .Select(e => e with { VariantName = null })
             .ToList();
         var (model, prepared) = call.Prepare(fuser, call.Request with { Params = InferenceParams.Empty, JsonMode = null, ExtraBody = [], ExtraHeaders = headers });

@@ -183,6 +183,9 @@ public sealed record TargetedExtra<T>(T Item, string? VariantName = null, string
 {
     public bool Targets(string modelName, string providerName) =>
         (ModelName is null || ModelName == modelName) && (ProviderName is null || ProviderName == providerName);
+
+    /// <summary>Whether the entry applies to <paramref name="variant"/>: it names that variant or none.</summary>
+    public bool TargetsVariant(string variant) => VariantName is null || VariantName == variant;
 }
 
 /// <summary>Token counts; null when the provider did not report them.</summary>
