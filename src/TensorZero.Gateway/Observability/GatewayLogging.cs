@@ -72,7 +72,7 @@ public static class GatewayLogging
         });
     }
 
-    public static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? error) =>
+    public static LogEventLevel RequestLevel(HttpContext context, Exception? error) =>
         error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
         : context.Request.Path.StartsWithSegments("/status") || context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
         : LogEventLevel.Information;

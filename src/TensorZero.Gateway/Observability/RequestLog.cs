@@ -51,12 +51,12 @@ public static class RequestLog
 
     private static void Write(Serilog.ILogger logger, HttpContext context, TimeProvider time, long started, Exception? error)
     {
-        var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
-        var level = GatewayLogging.RequestLevel(context, elapsedMs, error);
+        var level = GatewayLogging.RequestLevel(context, error);
         if (!logger.IsEnabled(level))
         {
             return;
         }
+        var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
         // An exception that got past the error handler (the response had started) counts as a 500, as the handler
         // would have answered. Its message stays out of the line: it may quote a provider's answer or a credential.
         var status = error is null ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
