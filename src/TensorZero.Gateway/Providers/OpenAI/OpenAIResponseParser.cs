@@ -42,7 +42,7 @@ public static class OpenAIResponseParser
     /// <summary>The thought (reasoning fields, thinking chunks, think tags), the text, then the tool calls of a message.</summary>
     private static void ReadMessage(OpenAIFlavour flavour, JsonElement message, List<ContentBlock> content)
     {
-        var reasoning = JsonRead.String(JsonRead.Property(message, "reasoning")) ?? JsonRead.String(JsonRead.Property(message, "reasoning_content"));
+        var reasoning = Reasoning(message);
         var contentValue = JsonRead.Property(message, "content");
         string thought;
         string? text;
@@ -145,6 +145,10 @@ public static class OpenAIResponseParser
         }
         return new Usage(JsonRead.Long(JsonRead.Property(usage, "prompt_tokens")), output);
     }
+
+    /// <summary>A message's or delta's reasoning text, under either name servers of the OpenAI family give it: <c>reasoning</c>, else <c>reasoning_content</c>.</summary>
+    public static string? Reasoning(JsonElement message) =>
+        JsonRead.String(JsonRead.Property(message, "reasoning")) ?? JsonRead.String(JsonRead.Property(message, "reasoning_content"));
 
     /// <summary>
     /// A tool call's name and arguments text, in an answer or a stream delta. A custom tool's call carries

@@ -70,8 +70,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
 
     private void ReadDelta(JsonElement delta, List<ContentDelta> deltas)
     {
-        var thought = new StringBuilder(
-            JsonRead.String(JsonRead.Property(delta, "reasoning")) ?? JsonRead.String(JsonRead.Property(delta, "reasoning_content")) ?? string.Empty);
+        var thought = new StringBuilder(OpenAIResponseParser.Reasoning(delta) ?? string.Empty);
         var text = new StringBuilder();
         OpenAIResponseParser.ReadContent(JsonRead.Property(delta, "content"), text, thought);
         if (thought.Length > 0)
