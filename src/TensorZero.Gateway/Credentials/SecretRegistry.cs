@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 
 namespace TensorZero.Gateway.Credentials;
@@ -15,8 +17,14 @@ public sealed class SecretRegistry
     // ...but not their addresses (`token_uri`).
     private static readonly string[] PublicFieldHints = ["uri", "url"];
 
+    // Request keys' patterns by the keys themselves: a dynamic key comes back request after request, and building its
+    // patterns (every run of it and of its base64 forms, sorted) is most of redacting a request's rows. Bounded, and
+    // emptied when full, so a client sending new keys costs what it would without the cache.
+    private const int MaxRequestPatterns = 256;
+
     private readonly Lock _gate = new();
     private readonly HashSet<string> _values = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(bool Several, string Text), SecretPatterns> _requestPatterns = new();
     private SecretPatterns _patterns = SecretPatterns.Empty;
 
     /// <summary>The patterns of every registered secret.</summary>
@@ -43,6 +51,50 @@ public sealed class SecretRegistry
 
     /// <summary>The secrets in play for one provider call: these, the request's credentials and the key the call used.</summary>
     public SecretScope Scope(RequestCredentials request, Secret? used = null) => new(this, request, used);
+
+    /// <summary>Request keys whose patterns are kept for the next request with the same keys.</summary>
+    internal int CachedRequestPatterns => _requestPatterns.Count;
+
+    /// <summary>The patterns of a request's credentials and the key a call used; the same keys find the same patterns.</summary>
+    internal SecretPatterns RequestPatterns(RequestCredentials request, Secret? used)
+    {
+        if (CacheKey(request, used) is not { } key)
+        {
+            return SecretPatterns.Empty;
+        }
+        if (_requestPatterns.TryGetValue(key, out var patterns))
+        {
+            return patterns;
+        }
+        patterns = SecretPatterns.Build(SecretScope.Values(request, used));
+        if (_requestPatterns.Count >= MaxRequestPatterns)
+        {
+            _requestPatterns.Clear();
+        }
+        _requestPatterns[key] = patterns;
+        return patterns;
+    }
+
+    // One key: the key itself (no allocation). Several: each prefixed by its length, so no two sets share a text; and
+    // apart from single keys, which may hold any text.
+    private static (bool Several, string Text)? CacheKey(RequestCredentials request, Secret? used)
+    {
+        var count = request.Count + (used is null ? 0 : 1);
+        if (count == 0)
+        {
+            return null;
+        }
+        if (count == 1)
+        {
+            return (false, (used ?? request.Values.First()).Reveal());
+        }
+        var key = new StringBuilder();
+        foreach (var value in SecretScope.Values(request, used))
+        {
+            key.Append(value.Length).Append(':').Append(value);
+        }
+        return (true, key.ToString());
+    }
 
     private static IEnumerable<string> SecretValues(string value)
     {
@@ -103,10 +155,12 @@ public sealed class SecretScope
     /// <summary>The text with every run of every secret in play masked.</summary>
     public string Redact(string text)
     {
-        _requestPatterns ??= _used is null && !_request.Values.Any()
-            ? SecretPatterns.Empty
-            : SecretPatterns.Build(_request.Values.Append(_used).OfType<Secret>().Select(s => s.Reveal()));
+        _requestPatterns ??= _registry?.RequestPatterns(_request, _used) ?? SecretPatterns.Build(Values(_request, _used));
         // Two sets passed as a span: no array per call (every stored column is redacted).
         return SecretRedactor.Redact(text, _registry?.Patterns ?? SecretPatterns.Empty, _requestPatterns);
     }
+
+    /// <summary>The request's credential values and the key the call used.</summary>
+    internal static IEnumerable<string> Values(RequestCredentials request, Secret? used) =>
+        request.Values.Append(used).OfType<Secret>().Select(s => s.Reveal());
 }
