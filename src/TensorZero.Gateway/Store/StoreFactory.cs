@@ -61,8 +61,10 @@ public static class StoreFactory
             var connection = new SqliteConnection(connectionString);
             await connection.OpenAsync(token).ConfigureAwait(false);
             await using var pragma = connection.CreateCommand();
-            // WAL: readers (the read endpoints) don't block the writer and the writer doesn't block them.
-            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+            // WAL: readers (the read endpoints) don't block the writer and the writer doesn't block them. A new file gets
+            // 16 KB pages: a batch's commit writes each page with its own system calls, and rows of 1-3 KB filled 4 KB
+            // pages (SQLite's default) four times as often. A file made with other pages keeps them.
+            pragma.CommandText = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
             await pragma.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             return connection;
         }, () =>
