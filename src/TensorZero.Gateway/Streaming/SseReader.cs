@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -8,62 +9,169 @@ public readonly record struct SseEvent(string? Event, string Data);
 
 /// <summary>
 /// Reads <c>text/event-stream</c> bodies: <c>field: value</c> lines, a blank line ends an event, several <c>data:</c>
-/// lines join with a newline, <c>:</c> lines are comments, <c>\n</c> and <c>\r\n</c> both end lines, events without data
-/// are dropped.
+/// lines join with a newline, <c>:</c> lines are comments, <c>\n</c>, <c>\r\n</c> and <c>\r</c> all end lines, a
+/// leading byte-order mark is skipped, events without data are dropped.
 /// </summary>
+/// <remarks>
+/// Lines are found in the body's UTF-8 bytes, in pooled buffers: only an event's data (and its name) become strings,
+/// once per event. A line or an event longer than a buffer grows it.
+/// </remarks>
 public static class SseReader
 {
-    // Provider events are a few hundred bytes; the reader only copies from the HTTP response's own buffer, so a small
-    // buffer costs no extra reads and saves 21 KB per stream over the default 8 KB (bytes plus chars).
+    // Provider events are a few hundred bytes; reads copy from the HTTP response's own buffer, so a small buffer costs
+    // no extra reads.
     private const int BufferBytes = 1024;
 
     public static async IAsyncEnumerable<SseEvent> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: BufferBytes, leaveOpen: true);
-        string? eventName = null;
-        var data = new StringBuilder();
-        var hasData = false;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        var input = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        var pending = new PendingEvent();
+        try
         {
-            if (line.Length == 0)
+            int start = 0, end = 0;
+            var atStart = true;
+            var skipLineFeed = false;
+            while (true)
             {
-                if (hasData)
+                var unread = input.AsSpan(start, end - start);
+                if (skipLineFeed && !unread.IsEmpty)
                 {
-                    yield return new SseEvent(eventName, data.ToString());
+                    // A line ended at a `\r`: a `\n` right after it belongs to the same line ending.
+                    skipLineFeed = false;
+                    if (unread[0] == (byte)'\n')
+                    {
+                        start++;
+                        continue;
+                    }
                 }
-                eventName = null;
-                data.Clear();
-                hasData = false;
-                continue;
+                var lineEnd = unread.IndexOfAny((byte)'\n', (byte)'\r');
+                if (lineEnd >= 0)
+                {
+                    skipLineFeed = unread[lineEnd] == (byte)'\r';
+                    atStart = false;
+                    var line = unread[..lineEnd];
+                    start += lineEnd + 1;
+                    if (pending.Line(line) is { } completed)
+                    {
+                        yield return completed;
+                    }
+                    continue;
+                }
+                // No whole line left: keep the partial one at the front, grow the buffer if it fills it, and read on.
+                if (start > 0)
+                {
+                    unread.CopyTo(input);
+                    (start, end) = (0, unread.Length);
+                }
+                if (end == input.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(input.Length * 2);
+                    input.AsSpan(0, end).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(input);
+                    input = larger;
+                }
+                var read = await body.ReadAsync(input.AsMemory(end), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+                end += read;
+                if (atStart && end >= 3)
+                {
+                    atStart = false;
+                    if (input.AsSpan(0, 3).SequenceEqual(Encoding.UTF8.Preamble))
+                    {
+                        start = 3;
+                    }
+                }
             }
-            if (line[0] == ':')
+            // The body ended: its last line needs no line ending, its last event no blank line.
+            if (end > start && pending.Line(input.AsSpan(start, end - start)) is { } last)
             {
-                continue;
+                yield return last;
             }
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            var field = colon < 0 ? line.AsSpan() : line.AsSpan(0, colon);
-            var value = colon < 0 ? [] : line.AsSpan(colon + 1);
-            if (value.StartsWith(' '))
+            if (pending.End() is { } final)
+            {
+                yield return final;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            pending.Dispose();
+        }
+    }
+
+    /// <summary>The event being read: its name and its data lines' bytes, in a pooled buffer.</summary>
+    private sealed class PendingEvent : IDisposable
+    {
+        private byte[] _data = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        private int _length;
+        private bool _hasData;
+        private string? _name;
+
+        /// <summary>Takes one line (without its ending); returns the event a blank line completes.</summary>
+        public SseEvent? Line(ReadOnlySpan<byte> line)
+        {
+            if (line.IsEmpty)
+            {
+                return End();
+            }
+            if (line[0] == (byte)':')
+            {
+                return null;
+            }
+            var colon = line.IndexOf((byte)':');
+            var field = colon < 0 ? line : line[..colon];
+            var value = colon < 0 ? [] : line[(colon + 1)..];
+            if (!value.IsEmpty && value[0] == (byte)' ')
             {
                 value = value[1..];
             }
-            if (field.SequenceEqual("data"))
+            if (field.SequenceEqual("data"u8))
             {
-                if (hasData)
+                if (_hasData)
                 {
-                    data.Append('\n');
+                    Append("\n"u8);
                 }
-                data.Append(value);
-                hasData = true;
+                Append(value);
+                _hasData = true;
             }
-            else if (field.SequenceEqual("event"))
+            else if (field.SequenceEqual("event"u8))
             {
-                eventName = value.ToString();
+                _name = Encoding.UTF8.GetString(value);
             }
+            return null;
         }
-        if (hasData)
+
+        /// <summary>Ends the event: returns it if it has data, and starts the next.</summary>
+        public SseEvent? End()
         {
-            yield return new SseEvent(eventName, data.ToString());
+            SseEvent? completed = _hasData ? new SseEvent(_name, Encoding.UTF8.GetString(_data, 0, _length)) : null;
+            (_name, _length, _hasData) = (null, 0, false);
+            return completed;
+        }
+
+        private void Append(ReadOnlySpan<byte> bytes)
+        {
+            if (_length + bytes.Length > _data.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _length + bytes.Length));
+                _data.AsSpan(0, _length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_data);
+                _data = larger;
+            }
+            bytes.CopyTo(_data.AsSpan(_length));
+            _length += bytes.Length;
+        }
+
+        public void Dispose()
+        {
+            if (_data.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_data);
+                _data = [];
+            }
         }
     }
 }

@@ -45,6 +45,13 @@ public sealed class SseReaderTests
         { "data: caf\u00e9 \U0001F30D \u4e2d\n\n", ["-|caf\u00e9 \U0001F30D \u4e2d"] },
         { "data: a:b: c\n\n", ["-|a:b: c"] },
         { "\n\n\n", [] },
+        // A lone `\r` ends a line too; `\r\n` is one line ending even when a read splits it.
+        { "data: one\r\rdata: two\r\r", ["-|one", "-|two"] },
+        { "data: a\r\n\ndata: b\n\r\n", ["-|a", "-|b"] },
+        // A byte-order mark is skipped at the start of the body only.
+        { "\uFEFFdata: bom\n\n", ["-|bom"] },
+        { "data: x\uFEFFy\n\n", ["-|x\uFEFFy"] },
+        { "\n\uFEFFdata: z\n\n", [] },
     };
 
     [Theory]
