@@ -95,11 +95,12 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             ? error.WithRawResponses([new RawResponseEntry(null, provider.Type, provider.ApiType, body)])
             : error;
 
+    // Typed as the interface, so that `[]` is the shared empty array rather than a new empty list (the common case).
     private IReadOnlyList<FailedAttempt> Attempts(List<ProviderFailure> failures) =>
-        failures.Count == 0 ? [] : failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs)).ToList();
+        failures.Count == 0 ? [] : (IReadOnlyList<FailedAttempt>)failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs)).ToList();
 
     private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<ProviderFailure> failures) =>
-        failures.Count == 0 ? [] : failures.SelectMany(f => f.Error.RawResponses).ToList();
+        failures.Count == 0 ? [] : (IReadOnlyList<RawResponseEntry>)failures.SelectMany(f => f.Error.RawResponses).ToList();
 
     /// <summary>A provider of this model that failed, and how long it took to.</summary>
     private readonly record struct ProviderFailure(string Provider, GatewayError Error, long ElapsedMs);
