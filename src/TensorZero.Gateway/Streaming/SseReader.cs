@@ -14,13 +14,17 @@ public readonly record struct SseEvent(string? Event, string Data);
 /// </summary>
 /// <remarks>
 /// Lines are found in the body's UTF-8 bytes, in pooled buffers: only an event's data (and its name) become strings,
-/// once per event. A line or an event longer than a buffer grows it.
+/// once per event. A line or an event longer than a buffer grows it, up to <see cref="MaxEventBytes"/>: an upstream
+/// that never ends a line can't make the gateway hold the stream in memory.
 /// </remarks>
 public static class SseReader
 {
     // Provider events are a few hundred bytes; reads copy from the HTTP response's own buffer, so a small buffer costs
     // no extra reads.
     private const int BufferBytes = 1024;
+
+    /// <summary>The longest line, and the most data an event may carry: far above any provider's chunk (32 MiB).</summary>
+    public const int MaxEventBytes = 32 * 1024 * 1024;
 
     public static async IAsyncEnumerable<SseEvent> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -65,6 +69,7 @@ public static class SseReader
                 }
                 if (end == input.Length)
                 {
+                    TooLarge(end);
                     var larger = ArrayPool<byte>.Shared.Rent(input.Length * 2);
                     input.AsSpan(0, end).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(input);
@@ -99,6 +104,14 @@ public static class SseReader
         {
             ArrayPool<byte>.Shared.Return(input);
             pending.Dispose();
+        }
+    }
+
+    private static void TooLarge(int bytes)
+    {
+        if (bytes >= MaxEventBytes)
+        {
+            throw new InvalidDataException($"the event stream has a line or an event over {MaxEventBytes / (1024 * 1024)} MiB");
         }
     }
 
@@ -154,6 +167,7 @@ public static class SseReader
 
         private void Append(ReadOnlySpan<byte> bytes)
         {
+            TooLarge(_length + bytes.Length);
             if (_length + bytes.Length > _data.Length)
             {
                 var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _length + bytes.Length));

@@ -73,4 +73,26 @@ public sealed class SseReaderTests
 
         Assert.Equal([$"-|{long1}", $"-|{long2}\ntail"], events);
     }
+
+    [Fact]
+    public async Task ReadAsync_LineThatNeverEnds_StopsAtTheLimitInsteadOfHoldingTheStream()
+    {
+        var body = "data: " + new string('x', SseReader.MaxEventBytes);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync(body, chunk: 1 << 20));
+
+        Assert.Contains("32 MiB", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsync_EventOfManyDataLinesOverTheLimit_Fails()
+    {
+        var line = "data: " + new string('y', 1 << 20) + "\n";
+        var body = string.Concat(Enumerable.Repeat(line, 33)) + "\n";
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync(body, chunk: 1 << 20));
+        // Just under the limit, the event is read whole.
+        var events = await ReadAsync(string.Concat(Enumerable.Repeat(line, 31)) + "\n", chunk: 1 << 20);
+        Assert.Equal(31 * ((1 << 20) + 1) - 1 + 2, Assert.Single(events).Length);
+    }
 }
