@@ -70,10 +70,7 @@ public static class SseReader
                 if (end == input.Length)
                 {
                     TooLarge(end);
-                    var larger = ArrayPool<byte>.Shared.Rent(input.Length * 2);
-                    input.AsSpan(0, end).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(input);
-                    input = larger;
+                    Grow(ref input, end, end + 1);
                 }
                 var read = await body.ReadAsync(input.AsMemory(end), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
@@ -113,6 +110,15 @@ public static class SseReader
         {
             throw new InvalidDataException($"the event stream has a line or an event over {MaxEventBytes / (1024 * 1024)} MiB");
         }
+    }
+
+    // Swaps a pooled buffer for one at least twice as large (and of at least `needed` bytes) that keeps its first `used`.
+    private static void Grow(ref byte[] buffer, int used, int needed)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, needed));
+        buffer.AsSpan(0, used).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        buffer = larger;
     }
 
     /// <summary>The event being read: its name and its data lines' bytes, in a pooled buffer.</summary>
@@ -170,10 +176,7 @@ public static class SseReader
             TooLarge(_length + bytes.Length);
             if (_length + bytes.Length > _data.Length)
             {
-                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _length + bytes.Length));
-                _data.AsSpan(0, _length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(_data);
-                _data = larger;
+                Grow(ref _data, _length, _length + bytes.Length);
             }
             bytes.CopyTo(_data.AsSpan(_length));
             _length += bytes.Length;
