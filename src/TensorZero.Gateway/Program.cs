@@ -11,6 +11,10 @@ using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Store;
 using TensorZero.Gateway.Store.Feedback;
 
+// Socket completions run on the socket threads, without a thread-pool hop per read (SocketCompletions); before any
+// socket is opened, which is when the runtime reads the switch.
+TensorZero.Gateway.Hosting.SocketCompletions.PreferInline();
+
 // Requests may carry JSON Schemas whose `pattern`s are matched against text the client steers; a pattern with
 // catastrophic backtracking would pin a core for hours. Every regular expression match in the process is bounded
 // (this must run before the first Regex is built).

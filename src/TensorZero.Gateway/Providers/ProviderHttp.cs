@@ -71,13 +71,21 @@ public static class ProviderHttp
         }
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return body;
             }
             throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
         }
+    }
+
+    // The body's parsing and redaction follow on the thread pool when it is large (see SocketCompletions).
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        await Hosting.SocketCompletions.LeaveSocketThreadAsync(body.Length).ConfigureAwait(false);
+        return body;
     }
 
     /// <summary>
@@ -110,7 +118,7 @@ public static class ProviderHttp
         {
             using (response)
             {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
                 throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
             }
         }

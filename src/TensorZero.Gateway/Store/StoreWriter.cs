@@ -115,6 +115,9 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
             }
             while (await _queue.Reader.WaitToReadAsync(abandon).ConfigureAwait(false))
             {
+                // After a PostgreSQL write this may be a socket thread (inline completions): a batch's redaction and
+                // inserts belong on the pool, not ahead of the requests whose sockets share that thread.
+                await Hosting.SocketCompletions.LeaveSocketThreadAsync().ConfigureAwait(false);
                 // A short pause lets a burst gather into one transaction.
                 if (_queue.Reader.Count < _settings.MaxRows && !_queue.Reader.Completion.IsCompleted)
                 {

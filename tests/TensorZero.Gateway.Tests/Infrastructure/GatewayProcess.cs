@@ -53,6 +53,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         start.Environment.Remove("TENSORZERO_LOG_FORMAT");
         start.Environment.Remove("DOTNET_gcServer");
         start.Environment.Remove("DOTNET_GCgen0size");
+        // A gateway started in this process (WebApplicationFactory) set it here; each process decides for itself.
+        start.Environment.Remove(TensorZero.Gateway.Hosting.SocketCompletions.Variable);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
