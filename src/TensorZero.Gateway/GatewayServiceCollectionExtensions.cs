@@ -41,7 +41,12 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IEnvironmentVariables, ProcessEnvironmentVariables>();
         // Client-chosen (`dynamic::`) URLs pass the egress guard; every provider call has a connect timeout and no redirects.
         var egressGuard = new DynamicUrlGuard(DynamicHostAllowList.Parse(config.Gateway.AllowedDynamicHosts), new SystemHostResolver());
-        services.AddHttpClient(ProviderHttp.ClientName, client => client.Timeout = TimeSpan.FromMilliseconds(config.Gateway.GlobalOutboundHttpTimeoutMs))
+        // A non-streamed answer is buffered whole: bounded, so a broken or hostile upstream can't exhaust memory.
+        services.AddHttpClient(ProviderHttp.ClientName, client =>
+            {
+                client.Timeout = TimeSpan.FromMilliseconds(config.Gateway.GlobalOutboundHttpTimeoutMs);
+                client.MaxResponseContentBufferSize = config.Gateway.MaxProviderResponseBytes;
+            })
             .ConfigurePrimaryHttpMessageHandler(sp => new EgressHandler(
                 egressGuard, TimeSpan.FromMilliseconds(config.Gateway.OutboundConnectTimeoutMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger<EgressHandler>()))
             .RemoveAllLoggers();

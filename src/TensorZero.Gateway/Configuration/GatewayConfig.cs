@@ -30,6 +30,8 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
 
     public const long DefaultMaxRequestBodyBytes = 10 * 1024 * 1024;
 
+    public const long DefaultMaxProviderResponseBytes = 128 * 1024 * 1024;
+
     public const long DefaultClientWriteTimeoutMs = 30_000;
 
     public static readonly GatewaySection Default = new(null, false, DefaultGlobalOutboundHttpTimeoutMs);
@@ -45,6 +47,12 @@ public sealed record GatewaySection(string? BindAddress, bool Debug, long Global
 
     /// <summary><c>max_request_body_bytes</c>: the largest request body accepted, counted after decompression.</summary>
     public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// <c>max_provider_response_bytes</c>: the largest provider answer read (a whole non-streamed answer, or the error
+    /// body of a streamed call); past it the call fails as the provider's error.
+    /// </summary>
+    public long MaxProviderResponseBytes { get; init; } = DefaultMaxProviderResponseBytes;
 
     /// <summary><c>cors.allowed_origins</c>: origins whose browser requests and preflights are answered. Empty: CORS off.</summary>
     public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];

@@ -65,9 +65,7 @@ public static class ProviderHttp
         }
         catch (HttpRequestException e)
         {
-            throw new GatewayError(
-                ErrorKind.ProviderServer,
-                $"Error sending request to {providerDisplayName}: {secrets.Redact(e.Message)}");
+            throw SendError(e, client, providerDisplayName, secrets);
         }
         using (response)
         {
@@ -79,6 +77,12 @@ public static class ProviderHttp
             throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
         }
     }
+
+    private static GatewayError SendError(HttpRequestException e, HttpClient client, string providerDisplayName, SecretScope secrets) =>
+        e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded
+            ? new GatewayError(ErrorKind.ProviderServer,
+                $"Error from {providerDisplayName} server: the answer is over the gateway's limit (`gateway.max_provider_response_bytes`, {client.MaxResponseContentBufferSize} bytes)")
+            : new GatewayError(ErrorKind.ProviderServer, $"Error sending request to {providerDisplayName}: {secrets.Redact(e.Message)}");
 
     // The body's parsing and redaction follow on the thread pool when it is large (see SocketCompletions).
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -110,14 +114,21 @@ public static class ProviderHttp
         }
         catch (HttpRequestException e)
         {
-            throw new GatewayError(
-                ErrorKind.ProviderServer,
-                $"Error sending request to {providerDisplayName}: {secrets.Redact(e.Message)}");
+            throw SendError(e, client, providerDisplayName, secrets);
         }
         if (!response.IsSuccessStatusCode)
         {
             using (response)
             {
+                try
+                {
+                    // Headers-only sends leave the body unbuffered: the client's answer limit is applied here.
+                    await response.Content.LoadIntoBufferAsync(client.MaxResponseContentBufferSize, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HttpRequestException e)
+                {
+                    throw SendError(e, client, providerDisplayName, secrets);
+                }
                 var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
                 throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
             }

@@ -47,6 +47,29 @@ public sealed class RequestInputConfigTests
     }
 
     [Fact]
+    public void Parse_MaxProviderResponseBytes_IsReadWithItsDefault()
+    {
+        var gateway = Parse("""
+            [gateway]
+            max_provider_response_bytes = 65536
+            """).Gateway;
+
+        Assert.Equal(65536, gateway.MaxProviderResponseBytes);
+        Assert.Equal(128 * 1024 * 1024, Parse("[gateway]").Gateway.MaxProviderResponseBytes);
+    }
+
+    [Theory]
+    [InlineData("0", "`gateway.max_provider_response_bytes`: must be at least 1")]
+    [InlineData("1073741825", "`gateway.max_provider_response_bytes`: must be at most 1073741824 (1 GiB)")]
+    public void Parse_BadMaxProviderResponseBytes_IsAnError(string value, string error)
+    {
+        Assert.Equal([error], Errors($"""
+            [gateway]
+            max_provider_response_bytes = {value}
+            """));
+    }
+
+    [Fact]
     public void Parse_CorsOrigins_AreRead()
     {
         var gateway = Parse("""

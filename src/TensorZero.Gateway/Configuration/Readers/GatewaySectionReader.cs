@@ -10,7 +10,7 @@ internal static class GatewaySectionReader
         "bind_address", "debug", "global_outbound_http_timeout_ms", "base_path", "observability", "export",
         "template_filesystem_access", "fetch_and_encode_input_files_before_inference", "auth", "relay", "metrics", "cache",
         "disable_pseudonymous_usage_analytics", "unstable_error_json", "unstable_disable_feedback_target_validation",
-        "allowed_dynamic_hosts", "outbound_connect_timeout_ms", "max_request_body_bytes", "cors", "client_write_timeout_ms",
+        "allowed_dynamic_hosts", "outbound_connect_timeout_ms", "max_request_body_bytes", "max_provider_response_bytes", "cors", "client_write_timeout_ms",
         "enable_template_filesystem_access", "openapi", "shutdown",
     ];
 
@@ -49,7 +49,8 @@ internal static class GatewaySectionReader
         {
             AllowedDynamicHosts = allowedDynamicHosts,
             OutboundConnectTimeoutMs = section.Integer("outbound_connect_timeout_ms", min: 1) ?? GatewaySection.DefaultOutboundConnectTimeoutMs,
-            MaxRequestBodyBytes = MaxRequestBodyBytes(section),
+            MaxRequestBodyBytes = ByteLimit(section, "max_request_body_bytes", GatewaySection.DefaultMaxRequestBodyBytes),
+            MaxProviderResponseBytes = ByteLimit(section, "max_provider_response_bytes", GatewaySection.DefaultMaxProviderResponseBytes),
             CorsAllowedOrigins = CorsOrigins(cors),
             ClientWriteTimeoutMs = section.Integer("client_write_timeout_ms", min: 1) ?? GatewaySection.DefaultClientWriteTimeoutMs,
             TemplateFilesystemBase = TemplateFilesystemBase(section, configDirectory),
@@ -154,16 +155,16 @@ internal static class GatewaySectionReader
         return basePath;
     }
 
-    /// <summary><c>max_request_body_bytes</c>: a body is held in one array, so at most 1 GiB.</summary>
-    private static long MaxRequestBodyBytes(TomlSection section)
+    /// <summary><c>max_request_body_bytes</c> and <c>max_provider_response_bytes</c>: a body is held in one array, so at most 1 GiB.</summary>
+    private static long ByteLimit(TomlSection section, string key, long fallback)
     {
         const long Largest = 1L << 30;
-        var limit = section.Integer("max_request_body_bytes", min: 1);
+        var limit = section.Integer(key, min: 1);
         if (limit > Largest)
         {
-            section.Error("max_request_body_bytes", $"must be at most {Largest} (1 GiB)");
+            section.Error(key, $"must be at most {Largest} (1 GiB)");
         }
-        return limit is { } value and <= Largest ? value : GatewaySection.DefaultMaxRequestBodyBytes;
+        return limit is { } value and <= Largest ? value : fallback;
     }
 
     /// <summary>
