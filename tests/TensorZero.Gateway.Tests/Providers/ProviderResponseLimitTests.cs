@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 
@@ -13,7 +17,9 @@ public sealed class ProviderResponseLimitTests
     private const string Key = "sk-CANARY-LIMIT-5c1e9a7b3d";
     private const int Limit = 4096;
 
-    private static GatewayFactory Gateway(FakeOpenAIServer fake) => new($$"""
+    private static GatewayFactory Gateway(FakeOpenAIServer fake) => Gateway(fake.BaseUrl);
+
+    private static GatewayFactory Gateway(string apiBase) => new($$"""
         [gateway]
         max_provider_response_bytes = {{Limit}}
 
@@ -23,7 +29,7 @@ public sealed class ProviderResponseLimitTests
         [models.gpt.providers.openai]
         type = "openai"
         model_name = "gpt-4o-mini"
-        api_base = "{{fake.BaseUrl}}"
+        api_base = "{{apiBase}}"
         """,
         new Dictionary<string, string> { ["OPENAI_API_KEY"] = Key });
 
@@ -41,6 +47,30 @@ public sealed class ProviderResponseLimitTests
         Assert.Contains($"`gateway.max_provider_response_bytes`, {Limit} bytes", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain("overflow-", raw, StringComparison.Ordinal);
         SecretAssert.AssertNoSecretRun(raw, [Key]);
+    }
+
+    [Fact]
+    public async Task InferenceStream_ErrorBodyOverTheLimit_Is502NamingTheSetting()
+    {
+        // A server that refuses every stream with a 500 whose body is far over the limit.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var upstream = builder.Build();
+        upstream.MapPost("/v1/chat/completions", () => Results.Text("overflow-" + new string('e', 4 * Limit), "text/plain", statusCode: 500));
+        await upstream.StartAsync();
+        using var gateway = Gateway(upstream.Urls.First() + "/v1/");
+
+        var (status, _, _, raw) = await gateway.CreateClient().PostStreamAsync("/inference", new
+        {
+            model_name = "gpt",
+            input = GatewayClient.UserMessage("Hello"),
+            stream = true,
+        });
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Contains($"`gateway.max_provider_response_bytes`, {Limit} bytes", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("overflow-", raw, StringComparison.Ordinal);
     }
 
     [Fact]
