@@ -66,13 +66,24 @@ public sealed class SecretRegistry
         {
             return patterns;
         }
-        patterns = SecretPatterns.Build(SecretScope.Values(request, used));
+        var values = SecretScope.Values(request, used).ToList();
+        // A key the registry holds (a static key, as the call's used key) is already in Patterns, and stays there:
+        // nothing is ever unregistered. A scope of such keys needs no second pass over each text.
+        patterns = AllRegistered(values) ? SecretPatterns.Empty : SecretPatterns.Build(values);
         if (_requestPatterns.Count >= MaxRequestPatterns)
         {
             _requestPatterns.Clear();
         }
         _requestPatterns[key] = patterns;
         return patterns;
+    }
+
+    private bool AllRegistered(List<string> values)
+    {
+        lock (_gate)
+        {
+            return values.TrueForAll(_values.Contains);
+        }
     }
 
     // One key: the key itself (no allocation). Several: each prefixed by its length, so no two sets share a text; and

@@ -79,6 +79,19 @@ public sealed class RequestPatternCacheTests
     }
 
     [Fact]
+    public void Redact_UsedKeyTheRegistryHolds_NeedsNoPatternsOfItsOwnAndIsMasked()
+    {
+        var registry = new SecretRegistry();
+        var registered = registry.Register(new Secret("sk-static-canary-1234abcd5678"));
+        var unregistered = new Secret("sk-other-canary-8765dcba4321");
+
+        Assert.Same(SecretPatterns.Empty, registry.RequestPatterns(RequestCredentials.Empty, registered));
+        Assert.NotSame(SecretPatterns.Empty, registry.RequestPatterns(RequestCredentials.Empty, unregistered));
+        Assert.NotSame(SecretPatterns.Empty, registry.RequestPatterns(Credentials("sk-dynamic-canary-0000aaaa"), registered));
+        Assert.Equal("key: [REDACTED]", registry.Scope(RequestCredentials.Empty, registered).Redact($"key: {registered.Reveal()}"));
+    }
+
+    [Fact]
     public void Redact_NoRequestKeys_CachesNothing()
     {
         var registry = new SecretRegistry();
