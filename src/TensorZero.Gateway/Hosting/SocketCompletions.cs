@@ -5,15 +5,15 @@ namespace TensorZero.Gateway.Hosting;
 /// the thread pool, a thread wake-up per I/O; a gateway does several per request (the client's request, the provider's
 /// headers and body), and on small machines those wake-ups are a large share of its CPU. The gateway lets them run on
 /// the socket threads instead (one per core then), and moves work that grows with a body's size back to the pool
-/// (<see cref="LeaveSocketThreadAsync(int)"/>), so one large answer can't hold up the sockets that share its thread.
+/// (<see cref="LeaveSocketThreadAsync(long)"/>), so one large answer can't hold up the sockets that share its thread.
 /// </summary>
 public static class SocketCompletions
 {
     /// <summary>The runtime's switch, read once, when the process's first socket is used.</summary>
     public const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>Bodies from this size on are handled on the thread pool: their parsing and redaction cost more than the hop.</summary>
-    public const int LargeBodyChars = 64 * 1024;
+    /// <summary>Bodies from this size on are handled on the thread pool: decoding, parsing and redacting them cost more than the hop.</summary>
+    public const int LargeBodyBytes = 64 * 1024;
 
     /// <summary>
     /// Turns inline completions on unless the operator set <see cref="Variable"/> (<c>0</c> keeps .NET's default). Must
@@ -29,10 +29,10 @@ public static class SocketCompletions
 
     /// <summary>
     /// Continues on the thread pool when called on a socket thread (inline completions) with a body of
-    /// <see cref="LargeBodyChars"/> or more; otherwise continues where it is, without a hop.
+    /// <see cref="LargeBodyBytes"/> or more; otherwise continues where it is, without a hop.
     /// </summary>
-    public static ValueTask LeaveSocketThreadAsync(int bodyChars) =>
-        bodyChars >= LargeBodyChars ? LeaveSocketThreadAsync() : ValueTask.CompletedTask;
+    public static ValueTask LeaveSocketThreadAsync(long bodyBytes) =>
+        bodyBytes >= LargeBodyBytes ? LeaveSocketThreadAsync() : ValueTask.CompletedTask;
 
     /// <summary>Continues on the thread pool when called on any other thread (a socket thread); otherwise without a hop.</summary>
     public static async ValueTask LeaveSocketThreadAsync()

@@ -84,12 +84,12 @@ public static class ProviderHttp
                 $"Error from {providerDisplayName} server: the answer is over the gateway's limit (`gateway.max_provider_response_bytes`, {client.MaxResponseContentBufferSize} bytes)")
             : new GatewayError(ErrorKind.ProviderServer, $"Error sending request to {providerDisplayName}: {secrets.Redact(e.Message)}");
 
-    // The body's parsing and redaction follow on the thread pool when it is large (see SocketCompletions).
+    // The body is buffered by now, so its length is known: a large one is decoded, parsed and redacted on the thread
+    // pool (see SocketCompletions).
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        await Hosting.SocketCompletions.LeaveSocketThreadAsync(body.Length).ConfigureAwait(false);
-        return body;
+        await Hosting.SocketCompletions.LeaveSocketThreadAsync(response.Content.Headers.ContentLength ?? 0).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class SocketCompletionsTests
     {
         await using var openai = await FakeOpenAIServer.StartAsync();
         openai.ValidKeys.Add(OpenAIKey);
-        var large = new string('x', 2 * SocketCompletions.LargeBodyChars);
+        var large = new string('x', 2 * SocketCompletions.LargeBodyBytes);
         openai.Reply = body => FakeAnswer.LastUserText(body) == "large" ? large : "echo: " + FakeAnswer.LastUserText(body);
         await using var gateway = await GatewayProcess.StartAsync(Config(openai), new Dictionary<string, string>(ThreeCores) { ["INLINE_TEST_OPENAI_KEY"] = OpenAIKey });
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -60,7 +60,7 @@ public sealed class SocketCompletionsTests
     [Fact]
     public async Task LeaveSocketThread_LargeBodyOnAnotherThread_ContinuesOnThePool()
     {
-        var (before, after) = await OnOwnThread(() => SocketCompletions.LeaveSocketThreadAsync(SocketCompletions.LargeBodyChars));
+        var (before, after) = await OnOwnThread(() => SocketCompletions.LeaveSocketThreadAsync(SocketCompletions.LargeBodyBytes));
 
         Assert.False(before);
         Assert.True(after);
@@ -69,7 +69,7 @@ public sealed class SocketCompletionsTests
     [Fact]
     public async Task LeaveSocketThread_SmallBodyOnAnotherThread_StaysWithoutAHop()
     {
-        var (before, after) = await OnOwnThread(() => SocketCompletions.LeaveSocketThreadAsync(SocketCompletions.LargeBodyChars - 1));
+        var (before, after) = await OnOwnThread(() => SocketCompletions.LeaveSocketThreadAsync(SocketCompletions.LargeBodyBytes - 1));
 
         Assert.False(before);
         Assert.False(after);
@@ -78,7 +78,7 @@ public sealed class SocketCompletionsTests
     [Fact]
     public async Task LeaveSocketThread_OnThePool_CompletesAtOnce()
     {
-        var completed = await Task.Run(() => SocketCompletions.LeaveSocketThreadAsync(10 * SocketCompletions.LargeBodyChars).AsTask().IsCompleted);
+        var completed = await Task.Run(() => SocketCompletions.LeaveSocketThreadAsync(10 * SocketCompletions.LargeBodyBytes).AsTask().IsCompleted);
 
         Assert.True(completed);
     }
