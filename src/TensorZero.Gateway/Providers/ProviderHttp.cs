@@ -69,7 +69,7 @@ public static class ProviderHttp
         }
         using (response)
         {
-            var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            var body = await ReadBodyAsync(client, response, providerDisplayName, secrets, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return body;
@@ -84,10 +84,21 @@ public static class ProviderHttp
                 $"Error from {providerDisplayName} server: the answer is over the gateway's limit (`gateway.max_provider_response_bytes`, {client.MaxResponseContentBufferSize} bytes)")
             : new GatewayError(ErrorKind.ProviderServer, $"Error sending request to {providerDisplayName}: {secrets.Redact(e.Message)}");
 
-    // The body is buffered by now, so its length is known: a large one is decoded, parsed and redacted on the thread
-    // pool (see SocketCompletions).
-    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body, buffered within the client's answer limit (a plain send has buffered it already; a headers-only send
+    /// has not), then decoded: on the thread pool when it is large (see SocketCompletions).
+    /// </summary>
+    private static async Task<string> ReadBodyAsync(
+        HttpClient client, HttpResponseMessage response, string providerDisplayName, SecretScope secrets, CancellationToken cancellationToken)
     {
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(client.MaxResponseContentBufferSize, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw SendError(e, client, providerDisplayName, secrets);
+        }
         await Hosting.SocketCompletions.LeaveSocketThreadAsync(response.Content.Headers.ContentLength ?? 0).ConfigureAwait(false);
         return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -120,16 +131,7 @@ public static class ProviderHttp
         {
             using (response)
             {
-                try
-                {
-                    // Headers-only sends leave the body unbuffered: the client's answer limit is applied here.
-                    await response.Content.LoadIntoBufferAsync(client.MaxResponseContentBufferSize, cancellationToken).ConfigureAwait(false);
-                }
-                catch (HttpRequestException e)
-                {
-                    throw SendError(e, client, providerDisplayName, secrets);
-                }
-                var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                var body = await ReadBodyAsync(client, response, providerDisplayName, secrets, cancellationToken).ConfigureAwait(false);
                 throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
             }
         }
