@@ -88,7 +88,8 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
             try
             {
                 var result = await run(variant).ConfigureAwait(false);
-                return (variant, result, failures is null ? [] : failures.SelectMany(f => f.Error.RawResponses).ToList());
+                // Typed as the interface, so that `[]` is the shared empty array rather than a new empty list (the common case).
+                return (variant, result, failures is null ? [] : (IReadOnlyList<RawResponseEntry>)failures.SelectMany(f => f.Error.RawResponses).ToList());
             }
             catch (GatewayError e)
             {

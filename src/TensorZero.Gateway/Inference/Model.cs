@@ -20,7 +20,8 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
     public async Task<ModelResult> InferAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         using var modelDeadline = Deadline.Start(timeouts?.NonStreamingTotalMs, time, cancellationToken);
-        var failures = new List<ProviderFailure>();
+        // Made on the first failure: most calls are answered by the first provider.
+        List<ProviderFailure>? failures = null;
         foreach (var routed in providers)
         {
             var started = time.GetTimestamp();
@@ -38,7 +39,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             }
             catch (GatewayError e) when (!modelDeadline.Expired)
             {
-                failures.Add(new(routed.Name, Attribute(e, routed.Provider), (long)time.GetElapsedTime(started).TotalMilliseconds));
+                (failures ??= []).Add(new(routed.Name, Attribute(e, routed.Provider), (long)time.GetElapsedTime(started).TotalMilliseconds));
             }
             catch (Exception e) when (modelDeadline.Expired && e is OperationCanceledException or GatewayError)
             {
@@ -46,7 +47,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                     $"Model {name} timed out due to configured `non_streaming.total_ms` timeout ({timeouts!.NonStreamingTotalMs} ms)");
             }
         }
-        throw AllFailed(failures);
+        throw AllFailed(failures ?? []);
     }
 
     /// <summary>Starts a stream on the first provider that delivers a first chunk; earlier failures move on to the next provider.</summary>
@@ -96,11 +97,11 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             : error;
 
     // Typed as the interface, so that `[]` is the shared empty array rather than a new empty list (the common case).
-    private IReadOnlyList<FailedAttempt> Attempts(List<ProviderFailure> failures) =>
-        failures.Count == 0 ? [] : (IReadOnlyList<FailedAttempt>)failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs)).ToList();
+    private IReadOnlyList<FailedAttempt> Attempts(List<ProviderFailure>? failures) =>
+        failures is null or { Count: 0 } ? [] : (IReadOnlyList<FailedAttempt>)failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs)).ToList();
 
-    private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<ProviderFailure> failures) =>
-        failures.Count == 0 ? [] : (IReadOnlyList<RawResponseEntry>)failures.SelectMany(f => f.Error.RawResponses).ToList();
+    private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<ProviderFailure>? failures) =>
+        failures is null or { Count: 0 } ? [] : (IReadOnlyList<RawResponseEntry>)failures.SelectMany(f => f.Error.RawResponses).ToList();
 
     /// <summary>A provider of this model that failed, and how long it took to.</summary>
     private readonly record struct ProviderFailure(string Provider, GatewayError Error, long ElapsedMs);
