@@ -13,7 +13,7 @@ namespace TensorZero.Gateway.Benchmarks;
 
 /// <summary>
 /// The per-request work the gateway adds around a provider call: resolving a credential, parsing the request body,
-/// building the provider's JSON and reading its answer. Run with <c>dotnet run -c Release --project tests/TensorZero.Gateway.Benchmarks</c>.
+/// building the provider's JSON and reading its answer or a streamed chunk. Run with <c>dotnet run -c Release --project tests/TensorZero.Gateway.Benchmarks</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class HotPathBenchmarks
@@ -23,12 +23,19 @@ public class HotPathBenchmarks
         {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! The fixed answer of the load benchmark.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":14,"completion_tokens":12,"total_tokens":26},"system_fingerprint":"fp_bench"}
         """;
 
+    /// <summary>A content chunk of the load benchmark's fake stream.</summary>
+    private const string OpenAIChunk = """
+        {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]}
+        """;
+
     private CredentialResolver _dynamic = null!;
     private RequestCredentials _credentials = null!;
     private ModelRequest _modelRequest = null!;
     private byte[] _body = null!;
     private ProtectedHeaders _protectedHeaders = null!;
     private string _openAIAnswer = null!;
+    private string _openAIChunk = null!;
+    private OpenAIStreamParser _streamParser = null!;
 
     private sealed class NoEnvironment : IEnvironmentVariables
     {
@@ -45,6 +52,8 @@ public class HotPathBenchmarks
         _credentials = new RequestCredentials(new Dictionary<string, Secret> { [BenchmarkInputs.CredentialName] = new(BenchmarkInputs.CustomerKey) });
         _body = System.Text.Encoding.UTF8.GetBytes(BenchmarkInputs.InferenceBody);
         _openAIAnswer = OpenAIAnswer;
+        _openAIChunk = OpenAIChunk;
+        _streamParser = new OpenAIStreamParser(OpenAIFlavours.OpenAI, "OpenAI", new SecretRegistry().Scope(RequestCredentials.Empty));
         using var document = JsonDocument.Parse(_body);
         var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
         _modelRequest = new ModelRequest(request.Input.System, request.Input.Messages, request.Params, [], []);
@@ -73,4 +82,8 @@ public class HotPathBenchmarks
 
     [Benchmark]
     public ProviderResponse ParseOpenAIAnswer() => OpenAIResponseParser.Parse(OpenAIFlavours.OpenAI, "{}", _openAIAnswer, "OpenAI");
+
+    /// <summary>One streamed content chunk read into its delta.</summary>
+    [Benchmark]
+    public ProviderStreamChunk ParseOpenAIStreamChunk() => _streamParser.Parse(_openAIChunk);
 }

@@ -42,23 +42,7 @@ public static class OpenAIResponseParser
     /// <summary>The thought (reasoning fields, thinking chunks, think tags), the text, then the tool calls of a message.</summary>
     private static void ReadMessage(OpenAIFlavour flavour, JsonElement message, List<ContentBlock> content)
     {
-        var reasoning = Reasoning(message);
-        var contentValue = JsonRead.Property(message, "content");
-        string thought;
-        string? text;
-        if (contentValue.ValueKind == JsonValueKind.String)
-        {
-            // The usual answer: one string, read without builders.
-            thought = reasoning ?? string.Empty;
-            text = contentValue.GetString();
-        }
-        else
-        {
-            var thoughtBuilder = new StringBuilder(reasoning);
-            var textBuilder = new StringBuilder();
-            text = ReadContent(contentValue, textBuilder, thoughtBuilder) ? textBuilder.ToString() : null;
-            thought = thoughtBuilder.ToString();
-        }
+        var (thought, text) = ReadThoughtAndText(message);
         if (flavour.ParsesThinkTags && text is not null)
         {
             var (tagThought, rest) = ThinkTags.Split(text);
@@ -85,6 +69,28 @@ public static class OpenAIResponseParser
                 content.Add(new ToolCallBlock(JsonRead.String(JsonRead.Property(call, "id")) ?? string.Empty, name ?? string.Empty, arguments));
             }
         }
+    }
+
+    /// <summary>
+    /// The reasoning and the text content of a message or a streamed delta; the text is null when there is no text
+    /// content. The usual content, one string, is read without builders.
+    /// </summary>
+    public static (string Thought, string? Text) ReadThoughtAndText(JsonElement holder)
+    {
+        var reasoning = Reasoning(holder);
+        var content = JsonRead.Property(holder, "content");
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            return (reasoning ?? string.Empty, content.GetString());
+        }
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            return (reasoning ?? string.Empty, null);
+        }
+        var thought = new StringBuilder(reasoning);
+        var text = new StringBuilder();
+        var hasText = ReadContent(content, text, thought);
+        return (thought.ToString(), hasText ? text.ToString() : null);
     }
 
     /// <summary>

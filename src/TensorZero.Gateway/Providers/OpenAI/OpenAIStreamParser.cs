@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Credentials;
@@ -70,22 +69,20 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
 
     private void ReadDelta(JsonElement delta, List<ContentDelta> deltas)
     {
-        var thought = new StringBuilder(OpenAIResponseParser.Reasoning(delta) ?? string.Empty);
-        var text = new StringBuilder();
-        OpenAIResponseParser.ReadContent(JsonRead.Property(delta, "content"), text, thought);
+        var (thought, text) = OpenAIResponseParser.ReadThoughtAndText(delta);
         if (thought.Length > 0)
         {
-            deltas.Add(new ThoughtDelta("0", thought.ToString()));
+            deltas.Add(new ThoughtDelta("0", thought));
         }
-        if (text.Length > 0)
+        if (text is { Length: > 0 })
         {
             if (_thinkTags is null)
             {
-                deltas.Add(new TextDelta("0", text.ToString()));
+                deltas.Add(new TextDelta("0", text));
             }
             else
             {
-                deltas.AddRange(_thinkTags.Push(text.ToString()).Select(p => Piece(p.IsThought, p.Text)));
+                deltas.AddRange(_thinkTags.Push(text).Select(p => Piece(p.IsThought, p.Text)));
             }
         }
         // TGI sends one tool-call object instead of an array.
