@@ -156,7 +156,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
                     ThoughtDelta t => ("thought", t.Text ?? string.Empty, null),
                     _ => ("unknown", string.Empty, (string?)null),
                 };
-                var index = _blocks.FindIndex(b => b.Id == delta.Id && b.Kind == kind);
+                var index = IndexOf(delta.Id, kind);
                 if (index < 0)
                 {
                     _blocks.Add((delta.Id, kind, new StringBuilder(text), name));
@@ -175,6 +175,19 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
                 Usage = new Usage(usage.InputTokens ?? Usage.InputTokens, usage.OutputTokens ?? Usage.OutputTokens);
             }
             FinishReason = chunk.FinishReason ?? FinishReason;
+        }
+
+        // A loop, not FindIndex with a lambda: that made a closure for every delta of every chunk.
+        private int IndexOf(string id, string kind)
+        {
+            for (var i = 0; i < _blocks.Count; i++)
+            {
+                if (_blocks[i].Id == id && _blocks[i].Kind == kind)
+                {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         public string RawResponse() => string.Join('\n', _raw);
