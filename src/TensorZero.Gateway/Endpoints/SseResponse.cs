@@ -43,31 +43,31 @@ public static class SseResponse
                 {
                     foreach (var write in prelude ?? [])
                     {
-                        await writer.WriteEventAsync(write).ConfigureAwait(false);
+                        await writer.WriteEventAsync(static (json, write) => write(json), write).ConfigureAwait(false);
                     }
                     await foreach (var chunk in run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                     {
                         if (chunk.Error is { } failure)
                         {
                             // A failure the provider's stream survives: reported in place, and the stream goes on.
-                            await writer.WriteEventAsync(json => writeError(json, failure)).ConfigureAwait(false);
+                            await writer.WriteEventAsync(writeError, failure).ConfigureAwait(false);
                             continue;
                         }
                         if (shows(chunk))
                         {
-                            await writer.WriteEventAsync(json => writeChunk(json, chunk)).ConfigureAwait(false);
+                            await writer.WriteEventAsync(writeChunk, chunk).ConfigureAwait(false);
                         }
                     }
                 }
                 catch (GatewayError e)
                 {
-                    await writer.WriteEventAsync(json => writeError(json, e)).ConfigureAwait(false);
+                    await writer.WriteEventAsync(writeError, e).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not (OperationCanceledException or ClientStalledException) && !cancellationToken.IsCancellationRequested)
                 {
                     // Provider failures arrive as GatewayErrors; anything else is the gateway's own, and its message stays inside.
                     var error = new GatewayError(ErrorKind.Internal, "Internal error in the gateway");
-                    await writer.WriteEventAsync(json => writeError(json, error)).ConfigureAwait(false);
+                    await writer.WriteEventAsync(writeError, error).ConfigureAwait(false);
                 }
             }
             await writer.WriteRawAsync(Done).ConfigureAwait(false);
@@ -88,51 +88,61 @@ public static class SseResponse
     private static TimeSpan WriteTimeout(HttpContext context) =>
         TimeSpan.FromMilliseconds(context.RequestServices.GetRequiredService<GatewayConfig>().Gateway.ClientWriteTimeoutMs);
 
-    /// <summary>Writes events, each bounded by the write timeout; a write that times out throws <see cref="ClientStalledException"/>.</summary>
-    private sealed class EventWriter(HttpResponse response, TimeSpan timeout, CancellationToken requestAborted) : IDisposable
+    /// <summary>
+    /// Writes events, each bounded by the write timeout; a write that times out throws <see cref="ClientStalledException"/>.
+    /// An event (<c>data: </c>, its JSON, the blank line) is put together in one buffer and written and flushed at
+    /// once, so it leaves as one chunk of the response; one JSON writer serves the whole stream.
+    /// </summary>
+    private sealed class EventWriter : IDisposable
     {
+        private readonly HttpResponse _response;
+        private readonly CancellationToken _requestAborted;
         private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-        private readonly CancellationTokenSource _write = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        private readonly Utf8JsonWriter _json;
+        private readonly CancellationTokenSource _write;
 
-        public TimeSpan Timeout => timeout;
-
-        public async Task WriteEventAsync(Action<Utf8JsonWriter> write)
+        public EventWriter(HttpResponse response, TimeSpan timeout, CancellationToken requestAborted)
         {
-            _buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(_buffer, JsonWriting.Options))
-            {
-                write(writer);
-            }
-            await BoundedAsync(async token =>
-            {
-                await response.Body.WriteAsync(DataPrefix, token).ConfigureAwait(false);
-                await response.Body.WriteAsync(_buffer.WrittenMemory, token).ConfigureAwait(false);
-                await response.Body.WriteAsync(EventEnd, token).ConfigureAwait(false);
-                await response.Body.FlushAsync(token).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            _response = response;
+            _requestAborted = requestAborted;
+            Timeout = timeout;
+            _json = new Utf8JsonWriter(_buffer, JsonWriting.Options);
+            _write = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         }
 
-        public Task WriteRawAsync(byte[] bytes) => BoundedAsync(async token =>
-        {
-            await response.Body.WriteAsync(bytes, token).ConfigureAwait(false);
-            await response.Body.FlushAsync(token).ConfigureAwait(false);
-        });
+        public TimeSpan Timeout { get; }
 
-        private async Task BoundedAsync(Func<CancellationToken, Task> write)
+        public Task WriteEventAsync<T>(Action<Utf8JsonWriter, T> write, T value)
         {
-            _write.CancelAfter(timeout);
+            _buffer.ResetWrittenCount();
+            _buffer.Write(DataPrefix);
+            _json.Reset(_buffer);
+            write(_json, value);
+            _json.Flush();
+            _buffer.Write(EventEnd);
+            return WriteRawAsync(_buffer.WrittenMemory);
+        }
+
+        public async Task WriteRawAsync(ReadOnlyMemory<byte> bytes)
+        {
+            _write.CancelAfter(Timeout);
             try
             {
-                await write(_write.Token).ConfigureAwait(false);
+                await _response.Body.WriteAsync(bytes, _write.Token).ConfigureAwait(false);
+                await _response.Body.FlushAsync(_write.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
+            catch (OperationCanceledException) when (!_requestAborted.IsCancellationRequested)
             {
                 throw new ClientStalledException();
             }
             _write.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
         }
 
-        public void Dispose() => _write.Dispose();
+        public void Dispose()
+        {
+            _json.Dispose();
+            _write.Dispose();
+        }
     }
 
     private sealed class ClientStalledException : Exception;
