@@ -20,66 +20,54 @@ public static class RowRedaction
 
     private static InferenceRow Redact(InferenceRow r, SecretScope scope)
     {
-        var input = scope.Redact(r.Input);
-        var output = scope.Redact(r.Output);
-        var toolParams = Maybe(r.ToolParams, scope);
-        var outputSchema = Maybe(r.OutputSchema, scope);
-        var inferenceParams = scope.Redact(r.InferenceParams);
-        var tags = scope.Redact(r.Tags);
-        return Same(input, r.Input) && Same(output, r.Output) && Same(toolParams, r.ToolParams) &&
-            Same(outputSchema, r.OutputSchema) && Same(inferenceParams, r.InferenceParams) && Same(tags, r.Tags)
-            ? r
-            : r with
-            {
-                Input = input,
-                Output = output,
-                ToolParams = toolParams,
-                OutputSchema = outputSchema,
-                InferenceParams = inferenceParams,
-                Tags = tags,
-            };
+        var m = new Masking(scope);
+        var (input, output, toolParams) = (m.Text(r.Input), m.Text(r.Output), m.Maybe(r.ToolParams));
+        var (outputSchema, inferenceParams, tags) = (m.Maybe(r.OutputSchema), m.Text(r.InferenceParams), m.Text(r.Tags));
+        return !m.Changed ? r : r with
+        {
+            Input = input, Output = output, ToolParams = toolParams,
+            OutputSchema = outputSchema, InferenceParams = inferenceParams, Tags = tags,
+        };
     }
 
     private static ModelInferenceRow Redact(ModelInferenceRow r, SecretScope scope)
     {
-        var rawRequest = scope.Redact(r.RawRequest);
-        var rawResponse = scope.Redact(r.RawResponse);
-        var system = Maybe(r.System, scope);
-        var inputMessages = scope.Redact(r.InputMessages);
-        var output = scope.Redact(r.Output);
-        var error = Maybe(r.Error, scope);
-        return Same(rawRequest, r.RawRequest) && Same(rawResponse, r.RawResponse) && Same(system, r.System) &&
-            Same(inputMessages, r.InputMessages) && Same(output, r.Output) && Same(error, r.Error)
-            ? r
-            : r with
-            {
-                RawRequest = rawRequest,
-                RawResponse = rawResponse,
-                System = system,
-                InputMessages = inputMessages,
-                Output = output,
-                Error = error,
-            };
+        var m = new Masking(scope);
+        var (rawRequest, rawResponse, system) = (m.Text(r.RawRequest), m.Text(r.RawResponse), m.Maybe(r.System));
+        var (inputMessages, output, error) = (m.Text(r.InputMessages), m.Text(r.Output), m.Maybe(r.Error));
+        return !m.Changed ? r : r with
+        {
+            RawRequest = rawRequest, RawResponse = rawResponse, System = system,
+            InputMessages = inputMessages, Output = output, Error = error,
+        };
     }
 
     private static FeedbackRow Redact(FeedbackRow r, SecretScope scope)
     {
-        var value = scope.Redact(r.Value);
-        var tags = scope.Redact(r.Tags);
-        return Same(value, r.Value) && Same(tags, r.Tags) ? r : r with { Value = value, Tags = tags };
+        var m = new Masking(scope);
+        var (value, tags) = (m.Text(r.Value), m.Text(r.Tags));
+        return !m.Changed ? r : r with { Value = value, Tags = tags };
     }
 
     private static Cache.CacheEntryRow Redact(Cache.CacheEntryRow r, SecretScope scope)
     {
-        var output = scope.Redact(r.Output);
-        var rawRequest = scope.Redact(r.RawRequest);
-        var rawResponse = scope.Redact(r.RawResponse);
-        return Same(output, r.Output) && Same(rawRequest, r.RawRequest) && Same(rawResponse, r.RawResponse)
-            ? r
-            : r with { Output = output, RawRequest = rawRequest, RawResponse = rawResponse };
+        var m = new Masking(scope);
+        var (output, rawRequest, rawResponse) = (m.Text(r.Output), m.Text(r.RawRequest), m.Text(r.RawResponse));
+        return !m.Changed ? r : r with { Output = output, RawRequest = rawRequest, RawResponse = rawResponse };
     }
 
-    private static string? Maybe(string? text, SecretScope scope) => text is null ? null : scope.Redact(text);
+    /// <summary>Redacts a row's columns one by one and remembers whether any of them changed (a local, never copied).</summary>
+    private struct Masking(SecretScope scope)
+    {
+        public bool Changed { get; private set; }
 
-    private static bool Same(string? redacted, string? original) => ReferenceEquals(redacted, original);
+        public string Text(string text)
+        {
+            var redacted = scope.Redact(text);
+            Changed |= !ReferenceEquals(redacted, text);
+            return redacted;
+        }
+
+        public string? Maybe(string? text) => text is null ? null : Text(text);
+    }
 }
