@@ -40,16 +40,18 @@ public static partial class InferenceRequestParser
         }
         foreach (var property in root.EnumerateObject())
         {
-            if (NotYetSupported.Contains(property.Name))
+            // Each read of a property's name makes a new string: read it once.
+            var name = property.Name;
+            if (NotYetSupported.Contains(name))
             {
                 if (property.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.False) && !IsEmpty(property.Value))
                 {
-                    throw Invalid($"`{property.Name}`: is not supported by this gateway yet");
+                    throw Invalid($"`{name}`: is not supported by this gateway yet");
                 }
             }
-            else if (!Supported.Contains(property.Name))
+            else if (!Supported.Contains(name))
             {
-                throw Invalid($"`{property.Name}`: unknown field");
+                throw Invalid($"`{name}`: unknown field");
             }
         }
 

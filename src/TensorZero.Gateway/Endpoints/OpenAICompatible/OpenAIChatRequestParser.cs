@@ -110,16 +110,18 @@ public static class OpenAIChatRequestParser
         List<string>? unknown = null;
         foreach (var property in root.EnumerateObject())
         {
-            if (NotYetSupported.Contains(property.Name))
+            // Each read of a property's name makes a new string: read it once.
+            var name = property.Name;
+            if (NotYetSupported.Contains(name))
             {
                 if (property.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.False) && !IsEmpty(property.Value))
                 {
-                    throw Invalid($"`{property.Name}`: is not supported by this gateway yet");
+                    throw Invalid($"`{name}`: is not supported by this gateway yet");
                 }
             }
-            else if (!Known.Contains(property.Name))
+            else if (!Known.Contains(name))
             {
-                (unknown ??= []).Add(property.Name);
+                (unknown ??= []).Add(name);
             }
         }
         if (unknown is null)
