@@ -93,45 +93,35 @@ public static class SseResponse
     /// An event (<c>data: </c>, its JSON, the blank line) is put together in one buffer and written and flushed at
     /// once, so it leaves as one chunk of the response; one JSON writer serves the whole stream.
     /// </summary>
-    private sealed class EventWriter : IDisposable
+    private sealed class EventWriter(HttpResponse response, TimeSpan timeout, CancellationToken requestAborted) : IDisposable
     {
-        private readonly HttpResponse _response;
-        private readonly CancellationToken _requestAborted;
         private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-        private readonly Utf8JsonWriter _json;
-        private readonly CancellationTokenSource _write;
+        private readonly CancellationTokenSource _write = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        private Utf8JsonWriter? _json;
 
-        public EventWriter(HttpResponse response, TimeSpan timeout, CancellationToken requestAborted)
-        {
-            _response = response;
-            _requestAborted = requestAborted;
-            Timeout = timeout;
-            _json = new Utf8JsonWriter(_buffer, JsonWriting.Options);
-            _write = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        }
-
-        public TimeSpan Timeout { get; }
+        public TimeSpan Timeout => timeout;
 
         public Task WriteEventAsync<T>(Action<Utf8JsonWriter, T> write, T value)
         {
             _buffer.ResetWrittenCount();
             _buffer.Write(DataPrefix);
-            _json.Reset(_buffer);
-            write(_json, value);
-            _json.Flush();
+            var json = _json ??= new Utf8JsonWriter(_buffer, JsonWriting.Options);
+            json.Reset(_buffer);
+            write(json, value);
+            json.Flush();
             _buffer.Write(EventEnd);
             return WriteRawAsync(_buffer.WrittenMemory);
         }
 
         public async Task WriteRawAsync(ReadOnlyMemory<byte> bytes)
         {
-            _write.CancelAfter(Timeout);
+            _write.CancelAfter(timeout);
             try
             {
-                await _response.Body.WriteAsync(bytes, _write.Token).ConfigureAwait(false);
-                await _response.Body.FlushAsync(_write.Token).ConfigureAwait(false);
+                await response.Body.WriteAsync(bytes, _write.Token).ConfigureAwait(false);
+                await response.Body.FlushAsync(_write.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!_requestAborted.IsCancellationRequested)
+            catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
             {
                 throw new ClientStalledException();
             }
@@ -140,7 +130,7 @@ public static class SseResponse
 
         public void Dispose()
         {
-            _json.Dispose();
+            _json?.Dispose();
             _write.Dispose();
         }
     }
