@@ -54,7 +54,8 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
     public async Task<ModelStreamRun> StreamAsync(ModelRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var deadline = new StreamDeadline(time, timeouts?.StreamingTtftMs, timeouts?.StreamingTotalMs, cancellationToken);
-        var failures = new List<ProviderFailure>();
+        // Made on the first failure, as for a non-streamed call.
+        List<ProviderFailure>? failures = null;
         try
         {
             foreach (var routed in providers)
@@ -72,7 +73,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
                 }
                 catch (GatewayError e) when (!deadline.Expired)
                 {
-                    failures.Add(new(routed.Name, Attribute(e, routed.Provider), (long)time.GetElapsedTime(started).TotalMilliseconds));
+                    (failures ??= []).Add(new(routed.Name, Attribute(e, routed.Provider), (long)time.GetElapsedTime(started).TotalMilliseconds));
                 }
             }
         }
@@ -87,7 +88,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             throw;
         }
         deadline.Dispose();
-        throw AllFailed(failures);
+        throw AllFailed(failures ?? []);
     }
 
     // A provider's own failure carries its raw body; here it learns which provider type and API sent it.
@@ -97,11 +98,12 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
             : error;
 
     // Typed as the interface, so that `[]` is the shared empty array rather than a new empty list (the common case).
+    // The failure list exists only once a provider failed.
     private IReadOnlyList<FailedAttempt> Attempts(List<ProviderFailure>? failures) =>
-        failures is null or { Count: 0 } ? [] : (IReadOnlyList<FailedAttempt>)failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs)).ToList();
+        failures is null ? [] : (IReadOnlyList<FailedAttempt>)failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs)).ToList();
 
     private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<ProviderFailure>? failures) =>
-        failures is null or { Count: 0 } ? [] : (IReadOnlyList<RawResponseEntry>)failures.SelectMany(f => f.Error.RawResponses).ToList();
+        failures is null ? [] : (IReadOnlyList<RawResponseEntry>)failures.SelectMany(f => f.Error.RawResponses).ToList();
 
     /// <summary>A provider of this model that failed, and how long it took to.</summary>
     private readonly record struct ProviderFailure(string Provider, GatewayError Error, long ElapsedMs);
