@@ -1,5 +1,4 @@
 using Serilog;
-using Serilog.Configuration;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -63,13 +62,7 @@ public static class GatewayLogging
         // Formatting and writing happen in the background, in batches; what is queued is written out when the host stops.
         var json = string.Equals(Environment.GetEnvironmentVariable("TENSORZERO_LOG_FORMAT"), "json", StringComparison.OrdinalIgnoreCase);
         Serilog.Formatting.ITextFormatter formatter = json ? new RenderedCompactJsonFormatter() : TextFormatter();
-        logger.WriteTo.Sink(new ConsoleBatchSink(formatter, Console.OpenStandardOutput()), new BatchingOptions
-        {
-            BatchSizeLimit = 1000,
-            BufferingTimeLimit = TimeSpan.FromMilliseconds(20),
-            EagerlyEmitFirstEvent = true,
-            QueueLimit = ConsoleQueueLines,
-        });
+        logger.WriteTo.Sink(new ConsoleBatchSink(formatter, Console.OpenStandardOutput(), ConsoleQueueLines, services.GetService<TimeProvider>()));
     }
 
     public static LogEventLevel RequestLevel(HttpContext context, Exception? error) =>

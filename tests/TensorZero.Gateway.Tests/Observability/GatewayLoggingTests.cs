@@ -1,5 +1,4 @@
 using Serilog.Events;
-using Serilog.Parsing;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Observability;
 
@@ -36,40 +35,5 @@ public sealed class GatewayLoggingTests
 
         Assert.DoesNotContain("\n[00:00:00", error.Message);
         Assert.Contains("info\\n[00:00:00 ERR] ...", error.Message);
-    }
-
-    [Fact]
-    public async Task ConsoleBatchSink_Batch_IsFormattedInOrderAndFlushedOnce()
-    {
-        var output = new CountingStream();
-        using var sink = new ConsoleBatchSink(GatewayLogging.TextFormatter(), output);
-        var events = Enumerable.Range(1, 3).Select(i => new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Information, null,
-            new MessageTemplateParser().Parse("line {Number}"), [new LogEventProperty("Number", new ScalarValue(i))])).ToList();
-
-        await sink.EmitBatchAsync(events);
-
-        var text = System.Text.Encoding.UTF8.GetString(output.ToArray());
-        Assert.Equal(3, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.True(text.IndexOf("line 1", StringComparison.Ordinal) < text.IndexOf("line 2", StringComparison.Ordinal));
-        Assert.True(text.IndexOf("line 2", StringComparison.Ordinal) < text.IndexOf("line 3", StringComparison.Ordinal));
-        Assert.Equal(1, output.Writes);
-    }
-
-    // Counts the writes that reach the stream (MemoryStream's async writes end in these).
-    private sealed class CountingStream : MemoryStream
-    {
-        public int Writes { get; private set; }
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            Writes++;
-            base.Write(buffer, offset, count);
-        }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            Writes++;
-            base.Write(buffer);
-        }
     }
 }
