@@ -76,19 +76,22 @@ public static class OpenAIWire
             if (message.Role == Role.User)
             {
                 // Tool results travel as separate `tool` messages, ahead of the rest of the user turn.
-                foreach (var result in message.Content.OfType<ToolResultBlock>())
+                foreach (var block in message.Content)
                 {
-                    messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = result.Id, ["content"] = result.Result });
+                    if (block is ToolResultBlock result)
+                    {
+                        messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = result.Id, ["content"] = result.Result });
+                    }
                 }
-                var parts = message.Content.Where(OpenAIContentParts.IsContent).ToList();
+                var parts = ContentOf(message.Content);
                 if (parts.Count > 0)
                 {
                     messages.Add(new JsonObject { ["role"] = "user", ["content"] = OpenAIContentParts.User(parts, flavour.UserContentAlwaysArray, displayName, flavour.ContentTypeOverrides) });
                 }
                 continue;
             }
-            var content = message.Content.Where(OpenAIContentParts.IsContent).ToList();
-            var calls = message.Content.OfType<ToolCallBlock>().ToList();
+            var content = ContentOf(message.Content);
+            var calls = message.Content.Any(b => b is ToolCallBlock) ? message.Content.OfType<ToolCallBlock>().ToList() : [];
             if (content.Count == 0 && calls.Count == 0)
             {
                 continue;
@@ -106,6 +109,19 @@ public static class OpenAIWire
             messages.Add(assistant);
         }
         return messages;
+    }
+
+    // A message's content parts (no tool calls or results): most messages hold nothing else and are used as they are.
+    private static IReadOnlyList<ContentBlock> ContentOf(IReadOnlyList<ContentBlock> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            if (!OpenAIContentParts.IsContent(block))
+            {
+                return blocks.Where(OpenAIContentParts.IsContent).ToList();
+            }
+        }
+        return blocks;
     }
 
     // `json_mode = "tool"` is no JSON mode on the wire (the respond tool carries it), as `off` is not.
