@@ -17,17 +17,36 @@ public sealed class LogValueSanitizer(SecretRegistry? secrets = null) : ILogEven
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
         List<LogEventProperty>? changed = null;
-        foreach (var (name, value) in logEvent.Properties)
+        // Serilog keeps a line's properties in a Dictionary: enumerated as one, its enumerator isn't boxed per line.
+        if (logEvent.Properties is Dictionary<string, LogEventPropertyValue> properties)
         {
-            var clean = Clean(value);
-            if (!ReferenceEquals(clean, value))
+            foreach (var (name, value) in properties)
             {
-                (changed ??= []).Add(new LogEventProperty(name, clean));
+                NoteUnclean(name, value, ref changed);
             }
         }
-        foreach (var property in changed ?? [])
+        else
         {
-            logEvent.AddOrUpdateProperty(property);
+            foreach (var (name, value) in logEvent.Properties)
+            {
+                NoteUnclean(name, value, ref changed);
+            }
+        }
+        if (changed is not null)
+        {
+            foreach (var property in changed)
+            {
+                logEvent.AddOrUpdateProperty(property);
+            }
+        }
+    }
+
+    private void NoteUnclean(string name, LogEventPropertyValue value, ref List<LogEventProperty>? changed)
+    {
+        var clean = Clean(value);
+        if (!ReferenceEquals(clean, value))
+        {
+            (changed ??= []).Add(new LogEventProperty(name, clean));
         }
     }
 

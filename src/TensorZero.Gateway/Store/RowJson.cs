@@ -69,9 +69,9 @@ internal static class RowJson
             writer.WriteString("system", system);
         }
         writer.WriteStartArray("messages");
-        foreach (var message in input.Messages)
+        for (var i = 0; i < input.Messages.Count; i++)
         {
-            WriteMessage(writer, message);
+            WriteMessage(writer, input.Messages[i]);
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
@@ -80,9 +80,9 @@ internal static class RowJson
     public static string Messages(IReadOnlyList<RequestMessage> messages) => Write(messages, static (writer, messages) =>
     {
         writer.WriteStartArray();
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
-            WriteMessage(writer, message);
+            WriteMessage(writer, messages[i]);
         }
         writer.WriteEndArray();
     });
