@@ -26,6 +26,8 @@ public sealed class ConsoleBatchSink : ILogEventSink, IDisposable
     /// <summary>The most lines written with one flush.</summary>
     public const int BatchLines = 1000;
 
+    private const int KeptLineChars = 16 * 1024;
+
     private readonly ITextFormatter _formatter;
     private readonly StreamWriter _writer;
     private readonly StringWriter _line = new(System.Globalization.CultureInfo.InvariantCulture);
@@ -87,10 +89,15 @@ public sealed class ConsoleBatchSink : ILogEventSink, IDisposable
                 lines++;
                 try
                 {
-                    // Formatted apart first, so that a line that fails half-way leaves nothing behind.
-                    _line.GetStringBuilder().Clear();
+                    // Formatted apart first, so that a line that fails half-way leaves nothing behind. One very long
+                    // line doesn't keep its buffer for good.
+                    var line = _line.GetStringBuilder().Clear();
+                    if (line.Capacity > KeptLineChars)
+                    {
+                        line.Capacity = KeptLineChars;
+                    }
                     _formatter.Format(logEvent, _line);
-                    _writer.Write(_line.GetStringBuilder());
+                    _writer.Write(line);
                 }
                 catch (Exception error)
                 {
@@ -119,7 +126,15 @@ public sealed class ConsoleBatchSink : ILogEventSink, IDisposable
         _queue.Writer.TryComplete();
         _closing.Cancel();
         _loop.GetAwaiter().GetResult();
-        _writer.Dispose();
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (Exception error)
+        {
+            // Closing a broken console flushes into it once more; the process is stopping either way.
+            SelfLog.WriteLine("The console could not be closed: {0}", error.GetType().Name);
+        }
         _closing.Dispose();
     }
 }

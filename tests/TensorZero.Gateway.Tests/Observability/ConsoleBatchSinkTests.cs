@@ -136,6 +136,34 @@ public sealed class ConsoleBatchSinkTests
         Assert.Equal("good\nalso good\n", output.Text);
     }
 
+    [Fact]
+    public async Task AVeryLongLine_IsWrittenWhole_AndTheLinesAfterItToo()
+    {
+        var output = new RecordingStream();
+        using var sink = new ConsoleBatchSink(Lines, output, queueLines: 100);
+        var logger = Logger(sink);
+        var longText = new string('x', 200_000);
+
+        logger.Information("{Text}", longText);
+        logger.Information("short");
+
+        await Until(() => output.Text.EndsWith("short\n", StringComparison.Ordinal));
+        Assert.Equal(longText + "\nshort\n", output.Text.Replace("\"", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dispose_ConsoleBrokenAtClose_DoesNotThrow()
+    {
+        var output = new RecordingStream { FailWrites = int.MaxValue, FailFlushes = true };
+        var sink = new ConsoleBatchSink(Lines, output, queueLines: 100, new FakeTimeProvider());
+        Logger(sink).Information("never written");
+
+        var error = Record.Exception(sink.Dispose);
+
+        Assert.Null(error);
+        Assert.Equal("", output.Text);
+    }
+
     private static Serilog.ILogger Logger(ConsoleBatchSink sink) =>
         new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
 
@@ -189,6 +217,8 @@ public sealed class ConsoleBatchSinkTests
         private volatile bool _closed;
 
         public SemaphoreSlim? Stall { get; init; }
+
+        public bool FailFlushes { get; init; }
 
         public int FailWrites { get => Volatile.Read(ref _failWrites); init => _failWrites = value; }
 
@@ -248,7 +278,14 @@ public sealed class ConsoleBatchSinkTests
             return ValueTask.CompletedTask;
         }
 
-        public override void Flush() => Interlocked.Increment(ref _flushes);
+        public override void Flush()
+        {
+            if (FailFlushes)
+            {
+                throw new IOException("Broken pipe");
+            }
+            Interlocked.Increment(ref _flushes);
+        }
 
         public override Task FlushAsync(CancellationToken cancellationToken)
         {
