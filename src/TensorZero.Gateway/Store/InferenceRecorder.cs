@@ -83,7 +83,9 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         {
             var now = time.GetUtcNow();
             var elapsed = Elapsed(stream.InferenceId, now);
-            var output = collected.Output(stream.FunctionType);
+            // A chat function's output is its content: made once for both rows.
+            var content = collected.Content();
+            var output = stream.FunctionType == FunctionType.Json ? collected.JsonOutput() : content;
             var inference = InferenceRowOf(request, stream.InferenceId, stream.EpisodeId, stream.VariantName, stream.FunctionType,
                 output, stream.Schemas, elapsed, ttft, now);
             // The calls made before the stream (mixture-of-N's candidates, best-of-N's) have rows of their own; the
@@ -94,7 +96,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             var usage = Minus(collected.Usage, previous.Select(m => m.Response.CachedUsage ?? m.OwnUsage ?? m.Response.Usage));
             rows.AddRange(FailedRows(request, stream.InferenceId, stream.Run.FailedAttempts, now));
             rows.Add(new ModelInferenceRow(UuidV7.New(now), stream.InferenceId, string.Empty, collected.RawResponse(),
-                request.Input.System, RowJson.Messages(request.Input.Messages), collected.Content(), usage.InputTokens,
+                request.Input.System, RowJson.Messages(request.Input.Messages), content, usage.InputTokens,
                 usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
                 collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
             {
@@ -194,12 +196,9 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
 
         public string Content() => RowJson.Content(Blocks());
 
-        public string Output(FunctionType type)
+        /// <summary>A JSON function's output: the raw text and its parse.</summary>
+        public string JsonOutput()
         {
-            if (type != FunctionType.Json)
-            {
-                return Content();
-            }
             var raw = string.Concat(_blocks.Where(b => b.Kind is "text" or "tool_call").Select(b => b.Text.ToString()));
             JsonNode? parsed;
             try

@@ -24,9 +24,11 @@ public static class OpenAIChatStreamWriter
     {
         var positions = new BlockPositions();
         var first = true;
+        // Every chunk names the same model: made once, not per chunk.
+        var model = request.ResponseModelPrefix + result.VariantName;
         var prelude = raw.Prelude(result).Select(p => (Action<Utf8JsonWriter>)(writer =>
         {
-            WritePrelude(writer, result, request, raw, p, first, time.GetUtcNow().ToUnixTimeSeconds());
+            WritePrelude(writer, result, model, raw, p, first, time.GetUtcNow().ToUnixTimeSeconds());
             first = false;
         })).ToList();
         return SseResponse.WriteAsync(
@@ -34,7 +36,7 @@ public static class OpenAIChatStreamWriter
             result.Run,
             (writer, chunk) =>
             {
-                WriteChunk(writer, result, request, chunk, positions, raw, first, time.GetUtcNow().ToUnixTimeSeconds());
+                WriteChunk(writer, result, request, model, chunk, positions, raw, first, time.GetUtcNow().ToUnixTimeSeconds());
                 first = false;
             },
             (writer, error) =>
@@ -53,13 +55,13 @@ public static class OpenAIChatStreamWriter
 
     // A chunk of raw data only: an empty delta, and `tensorzero_raw_usage` or `tensorzero_raw_response`.
     private static void WritePrelude(
-        Utf8JsonWriter writer, InferenceStreamResult result, OpenAIChatRequest request, RawOutput raw, RawPreludeChunk prelude, bool first, long created)
+        Utf8JsonWriter writer, InferenceStreamResult result, string model, RawOutput raw, RawPreludeChunk prelude, bool first, long created)
     {
         WriteChoiceStart(writer, result, null, first);
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();
-        WriteTrailer(writer, result, request, created);
+        WriteTrailer(writer, model, created);
         writer.WriteNull("usage");
         if (prelude.UsageOf is { } models)
         {
@@ -97,10 +99,10 @@ public static class OpenAIChatStreamWriter
         }
     }
 
-    private static void WriteTrailer(Utf8JsonWriter writer, InferenceStreamResult result, OpenAIChatRequest request, long created)
+    private static void WriteTrailer(Utf8JsonWriter writer, string model, long created)
     {
         writer.WriteNumber("created", created);
-        writer.WriteString("model", request.ResponseModelPrefix + result.VariantName);
+        writer.WriteString("model", model);
         writer.WriteString("system_fingerprint", string.Empty);
         writer.WriteNull("service_tier");
         writer.WriteString("object", "chat.completion.chunk");
@@ -110,6 +112,7 @@ public static class OpenAIChatStreamWriter
         Utf8JsonWriter writer,
         InferenceStreamResult result,
         OpenAIChatRequest request,
+        string model,
         ProviderStreamChunk chunk,
         BlockPositions positions,
         RawOutput raw,
@@ -134,7 +137,7 @@ public static class OpenAIChatStreamWriter
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();
-        WriteTrailer(writer, result, request, created);
+        WriteTrailer(writer, model, created);
         if (request.IncludeUsage && chunk.Usage is { } usage)
         {
             OpenAIChatResponseWriter.WriteUsage(writer, usage);
@@ -149,18 +152,27 @@ public static class OpenAIChatStreamWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteChatDelta(Utf8JsonWriter writer, IReadOnlyList<ContentDelta> deltas, BlockPositions positions)
+    internal static void WriteChatDelta(Utf8JsonWriter writer, IReadOnlyList<ContentDelta> deltas, BlockPositions positions)
     {
-        StringBuilder? text = null;
+        // A chunk's text is almost always one delta: written as it is, joined only when there are several.
+        string? text = null;
+        StringBuilder? texts = null;
         List<(ToolCallDelta Delta, int Index, bool IsNew)>? calls = null;
         List<(ThoughtDelta Delta, int InsertIndex)>? thoughts = null;
-        foreach (var delta in deltas)
+        for (var i = 0; i < deltas.Count; i++)
         {
-            switch (delta)
+            switch (deltas[i])
             {
                 case TextDelta textDelta:
                     positions.SeeText(textDelta.Id);
-                    (text ??= new StringBuilder()).Append(textDelta.Text);
+                    if (text is null)
+                    {
+                        text = textDelta.Text;
+                    }
+                    else
+                    {
+                        (texts ??= new StringBuilder(text)).Append(textDelta.Text);
+                    }
                     break;
                 case ToolCallDelta call:
                     var (index, isNew) = positions.ToolCall(call.Id);
@@ -173,7 +185,7 @@ public static class OpenAIChatStreamWriter
         }
         if (text is not null)
         {
-            writer.WriteString("content", text.ToString());
+            writer.WriteString("content", texts?.ToString() ?? text);
         }
         if (calls is not null)
         {
@@ -232,7 +244,7 @@ public static class OpenAIChatStreamWriter
     /// <c>insert_index</c> counts every block (text, tool call, thought) that began before it, so a client that
     /// assembles the stream gets the same positions as a non-streamed answer.
     /// </summary>
-    private sealed class BlockPositions
+    internal sealed class BlockPositions
     {
         private readonly HashSet<string> _texts = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> _tools = new(StringComparer.Ordinal);
