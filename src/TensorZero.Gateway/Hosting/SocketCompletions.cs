@@ -5,7 +5,7 @@ namespace TensorZero.Gateway.Hosting;
 /// the thread pool, a thread wake-up per I/O; a gateway does several per request (the client's request, the provider's
 /// headers and body), and on small machines those wake-ups are a large share of its CPU. The gateway lets them run on
 /// the socket threads instead (one per core then), and moves work that grows with a body's size back to the pool
-/// (<see cref="LeaveSocketThreadAsync(long)"/>), so one large answer can't hold up the sockets that share its thread.
+/// (<see cref="ShouldLeave(long)"/>), so one large answer can't hold up the sockets that share its thread.
 /// </summary>
 public static class SocketCompletions
 {
@@ -28,18 +28,13 @@ public static class SocketCompletions
     }
 
     /// <summary>
-    /// Continues on the thread pool when called on a socket thread (inline completions) with a body of
-    /// <see cref="LargeBodyBytes"/> or more; otherwise continues where it is, without a hop.
+    /// Whether code on this thread with a body of <paramref name="bodyBytes"/> should continue on the thread pool: on a
+    /// socket thread (inline completions) with <see cref="LargeBodyBytes"/> or more. The caller then awaits
+    /// <c>Task.Yield()</c> itself. (An async helper around it could finish on the pool before its caller looked, and the
+    /// caller went on where it was, on the socket thread.)
     /// </summary>
-    public static ValueTask LeaveSocketThreadAsync(long bodyBytes) =>
-        bodyBytes >= LargeBodyBytes ? LeaveSocketThreadAsync() : ValueTask.CompletedTask;
+    public static bool ShouldLeave(long bodyBytes) => bodyBytes >= LargeBodyBytes && ShouldLeave();
 
-    /// <summary>Continues on the thread pool when called on any other thread (a socket thread); otherwise without a hop.</summary>
-    public static async ValueTask LeaveSocketThreadAsync()
-    {
-        if (!Thread.CurrentThread.IsThreadPoolThread)
-        {
-            await Task.Yield();
-        }
-    }
+    /// <summary>Whether this thread is not the pool's (a socket thread): work that belongs on the pool should yield to it.</summary>
+    public static bool ShouldLeave() => !Thread.CurrentThread.IsThreadPoolThread;
 }

@@ -99,7 +99,10 @@ public static class ProviderHttp
         {
             throw SendError(e, client, providerDisplayName, secrets);
         }
-        await Hosting.SocketCompletions.LeaveSocketThreadAsync(response.Content.Headers.ContentLength ?? 0).ConfigureAwait(false);
+        if (Hosting.SocketCompletions.ShouldLeave(response.Content.Headers.ContentLength ?? 0))
+        {
+            await Task.Yield();
+        }
         return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
 

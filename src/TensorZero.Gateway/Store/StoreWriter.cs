@@ -117,7 +117,10 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
             {
                 // After a PostgreSQL write this may be a socket thread (inline completions): a batch's redaction and
                 // inserts belong on the pool, not ahead of the requests whose sockets share that thread.
-                await Hosting.SocketCompletions.LeaveSocketThreadAsync().ConfigureAwait(false);
+                if (Hosting.SocketCompletions.ShouldLeave())
+                {
+                    await Task.Yield();
+                }
                 // A short pause lets a burst gather into one transaction.
                 if (_queue.Reader.Count < _settings.MaxRows && !_queue.Reader.Completion.IsCompleted)
                 {

@@ -58,29 +58,33 @@ public sealed class SocketCompletionsTests
     }
 
     [Fact]
-    public async Task LeaveSocketThread_LargeBodyOnAnotherThread_ContinuesOnThePool()
+    public async Task ShouldLeave_LargeBodyOnAnotherThread_TheYieldContinuesOnThePoolEveryTime()
     {
-        var (before, after) = await OnOwnThread(() => SocketCompletions.LeaveSocketThreadAsync(SocketCompletions.LargeBodyBytes));
+        // Many times over: the hop must not depend on which thread gets there first (a race an async wrapper had).
+        for (var i = 0; i < 200; i++)
+        {
+            var (before, after) = await OnOwnThread(SocketCompletions.LargeBodyBytes);
 
-        Assert.False(before);
-        Assert.True(after);
+            Assert.False(before);
+            Assert.True(after, $"attempt {i} continued off the pool");
+        }
     }
 
     [Fact]
-    public async Task LeaveSocketThread_SmallBodyOnAnotherThread_StaysWithoutAHop()
+    public async Task ShouldLeave_SmallBodyOnAnotherThread_StaysWithoutAHop()
     {
-        var (before, after) = await OnOwnThread(() => SocketCompletions.LeaveSocketThreadAsync(SocketCompletions.LargeBodyBytes - 1));
+        var (before, after) = await OnOwnThread(SocketCompletions.LargeBodyBytes - 1);
 
         Assert.False(before);
         Assert.False(after);
     }
 
     [Fact]
-    public async Task LeaveSocketThread_OnThePool_CompletesAtOnce()
+    public async Task ShouldLeave_OnThePool_IsFalse()
     {
-        var completed = await Task.Run(() => SocketCompletions.LeaveSocketThreadAsync(10 * SocketCompletions.LargeBodyBytes).AsTask().IsCompleted);
+        var leave = await Task.Run(() => SocketCompletions.ShouldLeave(10 * SocketCompletions.LargeBodyBytes) || SocketCompletions.ShouldLeave());
 
-        Assert.True(completed);
+        Assert.False(leave);
     }
 
     [Fact]
@@ -119,28 +123,23 @@ public sealed class SocketCompletionsTests
         Directory.GetDirectories($"/proc/{gateway.Id}/task")
             .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
 
-    // Runs the call on a thread of its own (not the pool's, as a socket thread isn't) and reports, before and after its
-    // await, whether the code ran on the pool.
-    private static Task<(bool Before, bool After)> OnOwnThread(Func<ValueTask> call)
+    // Runs the gateway's pattern (yield when ShouldLeave says so) on a thread of its own (not the pool's, as a socket
+    // thread isn't) and reports, before and after the await, whether the code ran on the pool.
+    private static Task<(bool Before, bool After)> OnOwnThread(long bodyBytes)
     {
         var result = new TaskCompletionSource<(bool, bool)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            var before = Thread.CurrentThread.IsThreadPoolThread;
-            var awaiter = call().AsTask().GetAwaiter();
-            if (awaiter.IsCompleted)
-            {
-                awaiter.GetResult();
-                result.SetResult((before, Thread.CurrentThread.IsThreadPoolThread));
-                return;
-            }
-            awaiter.OnCompleted(() =>
-            {
-                awaiter.GetResult();
-                result.SetResult((before, Thread.CurrentThread.IsThreadPoolThread));
-            });
-        });
+        var thread = new Thread(() => _ = Run());
         thread.Start();
         return result.Task;
+
+        async Task Run()
+        {
+            var before = Thread.CurrentThread.IsThreadPoolThread;
+            if (SocketCompletions.ShouldLeave(bodyBytes))
+            {
+                await Task.Yield();
+            }
+            result.SetResult((before, Thread.CurrentThread.IsThreadPoolThread));
+        }
     }
 }
