@@ -91,13 +91,21 @@ public static class OpenAIWire
                 continue;
             }
             var content = ContentOf(message.Content);
-            var calls = message.Content.Any(b => b is ToolCallBlock) ? message.Content.OfType<ToolCallBlock>().ToList() : [];
-            if (content.Count == 0 && calls.Count == 0)
+            // Walked once, as the user turn's tool results are; a list only when there are calls.
+            List<ToolCallBlock>? calls = null;
+            foreach (var block in message.Content)
+            {
+                if (block is ToolCallBlock call)
+                {
+                    (calls ??= []).Add(call);
+                }
+            }
+            if (content.Count == 0 && calls is null)
             {
                 continue;
             }
             var assistant = new JsonObject { ["role"] = "assistant", ["content"] = content.Count == 0 ? null : OpenAIContentParts.Assistant(content, displayName) };
-            if (calls.Count > 0)
+            if (calls is not null)
             {
                 assistant["tool_calls"] = new JsonArray(calls.Select(c => (JsonNode?)new JsonObject
                 {
