@@ -6,6 +6,7 @@ using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Anthropic;
 using TensorZero.Gateway.Providers.OpenAI;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -28,6 +29,16 @@ public class HotPathBenchmarks
         {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]}
         """;
 
+    /// <summary>The same answer as Anthropic's Messages API gives it.</summary>
+    private const string AnthropicAnswer = """
+        {"id":"msg_bench","type":"message","role":"assistant","model":"claude-3-5-haiku-20241022","content":[{"type":"text","text":"Hello! The fixed answer of the load benchmark."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":14,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":12}}
+        """;
+
+    /// <summary>A text delta event of Anthropic's stream.</summary>
+    private const string AnthropicEvent = """
+        {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}
+        """;
+
     private CredentialResolver _dynamic = null!;
     private RequestCredentials _credentials = null!;
     private ModelRequest _modelRequest = null!;
@@ -36,6 +47,8 @@ public class HotPathBenchmarks
     private string _openAIAnswer = null!;
     private string _openAIChunk = null!;
     private OpenAIStreamParser _streamParser = null!;
+    private AnthropicStreamParser _anthropicStreamParser = null!;
+    private string _anthropicAnswer = null!;
 
     private sealed class NoEnvironment : IEnvironmentVariables
     {
@@ -54,6 +67,8 @@ public class HotPathBenchmarks
         _openAIAnswer = OpenAIAnswer;
         _openAIChunk = OpenAIChunk;
         _streamParser = new OpenAIStreamParser(OpenAIFlavours.OpenAI, "OpenAI", new SecretRegistry().Scope(RequestCredentials.Empty));
+        _anthropicAnswer = AnthropicAnswer;
+        _anthropicStreamParser = new AnthropicStreamParser("Anthropic", new SecretRegistry().Scope(RequestCredentials.Empty), jsonPrefill: false);
         using var document = JsonDocument.Parse(_body);
         var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
         _modelRequest = new ModelRequest(request.Input.System, request.Input.Messages, request.Params, [], []);
@@ -86,4 +101,11 @@ public class HotPathBenchmarks
     /// <summary>One streamed content chunk read into its delta.</summary>
     [Benchmark]
     public ProviderStreamChunk ParseOpenAIStreamChunk() => _streamParser.Parse(_openAIChunk);
+
+    [Benchmark]
+    public ProviderResponse ParseAnthropicAnswer() => AnthropicWire.ParseResponse("{}", _anthropicAnswer, "Anthropic", jsonPrefill: false);
+
+    /// <summary>One streamed text delta event read into its delta.</summary>
+    [Benchmark]
+    public ProviderStreamChunk? ParseAnthropicStreamEvent() => _anthropicStreamParser.Parse(AnthropicEvent);
 }

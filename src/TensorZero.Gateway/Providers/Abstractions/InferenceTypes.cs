@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
@@ -209,8 +211,40 @@ public enum FinishReason
 /// <see cref="Usage"/> leaves out (cache and reasoning tokens). <see cref="Data"/> is null when the provider has no
 /// usage object of its own (the dummy).
 /// </summary>
-/// <param name="ApiType">The provider API it came from, as TensorZero names it (<c>chat_completions</c>, <c>responses</c>).</param>
-public sealed record RawUsage(JsonNode? Data, string ApiType = Errors.RawResponseEntry.ChatCompletions);
+public sealed class RawUsage
+{
+    // A usage object read out of a parsed answer is kept as its UTF-8 text and made a node only when a client asks for
+    // raw usage: most requests never do, and a copy of the bytes is far cheaper than a node tree.
+    private readonly byte[]? _utf8;
+    private JsonNode? _data;
+
+    /// <param name="data">The usage value.</param>
+    /// <param name="apiType">The provider API it came from, as TensorZero names it (<c>chat_completions</c>, <c>responses</c>).</param>
+    public RawUsage(JsonNode? data, string apiType = Errors.RawResponseEntry.ChatCompletions)
+    {
+        _data = data;
+        ApiType = apiType;
+    }
+
+    private RawUsage(byte[] utf8)
+    {
+        _utf8 = utf8;
+        ApiType = Errors.RawResponseEntry.ChatCompletions;
+    }
+
+    public JsonNode? Data => _data ??= _utf8 is null ? null : JsonNode.Parse(_utf8);
+
+    public string ApiType { get; }
+
+    /// <summary>
+    /// An answer's <c>usage</c> value as sent, when it is there and not null; it stays valid after the document it
+    /// was read from is disposed.
+    /// </summary>
+    public static RawUsage? Of(JsonElement usage) =>
+        usage.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+            ? null
+            : new RawUsage(JsonMarshal.GetRawUtf8Value(usage).ToArray());
+}
 
 /// <summary>A provider's answer, mapped back to provider-neutral content.</summary>
 /// <param name="RawRequest">The body sent (never headers, so never a key).</param>

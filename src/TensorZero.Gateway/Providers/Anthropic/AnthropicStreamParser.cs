@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using TensorZero.Gateway.Streaming;
 using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Credentials;
@@ -46,97 +46,107 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
     /// <summary>Maps one event's data; null for events without content, usage or a finish reason.</summary>
     public ProviderStreamChunk? Parse(string data)
     {
-        JsonObject root;
+        // A pooled document per event, not a node tree: every value is read out before it is disposed.
+        JsonDocument document;
         try
         {
-            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "an event is not a JSON object", secrets);
+            document = JsonDocument.Parse(data);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             throw ProviderHttp.StreamError(displayName, "an event is not valid JSON", secrets);
         }
-        switch (JsonRead.String(root["type"]))
+        using (document)
         {
-            case "message_start":
-                if (root["message"]?["usage"] is not JsonObject startUsage)
-                {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw ProviderHttp.StreamError(displayName, "an event is not a JSON object", secrets);
+            }
+            switch (JsonRead.String(JsonRead.Property(root, "type")))
+            {
+                case "message_start":
+                    var startUsage = JsonRead.Property(JsonRead.Property(root, "message"), "usage");
+                    if (startUsage.ValueKind != JsonValueKind.Object)
+                    {
+                        return null;
+                    }
+                    // The input tokens are reported with the delta; the event itself goes on for raw output.
+                    _inputTokens = AnthropicWire.InputTokens(startUsage);
+                    return new ProviderStreamChunk([], null, null, data) { RawUsage = RawUsage.Of(startUsage), Secrets = secrets };
+                case "content_block_start":
+                    return Chunk(BlockStart(Index(root), JsonRead.Property(root, "content_block")), data);
+                case "content_block_delta":
+                    return Chunk(BlockDelta(Index(root), JsonRead.Property(root, "delta")), data);
+                case "message_delta":
+                    return MessageDelta(root, data);
+                case "message_stop":
+                    Completed = true;
                     return null;
-                }
-                // The input tokens are reported with the delta; the event itself goes on for raw output.
-                _inputTokens = AnthropicWire.InputTokens(startUsage);
-                return new ProviderStreamChunk([], null, null, data) { RawUsage = new RawUsage(startUsage), Secrets = secrets };
-            case "content_block_start":
-                return Chunk(BlockStart(Index(root), root["content_block"] as JsonObject), data);
-            case "content_block_delta":
-                return Chunk(BlockDelta(Index(root), root["delta"] as JsonObject), data);
-            case "message_delta":
-                return MessageDelta(root, data);
-            case "message_stop":
-                Completed = true;
-                return null;
-            case "error":
-                throw ProviderHttp.StreamError(displayName, root["error"]?.ToJsonString() ?? data, secrets, rawChunk: data);
-            default:
-                // `ping`, `content_block_stop` and event types added later carry nothing to forward.
-                return null;
+                case "error":
+                    var error = JsonRead.Property(root, "error");
+                    throw ProviderHttp.StreamError(displayName, JsonRead.HasValue(error) ? JsonRead.CompactText(error) : data, secrets, rawChunk: data);
+                default:
+                    // `ping`, `content_block_stop` and event types added later carry nothing to forward.
+                    return null;
+            }
         }
     }
 
-    private ContentDelta? BlockStart(long index, JsonObject? block)
+    private ContentDelta? BlockStart(long index, JsonElement block)
     {
         var id = index.ToString(CultureInfo.InvariantCulture);
-        switch (JsonRead.String(block?["type"]))
+        switch (JsonRead.String(JsonRead.Property(block, "type")))
         {
-            case "text" when JsonRead.String(block!["text"]) is { Length: > 0 } text:
+            case "text" when JsonRead.String(JsonRead.Property(block, "text")) is { Length: > 0 } text:
                 return Text(id, text);
             case "tool_use":
-                var toolId = JsonRead.String(block!["id"])
+                var toolId = JsonRead.String(JsonRead.Property(block, "id"))
                     ?? throw ProviderHttp.StreamError(displayName, "a `tool_use` block has no id", secrets);
                 _toolIds[index] = toolId;
-                return new ToolCallDelta(toolId, JsonRead.String(block["name"]), string.Empty);
+                return new ToolCallDelta(toolId, JsonRead.String(JsonRead.Property(block, "name")), string.Empty);
             case "thinking":
-                var thinking = JsonRead.String(block!["thinking"]);
-                var signature = JsonRead.String(block["signature"]);
+                var thinking = JsonRead.String(JsonRead.Property(block, "thinking"));
+                var signature = JsonRead.String(JsonRead.Property(block, "signature"));
                 return string.IsNullOrEmpty(thinking) && string.IsNullOrEmpty(signature)
                     ? null
                     : new ThoughtDelta(id, NullIfEmpty(thinking), NullIfEmpty(signature));
             case "redacted_thinking":
-                return new ThoughtDelta(id, null, JsonRead.String(block!["data"]));
+                return new ThoughtDelta(id, null, JsonRead.String(JsonRead.Property(block, "data")));
             default:
                 return null;
         }
     }
 
-    private ContentDelta? BlockDelta(long index, JsonObject? delta)
+    private ContentDelta? BlockDelta(long index, JsonElement delta)
     {
         var id = index.ToString(CultureInfo.InvariantCulture);
-        return JsonRead.String(delta?["type"]) switch
+        return JsonRead.String(JsonRead.Property(delta, "type")) switch
         {
-            "text_delta" => Text(id, JsonRead.String(delta!["text"]) ?? string.Empty),
+            "text_delta" => Text(id, JsonRead.String(JsonRead.Property(delta, "text")) ?? string.Empty),
             "input_json_delta" => new ToolCallDelta(
                 _toolIds.TryGetValue(index, out var toolId)
                     ? toolId
                     : throw ProviderHttp.StreamError(displayName, $"an `input_json_delta` for block {id} has no `tool_use` block", secrets),
                 null,
-                JsonRead.String(delta!["partial_json"]) ?? string.Empty),
-            "thinking_delta" => new ThoughtDelta(id, JsonRead.String(delta!["thinking"])),
-            "signature_delta" => new ThoughtDelta(id, null, JsonRead.String(delta!["signature"])),
+                JsonRead.String(JsonRead.Property(delta, "partial_json")) ?? string.Empty),
+            "thinking_delta" => new ThoughtDelta(id, JsonRead.String(JsonRead.Property(delta, "thinking"))),
+            "signature_delta" => new ThoughtDelta(id, null, JsonRead.String(JsonRead.Property(delta, "signature"))),
             _ => null,
         };
     }
 
-    private ProviderStreamChunk MessageDelta(JsonObject root, string data)
+    private ProviderStreamChunk MessageDelta(JsonElement root, string data)
     {
-        Usage? usage = null;
-        if (root["usage"] is JsonObject deltaUsage)
-        {
-            usage = new Usage(AnthropicWire.InputTokens(deltaUsage) ?? _inputTokens, JsonRead.Long(deltaUsage["output_tokens"]));
-        }
-        var reason = JsonRead.String(root["delta"]?["stop_reason"]);
+        var deltaUsage = JsonRead.Property(root, "usage");
+        Usage? usage = deltaUsage.ValueKind == JsonValueKind.Object
+            ? new Usage(AnthropicWire.InputTokens(deltaUsage) ?? _inputTokens, JsonRead.Long(JsonRead.Property(deltaUsage, "output_tokens")))
+            : null;
+        var reason = JsonRead.String(JsonRead.Property(JsonRead.Property(root, "delta"), "stop_reason"));
         FinishReason? finish = reason is { Length: > 0 } ? AnthropicWire.MapFinishReason(reason) : null;
         return new ProviderStreamChunk([], usage, finish, data)
         {
-            RawUsage = root["usage"] is { } rawUsage ? new RawUsage(rawUsage) : null,
+            RawUsage = RawUsage.Of(deltaUsage),
             Secrets = secrets,
         };
     }
@@ -151,8 +161,8 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
         return text.Length == 0 ? null : new TextDelta(id, text);
     }
 
-    private long Index(JsonObject root) =>
-        JsonRead.Long(root["index"]) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secrets);
+    private long Index(JsonElement root) =>
+        JsonRead.Long(JsonRead.Property(root, "index")) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secrets);
 
     private ProviderStreamChunk? Chunk(ContentDelta? delta, string data) =>
         delta is null ? null : new ProviderStreamChunk([delta], null, null, data) { Secrets = secrets };

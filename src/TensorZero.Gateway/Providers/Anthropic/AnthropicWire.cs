@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -147,30 +148,36 @@ public static class AnthropicWire
 
     public static ProviderResponse ParseResponse(string rawRequest, string rawResponse, string displayName, bool jsonPrefill)
     {
-        var root = ProviderHttp.ParseObject(rawResponse, displayName);
-        if (root["content"] is not JsonArray blocks)
+        // A pooled document, not a node tree: every value is read out before it is disposed.
+        using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
+        var root = document.RootElement;
+        if (JsonRead.Property(root, "content") is not { ValueKind: JsonValueKind.Array } blocks)
         {
             throw ProviderHttp.MalformedResponse(displayName, "the response has no `content` array");
         }
         var content = new List<ContentBlock>();
-        foreach (var block in blocks.OfType<JsonObject>())
+        foreach (var block in blocks.EnumerateArray())
         {
-            switch (JsonRead.String(block["type"]))
+            // A block that is not an object has no `type`, and is skipped.
+            switch (JsonRead.String(JsonRead.Property(block, "type")))
             {
                 case "text":
-                    content.Add(new TextBlock(JsonRead.String(block["text"]) ?? string.Empty));
+                    content.Add(new TextBlock(JsonRead.String(JsonRead.Property(block, "text")) ?? string.Empty));
                     break;
                 case "tool_use":
+                    var input = JsonRead.Property(block, "input");
                     content.Add(new ToolCallBlock(
-                        JsonRead.String(block["id"]) ?? string.Empty,
-                        JsonRead.String(block["name"]) ?? string.Empty,
-                        block["input"]?.ToJsonString() ?? "{}"));
+                        JsonRead.String(JsonRead.Property(block, "id")) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(block, "name")) ?? string.Empty,
+                        JsonRead.HasValue(input) ? JsonRead.CompactText(input) : "{}"));
                     break;
                 case "thinking":
-                    content.Add(new ThoughtBlock(JsonRead.String(block["thinking"]), JsonRead.String(block["signature"])));
+                    content.Add(new ThoughtBlock(
+                        JsonRead.String(JsonRead.Property(block, "thinking")),
+                        JsonRead.String(JsonRead.Property(block, "signature"))));
                     break;
                 case "redacted_thinking":
-                    content.Add(new ThoughtBlock(null, JsonRead.String(block["data"])));
+                    content.Add(new ThoughtBlock(null, JsonRead.String(JsonRead.Property(block, "data"))));
                     break;
                 default:
                     // Server-tool blocks (`server_tool_use`, `web_search_tool_result`) have no provider-neutral form yet.
@@ -182,27 +189,26 @@ public static class AnthropicWire
         {
             content[0] = new TextBlock("{" + only.Text.Trim());
         }
-        var finishReason = JsonRead.String(root["stop_reason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
+        var finishReason = JsonRead.String(JsonRead.Property(root, "stop_reason")) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
+        var usage = JsonRead.Property(root, "usage");
+        return new ProviderResponse(content, ParseUsage(usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
         {
-            RawUsage = root["usage"] is { } rawUsage ? new RawUsage(rawUsage) : null,
+            RawUsage = RawUsage.Of(usage),
         };
     }
 
     /// <summary>Input tokens include cache writes and reads, as TensorZero counts them.</summary>
-    public static Usage? ParseUsage(JsonNode? node)
-    {
-        if (node is not JsonObject usage)
-        {
-            return null;
-        }
-        return new Usage(InputTokens(usage), JsonRead.Long(usage["output_tokens"]));
-    }
+    public static Usage? ParseUsage(JsonElement usage) =>
+        usage.ValueKind == JsonValueKind.Object
+            ? new Usage(InputTokens(usage), JsonRead.Long(JsonRead.Property(usage, "output_tokens")))
+            : null;
 
     /// <summary><c>input_tokens + cache_creation_input_tokens + cache_read_input_tokens</c>; null without <c>input_tokens</c>.</summary>
-    public static long? InputTokens(JsonObject usage) =>
-        JsonRead.Long(usage["input_tokens"]) is { } input
-            ? input + (JsonRead.Long(usage["cache_creation_input_tokens"]) ?? 0) + (JsonRead.Long(usage["cache_read_input_tokens"]) ?? 0)
+    public static long? InputTokens(JsonElement usage) =>
+        JsonRead.Long(JsonRead.Property(usage, "input_tokens")) is { } input
+            ? input
+                + (JsonRead.Long(JsonRead.Property(usage, "cache_creation_input_tokens")) ?? 0)
+                + (JsonRead.Long(JsonRead.Property(usage, "cache_read_input_tokens")) ?? 0)
             : null;
 
     public static FinishReason MapFinishReason(string reason) => reason switch

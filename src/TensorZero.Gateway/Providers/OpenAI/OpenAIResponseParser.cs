@@ -1,7 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.OpenAI;
@@ -35,7 +33,7 @@ public static class OpenAIResponseParser
         var finishReason = JsonRead.String(JsonRead.Property(choice, "finish_reason")) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
         return new ProviderResponse(content, ParseUsage(flavour, usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
         {
-            RawUsage = RawUsageOf(usage),
+            RawUsage = RawUsage.Of(usage),
         };
     }
 
@@ -92,13 +90,6 @@ public static class OpenAIResponseParser
         var hasText = ReadContent(content, text, thought);
         return (thought.ToString(), hasText ? text.ToString() : null);
     }
-
-    /// <summary>
-    /// The answer's <c>usage</c> value as sent, when it is there and not null: a node of its own, copied out of the
-    /// document, which is disposed once the answer is read.
-    /// </summary>
-    public static RawUsage? RawUsageOf(JsonElement usage) =>
-        JsonRead.HasValue(usage) ? new RawUsage(JsonNode.Parse(JsonMarshal.GetRawUtf8Value(usage))) : null;
 
     /// <summary>
     /// Appends a content value to <paramref name="text"/> (and Mistral <c>thinking</c> chunks to <paramref name="thought"/>).

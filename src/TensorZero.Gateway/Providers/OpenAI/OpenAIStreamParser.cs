@@ -59,7 +59,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
                 }
             }
             // A chunk with nothing to read (the role-only first chunk) still goes on, for raw output.
-            return new ProviderStreamChunk(deltas, usage, finish, data) { RawUsage = OpenAIResponseParser.RawUsageOf(usageValue), Secrets = secrets };
+            return new ProviderStreamChunk(deltas, usage, finish, data) { RawUsage = RawUsage.Of(usageValue), Secrets = secrets };
         }
     }
 

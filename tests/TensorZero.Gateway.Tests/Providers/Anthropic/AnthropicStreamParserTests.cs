@@ -220,6 +220,11 @@ public sealed class AnthropicStreamParserTests
     [InlineData("""{"type":"content_block_stop","index":0}""")]
     [InlineData("""{"type":"some_future_event"}""")]
     [InlineData("""{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""")]
+    [InlineData("""{"type":"message_start","message":["not","an","object"]}""")]
+    [InlineData("""{"type":"message_start","message":{"usage":[1,2]}}""")]
+    [InlineData("""{"type":"content_block_start","index":0,"content_block":"text"}""")]
+    [InlineData("""{"type":"content_block_delta","index":0,"delta":[{"type":"text_delta","text":"x"}]}""")]
+    [InlineData("""{"type":7}""")]
     public void Parse_EventsWithoutContent_ReturnNull(string data)
     {
         Assert.Null(new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill: false).Parse(data));
@@ -234,6 +239,27 @@ public sealed class AnthropicStreamParserTests
             parser.Parse("""{"type":"content_block_delta","index":3,"delta":{"type":"input_json_delta","partial_json":"{"}}"""));
 
         Assert.Contains("tool_use", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"message_stop\"")]
+    public void Parse_EventNotAnObject_ThrowsStreamError(string data)
+    {
+        var error = Assert.Throws<GatewayError>(() => new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill: false).Parse(data));
+
+        Assert.Contains("not a JSON object", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MessageDeltaWithoutUsageObject_KeepsTheFinishReasonAndNoUsage()
+    {
+        var chunk = new AnthropicStreamParser("Anthropic", SecretScope.None, jsonPrefill: false)
+            .Parse("""{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":null}""");
+
+        Assert.Equal(FinishReason.Stop, chunk!.FinishReason);
+        Assert.Null(chunk.Usage);
+        Assert.Null(chunk.RawUsage);
     }
 
     [Fact]

@@ -357,6 +357,46 @@ public sealed class AnthropicWireTests
         Assert.Equal(raw, response.RawResponse);
     }
 
+    [Fact]
+    public void ParseResponse_BlocksThatAreNotObjects_AreSkipped()
+    {
+        const string raw = """
+            {"content":["text",null,7,{"type":"text","text":"Hi"},{"type":"tool_use","id":"t","name":"n","input":null}],
+             "stop_reason":null,"usage":"n/a"}
+            """;
+
+        var response = AnthropicWire.ParseResponse("", raw, "Anthropic", jsonPrefill: false);
+
+        Assert.Equal([new TextBlock("Hi"), new ToolCallBlock("t", "n", "{}")], response.Content);
+        Assert.Null(response.FinishReason);
+        Assert.Equal(Usage.Unknown, response.Usage);
+        // A usage value that is not an object is still the provider's raw usage, as sent.
+        Assert.Equal("\"n/a\"", response.RawUsage!.Data!.ToJsonString());
+    }
+
+    [Fact]
+    public void ParseResponse_ToolInput_IsCompactJsonWithTheDefaultEscaping()
+    {
+        const string raw = """
+            {"content":[{"type":"tool_use","id":"t","name":"n","input": { "city" : "Zürich <1>", "n": [1, 2] }}],"usage":{"input_tokens":1,"output_tokens":1}}
+            """;
+
+        var call = Assert.IsType<ToolCallBlock>(Assert.Single(AnthropicWire.ParseResponse("", raw, "Anthropic", jsonPrefill: false).Content));
+
+        Assert.Equal("""{"city":"Z\u00FCrich \u003C1\u003E","n":[1,2]}""", call.Arguments);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"text\"")]
+    [InlineData("{\"content\":{}}")]
+    public void ParseResponse_NotAMessage_IsAMalformedResponse(string raw)
+    {
+        var error = Assert.Throws<GatewayError>(() => AnthropicWire.ParseResponse("", raw, "Anthropic", jsonPrefill: false));
+
+        Assert.StartsWith("Error parsing response from Anthropic", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("end_turn", FinishReason.Stop)]
     [InlineData("max_tokens", FinishReason.Length)]
