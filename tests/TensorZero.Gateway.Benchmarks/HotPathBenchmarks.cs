@@ -7,6 +7,7 @@ using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Anthropic;
+using TensorZero.Gateway.Providers.Gemini;
 using TensorZero.Gateway.Providers.OpenAI;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -39,6 +40,11 @@ public class HotPathBenchmarks
         {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}
         """;
 
+    /// <summary>The same answer as Gemini's generateContent gives it.</summary>
+    private const string GeminiAnswer = """
+        {"candidates":[{"content":{"parts":[{"text":"Hello! The fixed answer of the load benchmark."}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":14,"candidatesTokenCount":12,"totalTokenCount":26},"modelVersion":"gemini-2.5-flash","responseId":"bench"}
+        """;
+
     private CredentialResolver _dynamic = null!;
     private RequestCredentials _credentials = null!;
     private ModelRequest _modelRequest = null!;
@@ -49,6 +55,7 @@ public class HotPathBenchmarks
     private OpenAIStreamParser _streamParser = null!;
     private AnthropicStreamParser _anthropicStreamParser = null!;
     private string _anthropicAnswer = null!;
+    private string _geminiAnswer = null!;
 
     private sealed class NoEnvironment : IEnvironmentVariables
     {
@@ -68,6 +75,7 @@ public class HotPathBenchmarks
         _openAIChunk = OpenAIChunk;
         _streamParser = new OpenAIStreamParser(OpenAIFlavours.OpenAI, "OpenAI", new SecretRegistry().Scope(RequestCredentials.Empty));
         _anthropicAnswer = AnthropicAnswer;
+        _geminiAnswer = GeminiAnswer;
         _anthropicStreamParser = new AnthropicStreamParser("Anthropic", new SecretRegistry().Scope(RequestCredentials.Empty), jsonPrefill: false);
         using var document = JsonDocument.Parse(_body);
         var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
@@ -108,4 +116,7 @@ public class HotPathBenchmarks
     /// <summary>One streamed text delta event read into its delta.</summary>
     [Benchmark]
     public ProviderStreamChunk? ParseAnthropicStreamEvent() => _anthropicStreamParser.Parse(AnthropicEvent);
+
+    [Benchmark]
+    public ProviderResponse ParseGeminiAnswer() => GeminiWire.ParseResponse("{}", _geminiAnswer, "Gemini");
 }

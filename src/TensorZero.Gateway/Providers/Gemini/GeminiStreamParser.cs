@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using TensorZero.Gateway.Streaming;
 using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Credentials;
@@ -23,7 +23,7 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
     private int _toolCalls;
     private int _signatures;
     private Usage? _usage;
-    private JsonNode? _rawUsage;
+    private RawUsage? _rawUsage;
     private bool _usageReported;
 
     /// <summary>Reads a whole SSE body and yields its chunks, ending with any usage not reported yet.</summary>
@@ -47,44 +47,56 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
     /// <summary>Maps one SSE data payload; a chunk without content when it carries nothing to report yet (kept for raw output).</summary>
     public ProviderStreamChunk Parse(string data)
     {
-        JsonObject root;
+        // A pooled document per chunk, not a node tree: every value is read out before it is disposed.
+        JsonDocument document;
         try
         {
-            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secrets);
+            document = JsonDocument.Parse(data);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secrets);
         }
-        if (root["error"] is { } error)
+        using (document)
         {
-            throw ProviderHttp.StreamError(displayName, error.ToJsonString(), secrets, rawChunk: data);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secrets);
+            }
+            var error = JsonRead.Property(root, "error");
+            if (JsonRead.HasValue(error))
+            {
+                throw ProviderHttp.StreamError(displayName, JsonRead.CompactText(error), secrets, rawChunk: data);
+            }
+            var usageMetadata = JsonRead.Property(root, "usageMetadata");
+            if (GeminiWire.ParseUsage(usageMetadata) is { } usage)
+            {
+                _usage = usage;
+                _rawUsage = RawUsage.Of(usageMetadata);
+            }
+            var candidate = GeminiWire.FirstCandidate(root);
+            var hasCandidate = candidate.ValueKind == JsonValueKind.Object;
+            if (!hasCandidate && JsonRead.HasValue(GeminiWire.BlockReason(root)))
+            {
+                throw ProviderHttp.StreamError(displayName, GeminiWire.NoCandidateProblem(root), secrets);
+            }
+            var deltas = hasCandidate ? Deltas(candidate) : [];
+            FinishReason? finish = JsonRead.String(JsonRead.Property(candidate, "finishReason")) is { Length: > 0 } reason
+                ? GeminiWire.MapFinishReason(reason)
+                : null;
+            Usage? reported = null;
+            if (finish is not null && _usage is not null)
+            {
+                reported = _usage;
+                _usageReported = true;
+            }
+            return new ProviderStreamChunk(deltas, reported, finish, data)
+            {
+                RawUsage = reported is null ? null : _rawUsage,
+                Secrets = secrets,
+            };
         }
-        if (GeminiWire.ParseUsage(root["usageMetadata"]) is { } usage)
-        {
-            _usage = usage;
-            _rawUsage = root["usageMetadata"];
-        }
-        var candidate = GeminiWire.FirstCandidate(root);
-        if (candidate is null && root["promptFeedback"]?["blockReason"] is not null)
-        {
-            throw ProviderHttp.StreamError(displayName, GeminiWire.NoCandidateProblem(root), secrets);
-        }
-        var deltas = candidate is null ? [] : Deltas(candidate);
-        FinishReason? finish = JsonRead.String(candidate?["finishReason"]) is { Length: > 0 } reason
-            ? GeminiWire.MapFinishReason(reason)
-            : null;
-        Usage? reported = null;
-        if (finish is not null && _usage is not null)
-        {
-            reported = _usage;
-            _usageReported = true;
-        }
-        return new ProviderStreamChunk(deltas, reported, finish, data)
-        {
-            RawUsage = reported is null ? null : new RawUsage(_rawUsage),
-            Secrets = secrets,
-        };
     }
 
     /// <summary>Call when the body ended: the usage seen but not reported yet, if any.</summary>
@@ -95,16 +107,16 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
             return null;
         }
         _usageReported = true;
-        return new ProviderStreamChunk([], _usage, null, string.Empty) { RawUsage = new RawUsage(_rawUsage), Secrets = secrets };
+        return new ProviderStreamChunk([], _usage, null, string.Empty) { RawUsage = _rawUsage, Secrets = secrets };
     }
 
-    private List<ContentDelta> Deltas(JsonObject candidate)
+    private List<ContentDelta> Deltas(JsonElement candidate)
     {
         var deltas = new List<ContentDelta>();
         foreach (var part in GeminiWire.Parts(candidate))
         {
-            var signature = JsonRead.String(part["thoughtSignature"]);
-            var text = JsonRead.String(part["text"]);
+            var signature = JsonRead.String(JsonRead.Property(part, "thoughtSignature"));
+            var text = JsonRead.String(JsonRead.Property(part, "text"));
             if (GeminiWire.IsThought(part))
             {
                 if (text is { Length: > 0 } || signature is not null)
@@ -122,10 +134,10 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
             {
                 deltas.Add(new TextDelta(TextId, text));
             }
-            else if (part["functionCall"] is JsonObject call)
+            else if (JsonRead.Property(part, "functionCall") is { ValueKind: JsonValueKind.Object } call)
             {
                 var id = (_toolCalls++).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                deltas.Add(new ToolCallDelta(id, JsonRead.String(call["name"]) ?? string.Empty, GeminiWire.ArgumentsText(call["args"])));
+                deltas.Add(new ToolCallDelta(id, JsonRead.String(JsonRead.Property(call, "name")) ?? string.Empty, GeminiWire.ArgumentsText(JsonRead.Property(call, "args"))));
             }
         }
         return deltas;

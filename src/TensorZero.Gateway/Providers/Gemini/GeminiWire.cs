@@ -1,4 +1,5 @@
 using TensorZero.Gateway.Inference;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -48,46 +49,58 @@ public static class GeminiWire
 
     public static ProviderResponse ParseResponse(string rawRequest, string rawResponse, string displayName)
     {
-        var root = ProviderHttp.ParseObject(rawResponse, displayName);
-        var candidate = FirstCandidate(root) ?? throw ProviderHttp.MalformedResponse(displayName, NoCandidateProblem(root));
+        // A pooled document, not a node tree: every value is read out before it is disposed.
+        using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
+        var root = document.RootElement;
+        var candidate = FirstCandidate(root);
+        if (candidate.ValueKind != JsonValueKind.Object)
+        {
+            throw ProviderHttp.MalformedResponse(displayName, NoCandidateProblem(root));
+        }
         var content = new List<ContentBlock>();
         foreach (var part in Parts(candidate))
         {
-            if (JsonRead.String(part["thoughtSignature"]) is { } signature && !IsThought(part))
+            var signature = JsonRead.String(JsonRead.Property(part, "thoughtSignature"));
+            if (IsThought(part))
+            {
+                content.Add(new ThoughtBlock(JsonRead.String(JsonRead.Property(part, "text")), signature));
+                continue;
+            }
+            if (signature is not null)
             {
                 // Gemini signs the part that follows its reasoning; the signature must go back on the same kind of part.
                 content.Add(new ThoughtBlock(null, signature));
             }
-            if (IsThought(part))
-            {
-                content.Add(new ThoughtBlock(JsonRead.String(part["text"]), JsonRead.String(part["thoughtSignature"])));
-            }
-            else if (JsonRead.String(part["text"]) is { } text)
+            if (JsonRead.String(JsonRead.Property(part, "text")) is { } text)
             {
                 content.Add(new TextBlock(text));
             }
-            else if (part["functionCall"] is JsonObject call)
+            else if (JsonRead.Property(part, "functionCall") is { ValueKind: JsonValueKind.Object } call)
             {
-                content.Add(new ToolCallBlock(UuidV7.New(DateTimeOffset.UtcNow).ToString(), JsonRead.String(call["name"]) ?? string.Empty, ArgumentsText(call["args"])));
+                content.Add(new ToolCallBlock(
+                    UuidV7.New(DateTimeOffset.UtcNow).ToString(),
+                    JsonRead.String(JsonRead.Property(call, "name")) ?? string.Empty,
+                    ArgumentsText(JsonRead.Property(call, "args"))));
             }
         }
-        var finishReason = JsonRead.String(candidate["finishReason"]) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(root["usageMetadata"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
+        var finishReason = JsonRead.String(JsonRead.Property(candidate, "finishReason")) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
+        var usage = JsonRead.Property(root, "usageMetadata");
+        return new ProviderResponse(content, ParseUsage(usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
         {
-            RawUsage = root["usageMetadata"] is { } rawUsage ? new RawUsage(rawUsage) : null,
+            RawUsage = RawUsage.Of(usage),
         };
     }
 
     /// <summary><c>usageMetadata</c>: input is the prompt; output counts the answer and the model's thoughts. Null when it has no counts.</summary>
-    public static Usage? ParseUsage(JsonNode? node)
+    public static Usage? ParseUsage(JsonElement usage)
     {
-        if (node is not JsonObject usage)
+        if (usage.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
-        var input = JsonRead.Long(usage["promptTokenCount"]);
-        var candidates = JsonRead.Long(usage["candidatesTokenCount"]);
-        var thoughts = JsonRead.Long(usage["thoughtsTokenCount"]);
+        var input = JsonRead.Long(JsonRead.Property(usage, "promptTokenCount"));
+        var candidates = JsonRead.Long(JsonRead.Property(usage, "candidatesTokenCount"));
+        var thoughts = JsonRead.Long(JsonRead.Property(usage, "thoughtsTokenCount"));
         long? output = candidates is null && thoughts is null ? null : (candidates ?? 0) + (thoughts ?? 0);
         return input is null && output is null ? null : new Usage(input, output);
     }
@@ -102,26 +115,31 @@ public static class GeminiWire
         _ => FinishReason.Unknown,
     };
 
-    /// <summary>The first candidate; TensorZero never asks for more than one.</summary>
-    public static JsonObject? FirstCandidate(JsonObject root) =>
-        root["candidates"] is JsonArray { Count: > 0 } candidates ? candidates[0] as JsonObject : null;
+    /// <summary>The first candidate (an undefined element when there is none); TensorZero never asks for more than one.</summary>
+    public static JsonElement FirstCandidate(JsonElement root) =>
+        JsonRead.Property(root, "candidates") is { ValueKind: JsonValueKind.Array } candidates && candidates.GetArrayLength() > 0
+            ? candidates[0]
+            : default;
 
-    public static IEnumerable<JsonObject> Parts(JsonObject candidate) =>
-        candidate["content"] is JsonObject content && content["parts"] is JsonArray parts ? parts.OfType<JsonObject>() : [];
+    /// <summary>The candidate's parts that are objects.</summary>
+    public static IEnumerable<JsonElement> Parts(JsonElement candidate) =>
+        JsonRead.Property(JsonRead.Property(candidate, "content"), "parts") is { ValueKind: JsonValueKind.Array } parts
+            ? parts.EnumerateArray().Where(part => part.ValueKind == JsonValueKind.Object)
+            : [];
 
-    public static bool IsThought(JsonObject part) =>
-        part["thought"] is JsonValue value && value.TryGetValue<bool>(out var thought) && thought;
+    public static bool IsThought(JsonElement part) => JsonRead.Property(part, "thought").ValueKind == JsonValueKind.True;
 
     /// <summary>Why a response has no candidate, with Google's block reason when it gave one.</summary>
-    public static string NoCandidateProblem(JsonObject root) =>
-        JsonRead.String(root["promptFeedback"]?["blockReason"]) is { } blockReason
+    public static string NoCandidateProblem(JsonElement root) =>
+        JsonRead.String(BlockReason(root)) is { } blockReason
             ? $"no candidates (prompt blocked: {blockReason})"
             : "expected at least one candidate";
 
+    /// <summary>The prompt's <c>promptFeedback.blockReason</c>; undefined when Google gave none.</summary>
+    public static JsonElement BlockReason(JsonElement root) => JsonRead.Property(JsonRead.Property(root, "promptFeedback"), "blockReason");
+
     /// <summary>Gemini sends arguments as a JSON object; the gateway keeps them as JSON text.</summary>
-    public static string ArgumentsText(JsonNode? args) => args?.ToJsonString() ?? "{}";
-
-
+    public static string ArgumentsText(JsonElement args) => JsonRead.HasValue(args) ? JsonRead.CompactText(args) : "{}";
 
     private static JsonArray BuildParts(IReadOnlyList<ContentBlock> content)
     {

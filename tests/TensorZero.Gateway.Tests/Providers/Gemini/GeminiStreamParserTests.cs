@@ -160,4 +160,28 @@ public sealed class GeminiStreamParserTests
         Assert.Equal(new Usage(5, 6), last.Usage);
         Assert.Equal("""{"promptTokenCount":5,"candidatesTokenCount":6}""", last.RawUsage!.Data!.ToJsonString());
     }
+
+    [Theory]
+    [InlineData("""{"promptFeedback":["blocked"]}""")]
+    [InlineData("""{"candidates":"none"}""")]
+    [InlineData("""{"candidates":[7]}""")]
+    [InlineData("""{"candidates":[{"content":{"parts":"hello"}}]}""")]
+    [InlineData("""{"candidates":[{"content":{"parts":[1,null,"x",{"functionCall":"f"}]}}]}""")]
+    public void Parse_OddShapes_YieldNoData(string data)
+    {
+        Assert.False(new GeminiStreamParser("Gemini", SecretScope.None).Parse(data).HasData);
+    }
+
+    [Fact]
+    public void Parse_RunningUsage_ReportsTheLastUsageObjectAsRawUsage()
+    {
+        var parser = new GeminiStreamParser("Gemini", SecretScope.None);
+        parser.Parse(Chunk("""[{"text":"Hi"}]""", usage: """{"promptTokenCount":5,"candidatesTokenCount":1}"""));
+
+        var last = parser.Parse(Chunk("""[{"text":"!"}]""", "STOP", """{"promptTokenCount":5,"candidatesTokenCount":2}"""));
+
+        Assert.Equal(new Usage(5, 2), last.Usage);
+        Assert.Equal("""{"promptTokenCount":5,"candidatesTokenCount":2}""", last.RawUsage!.Data!.ToJsonString());
+        Assert.Null(parser.Complete());
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
@@ -297,14 +298,20 @@ public sealed class GeminiWireTests
     [InlineData("""{"promptTokenCount":10}""", 10L, null)]
     public void ParseUsage_Counts_MapInputAndOutputWithThoughts(string json, long? input, long? output)
     {
-        Assert.Equal(new Usage(input, output), GeminiWire.ParseUsage(JsonNode.Parse(json)));
+        using var document = JsonDocument.Parse(json);
+
+        Assert.Equal(new Usage(input, output), GeminiWire.ParseUsage(document.RootElement));
     }
 
     [Fact]
     public void ParseUsage_NoCounts_IsNull()
     {
-        Assert.Null(GeminiWire.ParseUsage(JsonNode.Parse("""{"trafficType":"ON_DEMAND"}""")));
-        Assert.Null(GeminiWire.ParseUsage(null));
+        using var document = JsonDocument.Parse("""{"trafficType":"ON_DEMAND","usage":[1],"n":null}""");
+
+        Assert.Null(GeminiWire.ParseUsage(document.RootElement));
+        Assert.Null(GeminiWire.ParseUsage(document.RootElement.GetProperty("usage")));
+        Assert.Null(GeminiWire.ParseUsage(document.RootElement.GetProperty("n")));
+        Assert.Null(GeminiWire.ParseUsage(default));
     }
 
     [Theory]
