@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using TensorZero.Gateway.Providers.Aws.EventStream;
 using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Credentials;
@@ -32,55 +32,65 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
             return null;
         }
         var eventType = message.StringHeader(":event-type");
-        var root = ParsePayload(payload);
-        return eventType switch
+        // A pooled document per event, not a node tree: every value is read out before it is disposed.
+        using var document = ParsePayload(payload);
+        var root = document.RootElement;
+        switch (eventType)
         {
-            "messageStart" or "contentBlockStop" => null,
-            "contentBlockStart" => BlockStart(root, payload),
-            "contentBlockDelta" => BlockDelta(root, payload),
-            "messageStop" => JsonRead.String(root["stopReason"]) is { } stopReason
-                ? new ProviderStreamChunk([], null, ConverseWire.MapStopReason(stopReason), payload)
-                : null,
-            "metadata" => ConverseWire.ParseUsage(root["usage"]) is { } usage
-                ? new ProviderStreamChunk([], usage, null, payload) { RawUsage = new RawUsage(root["usage"]) }
-                : null,
-            _ => Unknown(eventType),
-        };
+            case "messageStart" or "contentBlockStop":
+                return null;
+            case "contentBlockStart":
+                return BlockStart(root, payload);
+            case "contentBlockDelta":
+                return BlockDelta(root, payload);
+            case "messageStop":
+                return JsonRead.String(JsonRead.Property(root, "stopReason")) is { } stopReason
+                    ? new ProviderStreamChunk([], null, ConverseWire.MapStopReason(stopReason), payload)
+                    : null;
+            case "metadata":
+                var usage = JsonRead.Property(root, "usage");
+                return ConverseWire.ParseUsage(usage) is { } parsed
+                    ? new ProviderStreamChunk([], parsed, null, payload) { RawUsage = RawUsage.Of(usage) }
+                    : null;
+            default:
+                return Unknown(eventType);
+        }
     }
 
-    private ProviderStreamChunk? BlockStart(JsonObject root, string payload)
+    private ProviderStreamChunk? BlockStart(JsonElement root, string payload)
     {
-        if (root["start"]?["toolUse"] is not JsonObject toolUse)
+        if (JsonRead.Property(JsonRead.Property(root, "start"), "toolUse") is not { ValueKind: JsonValueKind.Object } toolUse)
         {
             return null;
         }
-        var id = JsonRead.String(toolUse["toolUseId"]) ?? throw ProviderHttp.StreamError(displayName, "a toolUse start has no toolUseId", secrets);
+        var id = JsonRead.String(JsonRead.Property(toolUse, "toolUseId"))
+            ?? throw ProviderHttp.StreamError(displayName, "a toolUse start has no toolUseId", secrets);
         _currentToolUseId = id;
-        return new ProviderStreamChunk([new ToolCallDelta(id, JsonRead.String(toolUse["name"]), string.Empty)], null, null, payload);
+        return new ProviderStreamChunk([new ToolCallDelta(id, JsonRead.String(JsonRead.Property(toolUse, "name")), string.Empty)], null, null, payload);
     }
 
-    private ProviderStreamChunk? BlockDelta(JsonObject root, string payload)
+    private ProviderStreamChunk? BlockDelta(JsonElement root, string payload)
     {
-        if (root["delta"] is not JsonObject delta)
+        if (JsonRead.Property(root, "delta") is not { ValueKind: JsonValueKind.Object } delta)
         {
             return null;
         }
-        var blockId = (JsonRead.Long(root["contentBlockIndex"]) ?? 0).ToString(CultureInfo.InvariantCulture);
+        var blockId = (JsonRead.Long(JsonRead.Property(root, "contentBlockIndex")) ?? 0).ToString(CultureInfo.InvariantCulture);
         ContentDelta? content = null;
-        if (JsonRead.String(delta["text"]) is { } text)
+        if (JsonRead.String(JsonRead.Property(delta, "text")) is { } text)
         {
             content = new TextDelta(blockId, _prefillPending ? "{" + text : text);
             _prefillPending = false;
         }
-        else if (delta["toolUse"] is JsonObject toolUse)
+        else if (JsonRead.Property(delta, "toolUse") is { ValueKind: JsonValueKind.Object } toolUse)
         {
             var id = _currentToolUseId ?? throw ProviderHttp.StreamError(displayName, "a toolUse delta came before any toolUse start", secrets);
-            content = new ToolCallDelta(id, null, JsonRead.String(toolUse["input"]) ?? string.Empty);
+            content = new ToolCallDelta(id, null, JsonRead.String(JsonRead.Property(toolUse, "input")) ?? string.Empty);
         }
-        else if (delta["reasoningContent"] is JsonObject reasoning)
+        else if (JsonRead.Property(delta, "reasoningContent") is { ValueKind: JsonValueKind.Object } reasoning)
         {
-            var thought = JsonRead.String(reasoning["text"]);
-            var signature = JsonRead.String(reasoning["signature"]);
+            var thought = JsonRead.String(JsonRead.Property(reasoning, "text"));
+            var signature = JsonRead.String(JsonRead.Property(reasoning, "signature"));
             if (thought is not null || signature is not null)
             {
                 content = new ThoughtDelta(blockId, thought, signature);
@@ -95,26 +105,34 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
         return null;
     }
 
-    private JsonObject ParsePayload(string payload)
+    private JsonDocument ParsePayload(string payload)
     {
+        JsonDocument document;
         try
         {
-            return JsonNode.Parse(payload) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "an event payload is not a JSON object", secrets);
+            document = JsonDocument.Parse(payload);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             throw ProviderHttp.StreamError(displayName, "an event payload is not valid JSON", secrets);
         }
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw ProviderHttp.StreamError(displayName, "an event payload is not a JSON object", secrets);
+        }
+        return document;
     }
 
     private static string? ReadMessage(string payload)
     {
         try
         {
-            var root = JsonNode.Parse(payload) as JsonObject;
-            return JsonRead.String(root?["message"]) ?? JsonRead.String(root?["Message"]);
+            using var document = JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            return JsonRead.String(JsonRead.Property(root, "message")) ?? JsonRead.String(JsonRead.Property(root, "Message"));
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             return null;
         }

@@ -79,53 +79,70 @@ public static class ConverseWire
 
     public static ProviderResponse ParseResponse(string rawRequest, string rawResponse, string displayName, bool jsonPrefill)
     {
-        var root = ProviderHttp.ParseObject(rawResponse, displayName);
-        if (root["output"]?["message"] is not JsonObject message)
+        // A pooled document, not a node tree: every value is read out before it is disposed.
+        using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
+        var root = document.RootElement;
+        if (JsonRead.Property(JsonRead.Property(root, "output"), "message") is not { ValueKind: JsonValueKind.Object } message)
         {
             throw ProviderHttp.MalformedResponse(displayName, "`output.message` is missing");
         }
         var content = new List<ContentBlock>();
-        var prefillPending = jsonPrefill;
-        foreach (var block in (message["content"] as JsonArray ?? []).OfType<JsonObject>())
+        var blocks = JsonRead.Property(message, "content");
+        if (blocks.ValueKind == JsonValueKind.Array)
         {
-            if (JsonRead.String(block["text"]) is { } text)
+            ReadBlocks(blocks, jsonPrefill, content);
+        }
+        var finishReason = JsonRead.String(JsonRead.Property(root, "stopReason")) is { } stopReason ? MapStopReason(stopReason) : (FinishReason?)null;
+        var usage = JsonRead.Property(root, "usage");
+        return new ProviderResponse(content, ParseUsage(usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
+        {
+            RawUsage = RawUsage.Of(usage),
+        };
+    }
+
+    private static void ReadBlocks(JsonElement blocks, bool jsonPrefill, List<ContentBlock> content)
+    {
+        var prefillPending = jsonPrefill;
+        foreach (var block in blocks.EnumerateArray())
+        {
+            // A block that is not an object has none of these members, and is skipped.
+            if (JsonRead.String(JsonRead.Property(block, "text")) is { } text)
             {
                 content.Add(new TextBlock(prefillPending ? "{" + text : text));
                 prefillPending = false;
             }
-            else if (block["toolUse"] is JsonObject toolUse)
+            else if (JsonRead.Property(block, "toolUse") is { ValueKind: JsonValueKind.Object } toolUse)
             {
+                var input = JsonRead.Property(toolUse, "input");
                 content.Add(new ToolCallBlock(
-                    JsonRead.String(toolUse["toolUseId"]) ?? string.Empty,
-                    JsonRead.String(toolUse["name"]) ?? string.Empty,
-                    toolUse["input"]?.ToJsonString() ?? "{}"));
+                    JsonRead.String(JsonRead.Property(toolUse, "toolUseId")) ?? string.Empty,
+                    JsonRead.String(JsonRead.Property(toolUse, "name")) ?? string.Empty,
+                    JsonRead.HasValue(input) ? JsonRead.CompactText(input) : "{}"));
             }
-            else if (block["reasoningContent"]?["reasoningText"] is JsonObject reasoning)
+            else if (JsonRead.Property(JsonRead.Property(block, "reasoningContent"), "reasoningText") is { ValueKind: JsonValueKind.Object } reasoning)
             {
-                content.Add(new ThoughtBlock(JsonRead.String(reasoning["text"]), JsonRead.String(reasoning["signature"])));
+                content.Add(new ThoughtBlock(
+                    JsonRead.String(JsonRead.Property(reasoning, "text")),
+                    JsonRead.String(JsonRead.Property(reasoning, "signature"))));
             }
             // Redacted reasoning and kinds this gateway has no block for (citations, images) are dropped.
         }
-        var finishReason = JsonRead.String(root["stopReason"]) is { } stopReason ? MapStopReason(stopReason) : (FinishReason?)null;
-        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
-        {
-            RawUsage = root["usage"] is { } rawUsage ? new RawUsage(rawUsage) : null,
-        };
     }
 
     /// <summary>Input tokens include cache reads and writes, as TensorZero counts them.</summary>
-    public static Usage? ParseUsage(JsonNode? node)
+    public static Usage? ParseUsage(JsonElement usage)
     {
-        if (node is not JsonObject usage)
+        if (usage.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
-        var input = JsonRead.Long(usage["inputTokens"]);
+        var input = JsonRead.Long(JsonRead.Property(usage, "inputTokens"));
         if (input is not null)
         {
-            input += (JsonRead.Long(usage["cacheReadInputTokens"]) ?? 0) + (JsonRead.Long(usage["cacheWriteInputTokens"]) ?? 0);
+            input += (JsonRead.Long(JsonRead.Property(usage, "cacheReadInputTokens")) ?? 0)
+                + (JsonRead.Long(JsonRead.Property(usage, "cacheWriteInputTokens")) ?? 0);
         }
-        return new Usage(input, JsonRead.Long(usage["outputTokens"]));
+        return new Usage(input, JsonRead.Long(JsonRead.Property(usage, "outputTokens")));
     }
 
     public static FinishReason MapStopReason(string stopReason) => stopReason switch

@@ -117,4 +117,29 @@ public sealed class ConverseStreamParserTests
 
         Assert.Contains("not valid JSON", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("contentBlockStart", """{"start":["toolUse"]}""")]
+    [InlineData("contentBlockDelta", """{"contentBlockIndex":"0","delta":"text"}""")]
+    [InlineData("contentBlockDelta", """{"delta":{"reasoningContent":{}}}""")]
+    [InlineData("messageStop", """{"stopReason":null}""")]
+    [InlineData("metadata", """{"usage":"none"}""")]
+    public void Parse_OddShapes_YieldNothing(string eventType, string payload)
+    {
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: false, NullLogger.Instance);
+
+        Assert.Empty(ParseAll(parser, EventStreamEncoder.Event(eventType, payload)));
+    }
+
+    [Theory]
+    [InlineData("messageStart", "[]", "not a JSON object")]
+    [InlineData("contentBlockStop", "{", "not valid JSON")]
+    public void Parse_PayloadThatIsNoObject_ThrowsStreamError(string eventType, string payload, string problem)
+    {
+        var parser = new ConverseStreamParser("AWS Bedrock", SecretScope.None, jsonPrefill: false, NullLogger.Instance);
+
+        var error = Assert.Throws<GatewayError>(() => ParseAll(parser, EventStreamEncoder.Event(eventType, payload)));
+
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
 }

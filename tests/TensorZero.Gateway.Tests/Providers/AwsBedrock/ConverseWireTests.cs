@@ -192,6 +192,30 @@ public sealed class ConverseWireTests
         Assert.Equal(expected, ConverseWire.MapStopReason(stopReason));
 
     [Fact]
+    public void ParseResponse_OddShapes_AreSkipped()
+    {
+        const string raw = """
+            {"output":{"message":{"role":"assistant","content":[7,"text",{"text":"Hi"},{"toolUse":"x"},{"reasoningContent":[1]},
+              {"toolUse":{"toolUseId":"t","name":"n","input":null}}]}},
+             "stopReason":5,"usage":[1]}
+            """;
+
+        var response = ConverseWire.ParseResponse("", raw, "AWS Bedrock", jsonPrefill: false);
+
+        Assert.Equal([new TextBlock("Hi"), new ToolCallBlock("t", "n", "{}")], response.Content);
+        Assert.Null(response.FinishReason);
+        Assert.Equal(Usage.Unknown, response.Usage);
+    }
+
+    [Theory]
+    [InlineData("""{"output":{"message":{"content":"Hi"}}}""")]
+    [InlineData("""{"output":{"message":{}}}""")]
+    public void ParseResponse_ContentNotAnArray_HasNoContent(string raw)
+    {
+        Assert.Empty(ConverseWire.ParseResponse("", raw, "AWS Bedrock", jsonPrefill: false).Content);
+    }
+
+    [Fact]
     public void ParseResponse_NoOutputMessage_IsMalformed()
     {
         var error = Assert.Throws<GatewayError>(() =>
