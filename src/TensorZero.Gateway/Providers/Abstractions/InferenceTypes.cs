@@ -226,10 +226,10 @@ public sealed class RawUsage
         ApiType = apiType;
     }
 
-    private RawUsage(byte[] utf8)
+    private RawUsage(byte[] utf8, string apiType)
     {
         _utf8 = utf8;
-        ApiType = Errors.RawResponseEntry.ChatCompletions;
+        ApiType = apiType;
     }
 
     public JsonNode? Data => _data ??= _utf8 is null ? null : JsonNode.Parse(_utf8);
@@ -240,10 +240,10 @@ public sealed class RawUsage
     /// An answer's <c>usage</c> value as sent, when it is there and not null; it stays valid after the document it
     /// was read from is disposed.
     /// </summary>
-    public static RawUsage? Of(JsonElement usage) =>
+    public static RawUsage? Of(JsonElement usage, string apiType = Errors.RawResponseEntry.ChatCompletions) =>
         usage.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
             ? null
-            : new RawUsage(JsonMarshal.GetRawUtf8Value(usage).ToArray());
+            : new RawUsage(JsonMarshal.GetRawUtf8Value(usage).ToArray(), apiType);
 }
 
 /// <summary>A provider's answer, mapped back to provider-neutral content.</summary>

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using TensorZero.Gateway.Providers.Abstractions;
 
 namespace TensorZero.Gateway.Providers.OpenAI.Responses;
@@ -12,30 +12,33 @@ public static class ResponsesResponseParser
 {
     public static ProviderResponse Parse(string rawRequest, string rawResponse, string displayName)
     {
-        var root = ProviderHttp.ParseObject(rawResponse, displayName);
-        if (root["output"] is not JsonArray output)
+        // A pooled document, not a node tree: every value is read out before it is disposed.
+        using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
+        var root = document.RootElement;
+        if (JsonRead.Property(root, "output") is not { ValueKind: JsonValueKind.Array } output)
         {
             throw ProviderHttp.MalformedResponse(displayName, "the answer has no `output` array");
         }
         var content = new List<ContentBlock>();
-        foreach (var item in output.OfType<JsonObject>())
+        foreach (var item in output.EnumerateArray())
         {
-            switch (JsonRead.String(item["type"]))
+            // An item that is not an object has no `type`, and is skipped.
+            switch (JsonRead.String(JsonRead.Property(item, "type")))
             {
                 case "message":
                     ReadMessage(item, content, displayName);
                     break;
                 case "function_call":
                     content.Add(new ToolCallBlock(
-                        JsonRead.String(item["call_id"]) ?? string.Empty,
-                        JsonRead.String(item["name"]) ?? string.Empty,
-                        JsonRead.String(item["arguments"]) ?? string.Empty));
+                        JsonRead.String(JsonRead.Property(item, "call_id")) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(item, "name")) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(item, "arguments")) ?? string.Empty));
                     break;
                 case "custom_tool_call":
                     content.Add(new ToolCallBlock(
-                        JsonRead.String(item["call_id"]) ?? string.Empty,
-                        JsonRead.String(item["name"]) ?? string.Empty,
-                        JsonRead.String(item["input"]) ?? string.Empty));
+                        JsonRead.String(JsonRead.Property(item, "call_id")) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(item, "name")) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(item, "input")) ?? string.Empty));
                     break;
                 case "reasoning":
                     content.Add(Thought(item));
@@ -44,50 +47,70 @@ public static class ResponsesResponseParser
                 // answer they lead to arrives as a message.
             }
         }
-        return new ProviderResponse(content, ParseUsage(root["usage"]) ?? Usage.Unknown, FinishReason(root), rawRequest, rawResponse)
+        var usage = JsonRead.Property(root, "usage");
+        return new ProviderResponse(content, ParseUsage(usage) ?? Usage.Unknown, FinishReason(root), rawRequest, rawResponse)
         {
-            RawUsage = RawUsageOf(root["usage"]),
+            RawUsage = RawUsageOf(usage),
         };
     }
 
     /// <summary>The <c>usage</c> object as sent (<c>raw_usage</c>, <c>api_type</c> <c>responses</c>), when there is one.</summary>
-    public static RawUsage? RawUsageOf(JsonNode? usage) => usage is null ? null : new RawUsage(usage, ApiType);
+    public static RawUsage? RawUsageOf(JsonElement usage) => RawUsage.Of(usage, ApiType);
 
     /// <summary>TensorZero's <c>api_type</c> of this API in raw entries.</summary>
     public const string ApiType = "responses";
 
     /// <summary>A reasoning item as a thought: no text, the encrypted content as its signature, its summary texts.</summary>
-    public static ThoughtBlock Thought(JsonObject item) => new(null, JsonRead.String(item["encrypted_content"]))
+    public static ThoughtBlock Thought(JsonElement item)
     {
-        Summary = (item["summary"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Where(s => JsonRead.String(s["type"]) == "summary_text")
-            .Select(s => JsonRead.String(s["text"]) ?? string.Empty)
-            .ToList(),
-    };
+        var summary = new List<string>();
+        if (JsonRead.Property(item, "summary") is { ValueKind: JsonValueKind.Array } parts)
+        {
+            foreach (var part in parts.EnumerateArray())
+            {
+                if (JsonRead.String(JsonRead.Property(part, "type")) == "summary_text")
+                {
+                    summary.Add(JsonRead.String(JsonRead.Property(part, "text")) ?? string.Empty);
+                }
+            }
+        }
+        return new ThoughtBlock(null, JsonRead.String(JsonRead.Property(item, "encrypted_content"))) { Summary = summary };
+    }
 
     /// <summary><c>input_tokens</c> and <c>output_tokens</c>; null when there is no usage object.</summary>
-    public static Usage? ParseUsage(JsonNode? node) =>
-        node is JsonObject usage ? new Usage(JsonRead.Long(usage["input_tokens"]), JsonRead.Long(usage["output_tokens"])) : null;
+    public static Usage? ParseUsage(JsonElement usage) =>
+        usage.ValueKind == JsonValueKind.Object
+            ? new Usage(JsonRead.Long(JsonRead.Property(usage, "input_tokens")), JsonRead.Long(JsonRead.Property(usage, "output_tokens")))
+            : null;
 
     // The API has no finish reason; an answer cut by `max_output_tokens` says so in `incomplete_details`.
-    private static FinishReason? FinishReason(JsonObject root) =>
-        JsonRead.String(root["incomplete_details"]?["reason"]) == "max_output_tokens" ? Abstractions.FinishReason.Length : null;
+    private static FinishReason? FinishReason(JsonElement root) =>
+        JsonRead.String(JsonRead.Property(JsonRead.Property(root, "incomplete_details"), "reason")) == "max_output_tokens"
+            ? Abstractions.FinishReason.Length
+            : null;
 
-    private static void ReadMessage(JsonObject item, List<ContentBlock> content, string displayName)
+    private static void ReadMessage(JsonElement item, List<ContentBlock> content, string displayName)
     {
-        if (JsonRead.String(item["role"]) != "assistant")
+        if (JsonRead.String(JsonRead.Property(item, "role")) != "assistant")
         {
             throw ProviderHttp.MalformedResponse(displayName, "only assistant messages are supported in Responses API output");
         }
-        foreach (var part in (item["content"] as JsonArray ?? []).OfType<JsonObject>())
+        if (JsonRead.Property(item, "content") is not { ValueKind: JsonValueKind.Array } parts)
         {
-            if (JsonRead.String(part["type"]) != "output_text")
+            return;
+        }
+        foreach (var part in parts.EnumerateArray())
+        {
+            if (part.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+            if (JsonRead.String(JsonRead.Property(part, "type")) != "output_text")
             {
                 // A refusal, for one: TensorZero fails the answer rather than pass it off as text.
                 throw ProviderHttp.MalformedResponse(displayName, "only output text is supported in Responses API output");
             }
-            content.Add(new TextBlock(JsonRead.String(part["text"]) ?? string.Empty));
+            content.Add(new TextBlock(JsonRead.String(JsonRead.Property(part, "text")) ?? string.Empty));
         }
     }
 }

@@ -1,4 +1,6 @@
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -25,84 +27,126 @@ public sealed class ResponsesStreamParser(string displayName, SecretScope secret
 
     public ProviderStreamChunk? Parse(string data)
     {
-        JsonObject root;
+        // A pooled document per event, not a node tree: every value is read out before it is disposed.
+        JsonDocument document;
         try
         {
-            root = JsonNode.Parse(data) as JsonObject ?? throw ProviderHttp.StreamError(displayName, "an event is not a JSON object", secrets);
+            document = JsonDocument.Parse(data);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             throw ProviderHttp.StreamError(displayName, "an event is not valid JSON", secrets);
         }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw ProviderHttp.StreamError(displayName, "an event is not a JSON object", secrets);
+            }
+            return Parse(root, data);
+        }
+    }
+
+    private ProviderStreamChunk? Parse(JsonElement root, string data)
+    {
         var content = new List<ContentDelta>();
-        switch (JsonRead.String(root["type"]))
+        var item = JsonRead.Property(root, "item");
+        switch (JsonRead.String(JsonRead.Property(root, "type")))
         {
             case "response.output_text.delta":
-                content.Add(new TextDelta(Index(root["content_index"]), JsonRead.String(root["delta"]) ?? string.Empty));
+                content.Add(new TextDelta(Index(JsonRead.Property(root, "content_index")), JsonRead.String(JsonRead.Property(root, "delta")) ?? string.Empty));
                 break;
             case "response.reasoning_summary_text.delta":
-                content.Add(new ThoughtDelta(Index(root["output_index"]), null)
+                content.Add(new ThoughtDelta(Index(JsonRead.Property(root, "output_index")), null)
                 {
-                    SummaryId = Index(root["summary_index"]),
-                    SummaryText = JsonRead.String(root["delta"]) ?? string.Empty,
+                    SummaryId = Index(JsonRead.Property(root, "summary_index")),
+                    SummaryText = JsonRead.String(JsonRead.Property(root, "delta")) ?? string.Empty,
                 });
                 break;
-            case "response.output_item.added" when root["item"] is JsonObject item && IsToolCall(item):
-                var callId = JsonRead.String(item["call_id"]) ?? JsonRead.String(item["id"]) ?? string.Empty;
-                if (JsonRead.String(item["id"]) is { } itemId)
+            case "response.output_item.added" when IsToolCall(item):
+                var callId = JsonRead.String(JsonRead.Property(item, "call_id")) ?? JsonRead.String(JsonRead.Property(item, "id")) ?? string.Empty;
+                if (JsonRead.String(JsonRead.Property(item, "id")) is { } itemId)
                 {
                     _callIds[itemId] = callId;
                 }
                 _lastCallId = callId;
-                content.Add(new ToolCallDelta(callId, JsonRead.String(item["name"]), string.Empty));
+                content.Add(new ToolCallDelta(callId, JsonRead.String(JsonRead.Property(item, "name")), string.Empty));
                 break;
             case "response.function_call_arguments.delta" or "response.custom_tool_call_input.delta":
                 var deltaId = CallIdOf(root);
                 _argumentsSent.Add(deltaId);
-                content.Add(new ToolCallDelta(deltaId, null, JsonRead.String(root["delta"]) ?? string.Empty));
+                content.Add(new ToolCallDelta(deltaId, null, JsonRead.String(JsonRead.Property(root, "delta")) ?? string.Empty));
                 break;
             // Arguments that came whole (no deltas) arrive with the call's `done` events.
             case "response.function_call_arguments.done" or "response.custom_tool_call_input.done":
-                AddUnsent(content, CallIdOf(root), JsonRead.String(root["arguments"] ?? root["input"]));
+                AddUnsent(content, CallIdOf(root), ArgumentsOf(root));
                 break;
-            case "response.output_item.done" when root["item"] is JsonObject item && IsToolCall(item):
-                var doneId = JsonRead.String(item["call_id"]) ?? JsonRead.String(item["id"]) ?? string.Empty;
-                AddUnsent(content, doneId, JsonRead.String(item["arguments"] ?? item["input"]));
+            case "response.output_item.done" when IsToolCall(item):
+                var doneId = JsonRead.String(JsonRead.Property(item, "call_id")) ?? JsonRead.String(JsonRead.Property(item, "id")) ?? string.Empty;
+                AddUnsent(content, doneId, ArgumentsOf(item));
                 break;
             case "response.completed":
-                return Finish(root, data, content, JsonRead.String(root["response"]?["incomplete_details"]?["reason"]) is null
-                    ? FinishReason.Stop
-                    : FinishReason.Length);
+                var incomplete = JsonRead.Property(JsonRead.Property(JsonRead.Property(root, "response"), "incomplete_details"), "reason");
+                return Finish(root, data, content, JsonRead.String(incomplete) is null ? FinishReason.Stop : FinishReason.Length);
             case "response.incomplete":
                 return Finish(root, data, content, FinishReason.Length);
             case "response.failed":
-                throw ProviderHttp.StreamError(displayName, JsonRead.String(root["response"]?["error"]?["message"]) ?? data, secrets, rawChunk: data);
+                var failure = JsonRead.Property(JsonRead.Property(JsonRead.Property(root, "response"), "error"), "message");
+                throw ProviderHttp.StreamError(displayName, JsonRead.String(failure) ?? data, secrets, rawChunk: data);
             case "error":
                 throw ProviderHttp.StreamError(displayName, ErrorBody(root), secrets, rawChunk: data);
             case "response.refusal.delta":
-                throw ProviderHttp.StreamError(displayName, $"Model refused to respond: {JsonRead.String(root["delta"])}", secrets);
+                throw ProviderHttp.StreamError(displayName, $"Model refused to respond: {JsonRead.String(JsonRead.Property(root, "delta"))}", secrets);
             case "response.refusal.done":
-                throw ProviderHttp.StreamError(displayName, $"Model refused to respond: {JsonRead.String(root["refusal"])}", secrets);
+                throw ProviderHttp.StreamError(displayName, $"Model refused to respond: {JsonRead.String(JsonRead.Property(root, "refusal"))}", secrets);
         }
         return content.Count == 0 ? null : new ProviderStreamChunk(content, null, null, data) { Secrets = secrets };
     }
 
-    // An `error` event carries its message and code flat beside `type` (or, from some servers, in an `error` object):
-    // as an error body, so the message and code are what is passed on.
-    private static string ErrorBody(JsonObject root)
+    // A function call's `arguments`, or a custom tool call's `input` when there are none.
+    private static string? ArgumentsOf(JsonElement holder)
     {
-        var error = root["error"] as JsonObject ?? root;
-        return new JsonObject
-        {
-            ["error"] = new JsonObject { ["message"] = error["message"]?.DeepClone(), ["code"] = error["code"]?.DeepClone() },
-        }.ToJsonString();
+        var arguments = JsonRead.Property(holder, "arguments");
+        return JsonRead.String(JsonRead.HasValue(arguments) ? arguments : JsonRead.Property(holder, "input"));
     }
 
-    private static bool IsToolCall(JsonObject item) => JsonRead.String(item["type"]) is "function_call" or "custom_tool_call";
-
-    private string CallIdOf(JsonObject root)
+    // An `error` event carries its message and code flat beside `type` (or, from some servers, in an `error` object):
+    // as an error body, so the message and code are what is passed on.
+    private static string ErrorBody(JsonElement root)
     {
-        var callId = JsonRead.String(root["item_id"]) is { } itemId && _callIds.TryGetValue(itemId, out var known) ? known : _lastCallId;
+        var error = JsonRead.Property(root, "error") is { ValueKind: JsonValueKind.Object } inner ? inner : root;
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error");
+            WriteValue(writer, "message", JsonRead.Property(error, "message"));
+            WriteValue(writer, "code", JsonRead.Property(error, "code"));
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+
+        static void WriteValue(Utf8JsonWriter writer, string name, JsonElement value)
+        {
+            writer.WritePropertyName(name);
+            if (JsonRead.HasValue(value))
+            {
+                value.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+    }
+
+    private static bool IsToolCall(JsonElement item) => JsonRead.String(JsonRead.Property(item, "type")) is "function_call" or "custom_tool_call";
+
+    private string CallIdOf(JsonElement root)
+    {
+        var callId = JsonRead.String(JsonRead.Property(root, "item_id")) is { } itemId && _callIds.TryGetValue(itemId, out var known) ? known : _lastCallId;
         if (callId is null)
         {
             throw ProviderHttp.StreamError(displayName, "tool call arguments arrived before their tool call", secrets);
@@ -119,25 +163,30 @@ public sealed class ResponsesStreamParser(string displayName, SecretScope secret
     }
 
     // Usage and the finish reason; each reasoning item's encrypted content is the thought's final signature.
-    private ProviderStreamChunk Finish(JsonObject root, string data, List<ContentDelta> content, FinishReason finish)
+    private ProviderStreamChunk Finish(JsonElement root, string data, List<ContentDelta> content, FinishReason finish)
     {
         IsDone = true;
-        var response = root["response"] as JsonObject;
-        var output = response?["output"] as JsonArray ?? [];
-        for (var i = 0; i < output.Count; i++)
+        var response = JsonRead.Property(root, "response");
+        if (JsonRead.Property(response, "output") is { ValueKind: JsonValueKind.Array } output)
         {
-            if (output[i] is JsonObject item && JsonRead.String(item["type"]) == "reasoning")
+            var i = 0;
+            foreach (var item in output.EnumerateArray())
             {
-                content.Add(new ThoughtDelta(i.ToString(System.Globalization.CultureInfo.InvariantCulture), null, JsonRead.String(item["encrypted_content"])));
+                if (JsonRead.String(JsonRead.Property(item, "type")) == "reasoning")
+                {
+                    content.Add(new ThoughtDelta(i.ToString(System.Globalization.CultureInfo.InvariantCulture), null, JsonRead.String(JsonRead.Property(item, "encrypted_content"))));
+                }
+                i++;
             }
         }
-        return new ProviderStreamChunk(content, ResponsesResponseParser.ParseUsage(response?["usage"]), finish, data)
+        var usage = JsonRead.Property(response, "usage");
+        return new ProviderStreamChunk(content, ResponsesResponseParser.ParseUsage(usage), finish, data)
         {
-            RawUsage = ResponsesResponseParser.RawUsageOf(response?["usage"]),
+            RawUsage = ResponsesResponseParser.RawUsageOf(usage),
             Secrets = secrets,
         };
     }
 
-    private static string Index(JsonNode? node) =>
-        (JsonRead.Long(node) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Index(JsonElement value) =>
+        (JsonRead.Long(value) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

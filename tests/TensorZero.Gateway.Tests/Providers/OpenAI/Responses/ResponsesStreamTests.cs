@@ -124,4 +124,44 @@ public sealed class ResponsesStreamTests
 
         Assert.Equal("Error in OpenAI stream: tool call arguments arrived before their tool call", error.Message);
     }
+
+    [Theory]
+    [InlineData("""{"type":"response.output_item.added","item":["function_call"]}""")]
+    [InlineData("""{"type":"response.output_item.done","item":"function_call"}""")]
+    [InlineData("""{"type":7}""")]
+    [InlineData("""{"type":"response.created","response":[]}""")]
+    public void Parse_OddShapes_YieldNothing(string data)
+    {
+        Assert.Null(Parser().Parse(data));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"response.completed\"")]
+    public void Parse_EventNotAnObject_IsAProviderError(string data)
+    {
+        var error = Assert.Throws<GatewayError>(() => Parser().Parse(data));
+
+        Assert.Contains("not a JSON object", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_CompletedWithOddResponse_FinishesWithoutUsage()
+    {
+        var chunk = Parser().Parse("""{"type":"response.completed","response":{"output":"none","usage":null,"incomplete_details":[1]}}""");
+
+        Assert.Equal(FinishReason.Stop, chunk!.FinishReason);
+        Assert.Null(chunk.Usage);
+        Assert.Null(chunk.RawUsage);
+        Assert.Empty(chunk.Content);
+    }
+
+    [Fact]
+    public void Parse_CompletedWithUsage_KeepsItAsResponsesRawUsage()
+    {
+        var chunk = Parser().Parse("""{"type":"response.completed","response":{"output":[],"usage":{"input_tokens":3,"output_tokens":4}}}""");
+
+        Assert.Equal(new Usage(3, 4), chunk!.Usage);
+        Assert.Equal(("""{"input_tokens":3,"output_tokens":4}""", "responses"), (chunk.RawUsage!.Data!.ToJsonString(), chunk.RawUsage.ApiType));
+    }
 }
