@@ -56,6 +56,7 @@ public class HotPathBenchmarks
     private AnthropicStreamParser _anthropicStreamParser = null!;
     private string _anthropicAnswer = null!;
     private string _geminiAnswer = null!;
+    private string _embeddingAnswer = null!;
 
     private sealed class NoEnvironment : IEnvironmentVariables
     {
@@ -76,6 +77,10 @@ public class HotPathBenchmarks
         _streamParser = new OpenAIStreamParser(OpenAIFlavours.OpenAI, "OpenAI", new SecretRegistry().Scope(RequestCredentials.Empty));
         _anthropicAnswer = AnthropicAnswer;
         _geminiAnswer = GeminiAnswer;
+        // One embedding of text-embedding-3-small's 1,536 dimensions, numbers as OpenAI prints them.
+        var random = new Random(42);
+        var vector = string.Join(",", Enumerable.Range(0, 1536).Select(_ => (random.NextDouble() - 0.5).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        _embeddingAnswer = $$$"""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[{{{vector}}}]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8,"total_tokens":8}}""";
         _anthropicStreamParser = new AnthropicStreamParser("Anthropic", new SecretRegistry().Scope(RequestCredentials.Empty), jsonPrefill: false);
         using var document = JsonDocument.Parse(_body);
         var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
@@ -119,4 +124,8 @@ public class HotPathBenchmarks
 
     [Benchmark]
     public ProviderResponse ParseGeminiAnswer() => GeminiWire.ParseResponse("{}", _geminiAnswer, "Gemini");
+
+    /// <summary>One 1,536-dimension embedding read into its vector.</summary>
+    [Benchmark]
+    public EmbeddingProviderResponse ParseOpenAIEmbeddingAnswer() => OpenAIEmbeddingWire.ParseResponse("{}", _embeddingAnswer, 1, "OpenAI");
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -33,47 +34,57 @@ public static class OpenAIEmbeddingWire
     /// </summary>
     public static EmbeddingProviderResponse ParseResponse(string rawRequest, string rawResponse, int inputCount, string displayName)
     {
-        var root = ProviderHttp.ParseObject(rawResponse, displayName);
-        if (root["data"] is not JsonArray data)
+        // A pooled document, not a node tree: a vector of 1,536 numbers would otherwise be 1,536 node objects.
+        using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
+        var root = document.RootElement;
+        if (JsonRead.Property(root, "data") is not { ValueKind: JsonValueKind.Array } data)
         {
             throw ProviderHttp.MalformedResponse(displayName, "`data` is missing or not an array");
         }
-        if (data.Count != inputCount)
+        var count = data.GetArrayLength();
+        if (count != inputCount)
         {
-            throw ProviderHttp.MalformedResponse(displayName, $"expected {inputCount} embeddings, got {data.Count}");
+            throw ProviderHttp.MalformedResponse(displayName, $"expected {inputCount} embeddings, got {count}");
         }
         var embeddings = new float[]?[inputCount];
-        for (var i = 0; i < data.Count; i++)
+        var i = 0;
+        foreach (var item in data.EnumerateArray())
         {
-            var item = data[i] as JsonObject ?? throw ProviderHttp.MalformedResponse(displayName, $"`data[{i}]` is not an object");
-            var index = item["index"] is JsonValue indexValue && indexValue.TryGetValue<int>(out var position) ? position : i;
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw ProviderHttp.MalformedResponse(displayName, $"`data[{i}]` is not an object");
+            }
+            var index = JsonRead.Property(item, "index") is { ValueKind: JsonValueKind.Number } indexValue && indexValue.TryGetInt32(out var position) ? position : i;
             if (index < 0 || index >= inputCount || embeddings[index] is not null)
             {
                 throw ProviderHttp.MalformedResponse(displayName, $"`data[{i}].index` is out of range or repeated");
             }
-            embeddings[index] = ReadVector(item["embedding"], i, displayName);
+            embeddings[index] = ReadVector(JsonRead.Property(item, "embedding"), i, displayName);
+            i++;
         }
-        long? inputTokens = root["usage"]?["prompt_tokens"] is JsonValue tokens && tokens.TryGetValue<long>(out var count) ? count : null;
+        var inputTokens = JsonRead.Long(JsonRead.Property(JsonRead.Property(root, "usage"), "prompt_tokens"));
         return new EmbeddingProviderResponse(embeddings!, inputTokens, rawRequest, rawResponse);
     }
 
-    private static float[] ReadVector(JsonNode? node, int position, string displayName)
+    private static float[] ReadVector(JsonElement embedding, int position, string displayName)
     {
-        switch (node)
+        switch (embedding.ValueKind)
         {
-            case JsonArray numbers:
-                var vector = new float[numbers.Count];
-                for (var j = 0; j < numbers.Count; j++)
+            case JsonValueKind.Array:
+                var vector = new float[embedding.GetArrayLength()];
+                var j = 0;
+                foreach (var value in embedding.EnumerateArray())
                 {
-                    if (numbers[j] is not JsonValue value || !value.TryGetValue<double>(out var number))
+                    if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
                     {
                         throw ProviderHttp.MalformedResponse(displayName, $"`data[{position}].embedding[{j}]` is not a number");
                     }
-                    vector[j] = (float)number;
+                    vector[j++] = (float)number;
                 }
                 return vector;
-            case JsonValue text when text.TryGetValue<string>(out var base64):
-                return DecodeBase64(base64) ?? throw ProviderHttp.MalformedResponse(displayName, $"`data[{position}].embedding` is not base64 of float32 values");
+            case JsonValueKind.String:
+                return DecodeBase64(embedding.GetString()!)
+                    ?? throw ProviderHttp.MalformedResponse(displayName, $"`data[{position}].embedding` is not base64 of float32 values");
             default:
                 throw ProviderHttp.MalformedResponse(displayName, $"`data[{position}].embedding` is missing");
         }

@@ -121,6 +121,11 @@ public sealed class OpenAIEmbeddingProviderTests
     [InlineData("""{"data":[{"embedding":"AAA"}]}""", "Error parsing response from OpenAI: `data[0].embedding` is not base64 of float32 values")]
     [InlineData("""{"data":[{"index":3,"embedding":[1]}]}""", "Error parsing response from OpenAI: `data[0].index` is out of range or repeated")]
     [InlineData("""not json""", "Error parsing response from OpenAI: the body is not valid JSON")]
+    [InlineData("""{"data":[[1,2]]}""", "Error parsing response from OpenAI: `data[0]` is not an object")]
+    [InlineData("""{"data":[{"embedding":[1,"2"]}]}""", "Error parsing response from OpenAI: `data[0].embedding[1]` is not a number")]
+    [InlineData("""{"data":[{"embedding":{"0":1}}]}""", "Error parsing response from OpenAI: `data[0].embedding` is missing")]
+    [InlineData("""{"data":[{"index":-1,"embedding":[1]}]}""", "Error parsing response from OpenAI: `data[0].index` is out of range or repeated")]
+    [InlineData("""[{"embedding":[1]}]""", "Error parsing response from OpenAI: the body is not a JSON object")]
     public void ParseResponse_Malformed_IsAProviderServerError(string body, string message)
     {
         var error = Assert.Throws<GatewayError>(() => OpenAIEmbeddingWire.ParseResponse("{}", body, 1, "OpenAI"));
