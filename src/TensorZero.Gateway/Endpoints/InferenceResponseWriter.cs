@@ -68,7 +68,7 @@ public static class InferenceResponseWriter
             case TextBlock text:
                 writer.WriteStartObject();
                 writer.WriteString("type", "text");
-                writer.WriteString("text", text.Text);
+                JsonWriting.WriteText(writer, "text", text.Text);
                 writer.WriteEndObject();
                 break;
             case ToolCallBlock call:
@@ -77,7 +77,7 @@ public static class InferenceResponseWriter
                 writer.WriteString("type", "tool_call");
                 writer.WriteString("id", call.Id);
                 writer.WriteString("raw_name", call.Name);
-                writer.WriteString("raw_arguments", call.Arguments);
+                JsonWriting.WriteText(writer, "raw_arguments", call.Arguments);
                 var checkedCall = OutputValidator.ToolCall(call, schemas);
                 WriteStringOrNull(writer, "name", checkedCall.Name);
                 WriteElementOrNull(writer, "arguments", checkedCall.Arguments);
@@ -123,17 +123,7 @@ public static class InferenceResponseWriter
         writer.WriteEndArray();
     }
 
-    internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
-    }
+    internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value) => JsonWriting.WriteText(writer, name, value);
 
     private static void WriteElementOrNull(Utf8JsonWriter writer, string name, JsonElement? value)
     {

@@ -24,7 +24,7 @@ public sealed record RawResponseEntry(Guid? ModelInferenceId, string ProviderTyp
         }
         writer.WriteString("provider_type", ProviderType);
         writer.WriteString("api_type", ApiType);
-        writer.WriteString("data", Data);
+        Endpoints.JsonWriting.WriteText(writer, "data", Data);
         writer.WriteEndObject();
     }
 

@@ -66,7 +66,7 @@ internal static class RowJson
         }
         else if (input.System is { } system)
         {
-            writer.WriteString("system", system);
+            JsonWriting.WriteText(writer, "system", system);
         }
         writer.WriteStartArray("messages");
         for (var i = 0; i < input.Messages.Count; i++)
@@ -133,11 +133,11 @@ internal static class RowJson
         {
             case TextBlock text:
                 writer.WriteString("type", "text");
-                writer.WriteString("text", text.Text);
+                JsonWriting.WriteText(writer, "text", text.Text);
                 break;
             case RawTextBlock raw:
                 writer.WriteString("type", "raw_text");
-                writer.WriteString("value", raw.Text);
+                JsonWriting.WriteText(writer, "value", raw.Text);
                 break;
             case TemplateBlock template:
                 writer.WriteString("type", "template");
@@ -149,13 +149,13 @@ internal static class RowJson
                 writer.WriteString("type", "tool_call");
                 writer.WriteString("id", call.Id);
                 writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", call.Arguments);
+                JsonWriting.WriteText(writer, "arguments", call.Arguments);
                 break;
             case ToolResultBlock result:
                 writer.WriteString("type", "tool_result");
                 writer.WriteString("id", result.Id);
                 writer.WriteString("name", result.Name);
-                writer.WriteString("result", result.Result);
+                JsonWriting.WriteText(writer, "result", result.Result);
                 break;
             case ThoughtBlock thought:
                 writer.WriteString("type", "thought");

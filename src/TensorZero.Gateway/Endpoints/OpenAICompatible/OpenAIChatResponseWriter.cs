@@ -129,7 +129,7 @@ public static class OpenAIChatResponseWriter
                 writer.WriteString("type", "function");
                 writer.WriteStartObject("function");
                 writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", call.Arguments);
+                JsonWriting.WriteText(writer, "arguments", call.Arguments);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
@@ -161,15 +161,5 @@ public static class OpenAIChatResponseWriter
         }
     }
 
-    private static void WriteNullableString(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
-    }
+    private static void WriteNullableString(Utf8JsonWriter writer, string name, string? value) => JsonWriting.WriteText(writer, name, value);
 }
