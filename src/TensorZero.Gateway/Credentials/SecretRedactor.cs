@@ -27,12 +27,19 @@ public static class SecretRedactor
             return text;
         }
         var masked = Mask(text, patterns);
+        // An escaped quote (`\"`, in every JSON text that quotes something) only needs undoing when a secret holds a
+        // quote: otherwise no run of a secret can span one, and the text is not copied just to be scanned again.
+        var quotes = false;
+        foreach (var set in patterns)
+        {
+            quotes |= set.HasQuote;
+        }
         // The decoded view is only shown when decoding revealed a secret; otherwise the text keeps its original form.
         var view = masked;
         var revealed = false;
         for (var round = 0; round < MaxDecodeRounds; round++)
         {
-            var decoded = Decode(view);
+            var decoded = Decode(view, quotes);
             if (string.Equals(decoded, view, StringComparison.Ordinal))
             {
                 break;
@@ -150,9 +157,15 @@ public static class SecretRedactor
     }
 
     /// <summary>Undoes one layer of JSON string escapes (<c>\uXXXX</c>, <c>\/</c>, <c>\\</c>, <c>\"</c>) and %-encoding.</summary>
-    internal static string Decode(string text)
+    internal static string Decode(string text) => Decode(text, quotes: true);
+
+    /// <summary>
+    /// <see cref="Decode(string)"/>; without <paramref name="quotes"/>, a text whose only escapes are <c>\"</c> is
+    /// returned as it is (any other escape still undoes them all).
+    /// </summary>
+    internal static string Decode(string text, bool quotes)
     {
-        var start = FirstEncoded(text);
+        var start = FirstEncoded(text, quotes);
         if (start < 0)
         {
             return text;
@@ -215,15 +228,15 @@ public static class SecretRedactor
     }
 
     /// <summary>
-    /// Where the first sequence <see cref="Decode"/> would undo starts (a <c>%XX</c>, <c>\uXXXX</c>, <c>\/</c>,
-    /// <c>\\</c> or <c>\"</c>); -1 when there is none (text with only <c>\n</c> escapes, say), and the text decodes to itself.
+    /// Where the first sequence <see cref="Decode(string, bool)"/> would undo starts (a <c>%XX</c>, <c>\uXXXX</c>, <c>\/</c>,
+    /// <c>\\</c>, or <c>\"</c> with <paramref name="quotes"/>); -1 when there is none (text with only <c>\n</c> escapes, say), and the text decodes to itself.
     /// </summary>
-    private static int FirstEncoded(string text)
+    private static int FirstEncoded(string text, bool quotes)
     {
         for (var at = text.AsSpan().IndexOfAny('\\', '%'); at >= 0;)
         {
             var c = text[at];
-            if (c == '%' ? TryHexByte(text, at + 1, out _) : at + 1 < text.Length && IsEscape(text, at))
+            if (c == '%' ? TryHexByte(text, at + 1, out _) : at + 1 < text.Length && IsEscape(text, at, quotes))
             {
                 return at;
             }
@@ -233,10 +246,11 @@ public static class SecretRedactor
         return -1;
     }
 
-    private static bool IsEscape(string text, int at) => text[at + 1] switch
+    private static bool IsEscape(string text, int at, bool quotes) => text[at + 1] switch
     {
         'u' => at + 5 < text.Length && ushort.TryParse(text.AsSpan(at + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _),
-        '/' or '\\' or '"' => true,
+        '/' or '\\' => true,
+        '"' => quotes,
         _ => false,
     };
 
@@ -262,7 +276,7 @@ public sealed class SecretPatterns
     // Shorter values (`none`, a test's `x`) would mask ordinary words; a real key is never this short.
     private const int MinExactLength = 4;
 
-    public static readonly SecretPatterns Empty = new([], []);
+    public static readonly SecretPatterns Empty = new([], [], hasQuote: false);
 
     // Every run, its MinRun (8) UTF-16 characters packed into one number, sorted: no string per run, one array in all.
     private readonly UInt128[] _runs;
@@ -271,10 +285,11 @@ public sealed class SecretPatterns
     private readonly ulong[] _filter;
     private readonly int _filterShift;
 
-    private SecretPatterns(UInt128[] runs, IReadOnlyList<string> shortSecrets)
+    private SecretPatterns(UInt128[] runs, IReadOnlyList<string> shortSecrets, bool hasQuote)
     {
         _runs = runs;
         ShortSecrets = shortSecrets;
+        HasQuote = hasQuote;
         // About 16 bits per run keeps false hits near 6%; at least 1,024 bits.
         var bits = (int)Math.Max(1024, BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, runs.Length) * 16));
         _filter = new ulong[bits / 64];
@@ -293,6 +308,9 @@ public sealed class SecretPatterns
     }
 
     internal bool HasRuns => _runs.Length > 0;
+
+    /// <summary>Whether a secret holds a <c>"</c>: only then can an escaped quote hide one of its runs.</summary>
+    internal bool HasQuote { get; }
 
     internal IReadOnlyList<string> ShortSecrets { get; }
 
@@ -328,10 +346,12 @@ public sealed class SecretPatterns
         // The runs are gathered in a pooled buffer: only the final, distinct array is allocated.
         var runs = new RunBuffer();
         var shortSecrets = new List<string>();
+        var hasQuote = false;
         try
         {
             foreach (var secret in secrets)
             {
+                hasQuote |= secret.Contains('"', StringComparison.Ordinal);
                 if (secret.Length < SecretRedactor.MinRun)
                 {
                     if (secret.Length >= MinExactLength && !shortSecrets.Contains(secret))
@@ -357,7 +377,7 @@ public sealed class SecretPatterns
                     span[distinct++] = span[i];
                 }
             }
-            return new SecretPatterns(span[..distinct].ToArray(), shortSecrets);
+            return new SecretPatterns(span[..distinct].ToArray(), shortSecrets, hasQuote);
         }
         finally
         {

@@ -135,6 +135,61 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void Redact_TextWhoseOnlyEscapesAreQuotes_IsNotCopiedToBeScanned()
+    {
+        var text = "{\"choices\":[{\"message\":{\"content\":\"" +
+            string.Concat(Enumerable.Repeat("She said \\\"yes\\\", then \\\"no\\\".\\n", 5_000)) + "\"}}]}";
+        var scope = Scope(Key, PlusKey);
+        scope.Redact("warm-up \\\"x\\\"");
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var redacted = scope.Redact(text);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Same(text, redacted);
+        // Undoing the escapes would copy the text (two bytes a character) at least once.
+        Assert.True(allocated < text.Length, $"{allocated} bytes allocated for a {text.Length}-character text");
+    }
+
+    [Fact]
+    public void Redact_KeyBesideEscapedQuotes_IsMaskedAndTheTextKeepsItsEscapes()
+    {
+        var text = $$$"""{"error":{"message":"key \"{{{Key}}}\" is invalid"}}""";
+
+        var redacted = Scope(Key).Redact(text);
+
+        SecretAssert.AssertNoSecretRun(redacted, [Key]);
+        Assert.Contains("\\\"", redacted, StringComparison.Ordinal);
+        using var document = System.Text.Json.JsonDocument.Parse(redacted);
+    }
+
+    [Theory]
+    [InlineData("sk-quote\"inside-0123456789abcdef")]
+    [InlineData("ab\"cd")]
+    public void Redact_KeyHoldingAQuote_IsMaskedWhereJsonEscapesTheQuote(string key)
+    {
+        var escaped = key.Replace("\"", "\\\"", StringComparison.Ordinal);
+        var text = $$$"""{"error":{"message":"bad key {{{escaped}}} here"}}""";
+
+        var redacted = Scope(key).Redact(text);
+
+        Assert.DoesNotContain(escaped, redacted, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_KeyHiddenInUnicodeEscapesBesideQuotes_IsMasked()
+    {
+        var hidden = string.Concat(Key.Select(c => $"\\u{(int)c:x4}"));
+        var text = $$$"""{"error":{"message":"\"{{{hidden}}}\""}}""";
+
+        var redacted = Scope(Key).Redact(text);
+
+        SecretAssert.AssertNoSecretRun(SecretRedactor.Decode(redacted), [Key]);
+        Assert.Contains(Secret.Redacted, redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Redact_SecretsWithCharactersBeyondOneByte_AreMasked()
     {
         // The filter looks at one byte of each character: characters that share it must still be told apart.
