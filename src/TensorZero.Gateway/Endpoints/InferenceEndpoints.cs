@@ -64,7 +64,11 @@ public static class InferenceEndpoints
     {
         using var body = await ReadJsonAsync(context);
         var request = InferenceRequestParser.Parse(body.RootElement, time, protectedHeaders);
-        request = request with { Tags = Auth.ApiKeyAuthentication.TagsFor(context, request.Tags) };
+        // The request is copied only when authentication adds the key's tag.
+        if (Auth.ApiKeyAuthentication.TagsFor(context, request.Tags) is var tags && !ReferenceEquals(tags, request.Tags))
+        {
+            request = request with { Tags = tags };
+        }
         var raw = Prepare(context, request, "include_original_response");
         if (request.Stream)
         {

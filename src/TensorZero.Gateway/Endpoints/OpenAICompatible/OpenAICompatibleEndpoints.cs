@@ -51,7 +51,11 @@ public static class OpenAICompatibleEndpoints
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
         var request = OpenAIChatRequestParser.Parse(body.RootElement, config, time, protectedHeaders, logger, context.Request.Headers);
-        request = request with { Inference = request.Inference with { Tags = Auth.ApiKeyAuthentication.TagsFor(context, request.Inference.Tags) } };
+        // The request is copied only when authentication adds the key's tag.
+        if (Auth.ApiKeyAuthentication.TagsFor(context, request.Inference.Tags) is var tags && !ReferenceEquals(tags, request.Inference.Tags))
+        {
+            request = request with { Inference = request.Inference with { Tags = tags } };
+        }
         var raw = InferenceEndpoints.Prepare(context, request.Inference, "tensorzero::include_original_response");
         if (request.Inference.Stream)
         {
