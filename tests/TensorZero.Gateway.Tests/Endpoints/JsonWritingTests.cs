@@ -51,6 +51,38 @@ public sealed class JsonWritingTests
         Assert.Equal(text, document.RootElement.GetProperty("text").GetString());
     }
 
+    public static TheoryData<string> LoneSurrogates() => new()
+    {
+        "a\ud800b",
+        new string('a', Segment - 1) + "\ud800" + new string('b', 10),
+        new string('a', Segment) + "\udc00" + new string('b', 10),
+        new string('a', Segment + 5) + "\ud800",
+    };
+
+    /// <summary>A provider's JSON may carry a lone surrogate (<c>\ud800</c>): both ways treat it alike.</summary>
+    [Theory]
+    [MemberData(nameof(LoneSurrogates))]
+    public void WriteText_LoneSurrogate_FaresAsOneStringDoes(string text)
+    {
+        var expected = Outcome(() => Written(writer => writer.WriteString("text", text)));
+
+        var actual = Outcome(() => Written(writer => JsonWriting.WriteText(writer, "text", text)));
+
+        Assert.Equal(expected, actual);
+    }
+
+    private static string Outcome(Func<string> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (ArgumentException e)
+        {
+            return e.GetType().Name;
+        }
+    }
+
     [Fact]
     public void WriteText_Null_IsJsonNull()
     {
