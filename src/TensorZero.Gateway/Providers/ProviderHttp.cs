@@ -277,38 +277,40 @@ public static class ProviderHttp
     public static Uri Join(string apiBase, string relative) =>
         new(new Uri(apiBase.EndsWith('/') ? apiBase : apiBase + "/"), relative);
 
-    public static JsonObject ParseObject(string body, string providerDisplayName)
-    {
-        try
-        {
-            return JsonNode.Parse(body) as JsonObject ?? throw MalformedResponse(providerDisplayName, "the body is not a JSON object");
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            throw MalformedResponse(providerDisplayName, "the body is not valid JSON");
-        }
-    }
+    /// <summary>
+    /// The body as a document whose root is an object; otherwise a malformed-response error. The caller disposes it
+    /// (its buffers are pooled).
+    /// </summary>
+    public static System.Text.Json.JsonDocument ParseDocument(string body, string providerDisplayName) =>
+        ParseObjectDocument(body, out var problem) ?? throw MalformedResponse(providerDisplayName, "the body " + problem);
 
     /// <summary>
-    /// <see cref="ParseObject"/> without building a node tree: the body as a document whose root is an object, with
-    /// the same errors. The caller disposes it (its buffers are pooled).
+    /// One event of a stream (<paramref name="what"/>: "a chunk", "an event") as a document whose root is an object;
+    /// otherwise a stream error. The caller disposes it.
     /// </summary>
-    public static System.Text.Json.JsonDocument ParseDocument(string body, string providerDisplayName)
+    public static System.Text.Json.JsonDocument ParseStreamDocument(string data, string what, string providerDisplayName, SecretScope secrets) =>
+        ParseObjectDocument(data, out var problem) ?? throw StreamError(providerDisplayName, $"{what} {problem}", secrets);
+
+    // The document, or null and what is wrong with the text.
+    private static System.Text.Json.JsonDocument? ParseObjectDocument(string text, out string problem)
     {
         System.Text.Json.JsonDocument document;
         try
         {
-            document = System.Text.Json.JsonDocument.Parse(body);
+            document = System.Text.Json.JsonDocument.Parse(text);
         }
         catch (System.Text.Json.JsonException)
         {
-            throw MalformedResponse(providerDisplayName, "the body is not valid JSON");
+            problem = "is not valid JSON";
+            return null;
         }
         if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
         {
             document.Dispose();
-            throw MalformedResponse(providerDisplayName, "the body is not a JSON object");
+            problem = "is not a JSON object";
+            return null;
         }
+        problem = string.Empty;
         return document;
     }
 }

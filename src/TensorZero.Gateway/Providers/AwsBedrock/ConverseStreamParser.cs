@@ -33,7 +33,7 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
         }
         var eventType = message.StringHeader(":event-type");
         // A pooled document per event, not a node tree: every value is read out before it is disposed.
-        using var document = ParsePayload(payload);
+        using var document = ProviderHttp.ParseStreamDocument(payload, "an event payload", displayName, secrets);
         var root = document.RootElement;
         switch (eventType)
         {
@@ -103,25 +103,6 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
     {
         logger.LogWarning("Skipping a {Provider} stream event of unknown type {EventType}", displayName, eventType ?? "(none)");
         return null;
-    }
-
-    private JsonDocument ParsePayload(string payload)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(payload);
-        }
-        catch (JsonException)
-        {
-            throw ProviderHttp.StreamError(displayName, "an event payload is not valid JSON", secrets);
-        }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw ProviderHttp.StreamError(displayName, "an event payload is not a JSON object", secrets);
-        }
-        return document;
     }
 
     private static string? ReadMessage(string payload)

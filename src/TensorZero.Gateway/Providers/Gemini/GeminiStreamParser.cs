@@ -48,22 +48,9 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
     public ProviderStreamChunk Parse(string data)
     {
         // A pooled document per chunk, not a node tree: every value is read out before it is disposed.
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(data);
-        }
-        catch (JsonException)
-        {
-            throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secrets);
-        }
-        using (document)
+        using (var document = ProviderHttp.ParseStreamDocument(data, "a chunk", displayName, secrets))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secrets);
-            }
             var error = JsonRead.Property(root, "error");
             if (JsonRead.HasValue(error))
             {

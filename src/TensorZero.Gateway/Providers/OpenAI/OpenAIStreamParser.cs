@@ -17,22 +17,9 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
     public ProviderStreamChunk Parse(string data)
     {
         // A pooled document per chunk, not a node tree: every value is read out before it is disposed.
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(data);
-        }
-        catch (JsonException)
-        {
-            throw ProviderHttp.StreamError(displayName, "a chunk is not valid JSON", secrets);
-        }
-        using (document)
+        using (var document = ProviderHttp.ParseStreamDocument(data, "a chunk", displayName, secrets))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw ProviderHttp.StreamError(displayName, "a chunk is not a JSON object", secrets);
-            }
             // OpenAI and OpenRouter: {"error": {...}}; TGI: {"error": "...", "error_type": ...}; vLLM, SGLang, Mistral: {"object": "error", ...}.
             if (JsonRead.HasValue(JsonRead.Property(root, "error")) || JsonRead.String(JsonRead.Property(root, "object")) == "error")
             {

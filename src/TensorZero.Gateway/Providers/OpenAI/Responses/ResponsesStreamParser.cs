@@ -28,22 +28,9 @@ public sealed class ResponsesStreamParser(string displayName, SecretScope secret
     public ProviderStreamChunk? Parse(string data)
     {
         // A pooled document per event, not a node tree: every value is read out before it is disposed.
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(data);
-        }
-        catch (JsonException)
-        {
-            throw ProviderHttp.StreamError(displayName, "an event is not valid JSON", secrets);
-        }
-        using (document)
+        using (var document = ProviderHttp.ParseStreamDocument(data, "an event", displayName, secrets))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw ProviderHttp.StreamError(displayName, "an event is not a JSON object", secrets);
-            }
             return Parse(root, data);
         }
     }
