@@ -79,7 +79,7 @@ public static class InferenceResponseWriter
                 writer.WriteString("raw_name", call.Name);
                 JsonWriting.WriteText(writer, "raw_arguments", call.Arguments);
                 var checkedCall = OutputValidator.ToolCall(call, schemas);
-                WriteStringOrNull(writer, "name", checkedCall.Name);
+                JsonWriting.WriteText(writer, "name", checkedCall.Name);
                 WriteElementOrNull(writer, "arguments", checkedCall.Arguments);
                 writer.WriteEndObject();
                 break;
@@ -87,7 +87,7 @@ public static class InferenceResponseWriter
                 writer.WriteStartObject();
                 writer.WriteString("type", "thought");
                 // `text` is always there, null or not: 2025 clients read it unconditionally.
-                WriteStringOrNull(writer, "text", thought.Text);
+                JsonWriting.WriteText(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
                     writer.WriteString("signature", thought.Signature);
@@ -110,7 +110,7 @@ public static class InferenceResponseWriter
         {
             var output = OutputValidator.JsonOutput(content, result.Schemas);
             writer.WriteStartObject();
-            WriteStringOrNull(writer, "raw", output.Raw);
+            JsonWriting.WriteText(writer, "raw", output.Raw);
             WriteElementOrNull(writer, "parsed", output.Parsed);
             writer.WriteEndObject();
             return;
@@ -122,8 +122,6 @@ public static class InferenceResponseWriter
         }
         writer.WriteEndArray();
     }
-
-    internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value) => JsonWriting.WriteText(writer, name, value);
 
     private static void WriteElementOrNull(Utf8JsonWriter writer, string name, JsonElement? value)
     {

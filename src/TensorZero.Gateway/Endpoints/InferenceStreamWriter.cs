@@ -117,7 +117,7 @@ public static class InferenceStreamWriter
                 writer.WriteString("type", "thought");
                 writer.WriteString("id", thought.Id);
                 // `text` is always there, null or not: 2025 clients read it unconditionally.
-                InferenceResponseWriter.WriteStringOrNull(writer, "text", thought.Text);
+                JsonWriting.WriteText(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
                     writer.WriteString("signature", thought.Signature);

@@ -159,12 +159,12 @@ internal static class RowJson
                 break;
             case ThoughtBlock thought:
                 writer.WriteString("type", "thought");
-                InferenceResponseWriter.WriteStringOrNull(writer, "text", thought.Text);
+                JsonWriting.WriteText(writer, "text", thought.Text);
                 break;
             case FileBlock file:
                 writer.WriteString("type", "file");
-                InferenceResponseWriter.WriteStringOrNull(writer, "mime_type", file.MimeType);
-                InferenceResponseWriter.WriteStringOrNull(writer, "url", file.Url?.ToString());
+                JsonWriting.WriteText(writer, "mime_type", file.MimeType);
+                JsonWriting.WriteText(writer, "url", file.Url?.ToString());
                 break;
             default:
                 writer.WriteString("type", "unknown");

@@ -39,15 +39,15 @@ internal static class StoredRowWriter
         writer.WriteString("model_provider_name", row.ModelProviderName);
         writer.WriteString("raw_request", row.RawRequest);
         writer.WriteString("raw_response", row.RawResponse);
-        InferenceResponseWriter.WriteStringOrNull(writer, "system", row.System);
+        JsonWriting.WriteText(writer, "system", row.System);
         Raw(writer, "input_messages", row.InputMessages);
         Raw(writer, "output", row.Output);
         Number(writer, "input_tokens", row.InputTokens);
         Number(writer, "output_tokens", row.OutputTokens);
         Number(writer, "response_time_ms", row.ResponseTimeMs);
         Number(writer, "ttft_ms", row.TtftMs);
-        InferenceResponseWriter.WriteStringOrNull(writer, "finish_reason", row.FinishReason);
-        InferenceResponseWriter.WriteStringOrNull(writer, "error", row.Error);
+        JsonWriting.WriteText(writer, "finish_reason", row.FinishReason);
+        JsonWriting.WriteText(writer, "error", row.Error);
         writer.WriteBoolean("cached", row.Cached);
         writer.WriteString("timestamp", row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteEndObject();

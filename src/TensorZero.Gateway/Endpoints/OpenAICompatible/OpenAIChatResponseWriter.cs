@@ -25,7 +25,7 @@ public static class OpenAIChatResponseWriter
         if (result.FunctionType == FunctionType.Json)
         {
             // A JSON function's answer is its raw output text, as on /inference; tool calls (json_mode = "tool") count as text.
-            WriteNullableString(writer, "content", response.Content.OfType<TextBlock>().Select(t => t.Text).FirstOrDefault()
+            JsonWriting.WriteText(writer, "content", response.Content.OfType<TextBlock>().Select(t => t.Text).FirstOrDefault()
                 ?? response.Content.OfType<ToolCallBlock>().Select(t => t.Arguments).FirstOrDefault());
             writer.WriteString("role", "assistant");
         }
@@ -114,7 +114,7 @@ public static class OpenAIChatResponseWriter
                     break;
             }
         }
-        WriteNullableString(writer, "content", joined?.ToString() ?? text);
+        JsonWriting.WriteText(writer, "content", joined?.ToString() ?? text);
         if (toolCalls)
         {
             writer.WriteStartArray("tool_calls");
@@ -149,7 +149,7 @@ public static class OpenAIChatResponseWriter
                 writer.WriteString("type", "thought");
                 writer.WriteNumber("insert_index", i);
                 // TensorZero's thought: `text` always (null or not), `signature` when there is one.
-                WriteNullableString(writer, "text", thought.Text);
+                JsonWriting.WriteText(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
                     writer.WriteString("signature", thought.Signature);
@@ -160,6 +160,4 @@ public static class OpenAIChatResponseWriter
             writer.WriteEndArray();
         }
     }
-
-    private static void WriteNullableString(Utf8JsonWriter writer, string name, string? value) => JsonWriting.WriteText(writer, name, value);
 }

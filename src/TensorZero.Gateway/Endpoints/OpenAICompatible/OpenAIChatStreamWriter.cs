@@ -217,25 +217,13 @@ public static class OpenAIChatStreamWriter
                 writer.WriteString("type", "thought");
                 writer.WriteNumber("insert_index", insertIndex);
                 writer.WriteString("id", thought.Id);
-                WriteStringOrNull(writer, "text", thought.Text);
-                WriteStringOrNull(writer, "signature", thought.Signature);
-                WriteStringOrNull(writer, "summary_id", thought.SummaryId);
-                WriteStringOrNull(writer, "summary_text", thought.SummaryText);
+                JsonWriting.WriteText(writer, "text", thought.Text);
+                JsonWriting.WriteText(writer, "signature", thought.Signature);
+                JsonWriting.WriteText(writer, "summary_id", thought.SummaryId);
+                JsonWriting.WriteText(writer, "summary_text", thought.SummaryText);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
-        }
-    }
-
-    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
         }
     }
 

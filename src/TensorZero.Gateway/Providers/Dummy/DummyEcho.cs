@@ -18,7 +18,7 @@ public static class DummyEcho
     public static string RequestMessages(ModelRequest request) => Write(writer =>
     {
         writer.WriteStartObject();
-        WriteStringOrNull(writer, "system", request.System);
+        Endpoints.JsonWriting.WriteText(writer, "system", request.System);
         writer.WriteStartArray("messages");
         foreach (var message in request.Messages)
         {
@@ -89,7 +89,7 @@ public static class DummyEcho
                 break;
             case ThoughtBlock thought:
                 writer.WriteString("type", "thought");
-                WriteStringOrNull(writer, "text", thought.Text);
+                Endpoints.JsonWriting.WriteText(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
                     writer.WriteString("signature", thought.Signature);
@@ -124,18 +124,6 @@ public static class DummyEcho
                 break;
         }
         writer.WriteEndObject();
-    }
-
-    internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
     }
 
     internal static string Write(Action<Utf8JsonWriter> write)

@@ -142,7 +142,7 @@ public static class DummyExtras
         else if (model is not null)
         {
             writer.WriteString("model_name", model);
-            DummyEcho.WriteStringOrNull(writer, "provider_name", provider);
+            Endpoints.JsonWriting.WriteText(writer, "provider_name", provider);
         }
     }
 
