@@ -34,12 +34,15 @@ public static class JsonRead
     /// The element as compact JSON text, exactly as <see cref="JsonNode.ToJsonString"/> writes the same value
     /// (default escaping, so not always the text as received).
     /// </summary>
-    public static string CompactText(JsonElement element)
+    public static string CompactText(JsonElement element) => Written(writer => element.WriteTo(writer));
+
+    /// <summary>The JSON text <paramref name="write"/> writes, with <paramref name="options"/> (default escaping unless given).</summary>
+    public static string Written(Action<Utf8JsonWriter> write, JsonWriterOptions options = default)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, options))
         {
-            element.WriteTo(writer);
+            write(writer);
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }

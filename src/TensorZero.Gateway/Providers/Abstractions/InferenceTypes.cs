@@ -241,9 +241,7 @@ public sealed class RawUsage
     /// was read from is disposed.
     /// </summary>
     public static RawUsage? Of(JsonElement usage, string apiType = Errors.RawResponseEntry.ChatCompletions) =>
-        usage.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
-            ? null
-            : new RawUsage(JsonMarshal.GetRawUtf8Value(usage).ToArray(), apiType);
+        JsonRead.HasValue(usage) ? new RawUsage(JsonMarshal.GetRawUtf8Value(usage).ToArray(), apiType) : null;
 }
 
 /// <summary>A provider's answer, mapped back to provider-neutral content.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -126,13 +124,5 @@ public static class DummyEcho
         writer.WriteEndObject();
     }
 
-    internal static string Write(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-        {
-            write(writer);
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    internal static string Write(Action<Utf8JsonWriter> write) => JsonRead.Written(write, Options);
 }

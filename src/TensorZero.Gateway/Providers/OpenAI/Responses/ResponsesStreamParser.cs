@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -103,8 +101,7 @@ public sealed class ResponsesStreamParser(string displayName, SecretScope secret
     private static string ErrorBody(JsonElement root)
     {
         var error = JsonRead.Property(root, "error") is { ValueKind: JsonValueKind.Object } inner ? inner : root;
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        return JsonRead.Written(writer =>
         {
             writer.WriteStartObject();
             writer.WriteStartObject("error");
@@ -112,8 +109,7 @@ public sealed class ResponsesStreamParser(string displayName, SecretScope secret
             WriteValue(writer, "code", JsonRead.Property(error, "code"));
             writer.WriteEndObject();
             writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
 
         static void WriteValue(Utf8JsonWriter writer, string name, JsonElement value)
         {
