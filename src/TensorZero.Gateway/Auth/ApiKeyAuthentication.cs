@@ -86,15 +86,14 @@ public static class ApiKeyAuthentication
         });
     }
 
-    /// <summary><paramref name="tags"/> with the request's key's public id, when it was authenticated with one.</summary>
-    public static IReadOnlyDictionary<string, string> TagsFor(HttpContext context, IReadOnlyDictionary<string, string> tags)
-    {
-        if (context.Features.Get<AuthenticatedApiKey>() is not { } key)
-        {
-            return tags;
-        }
-        return new Dictionary<string, string>(tags, StringComparer.Ordinal) { [PublicIdTag] = key.PublicId };
-    }
+    /// <summary>
+    /// <paramref name="request"/> with its key's public id among its tags, when it was authenticated with a key;
+    /// otherwise the same instance, not a copy.
+    /// </summary>
+    public static Inference.InferenceRequest WithKeyTag(HttpContext context, Inference.InferenceRequest request) =>
+        context.Features.Get<AuthenticatedApiKey>() is { } key
+            ? request with { Tags = new Dictionary<string, string>(request.Tags, StringComparer.Ordinal) { [PublicIdTag] = key.PublicId } }
+            : request;
 
     private static string Template(RoutePattern pattern) => pattern.RawText is { } raw && raw.StartsWith('/') ? raw : "/" + pattern.RawText;
 

@@ -64,11 +64,7 @@ public static class InferenceEndpoints
     {
         using var body = await ReadJsonAsync(context);
         var request = InferenceRequestParser.Parse(body.RootElement, time, protectedHeaders);
-        // The request is copied only when authentication adds the key's tag.
-        if (Auth.ApiKeyAuthentication.TagsFor(context, request.Tags) is var tags && !ReferenceEquals(tags, request.Tags))
-        {
-            request = request with { Tags = tags };
-        }
+        request = Auth.ApiKeyAuthentication.WithKeyTag(context, request);
         var raw = Prepare(context, request, "include_original_response");
         if (request.Stream)
         {

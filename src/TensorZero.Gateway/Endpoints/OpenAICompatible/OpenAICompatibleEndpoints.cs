@@ -51,10 +51,10 @@ public static class OpenAICompatibleEndpoints
     {
         using var body = await InferenceEndpoints.ReadJsonAsync(context);
         var request = OpenAIChatRequestParser.Parse(body.RootElement, config, time, protectedHeaders, logger, context.Request.Headers);
-        // The request is copied only when authentication adds the key's tag.
-        if (Auth.ApiKeyAuthentication.TagsFor(context, request.Inference.Tags) is var tags && !ReferenceEquals(tags, request.Inference.Tags))
+        // Copied only when authentication added the key's tag.
+        if (Auth.ApiKeyAuthentication.WithKeyTag(context, request.Inference) is var tagged && !ReferenceEquals(tagged, request.Inference))
         {
-            request = request with { Inference = request.Inference with { Tags = tags } };
+            request = request with { Inference = tagged };
         }
         var raw = InferenceEndpoints.Prepare(context, request.Inference, "tensorzero::include_original_response");
         if (request.Inference.Stream)
