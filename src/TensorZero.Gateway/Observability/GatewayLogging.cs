@@ -70,9 +70,17 @@ public static class GatewayLogging
         : context.Request.Path.StartsWithSegments("/status") || context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
         : LogEventLevel.Information;
 
+    /// <summary>
+    /// ASP.NET Core's request diagnostics logger. While any level of it is on, the host starts an <c>Activity</c> and a
+    /// logging scope for every request, though the lines it writes (request starting and finished) are below the
+    /// levels the gateway shows. It is off: the request line carries the request id and the caller's trace itself.
+    /// </summary>
+    public const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private static LoggerConfiguration Quiet(LoggerConfiguration logger, LogEventLevel minimumLevel = LogEventLevel.Information) => logger
         .MinimumLevel.Is(minimumLevel)
         .MinimumLevel.Override("Microsoft", Max(LogEventLevel.Warning, minimumLevel))
+        .MinimumLevel.Override(HostingDiagnostics, LevelAlias.Off)
         .MinimumLevel.Override("Microsoft.Hosting.Lifetime", minimumLevel)
         .MinimumLevel.Override("System.Net.Http", Max(LogEventLevel.Warning, minimumLevel));
 

@@ -9,9 +9,11 @@ public sealed record RequestLogApiKey(string PublicId);
 
 /// <summary>
 /// One line per request as its response completes: <c>HTTP POST /inference responded 200 in 1.2345 ms</c>, with the
-/// presented API key's public id when there was one. The event is built from a template parsed once and handed to the
-/// host's logger, so its enrichers (the log-value sanitizer, the request's scope) and sinks apply as to every line; a
-/// request carries no ambient collector for it.
+/// request's id (<c>RequestId</c>, Kestrel's connection and request number), the presented API key's public id when
+/// there was one, and the caller's trace id when the request carried a W3C <c>traceparent</c> (JSON lines show it as
+/// <c>@tr</c>). The event is built from a template parsed once and handed to the host's logger, so its enrichers (the
+/// log-value sanitizer) and sinks apply as to every line; a request carries no ambient collector, scope or
+/// <c>Activity</c> for it.
 /// </summary>
 public static class RequestLog
 {
@@ -20,6 +22,9 @@ public static class RequestLog
 
     /// <summary>The line's property with the presented key's public id.</summary>
     public const string ApiKeyProperty = "ApiKeyPublicId";
+
+    /// <summary>The line's property with the request's id (<see cref="HttpContext.TraceIdentifier"/>).</summary>
+    public const string RequestIdProperty = "RequestId";
 
     private static readonly MessageTemplate Template =
         new MessageTemplateParser().Parse("HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms");
@@ -61,20 +66,33 @@ public static class RequestLog
         // would have answered. Its message stays out of the line: it may quote a provider's answer or a credential.
         var status = error is null ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
         var apiKey = context.Features.Get<RequestLogApiKey>();
-        var properties = new LogEventProperty[apiKey is null ? 5 : 6];
+        var properties = new LogEventProperty[apiKey is null ? 6 : 7];
         properties[0] = new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method));
         properties[1] = new LogEventProperty("RequestPath", new ScalarValue(context.Request.Path.Value ?? string.Empty));
         properties[2] = new LogEventProperty("StatusCode", StatusValue(status));
         properties[3] = new LogEventProperty("Elapsed", new ScalarValue(elapsedMs));
         properties[4] = Source;
+        properties[5] = new LogEventProperty(RequestIdProperty, new ScalarValue(context.TraceIdentifier));
         if (apiKey is not null)
         {
-            properties[5] = new LogEventProperty(ApiKeyProperty, new ScalarValue(apiKey.PublicId));
+            properties[6] = new LogEventProperty(ApiKeyProperty, new ScalarValue(apiKey.PublicId));
         }
-        var activity = Activity.Current;
-        logger.Write(new LogEvent(time.GetLocalNow(), level, exception: null, Template, properties,
-            activity?.TraceId ?? default, activity?.SpanId ?? default));
+        logger.Write(new LogEvent(time.GetLocalNow(), level, exception: null, Template, properties, CallerTrace(context.Request.Headers), spanId: default));
     }
+
+    /// <summary>
+    /// The trace id of a well-formed W3C <c>traceparent</c> header (one value, version 00, no all-zero ids); anything
+    /// else, or no header, is no trace.
+    /// </summary>
+    internal static ActivityTraceId CallerTrace(IHeaderDictionary headers)
+    {
+        var traceparent = headers[TraceparentHeader];
+        return traceparent.Count == 1 && ActivityContext.TryParse(traceparent[0], traceState: null, out var caller)
+            ? caller.TraceId
+            : default;
+    }
+
+    private const string TraceparentHeader = "traceparent";
 
     private static ScalarValue StatusValue(int status) =>
         (uint)status < Statuses.Length ? Statuses[status] : new ScalarValue(status);

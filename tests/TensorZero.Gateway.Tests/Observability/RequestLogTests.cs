@@ -113,18 +113,82 @@ public sealed class RequestLogTests
     }
 
     [Fact]
-    public async Task RequestLine_ThroughTheGateway_CarriesTheRequestScopeAndIsEscaped()
+    public async Task UseGatewayRequestLog_Traceparent_PutsTheCallersTraceIdOnTheLine()
+    {
+        var time = new FakeTimeProvider();
+        var (pipeline, logs) = Pipeline(_ => Task.CompletedTask, time);
+        var request = Request("POST", "/inference");
+        request.Request.Headers["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        request.TraceIdentifier = "0HNABC:00000002";
+
+        await pipeline(request);
+
+        var line = Assert.Single(logs.Events);
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", line.TraceId?.ToHexString());
+        Assert.Null(line.SpanId);
+        Assert.Equal("\"0HNABC:00000002\"", line.Properties[RequestLog.RequestIdProperty].ToString());
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01")] // all-zero trace id
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01")] // all-zero parent id
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\nforged")]
+    [InlineData("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")] // upper case is not W3C
+    [InlineData("")]
+    public async Task UseGatewayRequestLog_MalformedTraceparent_IsNoTrace(string traceparent)
+    {
+        var time = new FakeTimeProvider();
+        var (pipeline, logs) = Pipeline(_ => Task.CompletedTask, time);
+        var request = Request("POST", "/inference");
+        request.Request.Headers["traceparent"] = traceparent;
+
+        await pipeline(request);
+
+        Assert.Null(Assert.Single(logs.Events).TraceId);
+    }
+
+    [Fact]
+    public async Task UseGatewayRequestLog_TwoTraceparents_IsNoTrace()
+    {
+        var time = new FakeTimeProvider();
+        var (pipeline, logs) = Pipeline(_ => Task.CompletedTask, time);
+        var request = Request("POST", "/inference");
+        request.Request.Headers["traceparent"] = new Microsoft.Extensions.Primitives.StringValues(
+            ["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]);
+
+        await pipeline(request);
+
+        Assert.Null(Assert.Single(logs.Events).TraceId);
+    }
+
+    [Fact]
+    public void HostingDiagnostics_IsOff_SoNoRequestStartsAnActivityOrAScope()
+    {
+        // ASP.NET Core starts a per-request Activity and logging scope exactly when this logger takes Critical lines.
+        using var gateway = new GatewayFactory(string.Empty);
+        var loggers = gateway.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+
+        Assert.False(loggers.CreateLogger(GatewayLogging.HostingDiagnostics).IsEnabled(Microsoft.Extensions.Logging.LogLevel.Critical));
+        Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task RequestLine_ThroughTheGateway_CarriesTheRequestIdAndTraceAndIsEscaped()
     {
         using var gateway = new GatewayFactory(string.Empty);
         var client = gateway.CreateClient();
 
-        var response = await client.GetAsync("/nowhere%0Aforged");
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/nowhere%0Aforged");
+        get.Headers.TryAddWithoutValidation("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        var response = await client.SendAsync(get);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await gateway.Logs.WaitForAsync("responded", TimeSpan.FromSeconds(10));
 
         var line = Assert.Single(gateway.Logs.Events, e => e.Properties.TryGetValue("SourceContext", out var s) && s.ToString() == "\"" + RequestLog.SourceContext + "\"");
         Assert.Equal("\"/nowhere\\nforged\"", line.Properties["RequestPath"].ToString());
         Assert.Equal("404", line.Properties["StatusCode"].ToString());
-        Assert.True(line.Properties.ContainsKey("RequestId"), "the hosting scope's RequestId is on the line");
+        Assert.Matches("^\"[0-9A-Za-z:]+\"$", line.Properties[RequestLog.RequestIdProperty].ToString());
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", line.TraceId?.ToHexString());
     }
 }
