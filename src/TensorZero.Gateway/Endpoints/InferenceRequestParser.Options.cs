@@ -201,13 +201,13 @@ public static partial class InferenceRequestParser
             : throw Invalid($"`{path}`: unknown service tier `{tier}` (valid: {string.Join(", ", InferenceParams.ServiceTiers)})");
 
     /// <summary>The <c>tags</c> map; names starting with <c>tensorzero::</c> are reserved unless the request is internal.</summary>
-    public static Dictionary<string, string> ParseTags(JsonElement root, bool internalRequest, string field = "tags")
+    public static IReadOnlyDictionary<string, string> ParseTags(JsonElement root, bool internalRequest, string field = "tags")
     {
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            return tags;
+            return System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
         }
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         if (value.ValueKind != JsonValueKind.Object)
         {
             throw Invalid($"`{field}`: must be an object mapping names to strings");

@@ -55,6 +55,10 @@ public static class RequestBodyReader
 
     private static Func<Stream, Stream>? Decoder(Microsoft.Extensions.Primitives.StringValues header)
     {
+        if (header.Count == 0)
+        {
+            return null;
+        }
         var codings = header
             .SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             .Where(coding => !coding.Equals("identity", StringComparison.OrdinalIgnoreCase))

@@ -13,8 +13,8 @@ namespace TensorZero.Gateway.Endpoints;
 public static class RequestExtras
 {
     /// <param name="field">The body field holding the items (<c>extra_body</c>, or an extension field of another API).</param>
-    public static List<TargetedExtra<ExtraBodyItem>> ParseBody(JsonElement root, string field = "extra_body") =>
-        Items(root, field, (item, path) =>
+    public static IReadOnlyList<TargetedExtra<ExtraBodyItem>> ParseBody(JsonElement root, string field = "extra_body") =>
+        !Present(root, field) ? [] : Items(root, field, static (item, path) =>
         {
             var pointer = JsonFields.OptionalString(item, "pointer", path) ?? throw Invalid($"`{path}.pointer`: is required");
             if (!pointer.StartsWith('/'))
@@ -28,12 +28,15 @@ public static class RequestExtras
                 throw Invalid($"`{path}`: needs exactly one of `value` or `\"delete\": true`");
             }
             return new ExtraBodyItem(pointer, hasValue ? JsonNode.Parse(value.GetRawText()) : null, delete);
-        }, ["pointer", "value", "delete", "model_provider_name"]);
+        }, BodyKeys);
+
+    private static readonly string[] BodyKeys = ["pointer", "value", "delete", "model_provider_name"];
+    private static readonly string[] HeaderKeys = ["name", "value", "delete"];
 
     /// <param name="protectedHeaders">Names the items can't set.</param>
     /// <param name="field">The body field holding the items (<c>extra_headers</c>, or an extension field of another API).</param>
-    public static List<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root, ProtectedHeaders protectedHeaders, string field = "extra_headers") =>
-        Items(root, field, (item, path) =>
+    public static IReadOnlyList<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root, ProtectedHeaders protectedHeaders, string field = "extra_headers") =>
+        !Present(root, field) ? [] : Items(root, field, (item, path) =>
         {
             var name = JsonFields.OptionalString(item, "name", path) ?? throw Invalid($"`{path}.name`: is required");
             if (protectedHeaders.Contains(name))
@@ -55,15 +58,16 @@ public static class RequestExtras
                 throw Invalid($"`{path}.value`: {valueProblem}");
             }
             return new ExtraHeaderItem(name, value, delete);
-        }, ["name", "value", "delete"]);
+        }, HeaderKeys);
+
+    // Most requests carry neither field: they get the shared empty list, and no parser delegate is made for them.
+    private static bool Present(JsonElement root, string field) =>
+        root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null;
 
     private static List<TargetedExtra<T>> Items<T>(JsonElement root, string field, Func<JsonElement, string, T> parse, string[] keys)
     {
         var items = new List<TargetedExtra<T>>();
-        if (!root.TryGetProperty(field, out var array) || array.ValueKind == JsonValueKind.Null)
-        {
-            return items;
-        }
+        var array = root.GetProperty(field);
         if (array.ValueKind != JsonValueKind.Array)
         {
             throw Invalid($"`{field}`: must be an array");

@@ -148,7 +148,8 @@ public sealed record ModelResult(string ModelName, string ProviderName, Provider
     public string? OriginalResponse { get; init; } = Response.RawResponse;
 
     /// <summary>This answer's model call, then every other that went into it, depth first.</summary>
-    public IEnumerable<ModelResult> AllModelResults() => OtherModelResults.SelectMany(o => o.AllModelResults()).Prepend(this);
+    public IEnumerable<ModelResult> AllModelResults() =>
+        OtherModelResults.Count == 0 ? [this] : OtherModelResults.SelectMany(o => o.AllModelResults()).Prepend(this);
 }
 
 /// <summary>A cancellation token that also fires after an optional timeout, and knows whether it was the timeout that fired.</summary>

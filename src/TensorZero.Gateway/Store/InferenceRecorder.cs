@@ -33,17 +33,18 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         // stores the tokens of the call it replays, and says it was cached.
         foreach (var model in result.Model.AllModelResults())
         {
-            rows.AddRange(ModelRows(request, result.InferenceId, model, ReferenceEquals(model, result.Model) ? elapsed : null, now));
+            AddModelRows(rows, request, result.InferenceId, model, ReferenceEquals(model, result.Model) ? elapsed : null, now);
         }
-        writer.Enqueue(secrets.Scope(request.Credentials), [.. rows]);
+        writer.Enqueue(secrets.Scope(request.Credentials), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
     }
 
     // One model call's row, after a row for each of its model's providers that failed before it.
-    private static IEnumerable<ModelInferenceRow> ModelRows(InferenceRequest request, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
+    private static void AddModelRows(List<StoredRow> rows, InferenceRequest request, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
     {
         var answer = model.Response;
         var usage = answer.CachedUsage ?? model.OwnUsage ?? answer.Usage;
-        return FailedRows(request, inferenceId, model.FailedAttempts, now).Append(new ModelInferenceRow(
+        AddFailedRows(rows, request, inferenceId, model.FailedAttempts, now);
+        rows.Add(new ModelInferenceRow(
             UuidV7.New(now), inferenceId, answer.RawRequest, answer.RawResponse, request.Input.System,
             RowJson.Messages(request.Input.Messages), RowJson.Content(answer.Content), usage.InputTokens, usage.OutputTokens, elapsed,
             model.ModelName, model.ProviderName, null,
@@ -64,10 +65,15 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         return new Usage(input, output);
     }
 
-    private static IEnumerable<ModelInferenceRow> FailedRows(InferenceRequest request, Guid inferenceId, IReadOnlyList<FailedAttempt> attempts, DateTimeOffset now) =>
-        attempts.Select(a => new ModelInferenceRow(UuidV7.New(now), inferenceId, string.Empty, a.RawResponse ?? string.Empty,
-            request.Input.System, RowJson.Messages(request.Input.Messages), "[]", null, null, a.ResponseTimeMs, a.ModelName, a.ProviderName,
-            null, null, a.Error, now));
+    private static void AddFailedRows(List<StoredRow> rows, InferenceRequest request, Guid inferenceId, IReadOnlyList<FailedAttempt> attempts, DateTimeOffset now)
+    {
+        foreach (var a in attempts)
+        {
+            rows.Add(new ModelInferenceRow(UuidV7.New(now), inferenceId, string.Empty, a.RawResponse ?? string.Empty,
+                request.Input.System, RowJson.Messages(request.Input.Messages), "[]", null, null, a.ResponseTimeMs, a.ModelName, a.ProviderName,
+                null, null, a.Error, now));
+        }
+    }
 
     /// <summary>Watches a stream as the client reads it; its rows are queued when the provider's stream ends normally.</summary>
     public void Observe(InferenceRequest request, InferenceStreamResult stream)
@@ -92,9 +98,12 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             // streamed usage includes theirs, so the streamed call's row keeps the rest.
             var previous = stream.Run.PreviousModelResults.SelectMany(m => m.AllModelResults()).ToList();
             var rows = new List<StoredRow> { inference };
-            rows.AddRange(previous.SelectMany(m => ModelRows(request, stream.InferenceId, m, null, now)));
+            foreach (var model in previous)
+            {
+                AddModelRows(rows, request, stream.InferenceId, model, null, now);
+            }
             var usage = Minus(collected.Usage, previous.Select(m => m.Response.CachedUsage ?? m.OwnUsage ?? m.Response.Usage));
-            rows.AddRange(FailedRows(request, stream.InferenceId, stream.Run.FailedAttempts, now));
+            AddFailedRows(rows, request, stream.InferenceId, stream.Run.FailedAttempts, now);
             rows.Add(new ModelInferenceRow(UuidV7.New(now), stream.InferenceId, string.Empty, collected.RawResponse(),
                 request.Input.System, RowJson.Messages(request.Input.Messages), content, usage.InputTokens,
                 usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
@@ -102,7 +111,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             {
                 Cached = collected.Cached,
             });
-            writer.Enqueue(secrets.Scope(request.Credentials), [.. rows]);
+            writer.Enqueue(secrets.Scope(request.Credentials), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
         });
     }
 

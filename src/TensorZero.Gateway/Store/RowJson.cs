@@ -103,7 +103,7 @@ internal static class RowJson
         writer.WriteEndArray();
     });
 
-    public static string Tags(IReadOnlyDictionary<string, string> tags) => Write(tags, static (writer, tags) =>
+    public static string Tags(IReadOnlyDictionary<string, string> tags) => tags.Count == 0 ? "{}" : Write(tags, static (writer, tags) =>
     {
         writer.WriteStartObject();
         foreach (var (key, value) in tags)

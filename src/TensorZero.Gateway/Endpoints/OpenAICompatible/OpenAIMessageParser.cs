@@ -25,7 +25,8 @@ internal static class OpenAIMessageParser
         }
         var system = new SystemPrompt();
         var messages = new List<RequestMessage>();
-        var toolNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Made at the first assistant turn: most requests have none.
+        Dictionary<string, string>? toolNames = null;
         List<ContentBlock>? toolResults = null;
         var firstIsSystem = false;
         var index = 0;
@@ -62,11 +63,11 @@ internal static class OpenAIMessageParser
                         OpenAIContentParser.Parse(RequiredContent(message, path), $"{path}.content", "user", logger)));
                     break;
                 case "assistant":
-                    messages.Add(new RequestMessage(Role.Assistant, AssistantContent(message, path, toolNames, logger)));
+                    messages.Add(new RequestMessage(Role.Assistant, AssistantContent(message, path, toolNames ??= new(StringComparer.Ordinal), logger)));
                     break;
                 case "tool":
                     var id = RequiredString(message, "tool_call_id", $"{path}.tool_call_id");
-                    var name = toolNames.TryGetValue(id, out var known) ? known : throw InvalidOpenAIRequest("tool call id not found");
+                    var name = toolNames is not null && toolNames.TryGetValue(id, out var known) ? known : throw InvalidOpenAIRequest("tool call id not found");
                     (toolResults ??= []).Add(new ToolResultBlock(id, name, ToolResultText(message, path, logger)));
                     break;
                 default:

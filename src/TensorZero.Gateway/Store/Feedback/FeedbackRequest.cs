@@ -50,7 +50,7 @@ public sealed record FeedbackRequest(
         if (internalRequest)
         {
             // TensorZero marks internal feedback with this tag.
-            tags["tensorzero::internal"] = "true";
+            tags = new Dictionary<string, string>(tags, StringComparer.Ordinal) { ["tensorzero::internal"] = "true" };
         }
         return new FeedbackRequest(metric.GetString()!, value.Clone(), Id(root, "inference_id"), Id(root, "episode_id"), tags, Bool(root, "dryrun"));
     }
