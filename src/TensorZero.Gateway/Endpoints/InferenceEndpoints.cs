@@ -57,26 +57,29 @@ public static class InferenceEndpoints
 {
     public static void MapInferenceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/inference", HandleAsync).DocumentInference();
+        var routes = InferenceRoutes.From(app.ServiceProvider);
+        // A Func, not a RequestDelegate, so the route keeps its handler builder (and its OpenAPI description).
+        app.MapPost("/inference", (Func<HttpContext, Task>)(context => HandleAsync(context, routes))).DocumentInference();
     }
 
-    private static async Task HandleAsync(HttpContext context, InferenceService inference, TimeProvider time, ProtectedHeaders protectedHeaders)
+    private static async Task HandleAsync(HttpContext context, InferenceRoutes routes)
     {
-        using var body = await ReadJsonAsync(context);
-        var request = InferenceRequestParser.Parse(body.RootElement, time, protectedHeaders);
+        var inference = routes.Inference;
+        using var body = await ReadJsonAsync(context, routes.Config);
+        var request = InferenceRequestParser.Parse(body.RootElement, routes.Time, routes.ProtectedHeaders);
         request = Auth.ApiKeyAuthentication.WithKeyTag(context, request);
-        var raw = Prepare(context, request, "include_original_response");
+        var raw = Prepare(context, request, "include_original_response", routes.Secrets);
         if (request.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request, context.RequestAborted);
-            context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Observe(request, stream);
+            routes.Recorder.Observe(request, stream);
             Observability.RequestMetrics.Answered(request, stream.VariantName, stream.Run.ModelName, stream.Run.ProviderName);
-            await InferenceStreamWriter.WriteAsync(context, stream, raw, context.RequestAborted);
+            await InferenceStreamWriter.WriteAsync(context, stream, raw, routes.ClientWriteTimeout, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request, context.RequestAborted);
-        context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Record(request, result);
+        routes.Recorder.Record(request, result);
         Observability.RequestMetrics.Answered(request, result.VariantName, result.Model.ModelName, result.Model.ProviderName);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -90,7 +93,7 @@ public static class InferenceEndpoints
     /// The raw output a request asked for; an error answer then carries the failed attempts' raw responses too, and
     /// the deprecated <paramref name="originalField"/> is warned about, as TensorZero does.
     /// </summary>
-    public static RawOutput Prepare(HttpContext context, InferenceRequest request, string originalField)
+    public static RawOutput Prepare(HttpContext context, InferenceRequest request, string originalField, Credentials.SecretRegistry secrets)
     {
         if (request.IncludeRawResponse)
         {
@@ -102,7 +105,7 @@ public static class InferenceEndpoints
                 .LogWarning("The `{Field:l}` parameter is deprecated. Use `{Replacement:l}` instead.", originalField,
                     originalField.Replace("original_response", "raw_response", StringComparison.Ordinal));
         }
-        return RawOutput.For(request, context);
+        return RawOutput.For(request, secrets);
     }
 
     /// <summary>
@@ -110,10 +113,10 @@ public static class InferenceEndpoints
     /// after decompression (413), and it must be JSON whose strings are valid text (400). Messages say what was wrong
     /// and where, never what the body contained.
     /// </summary>
-    public static async Task<JsonDocument> ReadJsonAsync(HttpContext context)
+    public static async Task<JsonDocument> ReadJsonAsync(HttpContext context, GatewayConfig config)
     {
         JsonContentType.Require(context.Request);
-        var limit = context.RequestServices.GetRequiredService<GatewayConfig>().Gateway.MaxRequestBodyBytes;
+        var limit = config.Gateway.MaxRequestBodyBytes;
         var bytes = await RequestBodyReader.ReadAsync(context.Request, limit, context.RequestAborted);
         JsonTextValidator.Validate(bytes);
         try

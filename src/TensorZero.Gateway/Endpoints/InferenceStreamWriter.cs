@@ -14,10 +14,11 @@ namespace TensorZero.Gateway.Endpoints;
 /// </summary>
 public static class InferenceStreamWriter
 {
-    public static Task WriteAsync(HttpContext context, InferenceStreamResult result, RawOutput raw, CancellationToken cancellationToken) =>
+    public static Task WriteAsync(HttpContext context, InferenceStreamResult result, RawOutput raw, TimeSpan writeTimeout, CancellationToken cancellationToken) =>
         SseResponse.WriteAsync(
             context.Response,
             result.Run,
+            writeTimeout,
             (writer, chunk) => WriteChunk(writer, result, chunk, raw),
             (writer, error) =>
             {

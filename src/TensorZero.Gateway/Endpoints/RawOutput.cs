@@ -38,11 +38,16 @@ public sealed class RawOutput
     /// <summary><c>include_original_response</c> (deprecated: <c>original_response</c> and <c>original_chunk</c>).</summary>
     public bool OriginalResponse { get; }
 
-    public static RawOutput For(InferenceRequest request, HttpContext context) => new(
-        request.IncludeRawResponse,
-        request.IncludeRawUsage,
-        request.IncludeOriginalResponse,
-        context.RequestServices.GetRequiredService<SecretRegistry>().Scope(request.Credentials));
+    /// <summary>
+    /// What <paramref name="request"/> asked for; <see cref="None"/> when it asked for nothing (every use of the scope is
+    /// behind one of the three flags, so none of them reaches an unredacting scope).
+    /// </summary>
+    public static RawOutput For(InferenceRequest request, SecretRegistry secrets) =>
+        !(request.IncludeRawResponse || request.IncludeRawUsage || request.IncludeOriginalResponse) ? None : new(
+            request.IncludeRawResponse,
+            request.IncludeRawUsage,
+            request.IncludeOriginalResponse,
+            secrets.Scope(request.Credentials));
 
     /// <summary>
     /// <c>original_response</c>: the answering body (a best-of-N or mixture-of-N answer's: the evaluator's or fuser's),

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -23,6 +22,7 @@ public static class SseResponse
     public static async Task WriteAsync(
         HttpResponse response,
         ModelStreamRun run,
+        TimeSpan writeTimeout,
         Action<Utf8JsonWriter, ProviderStreamChunk> writeChunk,
         Action<Utf8JsonWriter, GatewayError> writeError,
         CancellationToken cancellationToken,
@@ -34,7 +34,7 @@ public static class SseResponse
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        var writer = new EventWriter(response, WriteTimeout(response.HttpContext), cancellationToken);
+        var writer = new EventWriter(response, writeTimeout, cancellationToken);
         try
         {
             await using (run.ConfigureAwait(false))
@@ -84,9 +84,6 @@ public static class SseResponse
             writer.Dispose();
         }
     }
-
-    private static TimeSpan WriteTimeout(HttpContext context) =>
-        TimeSpan.FromMilliseconds(context.RequestServices.GetRequiredService<GatewayConfig>().Gateway.ClientWriteTimeoutMs);
 
     /// <summary>
     /// Writes events, each bounded by the write timeout; a write that times out throws <see cref="ClientStalledException"/>.

@@ -58,10 +58,10 @@ public static class StoreEndpoints
         await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted));
     }
 
-    private static async Task ListAsync(HttpContext context, StoreRuntime runtime)
+    private static async Task ListAsync(HttpContext context, StoreRuntime runtime, Configuration.GatewayConfig config)
     {
         var store = Require(runtime);
-        using var body = await InferenceEndpoints.ReadJsonAsync(context);
+        using var body = await InferenceEndpoints.ReadJsonAsync(context, config);
         var root = body.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
@@ -28,14 +27,24 @@ public sealed class RawOutputTests
     {
         var registry = new SecretRegistry();
         registry.Register(new Secret(GatewayKey));
-        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddSingleton(registry).BuildServiceProvider() };
         var request = new InferenceRequest("f", null, null, new InferenceInput(null, []), null, InferenceParams.Empty,
             new Dictionary<string, string>(), RequestCredentials.Empty, false, false)
         {
             IncludeRawResponse = rawResponse,
             IncludeRawUsage = rawUsage,
         };
-        return (RawOutput.For(request, context), registry);
+        return (RawOutput.For(request, registry), registry);
+    }
+
+    [Fact]
+    public void For_NothingAskedFor_IsTheSharedEmptyOutput()
+    {
+        var request = new InferenceRequest("f", null, null, new InferenceInput(null, []), null, InferenceParams.Empty,
+            new Dictionary<string, string>(), RequestCredentials.Empty, false, false);
+
+        Assert.Same(RawOutput.None, RawOutput.For(request, new SecretRegistry()));
+        Assert.NotSame(RawOutput.None, RawOutput.For(request with { IncludeRawUsage = true }, new SecretRegistry()));
+        Assert.NotSame(RawOutput.None, RawOutput.For(request with { IncludeOriginalResponse = true }, new SecretRegistry()));
     }
 
     private static ModelResult Model(Guid id, string provider, string body, RawUsage? usage, params RawResponseEntry[] failed) =>

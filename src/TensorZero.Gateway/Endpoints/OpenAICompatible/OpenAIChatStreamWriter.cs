@@ -20,7 +20,8 @@ public static class OpenAIChatStreamWriter
     /// <c>tensorzero_raw_usage</c> on the provider's chunks, <c>tensorzero_raw_response</c> in chunks ahead of them.
     /// </param>
     public static Task WriteAsync(
-        HttpContext context, InferenceStreamResult result, OpenAIChatRequest request, RawOutput raw, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, InferenceStreamResult result, OpenAIChatRequest request, RawOutput raw, TimeProvider time, TimeSpan writeTimeout,
+        CancellationToken cancellationToken)
     {
         var positions = new BlockPositions();
         var first = true;
@@ -34,6 +35,7 @@ public static class OpenAIChatStreamWriter
         return SseResponse.WriteAsync(
             context.Response,
             result.Run,
+            writeTimeout,
             (writer, chunk) =>
             {
                 WriteChunk(writer, result, request, model, chunk, positions, raw, first, time.GetUtcNow().ToUnixTimeSeconds());

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using TensorZero.Gateway.Configuration;
-using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
-using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Inference.Embeddings;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
@@ -22,14 +19,15 @@ public static class OpenAICompatibleEndpoints
     {
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
         var routes = app.MapGroup("/openai/v1").WithMetadata(OpenAIErrorBodyWriter.Instance);
-        routes.MapPost("/chat/completions", (HttpContext context, InferenceService inference, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders) =>
-            ChatCompletionsAsync(context, inference, config, time, protectedHeaders, logger)).DocumentChatCompletions();
-        routes.MapPost("/embeddings", (HttpContext context, EmbeddingModelTable models) => EmbeddingsAsync(context, models, logger)).DocumentEmbeddings();
+        var services = InferenceRoutes.From(app.ServiceProvider);
+        // A Func, not a RequestDelegate, so the route keeps its handler builder (and its OpenAPI description).
+        routes.MapPost("/chat/completions", (Func<HttpContext, Task>)(context => ChatCompletionsAsync(context, services, logger))).DocumentChatCompletions();
+        routes.MapPost("/embeddings", (HttpContext context, EmbeddingModelTable models) => EmbeddingsAsync(context, models, services, logger)).DocumentEmbeddings();
     }
 
-    private static async Task EmbeddingsAsync(HttpContext context, EmbeddingModelTable models, ILogger logger)
+    private static async Task EmbeddingsAsync(HttpContext context, EmbeddingModelTable models, InferenceRoutes services, ILogger logger)
     {
-        using var body = await InferenceEndpoints.ReadJsonAsync(context);
+        using var body = await InferenceEndpoints.ReadJsonAsync(context, services.Config);
         var request = OpenAIEmbeddingsRequestParser.Parse(body.RootElement, logger);
         if (request.IncludeRawResponse)
         {
@@ -41,33 +39,33 @@ public static class OpenAICompatibleEndpoints
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
-        var secrets = request.IncludeRawResponse ? context.RequestServices.GetRequiredService<SecretRegistry>().Scope(request.Credentials) : null;
+        var secrets = request.IncludeRawResponse ? services.Secrets.Scope(request.Credentials) : null;
         OpenAIEmbeddingsResponseWriter.Write(writer, result, request.ResponseEncoding, secrets);
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task ChatCompletionsAsync(
-        HttpContext context, InferenceService inference, GatewayConfig config, TimeProvider time, ProtectedHeaders protectedHeaders, ILogger logger)
+    private static async Task ChatCompletionsAsync(HttpContext context, InferenceRoutes services, ILogger logger)
     {
-        using var body = await InferenceEndpoints.ReadJsonAsync(context);
-        var request = OpenAIChatRequestParser.Parse(body.RootElement, config, time, protectedHeaders, logger, context.Request.Headers);
+        var (inference, time) = (services.Inference, services.Time);
+        using var body = await InferenceEndpoints.ReadJsonAsync(context, services.Config);
+        var request = OpenAIChatRequestParser.Parse(body.RootElement, services.Config, time, services.ProtectedHeaders, logger, context.Request.Headers);
         // Copied only when authentication added the key's tag.
         if (Auth.ApiKeyAuthentication.WithKeyTag(context, request.Inference) is var tagged && !ReferenceEquals(tagged, request.Inference))
         {
             request = request with { Inference = tagged };
         }
-        var raw = InferenceEndpoints.Prepare(context, request.Inference, "tensorzero::include_original_response");
+        var raw = InferenceEndpoints.Prepare(context, request.Inference, "tensorzero::include_original_response", services.Secrets);
         if (request.Inference.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request.Inference, context.RequestAborted);
-            context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Observe(request.Inference, stream);
+            services.Recorder.Observe(request.Inference, stream);
             Observability.RequestMetrics.Answered(request.Inference, stream.VariantName, stream.Run.ModelName, stream.Run.ProviderName);
-            await OpenAIChatStreamWriter.WriteAsync(context, stream, request, raw, time, context.RequestAborted);
+            await OpenAIChatStreamWriter.WriteAsync(context, stream, request, raw, time, services.ClientWriteTimeout, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request.Inference, context.RequestAborted);
-        context.RequestServices.GetRequiredService<Store.InferenceRecorder>().Record(request.Inference, result);
+        services.Recorder.Record(request.Inference, result);
         Observability.RequestMetrics.Answered(request.Inference, result.VariantName, result.Model.ModelName, result.Model.ProviderName);
 
         context.Response.StatusCode = StatusCodes.Status200OK;

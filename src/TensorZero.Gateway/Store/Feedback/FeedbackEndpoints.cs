@@ -30,7 +30,7 @@ public static class FeedbackEndpoints
         Guid feedbackId;
         try
         {
-            using var body = await InferenceEndpoints.ReadJsonAsync(context);
+            using var body = await InferenceEndpoints.ReadJsonAsync(context, config);
             feedbackId = await FeedbackHandler.HandleAsync(FeedbackRequest.Parse(body.RootElement), runtime.Writer, config, scope, time,
                 context.RequestAborted);
         }
