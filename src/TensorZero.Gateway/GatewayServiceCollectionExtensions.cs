@@ -49,13 +49,15 @@ public static class GatewayServiceCollectionExtensions
             })
             .ConfigurePrimaryHttpMessageHandler(sp => new EgressHandler(
                 egressGuard, TimeSpan.FromMilliseconds(config.Gateway.OutboundConnectTimeoutMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger<EgressHandler>()))
+            // One handler for the process's life: its connection pools renew connections (and DNS) every 5 minutes.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
         services.TryAddSingleton<SecretRegistry>();
         // `path::` files are re-read when they change and on SIGHUP (started with the host, after the runtime is built).
         services.TryAddSingleton<CredentialFileReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<CredentialFileReloader>());
         services.TryAddSingleton(sp => new ProviderServices(
-            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
+            new SharedHttpClients(sp.GetRequiredService<IHttpClientFactory>()), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>())
         {
             Secrets = sp.GetRequiredService<SecretRegistry>(),
             Cache = sp.GetService<Store.Cache.ModelInferenceCache>(),
