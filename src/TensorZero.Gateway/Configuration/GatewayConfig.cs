@@ -272,8 +272,8 @@ public sealed record InferenceParams(
     /// <summary>The values <c>service_tier</c> takes.</summary>
     public static readonly IReadOnlyList<string> ServiceTiers = ["auto", "default", "priority", "flex"];
 
-    /// <summary>Values set in <paramref name="overrides"/> win over this one's.</summary>
-    public InferenceParams With(InferenceParams overrides) => new(
+    /// <summary>Values set in <paramref name="overrides"/> win over this one's; when either sets nothing, the other as it is.</summary>
+    public InferenceParams With(InferenceParams overrides) => overrides == Empty ? this : this == Empty ? overrides : new(
         overrides.Temperature ?? Temperature,
         overrides.MaxTokens ?? MaxTokens,
         overrides.TopP ?? TopP,

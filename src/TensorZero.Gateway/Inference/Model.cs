@@ -22,8 +22,10 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
         using var modelDeadline = Deadline.Start(timeouts?.NonStreamingTotalMs, time, cancellationToken);
         // Made on the first failure: most calls are answered by the first provider.
         List<ProviderFailure>? failures = null;
-        foreach (var routed in providers)
+        // By index: a foreach over the list's interface would box its enumerator for every call.
+        for (var index = 0; index < providers.Count; index++)
         {
+            var routed = providers[index];
             var started = time.GetTimestamp();
             try
             {
@@ -58,8 +60,9 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
         List<ProviderFailure>? failures = null;
         try
         {
-            foreach (var routed in providers)
+            for (var index = 0; index < providers.Count; index++)
             {
+                var routed = providers[index];
                 var started = time.GetTimestamp();
                 try
                 {

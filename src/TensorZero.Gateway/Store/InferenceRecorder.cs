@@ -115,6 +115,9 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         });
     }
 
+    // The tool parameters column of a chat inference offered no tools: the same text each time.
+    private const string NoToolsAvailable = """{"tools_available":[]}""";
+
     private static InferenceRow InferenceRowOf(
         InferenceRequest request, Guid id, Guid episodeId, string variant, FunctionType type, string output,
         ResponseSchemas schemas, long? elapsed, long? ttft, DateTimeOffset now)
@@ -122,7 +125,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         var json = type == FunctionType.Json;
         return new InferenceRow(id, episodeId, request.FunctionName ?? InferenceService.DefaultFunctionName, variant, json ? "json" : "chat",
             RowJson.Input(request.Input), output,
-            json ? null : RowJson.Write(w => { w.WriteStartObject(); w.WriteStartArray("tools_available"); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
+            json ? null : schemas.Tools.Count == 0 ? NoToolsAvailable : RowJson.Write(schemas, static (w, schemas) => { w.WriteStartObject(); w.WriteStartArray("tools_available"); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
             json ? (schemas.OutputSchema?.Node?.ToJsonString() ?? "{}") : null,
             JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),
             RowJson.Tags(request.Tags), elapsed, ttft, now);

@@ -59,4 +59,15 @@ public sealed class ReasoningSettingsConfigTests
 
         Assert.Equal(new InferenceParams(ReasoningEffort: "high", ServiceTier: "auto", Verbosity: "high"), merged);
     }
+
+    [Fact]
+    public void With_EitherSideEmpty_IsTheOtherItself()
+    {
+        var set = new InferenceParams(Temperature: 0.3, MaxTokens: 64);
+
+        Assert.Same(set, set.With(InferenceParams.Empty));
+        Assert.Same(set, set.With(new InferenceParams()));
+        Assert.Same(set, InferenceParams.Empty.With(set));
+        Assert.Equal(new InferenceParams(Temperature: 0.3, MaxTokens: 32), set.With(new InferenceParams(MaxTokens: 32)));
+    }
 }

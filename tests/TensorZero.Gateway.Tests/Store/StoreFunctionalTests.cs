@@ -128,6 +128,7 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         Assert.Equal("main", stored["variant_name"]!.GetValue<string>());
         Assert.Equal(body["episode_id"]!.GetValue<string>(), stored["episode_id"]!.GetValue<string>());
         Assert.Equal("alice", stored["tags"]!["user"]!.GetValue<string>());
+        Assert.Equal("""{"tools_available":[]}""", stored["tool_params"]!.ToJsonString());
         Assert.NotNull(stored["processing_time_ms"]);
         var model = Assert.Single(stored["model_inferences"]!.AsArray())!;
         Assert.Equal("gpt", model["model_name"]!.GetValue<string>());
@@ -212,6 +213,7 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         var streamRow = await WaitForInferenceAsync(client, streamId);
         Assert.Equal("tensorzero::default", streamRow["function_name"]!.GetValue<string>());
         Assert.Equal("dummy::tool", streamRow["variant_name"]!.GetValue<string>());
+        Assert.Equal("{}", streamRow["tags"]!.ToJsonString());
         Assert.True(streamRow["ttft_ms"]!.GetValue<long>() >= 0);
         var call = streamRow["output"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "tool_call")!;
         Assert.False(string.IsNullOrEmpty(call["name"]!.GetValue<string>()));

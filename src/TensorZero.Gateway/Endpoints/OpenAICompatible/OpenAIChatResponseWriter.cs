@@ -37,7 +37,10 @@ public static class OpenAIChatResponseWriter
         writer.WriteEndObject();
         writer.WriteEndArray();
         writer.WriteNumber("created", created);
-        writer.WriteString("model", request.ResponseModelPrefix + result.VariantName);
+        // The prefix and the variant name as one string value, without joining them first.
+        writer.WritePropertyName("model");
+        writer.WriteStringValueSegment(request.ResponseModelPrefix, isFinalSegment: false);
+        writer.WriteStringValueSegment(result.VariantName, isFinalSegment: true);
         writer.WriteString("system_fingerprint", string.Empty);
         writer.WriteNull("service_tier");
         writer.WriteString("object", "chat.completion");
