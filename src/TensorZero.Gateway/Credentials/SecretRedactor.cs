@@ -109,22 +109,26 @@ public static class SecretRedactor
             }
             if (set.HasRuns && text.Length >= MinRun)
             {
-                // The last MinRun (8) characters, one byte each in a ulong, slide along the text; only a window the
-                // filter lets through is looked up (the filter has no false negatives, so every run is still found).
-                ulong window = 0;
-                for (var end = 0; end < text.Length; end++)
+                // Every two neighbouring characters of a run are a pair of the set. A window whose last two characters
+                // are no pair ends no run, and neither do the next MinRun - 2 windows (each holds those two too): the
+                // scan jumps MinRun - 1 characters. Most text has few of a key's pairs, so most of it is jumped. A
+                // window that ends in a pair goes through the run filter, then the lookup (neither filter has false
+                // negatives, so every run is still found).
+                var end = MinRun - 1;
+                while (end < text.Length)
                 {
-                    window = (window << 8) | (byte)text[end];
-                    if (end < MinRun - 1 || !set.MayBeRun(window))
+                    if (!set.MayBePair(text[end - 1], text[end]))
                     {
+                        end += MinRun - 1;
                         continue;
                     }
                     var i = end - MinRun + 1;
-                    if (set.IsRun(text.AsSpan(i, MinRun)))
+                    if (set.MayBeRun(Window(text, i)) && set.IsRun(text.AsSpan(i, MinRun)))
                     {
                         marks ??= new bool[text.Length];
                         Array.Fill(marks, true, i, MinRun);
                     }
+                    end++;
                 }
             }
             foreach (var shortSecret in set.ShortSecrets)
@@ -154,6 +158,17 @@ public static class SecretRedactor
             }
         }
         return result.ToString();
+    }
+
+    /// <summary>The low byte of each of the MinRun characters from <paramref name="start"/>, the first in the highest byte.</summary>
+    private static ulong Window(string text, int start)
+    {
+        ulong window = 0;
+        foreach (var c in text.AsSpan(start, MinRun))
+        {
+            window = (window << 8) | (byte)c;
+        }
+        return window;
     }
 
     /// <summary>Undoes one layer of JSON string escapes (<c>\uXXXX</c>, <c>\/</c>, <c>\\</c>, <c>\"</c>) and %-encoding.</summary>
@@ -285,6 +300,9 @@ public sealed class SecretPatterns
     private readonly ulong[] _filter;
     private readonly int _filterShift;
 
+    // A bit per hash of two neighbouring characters of a run (see MayBePair), sized as the run filter.
+    private readonly ulong[] _pairs;
+
     private SecretPatterns(UInt128[] runs, IReadOnlyList<string> shortSecrets, bool hasQuote)
     {
         _runs = runs;
@@ -293,18 +311,24 @@ public sealed class SecretPatterns
         // About 16 bits per run keeps false hits near 6%; at least 1,024 bits.
         var bits = (int)Math.Max(1024, BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, runs.Length) * 16));
         _filter = new ulong[bits / 64];
+        _pairs = new ulong[bits / 64];
         _filterShift = 64 - BitOperations.Log2((uint)bits);
         foreach (var run in runs)
         {
-            // The low byte of each character, as the text's sliding window packs them.
+            // The low byte of each character, as the text's windows pack them.
             ulong window = 0;
             for (var shift = 16 * (SecretRedactor.MinRun - 1); shift >= 0; shift -= 16)
             {
                 window = (window << 8) | (byte)(run >> shift);
             }
-            var bit = FilterBit(window);
-            _filter[bit >> 6] |= 1UL << (int)(bit & 63);
+            Set(_filter, FilterBit(window));
+            for (var pair = 0; pair < SecretRedactor.MinRun - 1; pair++)
+            {
+                Set(_pairs, FilterBit(window >> (8 * pair) & 0xFFFF));
+            }
         }
+
+        static void Set(ulong[] bits, ulong bit) => bits[bit >> 6] |= 1UL << (int)(bit & 63);
     }
 
     internal bool HasRuns => _runs.Length > 0;
@@ -320,10 +344,22 @@ public sealed class SecretPatterns
     /// False when the <see cref="SecretRedactor.MinRun"/> characters packed in <paramref name="window"/> (the low byte
     /// of each, oldest in the highest byte) are surely not a run; true when they may be one.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal bool MayBeRun(ulong window)
     {
         var bit = FilterBit(window);
         return (_filter[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
+    }
+
+    /// <summary>
+    /// False when the characters <paramref name="first"/> and <paramref name="second"/> (their low bytes) are surely
+    /// not two neighbouring characters of any run; true when they may be.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal bool MayBePair(char first, char second)
+    {
+        var bit = FilterBit((ulong)(byte)first << 8 | (byte)second);
+        return (_pairs[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
     }
 
     /// <summary>Whether these <see cref="SecretRedactor.MinRun"/> characters are a run of a secret.</summary>

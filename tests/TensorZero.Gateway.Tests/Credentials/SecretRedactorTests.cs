@@ -256,3 +256,84 @@ public sealed partial class MaskedKeyRemovalTests
         Assert.Equal("key " + Secret.Redacted + ". end", SecretRedactor.RemoveMaskedKeys(text));
     }
 }
+
+/// <summary>
+/// The redaction's scan jumps over text that holds none of a key's neighbouring pairs; against a plain oracle (every
+/// 8-character window that occurs in the key is masked), over random text built from the key's own characters, slices
+/// of the key and characters the key lacks, so jumps land before, inside and after every slice.
+/// </summary>
+public sealed class SecretScanTests
+{
+    private const string Key = "sk-proj-Q7vX2mLp9RtZ4wBn8KcY1eHs6DfJ3uGa";
+
+    private static string Oracle(string text)
+    {
+        var marks = new bool[text.Length];
+        for (var i = 0; i + SecretRedactor.MinRun <= text.Length; i++)
+        {
+            if (Key.Contains(text.AsSpan(i, SecretRedactor.MinRun), StringComparison.Ordinal))
+            {
+                Array.Fill(marks, true, i, SecretRedactor.MinRun);
+            }
+        }
+        var result = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!marks[i])
+            {
+                result.Append(text[i]);
+            }
+            else if (i == 0 || !marks[i - 1])
+            {
+                result.Append(Secret.Redacted);
+            }
+        }
+        return result.ToString();
+    }
+
+    [Fact]
+    public void Redact_RandomTextWithSlicesOfTheKey_MasksExactlyTheOraclesWindows()
+    {
+        var patterns = SecretPatterns.Build([Key]);
+        // The key's own characters (so pairs of it turn up by chance), JSON punctuation and letters it lacks.
+        const string noise = "sk-projQ7vX2mLp9 {}\":,[]abcio0TNV";
+        var random = new Random(20261201);
+        var masked = 0;
+        for (var round = 0; round < 5_000; round++)
+        {
+            var text = new StringBuilder();
+            while (text.Length < random.Next(0, 160))
+            {
+                if (random.Next(4) == 0)
+                {
+                    var length = random.Next(1, Key.Length + 1);
+                    text.Append(Key.AsSpan(random.Next(0, Key.Length - length + 1), length));
+                }
+                else
+                {
+                    text.Append(noise[random.Next(noise.Length)]);
+                }
+            }
+            var input = text.ToString();
+
+            var expected = Oracle(input);
+            Assert.Equal(expected, SecretRedactor.Redact(input, patterns));
+            masked += expected.Length != input.Length ? 1 : 0;
+        }
+        // The rounds did exercise masking, not only clean text.
+        Assert.True(masked > 1_000, $"only {masked} rounds had a key's run");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(13)]
+    public void Redact_WholeKeyAfterAnyOffset_IsMasked(int offset)
+    {
+        var text = new string('x', offset) + Key + " tail";
+
+        Assert.Equal(new string('x', offset) + Secret.Redacted + " tail", SecretRedactor.Redact(text, SecretPatterns.Build([Key])));
+    }
+}
