@@ -18,16 +18,17 @@ public static class OpenAICompatibleEndpoints
     public static void MapOpenAICompatibleEndpoints(this IEndpointRouteBuilder app)
     {
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
-        var routes = app.MapGroup("/openai/v1").WithMetadata(OpenAIErrorBodyWriter.Instance);
-        var services = InferenceRoutes.From(app.ServiceProvider);
-        // A Func, not a RequestDelegate, so the route keeps its handler builder (and its OpenAPI description).
-        routes.MapPost("/chat/completions", (Func<HttpContext, Task>)(context => ChatCompletionsAsync(context, services, logger))).DocumentChatCompletions();
-        routes.MapPost("/embeddings", (HttpContext context, EmbeddingModelTable models) => EmbeddingsAsync(context, models, services, logger)).DocumentEmbeddings();
+        var group = app.MapGroup("/openai/v1").WithMetadata(OpenAIErrorBodyWriter.Instance);
+        var routes = InferenceRoutes.From(app.ServiceProvider);
+        var models = app.ServiceProvider.GetRequiredService<EmbeddingModelTable>();
+        // Funcs, not RequestDelegates, so the routes keep their handler builders (and their OpenAPI descriptions).
+        group.MapPost("/chat/completions", (Func<HttpContext, Task>)(context => ChatCompletionsAsync(context, routes, logger))).DocumentChatCompletions();
+        group.MapPost("/embeddings", (Func<HttpContext, Task>)(context => EmbeddingsAsync(context, models, routes, logger))).DocumentEmbeddings();
     }
 
-    private static async Task EmbeddingsAsync(HttpContext context, EmbeddingModelTable models, InferenceRoutes services, ILogger logger)
+    private static async Task EmbeddingsAsync(HttpContext context, EmbeddingModelTable models, InferenceRoutes routes, ILogger logger)
     {
-        using var body = await InferenceEndpoints.ReadJsonAsync(context, services.Config);
+        using var body = await InferenceEndpoints.ReadJsonAsync(context, routes.Config);
         var request = OpenAIEmbeddingsRequestParser.Parse(body.RootElement, logger);
         if (request.IncludeRawResponse)
         {
@@ -39,33 +40,33 @@ public static class OpenAICompatibleEndpoints
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
-        var secrets = request.IncludeRawResponse ? services.Secrets.Scope(request.Credentials) : null;
+        var secrets = request.IncludeRawResponse ? routes.Secrets.Scope(request.Credentials) : null;
         OpenAIEmbeddingsResponseWriter.Write(writer, result, request.ResponseEncoding, secrets);
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task ChatCompletionsAsync(HttpContext context, InferenceRoutes services, ILogger logger)
+    private static async Task ChatCompletionsAsync(HttpContext context, InferenceRoutes routes, ILogger logger)
     {
-        var (inference, time) = (services.Inference, services.Time);
-        using var body = await InferenceEndpoints.ReadJsonAsync(context, services.Config);
-        var request = OpenAIChatRequestParser.Parse(body.RootElement, services.Config, time, services.ProtectedHeaders, logger, context.Request.Headers);
+        var (inference, time) = (routes.Inference, routes.Time);
+        using var body = await InferenceEndpoints.ReadJsonAsync(context, routes.Config);
+        var request = OpenAIChatRequestParser.Parse(body.RootElement, routes.Config, time, routes.ProtectedHeaders, logger, context.Request.Headers);
         // Copied only when authentication added the key's tag.
         if (Auth.ApiKeyAuthentication.WithKeyTag(context, request.Inference) is var tagged && !ReferenceEquals(tagged, request.Inference))
         {
             request = request with { Inference = tagged };
         }
-        var raw = InferenceEndpoints.Prepare(context, request.Inference, "tensorzero::include_original_response", services.Secrets);
+        var raw = InferenceEndpoints.Prepare(context, request.Inference, "tensorzero::include_original_response", routes.Secrets);
         if (request.Inference.Stream)
         {
             // Errors before the first chunk (every provider and variant failed) are still a plain JSON error response.
             var stream = await inference.StreamAsync(request.Inference, context.RequestAborted);
-            services.Recorder.Observe(request.Inference, stream);
+            routes.Recorder.Observe(request.Inference, stream);
             Observability.RequestMetrics.Answered(request.Inference, stream.VariantName, stream.Run.ModelName, stream.Run.ProviderName);
-            await OpenAIChatStreamWriter.WriteAsync(context, stream, request, raw, time, services.ClientWriteTimeout, context.RequestAborted);
+            await OpenAIChatStreamWriter.WriteAsync(context, stream, request, raw, time, routes.ClientWriteTimeout, context.RequestAborted);
             return;
         }
         var result = await inference.InferAsync(request.Inference, context.RequestAborted);
-        services.Recorder.Record(request.Inference, result);
+        routes.Recorder.Record(request.Inference, result);
         Observability.RequestMetrics.Answered(request.Inference, result.VariantName, result.Model.ModelName, result.Model.ProviderName);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
