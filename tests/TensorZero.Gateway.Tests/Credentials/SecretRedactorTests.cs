@@ -276,16 +276,20 @@ public sealed class SecretScanTests
                 Array.Fill(marks, true, i, SecretRedactor.MinRun);
             }
         }
+        // Each stretch of marked characters becomes one marker.
         var result = new StringBuilder();
-        for (var i = 0; i < text.Length; i++)
+        var at = 0;
+        while (at < text.Length)
         {
-            if (!marks[i])
+            if (!marks[at])
             {
-                result.Append(text[i]);
+                result.Append(text[at++]);
+                continue;
             }
-            else if (i == 0 || !marks[i - 1])
+            result.Append(Secret.Redacted);
+            while (at < text.Length && marks[at])
             {
-                result.Append(Secret.Redacted);
+                at++;
             }
         }
         return result.ToString();
