@@ -81,7 +81,7 @@ public static class RequestLog
     }
 
     /// <summary>
-    /// The trace id of a well-formed W3C <c>traceparent</c> header (one value, version 00, no all-zero ids); anything
+    /// The trace id of a well-formed W3C <c>traceparent</c> header (one value, lower-case hex, no all-zero ids); anything
     /// else, or no header, is no trace.
     /// </summary>
     internal static ActivityTraceId CallerTrace(IHeaderDictionary headers)
