@@ -65,9 +65,13 @@ public static partial class InferenceRequestParser
         {
             throw Invalid($"`{path}`: must be an object with `role` and `content`");
         }
-        foreach (var property in message.EnumerateObject().Where(p => p.Name is not ("role" or "content")))
+        // Compared as UTF-8, without a string per property name.
+        foreach (var property in message.EnumerateObject())
         {
-            throw Invalid($"`{path}.{property.Name}`: unknown field");
+            if (!property.NameEquals("role"u8) && !property.NameEquals("content"u8))
+            {
+                throw Invalid($"`{path}.{property.Name}`: unknown field");
+            }
         }
         if (!message.TryGetProperty("role", out var roleValue))
         {
