@@ -143,6 +143,7 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
     private async Task WriteWithRetryAsync(List<StoredRow> batch, CancellationToken abandon)
     {
         var pause = FirstRetryPause;
+        var retriedWhole = false;
         while (true)
         {
             try
@@ -150,19 +151,21 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
                 await _store.WriteAsync(batch, abandon).ConfigureAwait(false);
                 Interlocked.Add(ref _written, batch.Count);
                 batch.ForEach(Pending.Remove);
-                if (Failing)
-                {
-                    Failing = false;
-                    LogRecovered(batch.Count);
-                }
+                Recovered(batch.Count);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !abandon.IsCancellationRequested)
             {
                 if (batch.Count > 1 && await AnswersAsync(abandon).ConfigureAwait(false))
                 {
-                    // The database is up but refused the batch: write row by row, so one bad row can't hold up the rest.
-                    await WriteEachAsync(batch, abandon).ConfigureAwait(false);
+                    // The database answers. Just after an outage a batch can meet a connection the outage broke: it is
+                    // tried once more whole. Refused again, it is written row by row, so one bad row can't hold up the rest.
+                    if (!retriedWhole)
+                    {
+                        retriedWhole = true;
+                        continue;
+                    }
+                    Recovered(await WriteEachAsync(batch, abandon).ConfigureAwait(false));
                     return;
                 }
                 if (!Failing)
@@ -190,14 +193,27 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task WriteEachAsync(List<StoredRow> batch, CancellationToken abandon)
+    // The end of an outage, if there was one: logged once, with the rows the write that ended it wrote.
+    private void Recovered(int rows)
     {
+        if (Failing)
+        {
+            Failing = false;
+            LogRecovered(rows);
+        }
+    }
+
+    // The rows written; each refused one is counted as dropped and logged.
+    private async Task<int> WriteEachAsync(List<StoredRow> batch, CancellationToken abandon)
+    {
+        var written = 0;
         foreach (var row in batch)
         {
             try
             {
                 await _store.WriteAsync([row], abandon).ConfigureAwait(false);
                 Interlocked.Increment(ref _written);
+                written++;
             }
             catch (Exception e) when (e is not OperationCanceledException || !abandon.IsCancellationRequested)
             {
@@ -206,6 +222,7 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
             }
             Pending.Remove(row);
         }
+        return written;
     }
 
     public async ValueTask DisposeAsync()

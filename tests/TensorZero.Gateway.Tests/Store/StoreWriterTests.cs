@@ -14,6 +14,9 @@ public sealed class StoreWriterTests
 
         public volatile bool Down;
 
+        /// <summary>Writes that fail while the database is up and answers pings (a connection an outage broke).</summary>
+        public int BrokenWrites;
+
         public int Attempts;
 
         public string Name => "postgres";
@@ -37,6 +40,10 @@ public sealed class StoreWriterTests
             if (Down)
             {
                 throw new IOException("connection refused");
+            }
+            if (Interlocked.Decrement(ref BrokenWrites) >= 0)
+            {
+                throw new IOException("connection reset by peer");
             }
             lock (_rows)
             {
@@ -78,6 +85,27 @@ public sealed class StoreWriterTests
         await WaitUntilAsync(() => store.Rows.Count == 2);
         Assert.False(writer.Failing);
         Assert.Equal(0, writer.DroppedRows);
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData(1)] // the batch again, whole
+    [InlineData(2)] // then row by row
+    public async Task Enqueue_BrokenConnectionAfterTheOutage_WritesEveryRowAndSaysTheDatabaseAnswersAgain(int brokenWrites)
+    {
+        var store = new FlakyStore { Down = true };
+        var logger = new CapturingLogger();
+        await using var writer = new StoreWriter(store, Settings(100), TimeProvider.System, logger);
+        await writer.StartAsync(CancellationToken.None);
+
+        writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()), StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
+        await WaitUntilAsync(() => writer.Failing);
+        store.BrokenWrites = brokenWrites;
+        store.Down = false;
+
+        await WaitUntilAsync(() => store.Rows.Count == 2 && !writer.Failing);
+        Assert.Equal(0, writer.DroppedRows);
+        Assert.Contains(logger.Messages, m => m.Contains("the database answers again; 2 held rows written", StringComparison.Ordinal));
         await writer.StopAsync(CancellationToken.None);
     }
 
