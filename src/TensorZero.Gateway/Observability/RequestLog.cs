@@ -86,13 +86,11 @@ public static class RequestLog
     /// </summary>
     internal static ActivityTraceId CallerTrace(IHeaderDictionary headers)
     {
-        var traceparent = headers[TraceparentHeader];
+        var traceparent = headers.TraceParent;
         return traceparent.Count == 1 && ActivityContext.TryParse(traceparent[0], traceState: null, out var caller)
             ? caller.TraceId
             : default;
     }
-
-    private const string TraceparentHeader = "traceparent";
 
     private static ScalarValue StatusValue(int status) =>
         (uint)status < Statuses.Length ? Statuses[status] : new ScalarValue(status);
