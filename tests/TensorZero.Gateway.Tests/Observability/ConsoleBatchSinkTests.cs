@@ -186,8 +186,11 @@ public sealed class ConsoleBatchSinkTests
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
+            // Counted once the timer is registered: a test that advances the clock as soon as it sees the count
+            // must not move it before the timer's due time is fixed.
+            var timer = base.CreateTimer(callback, state, dueTime, period);
             Interlocked.Increment(ref _timers);
-            return base.CreateTimer(callback, state, dueTime, period);
+            return timer;
         }
     }
 
