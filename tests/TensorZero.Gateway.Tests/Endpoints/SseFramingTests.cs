@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +11,8 @@ namespace TensorZero.Gateway.Tests.Endpoints;
 
 /// <summary>
 /// On a real socket, each server-sent event leaves the gateway as one chunk of the chunked response: <c>data: </c>,
-/// its JSON and the blank line together, never split over several chunks.
+/// its JSON and the blank line together, never split over several chunks, and sent before the gateway waits for the
+/// provider's next event.
 /// </summary>
 public sealed class SseFramingTests
 {
@@ -34,9 +37,7 @@ public sealed class SseFramingTests
         using var client = new TcpClient();
         await client.ConnectAsync(address.Host, address.Port);
         var stream = client.GetStream();
-        var request = $"POST {path} HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\n" +
-            $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request));
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(Request(path, address, body)));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var response = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -44,14 +45,84 @@ public sealed class SseFramingTests
         Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
         Assert.Contains("Transfer-Encoding: chunked", head, StringComparison.OrdinalIgnoreCase);
         Assert.True(chunks.Count >= 3, $"expected several events, got {chunks.Count} chunks");
-        Assert.All(chunks, chunk =>
-        {
-            Assert.StartsWith("data: ", chunk, StringComparison.Ordinal);
-            Assert.EndsWith("\n\n", chunk, StringComparison.Ordinal);
-            // One event per chunk: no blank line before its end.
-            Assert.Equal(chunk.Length - 2, chunk.IndexOf("\n\n", StringComparison.Ordinal));
-        });
+        Assert.All(chunks, chunk => Assert.Single(WholeEvents(chunk)));
         Assert.Equal("data: [DONE]\n\n", chunks[^1]);
+    }
+
+    [Theory]
+    [InlineData("/inference", """{"model_name":"gated","input":{"messages":[{"role":"user","content":"hi"}]},"stream":true}""")]
+    [InlineData("/openai/v1/chat/completions", """{"model":"tensorzero::model_name::gated","messages":[{"role":"user","content":"hi"}],"stream":true}""")]
+    public async Task Stream_EventsThatArrived_AreSentBeforeTheProviderSendsMore(string path, string body)
+    {
+        await using var upstream = GatedStreamServer.Start();
+        await using var gateway = new GatewayFactory($$"""
+            [gateway]
+            bind_address = "127.0.0.1:0"
+            [models.gated]
+            routing = ["openai"]
+            [models.gated.providers.openai]
+            type = "openai"
+            model_name = "gpt-4o-mini"
+            api_base = "{{upstream.BaseUrl}}"
+            api_key_location = "none"
+            """);
+        gateway.UseKestrel(0);
+        gateway.StartServer();
+        var address = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(address.Host, address.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(Request(path, address, body)));
+        var reader = new ChunkedReader(stream);
+        var head = await reader.ReadHeadAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
+
+        // The upstream holds its second burst until released: the first burst's three events must already be here,
+        // each in a chunk of its own.
+        var first = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var chunk = await reader.ReadChunkAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            first.Add(Assert.Single(WholeEvents(chunk!)));
+        }
+        Assert.Equal(["alpha", "beta", "gamma"], first.Select(TextOf));
+        Assert.False(upstream.Released);
+
+        upstream.Release();
+        var rest = new List<string>();
+        while (await reader.ReadChunkAsync().WaitAsync(TimeSpan.FromSeconds(30)) is { } chunk)
+        {
+            rest.AddRange(WholeEvents(chunk));
+        }
+        Assert.Equal("data: [DONE]", rest[^1]);
+        Assert.Equal(["delta", "epsilon"], rest.Select(TextOf).Where(text => text.Length > 0));
+    }
+
+    private static string Request(string path, Uri address, string body) =>
+        $"POST {path} HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\n" +
+        $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+
+    // The events of one chunk of the response, each without its blank line; fails if the chunk ends inside an event.
+    private static List<string> WholeEvents(string chunk)
+    {
+        Assert.EndsWith("\n\n", chunk, StringComparison.Ordinal);
+        var events = chunk[..^2].Split("\n\n");
+        Assert.All(events, e => Assert.StartsWith("data: ", e, StringComparison.Ordinal));
+        return [.. events];
+    }
+
+    // The text an event carries on either endpoint (the native chunk's text block or the OpenAI delta), or empty.
+    private static string TextOf(string ev)
+    {
+        if (ev == "data: [DONE]")
+        {
+            return string.Empty;
+        }
+        var json = JsonNode.Parse(ev["data: ".Length..])!;
+        var text = json["content"]?.AsArray().FirstOrDefault(block => (string?)block?["type"] == "text")?["text"]
+            ?? json["choices"]?[0]?["delta"]?["content"];
+        return text?.GetValue<string>() ?? string.Empty;
     }
 
     // The response's head, and the text of each chunk of its chunked body (sizes in hex, each chunk followed by CRLF).
@@ -74,5 +145,143 @@ public sealed class SseFramingTests
             at = sizeEnd + 2 + size + 2;
         }
         return (response[..headEnd], chunks);
+    }
+
+    /// <summary>Reads a chunked HTTP/1.1 response off a socket one chunk at a time.</summary>
+    private sealed class ChunkedReader(NetworkStream stream)
+    {
+        private readonly List<byte> _pending = [];
+        private readonly byte[] _buffer = new byte[4096];
+
+        public async Task<string> ReadHeadAsync() => await ReadUntilAsync("\r\n\r\n"u8.ToArray());
+
+        // The next chunk's text, or null at the terminating zero-size chunk.
+        public async Task<string?> ReadChunkAsync()
+        {
+            var size = Convert.ToInt32((await ReadUntilAsync("\r\n"u8.ToArray())).TrimEnd(), 16);
+            if (size == 0)
+            {
+                return null;
+            }
+            var data = await ReadExactlyAsync(size + 2);
+            return Encoding.UTF8.GetString(data, 0, size);
+        }
+
+        private async Task<string> ReadUntilAsync(byte[] end)
+        {
+            while (true)
+            {
+                var at = IndexOf(end);
+                if (at >= 0)
+                {
+                    var text = Encoding.UTF8.GetString([.. _pending.GetRange(0, at + end.Length)]);
+                    _pending.RemoveRange(0, at + end.Length);
+                    return text;
+                }
+                await FillAsync();
+            }
+        }
+
+        private async Task<byte[]> ReadExactlyAsync(int count)
+        {
+            while (_pending.Count < count)
+            {
+                await FillAsync();
+            }
+            var data = _pending.GetRange(0, count).ToArray();
+            _pending.RemoveRange(0, count);
+            return data;
+        }
+
+        private async Task FillAsync()
+        {
+            var read = await stream.ReadAsync(_buffer);
+            Assert.True(read > 0, "the gateway closed the connection early");
+            _pending.AddRange(_buffer.AsSpan(0, read));
+        }
+
+        private int IndexOf(byte[] end)
+        {
+            for (var i = 0; i + end.Length <= _pending.Count; i++)
+            {
+                if (_pending.GetRange(i, end.Length).SequenceEqual(end))
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /// <summary>
+    /// An OpenAI chat completions server on a raw socket whose stream sends three events in one write, then waits
+    /// (at most 60 s, longer than the test's own reads wait) until <see cref="Release"/> before it sends two more and
+    /// <c>[DONE]</c>.
+    /// </summary>
+    private sealed class GatedStreamServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Task _serving = Task.CompletedTask;
+
+        public string BaseUrl { get; private set; } = string.Empty;
+
+        public bool Released => _release.Task.IsCompleted;
+
+        public void Release() => _release.TrySetResult();
+
+        public static GatedStreamServer Start()
+        {
+            var server = new GatedStreamServer();
+            server._listener.Start();
+            server.BaseUrl = $"http://127.0.0.1:{((IPEndPoint)server._listener.LocalEndpoint).Port}/v1/";
+            server._serving = server.ServeOneAsync();
+            return server;
+        }
+
+        private static string Event(string text) =>
+            $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}]}}\n\n";
+
+        private static byte[] Chunk(string data) => Encoding.UTF8.GetBytes($"{Encoding.UTF8.GetByteCount(data):x}\r\n{data}\r\n");
+
+        private async Task ServeOneAsync()
+        {
+            using var socket = await _listener.AcceptSocketAsync();
+            await using var stream = new NetworkStream(socket);
+            await ReadRequestAsync(stream);
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray());
+            await stream.WriteAsync(Chunk(Event("alpha") + Event("beta") + Event("gamma")));
+            await _release.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await stream.WriteAsync(Chunk(Event("delta") + Event("epsilon") + "data: [DONE]\n\n"));
+            await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
+        }
+
+        // Reads the request head and its Content-Length body.
+        private static async Task ReadRequestAsync(NetworkStream stream)
+        {
+            var head = new StringBuilder();
+            var one = new byte[1];
+            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
+            {
+                head.Append((char)one[0]);
+            }
+            var lengthLine = head.ToString().Split("\r\n").First(l => l.StartsWith("content-length:", StringComparison.OrdinalIgnoreCase));
+            var remaining = int.Parse(lengthLine["content-length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            await stream.ReadExactlyAsync(new byte[remaining]);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Release();
+            _listener.Stop();
+            try
+            {
+                await _serving;
+            }
+            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+            {
+                // The test ended before the stream did.
+            }
+        }
     }
 }

@@ -60,6 +60,40 @@ public sealed class StalledClientTests
     }
 
     [Fact]
+    public async Task StreamInference_ClientStopsReadingWhileTheProviderIsSilent_UpstreamRequestIsCancelled()
+    {
+        // One 8 MB event, more than the socket buffers hold, then nothing: the provider sends nothing that could fail,
+        // so the upstream request ends only if the stalled write ends it.
+        await using var upstream = await FloodingServer.StartAsync(oneEventOfBytes: 8 * 1024 * 1024);
+        await using var gateway = new GatewayFactory($$"""
+            [gateway]
+            bind_address = "127.0.0.1:0"
+            client_write_timeout_ms = 300
+            [models.flood]
+            routing = ["openai"]
+            [models.flood.providers.openai]
+            type = "openai"
+            model_name = "gpt-4o-mini"
+            api_base = "{{upstream.BaseUrl}}"
+            api_key_location = "none"
+            """);
+        gateway.UseKestrel(0);
+        gateway.StartServer();
+        var address = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        using var stalled = await StartStalledStreamAsync(address);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (upstream.Cancelled < 1 && !deadline.IsCancellationRequested)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, upstream.Started);
+        Assert.Equal(1, upstream.Cancelled);
+        Assert.Contains(gateway.Logs.Lines, line => line.Contains("stopped reading", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StreamInference_ClientReadsWithShortWriteTimeout_StreamCompletes()
     {
         using var gateway = new GatewayFactory("""
@@ -96,8 +130,9 @@ public sealed class StalledClientTests
     }
 
     /// <summary>
-    /// An OpenAI-style server on a raw socket whose streams send 2 KB chunks as fast as the reader takes them. A stream
-    /// counts as cancelled when its socket write fails because the gateway closed the connection; a stream that is never
+    /// An OpenAI-style server on a raw socket whose streams send 2 KB chunks as fast as the reader takes them, or send one
+    /// event of a given size and then nothing until the gateway closes. A stream counts as cancelled when its socket
+    /// write fails, or its wait ends, because the gateway closed the connection; a flooding stream that is never
     /// cancelled stops after 256 MB, so a broken gateway fails the test instead of flooding forever.
     /// </summary>
     private sealed class FloodingServer : IAsyncDisposable
@@ -111,10 +146,11 @@ public sealed class StalledClientTests
         private Task _accepting = Task.CompletedTask;
         private int _started;
         private int _cancelled;
+        private bool _oneEvent;
 
-        private FloodingServer()
+        private FloodingServer(int textBytes)
         {
-            var text = new string('x', 2048);
+            var text = new string('x', textBytes);
             var data = $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}]}}\n\n";
             _chunk = Encoding.UTF8.GetBytes($"{Encoding.UTF8.GetByteCount(data):x}\r\n{data}\r\n");
         }
@@ -125,9 +161,9 @@ public sealed class StalledClientTests
 
         public int Cancelled => Volatile.Read(ref _cancelled);
 
-        public static Task<FloodingServer> StartAsync()
+        public static Task<FloodingServer> StartAsync(int? oneEventOfBytes = null)
         {
-            var server = new FloodingServer();
+            var server = new FloodingServer(oneEventOfBytes ?? 2048) { _oneEvent = oneEventOfBytes is not null };
             server._listener.Start();
             server.BaseUrl = $"http://127.0.0.1:{((IPEndPoint)server._listener.LocalEndpoint).Port}/v1/";
             server._accepting = server.AcceptAsync();
@@ -163,6 +199,16 @@ public sealed class StalledClientTests
                 try
                 {
                     await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), _stop.Token);
+                    if (_oneEvent)
+                    {
+                        await stream.WriteAsync(_chunk, _stop.Token);
+                        // Silent from here on; the read ends when the gateway closes the connection.
+                        if (await stream.ReadAsync(new byte[1], _stop.Token) == 0)
+                        {
+                            Interlocked.Increment(ref _cancelled);
+                        }
+                        return;
+                    }
                     for (long sent = 0; sent < MaxBytesPerStream; sent += _chunk.Length)
                     {
                         await stream.WriteAsync(_chunk, _stop.Token);
