@@ -8,12 +8,12 @@ public sealed class BatchWritesConfigTests
     private static GatewayConfig Parse(string toml) => new ConfigLoader(ProviderRegistry.CreateDefault()).Parse(toml, "/configs");
 
     [Fact]
-    public void Parse_NoFlushInterval_WaitsTenMilliseconds()
+    public void Parse_NoFlushInterval_WaitsTensorZeros100Milliseconds()
     {
         var config = Parse("[gateway.observability]\nenabled = true\n");
 
-        Assert.Equal(10, config.Gateway.Observability!.FlushIntervalMs);
-        Assert.Equal(10, ObservabilityConfig.Default("/configs").FlushIntervalMs);
+        Assert.Equal(100, config.Gateway.Observability!.FlushIntervalMs);
+        Assert.Equal(100, ObservabilityConfig.Default("/configs").FlushIntervalMs);
         Assert.Equal(1_000, config.Gateway.Observability.MaxRows);
         Assert.Equal(10_000, config.Gateway.Observability.QueueCapacity);
     }
@@ -21,9 +21,9 @@ public sealed class BatchWritesConfigTests
     [Fact]
     public void Parse_FlushIntervalSet_IsKept()
     {
-        var config = Parse("[gateway.observability]\nbatch_writes = { flush_interval_ms = 100 }\n");
+        var config = Parse("[gateway.observability]\nbatch_writes = { flush_interval_ms = 10 }\n");
 
-        Assert.Equal(100, config.Gateway.Observability!.FlushIntervalMs);
+        Assert.Equal(10, config.Gateway.Observability!.FlushIntervalMs);
     }
 
     [Theory]
