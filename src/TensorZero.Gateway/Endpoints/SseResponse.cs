@@ -90,13 +90,27 @@ public static class SseResponse
     /// An event (<c>data: </c>, its JSON, the blank line) is put together in one buffer and written and flushed at
     /// once, so it leaves as one chunk of the response; one JSON writer serves the whole stream.
     /// </summary>
-    private sealed class EventWriter(HttpResponse response, TimeSpan timeout, CancellationToken requestAborted) : IDisposable
+    private sealed class EventWriter : IDisposable
     {
+        private readonly HttpResponse _response;
+        private readonly TimeSpan _timeout;
+        private readonly CancellationToken _requestAborted;
         private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-        private readonly CancellationTokenSource _write = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        // The timeout has a source of its own, so a write it cut counts as a stall even when cutting it also aborted
+        // the request: Kestrel aborts the connection of a cancelled write, and that can happen before the catch below.
+        private readonly CancellationTokenSource _timer = new();
+        private readonly CancellationTokenSource _write;
         private Utf8JsonWriter? _json;
 
-        public TimeSpan Timeout => timeout;
+        public EventWriter(HttpResponse response, TimeSpan timeout, CancellationToken requestAborted)
+        {
+            _response = response;
+            _timeout = timeout;
+            _requestAborted = requestAborted;
+            _write = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _timer.Token);
+        }
+
+        public TimeSpan Timeout => _timeout;
 
         public Task WriteEventAsync<T>(Action<Utf8JsonWriter, T> write, T value)
         {
@@ -112,23 +126,26 @@ public static class SseResponse
 
         public async Task WriteRawAsync(ReadOnlyMemory<byte> bytes)
         {
-            _write.CancelAfter(timeout);
+            _timer.CancelAfter(_timeout);
             try
             {
-                await response.Body.WriteAsync(bytes, _write.Token).ConfigureAwait(false);
-                await response.Body.FlushAsync(_write.Token).ConfigureAwait(false);
+                await _response.Body.WriteAsync(bytes, _write.Token).ConfigureAwait(false);
+                await _response.Body.FlushAsync(_write.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
+            catch (Exception e) when (_timer.IsCancellationRequested
+                ? e is OperationCanceledException or IOException
+                : e is OperationCanceledException && !_requestAborted.IsCancellationRequested)
             {
                 throw new ClientStalledException();
             }
-            _write.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+            _timer.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
         }
 
         public void Dispose()
         {
             _json?.Dispose();
             _write.Dispose();
+            _timer.Dispose();
         }
     }
 

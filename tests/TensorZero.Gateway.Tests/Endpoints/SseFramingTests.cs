@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Endpoints;
@@ -30,14 +27,10 @@ public sealed class SseFramingTests
             type = "dummy"
             model_name = "good"
             """);
-        gateway.UseKestrel(0);
-        gateway.StartServer();
-        var address = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = gateway.StartOnLoopback();
 
-        using var client = new TcpClient();
-        await client.ConnectAsync(address.Host, address.Port);
+        using var client = await SendAsync(address, path, body);
         var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(Request(path, address, body)));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var response = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -66,14 +59,10 @@ public sealed class SseFramingTests
             api_base = "{{upstream.BaseUrl}}"
             api_key_location = "none"
             """);
-        gateway.UseKestrel(0);
-        gateway.StartServer();
-        var address = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = gateway.StartOnLoopback();
 
-        using var client = new TcpClient();
-        await client.ConnectAsync(address.Host, address.Port);
+        using var client = await SendAsync(address, path, body);
         var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(Request(path, address, body)));
         var reader = new ChunkedReader(stream);
         var head = await reader.ReadHeadAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
@@ -99,9 +88,16 @@ public sealed class SseFramingTests
         Assert.Equal(["delta", "epsilon"], rest.Select(TextOf).Where(text => text.Length > 0));
     }
 
-    private static string Request(string path, Uri address, string body) =>
-        $"POST {path} HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\n" +
-        $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+    // Connects to the gateway and sends one POST of a JSON body, asking it to close the connection after the answer.
+    private static async Task<TcpClient> SendAsync(Uri address, string path, string body)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(address.Host, address.Port);
+        var request = $"POST {path} HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\n" +
+            $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+        await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(request));
+        return client;
+    }
 
     // The events of one chunk of the response, each without its blank line; fails if the chunk ends inside an event.
     private static List<string> WholeEvents(string chunk)

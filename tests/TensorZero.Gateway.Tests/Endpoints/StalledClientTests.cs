@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Endpoints;
@@ -20,21 +17,8 @@ public sealed class StalledClientTests
     public async Task StreamInference_ClientStopsReading_UpstreamRequestsAreCancelled()
     {
         await using var upstream = await FloodingServer.StartAsync();
-        await using var gateway = new GatewayFactory($$"""
-            [gateway]
-            bind_address = "127.0.0.1:0"
-            client_write_timeout_ms = 300
-            [models.flood]
-            routing = ["openai"]
-            [models.flood.providers.openai]
-            type = "openai"
-            model_name = "gpt-4o-mini"
-            api_base = "{{upstream.BaseUrl}}"
-            api_key_location = "none"
-            """);
-        gateway.UseKestrel(0);
-        gateway.StartServer();
-        var address = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var gateway = FloodGateway(upstream);
+        var address = gateway.StartOnLoopback();
 
         var stalled = new List<TcpClient>();
         try
@@ -65,21 +49,8 @@ public sealed class StalledClientTests
         // One 8 MB event, more than the socket buffers hold, then nothing: the provider sends nothing that could fail,
         // so the upstream request ends only if the stalled write ends it.
         await using var upstream = await FloodingServer.StartAsync(oneEventOfBytes: 8 * 1024 * 1024);
-        await using var gateway = new GatewayFactory($$"""
-            [gateway]
-            bind_address = "127.0.0.1:0"
-            client_write_timeout_ms = 300
-            [models.flood]
-            routing = ["openai"]
-            [models.flood.providers.openai]
-            type = "openai"
-            model_name = "gpt-4o-mini"
-            api_base = "{{upstream.BaseUrl}}"
-            api_key_location = "none"
-            """);
-        gateway.UseKestrel(0);
-        gateway.StartServer();
-        var address = new Uri(gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var gateway = FloodGateway(upstream);
+        var address = gateway.StartOnLoopback();
 
         using var stalled = await StartStalledStreamAsync(address);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -114,6 +85,20 @@ public sealed class StalledClientTests
         Assert.Equal("[DONE]", events[^1]);
         Assert.DoesNotContain(events, e => e.Contains("\"error\"", StringComparison.Ordinal));
     }
+
+    // A gateway with a 300 ms client write timeout whose model "flood" streams from the given server.
+    private static GatewayFactory FloodGateway(FloodingServer upstream) => new($$"""
+        [gateway]
+        bind_address = "127.0.0.1:0"
+        client_write_timeout_ms = 300
+        [models.flood]
+        routing = ["openai"]
+        [models.flood.providers.openai]
+        type = "openai"
+        model_name = "gpt-4o-mini"
+        api_base = "{{upstream.BaseUrl}}"
+        api_key_location = "none"
+        """);
 
     /// <summary>Sends a streaming request over a socket with a tiny receive buffer, reads the first bytes, then never reads again.</summary>
     private static async Task<TcpClient> StartStalledStreamAsync(Uri gateway)
