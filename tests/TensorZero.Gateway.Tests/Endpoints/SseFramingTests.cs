@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Endpoints;
@@ -244,26 +245,12 @@ public sealed class SseFramingTests
         {
             using var socket = await _listener.AcceptSocketAsync();
             await using var stream = new NetworkStream(socket);
-            await ReadRequestAsync(stream);
+            await RawHttpRequest.ReadAsync(stream);
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray());
             await stream.WriteAsync(Chunk(Event("alpha") + Event("beta") + Event("gamma")));
             await _release.Task.WaitAsync(TimeSpan.FromSeconds(60));
             await stream.WriteAsync(Chunk(Event("delta") + Event("epsilon") + "data: [DONE]\n\n"));
             await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
-        }
-
-        // Reads the request head and its Content-Length body.
-        private static async Task ReadRequestAsync(NetworkStream stream)
-        {
-            var head = new StringBuilder();
-            var one = new byte[1];
-            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
-            {
-                head.Append((char)one[0]);
-            }
-            var lengthLine = head.ToString().Split("\r\n").First(l => l.StartsWith("content-length:", StringComparison.OrdinalIgnoreCase));
-            var remaining = int.Parse(lengthLine["content-length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            await stream.ReadExactlyAsync(new byte[remaining]);
         }
 
         public async ValueTask DisposeAsync()

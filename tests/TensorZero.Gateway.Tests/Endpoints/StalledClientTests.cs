@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Endpoints;
@@ -179,7 +180,7 @@ public sealed class StalledClientTests
             using (socket)
             await using (var stream = new NetworkStream(socket))
             {
-                await ReadRequestAsync(stream);
+                await RawHttpRequest.ReadAsync(stream);
                 Interlocked.Increment(ref _started);
                 try
                 {
@@ -207,24 +208,6 @@ public sealed class StalledClientTests
                 {
                     // Stopped.
                 }
-            }
-        }
-
-        // Reads the request head and its Content-Length body; only POST /v1/chat/completions is ever sent here.
-        private static async Task ReadRequestAsync(NetworkStream stream)
-        {
-            var head = new StringBuilder();
-            var one = new byte[1];
-            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
-            {
-                head.Append((char)one[0]);
-            }
-            var lengthLine = head.ToString().Split("\r\n").FirstOrDefault(l => l.StartsWith("content-length:", StringComparison.OrdinalIgnoreCase));
-            var remaining = lengthLine is null ? 0 : int.Parse(lengthLine["content-length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            var buffer = new byte[4096];
-            while (remaining > 0 && await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, remaining))) is var read and > 0)
-            {
-                remaining -= read;
             }
         }
 
