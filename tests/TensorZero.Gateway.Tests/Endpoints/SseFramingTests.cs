@@ -31,11 +31,10 @@ public sealed class SseFramingTests
         var address = gateway.StartOnLoopback();
 
         using var client = await SendAsync(address, path, body);
-        var stream = client.GetStream();
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var response = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var reader = new ChunkedReader(client.GetStream());
+        var head = await reader.ReadHeadAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var chunks = await reader.ReadRestAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        var (head, chunks) = SplitChunked(response);
         Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
         Assert.Contains("Transfer-Encoding: chunked", head, StringComparison.OrdinalIgnoreCase);
         Assert.True(chunks.Count >= 3, $"expected several events, got {chunks.Count} chunks");
@@ -63,8 +62,7 @@ public sealed class SseFramingTests
         var address = gateway.StartOnLoopback();
 
         using var client = await SendAsync(address, path, body);
-        var stream = client.GetStream();
-        var reader = new ChunkedReader(stream);
+        var reader = new ChunkedReader(client.GetStream());
         var head = await reader.ReadHeadAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
 
@@ -80,11 +78,7 @@ public sealed class SseFramingTests
         Assert.False(upstream.Released);
 
         upstream.Release();
-        var rest = new List<string>();
-        while (await reader.ReadChunkAsync().WaitAsync(TimeSpan.FromSeconds(30)) is { } chunk)
-        {
-            rest.AddRange(WholeEvents(chunk));
-        }
+        var rest = (await reader.ReadRestAsync().WaitAsync(TimeSpan.FromSeconds(30))).SelectMany(WholeEvents).ToList();
         Assert.Equal("data: [DONE]", rest[^1]);
         Assert.Equal(["delta", "epsilon"], rest.Select(TextOf).Where(text => text.Length > 0));
     }
@@ -122,28 +116,6 @@ public sealed class SseFramingTests
         return text?.GetValue<string>() ?? string.Empty;
     }
 
-    // The response's head, and the text of each chunk of its chunked body (sizes in hex, each chunk followed by CRLF).
-    private static (string Head, List<string> Chunks) SplitChunked(string response)
-    {
-        var headEnd = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        Assert.True(headEnd > 0, "no end of the response head");
-        var chunks = new List<string>();
-        var at = headEnd + 4;
-        while (true)
-        {
-            var sizeEnd = response.IndexOf("\r\n", at, StringComparison.Ordinal);
-            var size = Convert.ToInt32(response[at..sizeEnd], 16);
-            if (size == 0)
-            {
-                break;
-            }
-            // The events are ASCII JSON here, so characters count as bytes.
-            chunks.Add(response.Substring(sizeEnd + 2, size));
-            at = sizeEnd + 2 + size + 2;
-        }
-        return (response[..headEnd], chunks);
-    }
-
     /// <summary>Reads a chunked HTTP/1.1 response off a socket one chunk at a time.</summary>
     private sealed class ChunkedReader(NetworkStream stream)
     {
@@ -162,6 +134,17 @@ public sealed class SseFramingTests
             }
             var data = await ReadExactlyAsync(size + 2);
             return Encoding.UTF8.GetString(data, 0, size);
+        }
+
+        // The chunks left, up to the terminating one.
+        public async Task<List<string>> ReadRestAsync()
+        {
+            var chunks = new List<string>();
+            while (await ReadChunkAsync() is { } chunk)
+            {
+                chunks.Add(chunk);
+            }
+            return chunks;
         }
 
         private async Task<string> ReadUntilAsync(byte[] end)
@@ -236,21 +219,16 @@ public sealed class SseFramingTests
             return server;
         }
 
-        private static string Event(string text) =>
-            $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}]}}\n\n";
-
-        private static byte[] Chunk(string data) => Encoding.UTF8.GetBytes($"{Encoding.UTF8.GetByteCount(data):x}\r\n{data}\r\n");
-
         private async Task ServeOneAsync()
         {
             using var socket = await _listener.AcceptSocketAsync();
             await using var stream = new NetworkStream(socket);
-            await RawHttpRequest.ReadAsync(stream);
-            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray());
-            await stream.WriteAsync(Chunk(Event("alpha") + Event("beta") + Event("gamma")));
+            await RawHttp.ReadRequestAsync(stream);
+            await stream.WriteAsync(RawHttp.EventStreamHead());
+            await stream.WriteAsync(RawHttp.Chunk(OpenAIChunkEvent.Text("alpha") + OpenAIChunkEvent.Text("beta") + OpenAIChunkEvent.Text("gamma")));
             await _release.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            await stream.WriteAsync(Chunk(Event("delta") + Event("epsilon") + "data: [DONE]\n\n"));
-            await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
+            await stream.WriteAsync(RawHttp.Chunk(OpenAIChunkEvent.Text("delta") + OpenAIChunkEvent.Text("epsilon") + "data: [DONE]\n\n"));
+            await stream.WriteAsync(RawHttp.LastChunk());
         }
 
         public async ValueTask DisposeAsync()

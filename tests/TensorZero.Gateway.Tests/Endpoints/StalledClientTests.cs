@@ -129,16 +129,15 @@ public sealed class StalledClientTests
         private readonly CancellationTokenSource _stop = new();
         private readonly List<Task> _connections = [];
         private readonly byte[] _chunk;
+        private readonly bool _oneEvent;
         private Task _accepting = Task.CompletedTask;
         private int _started;
         private int _cancelled;
-        private bool _oneEvent;
 
-        private FloodingServer(int textBytes)
+        private FloodingServer(int textBytes, bool oneEvent)
         {
-            var text = new string('x', textBytes);
-            var data = $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}]}}\n\n";
-            _chunk = Encoding.UTF8.GetBytes($"{Encoding.UTF8.GetByteCount(data):x}\r\n{data}\r\n");
+            _chunk = RawHttp.Chunk(OpenAIChunkEvent.Text(new string('x', textBytes)));
+            _oneEvent = oneEvent;
         }
 
         public string BaseUrl { get; private set; } = string.Empty;
@@ -149,7 +148,7 @@ public sealed class StalledClientTests
 
         public static Task<FloodingServer> StartAsync(int? oneEventOfBytes = null)
         {
-            var server = new FloodingServer(oneEventOfBytes ?? 2048) { _oneEvent = oneEventOfBytes is not null };
+            var server = new FloodingServer(oneEventOfBytes ?? 2048, oneEvent: oneEventOfBytes is not null);
             server._listener.Start();
             server.BaseUrl = $"http://127.0.0.1:{((IPEndPoint)server._listener.LocalEndpoint).Port}/v1/";
             server._accepting = server.AcceptAsync();
@@ -180,11 +179,11 @@ public sealed class StalledClientTests
             using (socket)
             await using (var stream = new NetworkStream(socket))
             {
-                await RawHttpRequest.ReadAsync(stream);
+                await RawHttp.ReadRequestAsync(stream);
                 Interlocked.Increment(ref _started);
                 try
                 {
-                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), _stop.Token);
+                    await stream.WriteAsync(RawHttp.EventStreamHead(), _stop.Token);
                     if (_oneEvent)
                     {
                         await stream.WriteAsync(_chunk, _stop.Token);

@@ -47,7 +47,7 @@ public sealed class HangingServer : IAsyncDisposable
                 {
                     context.Response.ContentType = "text/event-stream";
                     await context.Response.WriteAsync(
-                        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"first\"},\"finish_reason\":null}]}\n\n",
+                        OpenAIChunkEvent.Text("first"),
                         context.RequestAborted);
                     await context.Response.Body.FlushAsync(context.RequestAborted);
                 }
