@@ -78,7 +78,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         {
             throw new GatewayError(ErrorKind.Internal, $"Function `{function.Name}` has no variants");
         }
-        var draw = VariantSampler.Draw(function.Name, episodeId);
+        var draw = VariantSampler.NeedsDraw(function.Config) ? VariantSampler.Draw(function.Name, episodeId) : 0;
         // Both are made on the first failure: most requests are answered by the first variant picked.
         HashSet<string>? tried = null;
         List<(string Variant, GatewayError Error)>? failures = null;

@@ -24,6 +24,13 @@ public static class VariantSampler
     }
 
     /// <summary>
+    /// Whether a pick can depend on the draw: not for a function of one variant and no experimentation table (every
+    /// model's default function, most configured ones), whose pick is that variant or nothing. The draw's SHA-256 is
+    /// then not worth computing.
+    /// </summary>
+    public static bool NeedsDraw(FunctionConfig function) => function.Experimentation is not null || function.Variants.Count > 1;
+
+    /// <summary>
     /// Picks the next variant among those not yet tried. Variants with a positive weight are sampled by weight; when no
     /// variant has a weight, all are sampled uniformly; weight-less variants beside weighted ones are fallbacks in name order;
     /// weight 0 is never sampled.

@@ -102,4 +102,27 @@ public sealed class VariantSamplerTests
         tried.Add("fb1");
         Assert.Null(VariantSampler.Pick(function, tried, 0.3));
     }
+
+    // The inference service skips the draw's SHA-256 when NeedsDraw says no: every pick of such a function, whatever
+    // was tried before, must then come out the same for any draw.
+    [Theory]
+    [InlineData(null)]
+    [InlineData(2.5)]
+    [InlineData(0.0)]
+    public void NeedsDraw_IsFalseOnlyWhereNoDrawChangesThePick(double? weight)
+    {
+        var one = new FunctionConfig("f", FunctionType.Chat, Variants(Variant("only", weight)));
+        Assert.False(VariantSampler.NeedsDraw(one));
+        double[] draws = [0.0, 0.25, 0.5, 0.999_999];
+        foreach (var tried in new[] { new HashSet<string>(), new HashSet<string> { "only" } })
+        {
+            var picks = draws.Select(d => VariantSampler.Pick(one, tried, d)?.Name).Distinct().ToList();
+            Assert.Single(picks);
+        }
+
+        var two = new FunctionConfig("f", FunctionType.Chat, Variants(Variant("a", weight), Variant("b", weight)));
+        Assert.True(VariantSampler.NeedsDraw(two));
+        var oneCandidate = Function(new ExperimentationConfig(new Dictionary<string, double> { ["only"] = 1 }, []), Variant("only", null));
+        Assert.True(VariantSampler.NeedsDraw(oneCandidate));
+    }
 }
