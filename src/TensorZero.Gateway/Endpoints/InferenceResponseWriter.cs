@@ -116,9 +116,10 @@ public static class InferenceResponseWriter
             return;
         }
         writer.WriteStartArray();
-        foreach (var block in content)
+        // By index: a foreach over the interface boxes the list's enumerator, and this runs for every answer and its row.
+        for (var i = 0; i < content.Count; i++)
         {
-            WriteBlock(writer, block, result.Schemas);
+            WriteBlock(writer, content[i], result.Schemas);
         }
         writer.WriteEndArray();
     }

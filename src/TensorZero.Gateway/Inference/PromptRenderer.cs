@@ -45,9 +45,10 @@ public static class PromptRenderer
         {
             var message = input.Messages[i];
             var role = RoleName(message.Role);
-            foreach (var block in message.Content)
+            // By index: a foreach over the interface boxes an enumerator per message of every request.
+            for (var b = 0; b < message.Content.Count; b++)
             {
-                switch (block)
+                switch (message.Content[b])
                 {
                     case TemplateBlock template when schemas.TryGetValue(template.Name, out var schema):
                         Check(schema, template.Arguments, $"input.messages[{i}]");
@@ -63,10 +64,27 @@ public static class PromptRenderer
         }
     }
 
+    // Walked by index for every request: LINQ over the messages made closures and enumerators each time.
+    private static bool HasTemplateOrRawText(IReadOnlyList<RequestMessage> messages)
+    {
+        for (var m = 0; m < messages.Count; m++)
+        {
+            var content = messages[m].Content;
+            for (var b = 0; b < content.Count; b++)
+            {
+                if (content[b] is TemplateBlock or RawTextBlock)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public static (string? System, IReadOnlyList<RequestMessage> Messages) Render(FunctionConfig function, VariantRuntime variant, InferenceInput input)
     {
         var templates = variant.Templates;
-        if (templates.Count == 0 && input.SystemArguments is null && !input.Messages.Any(m => m.Content.Any(c => c is TemplateBlock or RawTextBlock)))
+        if (templates.Count == 0 && input.SystemArguments is null && !HasTemplateOrRawText(input.Messages))
         {
             return (input.System, input.Messages);
         }

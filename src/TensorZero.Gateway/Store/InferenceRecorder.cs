@@ -27,6 +27,13 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         var elapsed = Elapsed(result.InferenceId, now);
         var inference = InferenceRowOf(request, result.InferenceId, result.EpisodeId, result.VariantName, result.FunctionType,
             RowJson.Output(result), result.Schemas, elapsed, null, now);
+        var scope = secrets.Scope(request.Credentials);
+        if (result.Model is { OtherModelResults.Count: 0, FailedAttempts.Count: 0 } only)
+        {
+            // The common case, one model call that answered first: its two rows are queued without a list.
+            writer.Enqueue(scope, inference, ModelRowOf(request, result.InferenceId, only, elapsed, now));
+            return;
+        }
         var rows = new List<StoredRow> { inference };
         // Every model call that went into the answer (best-of-N's candidates and judge, mixture-of-N's candidates and
         // fuser) has its row, as in TensorZero; so has every provider that failed before one answered. A cache hit
@@ -35,23 +42,28 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         {
             AddModelRows(rows, request, result.InferenceId, model, ReferenceEquals(model, result.Model) ? elapsed : null, now);
         }
-        writer.Enqueue(secrets.Scope(request.Credentials), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
+        writer.Enqueue(scope, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
     }
 
     // One model call's row, after a row for each of its model's providers that failed before it.
     private static void AddModelRows(List<StoredRow> rows, InferenceRequest request, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
     {
+        AddFailedRows(rows, request, inferenceId, model.FailedAttempts, now);
+        rows.Add(ModelRowOf(request, inferenceId, model, elapsed, now));
+    }
+
+    private static ModelInferenceRow ModelRowOf(InferenceRequest request, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
+    {
         var answer = model.Response;
         var usage = answer.CachedUsage ?? model.OwnUsage ?? answer.Usage;
-        AddFailedRows(rows, request, inferenceId, model.FailedAttempts, now);
-        rows.Add(new ModelInferenceRow(
+        return new ModelInferenceRow(
             UuidV7.New(now), inferenceId, answer.RawRequest, answer.RawResponse, request.Input.System,
             RowJson.Messages(request.Input.Messages), RowJson.Content(answer.Content), usage.InputTokens, usage.OutputTokens, elapsed,
             model.ModelName, model.ProviderName, null,
             answer.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
         {
             Cached = answer.CachedUsage is not null,
-        });
+        };
     }
 
     private static Usage Minus(Usage total, IEnumerable<Usage> parts)
@@ -115,6 +127,9 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         });
     }
 
+    // The parameters column of a request that set none (most of them): the same text each time.
+    private static readonly string EmptyParams = JsonSerializer.Serialize(InferenceParams.Empty, StoreRowJsonContext.Default.InferenceParams);
+
     // The tool parameters column of a chat inference offered no tools: the same text each time.
     private const string NoToolsAvailable = """{"tools_available":[]}""";
 
@@ -127,7 +142,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             RowJson.Input(request.Input), output,
             json ? null : schemas.Tools.Count == 0 ? NoToolsAvailable : RowJson.Write(schemas, static (w, schemas) => { w.WriteStartObject(); w.WriteStartArray("tools_available"); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
             json ? (schemas.OutputSchema?.Node?.ToJsonString() ?? "{}") : null,
-            JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),
+            ReferenceEquals(request.Params, InferenceParams.Empty) ? EmptyParams : JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),
             RowJson.Tags(request.Tags), elapsed, ttft, now);
     }
 

@@ -71,14 +71,16 @@ public static class OpenAIWire
         {
             messages.Add(new JsonObject { ["role"] = "system", ["content"] = system });
         }
-        foreach (var message in request.Messages)
+        // Loops by index here: a foreach over these interfaces boxes an enumerator per message and per list.
+        for (var m = 0; m < request.Messages.Count; m++)
         {
+            var message = request.Messages[m];
             if (message.Role == Role.User)
             {
                 // Tool results travel as separate `tool` messages, ahead of the rest of the user turn.
-                foreach (var block in message.Content)
+                for (var b = 0; b < message.Content.Count; b++)
                 {
-                    if (block is ToolResultBlock result)
+                    if (message.Content[b] is ToolResultBlock result)
                     {
                         messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = result.Id, ["content"] = result.Result });
                     }
@@ -93,9 +95,9 @@ public static class OpenAIWire
             var content = ContentOf(message.Content);
             // Walked once, as the user turn's tool results are; a list only when there are calls.
             List<ToolCallBlock>? calls = null;
-            foreach (var block in message.Content)
+            for (var b = 0; b < message.Content.Count; b++)
             {
-                if (block is ToolCallBlock call)
+                if (message.Content[b] is ToolCallBlock call)
                 {
                     (calls ??= []).Add(call);
                 }
@@ -122,9 +124,9 @@ public static class OpenAIWire
     // A message's content parts (no tool calls or results): most messages hold nothing else and are used as they are.
     private static IReadOnlyList<ContentBlock> ContentOf(IReadOnlyList<ContentBlock> blocks)
     {
-        foreach (var block in blocks)
+        for (var i = 0; i < blocks.Count; i++)
         {
-            if (!OpenAIContentParts.IsContent(block))
+            if (!OpenAIContentParts.IsContent(blocks[i]))
             {
                 return blocks.Where(OpenAIContentParts.IsContent).ToList();
             }

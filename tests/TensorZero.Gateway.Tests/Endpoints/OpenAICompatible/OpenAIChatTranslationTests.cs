@@ -125,6 +125,32 @@ public sealed class OpenAIChatTranslationTests : IAsyncLifetime, IDisposable
         Assert.Equal(0.2, sent["frequency_penalty"]!.GetValue<double>());
     }
 
+    // A request that sets no sampling field shares one empty parameter set; each field set alone must still count.
+    [Theory]
+    [InlineData("\"temperature\": 0.25", "temperature", "0.25")]
+    [InlineData("\"top_p\": 0.5", "top_p", "0.5")]
+    [InlineData("\"max_tokens\": 300", "max_completion_tokens", "300")]
+    [InlineData("\"max_completion_tokens\": 200", "max_completion_tokens", "200")]
+    [InlineData("\"seed\": 7", "seed", "7")]
+    [InlineData("\"stop\": \"END\"", "stop", "[\"END\"]")]
+    [InlineData("\"presence_penalty\": 0.1", "presence_penalty", "0.1")]
+    [InlineData("\"frequency_penalty\": 0.2", "frequency_penalty", "0.2")]
+    [InlineData("\"reasoning_effort\": \"low\"", "reasoning_effort", "\"low\"")]
+    [InlineData("\"service_tier\": \"flex\"", "service_tier", "\"flex\"")]
+    [InlineData("\"verbosity\": \"low\"", "verbosity", "\"low\"")]
+    [InlineData("\"tensorzero::params\": {\"chat_completion\": {\"seed\": 11}}", "seed", "11")]
+    public async Task Chat_OneSamplingFieldAlone_IsSent(string field, string sentName, string sentJson)
+    {
+        var (_, sent) = await Chat(field);
+
+        Assert.Equal(sentJson, sent[sentName]?.ToJsonString());
+        if (sentName != "temperature")
+        {
+            // The variant's own temperature still applies beside the field.
+            Assert.Equal(0.9, sent["temperature"]!.GetValue<double>());
+        }
+    }
+
     [Fact]
     public async Task Chat_MaxCompletionTokensAlone_IsTheLimit()
     {
