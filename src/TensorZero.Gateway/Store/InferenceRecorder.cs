@@ -127,7 +127,8 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         });
     }
 
-    // The parameters column of a request that set none (most of them): the same text each time.
+    // The parameters column of a request that set none (most of them, on either endpoint): the same text each time.
+    // Compared by value, so it holds however the request's parser made its empty set.
     private static readonly string EmptyParams = JsonSerializer.Serialize(InferenceParams.Empty, StoreRowJsonContext.Default.InferenceParams);
 
     // The tool parameters column of a chat inference offered no tools: the same text each time.
@@ -142,7 +143,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             RowJson.Input(request.Input), output,
             json ? null : schemas.Tools.Count == 0 ? NoToolsAvailable : RowJson.Write(schemas, static (w, schemas) => { w.WriteStartObject(); w.WriteStartArray("tools_available"); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
             json ? (schemas.OutputSchema?.Node?.ToJsonString() ?? "{}") : null,
-            ReferenceEquals(request.Params, InferenceParams.Empty) ? EmptyParams : JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),
+            request.Params == InferenceParams.Empty ? EmptyParams : JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),
             RowJson.Tags(request.Tags), elapsed, ttft, now);
     }
 

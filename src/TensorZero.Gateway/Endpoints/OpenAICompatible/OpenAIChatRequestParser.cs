@@ -195,25 +195,18 @@ public static class OpenAIChatRequestParser
         var maxTokens = OptionalNonNegativeInt(root, "max_tokens", "max_tokens");
         var maxCompletionTokens = OptionalNonNegativeInt(root, "max_completion_tokens", "max_completion_tokens");
         var max = maxTokens is { } a && maxCompletionTokens is { } b ? Math.Min(a, b) : maxTokens ?? maxCompletionTokens;
-        var temperature = tensorzero.Temperature ?? OptionalNumber(root, "temperature", "temperature");
-        var topP = tensorzero.TopP ?? OptionalNumber(root, "top_p", "top_p");
-        var seed = tensorzero.Seed ?? OptionalInt(root, "seed", "seed");
-        var presencePenalty = tensorzero.PresencePenalty ?? OptionalNumber(root, "presence_penalty", "presence_penalty");
-        var frequencyPenalty = tensorzero.FrequencyPenalty ?? OptionalNumber(root, "frequency_penalty", "frequency_penalty");
-        var stop = tensorzero.StopSequences ?? OptionalStringOrList(root, "stop", "stop");
-        var reasoningEffort = tensorzero.ReasoningEffort ?? OptionalString(root, "reasoning_effort", "reasoning_effort");
-        var serviceTier = tensorzero.ServiceTier ?? InferenceRequestParser.ServiceTier(OptionalString(root, "service_tier", "service_tier"), "service_tier");
-        var verbosity = tensorzero.Verbosity ?? OptionalString(root, "verbosity", "verbosity");
-        if (temperature is null && topP is null && seed is null && presencePenalty is null && frequencyPenalty is null && stop is null &&
-            reasoningEffort is null && serviceTier is null && verbosity is null && tensorzero.MaxTokens is null && max is null &&
-            tensorzero.ThinkingBudgetTokens is null)
-        {
-            // Most requests set none: they share the empty set (which the stored row also writes without serializing).
-            return InferenceParams.Empty;
-        }
         return new InferenceParams(
-            temperature, tensorzero.MaxTokens ?? max, topP, seed, presencePenalty, frequencyPenalty, stop, reasoningEffort, serviceTier,
-            verbosity, tensorzero.ThinkingBudgetTokens);
+            tensorzero.Temperature ?? OptionalNumber(root, "temperature", "temperature"),
+            tensorzero.MaxTokens ?? max,
+            tensorzero.TopP ?? OptionalNumber(root, "top_p", "top_p"),
+            tensorzero.Seed ?? OptionalInt(root, "seed", "seed"),
+            tensorzero.PresencePenalty ?? OptionalNumber(root, "presence_penalty", "presence_penalty"),
+            tensorzero.FrequencyPenalty ?? OptionalNumber(root, "frequency_penalty", "frequency_penalty"),
+            tensorzero.StopSequences ?? OptionalStringOrList(root, "stop", "stop"),
+            tensorzero.ReasoningEffort ?? OptionalString(root, "reasoning_effort", "reasoning_effort"),
+            tensorzero.ServiceTier ?? InferenceRequestParser.ServiceTier(OptionalString(root, "service_tier", "service_tier"), "service_tier"),
+            tensorzero.Verbosity ?? OptionalString(root, "verbosity", "verbosity"),
+            tensorzero.ThinkingBudgetTokens);
     }
 
     private static (JsonMode? Mode, JsonSchemaDocument? Schema) ParseResponseFormat(JsonElement root)

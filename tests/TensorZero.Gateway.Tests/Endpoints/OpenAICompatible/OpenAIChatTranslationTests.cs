@@ -125,7 +125,7 @@ public sealed class OpenAIChatTranslationTests : IAsyncLifetime, IDisposable
         Assert.Equal(0.2, sent["frequency_penalty"]!.GetValue<double>());
     }
 
-    // A request that sets no sampling field shares one empty parameter set; each field set alone must still count.
+    // Each sampling field set alone reaches the provider (the stored row writes an empty set from a shared text).
     [Theory]
     [InlineData("\"temperature\": 0.25", "temperature", "0.25")]
     [InlineData("\"top_p\": 0.5", "top_p", "0.5")]
