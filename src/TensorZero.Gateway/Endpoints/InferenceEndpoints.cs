@@ -6,52 +6,6 @@ using TensorZero.Gateway.Inference;
 
 namespace TensorZero.Gateway.Endpoints;
 
-/// <summary>Options for bodies written by hand: relaxed escaping, since clients read JSON, not HTML.</summary>
-public static class JsonWriting
-{
-    public static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>Texts longer than this are written in pieces of this many characters (see <see cref="WriteText"/>).</summary>
-    public const int SegmentChars = 16 * 1024;
-
-    /// <summary>
-    /// A property holding <paramref name="value"/>, or null. For a string, a writer asks its buffer for room for the
-    /// worst case up front (three bytes a character, six when escaping), so a model's 8 MB answer would ask for 24-48
-    /// MB at once; a long text is written in <see cref="SegmentChars"/>-character pieces instead, to the same JSON.
-    /// </summary>
-    public static void WriteText(Utf8JsonWriter writer, string propertyName, string? value)
-    {
-        writer.WritePropertyName(propertyName);
-        WriteTextValue(writer, value);
-    }
-
-    /// <summary>The value of <see cref="WriteText"/>.</summary>
-    public static void WriteTextValue(Utf8JsonWriter writer, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-        var rest = value.AsSpan();
-        while (rest.Length > SegmentChars)
-        {
-            // A surrogate pair stays whole within one piece.
-            var cut = char.IsHighSurrogate(rest[SegmentChars - 1]) ? SegmentChars - 1 : SegmentChars;
-            writer.WriteStringValueSegment(rest[..cut], isFinalSegment: false);
-            rest = rest[cut..];
-        }
-        if (rest.Length == value.Length)
-        {
-            writer.WriteStringValue(rest);
-        }
-        else
-        {
-            writer.WriteStringValueSegment(rest, isFinalSegment: true);
-        }
-    }
-}
-
 /// <summary><c>POST /inference</c>: TensorZero's native inference API.</summary>
 public static class InferenceEndpoints
 {

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Inference;
@@ -10,50 +8,10 @@ namespace TensorZero.Gateway.Store;
 /// <summary>The JSON text of a row's columns: input as the caller sent it, output as the response showed it.</summary>
 internal static class RowJson
 {
-    // A buffer bigger than this (a huge input) is let go after use rather than kept for the thread's next row.
-    private const int MaxKeptBytes = 64 * 1024;
-
-    // One buffer and writer per thread, reused row after row: the rows of every request are built through here.
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
     public static string Write(Action<Utf8JsonWriter> write) => Write(write, static (writer, write) => write(writer));
 
     /// <summary>The JSON text <paramref name="write"/> writes with <paramref name="state"/>.</summary>
-    public static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
-    {
-        // Taken out while in use, so a nested call gets a fresh pair instead of overwriting this one.
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer;
-        t_buffer = null;
-        t_writer = null;
-        if (writer is null)
-        {
-            writer = new Utf8JsonWriter(buffer, JsonWriting.Options);
-        }
-        else
-        {
-            writer.Reset(buffer);
-        }
-        try
-        {
-            write(writer, state);
-            writer.Flush();
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
-        }
-        finally
-        {
-            if (buffer.Capacity <= MaxKeptBytes)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-                t_writer = writer;
-            }
-        }
-    }
+    public static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write) => JsonWriting.ToText(state, write, relaxed: true);
 
     /// <summary><c>{"system": ..., "messages": [...]}</c>. File data is left out (only its type and URL are kept).</summary>
     public static string Input(InferenceInput input) => Write(input, static (writer, input) =>

@@ -90,9 +90,7 @@ internal sealed class AwsSageMakerProvider(
         }
         var operation = stream ? "invocations-response-stream" : "invocations";
         var target = location.Target(credentials, "sagemaker", $"/endpoints/{EndpointNameLabel}/{operation}", EndpointNameLabel, endpointName);
-        var body = OpenAIWire.BuildRequest(hosted.Flavour, config.ModelName, request, stream, DisplayName);
-        ProviderExtras.Apply(body, request, config);
-        var rawRequest = body.ToJsonString();
+        var rawRequest = OpenAIWire.Body(hosted.Flavour, config, config.ModelName, request, stream, DisplayName);
         var bytes = Encoding.UTF8.GetBytes(rawRequest);
 
         var message = ProviderHttp.JsonPost(target.Url, rawRequest, request.ExtraHeaders, config.ExtraHeaders, request.InferenceExtraHeaders);

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
 
@@ -16,46 +17,66 @@ public static class OpenAIContentParts
 
     /// <summary>A user turn's content: text, files and unknown blocks, in order.</summary>
     /// <param name="overrides"><c>content_type_overrides</c>: the part kind an inline file of a MIME type is sent as.</param>
-    public static JsonNode User(IReadOnlyList<ContentBlock> blocks, bool alwaysArray, string displayName, IReadOnlyDictionary<string, string>? overrides = null)
+    public static void WriteUser(
+        Utf8JsonWriter writer,
+        IReadOnlyList<ContentBlock> blocks,
+        bool alwaysArray,
+        string displayName,
+        IReadOnlyDictionary<string, string>? overrides = null)
     {
         if (blocks is [TextBlock only] && !alwaysArray)
         {
-            return JsonValue.Create(only.Text);
+            JsonWriting.WriteTextValue(writer, only.Text);
+            return;
         }
-        var parts = new JsonArray();
-        foreach (var block in blocks)
+        writer.WriteStartArray();
+        for (var i = 0; i < blocks.Count; i++)
         {
-            parts.Add(block switch
+            switch (blocks[i])
             {
-                TextBlock text => Text(text.Text),
-                FileBlock file => File(file, displayName, overrides),
-                UnknownBlock unknown => unknown.DataCopy(),
-                _ => throw new InvalidOperationException($"{block.GetType().Name} is not user content"),
-            });
+                case TextBlock text:
+                    WriteText(writer, text.Text);
+                    break;
+                case FileBlock file:
+                    WriteFile(writer, file, displayName, overrides);
+                    break;
+                case UnknownBlock unknown:
+                    WriteUnknown(writer, unknown);
+                    break;
+                case var block:
+                    throw new InvalidOperationException($"{block.GetType().Name} is not user content");
+            }
         }
-        return parts;
+        writer.WriteEndArray();
     }
 
     /// <summary>An assistant turn's content; chat completions takes no files from the assistant.</summary>
-    public static JsonNode Assistant(IReadOnlyList<ContentBlock> blocks, string displayName)
+    public static void WriteAssistant(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> blocks, string displayName)
     {
         if (blocks is [TextBlock only])
         {
-            return JsonValue.Create(only.Text);
+            JsonWriting.WriteTextValue(writer, only.Text);
+            return;
         }
-        var parts = new JsonArray();
-        foreach (var block in blocks)
+        writer.WriteStartArray();
+        for (var i = 0; i < blocks.Count; i++)
         {
-            parts.Add(block switch
+            switch (blocks[i])
             {
-                TextBlock text => Text(text.Text),
-                UnknownBlock unknown => unknown.DataCopy(),
-                FileBlock file => throw GatewayError.InvalidRequest(
-                    $"{displayName} does not accept files in assistant messages (file `{file.Describe()}`); send it in a user message"),
-                _ => throw new InvalidOperationException($"{block.GetType().Name} is not assistant content"),
-            });
+                case TextBlock text:
+                    WriteText(writer, text.Text);
+                    break;
+                case UnknownBlock unknown:
+                    WriteUnknown(writer, unknown);
+                    break;
+                case FileBlock file:
+                    throw GatewayError.InvalidRequest(
+                        $"{displayName} does not accept files in assistant messages (file `{file.Describe()}`); send it in a user message");
+                case var block:
+                    throw new InvalidOperationException($"{block.GetType().Name} is not assistant content");
+            }
         }
-        return parts;
+        writer.WriteEndArray();
     }
 
     public static bool IsContent(ContentBlock block) => block is TextBlock or FileBlock or UnknownBlock;
@@ -66,17 +87,22 @@ public static class OpenAIContentParts
 
     // Images go by data URL or by their own URL; audio and other files only inline, since the API can't fetch them.
     // `content_type_overrides` picks the part kind of an inline file by its MIME type (PDFs as images for some servers).
-    private static JsonObject File(FileBlock file, string displayName, IReadOnlyDictionary<string, string>? overrides)
+    private static void WriteFile(Utf8JsonWriter writer, FileBlock file, string displayName, IReadOnlyDictionary<string, string>? overrides)
     {
         var kind = OverrideFor(file, overrides);
         if (kind == "image_url" || (kind is null && (file.IsImage || (file.Url is not null && file.MimeType is null))))
         {
-            var image = new JsonObject { ["url"] = file.Url?.ToString() ?? file.DataUrl() };
+            writer.WriteStartObject();
+            writer.WriteString("type", "image_url");
+            writer.WriteStartObject("image_url");
+            JsonWriting.WriteText(writer, "url", file.Url?.ToString() ?? file.DataUrl());
             if (file.Detail is { } detail)
             {
-                image["detail"] = detail.ToString().ToLowerInvariant();
+                writer.WriteString("detail", detail.ToString().ToLowerInvariant());
             }
-            return new JsonObject { ["type"] = "image_url", ["image_url"] = image };
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            return;
         }
         if (file.Data is null)
         {
@@ -88,23 +114,23 @@ public static class OpenAIContentParts
             throw GatewayError.InvalidRequest(
                 $"{displayName} can't send file `{file.Describe()}` as `input_audio` (`content_type_overrides`): only mp3 and wav audio can be");
         }
+        writer.WriteStartObject();
         if (kind is null or "input_audio" && AudioFormat(file.MimeType) is { } format)
         {
-            return new JsonObject
-            {
-                ["type"] = "input_audio",
-                ["input_audio"] = new JsonObject { ["data"] = file.Data, ["format"] = format },
-            };
+            writer.WriteString("type", "input_audio");
+            writer.WriteStartObject("input_audio");
+            JsonWriting.WriteText(writer, "data", file.Data);
+            writer.WriteString("format", format);
         }
-        return new JsonObject
+        else
         {
-            ["type"] = "file",
-            ["file"] = new JsonObject
-            {
-                ["file_data"] = file.DataUrl(),
-                ["filename"] = file.Filename ?? (FileTypes.Extension(file.MimeType) is { } extension ? $"input.{extension}" : "input"),
-            },
-        };
+            writer.WriteString("type", "file");
+            writer.WriteStartObject("file");
+            JsonWriting.WriteText(writer, "file_data", file.DataUrl());
+            JsonWriting.WriteText(writer, "filename", file.Filename ?? (FileTypes.Extension(file.MimeType) is { } extension ? $"input.{extension}" : "input"));
+        }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     private static string? AudioFormat(string? mimeType) => mimeType switch
@@ -114,5 +140,24 @@ public static class OpenAIContentParts
         _ => null,
     };
 
-    private static JsonObject Text(string text) => new() { ["type"] = "text", ["text"] = text };
+    private static void WriteText(Utf8JsonWriter writer, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "text");
+        JsonWriting.WriteText(writer, "text", text);
+        writer.WriteEndObject();
+    }
+
+    // An unknown block goes to the server as it was given.
+    private static void WriteUnknown(Utf8JsonWriter writer, UnknownBlock unknown)
+    {
+        if (unknown.Data is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            unknown.Data.WriteTo(writer);
+        }
+    }
 }

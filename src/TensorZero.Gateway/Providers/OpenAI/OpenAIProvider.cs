@@ -76,16 +76,8 @@ public sealed class OpenAIProvider(
     }
 
     /// <summary>The exact body this provider sends for <paramref name="request"/>.</summary>
-    public string BuildBody(ModelRequest request, bool stream)
-    {
-        var body = OpenAIWire.BuildRequest(flavour, config.ModelName, request, stream, displayName);
-        foreach (var (name, value) in settingFields)
-        {
-            body[name] = value?.DeepClone();
-        }
-        ProviderExtras.Apply(body, request, config);
-        return body.ToJsonString();
-    }
+    public string BuildBody(ModelRequest request, bool stream) =>
+        OpenAIWire.Body(flavour, config, config.ModelName, request, stream, displayName, settingFields);
 
     private HttpRequestMessage BuildMessage(Uri url, ModelRequest request, string rawRequest)
     {

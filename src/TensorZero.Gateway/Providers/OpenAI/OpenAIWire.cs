@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.Abstractions;
 using TensorZero.Gateway.Configuration;
@@ -13,54 +15,99 @@ public static class OpenAIWire
     /// <summary>The JSON-mode tool offered when a function asks for its output through a tool call (<c>json_mode = "tool"</c>).</summary>
     public const string RespondToolName = RespondTool.Name;
 
-    /// <summary>Builds the body; <paramref name="model"/> is ignored by flavours that send a fixed model or none.</summary>
-    public static JsonObject BuildRequest(OpenAIFlavour flavour, string? model, ModelRequest request, bool stream, string displayName)
+    // Deep enough for any schema a request or config may hold, plus the few levels the body wraps it in.
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
+
+    /// <summary>
+    /// The exact body sent for <paramref name="request"/>: the flavour's fields, then in order the variant's
+    /// <c>extra_body</c>, the provider's type-specific <paramref name="settingFields"/>, and the provider's and the
+    /// request's <c>extra_body</c>. The flavour's fields go straight to text; only a body with something to merge in
+    /// is read back into a tree. <paramref name="model"/> is ignored by flavours that send a fixed model or none.
+    /// </summary>
+    public static string Body(
+        OpenAIFlavour flavour,
+        ProviderConfig config,
+        string? model,
+        ModelRequest request,
+        bool stream,
+        string displayName,
+        JsonObject? settingFields = null)
     {
-        var body = new JsonObject();
+        var text = JsonWriting.ToText(
+            (flavour, model, request, stream, displayName),
+            static (writer, s) => WriteRequest(writer, s.flavour, s.model, s.request, s.stream, s.displayName),
+            relaxed: false);
+        if (settingFields is not { Count: > 0 } && request.ExtraBody.Count == 0 && config.ExtraBody.Count == 0 &&
+            request.InferenceExtraBody.Count == 0)
+        {
+            return text;
+        }
+        var body = JsonNode.Parse(text, documentOptions: ParseOptions)!.AsObject();
+        JsonPointer.Apply(body, request.ExtraBody);
+        foreach (var (name, value) in settingFields ?? [])
+        {
+            body[name] = value?.DeepClone();
+        }
+        ProviderExtras.Apply(body, request, config);
+        return body.ToJsonString();
+    }
+
+    /// <summary>The flavour's fields of the body, without any <c>extra_body</c>.</summary>
+    public static void WriteRequest(Utf8JsonWriter writer, OpenAIFlavour flavour, string? model, ModelRequest request, bool stream, string displayName)
+    {
+        writer.WriteStartObject();
         if (flavour.FixedModel is { } fixedModel)
         {
-            body["model"] = stream ? fixedModel.Stream : fixedModel.Plain;
+            writer.WriteString("model", stream ? fixedModel.Stream : fixedModel.Plain);
         }
         else if (flavour.SendsModel)
         {
-            body["model"] = model;
+            JsonWriting.WriteText(writer, "model", model);
         }
-        body["messages"] = BuildMessages(flavour, request, displayName);
+        writer.WritePropertyName("messages");
+        WriteMessages(writer, flavour, request, displayName);
         var p = request.Params;
-        AddIfSet(body, "temperature", p.Temperature);
-        AddIfSet(body, "top_p", p.TopP);
-        AddIfSet(body, "presence_penalty", p.PresencePenalty);
-        AddIfSet(body, "frequency_penalty", p.FrequencyPenalty);
+        WriteIfSet(writer, "temperature", p.Temperature);
+        WriteIfSet(writer, "top_p", p.TopP);
+        WriteIfSet(writer, "presence_penalty", p.PresencePenalty);
+        WriteIfSet(writer, "frequency_penalty", p.FrequencyPenalty);
         if (p.MaxTokens is { } maxTokens)
         {
-            body[flavour.MaxTokensField] = maxTokens;
+            writer.WriteNumber(flavour.MaxTokensField, maxTokens);
         }
         if (p.Seed is { } seed && flavour.SeedField is { } seedField)
         {
-            body[seedField] = seed;
+            writer.WriteNumber(seedField, seed);
         }
         if (p.StopSequences is { Count: > 0 } stops)
         {
-            body["stop"] = new JsonArray(stops.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+            writer.WriteStartArray("stop");
+            for (var i = 0; i < stops.Count; i++)
+            {
+                JsonWriting.WriteTextValue(writer, stops[i]);
+            }
+            writer.WriteEndArray();
         }
-        AddReasoningSettings(body, flavour, p);
-        body["stream"] = stream;
+        WriteReasoningSettings(writer, flavour, p);
+        writer.WriteBoolean("stream", stream);
         if (stream && flavour.SendsStreamUsage)
         {
-            body["stream_options"] = new JsonObject { ["include_usage"] = true };
+            writer.WriteStartObject("stream_options");
+            writer.WriteBoolean("include_usage", true);
+            writer.WriteEndObject();
         }
-        AddJsonMode(body, flavour, model, request, displayName);
+        WriteJsonMode(writer, flavour, model, request, displayName);
         if (flavour.SendsTools)
         {
-            AddTools(body, flavour, request);
+            WriteTools(writer, flavour, request);
         }
-        JsonPointer.Apply(body, request.ExtraBody);
-        return body;
+        writer.WriteEndObject();
     }
 
-    public static JsonArray BuildMessages(OpenAIFlavour flavour, ModelRequest request, string displayName)
+    /// <summary>The <c>messages</c> array: the system prompt, then each turn (tool results as <c>tool</c> messages).</summary>
+    public static void WriteMessages(Utf8JsonWriter writer, OpenAIFlavour flavour, ModelRequest request, string displayName)
     {
-        var messages = new JsonArray();
+        writer.WriteStartArray();
         var system = request.System;
         if (request.JsonMode == JsonMode.On && flavour.JsonInstruction != OpenAIJsonInstruction.Never &&
             (system is null && flavour.JsonInstruction == OpenAIJsonInstruction.UnlessMentioned || !MentionsJson(request)))
@@ -69,7 +116,7 @@ public static class OpenAIWire
         }
         if (system is not null)
         {
-            messages.Add(new JsonObject { ["role"] = "system", ["content"] = system });
+            WriteMessage(writer, "system", system);
         }
         // Loops by index here: a foreach over these interfaces boxes an enumerator per message and per list.
         for (var m = 0; m < request.Messages.Count; m++)
@@ -82,43 +129,81 @@ public static class OpenAIWire
                 {
                     if (message.Content[b] is ToolResultBlock result)
                     {
-                        messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = result.Id, ["content"] = result.Result });
+                        writer.WriteStartObject();
+                        writer.WriteString("role", "tool");
+                        JsonWriting.WriteText(writer, "tool_call_id", result.Id);
+                        JsonWriting.WriteText(writer, "content", result.Result);
+                        writer.WriteEndObject();
                     }
                 }
                 var parts = ContentOf(message.Content);
                 if (parts.Count > 0)
                 {
-                    messages.Add(new JsonObject { ["role"] = "user", ["content"] = OpenAIContentParts.User(parts, flavour.UserContentAlwaysArray, displayName, flavour.ContentTypeOverrides) });
+                    writer.WriteStartObject();
+                    writer.WriteString("role", "user");
+                    writer.WritePropertyName("content");
+                    OpenAIContentParts.WriteUser(writer, parts, flavour.UserContentAlwaysArray, displayName, flavour.ContentTypeOverrides);
+                    writer.WriteEndObject();
                 }
                 continue;
             }
-            var content = ContentOf(message.Content);
-            // Walked once, as the user turn's tool results are; a list only when there are calls.
-            List<ToolCallBlock>? calls = null;
-            for (var b = 0; b < message.Content.Count; b++)
-            {
-                if (message.Content[b] is ToolCallBlock call)
-                {
-                    (calls ??= []).Add(call);
-                }
-            }
-            if (content.Count == 0 && calls is null)
-            {
-                continue;
-            }
-            var assistant = new JsonObject { ["role"] = "assistant", ["content"] = content.Count == 0 ? null : OpenAIContentParts.Assistant(content, displayName) };
-            if (calls is not null)
-            {
-                assistant["tool_calls"] = new JsonArray(calls.Select(c => (JsonNode?)new JsonObject
-                {
-                    ["id"] = c.Id,
-                    ["type"] = "function",
-                    ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
-                }).ToArray());
-            }
-            messages.Add(assistant);
+            WriteAssistant(writer, message.Content, displayName);
         }
-        return messages;
+        writer.WriteEndArray();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter writer, string role, string content)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", role);
+        JsonWriting.WriteText(writer, "content", content);
+        writer.WriteEndObject();
+    }
+
+    // Content (null when there is only tool calls) and the turn's tool calls; a turn with neither is left out.
+    private static void WriteAssistant(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> blocks, string displayName)
+    {
+        var content = ContentOf(blocks);
+        var calls = 0;
+        for (var b = 0; b < blocks.Count; b++)
+        {
+            calls += blocks[b] is ToolCallBlock ? 1 : 0;
+        }
+        if (content.Count == 0 && calls == 0)
+        {
+            return;
+        }
+        writer.WriteStartObject();
+        writer.WriteString("role", "assistant");
+        writer.WritePropertyName("content");
+        if (content.Count == 0)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            OpenAIContentParts.WriteAssistant(writer, content, displayName);
+        }
+        if (calls > 0)
+        {
+            writer.WriteStartArray("tool_calls");
+            for (var b = 0; b < blocks.Count; b++)
+            {
+                if (blocks[b] is ToolCallBlock call)
+                {
+                    writer.WriteStartObject();
+                    JsonWriting.WriteText(writer, "id", call.Id);
+                    writer.WriteString("type", "function");
+                    writer.WriteStartObject("function");
+                    JsonWriting.WriteText(writer, "name", call.Name);
+                    JsonWriting.WriteText(writer, "arguments", call.Arguments);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
     }
 
     // A message's content parts (no tool calls or results): most messages hold nothing else and are used as they are.
@@ -135,13 +220,13 @@ public static class OpenAIWire
     }
 
     // `json_mode = "tool"` is no JSON mode on the wire (the respond tool carries it), as `off` is not.
-    private static void AddJsonMode(JsonObject body, OpenAIFlavour flavour, string? model, ModelRequest request, string displayName)
+    private static void WriteJsonMode(Utf8JsonWriter writer, OpenAIFlavour flavour, string? model, ModelRequest request, string displayName)
     {
         if (request.JsonMode is not (JsonMode.On or JsonMode.Strict))
         {
             if (flavour.Json == OpenAIJsonWire.JsonObjectOrSchemaElseText)
             {
-                body["response_format"] = new JsonObject { ["type"] = "text" };
+                WriteFormat(writer, "text");
             }
             return;
         }
@@ -151,37 +236,54 @@ public static class OpenAIWire
         {
             case OpenAIJsonWire.JsonObjectOrSchema or OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35 or OpenAIJsonWire.JsonObjectOrSchemaElseText
                 when request.JsonMode == JsonMode.Strict && schema is not null && !gpt35:
-                body["response_format"] = JsonSchemaFormat(schema);
+                WriteJsonSchemaFormat(writer, schema);
                 break;
             case OpenAIJsonWire.JsonObjectOrSchema or OpenAIJsonWire.JsonObjectOrSchemaExceptGpt35 or OpenAIJsonWire.JsonObjectOrSchemaElseText
                 or OpenAIJsonWire.JsonObjectOnly:
-                body["response_format"] = new JsonObject { ["type"] = "json_object" };
+                WriteFormat(writer, "json_object");
                 break;
             case OpenAIJsonWire.JsonObjectWithSchema:
-                var format = new JsonObject { ["type"] = "json_object" };
+                writer.WriteStartObject("response_format");
+                writer.WriteString("type", "json_object");
                 if (schema is not null)
                 {
-                    format["schema"] = schema.DeepClone();
+                    writer.WritePropertyName("schema");
+                    schema.WriteTo(writer);
                 }
-                body["response_format"] = format;
+                writer.WriteEndObject();
                 break;
             case OpenAIJsonWire.GuidedJson when schema is not null:
-                body["guided_json"] = schema.DeepClone();
+                writer.WritePropertyName("guided_json");
+                schema.WriteTo(writer);
                 break;
             case OpenAIJsonWire.SchemaRequired:
-                body["response_format"] = JsonSchemaFormat(schema ?? throw GatewayError.InvalidRequest(
+                WriteJsonSchemaFormat(writer, schema ?? throw GatewayError.InvalidRequest(
                     $"{displayName} needs an output schema for JSON mode; give the function an `output_schema` or use `json_mode = \"off\"`"));
                 break;
         }
     }
 
-    private static JsonObject JsonSchemaFormat(JsonObject schema) => new()
+    private static void WriteFormat(Utf8JsonWriter writer, string type)
     {
-        ["type"] = "json_schema",
-        ["json_schema"] = new JsonObject { ["name"] = "response", ["strict"] = true, ["schema"] = schema.DeepClone() },
-    };
+        writer.WriteStartObject("response_format");
+        writer.WriteString("type", type);
+        writer.WriteEndObject();
+    }
 
-    private static void AddTools(JsonObject body, OpenAIFlavour flavour, ModelRequest request)
+    private static void WriteJsonSchemaFormat(Utf8JsonWriter writer, JsonObject schema)
+    {
+        writer.WriteStartObject("response_format");
+        writer.WriteString("type", "json_schema");
+        writer.WriteStartObject("json_schema");
+        writer.WriteString("name", "response");
+        writer.WriteBoolean("strict", true);
+        writer.WritePropertyName("schema");
+        schema.WriteTo(writer);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTools(Utf8JsonWriter writer, OpenAIFlavour flavour, ModelRequest request)
     {
         var tools = request.Tools ?? [];
         var choice = request.ToolChoice;
@@ -195,77 +297,91 @@ public static class OpenAIWire
         {
             return;
         }
-        body["tools"] = new JsonArray(tools.Select(t =>
+        writer.WriteStartArray("tools");
+        for (var i = 0; i < tools.Count; i++)
         {
-            var tool = new JsonObject
-            {
-                ["type"] = "function",
-                ["function"] = new JsonObject
-                {
-                    ["name"] = t.Name,
-                    ["description"] = t.Description,
-                    ["parameters"] = t.Parameters.DeepClone(),
-                },
-            };
+            var tool = tools[i];
+            writer.WriteStartObject();
+            writer.WriteString("type", "function");
+            writer.WriteStartObject("function");
+            JsonWriting.WriteText(writer, "name", tool.Name);
+            JsonWriting.WriteText(writer, "description", tool.Description);
+            writer.WritePropertyName("parameters");
+            tool.Parameters.WriteTo(writer);
+            writer.WriteEndObject();
             if (flavour.SendsToolStrict)
             {
-                tool["strict"] = t.Strict;
+                writer.WriteBoolean("strict", tool.Strict);
             }
-            return (JsonNode?)tool;
-        }).Concat(customTools.Select(t => (JsonNode?)CustomToolWire.ChatTool(t))).ToArray());
+            writer.WriteEndObject();
+        }
+        for (var i = 0; i < customTools.Count; i++)
+        {
+            CustomToolWire.ChatTool(customTools[i]).WriteTo(writer);
+        }
+        writer.WriteEndArray();
         if (choice is not null)
         {
-            body["tool_choice"] = choice.Mode switch
+            writer.WritePropertyName("tool_choice");
+            switch (choice.Mode)
             {
-                ToolChoiceMode.None => "none",
-                ToolChoiceMode.Required => flavour.RequiredToolChoice,
-                ToolChoiceMode.Specific when CustomToolWire.IsCustom(request, choice.ToolName) => new JsonObject
-                {
-                    ["type"] = "custom",
-                    ["custom"] = new JsonObject { ["name"] = choice.ToolName },
-                },
-                ToolChoiceMode.Specific => new JsonObject
-                {
-                    ["type"] = "function",
-                    ["function"] = new JsonObject { ["name"] = choice.ToolName },
-                },
-                _ => "auto",
-            };
+                case ToolChoiceMode.None:
+                    writer.WriteStringValue("none");
+                    break;
+                case ToolChoiceMode.Required:
+                    writer.WriteStringValue(flavour.RequiredToolChoice);
+                    break;
+                case ToolChoiceMode.Specific:
+                    var kind = CustomToolWire.IsCustom(request, choice.ToolName) ? "custom" : "function";
+                    writer.WriteStartObject();
+                    writer.WriteString("type", kind);
+                    writer.WriteStartObject(kind);
+                    JsonWriting.WriteText(writer, "name", choice.ToolName);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                    break;
+                default:
+                    writer.WriteStringValue("auto");
+                    break;
+            }
         }
         if (request.ParallelToolCalls is { } parallel && flavour.SendsParallelToolCalls)
         {
-            body["parallel_tool_calls"] = parallel;
+            writer.WriteBoolean("parallel_tool_calls", parallel);
         }
     }
 
     // `reasoning_effort`, `service_tier` and `verbosity` where the flavour's server takes them; elsewhere they are
     // dropped, as TensorZero drops them (with a warning) for servers without the setting.
-    private static void AddReasoningSettings(JsonObject body, OpenAIFlavour flavour, InferenceParams p)
+    private static void WriteReasoningSettings(Utf8JsonWriter writer, OpenAIFlavour flavour, InferenceParams p)
     {
         if (p.ReasoningEffort is { } effort)
         {
             switch (flavour.Reasoning)
             {
                 case OpenAIReasoningWire.ReasoningEffort:
-                    body["reasoning_effort"] = effort;
+                    writer.WriteString("reasoning_effort", effort);
                     break;
                 case OpenAIReasoningWire.ReasoningObject:
-                    body["reasoning"] = new JsonObject { ["effort"] = effort };
+                    writer.WriteStartObject("reasoning");
+                    writer.WriteString("effort", effort);
+                    writer.WriteEndObject();
                     break;
             }
         }
         else if (p.ThinkingBudgetTokens is not null && flavour.Reasoning == OpenAIReasoningWire.ReasoningObject)
         {
             // OpenRouter: a thinking budget turns reasoning on at the server's default effort, as TensorZero sends it.
-            body["reasoning"] = new JsonObject();
+            writer.WriteStartObject("reasoning");
+            writer.WriteEndObject();
         }
         if (p.ServiceTier is { } tier && flavour.ServiceTiers?.Contains(tier) == true)
         {
-            body["service_tier"] = tier;
+            writer.WriteString("service_tier", tier);
         }
         if (p.Verbosity is { } verbosity && flavour.SendsVerbosity)
         {
-            body["verbosity"] = verbosity;
+            writer.WriteString("verbosity", verbosity);
         }
     }
 
@@ -273,11 +389,11 @@ public static class OpenAIWire
         (request.System?.Contains("json", StringComparison.OrdinalIgnoreCase) ?? false) ||
         request.Messages.SelectMany(m => m.Content).OfType<TextBlock>().Any(t => t.Text.Contains("json", StringComparison.OrdinalIgnoreCase));
 
-    private static void AddIfSet(JsonObject body, string name, double? value)
+    private static void WriteIfSet(Utf8JsonWriter writer, string name, double? value)
     {
         if (value is { } number)
         {
-            body[name] = number;
+            writer.WriteNumber(name, number);
         }
     }
 }

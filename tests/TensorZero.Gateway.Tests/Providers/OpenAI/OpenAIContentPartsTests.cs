@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers.OpenAI;
 using static TensorZero.Gateway.Tests.Providers.FileFixtures;
@@ -10,7 +11,7 @@ namespace TensorZero.Gateway.Tests.Providers.OpenAI;
 public sealed class OpenAIContentPartsTests
 {
     private static string Messages(ModelRequest request, OpenAIFlavour? flavour = null) =>
-        OpenAIWire.BuildMessages(flavour ?? OpenAIFlavours.OpenAI, request, "OpenAI").ToJsonString();
+        JsonWriting.ToText(request, (writer, request) => OpenAIWire.WriteMessages(writer, flavour ?? OpenAIFlavours.OpenAI, request, "OpenAI"), relaxed: false);
 
     private static string Json(string json) => JsonNode.Parse(json)!.ToJsonString();
 

@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace TensorZero.Gateway.Endpoints;
+
+/// <summary>
+/// JSON written by hand: <see cref="Options"/> (relaxed escaping, since clients read JSON, not HTML) for answers and
+/// stored rows, and texts built through a writer and buffer each thread reuses call after call.
+/// </summary>
+public static class JsonWriting
+{
+    public static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // A buffer bigger than this (a huge input) is let go after use rather than kept for the thread's next text.
+    private const int MaxKeptBytes = 64 * 1024;
+
+    // One buffer per thread, and one writer per escaping: a writer keeps the options it was made with.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_relaxed;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_default;
+
+    /// <summary>
+    /// The JSON text <paramref name="write"/> writes with <paramref name="state"/>: with <see cref="Options"/> when
+    /// <paramref name="relaxed"/>, else with the default escaping (<c>JsonNode.ToJsonString</c>'s, which provider
+    /// bodies keep).
+    /// </summary>
+    public static string ToText<TState>(TState state, Action<Utf8JsonWriter, TState> write, bool relaxed)
+    {
+        // Taken out while in use, so a nested call gets a fresh pair instead of overwriting this one.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        var writer = relaxed ? t_relaxed : t_default;
+        t_buffer = null;
+        if (relaxed)
+        {
+            t_relaxed = null;
+        }
+        else
+        {
+            t_default = null;
+        }
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(buffer, relaxed ? Options : default);
+        }
+        else
+        {
+            writer.Reset(buffer);
+        }
+        try
+        {
+            write(writer, state);
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            if (buffer.Capacity <= MaxKeptBytes)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+                if (relaxed)
+                {
+                    t_relaxed = writer;
+                }
+                else
+                {
+                    t_default = writer;
+                }
+            }
+        }
+    }
+
+    /// <summary>Texts longer than this are written in pieces of this many characters (see <see cref="WriteText"/>).</summary>
+    public const int SegmentChars = 16 * 1024;
+
+    /// <summary>
+    /// A property holding <paramref name="value"/>, or null. For a string, a writer asks its buffer for room for the
+    /// worst case up front (three bytes a character, six when escaping), so a model's 8 MB answer would ask for 24-48
+    /// MB at once; a long text is written in <see cref="SegmentChars"/>-character pieces instead, to the same JSON.
+    /// </summary>
+    public static void WriteText(Utf8JsonWriter writer, string propertyName, string? value)
+    {
+        writer.WritePropertyName(propertyName);
+        WriteTextValue(writer, value);
+    }
+
+    /// <summary>The value of <see cref="WriteText"/>.</summary>
+    public static void WriteTextValue(Utf8JsonWriter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+        var rest = value.AsSpan();
+        while (rest.Length > SegmentChars)
+        {
+            // A surrogate pair stays whole within one piece.
+            var cut = char.IsHighSurrogate(rest[SegmentChars - 1]) ? SegmentChars - 1 : SegmentChars;
+            writer.WriteStringValueSegment(rest[..cut], isFinalSegment: false);
+            rest = rest[cut..];
+        }
+        if (rest.Length == value.Length)
+        {
+            writer.WriteStringValue(rest);
+        }
+        else
+        {
+            writer.WriteStringValueSegment(rest, isFinalSegment: true);
+        }
+    }
+}
