@@ -10,11 +10,15 @@ namespace TensorZero.Gateway.Inference;
 /// </summary>
 public sealed class RequestTools
 {
-    private readonly Dictionary<string, JsonSchemaDocument> _schemasByName;
+    // Shared by every request that offers no tool (most of them); the schemas are only ever read.
+    private static readonly IReadOnlyDictionary<string, JsonSchemaDocument> NoSchemas =
+        System.Collections.Frozen.FrozenDictionary<string, JsonSchemaDocument>.Empty;
+
+    private readonly IReadOnlyDictionary<string, JsonSchemaDocument> _schemasByName;
 
     private RequestTools(
         IReadOnlyList<ToolDefinition> definitions,
-        Dictionary<string, JsonSchemaDocument> schemasByName,
+        IReadOnlyDictionary<string, JsonSchemaDocument> schemasByName,
         ToolChoice? toolChoice,
         bool? parallelToolCalls,
         JsonSchemaDocument? outputSchema,
@@ -52,7 +56,7 @@ public sealed class RequestTools
             RejectForJson(request.AdditionalTools is not null || request.CustomTools is not null, "additional_tools");
             RejectForJson(request.ToolChoice is not null, "tool_choice");
             RejectForJson(request.ParallelToolCalls is not null, "parallel_tool_calls");
-            return new RequestTools([], [], null, null, request.OutputSchema ?? function.OutputSchema ?? JsonSchemaDocument.Any);
+            return new RequestTools([], NoSchemas, null, null, request.OutputSchema ?? function.OutputSchema ?? JsonSchemaDocument.Any);
         }
         if (request.JsonMode == JsonMode.Tool)
         {
@@ -73,7 +77,7 @@ public sealed class RequestTools
         {
             throw NotOffered(chosen);
         }
-        return new RequestTools([], [], null, request.ParallelToolCalls ?? function.ParallelToolCalls, request.ResponseSchema ?? request.OutputSchema);
+        return new RequestTools([], NoSchemas, null, request.ParallelToolCalls ?? function.ParallelToolCalls, request.ResponseSchema ?? request.OutputSchema);
     }
 
     private static GatewayError NotOffered(string tool) => GatewayError.InvalidRequest($"`tool_choice`: tool `{tool}` is not offered in this request");
@@ -166,7 +170,7 @@ public sealed class RequestTools
         RejectForJsonTool(request.AdditionalTools is not null || request.CustomTools is not null, "additional_tools");
         RejectForJsonTool(request.ParallelToolCalls is not null, "parallel_tool_calls");
         RejectForJsonTool(request.ToolChoice is not null, "tool_choice");
-        return new RequestTools([], [], null, null, schema);
+        return new RequestTools([], NoSchemas, null, null, schema);
     }
 
     private static void RejectForJsonTool(bool present, string field)

@@ -13,6 +13,10 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// </summary>
 internal static class OpenAIMessageParser
 {
+    // The paths errors and warnings name for the first messages, made once: building them for every field of every
+    // message, though only a bad request ever shows them, cost a string each.
+    private static readonly MessagePaths?[] CommonPaths = new MessagePaths?[64];
+
     public static InferenceInput Parse(JsonElement root, ILogger logger)
     {
         if (!root.TryGetProperty("messages", out var array))
@@ -32,12 +36,13 @@ internal static class OpenAIMessageParser
         var index = 0;
         foreach (var message in array.EnumerateArray())
         {
-            var path = $"messages[{index}]";
+            var paths = PathsOf(index);
+            var path = paths.Message;
             if (message.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid($"`{path}`: must be an object with a `role`");
             }
-            var role = RequiredString(message, "role", $"{path}.role");
+            var role = RequiredString(message, "role", paths.Role);
             if (role != "tool" && toolResults is not null)
             {
                 messages.Add(new RequestMessage(Role.User, toolResults));
@@ -48,7 +53,7 @@ internal static class OpenAIMessageParser
                 case "system" or "developer":
                     firstIsSystem |= index == 0;
                     var hadSystem = system.IsSet;
-                    system.Add(OpenAIContentParser.Parse(RequiredContent(message, path), $"{path}.content", "system", logger), $"{path}.content");
+                    system.Add(OpenAIContentParser.Parse(RequiredContent(message, paths), paths.Content, "system", logger), paths.Content);
                     if (hadSystem)
                     {
                         logger.LogWarning("Multiple system messages provided. They will be concatenated and moved to the start of the conversation.");
@@ -60,15 +65,15 @@ internal static class OpenAIMessageParser
                     break;
                 case "user":
                     messages.Add(new RequestMessage(Role.User,
-                        OpenAIContentParser.Parse(RequiredContent(message, path), $"{path}.content", "user", logger)));
+                        OpenAIContentParser.Parse(RequiredContent(message, paths), paths.Content, "user", logger)));
                     break;
                 case "assistant":
-                    messages.Add(new RequestMessage(Role.Assistant, AssistantContent(message, path, toolNames ??= new(StringComparer.Ordinal), logger)));
+                    messages.Add(new RequestMessage(Role.Assistant, AssistantContent(message, paths, toolNames ??= new(StringComparer.Ordinal), logger)));
                     break;
                 case "tool":
-                    var id = RequiredString(message, "tool_call_id", $"{path}.tool_call_id");
+                    var id = RequiredString(message, "tool_call_id", paths.ToolCallId);
                     var name = toolNames is not null && toolNames.TryGetValue(id, out var known) ? known : throw InvalidOpenAIRequest("tool call id not found");
-                    (toolResults ??= []).Add(new ToolResultBlock(id, name, ToolResultText(message, path, logger)));
+                    (toolResults ??= []).Add(new ToolResultBlock(id, name, ToolResultText(message, paths, logger)));
                     break;
                 default:
                     throw Invalid($"`{path}.role`: unknown role `{role}`, expected one of `system`, `developer`, `user`, `assistant`, `tool`");
@@ -82,12 +87,16 @@ internal static class OpenAIMessageParser
         return new InferenceInput(system.Text, messages, system.Arguments);
     }
 
-    private static JsonElement RequiredContent(JsonElement message, string path) =>
-        TryGet(message, "content", out var content) ? content : throw MissingField($"{path}.content");
+    private static MessagePaths PathsOf(int index) =>
+        index < CommonPaths.Length ? CommonPaths[index] ??= new MessagePaths(index) : new MessagePaths(index);
 
-    private static List<ContentBlock> AssistantContent(JsonElement message, string path, Dictionary<string, string> toolNames, ILogger logger)
+    private static JsonElement RequiredContent(JsonElement message, MessagePaths paths) =>
+        TryGet(message, "content", out var content) ? content : throw MissingField(paths.Content);
+
+    private static List<ContentBlock> AssistantContent(JsonElement message, MessagePaths paths, Dictionary<string, string> toolNames, ILogger logger)
     {
-        var content = TryGet(message, "content", out var value) ? OpenAIContentParser.Parse(value, $"{path}.content", "assistant", logger) : [];
+        var path = paths.Message;
+        var content = TryGet(message, "content", out var value) ? OpenAIContentParser.Parse(value, paths.Content, "assistant", logger) : [];
         if (TryGet(message, "tool_calls", out var calls))
         {
             if (calls.ValueKind != JsonValueKind.Array)
@@ -170,17 +179,29 @@ internal static class OpenAIMessageParser
     }
 
     // A tool's output is text: a string, or the text parts of an array, concatenated.
-    private static string ToolResultText(JsonElement message, string path, ILogger logger)
+    private static string ToolResultText(JsonElement message, MessagePaths paths, ILogger logger)
     {
         if (!TryGet(message, "content", out var content))
         {
             return string.Empty;
         }
-        return string.Concat(OpenAIContentParser.Parse(content, $"{path}.content", "tool", logger).Select(block => block switch
+        return string.Concat(OpenAIContentParser.Parse(content, paths.Content, "tool", logger).Select(block => block switch
         {
             TextBlock text => text.Text,
             RawTextBlock raw => raw.Text,
-            _ => throw Invalid($"`{path}.content`: a tool message may only contain text"),
+            _ => throw Invalid($"`{paths.Content}`: a tool message may only contain text"),
         }));
+    }
+
+    /// <summary>The paths of <c>messages[i]</c> and of the fields every message is read for.</summary>
+    private sealed class MessagePaths(int index)
+    {
+        public string Message { get; } = $"messages[{index}]";
+
+        public string Role => field ??= $"{Message}.role";
+
+        public string Content => field ??= $"{Message}.content";
+
+        public string ToolCallId => field ??= $"{Message}.tool_call_id";
     }
 }

@@ -13,21 +13,22 @@ namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
 /// </summary>
 internal sealed class SystemPrompt
 {
-    private StringBuilder? _text;
+    // The first text as it is; a builder only once a second is joined to it (most requests have one system message).
+    private string? _first;
+    private StringBuilder? _joined;
 
-    public string? Text => _text?.ToString();
+    public string? Text => _joined?.ToString() ?? _first;
 
     /// <summary>The arguments of the function's system template, when the system prompt is a template.</summary>
     public JsonObject? Arguments { get; private set; }
 
-    public bool IsSet => _text is not null || Arguments is not null;
+    public bool IsSet => _first is not null || Arguments is not null;
 
-    public void Add(IEnumerable<ContentBlock> blocks, string path)
+    public void Add(IReadOnlyList<ContentBlock> blocks, string path)
     {
-        var i = 0;
-        foreach (var block in blocks)
+        for (var i = 0; i < blocks.Count; i++)
         {
-            switch (block)
+            switch (blocks[i])
             {
                 case TextBlock or RawTextBlock when Arguments is not null:
                     throw InvalidOpenAIRequest("Cannot add text after template system message");
@@ -48,19 +49,18 @@ internal sealed class SystemPrompt
                         $"System message must contain only text or template content blocks (`{path}[{i}]` is neither).\n" +
                         InvalidRequestPrefix + "System message must be a text content block");
             }
-            i++;
         }
     }
 
     private void Append(string text)
     {
-        if (_text is null)
+        if (_first is null)
         {
-            _text = new StringBuilder(text);
+            _first = text;
         }
         else
         {
-            _text.Append('\n').Append(text);
+            (_joined ??= new StringBuilder(_first)).Append('\n').Append(text);
         }
     }
 }

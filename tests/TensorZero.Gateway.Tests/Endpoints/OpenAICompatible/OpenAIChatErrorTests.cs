@@ -174,6 +174,26 @@ public sealed class OpenAIChatErrorTests(OpenAIGateway gateway) : IClassFixture<
         Assert.StartsWith("the request body is not valid JSON", OpenAIClient.ErrorMessage(body), StringComparison.Ordinal);
     }
 
+    // The paths of the first messages are made once and shared by every request: each must still name its own message,
+    // within those and past them.
+    [Theory]
+    [InlineData(0, "role")]
+    [InlineData(3, "role")]
+    [InlineData(63, "content")]
+    [InlineData(64, "role")]
+    [InlineData(70, "content")]
+    public async Task Chat_BadMessageAtIndex_NamesThatMessage(int index, string field)
+    {
+        var good = string.Concat(Enumerable.Repeat("""{"role": "user", "content": "x"},""", index));
+        var bad = field == "role" ? """{"role": "robot", "content": "x"}""" : """{"role": "user"}""";
+
+        var (status, body, _) = await _client.PostChatAsync($$"""{"model": "tensorzero::function_name::basic", "messages": [{{good}}{{bad}}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(field == "role" ? $"`messages[{index}].role`: unknown role `robot`" : $"messages[{index}]: missing field `content`",
+            OpenAIClient.ErrorMessage(body), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Chat_UnknownToolCallIdAfterKnownOne_IsRejected()
     {
