@@ -28,8 +28,10 @@ public static class InferenceStreamWriter
                 writer.WriteEndObject();
             },
             cancellationToken,
-            raw.Prelude(result).Select(p => (Action<Utf8JsonWriter>)(writer => WritePrelude(writer, result, raw, p))).ToList(),
-            raw.Shows);
+            raw.Prelude(result) is { Count: > 0 } prelude
+                ? prelude.Select(p => (Action<Utf8JsonWriter>)(writer => WritePrelude(writer, result, raw, p))).ToList()
+                : null,
+            raw.ChunkFilter);
 
     // A chunk of raw data only: no content, and `raw_usage` or `raw_response`.
     private static void WritePrelude(Utf8JsonWriter writer, InferenceStreamResult result, RawOutput raw, RawPreludeChunk prelude)

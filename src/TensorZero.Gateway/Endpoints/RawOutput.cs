@@ -104,8 +104,12 @@ public sealed class RawOutput
     /// model calls' raw usage, the answers of the providers (and retries) that failed before this stream started, and
     /// earlier model calls' answers. Only what was asked for, and none empty.
     /// </summary>
-    public List<RawPreludeChunk> Prelude(InferenceStreamResult result)
+    public IReadOnlyList<RawPreludeChunk> Prelude(InferenceStreamResult result)
     {
+        if (!RawResponse && !RawUsage)
+        {
+            return [];
+        }
         var prelude = new List<RawPreludeChunk>();
         if (RawResponse && result.FailedRawResponses.Count > 0)
         {
@@ -131,6 +135,12 @@ public sealed class RawOutput
         }
         return prelude;
     }
+
+    /// <summary>
+    /// <see cref="Shows"/> for a request that asked for raw data; null (every chunk with data, the stream's default)
+    /// for one that asked for none, so most streams make no delegate for it.
+    /// </summary>
+    public Func<ProviderStreamChunk, bool>? ChunkFilter => this == None ? null : Shows;
 
     /// <summary>Whether a stream chunk is sent: when it carries data, or raw data the request asked for.</summary>
     public bool Shows(ProviderStreamChunk chunk) =>

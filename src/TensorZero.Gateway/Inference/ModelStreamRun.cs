@@ -165,8 +165,10 @@ public sealed class ModelStreamRun : IAsyncDisposable
 /// <summary>Cancels a stream when its time to first chunk or its total time runs out, and says which one did.</summary>
 internal sealed class StreamDeadline : IDisposable
 {
-    private readonly CancellationTokenSource _timer;
-    private readonly CancellationTokenSource _linked;
+    // Both null when neither limit is set (the common case): the outer token is used as it is, with no timer or
+    // linked source made per stream, as a non-streamed call's Deadline does.
+    private readonly CancellationTokenSource? _timer;
+    private readonly CancellationTokenSource? _linked;
     private readonly CancellationToken _outer;
     private readonly long? _totalMs;
     private readonly long _startTimestamp;
@@ -179,21 +181,22 @@ internal sealed class StreamDeadline : IDisposable
         _outer = outer;
         _totalMs = totalMs;
         _startTimestamp = time.GetTimestamp();
+        TtftMs = ttftMs;
+        if (ttftMs is null && totalMs is null)
+        {
+            return;
+        }
         _timer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _linked = CancellationTokenSource.CreateLinkedTokenSource(outer, _timer.Token);
-        var first = new[] { ttftMs, totalMs }.Where(v => v is not null).Min();
-        if (first is { } ms)
-        {
-            _timer.CancelAfter(TimeSpan.FromMilliseconds(ms));
-        }
-        TtftMs = ttftMs;
+        var first = ttftMs is { } ttft && (totalMs is null || ttft < totalMs) ? ttft : totalMs!.Value;
+        _timer.CancelAfter(TimeSpan.FromMilliseconds(first));
     }
 
     public long? TtftMs { get; }
 
-    public CancellationToken Token => _linked.Token;
+    public CancellationToken Token => _linked?.Token ?? _outer;
 
-    public bool Expired => _timer.IsCancellationRequested && !_outer.IsCancellationRequested;
+    public bool Expired => _timer is { IsCancellationRequested: true } && !_outer.IsCancellationRequested;
 
     public string ExpiredSetting => !_firstChunk && TtftMs is { } ttft && (_totalMs is null || ttft <= _totalMs) ? "streaming.ttft_ms" : "streaming.total_ms";
 
@@ -203,7 +206,7 @@ internal sealed class StreamDeadline : IDisposable
     public void FirstChunkArrived()
     {
         _firstChunk = true;
-        if (_timer.IsCancellationRequested)
+        if (_timer is null || _timer.IsCancellationRequested)
         {
             return;
         }
@@ -220,7 +223,7 @@ internal sealed class StreamDeadline : IDisposable
 
     public void Dispose()
     {
-        _linked.Dispose();
-        _timer.Dispose();
+        _linked?.Dispose();
+        _timer?.Dispose();
     }
 }

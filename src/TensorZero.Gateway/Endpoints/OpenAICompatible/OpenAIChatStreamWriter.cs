@@ -27,11 +27,14 @@ public static class OpenAIChatStreamWriter
         var first = true;
         // Every chunk names the same model: made once, not per chunk.
         var model = request.ResponseModelPrefix + result.VariantName;
-        var prelude = raw.Prelude(result).Select(p => (Action<Utf8JsonWriter>)(writer =>
-        {
-            WritePrelude(writer, result, model, raw, p, first, time.GetUtcNow().ToUnixTimeSeconds());
-            first = false;
-        })).ToList();
+        // Most streams send no raw data ahead of the provider's chunks: then no list or closures for it.
+        var prelude = raw.Prelude(result) is { Count: > 0 } chunks
+            ? chunks.Select(p => (Action<Utf8JsonWriter>)(writer =>
+            {
+                WritePrelude(writer, result, model, raw, p, first, time.GetUtcNow().ToUnixTimeSeconds());
+                first = false;
+            })).ToList()
+            : null;
         return SseResponse.WriteAsync(
             context.Response,
             result.Run,
@@ -52,7 +55,7 @@ public static class OpenAIChatStreamWriter
             },
             cancellationToken,
             prelude,
-            raw.Shows);
+            raw.ChunkFilter);
     }
 
     // A chunk of raw data only: an empty delta, and `tensorzero_raw_usage` or `tensorzero_raw_response`.
