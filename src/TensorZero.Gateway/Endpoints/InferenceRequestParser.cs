@@ -11,13 +11,13 @@ namespace TensorZero.Gateway.Endpoints;
 /// </summary>
 public static partial class InferenceRequestParser
 {
-    private static readonly HashSet<string> Supported =
+    private static readonly FieldNameSet Supported = new(
     [
         "function_name", "model_name", "episode_id", "input", "stream", "params", "variant_name", "dryrun", "tags", "internal",
         "credentials", "include_original_response", "include_raw_response", "include_raw_usage", "cache_options",
         "allowed_tools", "additional_tools", "tool_choice", "parallel_tool_calls", "output_schema", "extra_body", "extra_headers",
         "provider_tools",
-    ];
+    ]);
 
     // Accepted by TensorZero; rejected here with a clear message until this gateway implements them.
     private static readonly HashSet<string> NotYetSupported =
@@ -40,7 +40,11 @@ public static partial class InferenceRequestParser
         }
         foreach (var property in root.EnumerateObject())
         {
-            // Each read of a property's name makes a new string: read it once.
+            // Known names are looked up without a string of their own; the rest are read once.
+            if (Supported.Contains(property))
+            {
+                continue;
+            }
             var name = property.Name;
             if (NotYetSupported.Contains(name))
             {
@@ -49,7 +53,7 @@ public static partial class InferenceRequestParser
                     throw Invalid($"`{name}`: is not supported by this gateway yet");
                 }
             }
-            else if (!Supported.Contains(name))
+            else
             {
                 throw Invalid($"`{name}`: unknown field");
             }

@@ -22,7 +22,7 @@ public static class OpenAIChatRequestParser
     public const string FunctionNamePrefix = "tensorzero::function_name::";
     public const string ModelNamePrefix = "tensorzero::model_name::";
 
-    private static readonly HashSet<string> Known =
+    private static readonly FieldNameSet Known = new(
     [
         "messages", "model", "frequency_penalty", "max_tokens", "max_completion_tokens", "presence_penalty", "response_format",
         "seed", "stream", "stream_options", "temperature", "tools", "tool_choice", "top_p", "parallel_tool_calls", "stop",
@@ -32,7 +32,7 @@ public static class OpenAIChatRequestParser
         "tensorzero::provider_tools",
         "tensorzero::credentials", "tensorzero::params", "tensorzero::include_raw_usage", "tensorzero::include_raw_response",
         "tensorzero::include_original_response",
-    ];
+    ]);
 
     // Accepted by TensorZero; rejected here with a clear message until this gateway implements them (as on /inference).
     private static readonly HashSet<string> NotYetSupported =
@@ -110,7 +110,11 @@ public static class OpenAIChatRequestParser
         List<string>? unknown = null;
         foreach (var property in root.EnumerateObject())
         {
-            // Each read of a property's name makes a new string: read it once.
+            // Known names are looked up without a string of their own; the rest are read once.
+            if (Known.Contains(property))
+            {
+                continue;
+            }
             var name = property.Name;
             if (NotYetSupported.Contains(name))
             {
@@ -119,7 +123,7 @@ public static class OpenAIChatRequestParser
                     throw Invalid($"`{name}`: is not supported by this gateway yet");
                 }
             }
-            else if (!Known.Contains(name))
+            else
             {
                 (unknown ??= []).Add(name);
             }
