@@ -23,6 +23,11 @@ public static class JsonContentType
 
     public static bool IsJson(string? contentType)
     {
+        // What clients almost always send, known without parsing the header.
+        if (string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MatchesAllTypes || media.MatchesAllSubTypes)
         {
             return false;

@@ -159,25 +159,43 @@ public sealed record ModelRequest(
     /// </summary>
     public ModelRequest ForProvider(string modelName, string providerName)
     {
+        // The filtering lambdas live in their own methods: their closure is made only when a request has something
+        // to filter, not on every provider call.
         var request = RequestExtraBody.Count == 0 && RequestExtraHeaders.Count == 0 && RequestProviderTools.Count == 0
             ? this
-            : this with
-            {
-                InferenceExtraBody = RequestExtraBody.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
-                InferenceExtraHeaders = RequestExtraHeaders.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
-                InferenceProviderTools = RequestProviderTools.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
-            };
-        if (!Messages.Any(m => m.Content.Any(b => b is UnknownBlock { IsTargeted: true })))
-        {
-            return request;
-        }
-        return request with
-        {
-            Messages = Messages
-                .Select(m => m with { Content = m.Content.Where(b => b is not UnknownBlock unknown || unknown.Targets(modelName, providerName)).ToList() })
-                .ToList(),
-        };
+            : WithExtrasFor(modelName, providerName);
+        return HasTargetedBlocks() ? request.WithBlocksFor(modelName, providerName) : request;
     }
+
+    private ModelRequest WithExtrasFor(string modelName, string providerName) => this with
+    {
+        InferenceExtraBody = RequestExtraBody.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
+        InferenceExtraHeaders = RequestExtraHeaders.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
+        InferenceProviderTools = RequestProviderTools.Where(e => e.Targets(modelName, providerName)).Select(e => e.Item).ToList(),
+    };
+
+    private bool HasTargetedBlocks()
+    {
+        for (var m = 0; m < Messages.Count; m++)
+        {
+            var content = Messages[m].Content;
+            for (var b = 0; b < content.Count; b++)
+            {
+                if (content[b] is UnknownBlock { IsTargeted: true })
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private ModelRequest WithBlocksFor(string modelName, string providerName) => this with
+    {
+        Messages = Messages
+            .Select(m => m with { Content = m.Content.Where(b => b is not UnknownBlock unknown || unknown.Targets(modelName, providerName)).ToList() })
+            .ToList(),
+    };
 }
 
 /// <summary>A request-time <c>extra_body</c>/<c>extra_headers</c> item, optionally limited to a variant, a model or one of its providers.</summary>
