@@ -25,13 +25,15 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         }
         var now = time.GetUtcNow();
         var elapsed = Elapsed(result.InferenceId, now);
-        var inference = InferenceRowOf(request, result.InferenceId, result.EpisodeId, result.VariantName, result.FunctionType,
+        // The input's messages as JSON, made once: every model row stores them, and the inference row's input holds them.
+        var messages = RowJson.Messages(request.Input.Messages);
+        var inference = InferenceRowOf(request, messages, result.InferenceId, result.EpisodeId, result.VariantName, result.FunctionType,
             RowJson.Output(result), result.Schemas, elapsed, null, now);
         var scope = secrets.Scope(request.Credentials);
         if (result.Model is { OtherModelResults.Count: 0, FailedAttempts.Count: 0 } only)
         {
             // The common case, one model call that answered first: its two rows are queued without a list.
-            writer.Enqueue(scope, inference, ModelRowOf(request, result.InferenceId, only, elapsed, now));
+            writer.Enqueue(scope, inference, ModelRowOf(request, messages, result.InferenceId, only, elapsed, now));
             return;
         }
         var rows = new List<StoredRow> { inference };
@@ -40,25 +42,27 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         // stores the tokens of the call it replays, and says it was cached.
         foreach (var model in result.Model.AllModelResults())
         {
-            AddModelRows(rows, request, result.InferenceId, model, ReferenceEquals(model, result.Model) ? elapsed : null, now);
+            AddModelRows(rows, request, messages, result.InferenceId, model, ReferenceEquals(model, result.Model) ? elapsed : null, now);
         }
         writer.Enqueue(scope, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
     }
 
     // One model call's row, after a row for each of its model's providers that failed before it.
-    private static void AddModelRows(List<StoredRow> rows, InferenceRequest request, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
+    private static void AddModelRows(
+        List<StoredRow> rows, InferenceRequest request, string messages, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
     {
-        AddFailedRows(rows, request, inferenceId, model.FailedAttempts, now);
-        rows.Add(ModelRowOf(request, inferenceId, model, elapsed, now));
+        AddFailedRows(rows, request, messages, inferenceId, model.FailedAttempts, now);
+        rows.Add(ModelRowOf(request, messages, inferenceId, model, elapsed, now));
     }
 
-    private static ModelInferenceRow ModelRowOf(InferenceRequest request, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
+    private static ModelInferenceRow ModelRowOf(
+        InferenceRequest request, string messages, Guid inferenceId, ModelResult model, long? elapsed, DateTimeOffset now)
     {
         var answer = model.Response;
         var usage = answer.CachedUsage ?? model.OwnUsage ?? answer.Usage;
         return new ModelInferenceRow(
             UuidV7.New(now), inferenceId, answer.RawRequest, answer.RawResponse, request.Input.System,
-            RowJson.Messages(request.Input.Messages), RowJson.Content(answer.Content), usage.InputTokens, usage.OutputTokens, elapsed,
+            messages, RowJson.Content(answer.Content), usage.InputTokens, usage.OutputTokens, elapsed,
             model.ModelName, model.ProviderName, null,
             answer.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
         {
@@ -77,12 +81,13 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         return new Usage(input, output);
     }
 
-    private static void AddFailedRows(List<StoredRow> rows, InferenceRequest request, Guid inferenceId, IReadOnlyList<FailedAttempt> attempts, DateTimeOffset now)
+    private static void AddFailedRows(
+        List<StoredRow> rows, InferenceRequest request, string messages, Guid inferenceId, IReadOnlyList<FailedAttempt> attempts, DateTimeOffset now)
     {
         foreach (var a in attempts)
         {
             rows.Add(new ModelInferenceRow(UuidV7.New(now), inferenceId, string.Empty, a.RawResponse ?? string.Empty,
-                request.Input.System, RowJson.Messages(request.Input.Messages), "[]", null, null, a.ResponseTimeMs, a.ModelName, a.ProviderName,
+                request.Input.System, messages, "[]", null, null, a.ResponseTimeMs, a.ModelName, a.ProviderName,
                 null, null, a.Error, now));
         }
     }
@@ -104,7 +109,8 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             // A chat function's output is its content: made once for both rows.
             var content = collected.Content();
             var output = stream.FunctionType == FunctionType.Json ? collected.JsonOutput() : content;
-            var inference = InferenceRowOf(request, stream.InferenceId, stream.EpisodeId, stream.VariantName, stream.FunctionType,
+            var messages = RowJson.Messages(request.Input.Messages);
+            var inference = InferenceRowOf(request, messages, stream.InferenceId, stream.EpisodeId, stream.VariantName, stream.FunctionType,
                 output, stream.Schemas, elapsed, ttft, now);
             // The calls made before the stream (mixture-of-N's candidates, best-of-N's) have rows of their own; the
             // streamed usage includes theirs, so the streamed call's row keeps the rest.
@@ -112,12 +118,12 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             var rows = new List<StoredRow> { inference };
             foreach (var model in previous)
             {
-                AddModelRows(rows, request, stream.InferenceId, model, null, now);
+                AddModelRows(rows, request, messages, stream.InferenceId, model, null, now);
             }
             var usage = Minus(collected.Usage, previous.Select(m => m.Response.CachedUsage ?? m.OwnUsage ?? m.Response.Usage));
-            AddFailedRows(rows, request, stream.InferenceId, stream.Run.FailedAttempts, now);
+            AddFailedRows(rows, request, messages, stream.InferenceId, stream.Run.FailedAttempts, now);
             rows.Add(new ModelInferenceRow(UuidV7.New(now), stream.InferenceId, string.Empty, collected.RawResponse(),
-                request.Input.System, RowJson.Messages(request.Input.Messages), content, usage.InputTokens,
+                request.Input.System, messages, content, usage.InputTokens,
                 usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
                 collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
             {
@@ -135,12 +141,12 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
     private const string NoToolsAvailable = """{"tools_available":[]}""";
 
     private static InferenceRow InferenceRowOf(
-        InferenceRequest request, Guid id, Guid episodeId, string variant, FunctionType type, string output,
+        InferenceRequest request, string messages, Guid id, Guid episodeId, string variant, FunctionType type, string output,
         ResponseSchemas schemas, long? elapsed, long? ttft, DateTimeOffset now)
     {
         var json = type == FunctionType.Json;
         return new InferenceRow(id, episodeId, request.FunctionName ?? InferenceService.DefaultFunctionName, variant, json ? "json" : "chat",
-            RowJson.Input(request.Input), output,
+            RowJson.Input(request.Input, messages), output,
             json ? null : schemas.Tools.Count == 0 ? NoToolsAvailable : RowJson.Write(schemas, static (w, schemas) => { w.WriteStartObject(); w.WriteStartArray("tools_available"); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
             json ? (schemas.OutputSchema?.Node?.ToJsonString() ?? "{}") : null,
             request.Params == InferenceParams.Empty ? EmptyParams : JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),

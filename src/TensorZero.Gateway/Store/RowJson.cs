@@ -13,27 +13,30 @@ internal static class RowJson
     /// <summary>The JSON text <paramref name="write"/> writes with <paramref name="state"/>.</summary>
     public static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write) => JsonWriting.ToText(state, write, relaxed: true);
 
-    /// <summary><c>{"system": ..., "messages": [...]}</c>. File data is left out (only its type and URL are kept).</summary>
-    public static string Input(InferenceInput input) => Write(input, static (writer, input) =>
+    /// <summary>
+    /// <c>{"system": ..., "messages": [...]}</c>. File data is left out (only its type and URL are kept).
+    /// <paramref name="messages"/> is the <see cref="Messages"/> text of the input's messages, which the model rows
+    /// store too: written once, not again inside the input.
+    /// </summary>
+    public static string Input(InferenceInput input, string messages)
     {
-        writer.WriteStartObject();
-        if (input.SystemArguments is { } arguments)
+        var head = Write(input, static (writer, input) =>
         {
-            writer.WritePropertyName("system");
-            arguments.WriteTo(writer);
-        }
-        else if (input.System is { } system)
-        {
-            JsonWriting.WriteText(writer, "system", system);
-        }
-        writer.WriteStartArray("messages");
-        for (var i = 0; i < input.Messages.Count; i++)
-        {
-            WriteMessage(writer, input.Messages[i]);
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    });
+            writer.WriteStartObject();
+            if (input.SystemArguments is { } arguments)
+            {
+                writer.WritePropertyName("system");
+                arguments.WriteTo(writer);
+            }
+            else if (input.System is { } system)
+            {
+                JsonWriting.WriteText(writer, "system", system);
+            }
+            // The value follows as text; the writer is flushed with the object still open.
+            writer.WritePropertyName("messages");
+        });
+        return string.Concat(head, messages, "}");
+    }
 
     public static string Messages(IReadOnlyList<RequestMessage> messages) => Write(messages, static (writer, messages) =>
     {
