@@ -30,7 +30,18 @@ public static class JsonWriting
     /// <paramref name="relaxed"/>, else with the default escaping (<c>JsonNode.ToJsonString</c>'s, which provider
     /// bodies keep).
     /// </summary>
-    public static string ToText<TState>(TState state, Action<Utf8JsonWriter, TState> write, bool relaxed)
+    public static string ToText<TState>(TState state, Action<Utf8JsonWriter, TState> write, bool relaxed) =>
+        Render(state, write, relaxed, lastValue: null);
+
+    /// <summary>
+    /// A JSON object (with <see cref="Options"/>) whose last property's value is already JSON text: <paramref name="writeStart"/>
+    /// writes the object up to that property's name, and <paramref name="lastValue"/> and the closing brace follow, in
+    /// one string with no copy of either part.
+    /// </summary>
+    public static string ObjectEndingWith<TState>(TState state, Action<Utf8JsonWriter, TState> writeStart, string lastValue) =>
+        Render(state, writeStart, relaxed: true, lastValue);
+
+    private static string Render<TState>(TState state, Action<Utf8JsonWriter, TState> write, bool relaxed, string? lastValue)
     {
         // Taken out while in use, so a nested call gets a fresh pair instead of overwriting this one.
         var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
@@ -56,7 +67,7 @@ public static class JsonWriting
         {
             write(writer, state);
             writer.Flush();
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return lastValue is null ? Encoding.UTF8.GetString(buffer.WrittenSpan) : Join(buffer.WrittenMemory, lastValue);
         }
         finally
         {
@@ -78,6 +89,14 @@ public static class JsonWriting
 
     /// <summary>Texts longer than this are written in pieces of this many characters (see <see cref="WriteText"/>).</summary>
     public const int SegmentChars = 16 * 1024;
+
+    private static string Join(ReadOnlyMemory<byte> start, string lastValue) =>
+        string.Create(Encoding.UTF8.GetCharCount(start.Span) + lastValue.Length + 1, (start, lastValue), static (chars, parts) =>
+        {
+            var written = Encoding.UTF8.GetChars(parts.start.Span, chars);
+            parts.lastValue.CopyTo(chars[written..]);
+            chars[^1] = '}';
+        });
 
     /// <summary>
     /// A property holding <paramref name="value"/>, or null. For a string, a writer asks its buffer for room for the

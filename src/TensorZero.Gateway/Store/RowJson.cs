@@ -18,25 +18,21 @@ internal static class RowJson
     /// <paramref name="messages"/> is the <see cref="Messages"/> text of the input's messages, which the model rows
     /// store too: written once, not again inside the input.
     /// </summary>
-    public static string Input(InferenceInput input, string messages)
+    public static string Input(InferenceInput input, string messages) => JsonWriting.ObjectEndingWith(input, static (writer, input) =>
     {
-        var head = Write(input, static (writer, input) =>
+        writer.WriteStartObject();
+        if (input.SystemArguments is { } arguments)
         {
-            writer.WriteStartObject();
-            if (input.SystemArguments is { } arguments)
-            {
-                writer.WritePropertyName("system");
-                arguments.WriteTo(writer);
-            }
-            else if (input.System is { } system)
-            {
-                JsonWriting.WriteText(writer, "system", system);
-            }
-            // The value follows as text; the writer is flushed with the object still open.
-            writer.WritePropertyName("messages");
-        });
-        return string.Concat(head, messages, "}");
-    }
+            writer.WritePropertyName("system");
+            arguments.WriteTo(writer);
+        }
+        else if (input.System is { } system)
+        {
+            JsonWriting.WriteText(writer, "system", system);
+        }
+        // The value follows as text; the writer is flushed with the object still open.
+        writer.WritePropertyName("messages");
+    }, messages);
 
     public static string Messages(IReadOnlyList<RequestMessage> messages) => Write(messages, static (writer, messages) =>
     {
