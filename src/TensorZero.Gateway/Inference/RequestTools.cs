@@ -77,8 +77,23 @@ public sealed class RequestTools
         {
             throw NotOffered(chosen);
         }
-        return new RequestTools([], NoSchemas, null, request.ParallelToolCalls ?? function.ParallelToolCalls, request.ResponseSchema ?? request.OutputSchema);
+        var parallel = request.ParallelToolCalls ?? function.ParallelToolCalls;
+        if ((request.ResponseSchema ?? request.OutputSchema) is { } schema)
+        {
+            return new RequestTools([], NoSchemas, null, parallel, schema);
+        }
+        // Nothing of the request's own: one of three shared sets (they are never changed).
+        return parallel switch
+        {
+            null => NoToolsUnset,
+            true => NoToolsParallel,
+            false => NoToolsSerial,
+        };
     }
+
+    private static readonly RequestTools NoToolsUnset = new([], NoSchemas, null, null, null);
+    private static readonly RequestTools NoToolsParallel = new([], NoSchemas, null, true, null);
+    private static readonly RequestTools NoToolsSerial = new([], NoSchemas, null, false, null);
 
     private static GatewayError NotOffered(string tool) => GatewayError.InvalidRequest($"`tool_choice`: tool `{tool}` is not offered in this request");
 
