@@ -29,25 +29,7 @@ public static class OpenAIContentParts
             JsonWriting.WriteTextValue(writer, only.Text);
             return;
         }
-        writer.WriteStartArray();
-        for (var i = 0; i < blocks.Count; i++)
-        {
-            switch (blocks[i])
-            {
-                case TextBlock text:
-                    WriteText(writer, text.Text);
-                    break;
-                case FileBlock file:
-                    WriteFile(writer, file, displayName, overrides);
-                    break;
-                case UnknownBlock unknown:
-                    WriteUnknown(writer, unknown);
-                    break;
-                case var block:
-                    throw new InvalidOperationException($"{block.GetType().Name} is not user content");
-            }
-        }
-        writer.WriteEndArray();
+        WriteParts(writer, blocks, displayName, overrides, user: true);
     }
 
     /// <summary>An assistant turn's content; chat completions takes no files from the assistant.</summary>
@@ -58,6 +40,13 @@ public static class OpenAIContentParts
             JsonWriting.WriteTextValue(writer, only.Text);
             return;
         }
+        WriteParts(writer, blocks, displayName, overrides: null, user: false);
+    }
+
+    // The parts of a turn, in order; chat completions takes files from the user only.
+    private static void WriteParts(
+        Utf8JsonWriter writer, IReadOnlyList<ContentBlock> blocks, string displayName, IReadOnlyDictionary<string, string>? overrides, bool user)
+    {
         writer.WriteStartArray();
         for (var i = 0; i < blocks.Count; i++)
         {
@@ -69,11 +58,14 @@ public static class OpenAIContentParts
                 case UnknownBlock unknown:
                     WriteUnknown(writer, unknown);
                     break;
+                case FileBlock file when user:
+                    WriteFile(writer, file, displayName, overrides);
+                    break;
                 case FileBlock file:
                     throw GatewayError.InvalidRequest(
                         $"{displayName} does not accept files in assistant messages (file `{file.Describe()}`); send it in a user message");
                 case var block:
-                    throw new InvalidOperationException($"{block.GetType().Name} is not assistant content");
+                    throw new InvalidOperationException($"{block.GetType().Name} is not {(user ? "user" : "assistant")} content");
             }
         }
         writer.WriteEndArray();
