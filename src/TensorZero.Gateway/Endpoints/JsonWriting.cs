@@ -87,9 +87,6 @@ public static class JsonWriting
         }
     }
 
-    /// <summary>Texts longer than this are written in pieces of this many characters (see <see cref="WriteText"/>).</summary>
-    public const int SegmentChars = 16 * 1024;
-
     private static string Join(ReadOnlyMemory<byte> start, string lastValue) =>
         string.Create(Encoding.UTF8.GetCharCount(start.Span) + lastValue.Length + 1, (start, lastValue), static (chars, parts) =>
         {
@@ -97,6 +94,9 @@ public static class JsonWriting
             parts.lastValue.CopyTo(chars[written..]);
             chars[^1] = '}';
         });
+
+    /// <summary>Texts longer than this are written in pieces of this many characters (see <see cref="WriteText"/>).</summary>
+    public const int SegmentChars = 16 * 1024;
 
     /// <summary>
     /// A property holding <paramref name="value"/>, or null. For a string, a writer asks its buffer for room for the
