@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.Extensions.ObjectPool;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -95,12 +96,12 @@ public static class SseResponse
         private readonly HttpResponse _response;
         private readonly TimeSpan _timeout;
         private readonly CancellationToken _requestAborted;
-        private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+        // Taken from a pool for the stream and given back when it ends: most streams' events fit the same 1 KB.
+        private readonly EventBuffer _buffer = Buffers.Get();
         // The timeout has a source of its own, so a write it cut counts as a stall even when cutting it also aborted
         // the request: Kestrel aborts the connection of a cancelled write, and that can happen before the catch below.
         private readonly CancellationTokenSource _timer = new();
         private readonly CancellationTokenSource _write;
-        private Utf8JsonWriter? _json;
 
         public EventWriter(HttpResponse response, TimeSpan timeout, CancellationToken requestAborted)
         {
@@ -114,14 +115,14 @@ public static class SseResponse
 
         public Task WriteEventAsync<T>(Action<Utf8JsonWriter, T> write, T value)
         {
-            _buffer.ResetWrittenCount();
-            _buffer.Write(DataPrefix);
-            var json = _json ??= new Utf8JsonWriter(_buffer, JsonWriting.Options);
-            json.Reset(_buffer);
-            write(json, value);
-            json.Flush();
-            _buffer.Write(EventEnd);
-            return WriteRawAsync(_buffer.WrittenMemory);
+            var bytes = _buffer.Bytes;
+            bytes.ResetWrittenCount();
+            bytes.Write(DataPrefix);
+            _buffer.Json.Reset(bytes);
+            write(_buffer.Json, value);
+            _buffer.Json.Flush();
+            bytes.Write(EventEnd);
+            return WriteRawAsync(bytes.WrittenMemory);
         }
 
         public async Task WriteRawAsync(ReadOnlyMemory<byte> bytes)
@@ -143,9 +144,41 @@ public static class SseResponse
 
         public void Dispose()
         {
-            _json?.Dispose();
+            // Every write has returned by now, and a write copies its bytes into the response before it returns.
+            Buffers.Return(_buffer);
             _write.Dispose();
             _timer.Dispose();
+        }
+    }
+
+    // At most this many idle buffers are kept; more streams than that at once make their own.
+    private static readonly ObjectPool<EventBuffer> Buffers = new DefaultObjectPool<EventBuffer>(new EventBufferPolicy(), 256);
+
+    /// <summary>An event's bytes and the JSON writer over them.</summary>
+    private sealed class EventBuffer
+    {
+        public EventBuffer() => Json = new Utf8JsonWriter(Bytes, JsonWriting.Options);
+
+        public ArrayBufferWriter<byte> Bytes { get; } = new(1024);
+
+        public Utf8JsonWriter Json { get; }
+    }
+
+    private sealed class EventBufferPolicy : PooledObjectPolicy<EventBuffer>
+    {
+        // A buffer that grew for a large event (a long tool call, a raw chunk) is let go rather than kept.
+        private const int MaxKeptBytes = 64 * 1024;
+
+        public override EventBuffer Create() => new();
+
+        public override bool Return(EventBuffer buffer)
+        {
+            if (buffer.Bytes.Capacity > MaxKeptBytes)
+            {
+                return false;
+            }
+            buffer.Bytes.ResetWrittenCount();
+            return true;
         }
     }
 

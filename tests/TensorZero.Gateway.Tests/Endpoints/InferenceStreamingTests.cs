@@ -61,6 +61,27 @@ public sealed class InferenceStreamingTests : IClassFixture<InferenceStreamingTe
     private Task<(HttpStatusCode Status, string? ContentType, List<string> Events, string Raw)> Stream(object body) =>
         _client.PostStreamAsync("/inference", body);
 
+    // The event buffers are shared between streams one after another: many streams at once must each get only their
+    // own events, whole.
+    [Fact]
+    public async Task Stream_ManyAtOnce_EachGetsOnlyItsOwnEvents()
+    {
+        var streams = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ =>
+            Stream(new { model_name = "dummy::good", stream = true, input = GatewayClient.UserMessage("x") })));
+
+        var ids = new List<string>();
+        foreach (var (status, _, events, _) in streams)
+        {
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("[DONE]", events[^1]);
+            var chunks = events.Json();
+            ids.Add(Assert.Single(chunks.Select(c => c["inference_id"]!.GetValue<string>()).Distinct()));
+            Assert.Equal(DummyProvider.StreamedText,
+                string.Concat(chunks.SelectMany(c => c["content"]!.AsArray()).Select(b => b!["text"]!.GetValue<string>())));
+        }
+        Assert.Equal(streams.Length, ids.Distinct().Count());
+    }
+
     [Fact]
     public async Task Stream_Default_SendsTextChunksThenUsageThenDone()
     {
