@@ -27,11 +27,10 @@ public static class InferenceStreamWriter
                 raw.WriteErrorRaw(writer, "raw_chunk", error);
                 writer.WriteEndObject();
             },
-            cancellationToken,
-            raw.Prelude(result) is { Count: > 0 } prelude
-                ? prelude.Select(p => (Action<Utf8JsonWriter>)(writer => WritePrelude(writer, result, raw, p))).ToList()
-                : null,
-            raw.ChunkFilter);
+            raw.Prelude(result),
+            (writer, prelude) => WritePrelude(writer, result, raw, prelude),
+            raw.ChunkFilter,
+            cancellationToken);
 
     // A chunk of raw data only: no content, and `raw_usage` or `raw_response`.
     private static void WritePrelude(Utf8JsonWriter writer, InferenceStreamResult result, RawOutput raw, RawPreludeChunk prelude)

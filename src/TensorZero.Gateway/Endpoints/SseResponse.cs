@@ -26,9 +26,10 @@ public static class SseResponse
         TimeSpan writeTimeout,
         Action<Utf8JsonWriter, ProviderStreamChunk> writeChunk,
         Action<Utf8JsonWriter, GatewayError> writeError,
-        CancellationToken cancellationToken,
-        IReadOnlyList<Action<Utf8JsonWriter>>? prelude = null,
-        Func<ProviderStreamChunk, bool>? shows = null)
+        IReadOnlyList<RawPreludeChunk> prelude,
+        Action<Utf8JsonWriter, RawPreludeChunk> writePrelude,
+        Func<ProviderStreamChunk, bool>? shows,
+        CancellationToken cancellationToken)
     {
         // By default a chunk without content, usage, finish reason or error (a provider event kept only for raw output) is not sent.
         shows ??= static chunk => chunk.HasData;
@@ -42,9 +43,9 @@ public static class SseResponse
             {
                 try
                 {
-                    foreach (var write in prelude ?? [])
+                    for (var i = 0; i < prelude.Count; i++)
                     {
-                        await writer.WriteEventAsync(static (json, write) => write(json), write).ConfigureAwait(false);
+                        await writer.WriteEventAsync(writePrelude, prelude[i]).ConfigureAwait(false);
                     }
                     await foreach (var chunk in run.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                     {

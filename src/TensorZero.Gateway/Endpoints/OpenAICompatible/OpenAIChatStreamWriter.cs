@@ -27,14 +27,6 @@ public static class OpenAIChatStreamWriter
         var first = true;
         // Every chunk names the same model: made once, not per chunk.
         var model = request.ResponseModelPrefix + result.VariantName;
-        // Most streams send no raw data ahead of the provider's chunks: then no list or closures for it.
-        var prelude = raw.Prelude(result) is { Count: > 0 } chunks
-            ? chunks.Select(p => (Action<Utf8JsonWriter>)(writer =>
-            {
-                WritePrelude(writer, result, model, raw, p, first, time.GetUtcNow().ToUnixTimeSeconds());
-                first = false;
-            })).ToList()
-            : null;
         return SseResponse.WriteAsync(
             context.Response,
             result.Run,
@@ -53,9 +45,14 @@ public static class OpenAIChatStreamWriter
                 raw.WriteErrorRaw(writer, "tensorzero_raw_chunk", error);
                 writer.WriteEndObject();
             },
-            cancellationToken,
-            prelude,
-            raw.ChunkFilter);
+            raw.Prelude(result),
+            (writer, prelude) =>
+            {
+                WritePrelude(writer, result, model, raw, prelude, first, time.GetUtcNow().ToUnixTimeSeconds());
+                first = false;
+            },
+            raw.ChunkFilter,
+            cancellationToken);
     }
 
     // A chunk of raw data only: an empty delta, and `tensorzero_raw_usage` or `tensorzero_raw_response`.
