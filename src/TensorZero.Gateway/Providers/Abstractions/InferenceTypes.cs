@@ -102,6 +102,19 @@ public sealed record UnknownBlock(JsonNode? Data, string? ModelName = null, stri
 
     /// <summary>A copy of <see cref="Data"/> to put in a provider body (a JSON node has one parent).</summary>
     public JsonNode? DataCopy() => Data?.DeepClone();
+
+    /// <summary>Writes <see cref="Data"/> as the writer's next value (<c>null</c> when there is none), without copying it.</summary>
+    public void WriteData(System.Text.Json.Utf8JsonWriter writer)
+    {
+        if (Data is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            Data.WriteTo(writer);
+        }
+    }
 }
 
 /// <summary>A tool the model may call.</summary>

@@ -96,14 +96,7 @@ public static class DummyEcho
             case UnknownBlock unknown:
                 writer.WriteString("type", "unknown");
                 writer.WritePropertyName("data");
-                if (unknown.Data is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    unknown.Data.WriteTo(writer);
-                }
+                unknown.WriteData(writer);
                 if (unknown.ModelName is not null)
                 {
                     writer.WriteString("model_name", unknown.ModelName);

@@ -56,7 +56,7 @@ public static class OpenAIContentParts
                     WriteText(writer, text.Text);
                     break;
                 case UnknownBlock unknown:
-                    WriteUnknown(writer, unknown);
+                    unknown.WriteData(writer);
                     break;
                 case FileBlock file when user:
                     WriteFile(writer, file, displayName, overrides);
@@ -138,18 +138,5 @@ public static class OpenAIContentParts
         writer.WriteString("type", "text");
         JsonWriting.WriteText(writer, "text", text);
         writer.WriteEndObject();
-    }
-
-    // An unknown block goes to the server as it was given.
-    private static void WriteUnknown(Utf8JsonWriter writer, UnknownBlock unknown)
-    {
-        if (unknown.Data is null)
-        {
-            writer.WriteNullValue();
-        }
-        else
-        {
-            unknown.Data.WriteTo(writer);
-        }
     }
 }
