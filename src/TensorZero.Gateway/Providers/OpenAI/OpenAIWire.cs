@@ -163,12 +163,12 @@ public static partial class OpenAIWire
     private static void WriteAssistant(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> blocks, string displayName)
     {
         var content = ContentOf(blocks);
-        var calls = 0;
-        for (var b = 0; b < blocks.Count; b++)
+        var hasCalls = false;
+        for (var b = 0; b < blocks.Count && !hasCalls; b++)
         {
-            calls += blocks[b] is ToolCallBlock ? 1 : 0;
+            hasCalls = blocks[b] is ToolCallBlock;
         }
-        if (content.Count == 0 && calls == 0)
+        if (content.Count == 0 && !hasCalls)
         {
             return;
         }
@@ -183,7 +183,7 @@ public static partial class OpenAIWire
         {
             OpenAIContentParts.WriteAssistant(writer, content, displayName);
         }
-        if (calls > 0)
+        if (hasCalls)
         {
             writer.WriteStartArray("tool_calls");
             for (var b = 0; b < blocks.Count; b++)
