@@ -22,13 +22,13 @@ internal static class CustomToolParser
             throw Invalid($"`{path}`: must be an object with `name`, and optionally `description` and `format`");
         }
         RejectUnknown(tool, path, "name", "description", "format", tagField);
-        if (!tool.TryGetProperty("name", out _))
+        if (!tool.TryGetProperty("name"u8, out _))
         {
             throw Invalid(JsonFields.MissingField(path, "name"));
         }
         var name = JsonFields.RequiredString(tool, "name", path);
         var description = JsonFields.OptionalString(tool, "description", path);
-        var format = tool.TryGetProperty("format", out var formatValue) && formatValue.ValueKind != JsonValueKind.Null
+        var format = tool.TryGetProperty("format"u8, out var formatValue) && formatValue.ValueKind != JsonValueKind.Null
             ? ParseFormat(formatValue, $"{path}.format")
             : null;
         return new CustomToolDefinition(name, description, format);
@@ -40,7 +40,7 @@ internal static class CustomToolParser
         {
             throw Invalid($"`{path}`: must be {{\"type\": \"text\"}} or {{\"type\": \"grammar\", \"grammar\": {{...}}}}");
         }
-        if (!format.TryGetProperty("type", out _))
+        if (!format.TryGetProperty("type"u8, out _))
         {
             throw Invalid(JsonFields.MissingField(path, "type"));
         }
@@ -51,7 +51,7 @@ internal static class CustomToolParser
                 return CustomToolTextFormat.Instance;
             case "grammar":
                 RejectUnknown(format, path, "type", "grammar");
-                if (!format.TryGetProperty("grammar", out var grammar) || grammar.ValueKind == JsonValueKind.Null)
+                if (!format.TryGetProperty("grammar"u8, out var grammar) || grammar.ValueKind == JsonValueKind.Null)
                 {
                     throw Invalid(JsonFields.MissingField(path, "grammar"));
                 }

@@ -25,7 +25,7 @@ public static class FileBlockParser
     {
         // TensorZero's older forms have no `file_type`: the presence of `url` or `data` says which one is meant.
         var fileType = JsonFields.OptionalString(block, "file_type", path)
-            ?? (block.TryGetProperty("url", out _) ? "url" : block.TryGetProperty("data", out _) ? "base64" : null);
+            ?? (block.TryGetProperty("url"u8, out _) ? "url" : block.TryGetProperty("data"u8, out _) ? "base64" : null);
         var file = fileType switch
         {
             "base64" => ParseBase64(block, path),
@@ -39,7 +39,7 @@ public static class FileBlockParser
     public static UnknownBlock ParseUnknown(JsonElement block, string path)
     {
         RejectUnknownFields(block, UnknownFields, path);
-        if (!block.TryGetProperty("data", out var data) || data.ValueKind == JsonValueKind.Null)
+        if (!block.TryGetProperty("data"u8, out var data) || data.ValueKind == JsonValueKind.Null)
         {
             throw Invalid($"`{path}.data`: is required (the provider-specific JSON to send as is)");
         }

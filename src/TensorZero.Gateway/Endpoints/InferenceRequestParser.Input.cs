@@ -13,7 +13,7 @@ public static partial class InferenceRequestParser
 {
     private static InferenceInput ParseInput(JsonElement root)
     {
-        if (!root.TryGetProperty("input", out var input))
+        if (!root.TryGetProperty("input"u8, out var input))
         {
             throw Invalid(JsonFields.MissingField(null, "input"));
         }
@@ -73,7 +73,7 @@ public static partial class InferenceRequestParser
                 throw Invalid($"`{path}.{property.Name}`: unknown field");
             }
         }
-        if (!message.TryGetProperty("role", out var roleValue))
+        if (!message.TryGetProperty("role"u8, out var roleValue))
         {
             throw Invalid(JsonFields.MissingField(path, "role"));
         }
@@ -83,7 +83,7 @@ public static partial class InferenceRequestParser
             "assistant" => Role.Assistant,
             var other => throw Invalid($"`{path}.role`: unknown role `{other}`, expected `user` or `assistant`"),
         } : throw Invalid($"`{path}.role`: must be a string");
-        if (!message.TryGetProperty("content", out var content))
+        if (!message.TryGetProperty("content"u8, out var content))
         {
             throw Invalid(JsonFields.MissingField(path, "content"));
         }
@@ -108,7 +108,7 @@ public static partial class InferenceRequestParser
         foreach (var block in content.EnumerateArray())
         {
             var blockPath = $"{path}[{index++}]";
-            if (block.ValueKind != JsonValueKind.Object || !block.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            if (block.ValueKind != JsonValueKind.Object || !block.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String)
             {
                 throw Invalid($"`{blockPath}`: must be an object with a string `type`");
             }
@@ -147,18 +147,18 @@ public static partial class InferenceRequestParser
                 return new RawTextBlock(JsonFields.RequiredString(block, "value", path));
             case "template":
                 return new TemplateBlock(JsonFields.RequiredString(block, "name", path),
-                    block.TryGetProperty("arguments", out var templateArguments) ? Arguments(templateArguments, $"{path}.arguments") : []);
+                    block.TryGetProperty("arguments"u8, out var templateArguments) ? Arguments(templateArguments, $"{path}.arguments") : []);
             case "tool_call":
                 // Accepts both the input form (`name`, `arguments`) and the response form (`raw_name`, `raw_arguments`).
-                var name = block.TryGetProperty("raw_name", out var rawName) && rawName.ValueKind == JsonValueKind.String
+                var name = block.TryGetProperty("raw_name"u8, out var rawName) && rawName.ValueKind == JsonValueKind.String
                     ? rawName.GetString()!
                     : JsonFields.RequiredString(block, "name", path);
                 string arguments;
-                if (block.TryGetProperty("raw_arguments", out var rawArguments) && rawArguments.ValueKind == JsonValueKind.String)
+                if (block.TryGetProperty("raw_arguments"u8, out var rawArguments) && rawArguments.ValueKind == JsonValueKind.String)
                 {
                     arguments = rawArguments.GetString()!;
                 }
-                else if (block.TryGetProperty("arguments", out var args) && args.ValueKind is JsonValueKind.String or JsonValueKind.Object)
+                else if (block.TryGetProperty("arguments"u8, out var args) && args.ValueKind is JsonValueKind.String or JsonValueKind.Object)
                 {
                     arguments = args.ValueKind == JsonValueKind.String ? args.GetString()! : args.GetRawText();
                 }

@@ -20,7 +20,7 @@ public static partial class InferenceRequestParser
 
     private static List<ToolDefinition>? ParseAdditionalTools(JsonElement root)
     {
-        if (!root.TryGetProperty("additional_tools", out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty("additional_tools"u8, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -51,11 +51,11 @@ public static partial class InferenceRequestParser
                     ? $"`{path}.type`: an OpenAI custom tool is `openai_custom` here (`custom` is the /openai/v1 form)"
                     : $"`{path}.type`: tools of type `{type}` are not supported by this gateway yet (supported: function, openai_custom)");
             }
-            if (!tool.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+            if (!tool.TryGetProperty("parameters"u8, out var parameters) || parameters.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid($"`{path}.parameters`: must be a JSON Schema object");
             }
-            var strict = tool.TryGetProperty("strict", out var strictValue) && strictValue.ValueKind switch
+            var strict = tool.TryGetProperty("strict"u8, out var strictValue) && strictValue.ValueKind switch
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False or JsonValueKind.Null => false,
@@ -73,7 +73,7 @@ public static partial class InferenceRequestParser
     /// <summary>The OpenAI custom tools of <c>additional_tools</c> (<c>"type": "openai_custom"</c>); null when there are none.</summary>
     private static List<CustomToolDefinition>? ParseCustomTools(JsonElement root)
     {
-        if (!root.TryGetProperty("additional_tools", out var value) || value.ValueKind != JsonValueKind.Array)
+        if (!root.TryGetProperty("additional_tools"u8, out var value) || value.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
@@ -86,11 +86,11 @@ public static partial class InferenceRequestParser
     }
 
     private static bool IsCustomTool(JsonElement tool) =>
-        tool.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "openai_custom";
+        tool.TryGetProperty("type"u8, out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "openai_custom";
 
     private static ToolChoice? ParseToolChoice(JsonElement root)
     {
-        if (!root.TryGetProperty("tool_choice", out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty("tool_choice"u8, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -103,7 +103,7 @@ public static partial class InferenceRequestParser
                 "required" => new ToolChoice(ToolChoiceMode.Required),
                 var other => throw Invalid($"`tool_choice`: unknown value `{other}` (valid: none, auto, required, {{\"specific\": \"tool\"}})"),
             },
-            JsonValueKind.Object when value.TryGetProperty("specific", out var specific) && specific.ValueKind == JsonValueKind.String
+            JsonValueKind.Object when value.TryGetProperty("specific"u8, out var specific) && specific.ValueKind == JsonValueKind.String
                 => new ToolChoice(ToolChoiceMode.Specific, specific.GetString()),
             _ => throw Invalid("`tool_choice`: must be \"none\", \"auto\", \"required\" or {\"specific\": \"tool\"}"),
         };
@@ -111,7 +111,7 @@ public static partial class InferenceRequestParser
 
     private static JsonSchemaDocument? ParseOutputSchema(JsonElement root)
     {
-        if (!root.TryGetProperty("output_schema", out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty("output_schema"u8, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -133,8 +133,8 @@ public static partial class InferenceRequestParser
     public static JsonMode? ParseJsonMode(JsonElement root, string field = "params")
     {
         if (!root.TryGetProperty(field, out var p) || p.ValueKind != JsonValueKind.Object ||
-            !p.TryGetProperty("chat_completion", out var chat) || chat.ValueKind != JsonValueKind.Object ||
-            !chat.TryGetProperty("json_mode", out var mode) || mode.ValueKind == JsonValueKind.Null)
+            !p.TryGetProperty("chat_completion"u8, out var chat) || chat.ValueKind != JsonValueKind.Object ||
+            !chat.TryGetProperty("json_mode"u8, out var mode) || mode.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -157,7 +157,7 @@ public static partial class InferenceRequestParser
         {
             throw Invalid($"`{field}.{property.Name}`: unknown field");
         }
-        if (!value.TryGetProperty("chat_completion", out var chat) || chat.ValueKind == JsonValueKind.Null)
+        if (!value.TryGetProperty("chat_completion"u8, out var chat) || chat.ValueKind == JsonValueKind.Null)
         {
             return InferenceParams.Empty;
         }
@@ -174,7 +174,7 @@ public static partial class InferenceRequestParser
         }
         var prefix = $"{field}.chat_completion";
         IReadOnlyList<string>? stops = null;
-        if (chat.TryGetProperty("stop_sequences", out var stopValue) && stopValue.ValueKind != JsonValueKind.Null)
+        if (chat.TryGetProperty("stop_sequences"u8, out var stopValue) && stopValue.ValueKind != JsonValueKind.Null)
         {
             stops = stopValue.ValueKind == JsonValueKind.Array && stopValue.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String)
                 ? stopValue.EnumerateArray().Select(s => s.GetString()!).ToList()

@@ -78,7 +78,7 @@ public static partial class InferenceRequestParser
             AdditionalTools = ParseAdditionalTools(root),
             CustomTools = ParseCustomTools(root),
             ToolChoice = ParseToolChoice(root),
-            ParallelToolCalls = root.TryGetProperty("parallel_tool_calls", out var parallel) && parallel.ValueKind != JsonValueKind.Null
+            ParallelToolCalls = root.TryGetProperty("parallel_tool_calls"u8, out var parallel) && parallel.ValueKind != JsonValueKind.Null
                 ? OptionalBool(root, "parallel_tool_calls")
                 : null,
             OutputSchema = ParseOutputSchema(root),

@@ -14,9 +14,9 @@ public static class InferenceResponseWriter
     {
         var response = result.Model.Response;
         writer.WriteStartObject();
-        writer.WriteString("inference_id", result.InferenceId);
-        writer.WriteString("episode_id", result.EpisodeId);
-        writer.WriteString("variant_name", result.VariantName);
+        writer.WriteString("inference_id"u8, result.InferenceId);
+        writer.WriteString("episode_id"u8, result.EpisodeId);
+        writer.WriteString("variant_name"u8, result.VariantName);
         writer.WritePropertyName(result.FunctionType == FunctionType.Json ? "output" : "content");
         WriteOutputValue(writer, result);
         WriteUsage(writer, response.Usage);
@@ -26,7 +26,7 @@ public static class InferenceResponseWriter
         }
         if (raw.OriginalResponse && raw.Original(result.Model) is { } original)
         {
-            writer.WriteString("original_response", original);
+            writer.WriteString("original_response"u8, original);
         }
         if (raw.RawResponse)
         {
@@ -34,7 +34,7 @@ public static class InferenceResponseWriter
         }
         if (response.FinishReason is { } finish)
         {
-            writer.WriteString("finish_reason", FinishReasonName(finish));
+            writer.WriteString("finish_reason"u8, FinishReasonName(finish));
         }
         writer.WriteEndObject();
     }
@@ -45,9 +45,9 @@ public static class InferenceResponseWriter
     /// </summary>
     public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
     {
-        writer.WriteStartObject("usage");
-        WriteNullableNumber(writer, "input_tokens", usage.InputTokens);
-        WriteNullableNumber(writer, "output_tokens", usage.OutputTokens);
+        writer.WriteStartObject("usage"u8);
+        WriteNullableNumber(writer, "input_tokens"u8, usage.InputTokens);
+        WriteNullableNumber(writer, "output_tokens"u8, usage.OutputTokens);
         writer.WriteEndObject();
     }
 
@@ -67,30 +67,30 @@ public static class InferenceResponseWriter
         {
             case TextBlock text:
                 writer.WriteStartObject();
-                writer.WriteString("type", "text");
+                writer.WriteString("type"u8, "text");
                 JsonWriting.WriteText(writer, "text", text.Text);
                 writer.WriteEndObject();
                 break;
             case ToolCallBlock call:
                 // `name` and `arguments` are null when the model named an unknown tool or its arguments fail the tool's schema.
                 writer.WriteStartObject();
-                writer.WriteString("type", "tool_call");
-                writer.WriteString("id", call.Id);
-                writer.WriteString("raw_name", call.Name);
+                writer.WriteString("type"u8, "tool_call");
+                writer.WriteString("id"u8, call.Id);
+                writer.WriteString("raw_name"u8, call.Name);
                 JsonWriting.WriteText(writer, "raw_arguments", call.Arguments);
                 var checkedCall = OutputValidator.ToolCall(call, schemas);
                 JsonWriting.WriteText(writer, "name", checkedCall.Name);
-                WriteElementOrNull(writer, "arguments", checkedCall.Arguments);
+                WriteElementOrNull(writer, "arguments"u8, checkedCall.Arguments);
                 writer.WriteEndObject();
                 break;
             case ThoughtBlock thought:
                 writer.WriteStartObject();
-                writer.WriteString("type", "thought");
+                writer.WriteString("type"u8, "thought");
                 // `text` is always there, null or not: 2025 clients read it unconditionally.
                 JsonWriting.WriteText(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
-                    writer.WriteString("signature", thought.Signature);
+                    writer.WriteString("signature"u8, thought.Signature);
                 }
                 ThoughtSummary.Write(writer, thought.Summary);
                 writer.WriteEndObject();
@@ -111,7 +111,7 @@ public static class InferenceResponseWriter
             var output = OutputValidator.JsonOutput(content, result.Schemas);
             writer.WriteStartObject();
             JsonWriting.WriteText(writer, "raw", output.Raw);
-            WriteElementOrNull(writer, "parsed", output.Parsed);
+            WriteElementOrNull(writer, "parsed"u8, output.Parsed);
             writer.WriteEndObject();
             return;
         }
@@ -124,7 +124,7 @@ public static class InferenceResponseWriter
         writer.WriteEndArray();
     }
 
-    private static void WriteElementOrNull(Utf8JsonWriter writer, string name, JsonElement? value)
+    private static void WriteElementOrNull(Utf8JsonWriter writer, ReadOnlySpan<byte> name, JsonElement? value)
     {
         writer.WritePropertyName(name);
         if (value is { } element)
@@ -137,7 +137,7 @@ public static class InferenceResponseWriter
         }
     }
 
-    private static void WriteNullableNumber(Utf8JsonWriter writer, string name, long? value)
+    private static void WriteNullableNumber(Utf8JsonWriter writer, ReadOnlySpan<byte> name, long? value)
     {
         if (value is { } number)
         {

@@ -23,7 +23,7 @@ public static class InferenceStreamWriter
             (writer, error) =>
             {
                 writer.WriteStartObject();
-                writer.WriteString("error", error.Message);
+                writer.WriteString("error"u8, error.Message);
                 raw.WriteErrorRaw(writer, "raw_chunk", error);
                 writer.WriteEndObject();
             },
@@ -38,11 +38,11 @@ public static class InferenceStreamWriter
         WriteIds(writer, result);
         if (result.FunctionType == FunctionType.Json)
         {
-            writer.WriteString("raw", string.Empty);
+            writer.WriteString("raw"u8, string.Empty);
         }
         else
         {
-            writer.WriteStartArray("content");
+            writer.WriteStartArray("content"u8);
             writer.WriteEndArray();
         }
         if (prelude.UsageOf is { } models)
@@ -59,9 +59,9 @@ public static class InferenceStreamWriter
     private static void WriteIds(Utf8JsonWriter writer, InferenceStreamResult result)
     {
         writer.WriteStartObject();
-        writer.WriteString("inference_id", result.InferenceId);
-        writer.WriteString("episode_id", result.EpisodeId);
-        writer.WriteString("variant_name", result.VariantName);
+        writer.WriteString("inference_id"u8, result.InferenceId);
+        writer.WriteString("episode_id"u8, result.EpisodeId);
+        writer.WriteString("variant_name"u8, result.VariantName);
     }
 
     private static void WriteChunk(Utf8JsonWriter writer, InferenceStreamResult result, ProviderStreamChunk chunk, RawOutput raw)
@@ -70,7 +70,7 @@ public static class InferenceStreamWriter
         if (result.FunctionType == FunctionType.Json)
         {
             // JSON functions stream the raw text; tool-call arguments (json_mode = "tool") count as text too.
-            writer.WriteString("raw", string.Concat(chunk.Content.Select(d => d switch
+            writer.WriteString("raw"u8, string.Concat(chunk.Content.Select(d => d switch
             {
                 TextDelta text => text.Text,
                 ToolCallDelta call => call.ArgumentsDelta,
@@ -79,7 +79,7 @@ public static class InferenceStreamWriter
         }
         else
         {
-            writer.WriteStartArray("content");
+            writer.WriteStartArray("content"u8);
             foreach (var delta in chunk.Content)
             {
                 WriteDelta(writer, delta);
@@ -93,7 +93,7 @@ public static class InferenceStreamWriter
         raw.WriteChunkUsage(writer, "raw_usage", result.Run, chunk);
         if (chunk.FinishReason is { } finish)
         {
-            writer.WriteString("finish_reason", InferenceResponseWriter.FinishReasonName(finish));
+            writer.WriteString("finish_reason"u8, InferenceResponseWriter.FinishReasonName(finish));
         }
         raw.WriteChunkRaw(writer, "original_chunk", "raw_chunk", chunk);
         writer.WriteEndObject();
@@ -105,29 +105,29 @@ public static class InferenceStreamWriter
         switch (delta)
         {
             case TextDelta text:
-                writer.WriteString("type", "text");
-                writer.WriteString("id", text.Id);
-                writer.WriteString("text", text.Text);
+                writer.WriteString("type"u8, "text");
+                writer.WriteString("id"u8, text.Id);
+                writer.WriteString("text"u8, text.Text);
                 break;
             case ToolCallDelta call:
-                writer.WriteString("type", "tool_call");
-                writer.WriteString("id", call.Id);
-                writer.WriteString("raw_name", call.Name ?? string.Empty);
-                writer.WriteString("raw_arguments", call.ArgumentsDelta);
+                writer.WriteString("type"u8, "tool_call");
+                writer.WriteString("id"u8, call.Id);
+                writer.WriteString("raw_name"u8, call.Name ?? string.Empty);
+                writer.WriteString("raw_arguments"u8, call.ArgumentsDelta);
                 break;
             case ThoughtDelta thought:
-                writer.WriteString("type", "thought");
-                writer.WriteString("id", thought.Id);
+                writer.WriteString("type"u8, "thought");
+                writer.WriteString("id"u8, thought.Id);
                 // `text` is always there, null or not: 2025 clients read it unconditionally.
                 JsonWriting.WriteText(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
-                    writer.WriteString("signature", thought.Signature);
+                    writer.WriteString("signature"u8, thought.Signature);
                 }
                 if (thought.SummaryText is not null)
                 {
-                    writer.WriteString("summary_id", thought.SummaryId);
-                    writer.WriteString("summary_text", thought.SummaryText);
+                    writer.WriteString("summary_id"u8, thought.SummaryId);
+                    writer.WriteString("summary_text"u8, thought.SummaryText);
                 }
                 break;
         }

@@ -45,7 +45,7 @@ public static class ProviderToolParser
                     throw Invalid($"`{path}.{property.Name}`: unknown field (valid: tool, scope)");
                 }
             }
-            if (!entry.TryGetProperty("tool", out var tool))
+            if (!entry.TryGetProperty("tool"u8, out var tool))
             {
                 throw Invalid($"`{path}.tool`: missing field");
             }
@@ -63,7 +63,7 @@ public static class ProviderToolParser
     // (`model_provider_name` is the older spelling of `provider_name`).
     private static (string? Model, string? Provider) Scope(JsonElement entry, string path)
     {
-        if (!entry.TryGetProperty("scope", out var scope) || scope.ValueKind == JsonValueKind.Null)
+        if (!entry.TryGetProperty("scope"u8, out var scope) || scope.ValueKind == JsonValueKind.Null)
         {
             return (null, null);
         }

@@ -205,10 +205,10 @@ public sealed class RawOutput
     private void WriteUsageEntry(Utf8JsonWriter writer, Guid modelInferenceId, string providerType, RawUsage usage, SecretScope? secrets)
     {
         writer.WriteStartObject();
-        writer.WriteString("model_inference_id", modelInferenceId);
-        writer.WriteString("provider_type", providerType);
-        writer.WriteString("api_type", usage.ApiType);
-        writer.WritePropertyName("data");
+        writer.WriteString("model_inference_id"u8, modelInferenceId);
+        writer.WriteString("provider_type"u8, providerType);
+        writer.WriteString("api_type"u8, usage.ApiType);
+        writer.WritePropertyName("data"u8);
         WriteRedactedJson(writer, usage.Data, secrets);
         writer.WriteEndObject();
     }

@@ -22,7 +22,7 @@ public static class RequestExtras
                 throw Invalid($"`{path}.pointer`: must be a JSON pointer starting with `/`");
             }
             var delete = Delete(item, path);
-            var hasValue = item.TryGetProperty("value", out var value);
+            var hasValue = item.TryGetProperty("value"u8, out var value);
             if (delete == hasValue)
             {
                 throw Invalid($"`{path}`: needs exactly one of `value` or `\"delete\": true`");
@@ -113,7 +113,7 @@ public static class RequestExtras
     }
 
     private static bool Delete(JsonElement item, string path) =>
-        item.TryGetProperty("delete", out var delete) && delete.ValueKind switch
+        item.TryGetProperty("delete"u8, out var delete) && delete.ValueKind switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False or JsonValueKind.Null => false,

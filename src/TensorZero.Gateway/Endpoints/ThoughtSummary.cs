@@ -16,12 +16,12 @@ internal static class ThoughtSummary
         {
             return;
         }
-        writer.WriteStartArray("summary");
+        writer.WriteStartArray("summary"u8);
         foreach (var text in summary)
         {
             writer.WriteStartObject();
-            writer.WriteString("type", "summary_text");
-            writer.WriteString("text", text);
+            writer.WriteString("type"u8, "summary_text");
+            writer.WriteString("text"u8, text);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
@@ -31,7 +31,7 @@ internal static class ThoughtSummary
     /// <param name="path">The block's path, for messages.</param>
     public static IReadOnlyList<string>? Read(JsonElement block, string path)
     {
-        if (!block.TryGetProperty("summary", out var summary) || summary.ValueKind == JsonValueKind.Null)
+        if (!block.TryGetProperty("summary"u8, out var summary) || summary.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -45,7 +45,7 @@ internal static class ThoughtSummary
         {
             var itemPath = $"{path}.summary[{index++}]";
             if (item.ValueKind != JsonValueKind.Object ||
-                !item.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "summary_text")
+                !item.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "summary_text")
             {
                 throw Invalid($"`{itemPath}`: must be {{\"type\": \"summary_text\", \"text\": \"...\"}}");
             }

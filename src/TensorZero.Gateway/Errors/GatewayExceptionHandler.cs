@@ -64,7 +64,7 @@ public sealed class NativeErrorBodyWriter : IErrorBodyWriter
         response.ContentType = "application/json";
         await using var writer = new System.Text.Json.Utf8JsonWriter(response.BodyWriter, ErrorJsonContext.WriterOptions);
         writer.WriteStartObject();
-        writer.WriteString("error", message);
+        writer.WriteString("error"u8, message);
         RawResponseEntry.WriteArray(writer, "raw_response", rawResponses);
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken);

@@ -20,10 +20,10 @@ public sealed record RawResponseEntry(Guid? ModelInferenceId, string ProviderTyp
         writer.WriteStartObject();
         if (ModelInferenceId is { } id)
         {
-            writer.WriteString("model_inference_id", id);
+            writer.WriteString("model_inference_id"u8, id);
         }
-        writer.WriteString("provider_type", ProviderType);
-        writer.WriteString("api_type", ApiType);
+        writer.WriteString("provider_type"u8, ProviderType);
+        writer.WriteString("api_type"u8, ApiType);
         Endpoints.JsonWriting.WriteText(writer, "data", Data);
         writer.WriteEndObject();
     }

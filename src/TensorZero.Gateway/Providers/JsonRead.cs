@@ -18,14 +18,22 @@ public static class JsonRead
     /// The named property of an object; an undefined element (<c>default</c>) when it is absent or
     /// <paramref name="element"/> is not an object, so reads can be chained like <c>node?["a"]?["b"]</c>.
     /// </summary>
-    public static JsonElement Property(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+    /// <remarks>
+    /// The name is UTF-8 (a <c>u8</c> literal): a <see cref="string"/> name would be transcoded to UTF-8 on every lookup,
+    /// for every field of every answer and stream chunk.
+    /// </remarks>
+    public static JsonElement Property(JsonElement element, ReadOnlySpan<byte> utf8Name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(utf8Name, out var value) ? value : default;
 
     /// <summary>Whether an element carries a value: it is there and not JSON <c>null</c> (what a <see cref="JsonNode"/> read gives as null).</summary>
     public static bool HasValue(JsonElement element) => element.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
 
     public static string? String(JsonElement element) =>
         element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+
+    /// <summary>Whether the element is a string equal to <paramref name="utf8Text"/>, compared without making a string of it.</summary>
+    public static bool IsString(JsonElement element, ReadOnlySpan<byte> utf8Text) =>
+        element.ValueKind == JsonValueKind.String && element.ValueEquals(utf8Text);
 
     public static long? Long(JsonElement element) =>
         element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var number) ? number : null;

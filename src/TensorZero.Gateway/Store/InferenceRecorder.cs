@@ -147,7 +147,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         var json = type == FunctionType.Json;
         return new InferenceRow(id, episodeId, request.FunctionName ?? InferenceService.DefaultFunctionName, variant, json ? "json" : "chat",
             RowJson.Input(request.Input, messages), output,
-            json ? null : schemas.Tools.Count == 0 ? NoToolsAvailable : RowJson.Write(schemas, static (w, schemas) => { w.WriteStartObject(); w.WriteStartArray("tools_available"); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
+            json ? null : schemas.Tools.Count == 0 ? NoToolsAvailable : RowJson.Write(schemas, static (w, schemas) => { w.WriteStartObject(); w.WriteStartArray("tools_available"u8); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
             json ? (schemas.OutputSchema?.Node?.ToJsonString() ?? "{}") : null,
             request.Params == InferenceParams.Empty ? EmptyParams : JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),
             RowJson.Tags(request.Tags), elapsed, ttft, now);

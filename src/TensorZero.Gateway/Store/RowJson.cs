@@ -23,7 +23,7 @@ internal static class RowJson
         writer.WriteStartObject();
         if (input.SystemArguments is { } arguments)
         {
-            writer.WritePropertyName("system");
+            writer.WritePropertyName("system"u8);
             arguments.WriteTo(writer);
         }
         else if (input.System is { } system)
@@ -31,7 +31,7 @@ internal static class RowJson
             JsonWriting.WriteText(writer, "system", system);
         }
         // The value follows as text; the writer is flushed with the object still open.
-        writer.WritePropertyName("messages");
+        writer.WritePropertyName("messages"u8);
     }, messages);
 
     public static string Messages(IReadOnlyList<RequestMessage> messages) => Write(messages, static (writer, messages) =>
@@ -73,8 +73,8 @@ internal static class RowJson
     private static void WriteMessage(Utf8JsonWriter writer, RequestMessage message)
     {
         writer.WriteStartObject();
-        writer.WriteString("role", message.Role switch { Role.User => "user", Role.Assistant => "assistant", _ => message.Role.ToString().ToLowerInvariant() });
-        writer.WriteStartArray("content");
+        writer.WriteString("role"u8, message.Role switch { Role.User => "user", Role.Assistant => "assistant", _ => message.Role.ToString().ToLowerInvariant() });
+        writer.WriteStartArray("content"u8);
         for (var i = 0; i < message.Content.Count; i++)
         {
             WriteBlock(writer, message.Content[i]);
@@ -89,42 +89,42 @@ internal static class RowJson
         switch (block)
         {
             case TextBlock text:
-                writer.WriteString("type", "text");
+                writer.WriteString("type"u8, "text");
                 JsonWriting.WriteText(writer, "text", text.Text);
                 break;
             case RawTextBlock raw:
-                writer.WriteString("type", "raw_text");
+                writer.WriteString("type"u8, "raw_text");
                 JsonWriting.WriteText(writer, "value", raw.Text);
                 break;
             case TemplateBlock template:
-                writer.WriteString("type", "template");
-                writer.WriteString("name", template.Name);
-                writer.WritePropertyName("arguments");
+                writer.WriteString("type"u8, "template");
+                writer.WriteString("name"u8, template.Name);
+                writer.WritePropertyName("arguments"u8);
                 template.Arguments.WriteTo(writer);
                 break;
             case ToolCallBlock call:
-                writer.WriteString("type", "tool_call");
-                writer.WriteString("id", call.Id);
-                writer.WriteString("name", call.Name);
+                writer.WriteString("type"u8, "tool_call");
+                writer.WriteString("id"u8, call.Id);
+                writer.WriteString("name"u8, call.Name);
                 JsonWriting.WriteText(writer, "arguments", call.Arguments);
                 break;
             case ToolResultBlock result:
-                writer.WriteString("type", "tool_result");
-                writer.WriteString("id", result.Id);
-                writer.WriteString("name", result.Name);
+                writer.WriteString("type"u8, "tool_result");
+                writer.WriteString("id"u8, result.Id);
+                writer.WriteString("name"u8, result.Name);
                 JsonWriting.WriteText(writer, "result", result.Result);
                 break;
             case ThoughtBlock thought:
-                writer.WriteString("type", "thought");
+                writer.WriteString("type"u8, "thought");
                 JsonWriting.WriteText(writer, "text", thought.Text);
                 break;
             case FileBlock file:
-                writer.WriteString("type", "file");
+                writer.WriteString("type"u8, "file");
                 JsonWriting.WriteText(writer, "mime_type", file.MimeType);
                 JsonWriting.WriteText(writer, "url", file.Url?.ToString());
                 break;
             default:
-                writer.WriteString("type", "unknown");
+                writer.WriteString("type"u8, "unknown");
                 break;
         }
         writer.WriteEndObject();

@@ -35,13 +35,13 @@ public static class StoreEndpoints
         {
             writer.WriteStartObject();
             StoredRowWriter.WriteInferenceFields(writer, row);
-            writer.WriteStartArray("model_inferences");
+            writer.WriteStartArray("model_inferences"u8);
             foreach (var model in models)
             {
                 StoredRowWriter.WriteModelInference(writer, model);
             }
             writer.WriteEndArray();
-            writer.WriteStartArray("feedback");
+            writer.WriteStartArray("feedback"u8);
             foreach (var item in feedback)
             {
                 StoredRowWriter.WriteFeedback(writer, item);
@@ -72,7 +72,7 @@ public static class StoreEndpoints
             OptionalString(root, "variant_name"),
             OptionalString(root, "episode_id") is { } episode ? ParseId(episode, "episode_id") : null,
             OptionalString(root, "before") is { } before ? ParseId(before, "before") : null,
-            root.TryGetProperty("limit", out var limit) && limit.ValueKind != JsonValueKind.Null
+            root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
                 ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
                 : DefaultLimit);
         await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted));
@@ -81,7 +81,7 @@ public static class StoreEndpoints
     private static Task WriteListAsync(HttpContext context, IReadOnlyList<InferenceRow> rows) => WriteAsync(context, writer =>
     {
         writer.WriteStartObject();
-        writer.WriteStartArray("inferences");
+        writer.WriteStartArray("inferences"u8);
         foreach (var row in rows)
         {
             writer.WriteStartObject();

@@ -8,63 +8,63 @@ internal static class StoredRowWriter
 {
     public static void WriteInferenceFields(Utf8JsonWriter writer, InferenceRow row)
     {
-        writer.WriteString("type", row.FunctionType);
-        writer.WriteString("inference_id", row.Id);
-        writer.WriteString("episode_id", row.EpisodeId);
-        writer.WriteString("function_name", row.FunctionName);
-        writer.WriteString("variant_name", row.VariantName);
-        Raw(writer, "input", row.Input);
-        Raw(writer, "output", row.Output);
+        writer.WriteString("type"u8, row.FunctionType);
+        writer.WriteString("inference_id"u8, row.Id);
+        writer.WriteString("episode_id"u8, row.EpisodeId);
+        writer.WriteString("function_name"u8, row.FunctionName);
+        writer.WriteString("variant_name"u8, row.VariantName);
+        Raw(writer, "input"u8, row.Input);
+        Raw(writer, "output"u8, row.Output);
         if (row.ToolParams is { } tools)
         {
-            Raw(writer, "tool_params", tools);
+            Raw(writer, "tool_params"u8, tools);
         }
         if (row.OutputSchema is { } schema)
         {
-            Raw(writer, "output_schema", schema);
+            Raw(writer, "output_schema"u8, schema);
         }
-        Raw(writer, "inference_params", row.InferenceParams);
-        Raw(writer, "tags", row.Tags);
-        Number(writer, "processing_time_ms", row.ProcessingTimeMs);
-        Number(writer, "ttft_ms", row.TtftMs);
-        writer.WriteString("timestamp", row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Raw(writer, "inference_params"u8, row.InferenceParams);
+        Raw(writer, "tags"u8, row.Tags);
+        Number(writer, "processing_time_ms"u8, row.ProcessingTimeMs);
+        Number(writer, "ttft_ms"u8, row.TtftMs);
+        writer.WriteString("timestamp"u8, row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static void WriteModelInference(Utf8JsonWriter writer, ModelInferenceRow row)
     {
         writer.WriteStartObject();
-        writer.WriteString("id", row.Id);
-        writer.WriteString("inference_id", row.InferenceId);
-        writer.WriteString("model_name", row.ModelName);
-        writer.WriteString("model_provider_name", row.ModelProviderName);
-        writer.WriteString("raw_request", row.RawRequest);
-        writer.WriteString("raw_response", row.RawResponse);
+        writer.WriteString("id"u8, row.Id);
+        writer.WriteString("inference_id"u8, row.InferenceId);
+        writer.WriteString("model_name"u8, row.ModelName);
+        writer.WriteString("model_provider_name"u8, row.ModelProviderName);
+        writer.WriteString("raw_request"u8, row.RawRequest);
+        writer.WriteString("raw_response"u8, row.RawResponse);
         JsonWriting.WriteText(writer, "system", row.System);
-        Raw(writer, "input_messages", row.InputMessages);
-        Raw(writer, "output", row.Output);
-        Number(writer, "input_tokens", row.InputTokens);
-        Number(writer, "output_tokens", row.OutputTokens);
-        Number(writer, "response_time_ms", row.ResponseTimeMs);
-        Number(writer, "ttft_ms", row.TtftMs);
+        Raw(writer, "input_messages"u8, row.InputMessages);
+        Raw(writer, "output"u8, row.Output);
+        Number(writer, "input_tokens"u8, row.InputTokens);
+        Number(writer, "output_tokens"u8, row.OutputTokens);
+        Number(writer, "response_time_ms"u8, row.ResponseTimeMs);
+        Number(writer, "ttft_ms"u8, row.TtftMs);
         JsonWriting.WriteText(writer, "finish_reason", row.FinishReason);
         JsonWriting.WriteText(writer, "error", row.Error);
-        writer.WriteBoolean("cached", row.Cached);
-        writer.WriteString("timestamp", row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteBoolean("cached"u8, row.Cached);
+        writer.WriteString("timestamp"u8, row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteEndObject();
     }
 
     public static void WriteFeedback(Utf8JsonWriter writer, FeedbackRow row)
     {
         writer.WriteStartObject();
-        writer.WriteString("feedback_id", row.Id);
-        writer.WriteString("metric_name", row.MetricName);
-        Raw(writer, "value", row.Kind == "comment" ? JsonSerializer.Serialize(row.Value, StoreJsonContext.Default.String) : row.Value);
-        Raw(writer, "tags", row.Tags);
-        writer.WriteString("timestamp", row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteString("feedback_id"u8, row.Id);
+        writer.WriteString("metric_name"u8, row.MetricName);
+        Raw(writer, "value"u8, row.Kind == "comment" ? JsonSerializer.Serialize(row.Value, StoreJsonContext.Default.String) : row.Value);
+        Raw(writer, "tags"u8, row.Tags);
+        writer.WriteString("timestamp"u8, row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteEndObject();
     }
 
-    private static void Raw(Utf8JsonWriter writer, string name, string json)
+    private static void Raw(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string json)
     {
         writer.WritePropertyName(name);
         try
@@ -77,7 +77,7 @@ internal static class StoredRowWriter
         }
     }
 
-    private static void Number(Utf8JsonWriter writer, string name, long? value)
+    private static void Number(Utf8JsonWriter writer, ReadOnlySpan<byte> name, long? value)
     {
         if (value is { } n)
         {

@@ -15,19 +15,19 @@ public static class OpenAIChatResponseWriter
     {
         var response = result.Model.Response;
         writer.WriteStartObject();
-        writer.WriteString("id", result.InferenceId);
-        writer.WriteString("episode_id", result.EpisodeId);
-        writer.WriteStartArray("choices");
+        writer.WriteString("id"u8, result.InferenceId);
+        writer.WriteString("episode_id"u8, result.EpisodeId);
+        writer.WriteStartArray("choices"u8);
         writer.WriteStartObject();
-        writer.WriteNumber("index", 0);
-        writer.WriteString("finish_reason", FinishReasonName(response.FinishReason));
-        writer.WriteStartObject("message");
+        writer.WriteNumber("index"u8, 0);
+        writer.WriteString("finish_reason"u8, FinishReasonName(response.FinishReason));
+        writer.WriteStartObject("message"u8);
         if (result.FunctionType == FunctionType.Json)
         {
             // A JSON function's answer is its raw output text, as on /inference; tool calls (json_mode = "tool") count as text.
             JsonWriting.WriteText(writer, "content", response.Content.OfType<TextBlock>().Select(t => t.Text).FirstOrDefault()
                 ?? response.Content.OfType<ToolCallBlock>().Select(t => t.Arguments).FirstOrDefault());
-            writer.WriteString("role", "assistant");
+            writer.WriteString("role"u8, "assistant");
         }
         else
         {
@@ -36,14 +36,14 @@ public static class OpenAIChatResponseWriter
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();
-        writer.WriteNumber("created", created);
+        writer.WriteNumber("created"u8, created);
         // The prefix and the variant name as one string value, without joining them first.
-        writer.WritePropertyName("model");
+        writer.WritePropertyName("model"u8);
         writer.WriteStringValueSegment(request.ResponseModelPrefix, isFinalSegment: false);
         writer.WriteStringValueSegment(result.VariantName, isFinalSegment: true);
-        writer.WriteString("system_fingerprint", string.Empty);
-        writer.WriteNull("service_tier");
-        writer.WriteString("object", "chat.completion");
+        writer.WriteString("system_fingerprint"u8, string.Empty);
+        writer.WriteNull("service_tier"u8);
+        writer.WriteString("object"u8, "chat.completion");
         WriteUsage(writer, response.Usage);
         if (raw.RawUsage)
         {
@@ -51,7 +51,7 @@ public static class OpenAIChatResponseWriter
         }
         if (raw.OriginalResponse && raw.Original(result.Model) is { } original)
         {
-            writer.WriteString("tensorzero_original_response", original);
+            writer.WriteString("tensorzero_original_response"u8, original);
         }
         if (raw.RawResponse)
         {
@@ -75,18 +75,18 @@ public static class OpenAIChatResponseWriter
     /// </summary>
     public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
     {
-        writer.WriteStartObject("usage");
+        writer.WriteStartObject("usage"u8);
         if (usage.InputTokens is { } input)
         {
-            writer.WriteNumber("prompt_tokens", input);
+            writer.WriteNumber("prompt_tokens"u8, input);
         }
         if (usage.OutputTokens is { } output)
         {
-            writer.WriteNumber("completion_tokens", output);
+            writer.WriteNumber("completion_tokens"u8, output);
         }
         if (usage is { InputTokens: { } i, OutputTokens: { } o })
         {
-            writer.WriteNumber("total_tokens", i + o);
+            writer.WriteNumber("total_tokens"u8, i + o);
         }
         writer.WriteEndObject();
     }
@@ -120,7 +120,7 @@ public static class OpenAIChatResponseWriter
         JsonWriting.WriteText(writer, "content", joined?.ToString() ?? text);
         if (toolCalls)
         {
-            writer.WriteStartArray("tool_calls");
+            writer.WriteStartArray("tool_calls"u8);
             for (var i = 0; i < content.Count; i++)
             {
                 if (content[i] is not ToolCallBlock call)
@@ -128,20 +128,20 @@ public static class OpenAIChatResponseWriter
                     continue;
                 }
                 writer.WriteStartObject();
-                writer.WriteString("id", call.Id);
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", call.Name);
+                writer.WriteString("id"u8, call.Id);
+                writer.WriteString("type"u8, "function");
+                writer.WriteStartObject("function"u8);
+                writer.WriteString("name"u8, call.Name);
                 JsonWriting.WriteText(writer, "arguments", call.Arguments);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
         }
-        writer.WriteString("role", "assistant");
+        writer.WriteString("role"u8, "assistant");
         if (thoughts)
         {
-            writer.WriteStartArray("tensorzero_extra_content");
+            writer.WriteStartArray("tensorzero_extra_content"u8);
             for (var i = 0; i < content.Count; i++)
             {
                 if (content[i] is not ThoughtBlock thought)
@@ -149,13 +149,13 @@ public static class OpenAIChatResponseWriter
                     continue;
                 }
                 writer.WriteStartObject();
-                writer.WriteString("type", "thought");
-                writer.WriteNumber("insert_index", i);
+                writer.WriteString("type"u8, "thought");
+                writer.WriteNumber("insert_index"u8, i);
                 // TensorZero's thought: `text` always (null or not), `signature` when there is one.
                 JsonWriting.WriteText(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
-                    writer.WriteString("signature", thought.Signature);
+                    writer.WriteString("signature"u8, thought.Signature);
                 }
                 ThoughtSummary.Write(writer, thought.Summary);
                 writer.WriteEndObject();

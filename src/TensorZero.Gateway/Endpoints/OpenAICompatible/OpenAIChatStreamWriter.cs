@@ -39,8 +39,8 @@ public static class OpenAIChatStreamWriter
             (writer, error) =>
             {
                 writer.WriteStartObject();
-                writer.WriteStartObject("error");
-                writer.WriteString("message", error.Message);
+                writer.WriteStartObject("error"u8);
+                writer.WriteString("message"u8, error.Message);
                 writer.WriteEndObject();
                 raw.WriteErrorRaw(writer, "tensorzero_raw_chunk", error);
                 writer.WriteEndObject();
@@ -64,7 +64,7 @@ public static class OpenAIChatStreamWriter
         writer.WriteEndObject();
         writer.WriteEndArray();
         WriteTrailer(writer, model, created);
-        writer.WriteNull("usage");
+        writer.WriteNull("usage"u8);
         if (prelude.UsageOf is { } models)
         {
             raw.WriteUsageEntries(writer, "tensorzero_raw_usage", models);
@@ -80,34 +80,34 @@ public static class OpenAIChatStreamWriter
     private static void WriteChoiceStart(Utf8JsonWriter writer, InferenceStreamResult result, FinishReason? finish, bool first)
     {
         writer.WriteStartObject();
-        writer.WriteString("id", result.InferenceId);
-        writer.WriteString("episode_id", result.EpisodeId);
-        writer.WriteStartArray("choices");
+        writer.WriteString("id"u8, result.InferenceId);
+        writer.WriteString("episode_id"u8, result.EpisodeId);
+        writer.WriteStartArray("choices"u8);
         writer.WriteStartObject();
-        writer.WriteNumber("index", 0);
+        writer.WriteNumber("index"u8, 0);
         if (finish is { } reason)
         {
-            writer.WriteString("finish_reason", OpenAIChatResponseWriter.FinishReasonName(reason));
+            writer.WriteString("finish_reason"u8, OpenAIChatResponseWriter.FinishReasonName(reason));
         }
         else
         {
-            writer.WriteNull("finish_reason");
+            writer.WriteNull("finish_reason"u8);
         }
-        writer.WriteNull("logprobs");
-        writer.WriteStartObject("delta");
+        writer.WriteNull("logprobs"u8);
+        writer.WriteStartObject("delta"u8);
         if (first)
         {
-            writer.WriteString("role", "assistant");
+            writer.WriteString("role"u8, "assistant");
         }
     }
 
     private static void WriteTrailer(Utf8JsonWriter writer, string model, long created)
     {
-        writer.WriteNumber("created", created);
-        writer.WriteString("model", model);
-        writer.WriteString("system_fingerprint", string.Empty);
-        writer.WriteNull("service_tier");
-        writer.WriteString("object", "chat.completion.chunk");
+        writer.WriteNumber("created"u8, created);
+        writer.WriteString("model"u8, model);
+        writer.WriteString("system_fingerprint"u8, string.Empty);
+        writer.WriteNull("service_tier"u8);
+        writer.WriteString("object"u8, "chat.completion.chunk");
     }
 
     private static void WriteChunk(
@@ -125,7 +125,7 @@ public static class OpenAIChatStreamWriter
         if (result.FunctionType == FunctionType.Json)
         {
             // JSON functions stream their raw output as text; tool-call arguments (json_mode = "tool") count as text too.
-            writer.WriteString("content", string.Concat(chunk.Content.Select(d => d switch
+            writer.WriteString("content"u8, string.Concat(chunk.Content.Select(d => d switch
             {
                 TextDelta text => text.Text,
                 ToolCallDelta call => call.ArgumentsDelta,
@@ -147,7 +147,7 @@ public static class OpenAIChatStreamWriter
         else
         {
             // OpenAI's schema says "object or null", so the key is always there.
-            writer.WriteNull("usage");
+            writer.WriteNull("usage"u8);
         }
         raw.WriteChunkUsage(writer, "tensorzero_raw_usage", result.Run, chunk);
         raw.WriteChunkRaw(writer, "tensorzero_original_chunk", "tensorzero_raw_chunk", chunk);
@@ -187,23 +187,23 @@ public static class OpenAIChatStreamWriter
         }
         if (text is not null)
         {
-            writer.WriteString("content", texts?.ToString() ?? text);
+            writer.WriteString("content"u8, texts?.ToString() ?? text);
         }
         if (calls is not null)
         {
-            writer.WriteStartArray("tool_calls");
+            writer.WriteStartArray("tool_calls"u8);
             foreach (var (call, index, isNew) in calls)
             {
                 writer.WriteStartObject();
                 if (isNew)
                 {
-                    writer.WriteString("id", call.Id);
+                    writer.WriteString("id"u8, call.Id);
                 }
-                writer.WriteNumber("index", index);
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", call.Name ?? string.Empty);
-                writer.WriteString("arguments", call.ArgumentsDelta);
+                writer.WriteNumber("index"u8, index);
+                writer.WriteString("type"u8, "function");
+                writer.WriteStartObject("function"u8);
+                writer.WriteString("name"u8, call.Name ?? string.Empty);
+                writer.WriteString("arguments"u8, call.ArgumentsDelta);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
@@ -212,13 +212,13 @@ public static class OpenAIChatStreamWriter
         if (thoughts is not null)
         {
             // TensorZero's thought chunk: every field but the provider-specific ones, null when absent.
-            writer.WriteStartArray("tensorzero_extra_content");
+            writer.WriteStartArray("tensorzero_extra_content"u8);
             foreach (var (thought, insertIndex) in thoughts)
             {
                 writer.WriteStartObject();
-                writer.WriteString("type", "thought");
-                writer.WriteNumber("insert_index", insertIndex);
-                writer.WriteString("id", thought.Id);
+                writer.WriteString("type"u8, "thought");
+                writer.WriteNumber("insert_index"u8, insertIndex);
+                writer.WriteString("id"u8, thought.Id);
                 JsonWriting.WriteText(writer, "text", thought.Text);
                 JsonWriting.WriteText(writer, "signature", thought.Signature);
                 JsonWriting.WriteText(writer, "summary_id", thought.SummaryId);

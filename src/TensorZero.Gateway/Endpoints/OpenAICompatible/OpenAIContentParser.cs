@@ -45,7 +45,7 @@ internal static class OpenAIContentParser
         {
             throw InvalidOpenAIRequest($"Content block `{Excerpt(part)}` is not an object");
         }
-        if (!part.TryGetProperty("type", out var typeValue))
+        if (!part.TryGetProperty("type"u8, out var typeValue))
         {
             if (HasTensorZeroKey(part))
             {
@@ -88,7 +88,7 @@ internal static class OpenAIContentParser
     // `text` and `tensorzero::arguments` are exclusive; other fields of a text part are ignored, as in TensorZero.
     private static ContentBlock TextPart(JsonElement part, string path, string role, ILogger logger)
     {
-        var hasText = part.TryGetProperty("text", out var text);
+        var hasText = part.TryGetProperty("text"u8, out var text);
         var hasArguments = part.TryGetProperty("tensorzero::arguments", out var arguments);
         if (hasText && hasArguments)
         {

@@ -18,31 +18,31 @@ public static class OpenAIEmbeddingsResponseWriter
     {
         var response = result.Response;
         writer.WriteStartObject();
-        writer.WriteString("object", "list");
-        writer.WriteStartArray("data");
+        writer.WriteString("object"u8, "list");
+        writer.WriteStartArray("data"u8);
         for (var i = 0; i < response.Embeddings.Count; i++)
         {
             writer.WriteStartObject();
-            writer.WriteString("object", "embedding");
+            writer.WriteString("object"u8, "embedding");
             if (encoding == EmbeddingEncoding.Base64)
             {
-                writer.WriteBase64String("embedding", OpenAIEmbeddingWire.LittleEndianBytes(response.Embeddings[i]));
+                writer.WriteBase64String("embedding"u8, OpenAIEmbeddingWire.LittleEndianBytes(response.Embeddings[i]));
             }
             else
             {
-                writer.WriteStartArray("embedding");
+                writer.WriteStartArray("embedding"u8);
                 foreach (var value in response.Embeddings[i])
                 {
                     writer.WriteNumberValue(value);
                 }
                 writer.WriteEndArray();
             }
-            writer.WriteNumber("index", i);
+            writer.WriteNumber("index"u8, i);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-        writer.WriteString("model", OpenAIEmbeddingsRequestParser.EmbeddingModelNamePrefix + result.ModelName);
-        writer.WriteStartObject("usage");
+        writer.WriteString("model"u8, OpenAIEmbeddingsRequestParser.EmbeddingModelNamePrefix + result.ModelName);
+        writer.WriteStartObject("usage"u8);
         // Embeddings have no output tokens, so the total is the input.
         foreach (var name in new[] { "prompt_tokens", "total_tokens" })
         {

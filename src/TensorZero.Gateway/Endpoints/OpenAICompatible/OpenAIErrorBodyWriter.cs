@@ -24,8 +24,8 @@ public sealed class OpenAIErrorBodyWriter : IErrorBodyWriter
         response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(response.BodyWriter, JsonWriting.Options);
         writer.WriteStartObject();
-        writer.WriteStartObject("error");
-        writer.WriteString("message", message);
+        writer.WriteStartObject("error"u8);
+        writer.WriteString("message"u8, message);
         writer.WriteEndObject();
         RawResponseEntry.WriteArray(writer, "tensorzero_raw_response", rawResponses);
         writer.WriteEndObject();

@@ -19,7 +19,7 @@ internal static class OpenAIMessageParser
 
     public static InferenceInput Parse(JsonElement root, ILogger logger)
     {
-        if (!root.TryGetProperty("messages", out var array))
+        if (!root.TryGetProperty("messages"u8, out var array))
         {
             throw MissingField("messages");
         }
@@ -125,7 +125,7 @@ internal static class OpenAIMessageParser
     // that sign reasoning get it again: blocks with `insert_index` go there, lowest first; the others go first, in order.
     private static void InsertExtraContent(JsonElement message, string path, List<ContentBlock> content)
     {
-        var field = message.TryGetProperty("tensorzero_extra_content", out _) ? "tensorzero_extra_content" : "tensorzero_extra_content_experimental";
+        var field = message.TryGetProperty("tensorzero_extra_content"u8, out _) ? "tensorzero_extra_content" : "tensorzero_extra_content_experimental";
         if (!TryGet(message, field, out var extra))
         {
             return;

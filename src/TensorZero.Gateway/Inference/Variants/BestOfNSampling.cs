@@ -130,7 +130,7 @@ internal sealed class BestOfNSampling(IReadOnlyList<VariantRuntime> candidates, 
         try
         {
             using var parsed = JsonDocument.Parse(raw);
-            if (parsed.RootElement.ValueKind != JsonValueKind.Object || !parsed.RootElement.TryGetProperty("answer_choice", out var choice))
+            if (parsed.RootElement.ValueKind != JsonValueKind.Object || !parsed.RootElement.TryGetProperty("answer_choice"u8, out var choice))
             {
                 return (null, "The evaluator returned a JSON response without an answer_choice field");
             }

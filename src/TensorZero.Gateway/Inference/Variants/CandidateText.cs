@@ -43,26 +43,26 @@ internal static class CandidateText
         {
             case TextBlock text:
                 writer.WriteStartObject();
-                writer.WriteString("type", "text");
-                writer.WriteString("text", text.Text);
+                writer.WriteString("type"u8, "text");
+                writer.WriteString("text"u8, text.Text);
                 writer.WriteEndObject();
                 break;
             case ToolCallBlock call:
                 var checkedCall = OutputValidator.ToolCall(call, schemas);
                 writer.WriteStartObject();
-                writer.WriteString("type", "tool_call");
-                writer.WriteString("id", call.Id);
-                writer.WriteString("raw_name", call.Name);
-                writer.WriteString("raw_arguments", call.Arguments);
+                writer.WriteString("type"u8, "tool_call");
+                writer.WriteString("id"u8, call.Id);
+                writer.WriteString("raw_name"u8, call.Name);
+                writer.WriteString("raw_arguments"u8, call.Arguments);
                 if (checkedCall.Name is { } name)
                 {
-                    writer.WriteString("name", name);
+                    writer.WriteString("name"u8, name);
                 }
                 else
                 {
-                    writer.WriteNull("name");
+                    writer.WriteNull("name"u8);
                 }
-                writer.WritePropertyName("arguments");
+                writer.WritePropertyName("arguments"u8);
                 if (checkedCall.Arguments is { } arguments)
                 {
                     arguments.WriteTo(writer);
@@ -75,25 +75,25 @@ internal static class CandidateText
                 break;
             case ThoughtBlock thought:
                 writer.WriteStartObject();
-                writer.WriteString("type", "thought");
+                writer.WriteString("type"u8, "thought");
                 if (thought.Text is { } thoughtText)
                 {
-                    writer.WriteString("text", thoughtText);
+                    writer.WriteString("text"u8, thoughtText);
                 }
                 else
                 {
-                    writer.WriteNull("text");
+                    writer.WriteNull("text"u8);
                 }
                 if (thought.Signature is { } signature)
                 {
-                    writer.WriteString("signature", signature);
+                    writer.WriteString("signature"u8, signature);
                 }
                 writer.WriteEndObject();
                 break;
             case UnknownBlock unknown:
                 writer.WriteStartObject();
-                writer.WriteString("type", "unknown");
-                writer.WritePropertyName("data");
+                writer.WriteString("type"u8, "unknown");
+                writer.WritePropertyName("data"u8);
                 if (unknown.Data is { } data)
                 {
                     data.WriteTo(writer);

@@ -68,8 +68,8 @@ internal sealed class ChainOfThought(JsonSchemaDocument configuredOutputSchema, 
         var content = result.Response.Content;
         var output = OutputValidator.JsonOutput(content, new ResponseSchemas(new Dictionary<string, JsonSchemaDocument>(), thinkingSchema, JsonMode.Off));
         if (output.Parsed is not { ValueKind: JsonValueKind.Object } parsed
-            || !parsed.TryGetProperty("thinking", out var thinking) || thinking.ValueKind != JsonValueKind.String
-            || !parsed.TryGetProperty("response", out var response))
+            || !parsed.TryGetProperty("thinking"u8, out var thinking) || thinking.ValueKind != JsonValueKind.String
+            || !parsed.TryGetProperty("response"u8, out var response))
         {
             return result;
         }

@@ -50,10 +50,10 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
         using (var document = ProviderHttp.ParseStreamDocument(data, "an event", displayName, secrets))
         {
             var root = document.RootElement;
-            switch (JsonRead.String(JsonRead.Property(root, "type")))
+            switch (JsonRead.String(JsonRead.Property(root, "type"u8)))
             {
                 case "message_start":
-                    var startUsage = JsonRead.Property(JsonRead.Property(root, "message"), "usage");
+                    var startUsage = JsonRead.Property(JsonRead.Property(root, "message"u8), "usage"u8);
                     if (startUsage.ValueKind != JsonValueKind.Object)
                     {
                         return null;
@@ -62,16 +62,16 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
                     _inputTokens = AnthropicWire.InputTokens(startUsage);
                     return new ProviderStreamChunk([], null, null, data) { RawUsage = RawUsage.Of(startUsage), Secrets = secrets };
                 case "content_block_start":
-                    return Chunk(BlockStart(Index(root), JsonRead.Property(root, "content_block")), data);
+                    return Chunk(BlockStart(Index(root), JsonRead.Property(root, "content_block"u8)), data);
                 case "content_block_delta":
-                    return Chunk(BlockDelta(Index(root), JsonRead.Property(root, "delta")), data);
+                    return Chunk(BlockDelta(Index(root), JsonRead.Property(root, "delta"u8)), data);
                 case "message_delta":
                     return MessageDelta(root, data);
                 case "message_stop":
                     Completed = true;
                     return null;
                 case "error":
-                    var error = JsonRead.Property(root, "error");
+                    var error = JsonRead.Property(root, "error"u8);
                     throw ProviderHttp.StreamError(displayName, JsonRead.HasValue(error) ? JsonRead.CompactText(error) : data, secrets, rawChunk: data);
                 default:
                     // `ping`, `content_block_stop` and event types added later carry nothing to forward.
@@ -83,23 +83,23 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
     private ContentDelta? BlockStart(long index, JsonElement block)
     {
         var id = index.ToString(CultureInfo.InvariantCulture);
-        switch (JsonRead.String(JsonRead.Property(block, "type")))
+        switch (JsonRead.String(JsonRead.Property(block, "type"u8)))
         {
-            case "text" when JsonRead.String(JsonRead.Property(block, "text")) is { Length: > 0 } text:
+            case "text" when JsonRead.String(JsonRead.Property(block, "text"u8)) is { Length: > 0 } text:
                 return Text(id, text);
             case "tool_use":
-                var toolId = JsonRead.String(JsonRead.Property(block, "id"))
+                var toolId = JsonRead.String(JsonRead.Property(block, "id"u8))
                     ?? throw ProviderHttp.StreamError(displayName, "a `tool_use` block has no id", secrets);
                 _toolIds[index] = toolId;
-                return new ToolCallDelta(toolId, JsonRead.String(JsonRead.Property(block, "name")), string.Empty);
+                return new ToolCallDelta(toolId, JsonRead.String(JsonRead.Property(block, "name"u8)), string.Empty);
             case "thinking":
-                var thinking = JsonRead.String(JsonRead.Property(block, "thinking"));
-                var signature = JsonRead.String(JsonRead.Property(block, "signature"));
+                var thinking = JsonRead.String(JsonRead.Property(block, "thinking"u8));
+                var signature = JsonRead.String(JsonRead.Property(block, "signature"u8));
                 return string.IsNullOrEmpty(thinking) && string.IsNullOrEmpty(signature)
                     ? null
                     : new ThoughtDelta(id, NullIfEmpty(thinking), NullIfEmpty(signature));
             case "redacted_thinking":
-                return new ThoughtDelta(id, null, JsonRead.String(JsonRead.Property(block, "data")));
+                return new ThoughtDelta(id, null, JsonRead.String(JsonRead.Property(block, "data"u8)));
             default:
                 return null;
         }
@@ -108,28 +108,28 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
     private ContentDelta? BlockDelta(long index, JsonElement delta)
     {
         var id = index.ToString(CultureInfo.InvariantCulture);
-        return JsonRead.String(JsonRead.Property(delta, "type")) switch
+        return JsonRead.String(JsonRead.Property(delta, "type"u8)) switch
         {
-            "text_delta" => Text(id, JsonRead.String(JsonRead.Property(delta, "text")) ?? string.Empty),
+            "text_delta" => Text(id, JsonRead.String(JsonRead.Property(delta, "text"u8)) ?? string.Empty),
             "input_json_delta" => new ToolCallDelta(
                 _toolIds.TryGetValue(index, out var toolId)
                     ? toolId
                     : throw ProviderHttp.StreamError(displayName, $"an `input_json_delta` for block {id} has no `tool_use` block", secrets),
                 null,
-                JsonRead.String(JsonRead.Property(delta, "partial_json")) ?? string.Empty),
-            "thinking_delta" => new ThoughtDelta(id, JsonRead.String(JsonRead.Property(delta, "thinking"))),
-            "signature_delta" => new ThoughtDelta(id, null, JsonRead.String(JsonRead.Property(delta, "signature"))),
+                JsonRead.String(JsonRead.Property(delta, "partial_json"u8)) ?? string.Empty),
+            "thinking_delta" => new ThoughtDelta(id, JsonRead.String(JsonRead.Property(delta, "thinking"u8))),
+            "signature_delta" => new ThoughtDelta(id, null, JsonRead.String(JsonRead.Property(delta, "signature"u8))),
             _ => null,
         };
     }
 
     private ProviderStreamChunk MessageDelta(JsonElement root, string data)
     {
-        var deltaUsage = JsonRead.Property(root, "usage");
+        var deltaUsage = JsonRead.Property(root, "usage"u8);
         Usage? usage = deltaUsage.ValueKind == JsonValueKind.Object
-            ? new Usage(AnthropicWire.InputTokens(deltaUsage) ?? _inputTokens, JsonRead.Long(JsonRead.Property(deltaUsage, "output_tokens")))
+            ? new Usage(AnthropicWire.InputTokens(deltaUsage) ?? _inputTokens, JsonRead.Long(JsonRead.Property(deltaUsage, "output_tokens"u8)))
             : null;
-        var reason = JsonRead.String(JsonRead.Property(JsonRead.Property(root, "delta"), "stop_reason"));
+        var reason = JsonRead.String(JsonRead.Property(JsonRead.Property(root, "delta"u8), "stop_reason"u8));
         FinishReason? finish = reason is { Length: > 0 } ? AnthropicWire.MapFinishReason(reason) : null;
         return new ProviderStreamChunk([], usage, finish, data)
         {
@@ -149,7 +149,7 @@ public sealed class AnthropicStreamParser(string displayName, SecretScope secret
     }
 
     private long Index(JsonElement root) =>
-        JsonRead.Long(JsonRead.Property(root, "index")) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secrets);
+        JsonRead.Long(JsonRead.Property(root, "index"u8)) ?? throw ProviderHttp.StreamError(displayName, "a content block event has no index", secrets);
 
     private ProviderStreamChunk? Chunk(ContentDelta? delta, string data) =>
         delta is null ? null : new ProviderStreamChunk([delta], null, null, data) { Secrets = secrets };

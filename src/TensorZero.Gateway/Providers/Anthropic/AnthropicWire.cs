@@ -151,7 +151,7 @@ public static class AnthropicWire
         // A pooled document, not a node tree: every value is read out before it is disposed.
         using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
         var root = document.RootElement;
-        if (JsonRead.Property(root, "content") is not { ValueKind: JsonValueKind.Array } blocks)
+        if (JsonRead.Property(root, "content"u8) is not { ValueKind: JsonValueKind.Array } blocks)
         {
             throw ProviderHttp.MalformedResponse(displayName, "the response has no `content` array");
         }
@@ -159,25 +159,25 @@ public static class AnthropicWire
         foreach (var block in blocks.EnumerateArray())
         {
             // A block that is not an object has no `type`, and is skipped.
-            switch (JsonRead.String(JsonRead.Property(block, "type")))
+            switch (JsonRead.String(JsonRead.Property(block, "type"u8)))
             {
                 case "text":
-                    content.Add(new TextBlock(JsonRead.String(JsonRead.Property(block, "text")) ?? string.Empty));
+                    content.Add(new TextBlock(JsonRead.String(JsonRead.Property(block, "text"u8)) ?? string.Empty));
                     break;
                 case "tool_use":
-                    var input = JsonRead.Property(block, "input");
+                    var input = JsonRead.Property(block, "input"u8);
                     content.Add(new ToolCallBlock(
-                        JsonRead.String(JsonRead.Property(block, "id")) ?? string.Empty,
-                        JsonRead.String(JsonRead.Property(block, "name")) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(block, "id"u8)) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(block, "name"u8)) ?? string.Empty,
                         JsonRead.HasValue(input) ? JsonRead.CompactText(input) : "{}"));
                     break;
                 case "thinking":
                     content.Add(new ThoughtBlock(
-                        JsonRead.String(JsonRead.Property(block, "thinking")),
-                        JsonRead.String(JsonRead.Property(block, "signature"))));
+                        JsonRead.String(JsonRead.Property(block, "thinking"u8)),
+                        JsonRead.String(JsonRead.Property(block, "signature"u8))));
                     break;
                 case "redacted_thinking":
-                    content.Add(new ThoughtBlock(null, JsonRead.String(JsonRead.Property(block, "data"))));
+                    content.Add(new ThoughtBlock(null, JsonRead.String(JsonRead.Property(block, "data"u8))));
                     break;
                 default:
                     // Server-tool blocks (`server_tool_use`, `web_search_tool_result`) have no provider-neutral form yet.
@@ -189,8 +189,8 @@ public static class AnthropicWire
         {
             content[0] = new TextBlock("{" + only.Text.Trim());
         }
-        var finishReason = JsonRead.String(JsonRead.Property(root, "stop_reason")) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
-        var usage = JsonRead.Property(root, "usage");
+        var finishReason = JsonRead.String(JsonRead.Property(root, "stop_reason"u8)) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
+        var usage = JsonRead.Property(root, "usage"u8);
         return new ProviderResponse(content, ParseUsage(usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
         {
             RawUsage = RawUsage.Of(usage),
@@ -200,15 +200,15 @@ public static class AnthropicWire
     /// <summary>Input tokens include cache writes and reads, as TensorZero counts them.</summary>
     public static Usage? ParseUsage(JsonElement usage) =>
         usage.ValueKind == JsonValueKind.Object
-            ? new Usage(InputTokens(usage), JsonRead.Long(JsonRead.Property(usage, "output_tokens")))
+            ? new Usage(InputTokens(usage), JsonRead.Long(JsonRead.Property(usage, "output_tokens"u8)))
             : null;
 
     /// <summary><c>input_tokens + cache_creation_input_tokens + cache_read_input_tokens</c>; null without <c>input_tokens</c>.</summary>
     public static long? InputTokens(JsonElement usage) =>
-        JsonRead.Long(JsonRead.Property(usage, "input_tokens")) is { } input
+        JsonRead.Long(JsonRead.Property(usage, "input_tokens"u8)) is { } input
             ? input
-                + (JsonRead.Long(JsonRead.Property(usage, "cache_creation_input_tokens")) ?? 0)
-                + (JsonRead.Long(JsonRead.Property(usage, "cache_read_input_tokens")) ?? 0)
+                + (JsonRead.Long(JsonRead.Property(usage, "cache_creation_input_tokens"u8)) ?? 0)
+                + (JsonRead.Long(JsonRead.Property(usage, "cache_read_input_tokens"u8)) ?? 0)
             : null;
 
     public static FinishReason MapFinishReason(string reason) => reason switch

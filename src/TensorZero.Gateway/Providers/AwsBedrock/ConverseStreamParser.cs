@@ -44,11 +44,11 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
             case "contentBlockDelta":
                 return BlockDelta(root, payload);
             case "messageStop":
-                return JsonRead.String(JsonRead.Property(root, "stopReason")) is { } stopReason
+                return JsonRead.String(JsonRead.Property(root, "stopReason"u8)) is { } stopReason
                     ? new ProviderStreamChunk([], null, ConverseWire.MapStopReason(stopReason), payload)
                     : null;
             case "metadata":
-                var usage = JsonRead.Property(root, "usage");
+                var usage = JsonRead.Property(root, "usage"u8);
                 return ConverseWire.ParseUsage(usage) is { } parsed
                     ? new ProviderStreamChunk([], parsed, null, payload) { RawUsage = RawUsage.Of(usage) }
                     : null;
@@ -59,38 +59,38 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
 
     private ProviderStreamChunk? BlockStart(JsonElement root, string payload)
     {
-        if (JsonRead.Property(JsonRead.Property(root, "start"), "toolUse") is not { ValueKind: JsonValueKind.Object } toolUse)
+        if (JsonRead.Property(JsonRead.Property(root, "start"u8), "toolUse"u8) is not { ValueKind: JsonValueKind.Object } toolUse)
         {
             return null;
         }
-        var id = JsonRead.String(JsonRead.Property(toolUse, "toolUseId"))
+        var id = JsonRead.String(JsonRead.Property(toolUse, "toolUseId"u8))
             ?? throw ProviderHttp.StreamError(displayName, "a toolUse start has no toolUseId", secrets);
         _currentToolUseId = id;
-        return new ProviderStreamChunk([new ToolCallDelta(id, JsonRead.String(JsonRead.Property(toolUse, "name")), string.Empty)], null, null, payload);
+        return new ProviderStreamChunk([new ToolCallDelta(id, JsonRead.String(JsonRead.Property(toolUse, "name"u8)), string.Empty)], null, null, payload);
     }
 
     private ProviderStreamChunk? BlockDelta(JsonElement root, string payload)
     {
-        if (JsonRead.Property(root, "delta") is not { ValueKind: JsonValueKind.Object } delta)
+        if (JsonRead.Property(root, "delta"u8) is not { ValueKind: JsonValueKind.Object } delta)
         {
             return null;
         }
-        var blockId = (JsonRead.Long(JsonRead.Property(root, "contentBlockIndex")) ?? 0).ToString(CultureInfo.InvariantCulture);
+        var blockId = (JsonRead.Long(JsonRead.Property(root, "contentBlockIndex"u8)) ?? 0).ToString(CultureInfo.InvariantCulture);
         ContentDelta? content = null;
-        if (JsonRead.String(JsonRead.Property(delta, "text")) is { } text)
+        if (JsonRead.String(JsonRead.Property(delta, "text"u8)) is { } text)
         {
             content = new TextDelta(blockId, _prefillPending ? "{" + text : text);
             _prefillPending = false;
         }
-        else if (JsonRead.Property(delta, "toolUse") is { ValueKind: JsonValueKind.Object } toolUse)
+        else if (JsonRead.Property(delta, "toolUse"u8) is { ValueKind: JsonValueKind.Object } toolUse)
         {
             var id = _currentToolUseId ?? throw ProviderHttp.StreamError(displayName, "a toolUse delta came before any toolUse start", secrets);
-            content = new ToolCallDelta(id, null, JsonRead.String(JsonRead.Property(toolUse, "input")) ?? string.Empty);
+            content = new ToolCallDelta(id, null, JsonRead.String(JsonRead.Property(toolUse, "input"u8)) ?? string.Empty);
         }
-        else if (JsonRead.Property(delta, "reasoningContent") is { ValueKind: JsonValueKind.Object } reasoning)
+        else if (JsonRead.Property(delta, "reasoningContent"u8) is { ValueKind: JsonValueKind.Object } reasoning)
         {
-            var thought = JsonRead.String(JsonRead.Property(reasoning, "text"));
-            var signature = JsonRead.String(JsonRead.Property(reasoning, "signature"));
+            var thought = JsonRead.String(JsonRead.Property(reasoning, "text"u8));
+            var signature = JsonRead.String(JsonRead.Property(reasoning, "signature"u8));
             if (thought is not null || signature is not null)
             {
                 content = new ThoughtDelta(blockId, thought, signature);
@@ -111,7 +111,7 @@ public sealed class ConverseStreamParser(string displayName, SecretScope secrets
         {
             using var document = JsonDocument.Parse(payload);
             var root = document.RootElement;
-            return JsonRead.String(JsonRead.Property(root, "message")) ?? JsonRead.String(JsonRead.Property(root, "Message"));
+            return JsonRead.String(JsonRead.Property(root, "message"u8)) ?? JsonRead.String(JsonRead.Property(root, "Message"u8));
         }
         catch (JsonException)
         {

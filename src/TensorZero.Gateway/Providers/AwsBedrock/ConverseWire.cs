@@ -82,18 +82,18 @@ public static class ConverseWire
         // A pooled document, not a node tree: every value is read out before it is disposed.
         using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
         var root = document.RootElement;
-        if (JsonRead.Property(JsonRead.Property(root, "output"), "message") is not { ValueKind: JsonValueKind.Object } message)
+        if (JsonRead.Property(JsonRead.Property(root, "output"u8), "message"u8) is not { ValueKind: JsonValueKind.Object } message)
         {
             throw ProviderHttp.MalformedResponse(displayName, "`output.message` is missing");
         }
         var content = new List<ContentBlock>();
-        var blocks = JsonRead.Property(message, "content");
+        var blocks = JsonRead.Property(message, "content"u8);
         if (blocks.ValueKind == JsonValueKind.Array)
         {
             ReadBlocks(blocks, jsonPrefill, content);
         }
-        var finishReason = JsonRead.String(JsonRead.Property(root, "stopReason")) is { } stopReason ? MapStopReason(stopReason) : (FinishReason?)null;
-        var usage = JsonRead.Property(root, "usage");
+        var finishReason = JsonRead.String(JsonRead.Property(root, "stopReason"u8)) is { } stopReason ? MapStopReason(stopReason) : (FinishReason?)null;
+        var usage = JsonRead.Property(root, "usage"u8);
         return new ProviderResponse(content, ParseUsage(usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
         {
             RawUsage = RawUsage.Of(usage),
@@ -106,24 +106,24 @@ public static class ConverseWire
         foreach (var block in blocks.EnumerateArray())
         {
             // A block that is not an object has none of these members, and is skipped.
-            if (JsonRead.String(JsonRead.Property(block, "text")) is { } text)
+            if (JsonRead.String(JsonRead.Property(block, "text"u8)) is { } text)
             {
                 content.Add(new TextBlock(prefillPending ? "{" + text : text));
                 prefillPending = false;
             }
-            else if (JsonRead.Property(block, "toolUse") is { ValueKind: JsonValueKind.Object } toolUse)
+            else if (JsonRead.Property(block, "toolUse"u8) is { ValueKind: JsonValueKind.Object } toolUse)
             {
-                var input = JsonRead.Property(toolUse, "input");
+                var input = JsonRead.Property(toolUse, "input"u8);
                 content.Add(new ToolCallBlock(
-                    JsonRead.String(JsonRead.Property(toolUse, "toolUseId")) ?? string.Empty,
-                    JsonRead.String(JsonRead.Property(toolUse, "name")) ?? string.Empty,
+                    JsonRead.String(JsonRead.Property(toolUse, "toolUseId"u8)) ?? string.Empty,
+                    JsonRead.String(JsonRead.Property(toolUse, "name"u8)) ?? string.Empty,
                     JsonRead.HasValue(input) ? JsonRead.CompactText(input) : "{}"));
             }
-            else if (JsonRead.Property(JsonRead.Property(block, "reasoningContent"), "reasoningText") is { ValueKind: JsonValueKind.Object } reasoning)
+            else if (JsonRead.Property(JsonRead.Property(block, "reasoningContent"u8), "reasoningText"u8) is { ValueKind: JsonValueKind.Object } reasoning)
             {
                 content.Add(new ThoughtBlock(
-                    JsonRead.String(JsonRead.Property(reasoning, "text")),
-                    JsonRead.String(JsonRead.Property(reasoning, "signature"))));
+                    JsonRead.String(JsonRead.Property(reasoning, "text"u8)),
+                    JsonRead.String(JsonRead.Property(reasoning, "signature"u8))));
             }
             // Redacted reasoning and kinds this gateway has no block for (citations, images) are dropped.
         }
@@ -136,13 +136,13 @@ public static class ConverseWire
         {
             return null;
         }
-        var input = JsonRead.Long(JsonRead.Property(usage, "inputTokens"));
+        var input = JsonRead.Long(JsonRead.Property(usage, "inputTokens"u8));
         if (input is not null)
         {
-            input += (JsonRead.Long(JsonRead.Property(usage, "cacheReadInputTokens")) ?? 0)
-                + (JsonRead.Long(JsonRead.Property(usage, "cacheWriteInputTokens")) ?? 0);
+            input += (JsonRead.Long(JsonRead.Property(usage, "cacheReadInputTokens"u8)) ?? 0)
+                + (JsonRead.Long(JsonRead.Property(usage, "cacheWriteInputTokens"u8)) ?? 0);
         }
-        return new Usage(input, JsonRead.Long(JsonRead.Property(usage, "outputTokens")));
+        return new Usage(input, JsonRead.Long(JsonRead.Property(usage, "outputTokens"u8)));
     }
 
     public static FinishReason MapStopReason(string stopReason) => stopReason switch

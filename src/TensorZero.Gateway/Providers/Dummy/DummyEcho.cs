@@ -17,12 +17,12 @@ public static class DummyEcho
     {
         writer.WriteStartObject();
         Endpoints.JsonWriting.WriteText(writer, "system", request.System);
-        writer.WriteStartArray("messages");
+        writer.WriteStartArray("messages"u8);
         foreach (var message in request.Messages)
         {
             writer.WriteStartObject();
-            writer.WriteString("role", message.Role == Role.User ? "user" : "assistant");
-            writer.WriteStartArray("content");
+            writer.WriteString("role"u8, message.Role == Role.User ? "user" : "assistant");
+            writer.WriteStartArray("content"u8);
             foreach (var block in message.Content)
             {
                 WriteBlock(writer, block);
@@ -62,55 +62,55 @@ public static class DummyEcho
         switch (block)
         {
             case TextBlock text:
-                writer.WriteString("type", "text");
-                writer.WriteString("text", text.Text);
+                writer.WriteString("type"u8, "text");
+                writer.WriteString("text"u8, text.Text);
                 break;
             case RawTextBlock raw:
-                writer.WriteString("type", "text");
-                writer.WriteString("text", raw.Text);
+                writer.WriteString("type"u8, "text");
+                writer.WriteString("text"u8, raw.Text);
                 break;
             case ToolCallBlock call:
-                writer.WriteString("type", "tool_call");
-                writer.WriteString("id", call.Id);
-                writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", call.Arguments);
+                writer.WriteString("type"u8, "tool_call");
+                writer.WriteString("id"u8, call.Id);
+                writer.WriteString("name"u8, call.Name);
+                writer.WriteString("arguments"u8, call.Arguments);
                 break;
             case ToolResultBlock result:
-                writer.WriteString("type", "tool_result");
-                writer.WriteString("name", result.Name);
-                writer.WriteString("result", result.Result);
-                writer.WriteString("id", result.Id);
+                writer.WriteString("type"u8, "tool_result");
+                writer.WriteString("name"u8, result.Name);
+                writer.WriteString("result"u8, result.Result);
+                writer.WriteString("id"u8, result.Id);
                 break;
             case FileBlock file:
-                writer.WriteString("type", "file");
+                writer.WriteString("type"u8, "file");
                 DummyFiles.Write(writer, file);
                 break;
             case ThoughtBlock thought:
-                writer.WriteString("type", "thought");
+                writer.WriteString("type"u8, "thought");
                 Endpoints.JsonWriting.WriteText(writer, "text", thought.Text);
                 if (thought.Signature is not null)
                 {
-                    writer.WriteString("signature", thought.Signature);
+                    writer.WriteString("signature"u8, thought.Signature);
                 }
                 break;
             case UnknownBlock unknown:
-                writer.WriteString("type", "unknown");
-                writer.WritePropertyName("data");
+                writer.WriteString("type"u8, "unknown");
+                writer.WritePropertyName("data"u8);
                 unknown.WriteData(writer);
                 if (unknown.ModelName is not null)
                 {
-                    writer.WriteString("model_name", unknown.ModelName);
+                    writer.WriteString("model_name"u8, unknown.ModelName);
                 }
                 if (unknown.ProviderName is not null)
                 {
-                    writer.WriteString("provider_name", unknown.ProviderName);
+                    writer.WriteString("provider_name"u8, unknown.ProviderName);
                 }
                 break;
             case TemplateBlock template:
                 // Rendered before any provider runs; written in the request's own shape should one ever get here.
-                writer.WriteString("type", "template");
-                writer.WriteString("name", template.Name);
-                writer.WritePropertyName("arguments");
+                writer.WriteString("type"u8, "template");
+                writer.WriteString("name"u8, template.Name);
+                writer.WritePropertyName("arguments"u8);
                 template.Arguments.WriteTo(writer);
                 break;
         }

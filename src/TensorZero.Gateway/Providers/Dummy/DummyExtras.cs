@@ -19,17 +19,17 @@ public static class DummyExtras
     public static string ExtraInfo(ModelRequest request) => DummyEcho.Write(writer =>
     {
         writer.WriteStartObject();
-        writer.WriteStartObject("extra_body");
+        writer.WriteStartObject("extra_body"u8);
         if (request.ExtraBody.Count > 0)
         {
-            writer.WriteStartArray("extra_body");
+            writer.WriteStartArray("extra_body"u8);
             foreach (var item in request.ExtraBody)
             {
                 WriteBodyItem(writer, item, null, null, null);
             }
             writer.WriteEndArray();
         }
-        writer.WriteStartArray("inference_extra_body");
+        writer.WriteStartArray("inference_extra_body"u8);
         foreach (var extra in request.RequestExtraBody)
         {
             WriteBodyItem(writer, extra.Item, extra.VariantName, extra.ModelName, extra.ProviderName);
@@ -37,10 +37,10 @@ public static class DummyExtras
         writer.WriteEndArray();
         writer.WriteEndObject();
 
-        writer.WriteStartObject("extra_headers");
+        writer.WriteStartObject("extra_headers"u8);
         if (request.ExtraHeaders.Count > 0)
         {
-            writer.WriteStartArray("variant_extra_headers");
+            writer.WriteStartArray("variant_extra_headers"u8);
             foreach (var item in request.ExtraHeaders)
             {
                 WriteHeaderItem(writer, item, null, null, null);
@@ -49,9 +49,9 @@ public static class DummyExtras
         }
         else
         {
-            writer.WriteNull("variant_extra_headers");
+            writer.WriteNull("variant_extra_headers"u8);
         }
-        writer.WriteStartArray("inference_extra_headers");
+        writer.WriteStartArray("inference_extra_headers"u8);
         foreach (var extra in request.RequestExtraHeaders)
         {
             WriteHeaderItem(writer, extra.Item, extra.VariantName, extra.ModelName, extra.ProviderName);
@@ -77,9 +77,9 @@ public static class DummyExtras
         return DummyEcho.Write(writer =>
         {
             writer.WriteStartObject();
-            writer.WritePropertyName("injected_body");
+            writer.WritePropertyName("injected_body"u8);
             body.WriteTo(writer);
-            writer.WriteStartArray("injected_headers");
+            writer.WriteStartArray("injected_headers"u8);
             foreach (var (name, value) in headers.Entries)
             {
                 writer.WriteStartArray();
@@ -97,14 +97,14 @@ public static class DummyExtras
     {
         writer.WriteStartObject();
         WriteTarget(writer, variant, model, provider);
-        writer.WriteString("pointer", item.Pointer);
+        writer.WriteString("pointer"u8, item.Pointer);
         if (item.Delete)
         {
-            writer.WriteBoolean("delete", true);
+            writer.WriteBoolean("delete"u8, true);
         }
         else
         {
-            writer.WritePropertyName("value");
+            writer.WritePropertyName("value"u8);
             if (item.Value is null)
             {
                 writer.WriteNullValue();
@@ -121,14 +121,14 @@ public static class DummyExtras
     {
         writer.WriteStartObject();
         WriteTarget(writer, variant, model, provider);
-        writer.WriteString("name", item.Name);
+        writer.WriteString("name"u8, item.Name);
         if (item.Delete)
         {
-            writer.WriteBoolean("delete", true);
+            writer.WriteBoolean("delete"u8, true);
         }
         else
         {
-            writer.WriteString("value", item.Value);
+            writer.WriteString("value"u8, item.Value);
         }
         writer.WriteEndObject();
     }
@@ -137,11 +137,11 @@ public static class DummyExtras
     {
         if (variant is not null)
         {
-            writer.WriteString("variant_name", variant);
+            writer.WriteString("variant_name"u8, variant);
         }
         else if (model is not null)
         {
-            writer.WriteString("model_name", model);
+            writer.WriteString("model_name"u8, model);
             Endpoints.JsonWriting.WriteText(writer, "provider_name", provider);
         }
     }

@@ -52,30 +52,30 @@ public static class DummyFiles
     {
         if (file.Data is { } data)
         {
-            writer.WriteStartObject("Base64");
-            writer.WriteNull("source_url");
-            writer.WriteString("mime_type", file.MimeType);
-            writer.WriteStartObject("storage_path");
-            writer.WriteStartObject("kind");
-            writer.WriteString("type", "disabled");
+            writer.WriteStartObject("Base64"u8);
+            writer.WriteNull("source_url"u8);
+            writer.WriteString("mime_type"u8, file.MimeType);
+            writer.WriteStartObject("storage_path"u8);
+            writer.WriteStartObject("kind"u8);
+            writer.WriteString("type"u8, "disabled");
             writer.WriteEndObject();
-            writer.WriteString("path", StoragePath(file.MimeType!, data));
+            writer.WriteString("path"u8, StoragePath(file.MimeType!, data));
             writer.WriteEndObject();
             WriteDetailAndName(writer, file, filenameWhenAbsent: false);
-            writer.WriteString("data", data);
+            writer.WriteString("data"u8, data);
             writer.WriteEndObject();
             return;
         }
-        writer.WriteStartObject("Url");
-        writer.WriteStartObject("file_url");
-        writer.WriteString("url", file.Url!.AbsoluteUri);
+        writer.WriteStartObject("Url"u8);
+        writer.WriteStartObject("file_url"u8);
+        writer.WriteString("url"u8, file.Url!.AbsoluteUri);
         if (file.MimeType is null)
         {
-            writer.WriteNull("mime_type");
+            writer.WriteNull("mime_type"u8);
         }
         else
         {
-            writer.WriteString("mime_type", file.MimeType);
+            writer.WriteString("mime_type"u8, file.MimeType);
         }
         WriteDetailAndName(writer, file, filenameWhenAbsent: true);
         writer.WriteEndObject();
@@ -87,7 +87,7 @@ public static class DummyFiles
     {
         if (file.Detail is { } detail)
         {
-            writer.WriteString("detail", detail switch
+            writer.WriteString("detail"u8, detail switch
             {
                 FileDetail.Low => "low",
                 FileDetail.High => "high",
@@ -96,11 +96,11 @@ public static class DummyFiles
         }
         if (file.Filename is not null)
         {
-            writer.WriteString("filename", file.Filename);
+            writer.WriteString("filename"u8, file.Filename);
         }
         else if (filenameWhenAbsent)
         {
-            writer.WriteNull("filename");
+            writer.WriteNull("filename"u8);
         }
     }
 }

@@ -51,12 +51,12 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
         using (var document = ProviderHttp.ParseStreamDocument(data, "a chunk", displayName, secrets))
         {
             var root = document.RootElement;
-            var error = JsonRead.Property(root, "error");
+            var error = JsonRead.Property(root, "error"u8);
             if (JsonRead.HasValue(error))
             {
                 throw ProviderHttp.StreamError(displayName, JsonRead.CompactText(error), secrets, rawChunk: data);
             }
-            var usageMetadata = JsonRead.Property(root, "usageMetadata");
+            var usageMetadata = JsonRead.Property(root, "usageMetadata"u8);
             if (GeminiWire.ParseUsage(usageMetadata) is { } usage)
             {
                 _usage = usage;
@@ -69,7 +69,7 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
                 throw ProviderHttp.StreamError(displayName, GeminiWire.NoCandidateProblem(root), secrets);
             }
             var deltas = hasCandidate ? Deltas(candidate) : [];
-            FinishReason? finish = JsonRead.String(JsonRead.Property(candidate, "finishReason")) is { Length: > 0 } reason
+            FinishReason? finish = JsonRead.String(JsonRead.Property(candidate, "finishReason"u8)) is { Length: > 0 } reason
                 ? GeminiWire.MapFinishReason(reason)
                 : null;
             Usage? reported = null;
@@ -102,8 +102,8 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
         var deltas = new List<ContentDelta>();
         foreach (var part in GeminiWire.Parts(candidate))
         {
-            var signature = JsonRead.String(JsonRead.Property(part, "thoughtSignature"));
-            var text = JsonRead.String(JsonRead.Property(part, "text"));
+            var signature = JsonRead.String(JsonRead.Property(part, "thoughtSignature"u8));
+            var text = JsonRead.String(JsonRead.Property(part, "text"u8));
             if (GeminiWire.IsThought(part))
             {
                 if (text is { Length: > 0 } || signature is not null)
@@ -121,10 +121,10 @@ public sealed class GeminiStreamParser(string displayName, SecretScope secrets)
             {
                 deltas.Add(new TextDelta(TextId, text));
             }
-            else if (JsonRead.Property(part, "functionCall") is { ValueKind: JsonValueKind.Object } call)
+            else if (JsonRead.Property(part, "functionCall"u8) is { ValueKind: JsonValueKind.Object } call)
             {
                 var id = (_toolCalls++).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                deltas.Add(new ToolCallDelta(id, JsonRead.String(JsonRead.Property(call, "name")) ?? string.Empty, GeminiWire.ArgumentsText(JsonRead.Property(call, "args"))));
+                deltas.Add(new ToolCallDelta(id, JsonRead.String(JsonRead.Property(call, "name"u8)) ?? string.Empty, GeminiWire.ArgumentsText(JsonRead.Property(call, "args"u8))));
             }
         }
         return deltas;

@@ -60,10 +60,10 @@ public static class GeminiWire
         var content = new List<ContentBlock>();
         foreach (var part in Parts(candidate))
         {
-            var signature = JsonRead.String(JsonRead.Property(part, "thoughtSignature"));
+            var signature = JsonRead.String(JsonRead.Property(part, "thoughtSignature"u8));
             if (IsThought(part))
             {
-                content.Add(new ThoughtBlock(JsonRead.String(JsonRead.Property(part, "text")), signature));
+                content.Add(new ThoughtBlock(JsonRead.String(JsonRead.Property(part, "text"u8)), signature));
                 continue;
             }
             if (signature is not null)
@@ -71,20 +71,20 @@ public static class GeminiWire
                 // Gemini signs the part that follows its reasoning; the signature must go back on the same kind of part.
                 content.Add(new ThoughtBlock(null, signature));
             }
-            if (JsonRead.String(JsonRead.Property(part, "text")) is { } text)
+            if (JsonRead.String(JsonRead.Property(part, "text"u8)) is { } text)
             {
                 content.Add(new TextBlock(text));
             }
-            else if (JsonRead.Property(part, "functionCall") is { ValueKind: JsonValueKind.Object } call)
+            else if (JsonRead.Property(part, "functionCall"u8) is { ValueKind: JsonValueKind.Object } call)
             {
                 content.Add(new ToolCallBlock(
                     UuidV7.New(DateTimeOffset.UtcNow).ToString(),
-                    JsonRead.String(JsonRead.Property(call, "name")) ?? string.Empty,
-                    ArgumentsText(JsonRead.Property(call, "args"))));
+                    JsonRead.String(JsonRead.Property(call, "name"u8)) ?? string.Empty,
+                    ArgumentsText(JsonRead.Property(call, "args"u8))));
             }
         }
-        var finishReason = JsonRead.String(JsonRead.Property(candidate, "finishReason")) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
-        var usage = JsonRead.Property(root, "usageMetadata");
+        var finishReason = JsonRead.String(JsonRead.Property(candidate, "finishReason"u8)) is { Length: > 0 } reason ? MapFinishReason(reason) : (FinishReason?)null;
+        var usage = JsonRead.Property(root, "usageMetadata"u8);
         return new ProviderResponse(content, ParseUsage(usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
         {
             RawUsage = RawUsage.Of(usage),
@@ -98,9 +98,9 @@ public static class GeminiWire
         {
             return null;
         }
-        var input = JsonRead.Long(JsonRead.Property(usage, "promptTokenCount"));
-        var candidates = JsonRead.Long(JsonRead.Property(usage, "candidatesTokenCount"));
-        var thoughts = JsonRead.Long(JsonRead.Property(usage, "thoughtsTokenCount"));
+        var input = JsonRead.Long(JsonRead.Property(usage, "promptTokenCount"u8));
+        var candidates = JsonRead.Long(JsonRead.Property(usage, "candidatesTokenCount"u8));
+        var thoughts = JsonRead.Long(JsonRead.Property(usage, "thoughtsTokenCount"u8));
         long? output = candidates is null && thoughts is null ? null : (candidates ?? 0) + (thoughts ?? 0);
         return input is null && output is null ? null : new Usage(input, output);
     }
@@ -117,17 +117,17 @@ public static class GeminiWire
 
     /// <summary>The first candidate (an undefined element when there is none); TensorZero never asks for more than one.</summary>
     public static JsonElement FirstCandidate(JsonElement root) =>
-        JsonRead.Property(root, "candidates") is { ValueKind: JsonValueKind.Array } candidates && candidates.GetArrayLength() > 0
+        JsonRead.Property(root, "candidates"u8) is { ValueKind: JsonValueKind.Array } candidates && candidates.GetArrayLength() > 0
             ? candidates[0]
             : default;
 
     /// <summary>The candidate's parts that are objects.</summary>
     public static IEnumerable<JsonElement> Parts(JsonElement candidate) =>
-        JsonRead.Property(JsonRead.Property(candidate, "content"), "parts") is { ValueKind: JsonValueKind.Array } parts
+        JsonRead.Property(JsonRead.Property(candidate, "content"u8), "parts"u8) is { ValueKind: JsonValueKind.Array } parts
             ? parts.EnumerateArray().Where(part => part.ValueKind == JsonValueKind.Object)
             : [];
 
-    public static bool IsThought(JsonElement part) => JsonRead.Property(part, "thought").ValueKind == JsonValueKind.True;
+    public static bool IsThought(JsonElement part) => JsonRead.Property(part, "thought"u8).ValueKind == JsonValueKind.True;
 
     /// <summary>Why a response has no candidate, with Google's block reason when it gave one.</summary>
     public static string NoCandidateProblem(JsonElement root) =>
@@ -136,7 +136,7 @@ public static class GeminiWire
             : "expected at least one candidate";
 
     /// <summary>The prompt's <c>promptFeedback.blockReason</c>; undefined when Google gave none.</summary>
-    public static JsonElement BlockReason(JsonElement root) => JsonRead.Property(JsonRead.Property(root, "promptFeedback"), "blockReason");
+    public static JsonElement BlockReason(JsonElement root) => JsonRead.Property(JsonRead.Property(root, "promptFeedback"u8), "blockReason"u8);
 
     /// <summary>Gemini sends arguments as a JSON object; the gateway keeps them as JSON text.</summary>
     public static string ArgumentsText(JsonElement args) => JsonRead.HasValue(args) ? JsonRead.CompactText(args) : "{}";

@@ -85,12 +85,12 @@ public static class OpenAIContentParts
         if (kind == "image_url" || (kind is null && (file.IsImage || (file.Url is not null && file.MimeType is null))))
         {
             writer.WriteStartObject();
-            writer.WriteString("type", "image_url");
-            writer.WriteStartObject("image_url");
+            writer.WriteString("type"u8, "image_url");
+            writer.WriteStartObject("image_url"u8);
             JsonWriting.WriteText(writer, "url", file.Url?.ToString() ?? file.DataUrl());
             if (file.Detail is { } detail)
             {
-                writer.WriteString("detail", detail.ToString().ToLowerInvariant());
+                writer.WriteString("detail"u8, detail.ToString().ToLowerInvariant());
             }
             writer.WriteEndObject();
             writer.WriteEndObject();
@@ -109,15 +109,15 @@ public static class OpenAIContentParts
         writer.WriteStartObject();
         if (kind is null or "input_audio" && AudioFormat(file.MimeType) is { } format)
         {
-            writer.WriteString("type", "input_audio");
-            writer.WriteStartObject("input_audio");
+            writer.WriteString("type"u8, "input_audio");
+            writer.WriteStartObject("input_audio"u8);
             JsonWriting.WriteText(writer, "data", file.Data);
-            writer.WriteString("format", format);
+            writer.WriteString("format"u8, format);
         }
         else
         {
-            writer.WriteString("type", "file");
-            writer.WriteStartObject("file");
+            writer.WriteString("type"u8, "file");
+            writer.WriteStartObject("file"u8);
             JsonWriting.WriteText(writer, "file_data", file.DataUrl());
             JsonWriting.WriteText(writer, "filename", file.Filename ?? (FileTypes.Extension(file.MimeType) is { } extension ? $"input.{extension}" : "input"));
         }
@@ -135,7 +135,7 @@ public static class OpenAIContentParts
     private static void WriteText(Utf8JsonWriter writer, string text)
     {
         writer.WriteStartObject();
-        writer.WriteString("type", "text");
+        writer.WriteString("type"u8, "text");
         JsonWriting.WriteText(writer, "text", text);
         writer.WriteEndObject();
     }

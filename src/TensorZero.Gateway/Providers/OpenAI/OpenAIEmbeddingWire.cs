@@ -37,7 +37,7 @@ public static class OpenAIEmbeddingWire
         // A pooled document, not a node tree: a vector of 1,536 numbers would otherwise be 1,536 node objects.
         using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
         var root = document.RootElement;
-        if (JsonRead.Property(root, "data") is not { ValueKind: JsonValueKind.Array } data)
+        if (JsonRead.Property(root, "data"u8) is not { ValueKind: JsonValueKind.Array } data)
         {
             throw ProviderHttp.MalformedResponse(displayName, "`data` is missing or not an array");
         }
@@ -54,15 +54,15 @@ public static class OpenAIEmbeddingWire
             {
                 throw ProviderHttp.MalformedResponse(displayName, $"`data[{i}]` is not an object");
             }
-            var index = JsonRead.Property(item, "index") is { ValueKind: JsonValueKind.Number } indexValue && indexValue.TryGetInt32(out var position) ? position : i;
+            var index = JsonRead.Property(item, "index"u8) is { ValueKind: JsonValueKind.Number } indexValue && indexValue.TryGetInt32(out var position) ? position : i;
             if (index < 0 || index >= inputCount || embeddings[index] is not null)
             {
                 throw ProviderHttp.MalformedResponse(displayName, $"`data[{i}].index` is out of range or repeated");
             }
-            embeddings[index] = ReadVector(JsonRead.Property(item, "embedding"), i, displayName);
+            embeddings[index] = ReadVector(JsonRead.Property(item, "embedding"u8), i, displayName);
             i++;
         }
-        var inputTokens = JsonRead.Long(JsonRead.Property(JsonRead.Property(root, "usage"), "prompt_tokens"));
+        var inputTokens = JsonRead.Long(JsonRead.Property(JsonRead.Property(root, "usage"u8), "prompt_tokens"u8));
         return new EmbeddingProviderResponse(embeddings!, inputTokens, rawRequest, rawResponse);
     }
 

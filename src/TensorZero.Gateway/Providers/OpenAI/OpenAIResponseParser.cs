@@ -15,22 +15,22 @@ public static class OpenAIResponseParser
         // A document, not a node tree: the answer is read once, and only the usage object is kept beyond this call.
         using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
         var root = document.RootElement;
-        var choices = JsonRead.Property(root, "choices");
+        var choices = JsonRead.Property(root, "choices"u8);
         if (choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() != 1 || choices[0] is not { ValueKind: JsonValueKind.Object } choice)
         {
             throw ProviderHttp.MalformedResponse(displayName, "expected exactly one choice");
         }
-        var usage = JsonRead.Property(root, "usage");
+        var usage = JsonRead.Property(root, "usage"u8);
         if (flavour.UsageRequired && usage.ValueKind != JsonValueKind.Object)
         {
             throw ProviderHttp.MalformedResponse(displayName, "the answer has no `usage`");
         }
         var content = new List<ContentBlock>();
-        if (JsonRead.Property(choice, "message") is { ValueKind: JsonValueKind.Object } message)
+        if (JsonRead.Property(choice, "message"u8) is { ValueKind: JsonValueKind.Object } message)
         {
             ReadMessage(flavour, message, content);
         }
-        var finishReason = JsonRead.String(JsonRead.Property(choice, "finish_reason")) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
+        var finishReason = JsonRead.String(JsonRead.Property(choice, "finish_reason"u8)) is { Length: > 0 } reasonText ? MapFinishReason(reasonText) : (FinishReason?)null;
         return new ProviderResponse(content, ParseUsage(flavour, usage) ?? Usage.Unknown, finishReason, rawRequest, rawResponse)
         {
             RawUsage = RawUsage.Of(usage),
@@ -55,7 +55,7 @@ public static class OpenAIResponseParser
         {
             content.Add(new TextBlock(text));
         }
-        if (JsonRead.Property(message, "tool_calls") is { ValueKind: JsonValueKind.Array } toolCalls)
+        if (JsonRead.Property(message, "tool_calls"u8) is { ValueKind: JsonValueKind.Array } toolCalls)
         {
             foreach (var call in toolCalls.EnumerateArray())
             {
@@ -64,7 +64,7 @@ public static class OpenAIResponseParser
                     continue;
                 }
                 var (name, arguments) = ToolCallFunction(call);
-                content.Add(new ToolCallBlock(JsonRead.String(JsonRead.Property(call, "id")) ?? string.Empty, name ?? string.Empty, arguments));
+                content.Add(new ToolCallBlock(JsonRead.String(JsonRead.Property(call, "id"u8)) ?? string.Empty, name ?? string.Empty, arguments));
             }
         }
     }
@@ -76,7 +76,7 @@ public static class OpenAIResponseParser
     public static (string Thought, string? Text) ReadThoughtAndText(JsonElement holder)
     {
         var reasoning = Reasoning(holder);
-        var content = JsonRead.Property(holder, "content");
+        var content = JsonRead.Property(holder, "content"u8);
         if (content.ValueKind == JsonValueKind.String)
         {
             return (reasoning ?? string.Empty, content.GetString());
@@ -107,14 +107,14 @@ public static class OpenAIResponseParser
                 foreach (var part in content.EnumerateArray())
                 {
                     // A part that is not an object has no `type`, and is skipped.
-                    switch (JsonRead.String(JsonRead.Property(part, "type")))
+                    switch (JsonRead.String(JsonRead.Property(part, "type"u8)))
                     {
                         case "text":
-                            text.Append(JsonRead.String(JsonRead.Property(part, "text")));
+                            text.Append(JsonRead.String(JsonRead.Property(part, "text"u8)));
                             hasText = true;
                             break;
                         case "thinking":
-                            ReadContent(JsonRead.Property(part, "thinking"), thought, thought);
+                            ReadContent(JsonRead.Property(part, "thinking"u8), thought, thought);
                             break;
                     }
                 }
@@ -134,18 +134,18 @@ public static class OpenAIResponseParser
         {
             return null;
         }
-        var output = JsonRead.Long(JsonRead.Property(usage, "completion_tokens"));
+        var output = JsonRead.Long(JsonRead.Property(usage, "completion_tokens"u8));
         if (flavour.AddsReasoningTokens
-            && JsonRead.Long(JsonRead.Property(JsonRead.Property(usage, "completion_tokens_details"), "reasoning_tokens")) is { } reasoning)
+            && JsonRead.Long(JsonRead.Property(JsonRead.Property(usage, "completion_tokens_details"u8), "reasoning_tokens"u8)) is { } reasoning)
         {
             output = (output ?? 0) + reasoning;
         }
-        return new Usage(JsonRead.Long(JsonRead.Property(usage, "prompt_tokens")), output);
+        return new Usage(JsonRead.Long(JsonRead.Property(usage, "prompt_tokens"u8)), output);
     }
 
     /// <summary>A message's or delta's reasoning text, under either name servers of the OpenAI family give it: <c>reasoning</c>, else <c>reasoning_content</c>.</summary>
     public static string? Reasoning(JsonElement message) =>
-        JsonRead.String(JsonRead.Property(message, "reasoning")) ?? JsonRead.String(JsonRead.Property(message, "reasoning_content"));
+        JsonRead.String(JsonRead.Property(message, "reasoning"u8)) ?? JsonRead.String(JsonRead.Property(message, "reasoning_content"u8));
 
     /// <summary>
     /// A tool call's name and arguments text, in an answer or a stream delta. A custom tool's call carries
@@ -153,17 +153,17 @@ public static class OpenAIResponseParser
     /// </summary>
     public static (string? Name, string Arguments) ToolCallFunction(JsonElement call)
     {
-        var function = JsonRead.Property(call, "function");
+        var function = JsonRead.Property(call, "function"u8);
         if (function.ValueKind != JsonValueKind.Object)
         {
-            function = JsonRead.Property(call, "custom");
+            function = JsonRead.Property(call, "custom"u8);
         }
-        var arguments = JsonRead.Property(function, "arguments");
+        var arguments = JsonRead.Property(function, "arguments"u8);
         if (!JsonRead.HasValue(arguments))
         {
-            arguments = JsonRead.Property(function, "input");
+            arguments = JsonRead.Property(function, "input"u8);
         }
-        return (JsonRead.String(JsonRead.Property(function, "name")), ArgumentsText(arguments));
+        return (JsonRead.String(JsonRead.Property(function, "name"u8)), ArgumentsText(arguments));
     }
 
     public static FinishReason MapFinishReason(string reason) => reason switch

@@ -21,26 +21,26 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
         {
             var root = document.RootElement;
             // OpenAI and OpenRouter: {"error": {...}}; TGI: {"error": "...", "error_type": ...}; vLLM, SGLang, Mistral: {"object": "error", ...}.
-            if (JsonRead.HasValue(JsonRead.Property(root, "error")) || JsonRead.String(JsonRead.Property(root, "object")) == "error")
+            if (JsonRead.HasValue(JsonRead.Property(root, "error"u8)) || JsonRead.IsString(JsonRead.Property(root, "object"u8), "error"u8))
             {
                 throw ProviderHttp.StreamError(displayName, data, secrets, rawChunk: data);
             }
-            var usageValue = JsonRead.Property(root, "usage");
+            var usageValue = JsonRead.Property(root, "usage"u8);
             var usage = OpenAIResponseParser.ParseUsage(flavour, usageValue);
             var deltas = new List<ContentDelta>();
             FinishReason? finish = null;
-            var choices = JsonRead.Property(root, "choices");
+            var choices = JsonRead.Property(root, "choices"u8);
             if (choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 1)
             {
                 throw ProviderHttp.StreamError(displayName, "a chunk has more than one choice", secrets);
             }
             if (choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 1 && choices[0] is { ValueKind: JsonValueKind.Object } choice)
             {
-                if (JsonRead.String(JsonRead.Property(choice, "finish_reason")) is { Length: > 0 } reason)
+                if (JsonRead.String(JsonRead.Property(choice, "finish_reason"u8)) is { Length: > 0 } reason)
                 {
                     finish = OpenAIResponseParser.MapFinishReason(reason);
                 }
-                if (JsonRead.Property(choice, "delta") is { ValueKind: JsonValueKind.Object } delta)
+                if (JsonRead.Property(choice, "delta"u8) is { ValueKind: JsonValueKind.Object } delta)
                 {
                     ReadDelta(delta, deltas);
                 }
@@ -73,7 +73,7 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
             }
         }
         // TGI sends one tool-call object instead of an array.
-        var calls = JsonRead.Property(delta, "tool_calls");
+        var calls = JsonRead.Property(delta, "tool_calls"u8);
         if (calls.ValueKind == JsonValueKind.Object)
         {
             deltas.Add(ToolCall(calls));
@@ -95,8 +95,8 @@ public sealed class OpenAIStreamParser(OpenAIFlavour flavour, string displayName
 
     private ToolCallDelta ToolCall(JsonElement call)
     {
-        var id = JsonRead.String(JsonRead.Property(call, "id"));
-        var index = JsonRead.Long(JsonRead.Property(call, "index"));
+        var id = JsonRead.String(JsonRead.Property(call, "id"u8));
+        var index = JsonRead.Long(JsonRead.Property(call, "index"u8));
         if (id is { Length: > 0 })
         {
             if (!_toolCallIds.Contains(id))

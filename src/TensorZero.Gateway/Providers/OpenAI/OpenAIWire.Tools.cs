@@ -34,17 +34,17 @@ public static partial class OpenAIWire
                 WriteFormat(writer, "json_object");
                 break;
             case OpenAIJsonWire.JsonObjectWithSchema:
-                writer.WriteStartObject("response_format");
-                writer.WriteString("type", "json_object");
+                writer.WriteStartObject("response_format"u8);
+                writer.WriteString("type"u8, "json_object");
                 if (schema is not null)
                 {
-                    writer.WritePropertyName("schema");
+                    writer.WritePropertyName("schema"u8);
                     schema.WriteTo(writer);
                 }
                 writer.WriteEndObject();
                 break;
             case OpenAIJsonWire.GuidedJson when schema is not null:
-                writer.WritePropertyName("guided_json");
+                writer.WritePropertyName("guided_json"u8);
                 schema.WriteTo(writer);
                 break;
             case OpenAIJsonWire.SchemaRequired:
@@ -56,19 +56,19 @@ public static partial class OpenAIWire
 
     private static void WriteFormat(Utf8JsonWriter writer, string type)
     {
-        writer.WriteStartObject("response_format");
-        writer.WriteString("type", type);
+        writer.WriteStartObject("response_format"u8);
+        writer.WriteString("type"u8, type);
         writer.WriteEndObject();
     }
 
     private static void WriteJsonSchemaFormat(Utf8JsonWriter writer, JsonObject schema)
     {
-        writer.WriteStartObject("response_format");
-        writer.WriteString("type", "json_schema");
-        writer.WriteStartObject("json_schema");
-        writer.WriteString("name", "response");
-        writer.WriteBoolean("strict", true);
-        writer.WritePropertyName("schema");
+        writer.WriteStartObject("response_format"u8);
+        writer.WriteString("type"u8, "json_schema");
+        writer.WriteStartObject("json_schema"u8);
+        writer.WriteString("name"u8, "response");
+        writer.WriteBoolean("strict"u8, true);
+        writer.WritePropertyName("schema"u8);
         schema.WriteTo(writer);
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -88,21 +88,21 @@ public static partial class OpenAIWire
         {
             return;
         }
-        writer.WriteStartArray("tools");
+        writer.WriteStartArray("tools"u8);
         for (var i = 0; i < tools.Count; i++)
         {
             var tool = tools[i];
             writer.WriteStartObject();
-            writer.WriteString("type", "function");
-            writer.WriteStartObject("function");
+            writer.WriteString("type"u8, "function");
+            writer.WriteStartObject("function"u8);
             JsonWriting.WriteText(writer, "name", tool.Name);
             JsonWriting.WriteText(writer, "description", tool.Description);
-            writer.WritePropertyName("parameters");
+            writer.WritePropertyName("parameters"u8);
             tool.Parameters.WriteTo(writer);
             writer.WriteEndObject();
             if (flavour.SendsToolStrict)
             {
-                writer.WriteBoolean("strict", tool.Strict);
+                writer.WriteBoolean("strict"u8, tool.Strict);
             }
             writer.WriteEndObject();
         }
@@ -113,7 +113,7 @@ public static partial class OpenAIWire
         writer.WriteEndArray();
         if (choice is not null)
         {
-            writer.WritePropertyName("tool_choice");
+            writer.WritePropertyName("tool_choice"u8);
             switch (choice.Mode)
             {
                 case ToolChoiceMode.None:
@@ -125,7 +125,7 @@ public static partial class OpenAIWire
                 case ToolChoiceMode.Specific:
                     var kind = CustomToolWire.IsCustom(request, choice.ToolName) ? "custom" : "function";
                     writer.WriteStartObject();
-                    writer.WriteString("type", kind);
+                    writer.WriteString("type"u8, kind);
                     writer.WriteStartObject(kind);
                     JsonWriting.WriteText(writer, "name", choice.ToolName);
                     writer.WriteEndObject();
@@ -138,7 +138,7 @@ public static partial class OpenAIWire
         }
         if (request.ParallelToolCalls is { } parallel && flavour.SendsParallelToolCalls)
         {
-            writer.WriteBoolean("parallel_tool_calls", parallel);
+            writer.WriteBoolean("parallel_tool_calls"u8, parallel);
         }
     }
 }

@@ -57,19 +57,19 @@ public static partial class OpenAIWire
         writer.WriteStartObject();
         if (flavour.FixedModel is { } fixedModel)
         {
-            writer.WriteString("model", stream ? fixedModel.Stream : fixedModel.Plain);
+            writer.WriteString("model"u8, stream ? fixedModel.Stream : fixedModel.Plain);
         }
         else if (flavour.SendsModel)
         {
             JsonWriting.WriteText(writer, "model", model);
         }
-        writer.WritePropertyName("messages");
+        writer.WritePropertyName("messages"u8);
         WriteMessages(writer, flavour, request, displayName);
         var p = request.Params;
-        WriteIfSet(writer, "temperature", p.Temperature);
-        WriteIfSet(writer, "top_p", p.TopP);
-        WriteIfSet(writer, "presence_penalty", p.PresencePenalty);
-        WriteIfSet(writer, "frequency_penalty", p.FrequencyPenalty);
+        WriteIfSet(writer, "temperature"u8, p.Temperature);
+        WriteIfSet(writer, "top_p"u8, p.TopP);
+        WriteIfSet(writer, "presence_penalty"u8, p.PresencePenalty);
+        WriteIfSet(writer, "frequency_penalty"u8, p.FrequencyPenalty);
         if (p.MaxTokens is { } maxTokens)
         {
             writer.WriteNumber(flavour.MaxTokensField, maxTokens);
@@ -80,7 +80,7 @@ public static partial class OpenAIWire
         }
         if (p.StopSequences is { Count: > 0 } stops)
         {
-            writer.WriteStartArray("stop");
+            writer.WriteStartArray("stop"u8);
             for (var i = 0; i < stops.Count; i++)
             {
                 JsonWriting.WriteTextValue(writer, stops[i]);
@@ -88,11 +88,11 @@ public static partial class OpenAIWire
             writer.WriteEndArray();
         }
         WriteReasoningSettings(writer, flavour, p);
-        writer.WriteBoolean("stream", stream);
+        writer.WriteBoolean("stream"u8, stream);
         if (stream && flavour.SendsStreamUsage)
         {
-            writer.WriteStartObject("stream_options");
-            writer.WriteBoolean("include_usage", true);
+            writer.WriteStartObject("stream_options"u8);
+            writer.WriteBoolean("include_usage"u8, true);
             writer.WriteEndObject();
         }
         WriteJsonMode(writer, flavour, model, request, displayName);
@@ -129,7 +129,7 @@ public static partial class OpenAIWire
                     if (message.Content[b] is ToolResultBlock result)
                     {
                         writer.WriteStartObject();
-                        writer.WriteString("role", "tool");
+                        writer.WriteString("role"u8, "tool");
                         JsonWriting.WriteText(writer, "tool_call_id", result.Id);
                         JsonWriting.WriteText(writer, "content", result.Result);
                         writer.WriteEndObject();
@@ -139,8 +139,8 @@ public static partial class OpenAIWire
                 if (parts.Count > 0)
                 {
                     writer.WriteStartObject();
-                    writer.WriteString("role", "user");
-                    writer.WritePropertyName("content");
+                    writer.WriteString("role"u8, "user");
+                    writer.WritePropertyName("content"u8);
                     OpenAIContentParts.WriteUser(writer, parts, flavour.UserContentAlwaysArray, displayName, flavour.ContentTypeOverrides);
                     writer.WriteEndObject();
                 }
@@ -154,7 +154,7 @@ public static partial class OpenAIWire
     private static void WriteMessage(Utf8JsonWriter writer, string role, string content)
     {
         writer.WriteStartObject();
-        writer.WriteString("role", role);
+        writer.WriteString("role"u8, role);
         JsonWriting.WriteText(writer, "content", content);
         writer.WriteEndObject();
     }
@@ -173,8 +173,8 @@ public static partial class OpenAIWire
             return;
         }
         writer.WriteStartObject();
-        writer.WriteString("role", "assistant");
-        writer.WritePropertyName("content");
+        writer.WriteString("role"u8, "assistant");
+        writer.WritePropertyName("content"u8);
         if (content.Count == 0)
         {
             writer.WriteNullValue();
@@ -185,15 +185,15 @@ public static partial class OpenAIWire
         }
         if (hasCalls)
         {
-            writer.WriteStartArray("tool_calls");
+            writer.WriteStartArray("tool_calls"u8);
             for (var b = 0; b < blocks.Count; b++)
             {
                 if (blocks[b] is ToolCallBlock call)
                 {
                     writer.WriteStartObject();
                     JsonWriting.WriteText(writer, "id", call.Id);
-                    writer.WriteString("type", "function");
-                    writer.WriteStartObject("function");
+                    writer.WriteString("type"u8, "function");
+                    writer.WriteStartObject("function"u8);
                     JsonWriting.WriteText(writer, "name", call.Name);
                     JsonWriting.WriteText(writer, "arguments", call.Arguments);
                     writer.WriteEndObject();
@@ -227,11 +227,11 @@ public static partial class OpenAIWire
             switch (flavour.Reasoning)
             {
                 case OpenAIReasoningWire.ReasoningEffort:
-                    writer.WriteString("reasoning_effort", effort);
+                    writer.WriteString("reasoning_effort"u8, effort);
                     break;
                 case OpenAIReasoningWire.ReasoningObject:
-                    writer.WriteStartObject("reasoning");
-                    writer.WriteString("effort", effort);
+                    writer.WriteStartObject("reasoning"u8);
+                    writer.WriteString("effort"u8, effort);
                     writer.WriteEndObject();
                     break;
             }
@@ -239,16 +239,16 @@ public static partial class OpenAIWire
         else if (p.ThinkingBudgetTokens is not null && flavour.Reasoning == OpenAIReasoningWire.ReasoningObject)
         {
             // OpenRouter: a thinking budget turns reasoning on at the server's default effort, as TensorZero sends it.
-            writer.WriteStartObject("reasoning");
+            writer.WriteStartObject("reasoning"u8);
             writer.WriteEndObject();
         }
         if (p.ServiceTier is { } tier && flavour.ServiceTiers?.Contains(tier) == true)
         {
-            writer.WriteString("service_tier", tier);
+            writer.WriteString("service_tier"u8, tier);
         }
         if (p.Verbosity is { } verbosity && flavour.SendsVerbosity)
         {
-            writer.WriteString("verbosity", verbosity);
+            writer.WriteString("verbosity"u8, verbosity);
         }
     }
 
@@ -256,7 +256,7 @@ public static partial class OpenAIWire
         (request.System?.Contains("json", StringComparison.OrdinalIgnoreCase) ?? false) ||
         request.Messages.SelectMany(m => m.Content).OfType<TextBlock>().Any(t => t.Text.Contains("json", StringComparison.OrdinalIgnoreCase));
 
-    private static void WriteIfSet(Utf8JsonWriter writer, string name, double? value)
+    private static void WriteIfSet(Utf8JsonWriter writer, ReadOnlySpan<byte> name, double? value)
     {
         if (value is { } number)
         {

@@ -27,33 +27,33 @@ public static class CacheEntryJson
     /// <summary>The blocks as JSON; null when one of them is of a kind the cache doesn't keep.</summary>
     public static string? Blocks(IReadOnlyList<ContentBlock> blocks) => Write(writer =>
     {
-        writer.WriteStartArray("blocks");
+        writer.WriteStartArray("blocks"u8);
         foreach (var block in blocks)
         {
             writer.WriteStartObject();
             switch (block)
             {
                 case TextBlock text:
-                    writer.WriteString("type", "text");
-                    writer.WriteString("text", text.Text);
+                    writer.WriteString("type"u8, "text");
+                    writer.WriteString("text"u8, text.Text);
                     break;
                 case ToolCallBlock call:
-                    writer.WriteString("type", "tool_call");
-                    writer.WriteString("id", call.Id);
-                    writer.WriteString("name", call.Name);
-                    writer.WriteString("arguments", call.Arguments);
+                    writer.WriteString("type"u8, "tool_call");
+                    writer.WriteString("id"u8, call.Id);
+                    writer.WriteString("name"u8, call.Name);
+                    writer.WriteString("arguments"u8, call.Arguments);
                     break;
                 case ThoughtBlock thought:
-                    writer.WriteString("type", "thought");
-                    writer.WriteString("text", thought.Text);
-                    writer.WriteString("signature", thought.Signature);
+                    writer.WriteString("type"u8, "thought");
+                    writer.WriteString("text"u8, thought.Text);
+                    writer.WriteString("signature"u8, thought.Signature);
                     WriteStrings(writer, "summary", thought.Summary);
                     break;
                 case UnknownBlock unknown:
-                    writer.WriteString("type", "unknown");
-                    writer.WriteString("data", unknown.Data?.ToJsonString());
-                    writer.WriteString("model_name", unknown.ModelName);
-                    writer.WriteString("provider_name", unknown.ProviderName);
+                    writer.WriteString("type"u8, "unknown");
+                    writer.WriteString("data"u8, unknown.Data?.ToJsonString());
+                    writer.WriteString("model_name"u8, unknown.ModelName);
+                    writer.WriteString("provider_name"u8, unknown.ProviderName);
                     break;
                 default:
                     return false;
@@ -67,32 +67,32 @@ public static class CacheEntryJson
     /// <summary>A stream's chunks as JSON (content, usage, finish reason; no raw chunk); null when a delta is of a kind the cache doesn't keep.</summary>
     public static string? Chunks(IReadOnlyList<ProviderStreamChunk> chunks) => Write(writer =>
     {
-        writer.WriteStartArray("chunks");
+        writer.WriteStartArray("chunks"u8);
         foreach (var chunk in chunks)
         {
             writer.WriteStartObject();
-            writer.WriteStartArray("content");
+            writer.WriteStartArray("content"u8);
             foreach (var delta in chunk.Content)
             {
                 writer.WriteStartObject();
-                writer.WriteString("id", delta.Id);
+                writer.WriteString("id"u8, delta.Id);
                 switch (delta)
                 {
                     case TextDelta text:
-                        writer.WriteString("type", "text");
-                        writer.WriteString("text", text.Text);
+                        writer.WriteString("type"u8, "text");
+                        writer.WriteString("text"u8, text.Text);
                         break;
                     case ToolCallDelta call:
-                        writer.WriteString("type", "tool_call");
-                        writer.WriteString("name", call.Name);
-                        writer.WriteString("arguments", call.ArgumentsDelta);
+                        writer.WriteString("type"u8, "tool_call");
+                        writer.WriteString("name"u8, call.Name);
+                        writer.WriteString("arguments"u8, call.ArgumentsDelta);
                         break;
                     case ThoughtDelta thought:
-                        writer.WriteString("type", "thought");
-                        writer.WriteString("text", thought.Text);
-                        writer.WriteString("signature", thought.Signature);
-                        writer.WriteString("summary_id", thought.SummaryId);
-                        writer.WriteString("summary_text", thought.SummaryText);
+                        writer.WriteString("type"u8, "thought");
+                        writer.WriteString("text"u8, thought.Text);
+                        writer.WriteString("signature"u8, thought.Signature);
+                        writer.WriteString("summary_id"u8, thought.SummaryId);
+                        writer.WriteString("summary_text"u8, thought.SummaryText);
                         break;
                     default:
                         return false;
@@ -106,7 +106,7 @@ public static class CacheEntryJson
             }
             if (chunk.FinishReason is { } finish)
             {
-                writer.WriteString("finish_reason", finish.ToString());
+                writer.WriteString("finish_reason"u8, finish.ToString());
             }
             writer.WriteEndObject();
         }
@@ -120,7 +120,7 @@ public static class CacheEntryJson
         try
         {
             using var document = JsonDocument.Parse(output);
-            if (!document.RootElement.TryGetProperty("blocks", out var blocks))
+            if (!document.RootElement.TryGetProperty("blocks"u8, out var blocks))
             {
                 return null;
             }
@@ -150,7 +150,7 @@ public static class CacheEntryJson
         try
         {
             using var document = JsonDocument.Parse(output);
-            if (!document.RootElement.TryGetProperty("chunks", out var chunks))
+            if (!document.RootElement.TryGetProperty("chunks"u8, out var chunks))
             {
                 return null;
             }
@@ -158,7 +158,7 @@ public static class CacheEntryJson
             foreach (var chunk in chunks.EnumerateArray())
             {
                 var deltas = new List<ContentDelta>();
-                foreach (var delta in chunk.GetProperty("content").EnumerateArray())
+                foreach (var delta in chunk.GetProperty("content"u8).EnumerateArray())
                 {
                     var id = Text(delta, "id") ?? string.Empty;
                     deltas.Add(Text(delta, "type") switch
@@ -173,7 +173,7 @@ public static class CacheEntryJson
                         _ => throw new JsonException("unknown delta type"),
                     });
                 }
-                var usage = chunk.TryGetProperty("usage", out var u) ? new Usage(Long(u, 0), Long(u, 1)) : null;
+                var usage = chunk.TryGetProperty("usage"u8, out var u) ? new Usage(Long(u, 0), Long(u, 1)) : null;
                 FinishReason? finish = Text(chunk, "finish_reason") is { } name && Enum.TryParse<FinishReason>(name, out var parsed) ? parsed : null;
                 result.Add(new ProviderStreamChunk(deltas, usage, finish, string.Empty));
             }
@@ -202,7 +202,7 @@ public static class CacheEntryJson
 
     private static void WriteUsage(Utf8JsonWriter writer, Usage usage)
     {
-        writer.WriteStartArray("usage");
+        writer.WriteStartArray("usage"u8);
         foreach (var value in new[] { usage.InputTokens, usage.OutputTokens })
         {
             if (value is { } n)

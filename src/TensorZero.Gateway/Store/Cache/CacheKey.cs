@@ -23,14 +23,14 @@ public static class CacheKey
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("model", modelName);
-            writer.WriteString("provider", providerName);
-            writer.WriteBoolean("stream", stream);
+            writer.WriteString("model"u8, modelName);
+            writer.WriteString("provider"u8, providerName);
+            writer.WriteBoolean("stream"u8, stream);
             if (!WriteRequest(writer, request))
             {
                 return null;
             }
-            writer.WriteStartArray("credentials");
+            writer.WriteStartArray("credentials"u8);
             foreach (var (name, value) in credentials.Entries().OrderBy(e => e.Name, StringComparer.Ordinal))
             {
                 writer.WriteStringValue(name);
@@ -47,13 +47,13 @@ public static class CacheKey
 
     private static bool WriteRequest(Utf8JsonWriter writer, ModelRequest request)
     {
-        writer.WriteString("system", request.System);
-        writer.WriteStartArray("messages");
+        writer.WriteString("system"u8, request.System);
+        writer.WriteStartArray("messages"u8);
         foreach (var message in request.Messages)
         {
             writer.WriteStartObject();
-            writer.WriteString("role", message.Role == Role.User ? "user" : "assistant");
-            writer.WriteStartArray("content");
+            writer.WriteString("role"u8, message.Role == Role.User ? "user" : "assistant");
+            writer.WriteStartArray("content"u8);
             foreach (var block in message.Content)
             {
                 if (!WriteBlock(writer, block))
@@ -65,9 +65,9 @@ public static class CacheKey
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-        writer.WritePropertyName("params");
+        writer.WritePropertyName("params"u8);
         JsonSerializer.Serialize(writer, request.Params, StoreRowJsonContext.Default.InferenceParams);
-        writer.WriteStartArray("extra_body");
+        writer.WriteStartArray("extra_body"u8);
         foreach (var item in request.ExtraBody.Concat(request.InferenceExtraBody))
         {
             writer.WriteStartArray();
@@ -77,7 +77,7 @@ public static class CacheKey
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
-        writer.WriteStartArray("extra_headers");
+        writer.WriteStartArray("extra_headers"u8);
         foreach (var item in request.ExtraHeaders.Concat(request.InferenceExtraHeaders))
         {
             writer.WriteStartArray();
@@ -87,7 +87,7 @@ public static class CacheKey
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
-        writer.WriteStartArray("tools");
+        writer.WriteStartArray("tools"u8);
         foreach (var tool in request.Tools ?? [])
         {
             writer.WriteStartArray();
@@ -98,7 +98,7 @@ public static class CacheKey
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
-        writer.WriteStartArray("custom_tools");
+        writer.WriteStartArray("custom_tools"u8);
         foreach (var tool in request.CustomTools ?? [])
         {
             writer.WriteStartArray();
@@ -122,14 +122,14 @@ public static class CacheKey
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
-        writer.WriteString("tool_choice", request.ToolChoice is { } choice ? $"{choice.Mode}:{choice.ToolName}" : null);
+        writer.WriteString("tool_choice"u8, request.ToolChoice is { } choice ? $"{choice.Mode}:{choice.ToolName}" : null);
         if (request.ParallelToolCalls is { } parallel)
         {
-            writer.WriteBoolean("parallel_tool_calls", parallel);
+            writer.WriteBoolean("parallel_tool_calls"u8, parallel);
         }
-        writer.WriteString("json_mode", request.JsonMode.ToString());
-        writer.WriteString("output_schema", request.OutputSchema?.ToJsonString());
-        writer.WriteString("function_type", request.FunctionType.ToString());
+        writer.WriteString("json_mode"u8, request.JsonMode.ToString());
+        writer.WriteString("output_schema"u8, request.OutputSchema?.ToJsonString());
+        writer.WriteString("function_type"u8, request.FunctionType.ToString());
         return true;
     }
 

@@ -26,8 +26,8 @@ public static class Demonstrations
         return RowJson.Write(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("raw", value.GetRawText());
-            writer.WritePropertyName("parsed");
+            writer.WriteString("raw"u8, value.GetRawText());
+            writer.WritePropertyName("parsed"u8);
             value.WriteTo(writer);
             writer.WriteEndObject();
         });
@@ -77,18 +77,18 @@ public static class Demonstrations
                 writer.WriteStartObject();
                 if (block.ToolName is null)
                 {
-                    writer.WriteString("type", "text");
-                    writer.WriteString("text", block.Text);
+                    writer.WriteString("type"u8, "text");
+                    writer.WriteString("text"u8, block.Text);
                 }
                 else
                 {
-                    writer.WriteString("type", "tool_call");
-                    writer.WritePropertyName("arguments");
+                    writer.WriteString("type"u8, "tool_call");
+                    writer.WritePropertyName("arguments"u8);
                     block.Arguments.WriteTo(writer);
-                    writer.WriteString("id", block.ToolCallId);
-                    writer.WriteString("name", block.ToolName);
-                    writer.WriteString("raw_arguments", block.Arguments.GetRawText());
-                    writer.WriteString("raw_name", block.ToolName);
+                    writer.WriteString("id"u8, block.ToolCallId);
+                    writer.WriteString("name"u8, block.ToolName);
+                    writer.WriteString("raw_arguments"u8, block.Arguments.GetRawText());
+                    writer.WriteString("raw_name"u8, block.ToolName);
                 }
                 writer.WriteEndObject();
             }
@@ -104,13 +104,13 @@ public static class Demonstrations
         {
             throw Invalid("expected an object with a `type`");
         }
-        var type = block.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        var type = block.TryGetProperty("type"u8, out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         switch (type)
         {
             case "text":
                 return new Block(String(block, "text"), null, default, null);
             case "tool_call":
-                if (!block.TryGetProperty("arguments", out var arguments))
+                if (!block.TryGetProperty("arguments"u8, out var arguments))
                 {
                     throw Invalid("missing field `arguments`");
                 }

@@ -42,7 +42,7 @@ public static class FeedbackEndpoints
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
         writer.WriteStartObject();
-        writer.WriteString("feedback_id", feedbackId);
+        writer.WriteString("feedback_id"u8, feedbackId);
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted);
     }
@@ -65,7 +65,7 @@ public static class FeedbackEndpoints
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
         writer.WriteStartObject();
-        writer.WriteStartArray("feedback");
+        writer.WriteStartArray("feedback"u8);
         // Newest first, as TensorZero lists it; ids are UUIDv7.
         foreach (var row in rows.OrderByDescending(r => r.Id).Take(limit))
         {
@@ -80,29 +80,29 @@ public static class FeedbackEndpoints
     private static void WriteRow(Utf8JsonWriter writer, FeedbackRow row)
     {
         writer.WriteStartObject();
-        writer.WriteString("type", row.Kind);
-        writer.WriteString("id", row.Id);
+        writer.WriteString("type"u8, row.Kind);
+        writer.WriteString("id"u8, row.Id);
         writer.WriteString(row.Kind == "demonstration" ? "inference_id" : "target_id", row.TargetId);
         switch (row.Kind)
         {
             case "boolean":
-                writer.WriteString("metric_name", row.MetricName);
-                writer.WriteBoolean("value", row.Value == "true");
+                writer.WriteString("metric_name"u8, row.MetricName);
+                writer.WriteBoolean("value"u8, row.Value == "true");
                 break;
             case "float":
-                writer.WriteString("metric_name", row.MetricName);
-                writer.WriteNumber("value", double.Parse(row.Value, CultureInfo.InvariantCulture));
+                writer.WriteString("metric_name"u8, row.MetricName);
+                writer.WriteNumber("value"u8, double.Parse(row.Value, CultureInfo.InvariantCulture));
                 break;
             case "comment":
-                writer.WriteString("target_type", row.TargetType);
-                writer.WriteString("value", row.Value);
+                writer.WriteString("target_type"u8, row.TargetType);
+                writer.WriteString("value"u8, row.Value);
                 break;
             default:
                 // TensorZero gives a demonstration's value as its JSON text.
-                writer.WriteString("value", row.Value);
+                writer.WriteString("value"u8, row.Value);
                 break;
         }
-        writer.WritePropertyName("tags");
+        writer.WritePropertyName("tags"u8);
         try
         {
             writer.WriteRawValue(row.Tags, skipInputValidation: false);
@@ -112,7 +112,7 @@ public static class FeedbackEndpoints
             writer.WriteStartObject();
             writer.WriteEndObject();
         }
-        writer.WriteString("timestamp", row.CreatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        writer.WriteString("timestamp"u8, row.CreatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
         writer.WriteEndObject();
     }
 }

@@ -33,7 +33,7 @@ public sealed record FeedbackRequest(
                 throw GatewayError.InvalidRequest($"`{property.Name}`: unknown field");
             }
         }
-        if (!root.TryGetProperty("metric_name", out var metric) || metric.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty("metric_name"u8, out var metric) || metric.ValueKind == JsonValueKind.Null)
         {
             throw GatewayError.InvalidRequest(JsonFields.MissingField(null, "metric_name"));
         }
@@ -41,7 +41,7 @@ public sealed record FeedbackRequest(
         {
             throw GatewayError.InvalidRequest("`metric_name`: must be a string");
         }
-        if (!root.TryGetProperty("value", out var value))
+        if (!root.TryGetProperty("value"u8, out var value))
         {
             throw GatewayError.InvalidRequest(JsonFields.MissingField(null, "value"));
         }

@@ -15,7 +15,7 @@ public static class ResponsesResponseParser
         // A pooled document, not a node tree: every value is read out before it is disposed.
         using var document = ProviderHttp.ParseDocument(rawResponse, displayName);
         var root = document.RootElement;
-        if (JsonRead.Property(root, "output") is not { ValueKind: JsonValueKind.Array } output)
+        if (JsonRead.Property(root, "output"u8) is not { ValueKind: JsonValueKind.Array } output)
         {
             throw ProviderHttp.MalformedResponse(displayName, "the answer has no `output` array");
         }
@@ -23,22 +23,22 @@ public static class ResponsesResponseParser
         foreach (var item in output.EnumerateArray())
         {
             // An item that is not an object has no `type`, and is skipped.
-            switch (JsonRead.String(JsonRead.Property(item, "type")))
+            switch (JsonRead.String(JsonRead.Property(item, "type"u8)))
             {
                 case "message":
                     ReadMessage(item, content, displayName);
                     break;
                 case "function_call":
                     content.Add(new ToolCallBlock(
-                        JsonRead.String(JsonRead.Property(item, "call_id")) ?? string.Empty,
-                        JsonRead.String(JsonRead.Property(item, "name")) ?? string.Empty,
-                        JsonRead.String(JsonRead.Property(item, "arguments")) ?? string.Empty));
+                        JsonRead.String(JsonRead.Property(item, "call_id"u8)) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(item, "name"u8)) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(item, "arguments"u8)) ?? string.Empty));
                     break;
                 case "custom_tool_call":
                     content.Add(new ToolCallBlock(
-                        JsonRead.String(JsonRead.Property(item, "call_id")) ?? string.Empty,
-                        JsonRead.String(JsonRead.Property(item, "name")) ?? string.Empty,
-                        JsonRead.String(JsonRead.Property(item, "input")) ?? string.Empty));
+                        JsonRead.String(JsonRead.Property(item, "call_id"u8)) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(item, "name"u8)) ?? string.Empty,
+                        JsonRead.String(JsonRead.Property(item, "input"u8)) ?? string.Empty));
                     break;
                 case "reasoning":
                     content.Add(Thought(item));
@@ -47,7 +47,7 @@ public static class ResponsesResponseParser
                 // answer they lead to arrives as a message.
             }
         }
-        var usage = JsonRead.Property(root, "usage");
+        var usage = JsonRead.Property(root, "usage"u8);
         return new ProviderResponse(content, ParseUsage(usage) ?? Usage.Unknown, FinishReason(root), rawRequest, rawResponse)
         {
             RawUsage = RawUsageOf(usage),
@@ -64,38 +64,38 @@ public static class ResponsesResponseParser
     public static ThoughtBlock Thought(JsonElement item)
     {
         var summary = new List<string>();
-        if (JsonRead.Property(item, "summary") is { ValueKind: JsonValueKind.Array } parts)
+        if (JsonRead.Property(item, "summary"u8) is { ValueKind: JsonValueKind.Array } parts)
         {
             foreach (var part in parts.EnumerateArray())
             {
-                if (JsonRead.String(JsonRead.Property(part, "type")) == "summary_text")
+                if (JsonRead.IsString(JsonRead.Property(part, "type"u8), "summary_text"u8))
                 {
-                    summary.Add(JsonRead.String(JsonRead.Property(part, "text")) ?? string.Empty);
+                    summary.Add(JsonRead.String(JsonRead.Property(part, "text"u8)) ?? string.Empty);
                 }
             }
         }
-        return new ThoughtBlock(null, JsonRead.String(JsonRead.Property(item, "encrypted_content"))) { Summary = summary };
+        return new ThoughtBlock(null, JsonRead.String(JsonRead.Property(item, "encrypted_content"u8))) { Summary = summary };
     }
 
     /// <summary><c>input_tokens</c> and <c>output_tokens</c>; null when there is no usage object.</summary>
     public static Usage? ParseUsage(JsonElement usage) =>
         usage.ValueKind == JsonValueKind.Object
-            ? new Usage(JsonRead.Long(JsonRead.Property(usage, "input_tokens")), JsonRead.Long(JsonRead.Property(usage, "output_tokens")))
+            ? new Usage(JsonRead.Long(JsonRead.Property(usage, "input_tokens"u8)), JsonRead.Long(JsonRead.Property(usage, "output_tokens"u8)))
             : null;
 
     // The API has no finish reason; an answer cut by `max_output_tokens` says so in `incomplete_details`.
     private static FinishReason? FinishReason(JsonElement root) =>
-        JsonRead.String(JsonRead.Property(JsonRead.Property(root, "incomplete_details"), "reason")) == "max_output_tokens"
+        JsonRead.IsString(JsonRead.Property(JsonRead.Property(root, "incomplete_details"u8), "reason"u8), "max_output_tokens"u8)
             ? Abstractions.FinishReason.Length
             : null;
 
     private static void ReadMessage(JsonElement item, List<ContentBlock> content, string displayName)
     {
-        if (JsonRead.String(JsonRead.Property(item, "role")) != "assistant")
+        if (!JsonRead.IsString(JsonRead.Property(item, "role"u8), "assistant"u8))
         {
             throw ProviderHttp.MalformedResponse(displayName, "only assistant messages are supported in Responses API output");
         }
-        if (JsonRead.Property(item, "content") is not { ValueKind: JsonValueKind.Array } parts)
+        if (JsonRead.Property(item, "content"u8) is not { ValueKind: JsonValueKind.Array } parts)
         {
             return;
         }
@@ -105,12 +105,12 @@ public static class ResponsesResponseParser
             {
                 continue;
             }
-            if (JsonRead.String(JsonRead.Property(part, "type")) != "output_text")
+            if (!JsonRead.IsString(JsonRead.Property(part, "type"u8), "output_text"u8))
             {
                 // A refusal, for one: TensorZero fails the answer rather than pass it off as text.
                 throw ProviderHttp.MalformedResponse(displayName, "only output text is supported in Responses API output");
             }
-            content.Add(new TextBlock(JsonRead.String(JsonRead.Property(part, "text")) ?? string.Empty));
+            content.Add(new TextBlock(JsonRead.String(JsonRead.Property(part, "text"u8)) ?? string.Empty));
         }
     }
 }
