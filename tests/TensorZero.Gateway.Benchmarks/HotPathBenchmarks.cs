@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Endpoints;
+using TensorZero.Gateway.Endpoints.OpenAICompatible;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers;
 using TensorZero.Gateway.Providers.Anthropic;
@@ -45,7 +46,14 @@ public class HotPathBenchmarks
         {"candidates":[{"content":{"parts":[{"text":"Hello! The fixed answer of the load benchmark."}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":14,"candidatesTokenCount":12,"totalTokenCount":26},"modelVersion":"gemini-2.5-flash","responseId":"bench"}
         """;
 
+    /// <summary>The load benchmark's OpenAI-route request.</summary>
+    private const string OpenAIChatBody = """
+        {"model":"tensorzero::model_name::bench","messages":[{"role":"user","content":"Say hello in one short sentence."}]}
+        """;
+
     private CredentialResolver _dynamic = null!;
+    private GatewayConfig _config = null!;
+    private byte[] _openAIChatBody = null!;
     private RequestCredentials _credentials = null!;
     private ModelRequest _modelRequest = null!;
     private byte[] _body = null!;
@@ -82,6 +90,25 @@ public class HotPathBenchmarks
         var vector = string.Join(",", Enumerable.Range(0, 1536).Select(_ => (random.NextDouble() - 0.5).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
         _embeddingAnswer = $$$"""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[{{{vector}}}]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8,"total_tokens":8}}""";
         _anthropicStreamParser = new AnthropicStreamParser("Anthropic", new SecretRegistry().Scope(RequestCredentials.Empty), jsonPrefill: false);
+        var configFile = Path.Combine(Path.GetTempPath(), $"tensorzero-bench-{Guid.NewGuid():N}.toml");
+        File.WriteAllText(configFile, """
+            [models.bench]
+            routing = ["openai"]
+
+            [models.bench.providers.openai]
+            type = "openai"
+            model_name = "gpt-4o-mini"
+            api_key_location = "none"
+            """);
+        try
+        {
+            _config = new ConfigLoader(registry).LoadFile(configFile);
+        }
+        finally
+        {
+            File.Delete(configFile);
+        }
+        _openAIChatBody = System.Text.Encoding.UTF8.GetBytes(OpenAIChatBody);
         using var document = JsonDocument.Parse(_body);
         var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
         _modelRequest = new ModelRequest(request.Input.System, request.Input.Messages, request.Params, [], []);
@@ -103,6 +130,13 @@ public class HotPathBenchmarks
     {
         using var document = JsonDocument.Parse(_body);
         return InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);
+    }
+
+    [Benchmark]
+    public OpenAIChatRequest ParseOpenAIChatRequest()
+    {
+        using var document = JsonDocument.Parse(_openAIChatBody);
+        return OpenAIChatRequestParser.Parse(document.RootElement, _config, TimeProvider.System, _protectedHeaders, NullLogger.Instance);
     }
 
     [Benchmark]

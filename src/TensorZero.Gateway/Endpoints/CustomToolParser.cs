@@ -26,8 +26,8 @@ internal static class CustomToolParser
         {
             throw Invalid(JsonFields.MissingField(path, "name"));
         }
-        var name = JsonFields.RequiredString(tool, "name", path);
-        var description = JsonFields.OptionalString(tool, "description", path);
+        var name = JsonFields.RequiredString(tool, "name"u8, path);
+        var description = JsonFields.OptionalString(tool, "description"u8, path);
         var format = tool.TryGetProperty("format"u8, out var formatValue) && formatValue.ValueKind != JsonValueKind.Null
             ? ParseFormat(formatValue, $"{path}.format")
             : null;
@@ -44,7 +44,7 @@ internal static class CustomToolParser
         {
             throw Invalid(JsonFields.MissingField(path, "type"));
         }
-        switch (JsonFields.RequiredString(format, "type", path))
+        switch (JsonFields.RequiredString(format, "type"u8, path))
         {
             case "text":
                 RejectUnknown(format, path, "type");
@@ -65,12 +65,12 @@ internal static class CustomToolParser
                 {
                     throw Invalid(JsonFields.MissingField(grammarPath, field));
                 }
-                var syntax = JsonFields.RequiredString(grammar, "syntax", grammarPath);
+                var syntax = JsonFields.RequiredString(grammar, "syntax"u8, grammarPath);
                 if (!CustomToolGrammarFormat.Syntaxes.Contains(syntax))
                 {
                     throw Invalid($"`{grammarPath}.syntax`: unknown syntax `{syntax}` (expected {string.Join(" or ", CustomToolGrammarFormat.Syntaxes)})");
                 }
-                return new CustomToolGrammarFormat(syntax, JsonFields.RequiredString(grammar, "definition", grammarPath));
+                return new CustomToolGrammarFormat(syntax, JsonFields.RequiredString(grammar, "definition"u8, grammarPath));
             case var other:
                 throw Invalid($"`{path}.type`: unknown format `{other}` (expected text or grammar)");
         }

@@ -24,7 +24,7 @@ public static class FileBlockParser
     public static FileBlock ParseFile(JsonElement block, string path)
     {
         // TensorZero's older forms have no `file_type`: the presence of `url` or `data` says which one is meant.
-        var fileType = JsonFields.OptionalString(block, "file_type", path)
+        var fileType = JsonFields.OptionalString(block, "file_type"u8, path)
             ?? (block.TryGetProperty("url"u8, out _) ? "url" : block.TryGetProperty("data"u8, out _) ? "base64" : null);
         var file = fileType switch
         {
@@ -33,7 +33,7 @@ public static class FileBlockParser
             null => throw Invalid($"`{path}.file_type`: is required (`base64` with `data`, or `url` with `url`)"),
             var other => throw Invalid($"`{path}.file_type`: unknown file type `{other}` (supported: base64, url)"),
         };
-        return file with { Filename = JsonFields.OptionalString(block, "filename", path), Detail = ParseDetail(block, path) };
+        return file with { Filename = JsonFields.OptionalString(block, "filename"u8, path), Detail = ParseDetail(block, path) };
     }
 
     public static UnknownBlock ParseUnknown(JsonElement block, string path)
@@ -43,9 +43,9 @@ public static class FileBlockParser
         {
             throw Invalid($"`{path}.data`: is required (the provider-specific JSON to send as is)");
         }
-        var modelName = JsonFields.OptionalString(block, "model_name", path);
-        var providerName = JsonFields.OptionalString(block, "provider_name", path);
-        if (JsonFields.OptionalString(block, "model_provider_name", path) is { } legacy)
+        var modelName = JsonFields.OptionalString(block, "model_name"u8, path);
+        var providerName = JsonFields.OptionalString(block, "provider_name"u8, path);
+        if (JsonFields.OptionalString(block, "model_provider_name"u8, path) is { } legacy)
         {
             if (modelName is not null || providerName is not null)
             {
@@ -59,7 +59,7 @@ public static class FileBlockParser
     private static FileBlock ParseBase64(JsonElement block, string path)
     {
         RejectUnknownFields(block, Base64Fields, path);
-        var data = JsonFields.RequiredString(block, "data", path);
+        var data = JsonFields.RequiredString(block, "data"u8, path);
         if (data.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             throw Invalid($"`{path}.data`: must be plain base64, without a `data:` URL prefix");
@@ -90,7 +90,7 @@ public static class FileBlockParser
     private static FileBlock ParseUrl(JsonElement block, string path)
     {
         RejectUnknownFields(block, UrlFields, path);
-        var text = JsonFields.RequiredString(block, "url", path);
+        var text = JsonFields.RequiredString(block, "url"u8, path);
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Host.Length == 0)
         {
             throw Invalid($"`{path}.url`: must be an absolute http or https URL");
@@ -110,7 +110,7 @@ public static class FileBlockParser
     // `type/subtype`, lower-cased; parameters such as `; charset=utf-8` are dropped, as providers want the bare type.
     private static string? ParseMimeType(JsonElement block, string path)
     {
-        if (JsonFields.OptionalString(block, "mime_type", path) is not { } text)
+        if (JsonFields.OptionalString(block, "mime_type"u8, path) is not { } text)
         {
             return null;
         }
@@ -125,7 +125,7 @@ public static class FileBlockParser
 
     private static bool IsMimeChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '+' or '-' or '_' or '!' or '#' or '$' or '&' or '^';
 
-    private static FileDetail? ParseDetail(JsonElement block, string path) => JsonFields.OptionalString(block, "detail", path) switch
+    private static FileDetail? ParseDetail(JsonElement block, string path) => JsonFields.OptionalString(block, "detail"u8, path) switch
     {
         null => null,
         "low" => FileDetail.Low,

@@ -144,15 +144,15 @@ public static partial class InferenceRequestParser
         switch (type)
         {
             case "raw_text":
-                return new RawTextBlock(JsonFields.RequiredString(block, "value", path));
+                return new RawTextBlock(JsonFields.RequiredString(block, "value"u8, path));
             case "template":
-                return new TemplateBlock(JsonFields.RequiredString(block, "name", path),
+                return new TemplateBlock(JsonFields.RequiredString(block, "name"u8, path),
                     block.TryGetProperty("arguments"u8, out var templateArguments) ? Arguments(templateArguments, $"{path}.arguments") : []);
             case "tool_call":
                 // Accepts both the input form (`name`, `arguments`) and the response form (`raw_name`, `raw_arguments`).
                 var name = block.TryGetProperty("raw_name"u8, out var rawName) && rawName.ValueKind == JsonValueKind.String
                     ? rawName.GetString()!
-                    : JsonFields.RequiredString(block, "name", path);
+                    : JsonFields.RequiredString(block, "name"u8, path);
                 string arguments;
                 if (block.TryGetProperty("raw_arguments"u8, out var rawArguments) && rawArguments.ValueKind == JsonValueKind.String)
                 {
@@ -166,11 +166,11 @@ public static partial class InferenceRequestParser
                 {
                     throw Invalid($"`{path}.arguments`: must be a JSON string or object");
                 }
-                return new ToolCallBlock(JsonFields.RequiredString(block, "id", path), name, arguments);
+                return new ToolCallBlock(JsonFields.RequiredString(block, "id"u8, path), name, arguments);
             case "tool_result":
-                return new ToolResultBlock(JsonFields.RequiredString(block, "id", path), JsonFields.RequiredString(block, "name", path), JsonFields.RequiredString(block, "result", path));
+                return new ToolResultBlock(JsonFields.RequiredString(block, "id"u8, path), JsonFields.RequiredString(block, "name"u8, path), JsonFields.RequiredString(block, "result"u8, path));
             default:
-                return new ThoughtBlock(JsonFields.OptionalString(block, "text", path), JsonFields.OptionalString(block, "signature", path))
+                return new ThoughtBlock(JsonFields.OptionalString(block, "text"u8, path), JsonFields.OptionalString(block, "signature"u8, path))
                 {
                     Summary = ThoughtSummary.Read(block, path),
                 };

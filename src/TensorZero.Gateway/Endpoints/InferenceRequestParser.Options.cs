@@ -45,7 +45,7 @@ public static partial class InferenceRequestParser
             {
                 throw Invalid($"`{path}.{property.Name}`: unknown field");
             }
-            if (JsonFields.OptionalString(tool, "type", path) is { } type && type != "function")
+            if (JsonFields.OptionalString(tool, "type"u8, path) is { } type && type != "function")
             {
                 throw Invalid(type == "custom"
                     ? $"`{path}.type`: an OpenAI custom tool is `openai_custom` here (`custom` is the /openai/v1 form)"
@@ -62,8 +62,8 @@ public static partial class InferenceRequestParser
                 _ => throw Invalid($"`{path}.strict`: must be a boolean"),
             };
             tools.Add(new ToolDefinition(
-                JsonFields.RequiredString(tool, "name", path),
-                JsonFields.RequiredString(tool, "description", path),
+                JsonFields.RequiredString(tool, "name"u8, path),
+                JsonFields.RequiredString(tool, "description"u8, path),
                 System.Text.Json.Nodes.JsonNode.Parse(parameters.GetRawText())!.AsObject(),
                 strict));
         }
@@ -181,17 +181,17 @@ public static partial class InferenceRequestParser
                 : throw Invalid($"`{prefix}.stop_sequences`: must be an array of strings");
         }
         return new InferenceParams(
-            OptionalNumber(chat, "temperature", prefix),
-            OptionalInt(chat, "max_tokens", prefix),
-            OptionalNumber(chat, "top_p", prefix),
-            OptionalInt(chat, "seed", prefix),
-            OptionalNumber(chat, "presence_penalty", prefix),
-            OptionalNumber(chat, "frequency_penalty", prefix),
+            OptionalNumber(chat, "temperature"u8, prefix),
+            OptionalInt(chat, "max_tokens"u8, prefix),
+            OptionalNumber(chat, "top_p"u8, prefix),
+            OptionalInt(chat, "seed"u8, prefix),
+            OptionalNumber(chat, "presence_penalty"u8, prefix),
+            OptionalNumber(chat, "frequency_penalty"u8, prefix),
             stops,
-            JsonFields.OptionalString(chat, "reasoning_effort", prefix),
-            ServiceTier(JsonFields.OptionalString(chat, "service_tier", prefix), $"{prefix}.service_tier"),
-            JsonFields.OptionalString(chat, "verbosity", prefix),
-            OptionalInt(chat, "thinking_budget_tokens", prefix));
+            JsonFields.OptionalString(chat, "reasoning_effort"u8, prefix),
+            ServiceTier(JsonFields.OptionalString(chat, "service_tier"u8, prefix), $"{prefix}.service_tier"),
+            JsonFields.OptionalString(chat, "verbosity"u8, prefix),
+            OptionalInt(chat, "thinking_budget_tokens"u8, prefix));
     }
 
     /// <summary>A <c>service_tier</c> value checked against the tiers TensorZero knows; <paramref name="path"/> names the field.</summary>

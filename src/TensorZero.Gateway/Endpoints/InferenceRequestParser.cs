@@ -59,35 +59,35 @@ public static partial class InferenceRequestParser
             }
         }
 
-        var episodeText = OptionalString(root, "episode_id");
-        var internalRequest = OptionalBool(root, "internal");
+        var episodeText = OptionalString(root, "episode_id"u8);
+        var internalRequest = OptionalBool(root, "internal"u8);
         return new InferenceRequest(
-            OptionalString(root, "function_name"),
-            OptionalString(root, "model_name"),
+            OptionalString(root, "function_name"u8),
+            OptionalString(root, "model_name"u8),
             episodeText is null ? null : EpisodeIds.Validate(episodeText, time),
             ParseInput(root),
-            OptionalString(root, "variant_name"),
+            OptionalString(root, "variant_name"u8),
             ParseParams(root),
             ParseTags(root, internalRequest),
             ParseCredentials(root, "credentials"),
-            OptionalBool(root, "dryrun"),
-            OptionalBool(root, "include_original_response"),
-            OptionalBool(root, "stream"))
+            OptionalBool(root, "dryrun"u8),
+            OptionalBool(root, "include_original_response"u8),
+            OptionalBool(root, "stream"u8))
         {
             AllowedTools = OptionalStringList(root, "allowed_tools"),
             AdditionalTools = ParseAdditionalTools(root),
             CustomTools = ParseCustomTools(root),
             ToolChoice = ParseToolChoice(root),
             ParallelToolCalls = root.TryGetProperty("parallel_tool_calls"u8, out var parallel) && parallel.ValueKind != JsonValueKind.Null
-                ? OptionalBool(root, "parallel_tool_calls")
+                ? OptionalBool(root, "parallel_tool_calls"u8)
                 : null,
             OutputSchema = ParseOutputSchema(root),
             JsonMode = ParseJsonMode(root),
             ExtraBody = RequestExtras.ParseBody(root),
             ProviderTools = ProviderToolParser.Parse(root, "provider_tools"),
             ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders),
-            IncludeRawResponse = OptionalBool(root, "include_raw_response"),
-            IncludeRawUsage = OptionalBool(root, "include_raw_usage"),
+            IncludeRawResponse = OptionalBool(root, "include_raw_response"u8),
+            IncludeRawUsage = OptionalBool(root, "include_raw_usage"u8),
             Cache = Store.Cache.CacheOptions.Parse(root, "cache_options"),
         };
     }
@@ -150,28 +150,28 @@ public static partial class InferenceRequestParser
         _ => false,
     };
 
-    private static string? OptionalString(JsonElement root, string name) =>
+    private static string? OptionalString(JsonElement root, ReadOnlySpan<byte> name) =>
         !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw Invalid($"`{name}`: must be a string");
+        : throw Invalid($"`{JsonFields.Name(name)}`: must be a string");
 
-    private static bool OptionalBool(JsonElement root, string name) =>
+    private static bool OptionalBool(JsonElement root, ReadOnlySpan<byte> name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False or JsonValueKind.Null => false,
-            _ => throw Invalid($"`{name}`: must be a boolean"),
+            _ => throw Invalid($"`{JsonFields.Name(name)}`: must be a boolean"),
         };
 
-    private static double? OptionalNumber(JsonElement parent, string name, string prefix) =>
+    private static double? OptionalNumber(JsonElement parent, ReadOnlySpan<byte> name, string prefix) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()) ? value.GetDouble()
-        : throw Invalid($"`{prefix}.{name}`: must be a {(value.ValueKind == JsonValueKind.Number ? "finite number" : "number")}");
+        : throw Invalid($"`{prefix}.{JsonFields.Name(name)}`: must be a {(value.ValueKind == JsonValueKind.Number ? "finite number" : "number")}");
 
-    private static int? OptionalInt(JsonElement parent, string name, string prefix) =>
+    private static int? OptionalInt(JsonElement parent, ReadOnlySpan<byte> name, string prefix) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
-        : throw Invalid($"`{prefix}.{name}`: must be an integer");
+        : throw Invalid($"`{prefix}.{JsonFields.Name(name)}`: must be an integer");
 
     private static GatewayError Invalid(string message) => GatewayError.InvalidRequest(message);
 }

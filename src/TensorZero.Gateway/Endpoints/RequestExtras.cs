@@ -16,7 +16,7 @@ public static class RequestExtras
     public static IReadOnlyList<TargetedExtra<ExtraBodyItem>> ParseBody(JsonElement root, string field = "extra_body") =>
         !Present(root, field) ? [] : Items(root, field, static (item, path) =>
         {
-            var pointer = JsonFields.OptionalString(item, "pointer", path) ?? throw Invalid($"`{path}.pointer`: is required");
+            var pointer = JsonFields.OptionalString(item, "pointer"u8, path) ?? throw Invalid($"`{path}.pointer`: is required");
             if (!pointer.StartsWith('/'))
             {
                 throw Invalid($"`{path}.pointer`: must be a JSON pointer starting with `/`");
@@ -38,7 +38,7 @@ public static class RequestExtras
     public static IReadOnlyList<TargetedExtra<ExtraHeaderItem>> ParseHeaders(JsonElement root, ProtectedHeaders protectedHeaders, string field = "extra_headers") =>
         !Present(root, field) ? [] : Items(root, field, (item, path) =>
         {
-            var name = JsonFields.OptionalString(item, "name", path) ?? throw Invalid($"`{path}.name`: is required");
+            var name = JsonFields.OptionalString(item, "name"u8, path) ?? throw Invalid($"`{path}.name`: is required");
             if (protectedHeaders.Contains(name))
             {
                 throw Invalid($"`{path}.name`: `{name}` can't be set from a request (it carries credentials or framing)");
@@ -48,7 +48,7 @@ public static class RequestExtras
                 throw Invalid($"`{path}.name`: {nameProblem}");
             }
             var delete = Delete(item, path);
-            var value = JsonFields.OptionalString(item, "value", path);
+            var value = JsonFields.OptionalString(item, "value"u8, path);
             if (delete == (value is not null))
             {
                 throw Invalid($"`{path}`: needs exactly one of `value` or `\"delete\": true`");
@@ -87,9 +87,9 @@ public static class RequestExtras
                     throw Invalid($"`{path}.{property.Name}`: unknown field");
                 }
             }
-            var variant = JsonFields.OptionalString(item, "variant_name", path);
-            var model = JsonFields.OptionalString(item, "model_name", path);
-            var provider = JsonFields.OptionalString(item, "provider_name", path);
+            var variant = JsonFields.OptionalString(item, "variant_name"u8, path);
+            var model = JsonFields.OptionalString(item, "model_name"u8, path);
+            var provider = JsonFields.OptionalString(item, "provider_name"u8, path);
             if (variant is not null && model is not null)
             {
                 throw Invalid($"`{path}`: use either `variant_name` or `model_name`, not both");
@@ -99,7 +99,7 @@ public static class RequestExtras
                 throw Invalid($"`{path}.provider_name`: needs `model_name`");
             }
             // 2025 clients name the provider with one string; it targets that model's provider, as it did then.
-            if (keys.Contains("model_provider_name") && JsonFields.OptionalString(item, "model_provider_name", path) is { } legacy)
+            if (keys.Contains("model_provider_name") && JsonFields.OptionalString(item, "model_provider_name"u8, path) is { } legacy)
             {
                 if (variant is not null || model is not null)
                 {

@@ -49,7 +49,7 @@ internal static class ThoughtSummary
             {
                 throw Invalid($"`{itemPath}`: must be {{\"type\": \"summary_text\", \"text\": \"...\"}}");
             }
-            texts.Add(JsonFields.RequiredString(item, "text", itemPath));
+            texts.Add(JsonFields.RequiredString(item, "text"u8, itemPath));
         }
         return texts;
     }

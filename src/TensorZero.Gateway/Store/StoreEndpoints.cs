@@ -68,10 +68,10 @@ public static class StoreEndpoints
             throw GatewayError.InvalidRequest("the request body must be a JSON object");
         }
         var query = new InferenceQuery(
-            OptionalString(root, "function_name"),
-            OptionalString(root, "variant_name"),
-            OptionalString(root, "episode_id") is { } episode ? ParseId(episode, "episode_id") : null,
-            OptionalString(root, "before") is { } before ? ParseId(before, "before") : null,
+            OptionalString(root, "function_name"u8),
+            OptionalString(root, "variant_name"u8),
+            OptionalString(root, "episode_id"u8) is { } episode ? ParseId(episode, "episode_id") : null,
+            OptionalString(root, "before"u8) is { } before ? ParseId(before, "before") : null,
             root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
                 ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
                 : DefaultLimit);
@@ -108,10 +108,10 @@ public static class StoreEndpoints
         ? id
         : throw GatewayError.InvalidRequest($"`{field}` must be a UUID");
 
-    private static string? OptionalString(JsonElement root, string name) =>
+    private static string? OptionalString(JsonElement root, ReadOnlySpan<byte> name) =>
         !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw GatewayError.InvalidRequest($"`{name}` must be a string");
+        : throw GatewayError.InvalidRequest($"`{Endpoints.JsonFields.Name(name)}` must be a string");
 
     private static Guid? QueryId(HttpContext context, string name) =>
         context.Request.Query[name].FirstOrDefault() is { } text ? ParseId(text, name) : null;

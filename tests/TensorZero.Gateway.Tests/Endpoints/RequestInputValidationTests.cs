@@ -193,6 +193,24 @@ public sealed class RequestInputValidationTests : IAsyncLifetime, IDisposable
         Assert.Empty(_openai.Requests);
     }
 
+    // Field names are looked up as UTF-8 and turned into text only for an error: each kind of read names its field.
+    [Theory]
+    [InlineData("\"episode_id\":5", "`episode_id`: must be a string")]
+    [InlineData("\"variant_name\":[]", "`variant_name`: must be a string")]
+    [InlineData("\"dryrun\":\"yes\"", "`dryrun`: must be a boolean")]
+    [InlineData("\"include_raw_usage\":1", "`include_raw_usage`: must be a boolean")]
+    [InlineData("\"params\":{\"chat_completion\":{\"top_p\":\"high\"}}", "`params.chat_completion.top_p`: must be a number")]
+    [InlineData("\"params\":{\"chat_completion\":{\"seed\":1.5}}", "`params.chat_completion.seed`: must be an integer")]
+    [InlineData("\"params\":{\"chat_completion\":{\"verbosity\":2}}", "`params.chat_completion.verbosity`: must be a string")]
+    public async Task Inference_FieldOfTheWrongType_Is400NamingIt(string field, string message)
+    {
+        var (status, _, raw) = await _gateway.CreateClient().PostRawAsync("/inference", Inference(extra: "," + field));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(message, raw, StringComparison.Ordinal);
+        Assert.Empty(_openai.Requests);
+    }
+
     private static string WithCredential(string path, string value) => path switch
     {
         "/inference" => $$$"""{"model_name":"gpt","input":{"messages":[{"role":"user","content":"hi"}]},"credentials":{"openai_key":"{{{value}}}"}}""",

@@ -57,7 +57,7 @@ public static class OpenAIChatRequestParser
                 throw MissingField(required);
             }
         }
-        if (TryGet(root, "n", out var n) && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt64(out var count) && count == 1))
+        if (TryGet(root, "n"u8, out var n) && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt64(out var count) && count == 1))
         {
             throw InvalidOpenAIRequest("TensorZero does not support `n` other than 1. Please omit this parameter or set it to 1.");
         }
@@ -65,30 +65,30 @@ public static class OpenAIChatRequestParser
 
         var (functionName, modelName) = ParseTarget(root, logger);
         var input = OpenAIMessageParser.Parse(root, logger);
-        var stream = OptionalBool(root, "stream", "stream") ?? false;
+        var stream = OptionalBool(root, "stream"u8, "stream") ?? false;
         var includeUsage = ParseIncludeUsage(root, stream);
         var (jsonMode, outputSchema) = ParseResponseFormat(root);
         var (allowedTools, toolChoice) = OpenAIToolParser.ParseToolChoice(root);
-        var episodeText = OptionalString(root, "tensorzero::episode_id", "tensorzero::episode_id") ?? OpenAILegacyForms.EpisodeId(headers, logger);
+        var episodeText = OptionalString(root, "tensorzero::episode_id"u8, "tensorzero::episode_id") ?? OpenAILegacyForms.EpisodeId(headers, logger);
 
         var request = new InferenceRequest(
             functionName,
             modelName,
             episodeText is null ? null : EpisodeIds.Validate(episodeText, time),
             input,
-            OptionalString(root, "tensorzero::variant_name", "tensorzero::variant_name") ?? OpenAILegacyForms.VariantName(headers, logger),
+            OptionalString(root, "tensorzero::variant_name"u8, "tensorzero::variant_name") ?? OpenAILegacyForms.VariantName(headers, logger),
             ParseParams(root),
             InferenceRequestParser.ParseTags(root, internalRequest: false, "tensorzero::tags"),
             InferenceRequestParser.ParseCredentials(root, "tensorzero::credentials"),
-            OptionalBool(root, "tensorzero::dryrun", "tensorzero::dryrun") ?? OpenAILegacyForms.Dryrun(headers, logger) ?? false,
-            OptionalBool(root, "tensorzero::include_original_response", "tensorzero::include_original_response") ?? false,
+            OptionalBool(root, "tensorzero::dryrun"u8, "tensorzero::dryrun") ?? OpenAILegacyForms.Dryrun(headers, logger) ?? false,
+            OptionalBool(root, "tensorzero::include_original_response"u8, "tensorzero::include_original_response") ?? false,
             stream)
         {
             AllowedTools = allowedTools,
             AdditionalTools = OpenAIToolParser.ParseTools(root),
             CustomTools = OpenAIToolParser.ParseCustomTools(root),
             ToolChoice = toolChoice,
-            ParallelToolCalls = OptionalBool(root, "parallel_tool_calls", "parallel_tool_calls"),
+            ParallelToolCalls = OptionalBool(root, "parallel_tool_calls"u8, "parallel_tool_calls"),
             OutputSchema = IsChatTarget(config, functionName, modelName) ? null : outputSchema,
             ResponseSchema = IsChatTarget(config, functionName, modelName) ? outputSchema : null,
             // `tensorzero::params` wins, so a client can ask for `json_mode = "tool"` where `response_format` would say `strict`.
@@ -96,8 +96,8 @@ public static class OpenAIChatRequestParser
             ExtraBody = RequestExtras.ParseBody(root, "tensorzero::extra_body"),
             ProviderTools = ProviderToolParser.Parse(root, "tensorzero::provider_tools"),
             ExtraHeaders = RequestExtras.ParseHeaders(root, protectedHeaders, "tensorzero::extra_headers"),
-            IncludeRawResponse = OptionalBool(root, "tensorzero::include_raw_response", "tensorzero::include_raw_response") ?? false,
-            IncludeRawUsage = OptionalBool(root, "tensorzero::include_raw_usage", "tensorzero::include_raw_usage") ?? false,
+            IncludeRawResponse = OptionalBool(root, "tensorzero::include_raw_response"u8, "tensorzero::include_raw_response") ?? false,
+            IncludeRawUsage = OptionalBool(root, "tensorzero::include_raw_usage"u8, "tensorzero::include_raw_usage") ?? false,
             Cache = Store.Cache.CacheOptions.Parse(root, "tensorzero::cache_options"),
         };
         var prefix = functionName is not null ? $"{FunctionNamePrefix}{functionName}::variant_name::" : ModelNamePrefix;
@@ -106,7 +106,7 @@ public static class OpenAIChatRequestParser
 
     private static void CheckFields(JsonElement root, ILogger logger)
     {
-        var deny = OptionalBool(root, "tensorzero::deny_unknown_fields", "tensorzero::deny_unknown_fields") ?? false;
+        var deny = OptionalBool(root, "tensorzero::deny_unknown_fields"u8, "tensorzero::deny_unknown_fields") ?? false;
         List<string>? unknown = null;
         foreach (var property in root.EnumerateObject())
         {
@@ -143,7 +143,7 @@ public static class OpenAIChatRequestParser
 
     private static (string? Function, string? Model) ParseTarget(JsonElement root, ILogger logger)
     {
-        var model = RequiredString(root, "model", "model");
+        var model = RequiredString(root, "model"u8, "model");
         if (model.StartsWith(FunctionNamePrefix, StringComparison.Ordinal))
         {
             var function = model[FunctionNamePrefix.Length..];
@@ -175,15 +175,15 @@ public static class OpenAIChatRequestParser
     private static bool ParseIncludeUsage(JsonElement root, bool stream)
     {
         bool? explicitUsage = null;
-        if (TryGet(root, "stream_options", out var options))
+        if (TryGet(root, "stream_options"u8, out var options))
         {
             if (options.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid("`stream_options`: must be an object");
             }
-            explicitUsage = OptionalBool(options, "include_usage", "stream_options.include_usage");
+            explicitUsage = OptionalBool(options, "include_usage"u8, "stream_options.include_usage");
         }
-        var rawUsage = OptionalBool(root, "tensorzero::include_raw_usage", "tensorzero::include_raw_usage") ?? false;
+        var rawUsage = OptionalBool(root, "tensorzero::include_raw_usage"u8, "tensorzero::include_raw_usage") ?? false;
         if (stream && rawUsage && explicitUsage == false)
         {
             throw InvalidOpenAIRequest(
@@ -196,26 +196,26 @@ public static class OpenAIChatRequestParser
     private static InferenceParams ParseParams(JsonElement root)
     {
         var tensorzero = InferenceRequestParser.ParseParams(root, "tensorzero::params");
-        var maxTokens = OptionalNonNegativeInt(root, "max_tokens", "max_tokens");
-        var maxCompletionTokens = OptionalNonNegativeInt(root, "max_completion_tokens", "max_completion_tokens");
+        var maxTokens = OptionalNonNegativeInt(root, "max_tokens"u8, "max_tokens");
+        var maxCompletionTokens = OptionalNonNegativeInt(root, "max_completion_tokens"u8, "max_completion_tokens");
         var max = maxTokens is { } a && maxCompletionTokens is { } b ? Math.Min(a, b) : maxTokens ?? maxCompletionTokens;
         return new InferenceParams(
-            tensorzero.Temperature ?? OptionalNumber(root, "temperature", "temperature"),
+            tensorzero.Temperature ?? OptionalNumber(root, "temperature"u8, "temperature"),
             tensorzero.MaxTokens ?? max,
-            tensorzero.TopP ?? OptionalNumber(root, "top_p", "top_p"),
-            tensorzero.Seed ?? OptionalInt(root, "seed", "seed"),
-            tensorzero.PresencePenalty ?? OptionalNumber(root, "presence_penalty", "presence_penalty"),
-            tensorzero.FrequencyPenalty ?? OptionalNumber(root, "frequency_penalty", "frequency_penalty"),
-            tensorzero.StopSequences ?? OptionalStringOrList(root, "stop", "stop"),
-            tensorzero.ReasoningEffort ?? OptionalString(root, "reasoning_effort", "reasoning_effort"),
-            tensorzero.ServiceTier ?? InferenceRequestParser.ServiceTier(OptionalString(root, "service_tier", "service_tier"), "service_tier"),
-            tensorzero.Verbosity ?? OptionalString(root, "verbosity", "verbosity"),
+            tensorzero.TopP ?? OptionalNumber(root, "top_p"u8, "top_p"),
+            tensorzero.Seed ?? OptionalInt(root, "seed"u8, "seed"),
+            tensorzero.PresencePenalty ?? OptionalNumber(root, "presence_penalty"u8, "presence_penalty"),
+            tensorzero.FrequencyPenalty ?? OptionalNumber(root, "frequency_penalty"u8, "frequency_penalty"),
+            tensorzero.StopSequences ?? OptionalStringOrList(root, "stop"u8, "stop"),
+            tensorzero.ReasoningEffort ?? OptionalString(root, "reasoning_effort"u8, "reasoning_effort"),
+            tensorzero.ServiceTier ?? InferenceRequestParser.ServiceTier(OptionalString(root, "service_tier"u8, "service_tier"), "service_tier"),
+            tensorzero.Verbosity ?? OptionalString(root, "verbosity"u8, "verbosity"),
             tensorzero.ThinkingBudgetTokens);
     }
 
     private static (JsonMode? Mode, JsonSchemaDocument? Schema) ParseResponseFormat(JsonElement root)
     {
-        if (!TryGet(root, "response_format", out var format))
+        if (!TryGet(root, "response_format"u8, out var format))
         {
             return (null, null);
         }
@@ -223,14 +223,14 @@ public static class OpenAIChatRequestParser
         {
             throw Invalid("`response_format`: must be an object with a `type`");
         }
-        switch (RequiredString(format, "type", "response_format.type"))
+        switch (RequiredString(format, "type"u8, "response_format.type"))
         {
             case "text":
                 return (JsonMode.Off, null);
             case "json_object":
                 return (JsonMode.On, null);
             case "json_schema":
-                if (!TryGet(format, "json_schema", out var info))
+                if (!TryGet(format, "json_schema"u8, out var info))
                 {
                     throw MissingField("response_format.json_schema");
                 }
@@ -238,7 +238,7 @@ public static class OpenAIChatRequestParser
                 {
                     throw Invalid("`response_format.json_schema`: must be an object");
                 }
-                if (!TryGet(info, "schema", out var schema))
+                if (!TryGet(info, "schema"u8, out var schema))
                 {
                     return (JsonMode.Strict, null);
                 }

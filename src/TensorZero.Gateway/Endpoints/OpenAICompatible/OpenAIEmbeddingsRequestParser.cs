@@ -41,20 +41,20 @@ public static class OpenAIEmbeddingsRequestParser
         CheckFields(root, logger);
         var modelName = ParseModel(root, logger);
         var input = ParseInput(root);
-        var dimensions = OptionalInt(root, "dimensions", "dimensions");
+        var dimensions = OptionalInt(root, "dimensions"u8, "dimensions");
         if (dimensions < 1)
         {
             throw Invalid("`dimensions`: must be at least 1");
         }
-        var encoding = OptionalString(root, "encoding_format", "encoding_format") switch
+        var encoding = OptionalString(root, "encoding_format"u8, "encoding_format") switch
         {
             null => (EmbeddingEncoding?)null,
             "float" => EmbeddingEncoding.Float,
             "base64" => EmbeddingEncoding.Base64,
             var other => throw Invalid($"`encoding_format`: unknown format `{other}` (expected float or base64)"),
         };
-        _ = OptionalString(root, "user", "user");
-        if (TryGet(root, "tensorzero::cache_options", out var cache) && cache.ValueKind != JsonValueKind.Object)
+        _ = OptionalString(root, "user"u8, "user");
+        if (TryGet(root, "tensorzero::cache_options"u8, out var cache) && cache.ValueKind != JsonValueKind.Object)
         {
             throw Invalid("`tensorzero::cache_options`: must be an object");
         }
@@ -63,8 +63,8 @@ public static class OpenAIEmbeddingsRequestParser
             new EmbeddingRequest(input, dimensions, encoding),
             encoding ?? EmbeddingEncoding.Float,
             InferenceRequestParser.ParseCredentials(root, "tensorzero::credentials"),
-            OptionalBool(root, "tensorzero::dryrun", "tensorzero::dryrun") ?? false,
-            OptionalBool(root, "tensorzero::include_raw_response", "tensorzero::include_raw_response") ?? false);
+            OptionalBool(root, "tensorzero::dryrun"u8, "tensorzero::dryrun") ?? false,
+            OptionalBool(root, "tensorzero::include_raw_response"u8, "tensorzero::include_raw_response") ?? false);
     }
 
     private static void CheckFields(JsonElement root, ILogger logger)
@@ -75,7 +75,7 @@ public static class OpenAIEmbeddingsRequestParser
             return;
         }
         var names = string.Join(", ", unknown);
-        if (OptionalBool(root, "tensorzero::deny_unknown_fields", "tensorzero::deny_unknown_fields") == true)
+        if (OptionalBool(root, "tensorzero::deny_unknown_fields"u8, "tensorzero::deny_unknown_fields") == true)
         {
             throw InvalidOpenAIRequest($"`tensorzero::deny_unknown_fields` is set to true, but found unknown fields in the request: [{names}]");
         }
@@ -85,7 +85,7 @@ public static class OpenAIEmbeddingsRequestParser
     // A bare name still works, as in TensorZero, which logs a deprecation warning for it.
     private static string ParseModel(JsonElement root, ILogger logger)
     {
-        var model = RequiredString(root, "model", "model");
+        var model = RequiredString(root, "model"u8, "model");
         if (model.StartsWith(EmbeddingModelNamePrefix, StringComparison.Ordinal))
         {
             var name = model[EmbeddingModelNamePrefix.Length..];
@@ -104,7 +104,7 @@ public static class OpenAIEmbeddingsRequestParser
 
     private static EmbeddingInput ParseInput(JsonElement root)
     {
-        if (!TryGet(root, "input", out var input))
+        if (!TryGet(root, "input"u8, out var input))
         {
             throw MissingField("input");
         }

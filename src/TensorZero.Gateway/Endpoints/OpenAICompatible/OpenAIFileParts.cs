@@ -17,7 +17,7 @@ internal static class OpenAIFileParts
 
     public static FileBlock Image(JsonElement part, string path)
     {
-        if (!TryGet(part, "image_url", out var image))
+        if (!TryGet(part, "image_url"u8, out var image))
         {
             throw MissingField($"{path}.image_url");
         }
@@ -29,22 +29,22 @@ internal static class OpenAIFileParts
         {
             throw Invalid($"`{path}.image_url`: unknown field `{property.Name}`, expected one of `url`, `tensorzero::mime_type`, `detail`");
         }
-        var url = RequiredString(image, "url", $"{path}.image_url.url");
-        var detail = OptionalString(image, "detail", $"{path}.image_url.detail");
+        var url = RequiredString(image, "url"u8, $"{path}.image_url.url");
+        var detail = OptionalString(image, "detail"u8, $"{path}.image_url.detail");
         return url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
             ? FromDataUrl(url, $"{path}.image_url.url", detail: detail)
             : NativeFile(new JsonObject
             {
                 ["file_type"] = "url",
                 ["url"] = url,
-                ["mime_type"] = OptionalString(image, "tensorzero::mime_type", $"{path}.image_url.tensorzero::mime_type"),
+                ["mime_type"] = OptionalString(image, "tensorzero::mime_type"u8, $"{path}.image_url.tensorzero::mime_type"),
                 ["detail"] = detail,
             }, $"{path}.image_url");
     }
 
     public static FileBlock File(JsonElement part, string path)
     {
-        if (!TryGet(part, "file", out var file))
+        if (!TryGet(part, "file"u8, out var file))
         {
             throw MissingField($"{path}.file");
         }
@@ -52,17 +52,17 @@ internal static class OpenAIFileParts
         {
             throw Invalid($"`{path}.file`: must be an object with `file_data`");
         }
-        if (TryGet(file, "file_id", out _))
+        if (TryGet(file, "file_id"u8, out _))
         {
             throw Invalid($"`{path}.file.file_id`: uploaded file ids are not supported; send the file inline as `file_data`");
         }
-        return FromDataUrl(RequiredString(file, "file_data", $"{path}.file.file_data"), $"{path}.file.file_data",
-            OptionalString(file, "filename", $"{path}.file.filename"));
+        return FromDataUrl(RequiredString(file, "file_data"u8, $"{path}.file.file_data"), $"{path}.file.file_data",
+            OptionalString(file, "filename"u8, $"{path}.file.filename"));
     }
 
     public static FileBlock Audio(JsonElement part, string path)
     {
-        if (!TryGet(part, "input_audio", out var audio))
+        if (!TryGet(part, "input_audio"u8, out var audio))
         {
             throw MissingField($"{path}.input_audio");
         }
@@ -70,8 +70,8 @@ internal static class OpenAIFileParts
         {
             throw Invalid($"`{path}.input_audio`: must be an object with `data` and `format`");
         }
-        var data = RequiredString(audio, "data", $"{path}.input_audio.data");
-        var mimeType = RequiredString(audio, "format", $"{path}.input_audio.format") switch
+        var data = RequiredString(audio, "data"u8, $"{path}.input_audio.data");
+        var mimeType = RequiredString(audio, "format"u8, $"{path}.input_audio.format") switch
         {
             "mp3" => "audio/mpeg",
             "wav" => "audio/wav",

@@ -14,17 +14,24 @@ internal static class OpenAIJson
 
     public static GatewayError Invalid(string message) => GatewayError.InvalidRequest(message);
 
-    /// <summary>The property, or false when it is absent or <c>null</c> (OpenAI clients send <c>null</c> for "not set").</summary>
+    /// <summary>
+    /// The property, or false when it is absent or <c>null</c> (OpenAI clients send <c>null</c> for "not set"). Names are
+    /// UTF-8 (<c>u8</c> literals) where they are known: a string name is transcoded on every lookup.
+    /// </summary>
+    public static bool TryGet(JsonElement parent, ReadOnlySpan<byte> name, out JsonElement value) =>
+        parent.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+    /// <inheritdoc cref="TryGet(JsonElement, ReadOnlySpan{byte}, out JsonElement)"/>
     public static bool TryGet(JsonElement parent, string name, out JsonElement value) =>
         parent.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 
-    public static string? OptionalString(JsonElement parent, string name, string path) =>
+    public static string? OptionalString(JsonElement parent, ReadOnlySpan<byte> name, string path) =>
         !TryGet(parent, name, out var value) ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()
         : throw Invalid($"`{path}`: must be a string");
 
     /// <summary>A string field that must be there; absent (or null) is TensorZero's <c>missing field</c> error.</summary>
-    public static string RequiredString(JsonElement parent, string name, string path) =>
+    public static string RequiredString(JsonElement parent, ReadOnlySpan<byte> name, string path) =>
         OptionalString(parent, name, path) ?? throw MissingField(path);
 
     /// <summary>
@@ -37,7 +44,7 @@ internal static class OpenAIJson
         return Invalid(JsonFields.MissingField(dot < 0 ? null : path[..dot], dot < 0 ? path : path[(dot + 1)..]));
     }
 
-    public static bool? OptionalBool(JsonElement parent, string name, string path) =>
+    public static bool? OptionalBool(JsonElement parent, ReadOnlySpan<byte> name, string path) =>
         !TryGet(parent, name, out var value) ? null
         : value.ValueKind switch
         {
@@ -46,23 +53,23 @@ internal static class OpenAIJson
             _ => throw Invalid($"`{path}`: must be a boolean"),
         };
 
-    public static double? OptionalNumber(JsonElement parent, string name, string path) =>
+    public static double? OptionalNumber(JsonElement parent, ReadOnlySpan<byte> name, string path) =>
         !TryGet(parent, name, out var value) ? null
         : value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()) ? value.GetDouble()
         : throw Invalid($"`{path}`: must be a {(value.ValueKind == JsonValueKind.Number ? "finite number" : "number")}");
 
-    public static int? OptionalInt(JsonElement parent, string name, string path) =>
+    public static int? OptionalInt(JsonElement parent, ReadOnlySpan<byte> name, string path) =>
         !TryGet(parent, name, out var value) ? null
         : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
         : throw Invalid($"`{path}`: must be an integer");
 
-    public static int? OptionalNonNegativeInt(JsonElement parent, string name, string path) =>
+    public static int? OptionalNonNegativeInt(JsonElement parent, ReadOnlySpan<byte> name, string path) =>
         OptionalInt(parent, name, path) is { } number
             ? number >= 0 ? number : throw Invalid($"`{path}`: must not be negative")
             : null;
 
     /// <summary>A string or an array of strings (OpenAI's <c>stop</c>).</summary>
-    public static IReadOnlyList<string>? OptionalStringOrList(JsonElement parent, string name, string path)
+    public static IReadOnlyList<string>? OptionalStringOrList(JsonElement parent, ReadOnlySpan<byte> name, string path)
     {
         if (!TryGet(parent, name, out var value))
         {

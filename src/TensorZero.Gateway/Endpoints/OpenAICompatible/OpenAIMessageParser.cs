@@ -42,7 +42,7 @@ internal static class OpenAIMessageParser
             {
                 throw Invalid($"`{path}`: must be an object with a `role`");
             }
-            var role = RequiredString(message, "role", paths.Role);
+            var role = RequiredString(message, "role"u8, paths.Role);
             if (role != "tool" && toolResults is not null)
             {
                 messages.Add(new RequestMessage(Role.User, toolResults));
@@ -71,7 +71,7 @@ internal static class OpenAIMessageParser
                     messages.Add(new RequestMessage(Role.Assistant, AssistantContent(message, paths, toolNames ??= new(StringComparer.Ordinal), logger)));
                     break;
                 case "tool":
-                    var id = RequiredString(message, "tool_call_id", paths.ToolCallId);
+                    var id = RequiredString(message, "tool_call_id"u8, paths.ToolCallId);
                     var name = toolNames is not null && toolNames.TryGetValue(id, out var known) ? known : throw InvalidOpenAIRequest("tool call id not found");
                     (toolResults ??= []).Add(new ToolResultBlock(id, name, ToolResultText(message, paths, logger)));
                     break;
@@ -91,13 +91,13 @@ internal static class OpenAIMessageParser
         index < CommonPaths.Length ? CommonPaths[index] ??= new MessagePaths(index) : new MessagePaths(index);
 
     private static JsonElement RequiredContent(JsonElement message, MessagePaths paths) =>
-        TryGet(message, "content", out var content) ? content : throw MissingField(paths.Content);
+        TryGet(message, "content"u8, out var content) ? content : throw MissingField(paths.Content);
 
     private static List<ContentBlock> AssistantContent(JsonElement message, MessagePaths paths, Dictionary<string, string> toolNames, ILogger logger)
     {
         var path = paths.Message;
-        var content = TryGet(message, "content", out var value) ? OpenAIContentParser.Parse(value, paths.Content, "assistant", logger) : [];
-        if (TryGet(message, "tool_calls", out var calls))
+        var content = TryGet(message, "content"u8, out var value) ? OpenAIContentParser.Parse(value, paths.Content, "assistant", logger) : [];
+        if (TryGet(message, "tool_calls"u8, out var calls))
         {
             if (calls.ValueKind != JsonValueKind.Array)
             {
@@ -107,14 +107,14 @@ internal static class OpenAIMessageParser
             foreach (var call in calls.EnumerateArray())
             {
                 var callPath = $"{path}.tool_calls[{i++}]";
-                if (call.ValueKind != JsonValueKind.Object || !TryGet(call, "function", out var function) || function.ValueKind != JsonValueKind.Object)
+                if (call.ValueKind != JsonValueKind.Object || !TryGet(call, "function"u8, out var function) || function.ValueKind != JsonValueKind.Object)
                 {
                     throw Invalid($"`{callPath}`: must be an object with `id`, `type` and `function`");
                 }
-                var id = RequiredString(call, "id", $"{callPath}.id");
-                var name = RequiredString(function, "name", $"{callPath}.function.name");
+                var id = RequiredString(call, "id"u8, $"{callPath}.id");
+                var name = RequiredString(function, "name"u8, $"{callPath}.function.name");
                 toolNames[id] = name;
-                content.Add(new ToolCallBlock(id, name, RequiredString(function, "arguments", $"{callPath}.function.arguments")));
+                content.Add(new ToolCallBlock(id, name, RequiredString(function, "arguments"u8, $"{callPath}.function.arguments")));
             }
         }
         InsertExtraContent(message, path, content);
@@ -140,20 +140,20 @@ internal static class OpenAIMessageParser
         foreach (var block in extra.EnumerateArray())
         {
             var blockPath = $"{path}.{field}[{i++}]";
-            if (block.ValueKind != JsonValueKind.Object || OptionalString(block, "type", $"{blockPath}.type") is not { } type)
+            if (block.ValueKind != JsonValueKind.Object || OptionalString(block, "type"u8, $"{blockPath}.type") is not { } type)
             {
                 throw Invalid($"`{blockPath}`: must be an object with a string `type`");
             }
             ContentBlock parsed = type switch
             {
-                "thought" => new ThoughtBlock(OptionalString(block, "text", $"{blockPath}.text"), OptionalString(block, "signature", $"{blockPath}.signature"))
+                "thought" => new ThoughtBlock(OptionalString(block, "text"u8, $"{blockPath}.text"), OptionalString(block, "signature"u8, $"{blockPath}.signature"))
                 {
                     Summary = ThoughtSummary.Read(block, blockPath),
                 },
                 "unknown" => UnknownExtra(block, blockPath),
                 _ => throw Invalid($"`{blockPath}.type`: extra content of type `{type}` is not supported (supported: thought, unknown)"),
             };
-            if (OptionalNonNegativeInt(block, "insert_index", $"{blockPath}.insert_index") is { } at)
+            if (OptionalNonNegativeInt(block, "insert_index"u8, $"{blockPath}.insert_index") is { } at)
             {
                 indexed.Add((at, parsed));
             }
@@ -181,7 +181,7 @@ internal static class OpenAIMessageParser
     // A tool's output is text: a string, or the text parts of an array, concatenated.
     private static string ToolResultText(JsonElement message, MessagePaths paths, ILogger logger)
     {
-        if (!TryGet(message, "content", out var content))
+        if (!TryGet(message, "content"u8, out var content))
         {
             return string.Empty;
         }

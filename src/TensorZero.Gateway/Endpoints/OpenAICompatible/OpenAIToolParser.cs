@@ -11,7 +11,7 @@ internal static class OpenAIToolParser
 {
     public static List<ToolDefinition>? ParseTools(JsonElement root)
     {
-        if (!TryGet(root, "tools", out var tools))
+        if (!TryGet(root, "tools"u8, out var tools))
         {
             return null;
         }
@@ -28,7 +28,7 @@ internal static class OpenAIToolParser
             {
                 throw Invalid($"`{path}`: must be an object like {{\"type\": \"function\", \"function\": {{...}}}}");
             }
-            var type = RequiredString(tool, "type", $"{path}.type");
+            var type = RequiredString(tool, "type"u8, $"{path}.type");
             if (type == "custom")
             {
                 continue; // read by ParseCustomTools
@@ -37,7 +37,7 @@ internal static class OpenAIToolParser
             {
                 throw Invalid($"`{path}.type`: tools of type `{type}` are not supported by this gateway yet (supported: function, custom)");
             }
-            if (!TryGet(tool, "function", out var function))
+            if (!TryGet(tool, "function"u8, out var function))
             {
                 throw MissingField($"{path}.function");
             }
@@ -47,7 +47,7 @@ internal static class OpenAIToolParser
             }
             // OpenAI lets a function without arguments omit `parameters`.
             JsonObject parameters;
-            if (TryGet(function, "parameters", out var schema))
+            if (TryGet(function, "parameters"u8, out var schema))
             {
                 parameters = schema.ValueKind == JsonValueKind.Object
                     ? JsonNode.Parse(schema.GetRawText())!.AsObject()
@@ -58,10 +58,10 @@ internal static class OpenAIToolParser
                 parameters = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() };
             }
             definitions.Add(new ToolDefinition(
-                RequiredString(function, "name", $"{path}.function.name"),
-                OptionalString(function, "description", $"{path}.function.description") ?? string.Empty,
+                RequiredString(function, "name"u8, $"{path}.function.name"),
+                OptionalString(function, "description"u8, $"{path}.function.description") ?? string.Empty,
                 parameters,
-                OptionalBool(function, "strict", $"{path}.function.strict") ?? false));
+                OptionalBool(function, "strict"u8, $"{path}.function.strict") ?? false));
         }
         return definitions;
     }
@@ -69,7 +69,7 @@ internal static class OpenAIToolParser
     /// <summary>The OpenAI custom tools of <c>tools</c> (<c>{"type": "custom", "custom": {...}}</c>); null when there are none.</summary>
     public static List<CustomToolDefinition>? ParseCustomTools(JsonElement root)
     {
-        if (!TryGet(root, "tools", out var tools) || tools.ValueKind != JsonValueKind.Array)
+        if (!TryGet(root, "tools"u8, out var tools) || tools.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
@@ -78,11 +78,11 @@ internal static class OpenAIToolParser
         foreach (var tool in tools.EnumerateArray())
         {
             var path = $"tools[{index++}]";
-            if (tool.ValueKind != JsonValueKind.Object || OptionalString(tool, "type", $"{path}.type") != "custom")
+            if (tool.ValueKind != JsonValueKind.Object || OptionalString(tool, "type"u8, $"{path}.type") != "custom")
             {
                 continue;
             }
-            if (!TryGet(tool, "custom", out var definition))
+            if (!TryGet(tool, "custom"u8, out var definition))
             {
                 throw MissingField($"{path}.custom");
             }
@@ -94,7 +94,7 @@ internal static class OpenAIToolParser
     /// <summary><c>none</c>, <c>auto</c>, <c>required</c>, a named function, or <c>allowed_tools</c> (which also narrows the tools).</summary>
     public static (List<string>? AllowedTools, ToolChoice? Choice) ParseToolChoice(JsonElement root)
     {
-        if (!TryGet(root, "tool_choice", out var choice))
+        if (!TryGet(root, "tool_choice"u8, out var choice))
         {
             return (null, null);
         }
@@ -112,7 +112,7 @@ internal static class OpenAIToolParser
         {
             throw Invalid("`tool_choice`: Tool choice must be a string or object");
         }
-        if (!TryGet(choice, "type", out var type))
+        if (!TryGet(choice, "type"u8, out var type))
         {
             throw Invalid("`tool_choice`: Tool choice field must have a 'type' field if it is an object");
         }
@@ -121,17 +121,17 @@ internal static class OpenAIToolParser
             case "function":
                 return (null, new ToolChoice(ToolChoiceMode.Specific, FunctionName(choice, "tool_choice")));
             case "allowed_tools":
-                if (!TryGet(choice, "allowed_tools", out var allowed) || allowed.ValueKind != JsonValueKind.Object)
+                if (!TryGet(choice, "allowed_tools"u8, out var allowed) || allowed.ValueKind != JsonValueKind.Object)
                 {
                     throw Invalid("`tool_choice.allowed_tools`: Missing 'allowed_tools' field in allowed_tools type");
                 }
-                var mode = RequiredString(allowed, "mode", "tool_choice.allowed_tools.mode") switch
+                var mode = RequiredString(allowed, "mode"u8, "tool_choice.allowed_tools.mode") switch
                 {
                     "auto" => ToolChoice.Auto,
                     "required" => new ToolChoice(ToolChoiceMode.Required),
                     var other => throw Invalid($"`tool_choice.allowed_tools.mode`: unknown mode `{other}` (expected auto or required)"),
                 };
-                if (!TryGet(allowed, "tools", out var tools))
+                if (!TryGet(allowed, "tools"u8, out var tools))
                 {
                     throw MissingField("tool_choice.allowed_tools.tools");
                 }
@@ -148,10 +148,10 @@ internal static class OpenAIToolParser
 
     private static string FunctionName(JsonElement named, string path)
     {
-        if (named.ValueKind != JsonValueKind.Object || !TryGet(named, "function", out var function) || function.ValueKind != JsonValueKind.Object)
+        if (named.ValueKind != JsonValueKind.Object || !TryGet(named, "function"u8, out var function) || function.ValueKind != JsonValueKind.Object)
         {
             throw Invalid($"`{path}`: must be {{\"type\": \"function\", \"function\": {{\"name\": \"...\"}}}}");
         }
-        return RequiredString(function, "name", $"{path}.function.name");
+        return RequiredString(function, "name"u8, $"{path}.function.name");
     }
 }
