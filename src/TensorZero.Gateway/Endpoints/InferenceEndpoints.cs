@@ -37,10 +37,8 @@ public static class InferenceEndpoints
         Observability.RequestMetrics.Answered(request, result.VariantName, result.Model.ModelName, result.Model.ProviderName);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
-        InferenceResponseWriter.Write(writer, result, raw);
-        await writer.FlushAsync(context.RequestAborted);
+        await JsonWriting.WriteResponseAsync(context.Response, (result, raw),
+            static (writer, answer) => InferenceResponseWriter.Write(writer, answer.result, answer.raw), context.RequestAborted);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 
@@ -43,7 +44,98 @@ public static class JsonWriting
 
     private static string Render<TState>(TState state, Action<Utf8JsonWriter, TState> write, bool relaxed, string? lastValue)
     {
-        // Taken out while in use, so a nested call gets a fresh pair instead of overwriting this one.
+        var (buffer, writer) = Take(relaxed);
+        try
+        {
+            write(writer, state);
+            writer.Flush();
+            return lastValue is null ? Encoding.UTF8.GetString(buffer.WrittenSpan) : Join(buffer.WrittenMemory, lastValue);
+        }
+        finally
+        {
+            Keep(buffer, writer, relaxed);
+        }
+    }
+
+    /// <summary>Bytes of a JSON answer copied to the response between two flushes (see <see cref="WriteResponseAsync"/>).</summary>
+    public const int ResponseSliceBytes = 64 * 1024;
+
+    // Answers are written into a pipe's pooled segments, so a long one never needs one large array (grown by doubling),
+    // and nothing stays allocated once it is sent. The pipe never pauses its writer: the answer is whole before it is read.
+    private static readonly PipeOptions AnswerPipeOptions = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
+
+    [ThreadStatic]
+    private static Pipe? t_answerPipe;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_answerWriter;
+
+    /// <summary>
+    /// A whole JSON answer (with <see cref="Options"/>) sent with its <c>Content-Length</c>, as TensorZero's gateway
+    /// sends one, instead of chunked: <paramref name="write"/> writes it into pooled memory, which is then copied to
+    /// the response, <see cref="ResponseSliceBytes"/> or so at a time with a flush after each, so a slow client holds
+    /// back the copy rather than the server buffering a long answer a second time. Nothing is sent when
+    /// <paramref name="write"/> throws, so the error still gets a response of its own.
+    /// </summary>
+    public static async Task WriteResponseAsync<TState>(
+        HttpResponse response, TState state, Action<Utf8JsonWriter, TState> write, CancellationToken cancellationToken)
+    {
+        // Taken out while in use, as in Take: after an await this thread may serve another answer.
+        var pipe = t_answerPipe ?? new Pipe(AnswerPipeOptions);
+        var writer = t_answerWriter;
+        t_answerPipe = null;
+        t_answerWriter = null;
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(pipe.Writer, Options);
+        }
+        else
+        {
+            writer.Reset(pipe.Writer);
+        }
+        try
+        {
+            write(writer, state);
+            writer.Flush();
+            // Completes at once (the writer never pauses); it makes what was written readable.
+            await pipe.Writer.FlushAsync(cancellationToken);
+            pipe.Reader.TryRead(out var read);
+            var answer = read.Buffer;
+            response.ContentType = "application/json";
+            response.ContentLength = answer.Length;
+            var unflushed = 0L;
+            foreach (var segment in answer)
+            {
+                response.BodyWriter.Write(segment.Span);
+                unflushed += segment.Length;
+                if (unflushed >= ResponseSliceBytes)
+                {
+                    await response.BodyWriter.FlushAsync(cancellationToken);
+                    unflushed = 0;
+                }
+            }
+            pipe.Reader.AdvanceTo(answer.End);
+            if (unflushed > 0)
+            {
+                await response.BodyWriter.FlushAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            // Completing both ends gives the segments back to the pool; the reset pipe is kept for the next answer.
+            await pipe.Reader.CompleteAsync();
+            await pipe.Writer.CompleteAsync();
+            pipe.Reset();
+            writer.Reset(pipe.Writer);
+            t_answerPipe = pipe;
+            t_answerWriter = writer;
+        }
+    }
+
+    // Taken out while in use, so a nested call (or, across an await, another request on this thread) gets a fresh pair
+    // instead of overwriting this one.
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) Take(bool relaxed)
+    {
         var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
         var writer = relaxed ? t_relaxed : t_default;
         t_buffer = null;
@@ -63,27 +155,26 @@ public static class JsonWriting
         {
             writer.Reset(buffer);
         }
-        try
+        return (buffer, writer);
+    }
+
+    // Kept for the thread's next text (the one it is on now, after an await), unless it grew too large to keep.
+    private static void Keep(ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer, bool relaxed)
+    {
+        if (buffer.Capacity > MaxKeptBytes)
         {
-            write(writer, state);
-            writer.Flush();
-            return lastValue is null ? Encoding.UTF8.GetString(buffer.WrittenSpan) : Join(buffer.WrittenMemory, lastValue);
+            return;
         }
-        finally
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        t_buffer = buffer;
+        if (relaxed)
         {
-            if (buffer.Capacity <= MaxKeptBytes)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-                if (relaxed)
-                {
-                    t_relaxed = writer;
-                }
-                else
-                {
-                    t_default = writer;
-                }
-            }
+            t_relaxed = writer;
+        }
+        else
+        {
+            t_default = writer;
         }
     }
 

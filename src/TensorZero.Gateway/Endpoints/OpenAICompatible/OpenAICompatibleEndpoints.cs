@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TensorZero.Gateway.Endpoints.OpenApi;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Inference.Embeddings;
@@ -38,11 +37,10 @@ public static class OpenAICompatibleEndpoints
         var result = await model.EmbedAsync(request.Embedding, request.Credentials, context.RequestAborted);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
         var secrets = request.IncludeRawResponse ? routes.Secrets.Scope(request.Credentials) : null;
-        OpenAIEmbeddingsResponseWriter.Write(writer, result, request.ResponseEncoding, secrets);
-        await writer.FlushAsync(context.RequestAborted);
+        await JsonWriting.WriteResponseAsync(context.Response, (result, request.ResponseEncoding, secrets),
+            static (writer, answer) => OpenAIEmbeddingsResponseWriter.Write(writer, answer.result, answer.ResponseEncoding, answer.secrets),
+            context.RequestAborted);
     }
 
     private static async Task ChatCompletionsAsync(HttpContext context, InferenceRoutes routes, ILogger logger)
@@ -70,9 +68,8 @@ public static class OpenAICompatibleEndpoints
         Observability.RequestMetrics.Answered(request.Inference, result.VariantName, result.Model.ModelName, result.Model.ProviderName);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
-        OpenAIChatResponseWriter.Write(writer, result, request, raw, time.GetUtcNow().ToUnixTimeSeconds());
-        await writer.FlushAsync(context.RequestAborted);
+        await JsonWriting.WriteResponseAsync(context.Response, (result, request, raw, Created: time.GetUtcNow().ToUnixTimeSeconds()),
+            static (writer, answer) => OpenAIChatResponseWriter.Write(writer, answer.result, answer.request, answer.raw, answer.Created),
+            context.RequestAborted);
     }
 }
