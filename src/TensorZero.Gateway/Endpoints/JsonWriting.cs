@@ -58,7 +58,7 @@ public static class JsonWriting
     }
 
     /// <summary>Bytes of a JSON answer copied to the response between two flushes (see <see cref="WriteResponseAsync"/>).</summary>
-    public const int ResponseSliceBytes = 64 * 1024;
+    public const int ResponseSliceBytes = 1024 * 1024;
 
     // Answers are written into a pipe's pooled segments, so a long one never needs one large array (grown by doubling),
     // and nothing stays allocated once it is sent. The pipe never pauses its writer: the answer is whole before it is read.
