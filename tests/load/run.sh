@@ -265,6 +265,15 @@ wait "$publish_gateway" || { tail -n 30 "$tmp/publish-gateway.log" >&2; die "the
 
 # ---------------------------------------------------------------------------------------------------------------
 # Measuring.
+# The machine's CPU time taken by its hypervisor (steal) is read before and after the runs: a VM that lost much of it
+# gave every target less CPU than it asked for, and its ratios say more about its neighbours than about the targets.
+read_steal() {
+  local _cpu user nice system idle iowait irq softirq steal _rest
+  read -r _cpu user nice system idle iowait irq softirq steal _rest </proc/stat
+  steal_ticks=$steal total_ticks=$((user + nice + system + idle + iowait + irq + softirq + steal))
+}
+read_steal
+steal_start=$steal_ticks total_start=$total_ticks
 declare -A RPS P50 P99 CPU RSS HWM REQ
 rows=()
 errors=()
@@ -563,6 +572,9 @@ report() {
   echo "- machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
   echo "- dotnet $(dotnet --version), node $(node --version), $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
   echo "- wrk -t1 --timeout 5s; runs of ${duration} s after a ${warmup} s warm-up (16 connections); first run: $first_n requests on 1 connection right after start; steady: $steady_conns connections paced together to $steady_rate req/s; stream: 16 connections$( ((smoke)) && echo "; SMOKE RUN")"
+  read_steal
+  local stolen=$(((steal_ticks - steal_start) * 1000 / (total_ticks - total_start + 1)))
+  echo "- CPU time taken by the hypervisor (steal) during the runs: $((stolen / 10)).$((stolen % 10))%$( ((stolen > 20)) && echo " (over 2%: the targets got less CPU than they asked for, so this run's ratios are not comparable with other runs)")"
   echo
   echo "| target | scenario | req/s | p50 ms | p99 ms | added p50 / p99 ms | CPU % | RSS MB (end / peak) |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -44,7 +44,26 @@ public static class JsonWriting
 
     private static string Render<TState>(TState state, Action<Utf8JsonWriter, TState> write, bool relaxed, string? lastValue)
     {
-        var (buffer, writer) = Take(relaxed);
+        // Taken out while in use, so a nested call gets a fresh pair instead of overwriting this one.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        var writer = relaxed ? t_relaxed : t_default;
+        t_buffer = null;
+        if (relaxed)
+        {
+            t_relaxed = null;
+        }
+        else
+        {
+            t_default = null;
+        }
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(buffer, relaxed ? Options : default);
+        }
+        else
+        {
+            writer.Reset(buffer);
+        }
         try
         {
             write(writer, state);
@@ -53,7 +72,19 @@ public static class JsonWriting
         }
         finally
         {
-            Keep(buffer, writer, relaxed);
+            if (buffer.Capacity <= MaxKeptBytes)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+                if (relaxed)
+                {
+                    t_relaxed = writer;
+                }
+                else
+                {
+                    t_default = writer;
+                }
+            }
         }
     }
 
@@ -80,7 +111,7 @@ public static class JsonWriting
     public static async Task WriteResponseAsync<TState>(
         HttpResponse response, TState state, Action<Utf8JsonWriter, TState> write, CancellationToken cancellationToken)
     {
-        // Taken out while in use, as in Take: after an await this thread may serve another answer.
+        // Taken out while in use, as in Render; after an await this thread may be serving another answer.
         var pipe = t_answerPipe ?? new Pipe(AnswerPipeOptions);
         var writer = t_answerWriter;
         t_answerPipe = null;
@@ -129,52 +160,6 @@ public static class JsonWriting
             writer.Reset(pipe.Writer);
             t_answerPipe = pipe;
             t_answerWriter = writer;
-        }
-    }
-
-    // Taken out while in use, so a nested call (or, across an await, another request on this thread) gets a fresh pair
-    // instead of overwriting this one.
-    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) Take(bool relaxed)
-    {
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
-        var writer = relaxed ? t_relaxed : t_default;
-        t_buffer = null;
-        if (relaxed)
-        {
-            t_relaxed = null;
-        }
-        else
-        {
-            t_default = null;
-        }
-        if (writer is null)
-        {
-            writer = new Utf8JsonWriter(buffer, relaxed ? Options : default);
-        }
-        else
-        {
-            writer.Reset(buffer);
-        }
-        return (buffer, writer);
-    }
-
-    // Kept for the thread's next text (the one it is on now, after an await), unless it grew too large to keep.
-    private static void Keep(ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer, bool relaxed)
-    {
-        if (buffer.Capacity > MaxKeptBytes)
-        {
-            return;
-        }
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        t_buffer = buffer;
-        if (relaxed)
-        {
-            t_relaxed = writer;
-        }
-        else
-        {
-            t_default = writer;
         }
     }
 
