@@ -28,9 +28,6 @@ public sealed record ErrorBody(string Error);
 [System.Text.Json.Serialization.JsonSerializable(typeof(ErrorBody))]
 internal sealed partial class ErrorJsonContext : System.Text.Json.Serialization.JsonSerializerContext
 {
-    /// <summary>For bodies written by hand: the same relaxed escaping.</summary>
-    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Bodies are JSON for API clients, not HTML: backticks and non-ASCII text stay readable.</summary>
     public static readonly ErrorJsonContext Relaxed = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {

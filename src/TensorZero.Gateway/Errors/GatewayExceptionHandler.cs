@@ -54,19 +54,15 @@ public sealed class NativeErrorBodyWriter : IErrorBodyWriter
 {
     public static readonly NativeErrorBodyWriter Instance = new();
 
-    public async Task WriteAsync(HttpResponse response, string message, IReadOnlyList<RawResponseEntry> rawResponses, CancellationToken cancellationToken)
-    {
-        if (rawResponses.Count == 0)
+    public Task WriteAsync(HttpResponse response, string message, IReadOnlyList<RawResponseEntry> rawResponses, CancellationToken cancellationToken) =>
+        Endpoints.JsonWriting.WriteResponseAsync(response, (message, rawResponses), static (writer, error) =>
         {
-            await response.WriteAsJsonAsync(new ErrorBody(message), ErrorJsonContext.Relaxed.ErrorBody, "application/json", cancellationToken);
-            return;
-        }
-        response.ContentType = "application/json";
-        await using var writer = new System.Text.Json.Utf8JsonWriter(response.BodyWriter, ErrorJsonContext.WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("error"u8, message);
-        RawResponseEntry.WriteArray(writer, "raw_response", rawResponses);
-        writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
-    }
+            writer.WriteStartObject();
+            writer.WriteString("error"u8, error.message);
+            if (error.rawResponses.Count > 0)
+            {
+                RawResponseEntry.WriteArray(writer, "raw_response", error.rawResponses);
+            }
+            writer.WriteEndObject();
+        }, cancellationToken);
 }

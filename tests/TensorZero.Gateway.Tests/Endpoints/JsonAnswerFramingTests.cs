@@ -110,6 +110,27 @@ public sealed class JsonAnswerFramingTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("/inference", """{"model_name":"missing","input":{"messages":[{"role":"user","content":"hi"}]}}""", "error")]
+    [InlineData("/openai/v1/chat/completions", """{"model":"tensorzero::model_name::missing","messages":[{"role":"user","content":"hi"}]}""", "message")]
+    [InlineData("/openai/v1/chat/completions", """{"model":"tensorzero::model_name::gpt","messages":"not a list"}""", "message")]
+    public async Task ErrorBody_HasItsContentLength_InItsRoutesShape(string path, string body, string messageField)
+    {
+        await using var gateway = Gateway();
+        var address = gateway.StartOnLoopback();
+
+        var (response, bytes) = await PostAsync(address, path, body);
+
+        Assert.True((int)response.StatusCode >= 400, $"expected an error, got {(int)response.StatusCode}");
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = JsonNode.Parse(bytes)!["error"]!;
+        var message = messageField == "error" ? error.GetValue<string>() : error["message"]!.GetValue<string>();
+        Assert.False(string.IsNullOrEmpty(message));
+        Assert.Empty(_openai.Requests);
+    }
+
     private static async Task<(HttpResponseMessage Response, byte[] Body)> PostAsync(Uri address, string path, string body)
     {
         using var client = new HttpClient { BaseAddress = address };

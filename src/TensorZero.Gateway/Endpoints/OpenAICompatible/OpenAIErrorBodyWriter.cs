@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using TensorZero.Gateway.Errors;
 
 namespace TensorZero.Gateway.Endpoints.OpenAICompatible;
@@ -13,39 +11,22 @@ public sealed class OpenAIErrorBodyWriter : IErrorBodyWriter
     public static readonly OpenAIErrorBodyWriter Instance = new();
 
     /// <summary>With raw responses asked for: <c>tensorzero_raw_response</c> beside <c>error</c>, as TensorZero adds it.</summary>
-    public async Task WriteAsync(HttpResponse response, string message, IReadOnlyList<RawResponseEntry> rawResponses, CancellationToken cancellationToken)
-    {
-        if (rawResponses.Count == 0)
+    public Task WriteAsync(HttpResponse response, string message, IReadOnlyList<RawResponseEntry> rawResponses, CancellationToken cancellationToken) =>
+        JsonWriting.WriteResponseAsync(response, (message, rawResponses), static (writer, error) =>
         {
-            await response.WriteAsJsonAsync(
-                new OpenAIErrorBody(new OpenAIErrorDetail(message)), OpenAIErrorJsonContext.Relaxed.OpenAIErrorBody, "application/json", cancellationToken);
-            return;
-        }
-        response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, JsonWriting.Options);
-        writer.WriteStartObject();
-        writer.WriteStartObject("error"u8);
-        writer.WriteString("message"u8, message);
-        writer.WriteEndObject();
-        RawResponseEntry.WriteArray(writer, "tensorzero_raw_response", rawResponses);
-        writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
-    }
+            writer.WriteStartObject();
+            writer.WriteStartObject("error"u8);
+            writer.WriteString("message"u8, error.message);
+            writer.WriteEndObject();
+            if (error.rawResponses.Count > 0)
+            {
+                RawResponseEntry.WriteArray(writer, "tensorzero_raw_response", error.rawResponses);
+            }
+            writer.WriteEndObject();
+        }, cancellationToken);
 }
 
 /// <summary>OpenAI's error body.</summary>
 public sealed record OpenAIErrorBody(OpenAIErrorDetail Error);
 
 public sealed record OpenAIErrorDetail(string Message);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(OpenAIErrorBody))]
-internal sealed partial class OpenAIErrorJsonContext : JsonSerializerContext
-{
-    /// <summary>Bodies are JSON for API clients, not HTML: backticks and non-ASCII text stay readable.</summary>
-    public static readonly OpenAIErrorJsonContext Relaxed = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
-}
