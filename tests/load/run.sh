@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The side-by-side load benchmark: nginx as a fixed-answer OpenAI upstream, then wrk (one thread) against nginx
 # directly, a bare .NET pass-through (tests/load/PassThrough), Portkey 1.15.2 and a Release build of the gateway
-# (three ways in), all on loopback. Prints the machine, one markdown table and the ratios against the performance
-# targets. It fails only when something can't start or a run answered errors; a missed target is a measurement.
+# (three ways in; then once more with its store and request log off, for what they cost), all on loopback. Prints
+# the machine, one markdown table and the ratios against the performance targets. It fails only when something can't
+# start or a run answered errors; a missed target is a measurement.
 #
 #   tests/load/run.sh [--smoke] [--duration S] [--warmup S] [--skip-portkey] [--soak S] [--out FILE]
 #
@@ -20,7 +21,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 smoke=0 duration=10 warmup=2 skip_portkey=0 soak=60 out=""
-usage() { sed -n '7,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "$1"; }
+usage() { sed -n '8,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "$1"; }
 while (($#)); do
   case $1 in
     --smoke) smoke=1 ;;
@@ -500,22 +501,29 @@ type = "chat"
 type = "chat_completion"
 model = "bench"
 EOF
-say "starting the gateway on 127.0.0.1:$gw_port"
-(
-  cd "$tmp/config"
-  exec env -u RUST_LOG -u TENSORZERO_LOG_LEVEL -u TENSORZERO_POSTGRES_URL -u TENSORZERO_GATEWAY_BIND_ADDRESS \
-    ASPNETCORE_ENVIRONMENT=Production BENCH_OPENAI_API_KEY=sk-bench-env-0123456789 \
-    dotnet "$tmp/gateway/TensorZero.Gateway.dll" --config-file "$tmp/config/tensorzero.toml"
-) >"$tmp/gateway.log" 2>&1 &
-gw_pid=$!
-pids+=("$gw_pid")
+# start_gateway CONFIG_DIR PORT LOG [VAR=VALUE ...]: the Release build on CONFIG_DIR/tensorzero.toml, its working folder
+# CONFIG_DIR (where its SQLite store goes); sets gw_pid once /health answers.
+start_gateway() {
+  local dir=$1 port=$2 log=$3 i
+  shift 3
+  say "starting the gateway on 127.0.0.1:$port${*:+ ($*)}"
+  (
+    cd "$dir"
+    exec env -u RUST_LOG -u TENSORZERO_LOG_LEVEL -u TENSORZERO_POSTGRES_URL -u TENSORZERO_GATEWAY_BIND_ADDRESS \
+      ASPNETCORE_ENVIRONMENT=Production BENCH_OPENAI_API_KEY=sk-bench-env-0123456789 "$@" \
+      dotnet "$tmp/gateway/TensorZero.Gateway.dll" --config-file "$dir/tensorzero.toml"
+  ) >"$log" 2>&1 &
+  gw_pid=$!
+  pids+=("$gw_pid")
+  for ((i = 0; ; i++)); do
+    kill -0 "$gw_pid" 2>/dev/null || die "the gateway exited at start"
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health" 2>/dev/null) == 200 ]] && break
+    ((i < 1200)) || die "the gateway's /health did not answer 200 within 120 s"
+    sleep 0.1
+  done
+}
+start_gateway "$tmp/config" "$gw_port" "$tmp/gateway.log"
 gw=http://127.0.0.1:$gw_port
-for ((i = 0; ; i++)); do
-  kill -0 "$gw_pid" 2>/dev/null || die "the gateway exited at start"
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "$gw/health" 2>/dev/null) == 200 ]] && break
-  ((i < 1200)) || die "the gateway's /health did not answer 200 within 120 s"
-  sleep 0.1
-done
 t_gw1="gateway, OpenAI route, model"
 t_gw2="gateway, OpenAI route, function"
 t_gw3="gateway, /inference, dynamic key"
@@ -551,6 +559,19 @@ if ((soak > 0)); then
   record "$t_gw1" "soak-c64" "$gw_pid" "$soak_before" "$soak_t0" "$soak_log"
   say "soak: RSS samples ${soak_samples[*]} MB"
 fi
+stop_pid "$gw_pid"
+
+# --- the same gateway without its two per-request defaults that the pass-through has no counterpart of: the
+# embedded store (observability off) and the request log line (logs at warn). Not a target: it shows, in the same
+# run, what those defaults cost and how near the gateway's routing and translation alone come to the pass-through.
+t_gw_bare="gateway, store and request log off"
+gw_bare_port=$(free_port)
+mkdir -p "$tmp/config-bare"
+sed -e "s/^bind_address = .*/bind_address = \"127.0.0.1:$gw_bare_port\"/" "$tmp/config/tensorzero.toml" >"$tmp/config-bare/tensorzero.toml"
+printf '\n[gateway.observability]\nenabled = false\n' >>"$tmp/config-bare/tensorzero.toml"
+start_gateway "$tmp/config-bare" "$gw_bare_port" "$tmp/gateway-bare.log" TENSORZERO_LOG_LEVEL=warn
+check_post "http://127.0.0.1:$gw_bare_port/openai/v1/chat/completions" "$b/gw-model.json"
+closed_loops "$t_gw_bare" "$gw_pid" "http://127.0.0.1:$gw_bare_port/openai/v1/chat/completions" "$b/gw-model.json"
 stop_pid "$gw_pid"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -632,7 +653,7 @@ report() {
   echo "- $t_gw1: first-$first_n p99 ÷ steady ($s) p99 = $v (target ≤ 2) $(mark "$v" '<=' 2); ÷ c1 p99 = $(ratio "${P99[$t_gw1|first$first_n]:-}" "${P99[$t_gw1|c1]:-}")"
   local peak=0
   for key in "${rows[@]}"; do
-    [[ ${key%%|*} == gateway* ]] && ((${HWM[$key]} > peak)) && peak=${HWM[$key]}
+    [[ ${key%%|*} == gateway* && ${key%%|*} != "$t_gw_bare" ]] && ((${HWM[$key]} > peak)) && peak=${HWM[$key]}
   done
   echo "- gateway peak RSS (VmHWM) under load = $peak MB (target ≤ 120) $(mark "$peak" '<=' 120)"
   if ((${#soak_samples[@]})); then
@@ -647,6 +668,14 @@ report() {
     v=$(awk -v a="${TTFB_MED[$label]}" -v b="${TTFB_MED[$direct]}" 'BEGIN { printf "%.2f", a - b }')
     echo "- $label: streaming TTFB added over direct (median) = $v ms (target ≤ 0.5) $(mark "$v" '<=' 0.5); first data after ${FIRST_MED[$label]} ms (must be far below 200) $(mark "${FIRST_MED[$label]}" '<=' 100)"
   done
+  echo
+  echo "Not a target: $t_gw_bare (same build, \`[gateway.observability] enabled = false\`, logs at \`warn\`):"
+  echo
+  for c in c16 c64; do
+    echo "- $c: req/s ÷ pass-through = $(ratio "${RPS[$t_gw_bare|$c]:-}" "${RPS[$t_pt|$c]:-}"), ÷ the gateway with its defaults = $(ratio "${RPS[$t_gw_bare|$c]:-}" "${RPS[$t_gw1|$c]:-}")"
+  done
+  v=$(awk -v g="${P99[$t_gw_bare|$s]:-}" -v p="${P99[$t_pt|$s]:-}" 'BEGIN { if (g == "" || p == "") print "n/a"; else printf "%.2f", (g - p) / 1000 }')
+  echo "- added p99 at $steady_rate req/s minus the pass-through's = $v ms; peak RSS (VmHWM) = ${HWM[$t_gw_bare|c64]:-${HWM[$t_gw_bare|c16]:-n/a}} MB"
   if ((${#buffered[@]})); then
     echo
     echo "FAIL: streamed chunks were buffered (first data 100 ms or more after the request) by: ${buffered[*]}"
