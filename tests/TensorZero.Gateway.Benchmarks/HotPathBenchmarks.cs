@@ -90,24 +90,7 @@ public class HotPathBenchmarks
         var vector = string.Join(",", Enumerable.Range(0, 1536).Select(_ => (random.NextDouble() - 0.5).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
         _embeddingAnswer = $$$"""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[{{{vector}}}]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8,"total_tokens":8}}""";
         _anthropicStreamParser = new AnthropicStreamParser("Anthropic", new SecretRegistry().Scope(RequestCredentials.Empty), jsonPrefill: false);
-        var configFile = Path.Combine(Path.GetTempPath(), $"tensorzero-bench-{Guid.NewGuid():N}.toml");
-        File.WriteAllText(configFile, """
-            [models.bench]
-            routing = ["openai"]
-
-            [models.bench.providers.openai]
-            type = "openai"
-            model_name = "gpt-4o-mini"
-            api_key_location = "none"
-            """);
-        try
-        {
-            _config = new ConfigLoader(registry).LoadFile(configFile);
-        }
-        finally
-        {
-            File.Delete(configFile);
-        }
+        _config = BenchmarkInputs.LoadConfig(registry, BenchmarkInputs.OneModelConfig);
         _openAIChatBody = System.Text.Encoding.UTF8.GetBytes(OpenAIChatBody);
         using var document = JsonDocument.Parse(_body);
         var request = InferenceRequestParser.Parse(document.RootElement, TimeProvider.System, _protectedHeaders);

@@ -35,25 +35,7 @@ public class StreamPipelineBenchmarks
         chunks.Add(new ProviderStreamChunk([], new Usage(14, 12), FinishReason.Stop, "{}"));
         _provider = new ReadyProvider(chunks);
         var registry = ProviderRegistry.CreateDefault();
-        var configFile = Path.Combine(Path.GetTempPath(), $"tensorzero-bench-{Guid.NewGuid():N}.toml");
-        File.WriteAllText(configFile, """
-            [models.bench]
-            routing = ["openai"]
-
-            [models.bench.providers.openai]
-            type = "openai"
-            model_name = "gpt-4o-mini"
-            api_key_location = "none"
-            """);
-        GatewayConfig config;
-        try
-        {
-            config = new ConfigLoader(registry).LoadFile(configFile);
-        }
-        finally
-        {
-            File.Delete(configFile);
-        }
+        var config = BenchmarkInputs.LoadConfig(registry, BenchmarkInputs.OneModelConfig);
         var metrics = new GatewayMetrics(new MetricLabels(config, registry.Types), () => null);
         var services = new ProviderServices(null!, NullLoggerFactory.Instance, TimeProvider.System) { Metrics = metrics };
         _pipeline = new RoutedProvider("openai", _provider, null, "bench", services).Pipeline;
