@@ -675,7 +675,7 @@ report() {
     echo "- $c: req/s ÷ pass-through = $(ratio "${RPS[$t_gw_bare|$c]:-}" "${RPS[$t_pt|$c]:-}"), ÷ the gateway with its defaults = $(ratio "${RPS[$t_gw_bare|$c]:-}" "${RPS[$t_gw1|$c]:-}")"
   done
   v=$(awk -v g="${P99[$t_gw_bare|$s]:-}" -v p="${P99[$t_pt|$s]:-}" 'BEGIN { if (g == "" || p == "") print "n/a"; else printf "%.2f", (g - p) / 1000 }')
-  echo "- added p99 at $steady_rate req/s minus the pass-through's = $v ms; peak RSS (VmHWM) = ${HWM[$t_gw_bare|c64]:-${HWM[$t_gw_bare|c16]:-n/a}} MB"
+  echo "- added p99 at $steady_rate req/s minus the pass-through's = $v ms; peak RSS (VmHWM, after its last run) = ${HWM[$t_gw_bare|$s]:-n/a} MB"
   if ((${#buffered[@]})); then
     echo
     echo "FAIL: streamed chunks were buffered (first data 100 ms or more after the request) by: ${buffered[*]}"
