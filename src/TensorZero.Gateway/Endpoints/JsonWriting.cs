@@ -111,19 +111,12 @@ public static class JsonWriting
     public static async Task WriteResponseAsync<TState>(
         HttpResponse response, TState state, Action<Utf8JsonWriter, TState> write, CancellationToken cancellationToken)
     {
-        // Taken out while in use, as in Render; after an await this thread may be serving another answer.
+        // Taken out while in use, as in Render; after an await this thread may be serving another answer. The two are
+        // kept and taken together, the writer already reset onto the pipe's writer when it was put back.
         var pipe = t_answerPipe ?? new Pipe(AnswerPipeOptions);
-        var writer = t_answerWriter;
+        var writer = t_answerWriter ?? new Utf8JsonWriter(pipe.Writer, Options);
         t_answerPipe = null;
         t_answerWriter = null;
-        if (writer is null)
-        {
-            writer = new Utf8JsonWriter(pipe.Writer, Options);
-        }
-        else
-        {
-            writer.Reset(pipe.Writer);
-        }
         try
         {
             write(writer, state);
@@ -157,6 +150,7 @@ public static class JsonWriting
             await pipe.Reader.CompleteAsync();
             await pipe.Writer.CompleteAsync();
             pipe.Reset();
+            // Also drops what a failed write left in the writer (memory of a segment now back in the pool).
             writer.Reset(pipe.Writer);
             t_answerPipe = pipe;
             t_answerWriter = writer;
