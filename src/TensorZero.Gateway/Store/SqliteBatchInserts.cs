@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -9,11 +11,19 @@ namespace TensorZero.Gateway.Store;
 /// by position straight from their strings and stack buffers: ADO.NET's SQLite binding looks every parameter up by
 /// name and copies every string to a new UTF-8 array for each row, the largest allocation of a busy gateway.
 /// Ids and times are bound as the same text the ADO.NET path wrote (<c>D</c> and round-trip <c>O</c> formats).
+/// Text goes to SQLite as UTF-8, the database's encoding, encoded as the ADO.NET path encodes it (a lone surrogate becomes
+/// U+FFFD): text bound as UTF-16 is translated by SQLite one character at a time on every insert, the largest single
+/// cost of SQLite's own in a busy gateway's profile.
 /// </summary>
 internal sealed class SqliteBatchInserts(SqliteConnection connection) : BatchInserts
 {
     private readonly Dictionary<InsertStatement, Statement> _statements = new(ReferenceEqualityComparer.Instance);
     private Statement _selected = null!;
+    private byte[]? _utf8;
+
+    // Texts up to this many characters are encoded into a buffer kept for the batch (three bytes a character at most);
+    // a longer one (a large answer) into an array of its own, so the batch doesn't keep a buffer of its size.
+    private const int BufferedTextChars = 16 * 1024;
 
     private sealed record Statement(sqlite3_stmt Handle, int[] Indexes);
 
@@ -43,9 +53,26 @@ internal sealed class SqliteBatchInserts(SqliteConnection connection) : BatchIns
     protected override void BindNull(int position) => Check(raw.sqlite3_bind_null(_selected.Handle, _selected.Indexes[position]));
 
     // SQLite reads text at a null pointer as NULL, and an empty span has one: the empty string is bound as a string.
-    protected override void BindText(int position, string value) => Check(value.Length == 0
-        ? raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], string.Empty)
-        : raw.sqlite3_bind_text16(_selected.Handle, _selected.Indexes[position], value.AsSpan()));
+    // SQLite copies bound text (the provider binds it as transient), so the buffer is free again once this returns.
+    protected override void BindText(int position, string value)
+    {
+        if (value.Length == 0)
+        {
+            Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], string.Empty));
+        }
+        else if (value.Length <= BufferedTextChars)
+        {
+            _utf8 ??= ArrayPool<byte>.Shared.Rent(BufferedTextChars * 3);
+            var length = Encoding.UTF8.GetBytes(value, _utf8);
+            Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], _utf8.AsSpan(0, length)));
+        }
+        else
+        {
+            var utf8 = GC.AllocateUninitializedArray<byte>(Encoding.UTF8.GetByteCount(value));
+            Encoding.UTF8.GetBytes(value, utf8);
+            Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], utf8));
+        }
+    }
 
     protected override void BindLong(int position, long value) => Check(raw.sqlite3_bind_int64(_selected.Handle, _selected.Indexes[position], value));
 
@@ -55,16 +82,16 @@ internal sealed class SqliteBatchInserts(SqliteConnection connection) : BatchIns
 
     protected override void BindId(int position, Guid value)
     {
-        Span<char> text = stackalloc char[36];
+        Span<byte> text = stackalloc byte[36];
         value.TryFormat(text, out var length, "D");
-        Check(raw.sqlite3_bind_text16(_selected.Handle, _selected.Indexes[position], text[..length]));
+        Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], text[..length]));
     }
 
     protected override void BindTime(int position, DateTimeOffset value)
     {
-        Span<char> text = stackalloc char[48];
+        Span<byte> text = stackalloc byte[48];
         value.TryFormat(text, out var length, "O", CultureInfo.InvariantCulture);
-        Check(raw.sqlite3_bind_text16(_selected.Handle, _selected.Indexes[position], text[..length]));
+        Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], text[..length]));
     }
 
     protected override Task ExecuteSelectedAsync(CancellationToken cancellationToken)
@@ -93,6 +120,11 @@ internal sealed class SqliteBatchInserts(SqliteConnection connection) : BatchIns
         foreach (var statement in _statements.Values)
         {
             statement.Handle.Dispose();
+        }
+        if (_utf8 is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_utf8);
+            _utf8 = null;
         }
         return ValueTask.CompletedTask;
     }

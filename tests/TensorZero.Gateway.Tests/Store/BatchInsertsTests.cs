@@ -54,10 +54,21 @@ public sealed class BatchInsertsTests : IDisposable
         return rows;
     }
 
+    // Texts of up to 16K characters are encoded into the batch's buffer, longer ones into an array of their own: both
+    // sides of that line, a buffer filled to its last byte (16K three-byte characters), and a short text bound after a
+    // long one into the same buffer (the "second" row).
+    public static TheoryData<string> Texts() => new()
+    {
+        "caf\u00e9 \U0001F30D \"quoted\" 'single' \u4e2d\u6587",
+        "lone \ud800 high and \udc00 low surrogates, and a pair reversed \udc00\ud800",
+        "control \u0001 and \u007f and tab \t",
+        new string('\u4e2d', 16 * 1024),
+        new string('\u4e2d', 16 * 1024 + 1),
+        string.Concat(Enumerable.Repeat("caf\u00e9 \U0001F30D \ud800 ", 3_000)),
+    };
+
     [Theory]
-    [InlineData("caf\u00e9 \U0001F30D \"quoted\" 'single' \u4e2d\u6587")]
-    [InlineData("lone \ud800 high and \udc00 low surrogates, and a pair reversed \udc00\ud800")]
-    [InlineData("control \u0001 and \u007f and tab \t")]
+    [MemberData(nameof(Texts))]
     public async Task SqliteBatch_SameRowsAsAdo_StoresIdenticalValuesAndTypes(string text)
     {
         await using var connection = await OpenAsync();
