@@ -59,19 +59,13 @@ internal sealed class SqliteBatchInserts(SqliteConnection connection) : BatchIns
         if (value.Length == 0)
         {
             Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], string.Empty));
+            return;
         }
-        else if (value.Length <= BufferedTextChars)
-        {
-            _utf8 ??= ArrayPool<byte>.Shared.Rent(BufferedTextChars * 3);
-            var length = Encoding.UTF8.GetBytes(value, _utf8);
-            Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], _utf8.AsSpan(0, length)));
-        }
-        else
-        {
-            var utf8 = GC.AllocateUninitializedArray<byte>(Encoding.UTF8.GetByteCount(value));
-            Encoding.UTF8.GetBytes(value, utf8);
-            Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], utf8));
-        }
+        var utf8 = value.Length <= BufferedTextChars
+            ? _utf8 ??= ArrayPool<byte>.Shared.Rent(BufferedTextChars * 3)
+            : GC.AllocateUninitializedArray<byte>(Encoding.UTF8.GetByteCount(value));
+        var length = Encoding.UTF8.GetBytes(value, utf8);
+        Check(raw.sqlite3_bind_text(_selected.Handle, _selected.Indexes[position], utf8.AsSpan(0, length)));
     }
 
     protected override void BindLong(int position, long value) => Check(raw.sqlite3_bind_int64(_selected.Handle, _selected.Indexes[position], value));
