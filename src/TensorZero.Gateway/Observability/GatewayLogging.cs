@@ -52,13 +52,18 @@ public static class GatewayLogging
         Quiet(new LoggerConfiguration()).Enrich.With(new LogValueSanitizer()).WriteTo.Console(outputTemplate: TextTemplate).CreateLogger();
 
     /// <summary>The console's text format, for rendering captured events as the gateway would print them.</summary>
-    public static Serilog.Formatting.ITextFormatter TextFormatter() =>
+    public static Serilog.Formatting.ITextFormatter TextFormatter() => new RequestLineTextFormatter(GeneralTextFormatter());
+
+    /// <summary>The console's text format as Serilog's output-template formatter renders it, for every line.</summary>
+    public static Serilog.Formatting.ITextFormatter GeneralTextFormatter() =>
         new Serilog.Formatting.Display.MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
 
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services, LogEventLevel minimumLevel)
     {
-        // Every value is escaped before any sink (the console, or one registered in DI) sees it.
-        Quiet(logger, minimumLevel).Enrich.FromLogContext().Enrich.With(new LogValueSanitizer(services.GetService<Credentials.SecretRegistry>())).ReadFrom.Services(services);
+        // Every value is escaped before any sink (the console, or one registered in DI) sees it. No LogContext enricher:
+        // the gateway pushes nothing onto it, and through it Kestrel's connection scope (ConnectionId, which the request
+        // id already begins with) was copied onto every request line. Framework lines still carry their scopes.
+        Quiet(logger, minimumLevel).Enrich.With(new LogValueSanitizer(services.GetService<Credentials.SecretRegistry>())).ReadFrom.Services(services);
         // Formatting and writing happen in the background, in batches; what is queued is written out when the host stops.
         var json = string.Equals(Environment.GetEnvironmentVariable("TENSORZERO_LOG_FORMAT"), "json", StringComparison.OrdinalIgnoreCase);
         Serilog.Formatting.ITextFormatter formatter = json ? new RenderedCompactJsonFormatter() : TextFormatter();

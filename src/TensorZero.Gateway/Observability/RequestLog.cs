@@ -26,7 +26,8 @@ public static class RequestLog
     /// <summary>The line's property with the request's id (<see cref="HttpContext.TraceIdentifier"/>).</summary>
     public const string RequestIdProperty = "RequestId";
 
-    private static readonly MessageTemplate Template =
+    /// <summary>The line's message template, parsed once (the console's formatter knows the line by it).</summary>
+    internal static readonly MessageTemplate Template =
         new MessageTemplateParser().Parse("HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms");
 
     private static readonly ScalarValue Source = new(SourceContext);
@@ -41,6 +42,9 @@ public static class RequestLog
     public static IApplicationBuilder UseGatewayRequestLog(this IApplicationBuilder app, Serilog.ILogger logger)
     {
         var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
+        // Only API-key authentication names a key. Without it the line doesn't ask for the feature: a feature Kestrel
+        // doesn't hold is looked for through its whole list and the connection's, on every request.
+        var apiKeys = app.ApplicationServices.GetService<Configuration.GatewayConfig>()?.Gateway.Auth.Enabled ?? true;
         return app.Use(async (context, next) =>
         {
             var started = time.GetTimestamp();
@@ -50,14 +54,14 @@ public static class RequestLog
             }
             catch (Exception e)
             {
-                Write(logger, context, time, started, e);
+                Write(logger, context, time, started, apiKeys, e);
                 throw;
             }
-            Write(logger, context, time, started, error: null);
+            Write(logger, context, time, started, apiKeys, error: null);
         });
     }
 
-    private static void Write(Serilog.ILogger logger, HttpContext context, TimeProvider time, long started, Exception? error)
+    private static void Write(Serilog.ILogger logger, HttpContext context, TimeProvider time, long started, bool apiKeys, Exception? error)
     {
         var level = GatewayLogging.RequestLevel(context, error);
         if (!logger.IsEnabled(level))
@@ -68,7 +72,7 @@ public static class RequestLog
         // An exception that got past the error handler (the response had started) counts as a 500, as the handler
         // would have answered. Its message stays out of the line: it may quote a provider's answer or a credential.
         var status = error is null ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
-        var apiKey = context.Features.Get<RequestLogApiKey>();
+        var apiKey = apiKeys ? context.Features.Get<RequestLogApiKey>() : null;
         // The event's own dictionary, sized for the line's properties at once: LogEvent's constructor would copy them
         // into one grown from empty, through two resizes, on every request.
         var properties = new Dictionary<string, LogEventPropertyValue>(PropertyCapacity)

@@ -191,4 +191,28 @@ public sealed class RequestLogTests
         Assert.Matches("^\"[0-9A-Za-z:]+\"$", line.Properties[RequestLog.RequestIdProperty].ToString());
         Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", line.TraceId?.ToHexString());
     }
+
+    [Fact]
+    public async Task RequestLine_UnderKestrelsConnectionScope_CarriesNoConnectionIdWhileFrameworkLinesKeepTheirScope()
+    {
+        using var gateway = new GatewayFactory(string.Empty);
+        gateway.Server.PreserveExecutionContext = true;
+        var client = gateway.CreateClient();
+        var loggers = gateway.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+        var kestrel = loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel");
+
+        // Kestrel opens such a scope around each connection; the request runs inside it.
+        using (kestrel.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = "0HNCONNSCOPE1" }))
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(kestrel, "connection {Note}", "framework line");
+            var response = await client.GetAsync("/nowhere-scoped");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        await gateway.Logs.WaitForAsync("responded", TimeSpan.FromSeconds(10));
+
+        var line = Assert.Single(gateway.Logs.Events, e => e.Properties.TryGetValue("RequestPath", out var p) && p.ToString() == "\"/nowhere-scoped\"");
+        Assert.False(line.Properties.ContainsKey("ConnectionId"));
+        var framework = Assert.Single(gateway.Logs.Events, e => e.MessageTemplate.Text == "connection {Note}");
+        Assert.Equal("\"0HNCONNSCOPE1\"", framework.Properties["ConnectionId"].ToString());
+    }
 }
