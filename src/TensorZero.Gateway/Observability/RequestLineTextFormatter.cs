@@ -13,7 +13,7 @@ namespace TensorZero.Gateway.Observability;
 /// ones <see cref="RequestLog"/> sets, goes to <paramref name="general"/>.
 /// </summary>
 /// <param name="general">The output-template formatter of <c>[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}</c>.</param>
-public sealed class RequestLineTextFormatter(ITextFormatter general) : ITextFormatter
+internal sealed class RequestLineTextFormatter(ITextFormatter general) : ITextFormatter
 {
     private enum Role
     {
