@@ -30,10 +30,10 @@ internal sealed class RequestLineTextFormatter(ITextFormatter general) : ITextFo
     // By a switch on the name rather than a set: a set hashes the name, on every property of every line.
     private static Role RoleOf(string name) => name switch
     {
-        "RequestMethod" => Role.Method,
-        "RequestPath" => Role.Path,
-        "StatusCode" => Role.Status,
-        "Elapsed" => Role.Elapsed,
+        RequestLog.MethodProperty => Role.Method,
+        RequestLog.PathProperty => Role.Path,
+        RequestLog.StatusProperty => Role.Status,
+        RequestLog.ElapsedProperty => Role.Elapsed,
         "Timestamp" or "Level" or "Message" or "Properties" or "NewLine" => Role.Hidden,
         _ => Role.Listed,
     };
@@ -42,7 +42,7 @@ internal sealed class RequestLineTextFormatter(ITextFormatter general) : ITextFo
     {
         if (!ReferenceEquals(logEvent.MessageTemplate, RequestLog.Template)
             || logEvent.Properties is not Dictionary<string, LogEventPropertyValue> properties
-            || !TryRequestValues(properties, out var method, out var path, out var status, out var elapsed))
+            || RequestValues(properties) is not ({ } method, { } path, var status, var elapsed))
         {
             general.Format(logEvent, output);
             return;
@@ -90,46 +90,41 @@ internal sealed class RequestLineTextFormatter(ITextFormatter general) : ITextFo
 
     /// <summary>
     /// The line's four message values, when each is there with the type the request log gives it and every listed
-    /// property is a string (the request id, the source, the key's public id, an enricher's text); otherwise the
-    /// general formatter renders the line.
+    /// property is a string (the request id, the source, the key's public id, an enricher's text); otherwise none,
+    /// and the general formatter renders the line.
     /// </summary>
-    private static bool TryRequestValues(
-        Dictionary<string, LogEventPropertyValue> properties, out string method, out string path, out int status, out double elapsed)
+    private static (string Method, string Path, int Status, double Elapsed)? RequestValues(Dictionary<string, LogEventPropertyValue> properties)
     {
-        string? methodText = null, pathText = null;
-        int? statusCode = null;
-        double? elapsedMs = null;
+        string? method = null, path = null;
+        int? status = null;
+        double? elapsed = null;
         foreach (var (name, value) in properties)
         {
             var scalar = (value as ScalarValue)?.Value;
             switch (RoleOf(name))
             {
                 case Role.Method when scalar is string text:
-                    methodText = text;
+                    method = text;
                     break;
                 case Role.Path when scalar is string text:
-                    pathText = text;
+                    path = text;
                     break;
                 case Role.Status when scalar is int code:
-                    statusCode = code;
+                    status = code;
                     break;
                 case Role.Elapsed when scalar is double ms:
-                    elapsedMs = ms;
+                    elapsed = ms;
                     break;
                 case Role.Hidden:
                 case Role.Listed when scalar is string:
                     break;
                 default:
-                    method = path = string.Empty;
-                    (status, elapsed) = (0, 0);
-                    return false;
+                    return null;
             }
         }
-        method = methodText ?? string.Empty;
-        path = pathText ?? string.Empty;
-        status = statusCode ?? 0;
-        elapsed = elapsedMs ?? 0;
-        return methodText is not null && pathText is not null && statusCode is not null && elapsedMs is not null;
+        return method is not null && path is not null && status is not null && elapsed is not null
+            ? (method, path, status.Value, elapsed.Value)
+            : null;
     }
 
     private static void TwoDigits(Span<char> destination, int value)

@@ -30,6 +30,12 @@ public static class RequestLog
     internal static readonly MessageTemplate Template =
         new MessageTemplateParser().Parse("HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms");
 
+    // The message's values, by the names the template gives them (the console's formatter reads them by these too).
+    internal const string MethodProperty = "RequestMethod";
+    internal const string PathProperty = "RequestPath";
+    internal const string StatusProperty = "StatusCode";
+    internal const string ElapsedProperty = "Elapsed";
+
     private static readonly ScalarValue Source = new(SourceContext);
 
     // The line's seven properties at most, with room for an enricher's.
@@ -77,10 +83,10 @@ public static class RequestLog
         // into one grown from empty, through two resizes, on every request.
         var properties = new Dictionary<string, LogEventPropertyValue>(PropertyCapacity)
         {
-            ["RequestMethod"] = new ScalarValue(context.Request.Method),
-            ["RequestPath"] = new ScalarValue(context.Request.Path.Value ?? string.Empty),
-            ["StatusCode"] = StatusValue(status),
-            ["Elapsed"] = new ScalarValue(elapsedMs),
+            [MethodProperty] = new ScalarValue(context.Request.Method),
+            [PathProperty] = new ScalarValue(context.Request.Path.Value ?? string.Empty),
+            [StatusProperty] = StatusValue(status),
+            [ElapsedProperty] = new ScalarValue(elapsedMs),
             ["SourceContext"] = Source,
             [RequestIdProperty] = new ScalarValue(context.TraceIdentifier),
         };
