@@ -24,6 +24,11 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
     private Task? _loop;
     private long _dropped;
     private long _written;
+    // Rows queued and not yet taken into a batch, and the wait for a batch to fill (set while the loop waits): a
+    // full batch is written at once rather than after the rest of the interval.
+    private int _queued;
+    private TaskCompletionSource? _batchFull;
+    private volatile bool _stopping;
     private long _lastDropLog = long.MinValue;
 
     public StoreWriter(IInferenceStore store, ObservabilityConfig settings, TimeProvider time, ILogger<StoreWriter> logger)
@@ -65,6 +70,10 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
             Pending.Add(row);
             if (_queue.Writer.TryWrite((row, scope)))
             {
+                if (Interlocked.Increment(ref _queued) >= _settings.MaxRows)
+                {
+                    Volatile.Read(ref _batchFull)?.TrySetResult();
+                }
                 continue;
             }
             Pending.Remove(row);
@@ -83,6 +92,10 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        // What is queued is written now, not after the rest of the interval.
+        _stopping = true;
+        Interlocked.MemoryBarrier();
+        Volatile.Read(ref _batchFull)?.TrySetResult();
         if (_loop is null)
         {
             return;
@@ -124,12 +137,13 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
                 // A short pause lets a burst gather into one transaction.
                 if (_queue.Reader.Count < _settings.MaxRows && !_queue.Reader.Completion.IsCompleted)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(_settings.FlushIntervalMs), _time, abandon).ConfigureAwait(false);
+                    await WaitForBatchAsync(abandon).ConfigureAwait(false);
                 }
                 while (batch.Count < _settings.MaxRows && _queue.Reader.TryRead(out var item))
                 {
                     batch.Add(RowRedaction.Redact(item.Row, item.Scope));
                 }
+                Interlocked.Add(ref _queued, -batch.Count);
                 await WriteWithRetryAsync(batch, abandon).ConfigureAwait(false);
                 batch.Clear();
             }
@@ -137,6 +151,41 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
             // Shutdown timed out: StopAsync reports what was lost.
+        }
+    }
+
+    // Waits until `max_rows` rows are queued, the flush interval has passed (TensorZero's batching: whichever comes
+    // first), or the writer is stopping. Under load a batch fills long before the interval ends, and its rows then
+    // wait no longer than it takes to fill.
+    private async Task WaitForBatchAsync(CancellationToken abandon)
+    {
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A full fence: the checks below can't be read before the wait is published (an enqueue or a stop that
+        // misses the wait would cost a batch the rest of its interval, not its rows).
+        Interlocked.Exchange(ref _batchFull, full);
+        try
+        {
+            // Rows queued, or a stop begun, before the wait was published didn't see it.
+            if (Volatile.Read(ref _queued) >= _settings.MaxRows || _stopping)
+            {
+                return;
+            }
+            using var interval = CancellationTokenSource.CreateLinkedTokenSource(abandon);
+            var elapsed = Task.Delay(TimeSpan.FromMilliseconds(_settings.FlushIntervalMs), _time, interval.Token);
+            if (await Task.WhenAny(elapsed, full.Task).ConfigureAwait(false) == elapsed)
+            {
+                // Throws when the writer is abandoned.
+                await elapsed.ConfigureAwait(false);
+            }
+            else
+            {
+                // The batch is full: the interval's timer is let go.
+                await interval.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _batchFull, null);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Store;
@@ -11,6 +12,7 @@ public sealed class StoreWriterTests
     private sealed class FlakyStore : IInferenceStore
     {
         private readonly List<StoredRow> _rows = [];
+        private readonly List<int> _batchSizes = [];
 
         public volatile bool Down;
 
@@ -32,6 +34,18 @@ public sealed class StoreWriterTests
             }
         }
 
+        /// <summary>The size of each write that was accepted, in order.</summary>
+        public IReadOnlyList<int> BatchSizes
+        {
+            get
+            {
+                lock (_rows)
+                {
+                    return _batchSizes.ToList();
+                }
+            }
+        }
+
         public Task PrepareAsync(bool migrate, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task WriteAsync(IReadOnlyList<StoredRow> rows, CancellationToken cancellationToken)
@@ -48,6 +62,7 @@ public sealed class StoreWriterTests
             lock (_rows)
             {
                 _rows.AddRange(rows);
+                _batchSizes.Add(rows.Count);
             }
             return Task.CompletedTask;
         }
@@ -142,6 +157,61 @@ public sealed class StoreWriterTests
         await writer.StopAsync(CancellationToken.None);
 
         Assert.Equal(10, store.Rows.Count);
+    }
+
+    [Fact]
+    public async Task Enqueue_FullBatchesAreWrittenAtOnce_APartialOneAfterTheFlushInterval()
+    {
+        var store = new FlakyStore();
+        var time = new FakeTimeProvider();
+        var settings = Settings(100) with { FlushIntervalMs = 60_000, MaxRows = 10 };
+        await using var writer = new StoreWriter(store, settings, time, NullLogger<StoreWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+
+        // One row first, so the writer is already waiting for its batch to fill when the rest arrive.
+        writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
+        await Task.Delay(200);
+        Assert.Empty(store.Rows);
+        for (var i = 1; i < 25; i++)
+        {
+            writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
+        }
+
+        // The clock hasn't moved: two full batches go, the five rows left wait for the interval.
+        await WaitUntilAsync(() => store.Rows.Count == 20);
+        await Task.Delay(200);
+        Assert.Equal([10, 10], store.BatchSizes);
+        Assert.Equal(5, writer.QueueDepth);
+
+        await WaitUntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(settings.FlushIntervalMs));
+            return store.Rows.Count == 25;
+        });
+        Assert.Equal([10, 10, 5], store.BatchSizes);
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Stop_APartialBatchWaitingForItsInterval_IsWrittenAtOnce()
+    {
+        var store = new FlakyStore();
+        var time = new FakeTimeProvider();
+        await using var writer = new StoreWriter(store, Settings(100) with { FlushIntervalMs = 60_000, MaxRows = 10 }, time,
+            NullLogger<StoreWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            writer.Enqueue(SecretScope.None, StoreRows.Inference(Guid.CreateVersion7(), Guid.CreateVersion7()));
+        }
+        await Task.Delay(200);
+        Assert.Empty(store.Rows);
+
+        // The clock never moves: only the stop can end the wait.
+        await writer.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(3, store.Rows.Count);
+        Assert.Equal(0, writer.DroppedRows);
     }
 
     [Fact]
