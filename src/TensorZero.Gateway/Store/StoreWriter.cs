@@ -134,7 +134,7 @@ public sealed partial class StoreWriter : IHostedService, IAsyncDisposable
                 {
                     await Task.Yield();
                 }
-                // A short pause lets a burst gather into one transaction.
+                // A partial batch waits a little for more rows, so a burst goes in one transaction.
                 if (_queue.Reader.Count < _settings.MaxRows && !_queue.Reader.Completion.IsCompleted)
                 {
                     await WaitForBatchAsync(abandon).ConfigureAwait(false);
