@@ -51,12 +51,22 @@ public class GatewayFactory : WebApplicationFactory<Program>
     /// <summary>Changes to the gateway's services after its own registrations (a provider factory with test hooks).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
-    /// <summary>Serves the gateway with Kestrel on a free loopback port, for tests that need a real socket; its address.</summary>
+    /// <summary>
+    /// Serves the gateway with Kestrel, for tests that need a real socket; its address. The config must say
+    /// <c>bind_address = "127.0.0.1:0"</c>: the gateway's own binding then takes a free loopback port. (Handing the
+    /// port to the factory instead makes it rewrite the server's addresses while the gateway's host may already be
+    /// binding them, which fails now and then.)
+    /// </summary>
     public Uri StartOnLoopback()
     {
-        UseKestrel(0);
+        UseKestrel();
         StartServer();
-        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        if (!address.IsLoopback)
+        {
+            throw new InvalidOperationException($"the test's config must bind 127.0.0.1:0, the gateway listens on {address}");
+        }
+        return address;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
