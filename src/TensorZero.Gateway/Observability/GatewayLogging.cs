@@ -60,10 +60,14 @@ public static class GatewayLogging
 
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services, LogEventLevel minimumLevel)
     {
-        // Every value is escaped before any sink (the console, or one registered in DI) sees it. No LogContext enricher:
-        // the gateway pushes nothing onto it, and through it Kestrel's connection scope (ConnectionId, which the request
-        // id already begins with) was copied onto every request line. Framework lines still carry their scopes.
-        Quiet(logger, minimumLevel).Enrich.With(new LogValueSanitizer(services.GetService<Credentials.SecretRegistry>())).ReadFrom.Services(services);
+        // A line logged inside a request carries the request's id. Every value is escaped before any sink (the console,
+        // or one registered in DI) sees it. No LogContext enricher: the gateway pushes nothing onto it, and through it
+        // Kestrel's connection scope (ConnectionId, which the request id already begins with) was copied onto every
+        // request line. Framework lines still carry their scopes.
+        Quiet(logger, minimumLevel)
+            .Enrich.With(new RequestIdEnricher())
+            .Enrich.With(new LogValueSanitizer(services.GetService<Credentials.SecretRegistry>()))
+            .ReadFrom.Services(services);
         // Formatting and writing happen in the background, in batches; what is queued is written out when the host stops.
         var json = string.Equals(Environment.GetEnvironmentVariable("TENSORZERO_LOG_FORMAT"), "json", StringComparison.OrdinalIgnoreCase);
         Serilog.Formatting.ITextFormatter formatter = json ? new RenderedCompactJsonFormatter() : TextFormatter();

@@ -54,6 +54,9 @@ public static class RequestLog
         return app.Use(async (context, next) =>
         {
             var started = time.GetTimestamp();
+            // Lines logged while the request runs carry its id too. The value belongs to this async method's flow:
+            // it ends when the method returns, so the next request on the connection starts without it.
+            RequestIdEnricher.Enter(context.TraceIdentifier);
             try
             {
                 await next(context);

@@ -215,4 +215,65 @@ public sealed class RequestLogTests
         var framework = Assert.Single(gateway.Logs.Events, e => e.MessageTemplate.Text == "connection {Note}");
         Assert.Equal("\"0HNCONNSCOPE1\"", framework.Properties["ConnectionId"].ToString());
     }
+    [Fact]
+    public async Task LinesLoggedInsideARequest_CarryThatRequestsId_AndLinesOutsideNone()
+    {
+        using var gateway = new GatewayFactory("""
+            [models.broken_then_good]
+            routing = ["broken", "working"]
+            [models.broken_then_good.providers.broken]
+            type = "dummy"
+            model_name = "error"
+            [models.broken_then_good.providers.working]
+            type = "dummy"
+            model_name = "alternate"
+            """);
+        var client = gateway.CreateClient();
+        const string Body = """{"model_name": "broken_then_good", "input": {"messages": [{"role": "user", "content": "hi"}]}}""";
+
+        // Several at once, so each failure line must name its own request and not a neighbour's.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            client.PostAsync("/inference", new StringContent(Body, System.Text.Encoding.UTF8, "application/json"))));
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        var loggers = gateway.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(loggers.CreateLogger("Outside"), "outside {Note}", "any request");
+        await gateway.Logs.WaitForAsync("outside", TimeSpan.FromSeconds(10));
+
+        var events = gateway.Logs.Events;
+        var requestIds = events
+            .Where(e => e.Properties.TryGetValue("RequestPath", out var p) && p.ToString() == "\"/inference\"")
+            .Select(e => e.Properties[RequestLog.RequestIdProperty].ToString())
+            .ToList();
+        var failureIds = events
+            .Where(e => e.MessageTemplate.Text.StartsWith("Model provider {Provider} of model {Model} failed", StringComparison.Ordinal))
+            .Select(e => e.Properties.TryGetValue(RequestLog.RequestIdProperty, out var id) ? id.ToString() : "(none)")
+            .ToList();
+        Assert.Equal(4, requestIds.Distinct().Count());
+        Assert.Equal(requestIds.Order(), failureIds.Order());
+        Assert.False(Assert.Single(events, e => e.MessageTemplate.Text == "outside {Note}").Properties.ContainsKey(RequestLog.RequestIdProperty));
+    }
+
+    [Fact]
+    public async Task UseGatewayRequestLog_AfterTheRequest_TheCallersFlowCarriesNoRequestId()
+    {
+        var time = new FakeTimeProvider();
+        var logs = new LogCapture();
+        var logger = new LoggerConfiguration().Enrich.With(new RequestIdEnricher()).WriteTo.Sink(logs).CreateLogger();
+        var app = new ApplicationBuilder(new ServiceCollection().AddSingleton<TimeProvider>(time).BuildServiceProvider());
+        app.UseGatewayRequestLog(logger);
+        app.Run(_ =>
+        {
+            logger.Warning("inside");
+            return Task.CompletedTask;
+        });
+        var pipeline = app.Build();
+
+        var request = Request("POST", "/inference");
+        request.TraceIdentifier = "0HNTEST:00000001";
+        await pipeline(request);
+        logger.Warning("after");
+
+        Assert.Equal("\"0HNTEST:00000001\"", Assert.Single(logs.Events, e => e.MessageTemplate.Text == "inside").Properties[RequestLog.RequestIdProperty].ToString());
+        Assert.False(Assert.Single(logs.Events, e => e.MessageTemplate.Text == "after").Properties.ContainsKey(RequestLog.RequestIdProperty));
+    }
 }
