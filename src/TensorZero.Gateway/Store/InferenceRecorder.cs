@@ -122,7 +122,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             }
             var usage = Minus(collected.Usage, previous.Select(m => m.Response.CachedUsage ?? m.OwnUsage ?? m.Response.Usage));
             AddFailedRows(rows, request, messages, stream.InferenceId, stream.Run.FailedAttempts, now);
-            rows.Add(new ModelInferenceRow(UuidV7.New(now), stream.InferenceId, string.Empty, collected.RawResponse(),
+            rows.Add(new ModelInferenceRow(UuidV7.New(now), stream.InferenceId, collected.RawRequest, collected.RawResponse(),
                 request.Input.System, messages, content, usage.InputTokens,
                 usage.OutputTokens, elapsed, stream.Run.ModelName, stream.Run.ProviderName, ttft,
                 collected.FinishReason is { } finish ? InferenceResponseWriter.FinishReasonName(finish) : null, null, now)
@@ -171,6 +171,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
     {
         private readonly List<(string Id, string Kind, StringBuilder Text, string? Name)> _blocks = [];
         private readonly List<string> _raw = [];
+        private string? _wholeRawResponse;
 
         public Usage Usage { get; private set; } = Usage.Unknown;
 
@@ -179,9 +180,17 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         /// <summary>Whether the chunks were replayed from the inference cache.</summary>
         public bool Cached { get; private set; }
 
+        /// <summary>The body sent to the provider, from the call's first chunk.</summary>
+        public string RawRequest { get; private set; } = string.Empty;
+
         public void Add(ProviderStreamChunk chunk)
         {
             Cached |= chunk.CachedUsage is not null;
+            if (chunk.RawRequest is { } rawRequest)
+            {
+                RawRequest = rawRequest;
+            }
+            _wholeRawResponse ??= chunk.WholeRawResponse;
             _raw.Add(chunk.RawChunk);
             foreach (var delta in chunk.Content)
             {
@@ -226,7 +235,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             return -1;
         }
 
-        public string RawResponse() => string.Join('\n', _raw);
+        public string RawResponse() => _wholeRawResponse ?? string.Join('\n', _raw);
 
         public string Content() => RowJson.Content(Blocks());
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using TensorZero.Gateway.Providers.Dummy;
 using TensorZero.Gateway.Tests.Fakes;
 using TensorZero.Gateway.Tests.Infrastructure;
 
@@ -220,6 +221,60 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         var model = Assert.Single(streamRow["model_inferences"]!.AsArray())!;
         Assert.Equal("dummy", model["model_provider_name"]!.GetValue<string>());
         Assert.True(model["ttft_ms"]!.GetValue<long>() >= 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Stream_StoresTheBodySentToTheProviderAsRawRequest_WithoutTheKey(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+
+        var (status, _, events, _) = await client.PostStreamAsync("/inference", new
+        {
+            function_name = "chat",
+            stream = true,
+            input = GatewayClient.UserMessage($"streamed, my key is {Canary}"),
+            credentials = new Dictionary<string, string> { ["customer_key"] = Canary },
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var stored = await WaitForInferenceAsync(client, events.Json()[0]["inference_id"]!.GetValue<string>());
+        var rawRequest = Assert.Single(stored["model_inferences"]!.AsArray())!["raw_request"]!.GetValue<string>();
+        var sent = Assert.Single(_openai.Requests).Body;
+        Assert.True(sent["stream"]!.GetValue<bool>());
+        // The stored body is what was sent, with the key the prompt quoted masked.
+        Assert.DoesNotContain(Canary, rawRequest);
+        Assert.Equal(sent.ToJsonString().Replace(Canary, "[REDACTED]", StringComparison.Ordinal), JsonNode.Parse(rawRequest)!.ToJsonString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Stream_OfAWholeAnswer_StoresItsRawRequestAndResponse(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+
+        // Best-of-N computes its answer whole and streams it.
+        var (status, _, events, _) = await client.PostStreamAsync("/inference", new
+        {
+            function_name = "sampled",
+            variant_name = "best",
+            stream = true,
+            input = GatewayClient.UserMessage("x"),
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var stored = await WaitForInferenceAsync(client, events.Json()[0]["inference_id"]!.GetValue<string>());
+        var models = stored["model_inferences"]!.AsArray();
+        Assert.True(models.Count >= 3);
+        Assert.All(models, model =>
+        {
+            Assert.Equal(DummyResponses.RawRequest, model!["raw_request"]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(model["raw_response"]!.GetValue<string>()));
+        });
     }
 
     [Theory]

@@ -61,9 +61,11 @@ internal sealed class ModelInferenceCaching(IModelProvider inner, string modelNa
             await cache.LookupAsync(key, options.MaxAgeS, cancellationToken).ConfigureAwait(false) is { } entry &&
             CacheEntryJson.ReadChunks(entry.Output) is { } replay)
         {
+            string? unsentBody = entry.RawRequest;
             foreach (var chunk in replay)
             {
-                yield return chunk with { Usage = chunk.Usage is null ? null : Zero, CachedUsage = chunk.Usage ?? Usage.Unknown };
+                yield return ProviderStreamChunk.First(
+                    chunk with { Usage = chunk.Usage is null ? null : Zero, CachedUsage = chunk.Usage ?? Usage.Unknown }, ref unsentBody);
             }
             yield break;
         }
@@ -91,7 +93,7 @@ internal sealed class ModelInferenceCaching(IModelProvider inner, string modelNa
         if (buffer is { Count: > 0 } && CacheEntryJson.Chunks(buffer) is { } output)
         {
             var usage = buffer.Aggregate(Usage.Unknown, (total, c) => c.Usage is { } u ? new Usage(u.InputTokens ?? total.InputTokens, u.OutputTokens ?? total.OutputTokens) : total);
-            cache.Write(scope ?? secrets.Scope(credentials), new CacheEntryRow(key!, output, string.Empty, string.Join('\n', buffer.Select(c => c.RawChunk)),
+            cache.Write(scope ?? secrets.Scope(credentials), new CacheEntryRow(key!, output, buffer[0].RawRequest ?? string.Empty, string.Join('\n', buffer.Select(c => c.RawChunk)),
                 usage.InputTokens, usage.OutputTokens, buffer.LastOrDefault(c => c.FinishReason is not null)?.FinishReason?.ToString(), DateTimeOffset.UtcNow));
         }
     }

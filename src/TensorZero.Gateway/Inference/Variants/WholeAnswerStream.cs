@@ -39,7 +39,7 @@ internal static class WholeAnswerStream
         }
         var run = ModelStreamRun.FromChunks(answer.ModelName, answer.ProviderName,
         [
-            new ProviderStreamChunk(deltas, null, null, string.Empty),
+            new ProviderStreamChunk(deltas, null, null, string.Empty) { RawRequest = response.RawRequest, WholeRawResponse = response.RawResponse },
             new ProviderStreamChunk([], response.Usage, response.FinishReason, string.Empty),
         ], answer.ProviderType, answer.ModelInferenceId);
         // As TensorZero streams a whole answer: the other calls' raw data and the failed attempts' in chunks ahead of it.

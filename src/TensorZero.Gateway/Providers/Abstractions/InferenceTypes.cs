@@ -330,6 +330,33 @@ public sealed record ProviderStreamChunk(IReadOnlyList<ContentDelta> Content, Us
     public SecretScope? Secrets { get; init; }
 
     /// <summary>
+    /// The body sent to the provider (never headers, so never a key), on the first chunk of a call only: a streamed
+    /// inference stores it as its model inference's <c>raw_request</c>, as an answered one does.
+    /// </summary>
+    public string? RawRequest { get; init; }
+
+    /// <summary>
+    /// On the first chunk of a stream made from a whole answer (a best-of-N or mixture-of-N answer streamed): the
+    /// answer's raw response, stored in place of the chunks' raw data, which such a stream doesn't have.
+    /// </summary>
+    public string? WholeRawResponse { get; init; }
+
+    /// <summary>
+    /// <paramref name="chunk"/> carrying <paramref name="rawRequest"/> if that is still to be handed on, which it then
+    /// no longer is: a provider passes each chunk it yields through this, so only its first carries the body.
+    /// </summary>
+    public static ProviderStreamChunk First(ProviderStreamChunk chunk, ref string? rawRequest)
+    {
+        if (rawRequest is null)
+        {
+            return chunk;
+        }
+        var first = chunk with { RawRequest = rawRequest };
+        rawRequest = null;
+        return first;
+    }
+
+    /// <summary>
     /// Set on every chunk replayed from the inference cache: the usage this chunk carried when it was cached
     /// (<see cref="Usage.Unknown"/> when none). <see cref="Usage"/> is then zero where it was set.
     /// </summary>

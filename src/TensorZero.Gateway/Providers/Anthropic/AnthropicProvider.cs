@@ -109,6 +109,7 @@ public sealed class AnthropicProvider(
         var rawRequest = BuildBody(request, stream: true);
         using var message = BuildMessage(request, rawRequest);
         message.Headers.Accept.ParseAdd("text/event-stream");
+        string? unsentBody = rawRequest;
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
         using var response = await ProviderHttp.SendStreamingAsync(client, message, key, DisplayName, scope, "text/event-stream", cancellationToken)
@@ -117,7 +118,7 @@ public sealed class AnthropicProvider(
         var parser = new AnthropicStreamParser(DisplayName, scope, AnthropicWire.UsesJsonPrefill(request, options));
         await foreach (var chunk in parser.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
-            yield return chunk;
+            yield return ProviderStreamChunk.First(chunk, ref unsentBody);
         }
     }
 

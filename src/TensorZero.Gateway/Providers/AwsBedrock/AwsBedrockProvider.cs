@@ -47,7 +47,8 @@ internal sealed class AwsBedrockProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (message, _, key) = await BuildMessageAsync(request, credentials, "converse-stream", cancellationToken).ConfigureAwait(false);
+        var (message, rawRequest, key) = await BuildMessageAsync(request, credentials, "converse-stream", cancellationToken).ConfigureAwait(false);
+        string? unsentBody = rawRequest;
         using var disposeMessage = message;
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
@@ -75,7 +76,7 @@ internal sealed class AwsBedrockProvider(
             }
             if (parser.Parse(frames.Current) is { } chunk)
             {
-                yield return chunk with { Secrets = scope };
+                yield return ProviderStreamChunk.First(chunk with { Secrets = scope }, ref unsentBody);
             }
         }
     }

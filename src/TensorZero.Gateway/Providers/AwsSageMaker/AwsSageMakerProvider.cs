@@ -55,7 +55,8 @@ internal sealed class AwsSageMakerProvider(
         RequestCredentials credentials,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (message, _, key) = await BuildMessageAsync(request, credentials, stream: true, cancellationToken).ConfigureAwait(false);
+        var (message, rawRequest, key) = await BuildMessageAsync(request, credentials, stream: true, cancellationToken).ConfigureAwait(false);
+        string? unsentBody = rawRequest;
         using var disposeMessage = message;
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
@@ -70,11 +71,11 @@ internal sealed class AwsSageMakerProvider(
             {
                 break;
             }
-            yield return parser.Parse(sse.Data);
+            yield return ProviderStreamChunk.First(parser.Parse(sse.Data), ref unsentBody);
         }
         if (parser.Finish() is { } last)
         {
-            yield return last;
+            yield return ProviderStreamChunk.First(last, ref unsentBody);
         }
     }
 

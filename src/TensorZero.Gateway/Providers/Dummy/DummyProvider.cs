@@ -98,9 +98,10 @@ public sealed class DummyProvider(
             _ when modelName.StartsWith("error", StringComparison.Ordinal) => throw DummyFailures.ErrorModel(modelName),
             _ => Pieces(cancellationToken),
         };
+        string? unsentBody = DummyResponses.RawRequest;
         await foreach (var chunk in chunks.ConfigureAwait(false))
         {
-            yield return chunk;
+            yield return ProviderStreamChunk.First(chunk, ref unsentBody);
         }
     }
 

@@ -59,6 +59,7 @@ public sealed class GcpVertexGeminiProvider(
         var token = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request);
         using var message = VertexHttp.Post(target.Url("google", "streamGenerateContent?alt=sse"), rawRequest, request, config);
+        string? unsentBody = rawRequest;
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, token.Secret);
@@ -67,7 +68,7 @@ public sealed class GcpVertexGeminiProvider(
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, scope, cancellationToken).ConfigureAwait(false))
         {
-            yield return chunk;
+            yield return ProviderStreamChunk.First(chunk, ref unsentBody);
         }
     }
 
@@ -148,6 +149,7 @@ public sealed class GcpVertexAnthropicProvider(
         var token = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var rawRequest = BuildBody(request, stream: true);
         using var message = VertexHttp.Post(target.Url("anthropic", "streamRawPredict"), rawRequest, request, config);
+        string? unsentBody = rawRequest;
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, token.Secret);
@@ -157,7 +159,7 @@ public sealed class GcpVertexAnthropicProvider(
         var parser = new AnthropicStreamParser(DisplayName, scope, AnthropicWire.UsesJsonPrefill(request, options));
         await foreach (var chunk in parser.ReadAsync(body, cancellationToken).ConfigureAwait(false))
         {
-            yield return chunk;
+            yield return ProviderStreamChunk.First(chunk, ref unsentBody);
         }
     }
 

@@ -92,6 +92,7 @@ public sealed class GoogleAIStudioGeminiProvider(
         var rawRequest = BuildBody(request);
         using var message = BuildMessage(streamGenerateContentUrl, request, rawRequest);
         message.Headers.Accept.ParseAdd("text/event-stream");
+        string? unsentBody = rawRequest;
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
         using var response = await ProviderHttp.SendStreamingAsync(client, message, key, DisplayName, scope, "text/event-stream", cancellationToken)
@@ -99,7 +100,7 @@ public sealed class GoogleAIStudioGeminiProvider(
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var chunk in GeminiStreamParser.ReadAsync(body, DisplayName, scope, cancellationToken).ConfigureAwait(false))
         {
-            yield return chunk;
+            yield return ProviderStreamChunk.First(chunk, ref unsentBody);
         }
     }
 

@@ -53,6 +53,7 @@ public sealed class OpenAIProvider(
         var key = await auth.ResolveAsync(credentials, cancellationToken).ConfigureAwait(false);
         var url = endpoint.Resolve(credentials, displayName);
         var rawRequest = BuildBody(request, stream: true);
+        string? unsentBody = rawRequest;
         using var message = BuildMessage(url, request, rawRequest);
         message.Headers.Accept.ParseAdd("text/event-stream");
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
@@ -67,11 +68,11 @@ public sealed class OpenAIProvider(
             {
                 break;
             }
-            yield return parser.Parse(sse.Data);
+            yield return ProviderStreamChunk.First(parser.Parse(sse.Data), ref unsentBody);
         }
         if (parser.Finish() is { } last)
         {
-            yield return last;
+            yield return ProviderStreamChunk.First(last, ref unsentBody);
         }
     }
 

@@ -134,6 +134,10 @@ public sealed class ProviderConformanceTests
         Assert.True(chunks.Count(c => c.Content.OfType<TextDelta>().Any()) >= 2, "the text should arrive in at least two chunks");
         Assert.Contains(chunks, c => c.Usage is { InputTokens: > 0, OutputTokens: > 0 });
         Assert.Equal(setup.ExpectedIdentity, fake.Authenticated[^1]);
+        // The body sent rides on the first chunk only, for the stored raw_request.
+        Assert.Contains(Prompt, chunks[0].RawRequest);
+        Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(chunks[0].RawRequest!));
+        Assert.All(chunks.Skip(1), c => Assert.Null(c.RawRequest));
     }
 
     [Theory]

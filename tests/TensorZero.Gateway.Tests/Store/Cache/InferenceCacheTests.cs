@@ -221,6 +221,10 @@ public sealed class InferenceCacheTests : IAsyncLifetime
         Assert.Equal(0, StreamUsage(secondEvents)["output_tokens"]!.GetValue<long>());
         var stored = await WaitForInferenceAsync(client, secondEvents.Json()[0]);
         Assert.True(stored["model_inferences"]![0]!["cached"]!.GetValue<bool>());
+        // The entry keeps the body the provider was sent, and a replay stores it as the original call did.
+        var original = (await WaitForInferenceAsync(client, firstEvents.Json()[0]))["model_inferences"]![0]!["raw_request"]!.GetValue<string>();
+        Assert.True(JsonNode.DeepEquals(_openai.Requests[0].Body, JsonNode.Parse(original)));
+        Assert.Equal(original, stored["model_inferences"]![0]!["raw_request"]!.GetValue<string>());
     }
 
     [Theory]

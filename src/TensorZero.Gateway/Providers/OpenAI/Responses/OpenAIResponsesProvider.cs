@@ -56,6 +56,7 @@ public sealed class OpenAIResponsesProvider(
         var rawRequest = BuildBody(request, stream: true);
         using var message = BuildMessage(request, rawRequest);
         message.Headers.Accept.ParseAdd("text/event-stream");
+        string? unsentBody = rawRequest;
         var client = httpClients.CreateClient(ProviderHttp.ClientName);
         var scope = secrets.Scope(credentials, key.Secret);
         using var response = await ProviderHttp.SendStreamingAsync(client, message, key, displayName, scope, "text/event-stream", cancellationToken)
@@ -66,7 +67,7 @@ public sealed class OpenAIResponsesProvider(
         {
             if (parser.Parse(sse.Data) is { } chunk)
             {
-                yield return chunk;
+                yield return ProviderStreamChunk.First(chunk, ref unsentBody);
             }
             if (parser.IsDone)
             {
