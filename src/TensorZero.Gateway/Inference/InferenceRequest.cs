@@ -86,6 +86,9 @@ public sealed record InferenceResult(
 {
     /// <summary>Raw answers of the variants that failed before this one answered (sampling fallback), oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
+
+    /// <summary>The parameters the answering variant's config sets (see <see cref="InferenceService.VariantParams"/>).</summary>
+    public Configuration.InferenceParams VariantParams { get; init; } = Configuration.InferenceParams.Empty;
 }
 
 /// <summary>A streamed inference whose first chunk has arrived.</summary>
@@ -99,4 +102,7 @@ public sealed record InferenceStreamResult(
 {
     /// <summary>Raw answers of the variants that failed before this one started streaming, oldest first.</summary>
     public IReadOnlyList<RawResponseEntry> FailedRawResponses { get; init; } = [];
+
+    /// <summary>The parameters the answering variant's config sets (see <see cref="InferenceService.VariantParams"/>).</summary>
+    public Configuration.InferenceParams VariantParams { get; init; } = Configuration.InferenceParams.Empty;
 }

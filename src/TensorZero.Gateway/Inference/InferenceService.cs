@@ -28,6 +28,7 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         return new InferenceResult(inferenceId, episodeId, variant.Name, function.Type, result, tools.Schemas(jsonMode))
         {
             FailedRawResponses = failed,
+            VariantParams = VariantParams(variant),
         };
     }
 
@@ -48,8 +49,17 @@ public sealed class InferenceService(GatewayConfig config, FunctionTable functio
         return new InferenceStreamResult(inferenceId, episodeId, variant.Name, function.Type, run, tools.Schemas(jsonMode))
         {
             FailedRawResponses = failed,
+            VariantParams = VariantParams(variant),
         };
     }
+
+    /// <summary>
+    /// The parameters a variant's config sets, which the stored <c>inference_params</c> fill the request's gaps with,
+    /// as TensorZero's variants do: a best-of-N variant's are its evaluator's, a mixture-of-N variant's its fuser's
+    /// (the call that writes the answer), any other variant's its own.
+    /// </summary>
+    internal static InferenceParams VariantParams(VariantRuntime variant) =>
+        (variant.Config.Evaluator ?? variant.Config.Fuser ?? variant.Config).Params;
 
     // Everything that is checked once per request, before any variant runs, and the request's ids.
     private (FunctionRuntime Function, VariantRuntime? Pinned, RequestTools Tools, Guid InferenceId, Guid EpisodeId) Begin(InferenceRequest request)

@@ -28,7 +28,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         // The input's messages as JSON, made once: every model row stores them, and the inference row's input holds them.
         var messages = RowJson.Messages(request.Input.Messages);
         var inference = InferenceRowOf(request, messages, result.InferenceId, result.EpisodeId, result.VariantName, result.FunctionType,
-            RowJson.Output(result), result.Schemas, elapsed, null, now);
+            RowJson.Output(result), result.Schemas, result.VariantParams, elapsed, null, now);
         var scope = secrets.Scope(request.Credentials);
         if (result.Model is { OtherModelResults.Count: 0, FailedAttempts.Count: 0 } only)
         {
@@ -111,7 +111,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
             var output = stream.FunctionType == FunctionType.Json ? collected.JsonOutput() : content;
             var messages = RowJson.Messages(request.Input.Messages);
             var inference = InferenceRowOf(request, messages, stream.InferenceId, stream.EpisodeId, stream.VariantName, stream.FunctionType,
-                output, stream.Schemas, elapsed, ttft, now);
+                output, stream.Schemas, stream.VariantParams, elapsed, ttft, now);
             // The calls made before the stream (mixture-of-N's candidates, best-of-N's) have rows of their own; the
             // streamed usage includes theirs, so the streamed call's row keeps the rest.
             var previous = stream.Run.PreviousModelResults.SelectMany(m => m.AllModelResults()).ToList();
@@ -133,23 +133,19 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         });
     }
 
-    // The parameters column of a request that set none (most of them, on either endpoint): the same text each time.
-    // Compared by value, so it holds however the request's parser made its empty set.
-    private static readonly string EmptyParams = JsonSerializer.Serialize(InferenceParams.Empty, StoreRowJsonContext.Default.InferenceParams);
-
     // The tool parameters column of a chat inference offered no tools: the same text each time.
     private const string NoToolsAvailable = """{"tools_available":[]}""";
 
     private static InferenceRow InferenceRowOf(
         InferenceRequest request, string messages, Guid id, Guid episodeId, string variant, FunctionType type, string output,
-        ResponseSchemas schemas, long? elapsed, long? ttft, DateTimeOffset now)
+        ResponseSchemas schemas, InferenceParams variantParams, long? elapsed, long? ttft, DateTimeOffset now)
     {
         var json = type == FunctionType.Json;
         return new InferenceRow(id, episodeId, request.FunctionName ?? InferenceService.DefaultFunctionName, variant, json ? "json" : "chat",
             RowJson.Input(request.Input, messages), output,
             json ? null : schemas.Tools.Count == 0 ? NoToolsAvailable : RowJson.Write(schemas, static (w, schemas) => { w.WriteStartObject(); w.WriteStartArray("tools_available"u8); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
             json ? (schemas.OutputSchema?.Node?.ToJsonString() ?? "{}") : null,
-            request.Params == InferenceParams.Empty ? EmptyParams : JsonSerializer.Serialize(request.Params, StoreRowJsonContext.Default.InferenceParams),
+            RowJson.Params(variantParams, request.Params, request.JsonMode),
             RowJson.Tags(request.Tags), elapsed, ttft, now);
     }
 

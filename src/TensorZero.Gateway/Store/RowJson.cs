@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Inference;
 using TensorZero.Gateway.Providers.Abstractions;
@@ -59,6 +60,71 @@ internal static class RowJson
         }
         writer.WriteEndArray();
     });
+
+    /// <summary>The column of a request that set no parameter and whose variant sets none: the same text each time.</summary>
+    public const string NoParams = """{"chat_completion":{}}""";
+
+    /// <summary>
+    /// The <c>inference_params</c> column as TensorZero stores and returns it: <c>{"chat_completion": {...}}</c>, the
+    /// request's parameters with the answering variant's filling in what the request left unset, and the request's
+    /// <c>json_mode</c> when it set one. TensorZero's clients read the object strictly: the wrapper is required.
+    /// </summary>
+    public static string Params(InferenceParams variant, InferenceParams request, JsonMode? jsonMode)
+    {
+        var merged = variant.With(request);
+        if (merged == InferenceParams.Empty && jsonMode is null)
+        {
+            return NoParams;
+        }
+        var flat = merged == InferenceParams.Empty ? "{}" : JsonSerializer.Serialize(merged, StoreRowJsonContext.Default.InferenceParams);
+        if (jsonMode is { } mode)
+        {
+            var name = "\"json_mode\":\"" + JsonModeName(mode) + "\"";
+            flat = flat.Length == 2 ? "{" + name + "}" : "{" + name + "," + flat[1..];
+        }
+        return "{\"chat_completion\":" + flat + "}";
+    }
+
+    /// <summary>
+    /// A stored <c>inference_params</c> value as the read endpoints answer it: rows written before the column took
+    /// TensorZero's shape hold the parameters without the <c>chat_completion</c> wrapper, which this adds.
+    /// </summary>
+    public static string ParamsAsRead(string stored)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(stored);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object ||
+                (root.TryGetProperty("chat_completion"u8, out var inner) && inner.ValueKind == JsonValueKind.Object && CountProperties(root) == 1))
+            {
+                return stored;
+            }
+        }
+        catch (JsonException)
+        {
+            return stored;
+        }
+        return "{\"chat_completion\":" + stored + "}";
+    }
+
+    private static int CountProperties(JsonElement element)
+    {
+        var count = 0;
+        foreach (var _ in element.EnumerateObject())
+        {
+            count++;
+        }
+        return count;
+    }
+
+    private static string JsonModeName(JsonMode mode) => mode switch
+    {
+        JsonMode.On => "on",
+        JsonMode.Strict => "strict",
+        JsonMode.Tool => "tool",
+        _ => "off",
+    };
 
     public static string Tags(IReadOnlyDictionary<string, string> tags) => tags.Count == 0 ? "{}" : Write(tags, static (writer, tags) =>
     {

@@ -23,7 +23,7 @@ internal static class StoredRowWriter
         {
             Raw(writer, "output_schema"u8, schema);
         }
-        Raw(writer, "inference_params"u8, row.InferenceParams);
+        Raw(writer, "inference_params"u8, RowJson.ParamsAsRead(row.InferenceParams));
         Raw(writer, "tags"u8, row.Tags);
         Number(writer, "processing_time_ms"u8, row.ProcessingTimeMs);
         Number(writer, "ttft_ms"u8, row.TtftMs);

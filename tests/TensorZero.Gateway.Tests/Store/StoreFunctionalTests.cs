@@ -89,6 +89,15 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         [functions.sampled.variants.best.evaluator]
         model = "dummy::best_of_n_0"
 
+        [functions.tuned]
+        type = "chat"
+
+        [functions.tuned.variants.main]
+        type = "chat_completion"
+        model = "dummy::good"
+        temperature = 0.25
+        max_tokens = 50
+
         [functions.extract]
         type = "json"
         output_schema = "schema.json"
@@ -275,6 +284,39 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
             Assert.Equal(DummyResponses.RawRequest, model!["raw_request"]!.GetValue<string>());
             Assert.False(string.IsNullOrWhiteSpace(model["raw_response"]!.GetValue<string>()));
         });
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task InferenceParams_AreStoredInTensorZerosShape_TheRequestsOverTheVariants(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+
+        var (_, tuned, _) = await client.PostInferenceAsync(new
+        {
+            function_name = "tuned",
+            input = GatewayClient.UserMessage("x"),
+            @params = new { chat_completion = new { temperature = 0.75, seed = 7, json_mode = "on" } },
+        });
+        var (_, _, events, _) = await client.PostStreamAsync("/inference", new { function_name = "tuned", stream = true, input = GatewayClient.UserMessage("y") });
+        var (_, plain, _) = await client.PostInferenceAsync(new { model_name = "dummy::good", input = GatewayClient.UserMessage("z") });
+
+        // As TensorZero: the variant's values fill what the request left unset; the request's win.
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"chat_completion":{"json_mode":"on","temperature":0.75,"max_tokens":50,"seed":7}}"""),
+            (await WaitForInferenceAsync(client, tuned["inference_id"]!.GetValue<string>()))["inference_params"]));
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"chat_completion":{"temperature":0.25,"max_tokens":50}}"""),
+            (await WaitForInferenceAsync(client, events.Json()[0]["inference_id"]!.GetValue<string>()))["inference_params"]));
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"chat_completion":{}}"""),
+            (await WaitForInferenceAsync(client, plain["inference_id"]!.GetValue<string>()))["inference_params"]));
+        // TensorZero's clients read this object strictly: one `chat_completion` object and nothing else.
+        var listed = await ListAsync(client, new { function_name = "tuned" });
+        Assert.Equal(2, listed.Count);
+        Assert.All(listed, inference => Assert.Equal(["chat_completion"], inference!["inference_params"]!.AsObject().Select(p => p.Key)));
     }
 
     [Theory]
