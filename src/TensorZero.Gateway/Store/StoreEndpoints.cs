@@ -8,7 +8,7 @@ namespace TensorZero.Gateway.Store;
 /// <summary>
 /// Reading back what was stored, without a database client: <c>GET /inferences/{id}</c> (with its model inferences and
 /// feedback), <c>GET /episodes/{id}/inferences</c>, and TensorZero's <c>POST /v1/inferences/list_inferences</c> (newest
-/// first, by function and variant, paged with <c>before</c>).
+/// first, by function and variant, paged with <c>before</c>) and <c>POST /v1/inferences/get_inferences</c> (by id).
 /// </summary>
 public static class StoreEndpoints
 {
@@ -21,6 +21,7 @@ public static class StoreEndpoints
         app.MapGet("/inferences/{id}", GetInferenceAsync).DocumentGetInference();
         app.MapGet("/episodes/{id}/inferences", ListEpisodeAsync).DocumentListEpisode();
         app.MapPost("/v1/inferences/list_inferences", ListAsync).DocumentListInferences();
+        app.MapPost("/v1/inferences/get_inferences", GetManyAsync).DocumentGetInferences();
     }
 
     private static async Task GetInferenceAsync(HttpContext context, StoreRuntime runtime, string id)
@@ -67,6 +68,7 @@ public static class StoreEndpoints
         {
             throw GatewayError.InvalidRequest("the request body must be a JSON object");
         }
+        var withOutput = WithOutput(root);
         var query = new InferenceQuery(
             OptionalString(root, "function_name"u8),
             OptionalString(root, "variant_name"u8),
@@ -75,17 +77,74 @@ public static class StoreEndpoints
             root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
                 ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
                 : DefaultLimit);
-        await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted));
+        await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted), withOutput);
     }
 
-    private static Task WriteListAsync(HttpContext context, IReadOnlyList<InferenceRow> rows) => WriteAsync(context, writer =>
+    /// <summary>
+    /// TensorZero's <c>get_inferences</c>: the stored inferences among <c>ids</c> (at most <see cref="MaxLimit"/>, in
+    /// the order asked, each once; an id with no row, or of another function than <c>function_name</c>, is left out).
+    /// </summary>
+    private static async Task GetManyAsync(HttpContext context, StoreRuntime runtime, Configuration.GatewayConfig config)
+    {
+        var store = Require(runtime);
+        using var body = await InferenceEndpoints.ReadJsonAsync(context, config);
+        var root = body.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw GatewayError.InvalidRequest("the request body must be a JSON object");
+        }
+        if (!root.TryGetProperty("ids"u8, out var ids) || ids.ValueKind != JsonValueKind.Array)
+        {
+            throw GatewayError.InvalidRequest("`ids` is required: an array of inference ids (UUIDs)");
+        }
+        if (ids.GetArrayLength() > MaxLimit)
+        {
+            throw GatewayError.InvalidRequest($"`ids` may hold at most {MaxLimit} ids; ask for the rest in another request");
+        }
+        var functionName = OptionalString(root, "function_name"u8);
+        var withOutput = WithOutput(root);
+        var wanted = new List<Guid>(ids.GetArrayLength());
+        var index = 0;
+        foreach (var item in ids.EnumerateArray())
+        {
+            var id = item.ValueKind == JsonValueKind.String && Guid.TryParse(item.GetString(), out var parsed)
+                ? parsed
+                : throw GatewayError.InvalidRequest($"`ids[{index}]` must be a UUID");
+            if (!wanted.Contains(id))
+            {
+                wanted.Add(id);
+            }
+            index++;
+        }
+        var rows = new List<InferenceRow>(wanted.Count);
+        foreach (var id in wanted)
+        {
+            if (await store.GetInferenceAsync(id, context.RequestAborted) is { } row && (functionName is null || row.FunctionName == functionName))
+            {
+                rows.Add(row);
+            }
+        }
+        await WriteListAsync(context, rows, withOutput);
+    }
+
+    // TensorZero's `output_source`: `inference` (the default) shows each inference's output, `none` leaves it out.
+    // `demonstration` (a demonstration's output in its place) is refused rather than answered with the inference's.
+    private static bool WithOutput(JsonElement root) => OptionalString(root, "output_source"u8) switch
+    {
+        null or "inference" => true,
+        "none" => false,
+        "demonstration" => throw GatewayError.InvalidRequest("`output_source`: `demonstration` is not supported by this gateway; use `inference` or `none`"),
+        _ => throw GatewayError.InvalidRequest("`output_source` must be one of inference, none or demonstration"),
+    };
+
+    private static Task WriteListAsync(HttpContext context, IReadOnlyList<InferenceRow> rows, bool withOutput = true) => WriteAsync(context, writer =>
     {
         writer.WriteStartObject();
         writer.WriteStartArray("inferences"u8);
         foreach (var row in rows)
         {
             writer.WriteStartObject();
-            StoredRowWriter.WriteInferenceFields(writer, row);
+            StoredRowWriter.WriteInferenceFields(writer, row, withOutput);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

@@ -6,7 +6,7 @@ namespace TensorZero.Gateway.Store;
 /// <summary>Stored rows as the read endpoints show them; JSON columns are embedded as JSON, not as strings.</summary>
 internal static class StoredRowWriter
 {
-    public static void WriteInferenceFields(Utf8JsonWriter writer, InferenceRow row)
+    public static void WriteInferenceFields(Utf8JsonWriter writer, InferenceRow row, bool withOutput = true)
     {
         writer.WriteString("type"u8, row.FunctionType);
         writer.WriteString("inference_id"u8, row.Id);
@@ -14,7 +14,10 @@ internal static class StoredRowWriter
         writer.WriteString("function_name"u8, row.FunctionName);
         writer.WriteString("variant_name"u8, row.VariantName);
         Raw(writer, "input"u8, row.Input);
-        Raw(writer, "output"u8, row.Output);
+        if (withOutput)
+        {
+            Raw(writer, "output"u8, row.Output);
+        }
         if (row.ToolParams is { } tools)
         {
             Raw(writer, "tool_params"u8, tools);

@@ -317,6 +317,63 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         var listed = await ListAsync(client, new { function_name = "tuned" });
         Assert.Equal(2, listed.Count);
         Assert.All(listed, inference => Assert.Equal(["chat_completion"], inference!["inference_params"]!.AsObject().Select(p => p.Key)));
+        Assert.All(await ListAsync(client, new { function_name = "tuned", output_source = "none" }), inference => Assert.False(inference!.AsObject().ContainsKey("output")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task GetInferences_ById_InTheOrderAsked_FilteredByFunction(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        var (_, tuned, _) = await client.PostInferenceAsync(new { function_name = "tuned", input = GatewayClient.UserMessage("a") });
+        var (_, plain, _) = await client.PostInferenceAsync(new { model_name = "dummy::good", input = GatewayClient.UserMessage("b") });
+        var (a, b) = (tuned["inference_id"]!.GetValue<string>(), plain["inference_id"]!.GetValue<string>());
+        await WaitForInferenceAsync(client, a);
+        await WaitForInferenceAsync(client, b);
+
+        var both = await GetManyAsync(client, new { ids = new[] { b, a, Guid.CreateVersion7().ToString(), b } });
+        Assert.Equal([b, a], both.Select(i => i!["inference_id"]!.GetValue<string>()));
+        Assert.True(JsonNode.DeepEquals(tuned["content"], both[1]!["output"]));
+        var filtered = await GetManyAsync(client, new { ids = new[] { b, a }, function_name = "tuned", output_source = "none" });
+        Assert.Equal(a, Assert.Single(filtered)!["inference_id"]!.GetValue<string>());
+        Assert.False(filtered[0]!.AsObject().ContainsKey("output"));
+        Assert.Empty(await GetManyAsync(client, new { ids = Array.Empty<string>() }));
+    }
+
+    [Theory]
+    [InlineData("""{}""", "`ids` is required")]
+    [InlineData("""{"ids": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"}""", "`ids` is required")]
+    [InlineData("""{"ids": ["0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11", "nope"]}""", "`ids[1]` must be a UUID")]
+    [InlineData("""{"ids": [7]}""", "`ids[0]` must be a UUID")]
+    [InlineData("""{"ids": [], "function_name": 3}""", "`function_name` must be a string")]
+    [InlineData("""{"ids": [], "output_source": "demonstration"}""", "`output_source`: `demonstration` is not supported")]
+    [InlineData("""{"ids": [], "output_source": "everything"}""", "`output_source` must be one of")]
+    [InlineData("[]", "must be a JSON object")]
+    public async Task GetInferences_BadRequest_Is400NamingTheField(string body, string expected)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var gateway = Gateway(database);
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await gateway.CreateClient().PostAsync("/v1/inferences/get_inferences", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task GetInferences_MoreThanAHundredIds_Is400()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var gateway = Gateway(database);
+
+        using var response = await gateway.CreateClient().PostAsJsonAsync("/v1/inferences/get_inferences",
+            new { ids = Enumerable.Range(0, 101).Select(_ => Guid.CreateVersion7()).ToArray() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("`ids` may hold at most 100 ids", await response.Content.ReadAsStringAsync());
     }
 
     [Theory]
@@ -371,6 +428,8 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         using var read = await client.GetAsync($"/inferences/{Guid.CreateVersion7()}");
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
         Assert.Contains("Storage is off", await read.Content.ReadAsStringAsync());
+        using var byIds = await client.PostAsJsonAsync("/v1/inferences/get_inferences", new { ids = new[] { Guid.CreateVersion7() } });
+        Assert.Equal(HttpStatusCode.NotFound, byIds.StatusCode);
         Assert.False(System.IO.Directory.Exists(Path.Combine(gateway.Directory, "data")));
     }
 
@@ -381,6 +440,13 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
 
         Assert.Equal("""{"gateway":"ok","sqlite":"ok"}""", await gateway.CreateClient().GetStringAsync("/health"));
         Assert.True(File.Exists(Path.Combine(gateway.Directory, "data", "tensorzero.db")));
+    }
+
+    private static async Task<JsonArray> GetManyAsync(HttpClient client, object query)
+    {
+        using var response = await client.PostAsJsonAsync("/v1/inferences/get_inferences", query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["inferences"]!.AsArray();
     }
 
     private static async Task<JsonArray> ListAsync(HttpClient client, object query)

@@ -119,7 +119,14 @@ public sealed record ListInferencesRequestBody(
     string? VariantName,
     Guid? EpisodeId,
     [property: Description("Only inferences older than this inference id (the last id of the previous page)")] Guid? Before,
-    [property: Description("1 to 100; 20 when absent")] int? Limit);
+    [property: Description("1 to 100; 20 when absent")] int? Limit,
+    [property: Description("`inference` (the default) or `none` (no `output`)")] string? OutputSource);
+
+/// <summary><c>POST /v1/inferences/get_inferences</c> request: stored inferences by id.</summary>
+public sealed record GetInferencesRequestBody(
+    [property: Description("Inference ids, at most 100")] IReadOnlyList<Guid> Ids,
+    [property: Description("Only inferences of this function")] string? FunctionName,
+    [property: Description("`inference` (the default) or `none` (no `output`)")] string? OutputSource);
 
 /// <summary>A list of stored inferences, newest first.</summary>
 public sealed record InferenceListBody(IReadOnlyList<StoredInferenceBody> Inferences);

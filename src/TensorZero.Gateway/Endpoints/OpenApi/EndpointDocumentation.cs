@@ -75,6 +75,15 @@ public static class EndpointDocumentation
         .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
         .WithMetadata(new OpenApiExample("""{"function_name":"draft_email","variant_name":"gpt_4o_mini","limit":20}""", null));
 
+    public static RouteHandlerBuilder DocumentGetInferences(this RouteHandlerBuilder route) => route
+        .WithName("get_inferences")
+        .WithTags("Stored inferences")
+        .WithSummary("Stored inferences by id (at most 100), in the order asked; ids without a row are left out")
+        .Body<GetInferencesRequestBody>()
+        .Produces<InferenceListBody>(StatusCodes.Status200OK, Json)
+        .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
+        .WithMetadata(new OpenApiExample("""{"ids":["0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"]}""", null));
+
     public static RouteHandlerBuilder DocumentFeedback(this RouteHandlerBuilder route) => route
         .WithName("feedback")
         .WithTags("Feedback")
