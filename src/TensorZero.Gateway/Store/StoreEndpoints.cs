@@ -62,12 +62,8 @@ public static class StoreEndpoints
     private static async Task ListAsync(HttpContext context, StoreRuntime runtime, Configuration.GatewayConfig config)
     {
         var store = Require(runtime);
-        using var body = await InferenceEndpoints.ReadJsonAsync(context, config);
+        using var body = await ReadObjectAsync(context, config);
         var root = body.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw GatewayError.InvalidRequest("the request body must be a JSON object");
-        }
         var withOutput = WithOutput(root);
         var query = new InferenceQuery(
             OptionalString(root, "function_name"u8),
@@ -87,12 +83,8 @@ public static class StoreEndpoints
     private static async Task GetManyAsync(HttpContext context, StoreRuntime runtime, Configuration.GatewayConfig config)
     {
         var store = Require(runtime);
-        using var body = await InferenceEndpoints.ReadJsonAsync(context, config);
+        using var body = await ReadObjectAsync(context, config);
         var root = body.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw GatewayError.InvalidRequest("the request body must be a JSON object");
-        }
         if (!root.TryGetProperty("ids"u8, out var ids) || ids.ValueKind != JsonValueKind.Array)
         {
             throw GatewayError.InvalidRequest("`ids` is required: an array of inference ids (UUIDs)");
@@ -136,6 +128,18 @@ public static class StoreEndpoints
         "demonstration" => throw GatewayError.InvalidRequest("`output_source`: `demonstration` is not supported by this gateway; use `inference` or `none`"),
         _ => throw GatewayError.InvalidRequest("`output_source` must be one of inference, none or demonstration"),
     };
+
+    // A query body: a JSON object, or a 400 saying so.
+    private static async Task<JsonDocument> ReadObjectAsync(HttpContext context, Configuration.GatewayConfig config)
+    {
+        var body = await InferenceEndpoints.ReadJsonAsync(context, config);
+        if (body.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            body.Dispose();
+            throw GatewayError.InvalidRequest("the request body must be a JSON object");
+        }
+        return body;
+    }
 
     private static Task WriteListAsync(HttpContext context, IReadOnlyList<InferenceRow> rows, bool withOutput = true) => WriteAsync(context, writer =>
     {
