@@ -64,6 +64,7 @@ public static class StoreEndpoints
         var store = Require(runtime);
         using var body = await ReadObjectAsync(context, config);
         var root = body.RootElement;
+        RefuseUnsupported(root);
         var withOutput = WithOutput(root);
         var query = new InferenceQuery(
             OptionalString(root, "function_name"u8),
@@ -117,6 +118,24 @@ public static class StoreEndpoints
             }
         }
         await WriteListAsync(context, rows, withOutput);
+    }
+
+    // Fields of TensorZero's list_inferences this store can't answer. A client sending one would otherwise get a list
+    // that silently ignores its filter, order or page; sent as null (as TensorZero's own client sends unset fields)
+    // or an offset of 0, each is the same as absent.
+    private static readonly string[] UnsupportedListFields = ["after", "offset", "filters", "filter", "order_by", "search_query_experimental"];
+
+    private static void RefuseUnsupported(JsonElement root)
+    {
+        foreach (var field in UnsupportedListFields)
+        {
+            if (root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null &&
+                !(field == "offset" && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var offset) && offset == 0))
+            {
+                throw GatewayError.InvalidRequest(
+                    $"`{field}` is not supported by this gateway's list_inferences; it takes function_name, variant_name, episode_id, limit, before and output_source");
+            }
+        }
     }
 
     // TensorZero's `output_source`: `inference` (the default) shows each inference's output, `none` leaves it out.

@@ -363,6 +363,44 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         Assert.Contains(expected, await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("""{"after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"}""", "`after` is not supported")]
+    [InlineData("""{"offset": 20}""", "`offset` is not supported")]
+    [InlineData("""{"filters": {"type": "tag", "key": "user", "value": "alice", "comparison_operator": "="}}""", "`filters` is not supported")]
+    [InlineData("""{"filter": {"type": "tag"}}""", "`filter` is not supported")]
+    [InlineData("""{"order_by": [{"by": "timestamp", "direction": "ascending"}]}""", "`order_by` is not supported")]
+    [InlineData("""{"search_query_experimental": "hello"}""", "`search_query_experimental` is not supported")]
+    public async Task ListInferences_AFilterOrPageThisStoreCantApply_Is400RatherThanIgnored(string body, string expected)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var gateway = Gateway(database);
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await gateway.CreateClient().PostAsync("/v1/inferences/list_inferences", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ListInferences_UnsetFieldsAsTensorZerosClientSendsThem_AreAccepted()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        var (_, plain, _) = await client.PostInferenceAsync(new { model_name = "dummy::good", input = GatewayClient.UserMessage("z") });
+        await WaitForInferenceAsync(client, plain["inference_id"]!.GetValue<string>());
+        using var content = new StringContent("""
+            {"function_name": null, "variant_name": null, "episode_id": null, "output_source": "inference", "limit": null,
+             "offset": 0, "before": null, "after": null, "filters": null, "order_by": null, "search_query_experimental": null}
+            """, System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await client.PostAsync("/v1/inferences/list_inferences", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single((await response.Content.ReadFromJsonAsync<JsonObject>())!["inferences"]!.AsArray());
+    }
+
     [Fact]
     public async Task GetInferences_MoreThanAHundredIds_Is400()
     {
