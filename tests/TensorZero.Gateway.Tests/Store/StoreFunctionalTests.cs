@@ -351,17 +351,8 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
     [InlineData("""{"ids": [], "output_source": "demonstration"}""", "`output_source`: `demonstration` is not supported")]
     [InlineData("""{"ids": [], "output_source": "everything"}""", "`output_source` must be one of")]
     [InlineData("[]", "must be a JSON object")]
-    public async Task GetInferences_BadRequest_Is400NamingTheField(string body, string expected)
-    {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        using var gateway = Gateway(database);
-        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-
-        using var response = await gateway.CreateClient().PostAsync("/v1/inferences/get_inferences", content);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(expected, await response.Content.ReadAsStringAsync());
-    }
+    public Task GetInferences_BadRequest_Is400NamingTheField(string body, string expected) =>
+        AssertBadRequestAsync("/v1/inferences/get_inferences", body, expected);
 
     [Theory]
     [InlineData("""{"after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"}""", "`after` is not supported")]
@@ -370,17 +361,8 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
     [InlineData("""{"filter": {"type": "tag"}}""", "`filter` is not supported")]
     [InlineData("""{"order_by": [{"by": "timestamp", "direction": "ascending"}]}""", "`order_by` is not supported")]
     [InlineData("""{"search_query_experimental": "hello"}""", "`search_query_experimental` is not supported")]
-    public async Task ListInferences_AFilterOrPageThisStoreCantApply_Is400RatherThanIgnored(string body, string expected)
-    {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        using var gateway = Gateway(database);
-        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-
-        using var response = await gateway.CreateClient().PostAsync("/v1/inferences/list_inferences", content);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(expected, await response.Content.ReadAsStringAsync());
-    }
+    public Task ListInferences_AFilterOrPageThisStoreCantApply_Is400RatherThanIgnored(string body, string expected) =>
+        AssertBadRequestAsync("/v1/inferences/list_inferences", body, expected);
 
     [Fact]
     public async Task ListInferences_UnsetFieldsAsTensorZerosClientSendsThem_AreAccepted()
@@ -478,6 +460,18 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
 
         Assert.Equal("""{"gateway":"ok","sqlite":"ok"}""", await gateway.CreateClient().GetStringAsync("/health"));
         Assert.True(File.Exists(Path.Combine(gateway.Directory, "data", "tensorzero.db")));
+    }
+
+    private async Task AssertBadRequestAsync(string path, string body, string expected)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var gateway = Gateway(database);
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await gateway.CreateClient().PostAsync(path, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<JsonArray> GetManyAsync(HttpClient client, object query)
