@@ -1,7 +1,11 @@
 namespace TensorZero.Gateway.Store;
 
 /// <summary>Which inferences a listing returns: newest first, optionally before an id (the page cursor).</summary>
-public sealed record InferenceQuery(string? FunctionName, string? VariantName, Guid? EpisodeId, Guid? Before, int Limit);
+public sealed record InferenceQuery(string? FunctionName, string? VariantName, Guid? EpisodeId, Guid? Before, int Limit)
+{
+    /// <summary>Only these inferences (at most <see cref="StoreEndpoints.MaxLimit"/>); null: any.</summary>
+    public IReadOnlyList<Guid>? Ids { get; init; }
+}
 
 /// <summary>The database behind the store: SQLite (embedded) or PostgreSQL.</summary>
 public interface IInferenceStore : IAsyncDisposable

@@ -45,6 +45,17 @@ public sealed partial class SqlInferenceStore
             conditions.Add("episode_id = @episode_id");
             Add(command, "episode_id", dialect.Id(episode));
         }
+        if (query.Ids is { } ids)
+        {
+            // One parameter per id: at most StoreEndpoints.MaxLimit of them.
+            var names = new string[ids.Count];
+            for (var i = 0; i < ids.Count; i++)
+            {
+                names[i] = "@id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Add(command, names[i][1..], dialect.Id(ids[i]));
+            }
+            conditions.Add(ids.Count == 0 ? "1 = 0" : $"id IN ({string.Join(", ", names)})");
+        }
         if (query.Before is { } before)
         {
             conditions.Add("id < @before");

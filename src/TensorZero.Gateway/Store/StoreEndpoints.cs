@@ -109,10 +109,13 @@ public static class StoreEndpoints
             }
             index++;
         }
-        var rows = new List<InferenceRow>(wanted.Count);
+        // One query for all of them, then the order asked.
+        var found = await store.ListInferencesAsync(new InferenceQuery(functionName, null, null, null, MaxLimit) { Ids = wanted }, context.RequestAborted);
+        var byId = found.ToDictionary(row => row.Id);
+        var rows = new List<InferenceRow>(found.Count);
         foreach (var id in wanted)
         {
-            if (await store.GetInferenceAsync(id, context.RequestAborted) is { } row && (functionName is null || row.FunctionName == functionName))
+            if (byId.TryGetValue(id, out var row))
             {
                 rows.Add(row);
             }

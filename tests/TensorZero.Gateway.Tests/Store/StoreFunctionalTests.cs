@@ -333,7 +333,9 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         await WaitForInferenceAsync(client, a);
         await WaitForInferenceAsync(client, b);
 
-        var both = await GetManyAsync(client, new { ids = new[] { b, a, Guid.CreateVersion7().ToString(), b } });
+        // A full request: 100 ids, most of them unknown, one twice.
+        var ids = new[] { b, a, b }.Concat(Enumerable.Range(0, 97).Select(_ => Guid.CreateVersion7().ToString())).ToArray();
+        var both = await GetManyAsync(client, new { ids });
         Assert.Equal([b, a], both.Select(i => i!["inference_id"]!.GetValue<string>()));
         Assert.True(JsonNode.DeepEquals(tuned["content"], both[1]!["output"]));
         var filtered = await GetManyAsync(client, new { ids = new[] { b, a }, function_name = "tuned", output_source = "none" });
