@@ -7,9 +7,10 @@ namespace TensorZero.Gateway.Hosting;
 /// The host's lifetime in place of the console one: SIGTERM or SIGINT starts a drain instead of an immediate stop.
 /// <c>GET /health</c> answers 503 for <c>[gateway.shutdown] drain_delay_ms</c> while requests are served as usual, so
 /// a load balancer polling it takes the gateway out of rotation before the listener closes. Then new connection
-/// attempts are dropped (<see cref="ListenSockets"/>) for <see cref="AcceptSettle"/>, and only then does the host
-/// stop, which closes the listener, lets requests and streams in flight finish and flushes the store queue, all
-/// within <c>deadline_ms</c> (<see cref="HostOptions.ShutdownTimeout"/>). A second SIGTERM or SIGINT ends the delay
+/// attempts are dropped (<see cref="ListenSockets"/>) until Kestrel has accepted the ones the kernel had queued (at
+/// most <see cref="AcceptQueueWait"/>) and <see cref="AcceptSettle"/> more, and only then does the host stop, which
+/// closes the listener, lets requests and streams in flight finish and flushes the store queue, all within
+/// <c>deadline_ms</c> (<see cref="HostOptions.ShutdownTimeout"/>). A second SIGTERM or SIGINT ends the delay
 /// early; SIGQUIT stops at once, as the console lifetime does.
 /// </summary>
 /// <remarks>
@@ -24,8 +25,17 @@ public sealed partial class DrainingHostLifetime(
     TimeProvider time,
     ILogger<DrainingHostLifetime> logger) : IHostLifetime, IDisposable
 {
-    /// <summary>How long Kestrel has to accept and start the connections already queued once new ones are dropped.</summary>
+    /// <summary>How long Kestrel has to start the connections it accepted from the queue once new ones are dropped.</summary>
     public static readonly TimeSpan AcceptSettle = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long the drain waits at most for Kestrel to accept the connections the kernel queued before new ones were
+    /// dropped: on a busy host that can take longer than <see cref="AcceptSettle"/>, and closing the listener resets
+    /// every connection still queued, with the request a load balancer already sent on it.
+    /// </summary>
+    public static readonly TimeSpan AcceptQueueWait = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan AcceptQueuePoll = TimeSpan.FromMilliseconds(10);
 
     private readonly List<PosixSignalRegistration> _signals = [];
     private readonly CancellationTokenSource _delay = new();
@@ -104,6 +114,11 @@ public sealed partial class DrainingHostLifetime(
         {
             try
             {
+                var dropped = time.GetTimestamp();
+                while (listenSockets.QueuedConnections() > 0 && time.GetElapsedTime(dropped) < AcceptQueueWait)
+                {
+                    await Task.Delay(AcceptQueuePoll, time, lifetime.ApplicationStopping).ConfigureAwait(false);
+                }
                 await Task.Delay(AcceptSettle, time, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

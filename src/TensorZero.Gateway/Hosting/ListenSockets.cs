@@ -21,6 +21,9 @@ public sealed partial class ListenSockets(ILogger<ListenSockets> logger)
 {
     private const int SolSocket = 1;
     private const int SoAttachFilter = 26;
+    private const int IpProtoTcp = 6;
+    private const int TcpInfo = 11;
+    private const byte TcpListen = 10;
 
     private readonly ConcurrentBag<Socket> _sockets = [];
 
@@ -53,6 +56,37 @@ public sealed partial class ListenSockets(ILogger<ListenSockets> logger)
             }
         }
         return applied;
+    }
+
+    /// <summary>
+    /// The connections the kernel has completed on the listening sockets that Kestrel hasn't accepted yet, or -1 when
+    /// that can't be read (not Linux, or a socket already closed). Linux reports a listening socket's accept queue
+    /// length in <c>tcp_info.tcpi_unacked</c> (offset 24).
+    /// </summary>
+    public int QueuedConnections()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return -1;
+        }
+        Span<byte> info = stackalloc byte[104];
+        var queued = 0;
+        foreach (var socket in _sockets)
+        {
+            try
+            {
+                if (socket.GetRawSocketOption(IpProtoTcp, TcpInfo, info) < 28 || info[0] != TcpListen)
+                {
+                    return -1;
+                }
+                queued += (int)BitConverter.ToUInt32(info[24..28]);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return -1;
+            }
+        }
+        return queued;
     }
 
     // One classic BPF instruction, `ret #0`: keep no byte of any packet. `struct sock_fprog` holds its length and a

@@ -58,6 +58,71 @@ public sealed class DrainingHostLifetimeTests
     }
 
     [Fact]
+    public async Task DrainAsync_ConnectionsStillQueued_ListenerStaysOpenUntilKestrelTakesThem()
+    {
+        var time = new FakeTimeProvider();
+        using var lifetime = new Lifetime();
+        var sockets = new ListenSockets(NullLogger<ListenSockets>.Instance);
+        using var listener = sockets.Create(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync((IPEndPoint)listener.LocalEndPoint!);
+        await ListenSocketsTests.WaitForQueuedAsync(sockets, 1);
+        using var host = new DrainingHostLifetime(new ShutdownConfig(0, 30_000), new GatewayDrain(), sockets, lifetime, time,
+            NullLogger<DrainingHostLifetime>.Instance);
+        await host.WaitForStartAsync(CancellationToken.None);
+
+        var draining = host.DrainAsync("SIGTERM");
+        // Far past the settle time a fixed pause would allow, the queued connection still holds the listener open.
+        for (var i = 0; i < 100; i++)
+        {
+            await AdvanceAsync(time, TimeSpan.FromMilliseconds(10));
+        }
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+
+        using var accepted = await listener.AcceptAsync();
+        for (var i = 0; i < 1_000 && !draining.IsCompleted; i++)
+        {
+            await AdvanceAsync(time, TimeSpan.FromMilliseconds(10));
+        }
+        await draining.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task DrainAsync_QueueNeverEmpties_StopsAfterTheLongestWait()
+    {
+        var time = new FakeTimeProvider();
+        using var lifetime = new Lifetime();
+        var sockets = new ListenSockets(NullLogger<ListenSockets>.Instance);
+        using var listener = sockets.Create(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync((IPEndPoint)listener.LocalEndPoint!);
+        await ListenSocketsTests.WaitForQueuedAsync(sockets, 1);
+        using var host = new DrainingHostLifetime(new ShutdownConfig(0, 30_000), new GatewayDrain(), sockets, lifetime, time,
+            NullLogger<DrainingHostLifetime>.Instance);
+        await host.WaitForStartAsync(CancellationToken.None);
+
+        var started = time.GetUtcNow();
+        var draining = host.DrainAsync("SIGTERM");
+        for (var i = 0; i < 1_000 && !draining.IsCompleted; i++)
+        {
+            await AdvanceAsync(time, TimeSpan.FromMilliseconds(10));
+        }
+        await draining.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.InRange(time.GetUtcNow() - started, DrainingHostLifetime.AcceptQueueWait, TimeSpan.FromSeconds(5));
+    }
+
+    // Moves the fake clock and lets the drain's continuation run (on the pool) before the next step.
+    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
+    {
+        time.Advance(by);
+        await Task.Delay(2);
+    }
+
+    [Fact]
     public async Task DrainAsync_SecondSignal_EndsTheDelayAtOnce()
     {
         var time = new FakeTimeProvider();
