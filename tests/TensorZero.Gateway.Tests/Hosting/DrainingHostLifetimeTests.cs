@@ -60,66 +60,93 @@ public sealed class DrainingHostLifetimeTests
     [Fact]
     public async Task DrainAsync_ConnectionsStillQueued_ListenerStaysOpenUntilKestrelTakesThem()
     {
-        var time = new FakeTimeProvider();
-        using var lifetime = new Lifetime();
-        var sockets = new ListenSockets(NullLogger<ListenSockets>.Instance);
-        using var listener = sockets.Create(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(16);
-        using var client = new System.Net.Sockets.TcpClient();
-        await client.ConnectAsync((IPEndPoint)listener.LocalEndPoint!);
-        await ListenSocketsTests.WaitForQueuedAsync(sockets, 1);
-        using var host = new DrainingHostLifetime(new ShutdownConfig(0, 30_000), new GatewayDrain(), sockets, lifetime, time,
-            NullLogger<DrainingHostLifetime>.Instance);
-        await host.WaitForStartAsync(CancellationToken.None);
+        await using var queued = await QueuedDrain.StartAsync();
 
-        var draining = host.DrainAsync("SIGTERM");
+        var draining = queued.Host.DrainAsync("SIGTERM");
         // Far past the settle time a fixed pause would allow, the queued connection still holds the listener open.
         for (var i = 0; i < 100; i++)
         {
-            await AdvanceAsync(time, TimeSpan.FromMilliseconds(10));
+            await queued.AdvanceAsync();
         }
-        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.False(queued.Lifetime.ApplicationStopping.IsCancellationRequested);
 
-        using var accepted = await listener.AcceptAsync();
-        for (var i = 0; i < 1_000 && !draining.IsCompleted; i++)
-        {
-            await AdvanceAsync(time, TimeSpan.FromMilliseconds(10));
-        }
-        await draining.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
+        using var accepted = await queued.Listener.AcceptAsync();
+        await queued.AdvanceUntilStoppedAsync(draining);
     }
 
     [Fact]
     public async Task DrainAsync_QueueNeverEmpties_StopsAfterTheLongestWait()
     {
-        var time = new FakeTimeProvider();
-        using var lifetime = new Lifetime();
-        var sockets = new ListenSockets(NullLogger<ListenSockets>.Instance);
-        using var listener = sockets.Create(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(16);
-        using var client = new System.Net.Sockets.TcpClient();
-        await client.ConnectAsync((IPEndPoint)listener.LocalEndPoint!);
-        await ListenSocketsTests.WaitForQueuedAsync(sockets, 1);
-        using var host = new DrainingHostLifetime(new ShutdownConfig(0, 30_000), new GatewayDrain(), sockets, lifetime, time,
-            NullLogger<DrainingHostLifetime>.Instance);
-        await host.WaitForStartAsync(CancellationToken.None);
+        await using var queued = await QueuedDrain.StartAsync();
+        var started = queued.Time.GetUtcNow();
 
-        var started = time.GetUtcNow();
-        var draining = host.DrainAsync("SIGTERM");
-        for (var i = 0; i < 1_000 && !draining.IsCompleted; i++)
-        {
-            await AdvanceAsync(time, TimeSpan.FromMilliseconds(10));
-        }
-        await draining.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
-        Assert.InRange(time.GetUtcNow() - started, DrainingHostLifetime.AcceptQueueWait, TimeSpan.FromSeconds(5));
+        await queued.AdvanceUntilStoppedAsync(queued.Host.DrainAsync("SIGTERM"));
+
+        Assert.InRange(queued.Time.GetUtcNow() - started, DrainingHostLifetime.AcceptQueueWait, TimeSpan.FromSeconds(5));
     }
 
-    // Moves the fake clock and lets the drain's continuation run (on the pool) before the next step.
-    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
+    /// <summary>
+    /// A drain over a listening socket Kestrel would have made, with one connection the kernel completed and nobody
+    /// accepted, on a fake clock moved in 10 ms steps.
+    /// </summary>
+    private sealed class QueuedDrain : IAsyncDisposable
     {
-        time.Advance(by);
-        await Task.Delay(2);
+        private QueuedDrain(ListenSockets sockets, System.Net.Sockets.Socket listener, System.Net.Sockets.TcpClient client)
+        {
+            Listener = listener;
+            Client = client;
+            Host = new DrainingHostLifetime(new ShutdownConfig(0, 30_000), new GatewayDrain(), sockets, Lifetime, Time,
+                NullLogger<DrainingHostLifetime>.Instance);
+        }
+
+        public FakeTimeProvider Time { get; } = new();
+
+        public Lifetime Lifetime { get; } = new();
+
+        public System.Net.Sockets.Socket Listener { get; }
+
+        public System.Net.Sockets.TcpClient Client { get; }
+
+        public DrainingHostLifetime Host { get; }
+
+        public static async Task<QueuedDrain> StartAsync()
+        {
+            var sockets = new ListenSockets(NullLogger<ListenSockets>.Instance);
+            var listener = sockets.Create(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(16);
+            var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync((IPEndPoint)listener.LocalEndPoint!);
+            await ListenSocketsTests.WaitForQueuedAsync(sockets, 1);
+            var queued = new QueuedDrain(sockets, listener, client);
+            await queued.Host.WaitForStartAsync(CancellationToken.None);
+            return queued;
+        }
+
+        // Moves the fake clock and lets the drain's continuation run (on the pool) before the next step.
+        public async Task AdvanceAsync()
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(2);
+        }
+
+        public async Task AdvanceUntilStoppedAsync(Task draining)
+        {
+            for (var i = 0; i < 1_000 && !draining.IsCompleted; i++)
+            {
+                await AdvanceAsync();
+            }
+            await draining.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(Lifetime.ApplicationStopping.IsCancellationRequested);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Host.Dispose();
+            Lifetime.Dispose();
+            Client.Dispose();
+            Listener.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]
