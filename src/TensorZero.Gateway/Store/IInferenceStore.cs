@@ -5,6 +5,12 @@ public sealed record InferenceQuery(string? FunctionName, string? VariantName, G
 {
     /// <summary>Only these inferences (at most <see cref="StoreEndpoints.MaxLimit"/>); null: any.</summary>
     public IReadOnlyList<Guid>? Ids { get; init; }
+
+    /// <summary>
+    /// Only inferences with a demonstration, each read with its newest demonstration as its output and its own output
+    /// as <see cref="InferenceRow.DispreferredOutput"/> (TensorZero's <c>output_source: demonstration</c>).
+    /// </summary>
+    public bool Demonstrations { get; init; }
 }
 
 /// <summary>The database behind the store: SQLite (embedded) or PostgreSQL.</summary>

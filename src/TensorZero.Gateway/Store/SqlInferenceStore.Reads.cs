@@ -62,7 +62,12 @@ public sealed partial class SqlInferenceStore
             Add(command, "before", dialect.Id(before));
         }
         // Ids are UUIDv7: their order is the order of creation.
-        command.CommandText = $"SELECT * FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences ORDER BY id DESC LIMIT @limit";
+        command.CommandText = query.Demonstrations
+            ? $"SELECT inferences.*, demo.value FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences " +
+              $"JOIN (SELECT target_id, {Text("value")} AS value, ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY created_at DESC, id DESC) AS newest " +
+              "FROM demonstration_feedback) AS demo ON demo.target_id = inferences.id AND demo.newest = 1 " +
+              "ORDER BY inferences.id DESC LIMIT @limit"
+            : $"SELECT * FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences ORDER BY id DESC LIMIT @limit";
         Add(command, "limit", query.Limit);
         return await ReadInferencesAsync(command, cancellationToken).ConfigureAwait(false);
     }
@@ -123,9 +128,11 @@ public sealed partial class SqlInferenceStore
     {
         var rows = new List<InferenceRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // A demonstration, when asked for, follows the inference's columns.
+        var demonstration = reader.FieldCount > 14;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new InferenceRow(
+            var row = new InferenceRow(
                 Id: SqlDialect.ReadId(reader, 1),
                 EpisodeId: SqlDialect.ReadId(reader, 2),
                 FunctionName: reader.GetString(3),
@@ -139,7 +146,8 @@ public sealed partial class SqlInferenceStore
                 Tags: reader.GetString(10),
                 ProcessingTimeMs: SqlDialect.ReadLong(reader, 11),
                 TtftMs: SqlDialect.ReadLong(reader, 12),
-                CreatedAt: SqlDialect.ReadTime(reader, 13)));
+                CreatedAt: SqlDialect.ReadTime(reader, 13));
+            rows.Add(demonstration ? row with { Output = reader.GetString(14), DispreferredOutput = row.Output } : row);
         }
         return rows;
     }

@@ -65,7 +65,7 @@ public static class StoreEndpoints
         using var body = await ReadObjectAsync(context, config);
         var root = body.RootElement;
         RefuseUnsupported(root);
-        var withOutput = WithOutput(root);
+        var source = OutputSourceOf(root);
         var query = new InferenceQuery(
             OptionalString(root, "function_name"u8),
             OptionalString(root, "variant_name"u8),
@@ -73,8 +73,11 @@ public static class StoreEndpoints
             OptionalString(root, "before"u8) is { } before ? ParseId(before, "before") : null,
             root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
                 ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
-                : DefaultLimit);
-        await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted), withOutput);
+                : DefaultLimit)
+        {
+            Demonstrations = source == OutputSource.Demonstration,
+        };
+        await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted), source != OutputSource.None);
     }
 
     /// <summary>
@@ -95,7 +98,7 @@ public static class StoreEndpoints
             throw GatewayError.InvalidRequest($"`ids` may hold at most {MaxLimit} ids; ask for the rest in another request");
         }
         var functionName = OptionalString(root, "function_name"u8);
-        var withOutput = WithOutput(root);
+        var source = OutputSourceOf(root);
         var wanted = new List<Guid>(ids.GetArrayLength());
         var index = 0;
         foreach (var item in ids.EnumerateArray())
@@ -110,7 +113,9 @@ public static class StoreEndpoints
             index++;
         }
         // One query for all of them, then the order asked.
-        var found = await store.ListInferencesAsync(new InferenceQuery(functionName, null, null, null, MaxLimit) { Ids = wanted }, context.RequestAborted);
+        var found = await store.ListInferencesAsync(
+            new InferenceQuery(functionName, null, null, null, MaxLimit) { Ids = wanted, Demonstrations = source == OutputSource.Demonstration },
+            context.RequestAborted);
         var byId = found.ToDictionary(row => row.Id);
         var rows = new List<InferenceRow>(found.Count);
         foreach (var id in wanted)
@@ -120,7 +125,7 @@ public static class StoreEndpoints
                 rows.Add(row);
             }
         }
-        await WriteListAsync(context, rows, withOutput);
+        await WriteListAsync(context, rows, source != OutputSource.None);
     }
 
     // Fields of TensorZero's list_inferences this store can't answer. A client sending one would otherwise get a list
@@ -141,13 +146,21 @@ public static class StoreEndpoints
         }
     }
 
-    // TensorZero's `output_source`: `inference` (the default) shows each inference's output, `none` leaves it out.
-    // `demonstration` (a demonstration's output in its place) is refused rather than answered with the inference's.
-    private static bool WithOutput(JsonElement root) => OptionalString(root, "output_source"u8) switch
+    // TensorZero's `output_source`: `inference` (the default) shows each inference's output, `none` leaves it out,
+    // `demonstration` lists only inferences with a demonstration, its newest in place of the output and the
+    // inference's own output as `dispreferred_outputs`.
+    private enum OutputSource
     {
-        null or "inference" => true,
-        "none" => false,
-        "demonstration" => throw GatewayError.InvalidRequest("`output_source`: `demonstration` is not supported by this gateway; use `inference` or `none`"),
+        Inference,
+        None,
+        Demonstration,
+    }
+
+    private static OutputSource OutputSourceOf(JsonElement root) => OptionalString(root, "output_source"u8) switch
+    {
+        null or "inference" => OutputSource.Inference,
+        "none" => OutputSource.None,
+        "demonstration" => OutputSource.Demonstration,
         _ => throw GatewayError.InvalidRequest("`output_source` must be one of inference, none or demonstration"),
     };
 

@@ -18,6 +18,12 @@ internal static class StoredRowWriter
         {
             Raw(writer, "output"u8, row.Output);
         }
+        if (row.DispreferredOutput is { } dispreferred)
+        {
+            writer.WriteStartArray("dispreferred_outputs"u8);
+            RawValue(writer, dispreferred);
+            writer.WriteEndArray();
+        }
         if (row.ToolParams is { } tools)
         {
             Raw(writer, "tool_params"u8, tools);
@@ -70,6 +76,11 @@ internal static class StoredRowWriter
     private static void Raw(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string json)
     {
         writer.WritePropertyName(name);
+        RawValue(writer, json);
+    }
+
+    private static void RawValue(Utf8JsonWriter writer, string json)
+    {
         try
         {
             writer.WriteRawValue(json, skipInputValidation: false);

@@ -21,7 +21,14 @@ public sealed record InferenceRow(
     string Tags,
     long? ProcessingTimeMs,
     long? TtftMs,
-    DateTimeOffset CreatedAt) : StoredRow;
+    DateTimeOffset CreatedAt) : StoredRow
+{
+    /// <summary>
+    /// Read with a demonstration in place of <see cref="Output"/> (TensorZero's <c>output_source: demonstration</c>):
+    /// the inference's own output, which the read endpoints show as <c>dispreferred_outputs</c>. Never written.
+    /// </summary>
+    public string? DispreferredOutput { get; init; }
+}
 
 /// <summary>One provider attempt of an inference, shaped after TensorZero's <c>model_inferences</c> row.</summary>
 /// <param name="Output">The content as JSON text; <c>[]</c> for a failed attempt.</param>

@@ -120,13 +120,13 @@ public sealed record ListInferencesRequestBody(
     Guid? EpisodeId,
     [property: Description("Only inferences older than this inference id (the last id of the previous page)")] Guid? Before,
     [property: Description("1 to 100; 20 when absent")] int? Limit,
-    [property: Description("`inference` (the default) or `none` (no `output`)")] string? OutputSource);
+    [property: Description("`inference` (the default), `none` (no `output`) or `demonstration` (only inferences with one; its newest as `output`, the inference's own in `dispreferred_outputs`)")] string? OutputSource);
 
 /// <summary><c>POST /v1/inferences/get_inferences</c> request: stored inferences by id.</summary>
 public sealed record GetInferencesRequestBody(
     [property: Description("Inference ids, at most 100")] IReadOnlyList<Guid> Ids,
     [property: Description("Only inferences of this function")] string? FunctionName,
-    [property: Description("`inference` (the default) or `none` (no `output`)")] string? OutputSource);
+    [property: Description("`inference` (the default), `none` (no `output`) or `demonstration` (only inferences with one; its newest as `output`, the inference's own in `dispreferred_outputs`)")] string? OutputSource);
 
 /// <summary>A list of stored inferences, newest first.</summary>
 public sealed record InferenceListBody(IReadOnlyList<StoredInferenceBody> Inferences);
@@ -139,7 +139,8 @@ public sealed record StoredInferenceBody(
     string FunctionName,
     string VariantName,
     JsonElement Input,
-    JsonElement Output,
+    [property: Description("Absent with `output_source: none`; a demonstration with `output_source: demonstration`")] JsonElement? Output,
+    [property: Description("With `output_source: demonstration`: the inference's own output")] IReadOnlyList<JsonElement>? DispreferredOutputs,
     JsonElement? ToolParams,
     JsonElement? OutputSchema,
     JsonElement InferenceParams,
