@@ -167,6 +167,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
     {
         private readonly List<(string Id, string Kind, StringBuilder Text, string? Name)> _blocks = [];
         private readonly List<string> _raw = [];
+        private string? _rawRequest;
         private string? _wholeRawResponse;
 
         public Usage Usage { get; private set; } = Usage.Unknown;
@@ -177,15 +178,12 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         public bool Cached { get; private set; }
 
         /// <summary>The body sent to the provider, from the call's first chunk.</summary>
-        public string RawRequest { get; private set; } = string.Empty;
+        public string RawRequest => _rawRequest ?? string.Empty;
 
         public void Add(ProviderStreamChunk chunk)
         {
             Cached |= chunk.CachedUsage is not null;
-            if (chunk.RawRequest is { } rawRequest)
-            {
-                RawRequest = rawRequest;
-            }
+            _rawRequest ??= chunk.RawRequest;
             _wholeRawResponse ??= chunk.WholeRawResponse;
             _raw.Add(chunk.RawChunk);
             foreach (var delta in chunk.Content)

@@ -96,7 +96,7 @@ internal static class RowJson
             using var document = JsonDocument.Parse(stored);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object ||
-                (root.TryGetProperty("chat_completion"u8, out var inner) && inner.ValueKind == JsonValueKind.Object && CountProperties(root) == 1))
+                (root.TryGetProperty("chat_completion"u8, out var inner) && inner.ValueKind == JsonValueKind.Object && root.EnumerateObject().Count() == 1))
             {
                 return stored;
             }
@@ -106,16 +106,6 @@ internal static class RowJson
             return stored;
         }
         return "{\"chat_completion\":" + stored + "}";
-    }
-
-    private static int CountProperties(JsonElement element)
-    {
-        var count = 0;
-        foreach (var _ in element.EnumerateObject())
-        {
-            count++;
-        }
-        return count;
     }
 
     private static string JsonModeName(JsonMode mode) => mode switch
