@@ -215,19 +215,12 @@ public sealed class RequestLogTests
         var framework = Assert.Single(gateway.Logs.Events, e => e.MessageTemplate.Text == "connection {Note}");
         Assert.Equal("\"0HNCONNSCOPE1\"", framework.Properties["ConnectionId"].ToString());
     }
+
     [Fact]
     public async Task LinesLoggedInsideARequest_CarryThatRequestsId_AndLinesOutsideNone()
     {
-        using var gateway = new GatewayFactory("""
-            [models.broken_then_good]
-            routing = ["broken", "working"]
-            [models.broken_then_good.providers.broken]
-            type = "dummy"
-            model_name = "error"
-            [models.broken_then_good.providers.working]
-            type = "dummy"
-            model_name = "alternate"
-            """);
+        // Its `broken_then_good` model fails on its first provider and answers from its second.
+        using var gateway = new Endpoints.InferenceEndpointTests.DummyGateway();
         var client = gateway.CreateClient();
         const string Body = """{"model_name": "broken_then_good", "input": {"messages": [{"role": "user", "content": "hi"}]}}""";
 
