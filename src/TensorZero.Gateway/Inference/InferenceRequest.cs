@@ -73,6 +73,12 @@ public sealed record ResponseSchemas(IReadOnlyDictionary<string, JsonSchemaDocum
 
     /// <summary>The names of the OpenAI custom tools offered: a call to one keeps its name, and its input is text, not JSON arguments.</summary>
     public IReadOnlySet<string> CustomTools { get; init; } = System.Collections.Frozen.FrozenSet<string>.Empty;
+
+    /// <summary>The tool choice in force (the request's, else the function's; null when no tool is offered), for the stored row.</summary>
+    public ToolChoice? ToolChoice { get; init; }
+
+    /// <summary><c>parallel_tool_calls</c> in force (the request's, else the function's), for the stored row.</summary>
+    public bool? ParallelToolCalls { get; init; }
 }
 
 /// <summary>The outcome of a successful inference.</summary>

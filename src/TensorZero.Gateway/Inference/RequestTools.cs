@@ -46,6 +46,8 @@ public sealed class RequestTools
     public ResponseSchemas Schemas(JsonMode jsonMode) => new(_schemasByName, OutputSchema, jsonMode)
     {
         CustomTools = CustomTools.Count == 0 ? System.Collections.Frozen.FrozenSet<string>.Empty : CustomTools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal),
+        ToolChoice = ToolChoice,
+        ParallelToolCalls = ParallelToolCalls,
     };
 
     public static RequestTools Build(GatewayConfig config, FunctionConfig function, InferenceRequest request)

@@ -133,9 +133,6 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         });
     }
 
-    // The tool parameters column of a chat inference offered no tools: the same text each time.
-    private const string NoToolsAvailable = """{"tools_available":[]}""";
-
     private static InferenceRow InferenceRowOf(
         InferenceRequest request, string messages, Guid id, Guid episodeId, string variant, FunctionType type, string output,
         ResponseSchemas schemas, InferenceParams variantParams, long? elapsed, long? ttft, DateTimeOffset now)
@@ -143,7 +140,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
         var json = type == FunctionType.Json;
         return new InferenceRow(id, episodeId, request.FunctionName ?? InferenceService.DefaultFunctionName, variant, json ? "json" : "chat",
             RowJson.Input(request.Input, messages), output,
-            json ? null : schemas.Tools.Count == 0 ? NoToolsAvailable : RowJson.Write(schemas, static (w, schemas) => { w.WriteStartObject(); w.WriteStartArray("tools_available"u8); foreach (var name in schemas.Tools.Keys) { w.WriteStringValue(name); } w.WriteEndArray(); w.WriteEndObject(); }),
+            json ? null : StoredToolParams.Column(request, schemas),
             json ? (schemas.OutputSchema?.Node?.ToJsonString() ?? "{}") : null,
             RowJson.Params(variantParams, request.Params, request.JsonMode),
             RowJson.Tags(request.Tags), elapsed, ttft, now);

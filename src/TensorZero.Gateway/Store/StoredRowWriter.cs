@@ -26,7 +26,7 @@ internal static class StoredRowWriter
         }
         if (row.ToolParams is { } tools)
         {
-            Raw(writer, "tool_params"u8, tools);
+            StoredToolParams.WriteAsRead(writer, tools);
         }
         if (row.OutputSchema is { } schema)
         {

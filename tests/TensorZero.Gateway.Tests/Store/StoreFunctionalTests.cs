@@ -106,11 +106,29 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         type = "chat_completion"
         model = "dummy::json"
         json_mode = "strict"
+
+        [tools.get_weather]
+        description = "Weather for a city"
+        parameters = "city.json"
+
+        [tools.lookup]
+        description = "Look a city up"
+        parameters = "city.json"
+
+        [functions.assist]
+        type = "chat"
+        tools = ["get_weather", "lookup"]
+        parallel_tool_calls = true
+
+        [functions.assist.variants.main]
+        type = "chat_completion"
+        model = "gpt"
         """;
 
     private static readonly Dictionary<string, string> Files = new()
     {
         ["schema.json"] = """{"type":"object","properties":{"answer":{"type":"string"}},"required":["answer"]}""",
+        ["city.json"] = """{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""",
     };
 
     private GatewayFactory Gateway(TestDatabase database) => new(Config(database), database.Environment(), Files);
@@ -138,7 +156,10 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         Assert.Equal("main", stored["variant_name"]!.GetValue<string>());
         Assert.Equal(body["episode_id"]!.GetValue<string>(), stored["episode_id"]!.GetValue<string>());
         Assert.Equal("alice", stored["tags"]!["user"]!.GetValue<string>());
-        Assert.Equal("""{"tools_available":[]}""", stored["tool_params"]!.ToJsonString());
+        // No tool offered: TensorZero's flattened tool fields with nothing in them.
+        Assert.Equal("[]", stored["provider_tools"]!.ToJsonString());
+        Assert.False(stored.ContainsKey("tool_choice"));
+        Assert.False(stored.ContainsKey("tool_params"));
         Assert.NotNull(stored["processing_time_ms"]);
         var model = Assert.Single(stored["model_inferences"]!.AsArray())!;
         Assert.Equal("gpt", model["model_name"]!.GetValue<string>());
@@ -318,6 +339,76 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         Assert.Equal(2, listed.Count);
         Assert.All(listed, inference => Assert.Equal(["chat_completion"], inference!["inference_params"]!.AsObject().Select(p => p.Key)));
         Assert.All(await ListAsync(client, new { function_name = "tuned", output_source = "none" }), inference => Assert.False(inference!.AsObject().ContainsKey("output")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task ToolParams_AreAnsweredFlattened_AsTensorZerosClientsReadThem(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        var credentials = new Dictionary<string, string> { ["customer_key"] = Canary };
+        var (_, byDefault, _) = await client.PostInferenceAsync(new { function_name = "assist", input = GatewayClient.UserMessage("a"), credentials });
+        var additional = JsonNode.Parse("""
+            [{"type":"function","name":"search","description":"Search the web","parameters":{"type":"object","properties":{"q":{"type":"string"}}},"strict":true},
+             {"type":"openai_custom","name":"shell","description":"Run a command","format":{"type":"grammar","grammar":{"syntax":"lark","definition":"start: WORD"}}}]
+            """)!;
+        var (status, chosen, _) = await client.PostInferenceAsync(new
+        {
+            function_name = "assist",
+            input = GatewayClient.UserMessage("b"),
+            credentials,
+            allowed_tools = new[] { "lookup" },
+            additional_tools = additional,
+            tool_choice = new { specific = "search" },
+            parallel_tool_calls = false,
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (a, b) = (byDefault["inference_id"]!.GetValue<string>(), chosen["inference_id"]!.GetValue<string>());
+        await WaitForInferenceAsync(client, a);
+        await WaitForInferenceAsync(client, b);
+
+        var rows = await GetManyAsync(client, new { ids = new[] { a, b } });
+        Assert.Equal(rows.Select(r => r!["inference_id"]!.GetValue<string>()), [a, b]);
+        Assert.Equal("""{"tool_choice":"auto","parallel_tool_calls":true,"provider_tools":[]}""", ToolFields(rows[0]!));
+        // PostgreSQL's JSONB keeps an object's keys in an order of its own: the tools are compared as JSON.
+        Assert.True(JsonNode.DeepEquals(additional, rows[1]!["additional_tools"]), rows[1]!["additional_tools"]?.ToJsonString());
+        Assert.Equal(
+            """{"allowed_tools":["lookup"],"additional_tools":[{},{}],"tool_choice":{"specific":"search"},"parallel_tool_calls":false,"provider_tools":[]}""",
+            ToolFields(rows[1]!));
+        Assert.Equal(ToolFields(rows[1]!), ToolFields(Assert.Single(await ListAsync(client, new { function_name = "assist", limit = 1 }))!));
+
+        // A demonstration may call what the request offered: its additional tool, not a configured one it left out.
+        using var offered = await client.PostAsJsonAsync("/feedback", new
+        {
+            metric_name = "demonstration",
+            inference_id = b,
+            value = new[] { new { type = "tool_call", id = "c1", name = "search", arguments = new { q = "x" } } },
+        });
+        Assert.Equal(HttpStatusCode.OK, offered.StatusCode);
+        using var notOffered = await client.PostAsJsonAsync("/feedback", new
+        {
+            metric_name = "demonstration",
+            inference_id = b,
+            value = new[] { new { type = "tool_call", id = "c1", name = "get_weather", arguments = new { city = "x" } } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, notOffered.StatusCode);
+    }
+
+    // The inference's tool fields, in the order answered; `tool_params` must not be among them.
+    private static string ToolFields(JsonNode row)
+    {
+        var fields = new JsonObject();
+        foreach (var (name, value) in row.AsObject())
+        {
+            if (name is "allowed_tools" or "additional_tools" or "tool_choice" or "parallel_tool_calls" or "provider_tools" or "tool_params")
+            {
+                // Tools stand as `{}`: their count and place are checked here, their content by the caller.
+                fields[name] = name == "additional_tools" ? new JsonArray(value!.AsArray().Select(_ => (JsonNode)new JsonObject()).ToArray()) : value?.DeepClone();
+            }
+        }
+        return fields.ToJsonString();
     }
 
     [Theory]
