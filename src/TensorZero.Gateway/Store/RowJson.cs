@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using TensorZero.Gateway.Configuration;
 using TensorZero.Gateway.Endpoints;
 using TensorZero.Gateway.Inference;
@@ -15,7 +16,8 @@ internal static class RowJson
     public static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write) => JsonWriting.ToText(state, write, relaxed: true);
 
     /// <summary>
-    /// <c>{"system": ..., "messages": [...]}</c>. File data is left out (only its type and URL are kept).
+    /// <c>{"system": ..., "messages": [...]}</c>. File data is left out: a file is kept as TensorZero keeps one whose
+    /// object storage is disabled (see <see cref="StoredFile"/>).
     /// <paramref name="messages"/> is the <see cref="Messages"/> text of the input's messages, which the model rows
     /// store too: written once, not again inside the input.
     /// </summary>
@@ -108,6 +110,71 @@ internal static class RowJson
         return "{\"chat_completion\":" + stored + "}";
     }
 
+    /// <summary>
+    /// A stored <c>input</c> value as the read endpoints answer it. Rows written before files took TensorZero's
+    /// stored shape hold a file as <c>{"type": "file", "mime_type", "url"}</c>, and an unknown block without its
+    /// <c>data</c>; TensorZero's clients refuse both, so they are answered in the current shape (the file's path from
+    /// its URL, as <see cref="StoredFile"/> makes it for a URL file). Text that mentions neither is returned as it is.
+    /// </summary>
+    public static string InputAsRead(string stored)
+    {
+        if (!stored.Contains("\"file\"", StringComparison.Ordinal) && !stored.Contains("\"unknown\"", StringComparison.Ordinal))
+        {
+            return stored;
+        }
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(stored);
+        }
+        catch (JsonException)
+        {
+            return stored;
+        }
+        var changed = false;
+        if (root?["messages"] is JsonArray messages)
+        {
+            foreach (var content in messages.Select(m => (m as JsonObject)?["content"]).OfType<JsonArray>())
+            {
+                for (var i = 0; i < content.Count; i++)
+                {
+                    if (content[i] is JsonObject block && LegacyBlockAsRead(block) is { } current)
+                    {
+                        content[i] = current;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return changed ? Write(root!, static (writer, node) => node.WriteTo(writer)) : stored;
+    }
+
+    // The current shape of a block written before it, or null when the block is current.
+    private static JsonObject? LegacyBlockAsRead(JsonObject block)
+    {
+        var type = block["type"] is JsonValue t && t.TryGetValue<string>(out var name) ? name : null;
+        if (type == "unknown" && !block.ContainsKey("data"))
+        {
+            var unknown = (JsonObject)block.DeepClone();
+            unknown["data"] = null;
+            return unknown;
+        }
+        if (type != "file" || block.ContainsKey("storage_path"))
+        {
+            return null;
+        }
+        var mime = block["mime_type"] is JsonValue m && m.TryGetValue<string>(out var mimeType) ? mimeType : null;
+        var url = block["url"] is JsonValue u && u.TryGetValue<string>(out var text) && Uri.TryCreate(text, UriKind.Absolute, out var parsed) ? parsed : null;
+        var file = url is null ? FileBlock.FromBase64(mime ?? StoredFile.UnknownMimeType, string.Empty) : FileBlock.FromUrl(url, mime);
+        return JsonNode.Parse(Write(file, static (writer, file) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "file");
+            StoredFile.WriteFields(writer, file);
+            writer.WriteEndObject();
+        }))!.AsObject();
+    }
+
     private static string JsonModeName(JsonMode mode) => mode switch
     {
         JsonMode.On => "on",
@@ -173,14 +240,38 @@ internal static class RowJson
             case ThoughtBlock thought:
                 writer.WriteString("type"u8, "thought");
                 JsonWriting.WriteText(writer, "text", thought.Text);
+                if (thought.Signature is { } signature)
+                {
+                    JsonWriting.WriteText(writer, "signature", signature);
+                }
                 break;
             case FileBlock file:
                 writer.WriteString("type"u8, "file");
-                JsonWriting.WriteText(writer, "mime_type", file.MimeType);
-                JsonWriting.WriteText(writer, "url", file.Url?.ToString());
+                StoredFile.WriteFields(writer, file);
+                break;
+            case UnknownBlock unknown:
+                writer.WriteString("type"u8, "unknown");
+                writer.WritePropertyName("data"u8);
+                if (unknown.Data is { } data)
+                {
+                    data.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+                if (unknown.ModelName is { } model)
+                {
+                    writer.WriteString("model_name"u8, model);
+                }
+                if (unknown.ProviderName is { } provider)
+                {
+                    writer.WriteString("provider_name"u8, provider);
+                }
                 break;
             default:
                 writer.WriteString("type"u8, "unknown");
+                writer.WriteNull("data"u8);
                 break;
         }
         writer.WriteEndObject();

@@ -13,7 +13,7 @@ internal static class StoredRowWriter
         writer.WriteString("episode_id"u8, row.EpisodeId);
         writer.WriteString("function_name"u8, row.FunctionName);
         writer.WriteString("variant_name"u8, row.VariantName);
-        Raw(writer, "input"u8, row.Input);
+        Raw(writer, "input"u8, RowJson.InputAsRead(row.Input));
         if (withOutput)
         {
             Raw(writer, "output"u8, row.Output);

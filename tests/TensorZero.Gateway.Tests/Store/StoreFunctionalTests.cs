@@ -396,6 +396,54 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, notOffered.StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task Files_AreStoredAsTensorZerosStoredFiles_WithoutTheirData(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        const string Png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        var (status, body, _) = await client.PostInferenceAsync(new
+        {
+            model_name = "dummy::good",
+            input = new
+            {
+                messages = new object[]
+                {
+                    new
+                    {
+                        role = "user",
+                        content = new object[]
+                        {
+                            new { type = "text", text = "what is in these?" },
+                            new { type = "file", data = Png, mime_type = "image/png", filename = "dot.png" },
+                            new { type = "file", url = "https://example.com/cat.jpg", detail = "high" },
+                        },
+                    },
+                },
+            },
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var id = body["inference_id"]!.GetValue<string>();
+        await WaitForInferenceAsync(client, id);
+
+        var content = Assert.Single(await GetManyAsync(client, new { ids = new[] { id } }))!["input"]!["messages"]![0]!["content"]!.AsArray();
+        var (inline, linked) = (content[1]!.AsObject(), content[2]!.AsObject());
+        // Keys sorted: PostgreSQL's JSONB keeps them in an order of its own. No `data`, no `url`.
+        Assert.Equal(["filename", "mime_type", "storage_path", "type"], inline.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["detail", "mime_type", "source_url", "storage_path", "type"], linked.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("image/png", inline["mime_type"]!.GetValue<string>());
+        Assert.Equal("dot.png", inline["filename"]!.GetValue<string>());
+        Assert.Equal("disabled", inline["storage_path"]!["kind"]!["type"]!.GetValue<string>());
+        Assert.Matches("^observability/files/[0-9a-f]{64}\\.png$", inline["storage_path"]!["path"]!.GetValue<string>());
+        Assert.Equal("https://example.com/cat.jpg", linked["source_url"]!.GetValue<string>());
+        Assert.Equal("image/jpeg", linked["mime_type"]!.GetValue<string>());
+        Assert.Equal("high", linked["detail"]!.GetValue<string>());
+        Assert.Matches("^observability/files/[0-9a-f]{64}\\.jpg$", linked["storage_path"]!["path"]!.GetValue<string>());
+        Assert.DoesNotContain(Png[..40], content.ToJsonString());
+    }
+
     // The inference's tool fields, in the order answered; `tool_params` must not be among them.
     private static string ToolFields(JsonNode row)
     {
