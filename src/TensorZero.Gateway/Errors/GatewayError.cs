@@ -62,6 +62,12 @@ public sealed class GatewayError : Exception
     public string? RawResponse { get; init; }
 
     /// <summary>
+    /// The body sent to the provider when the call failed, for the failed attempt's stored row (which is redacted like
+    /// every stored row); null when the failure came before a body was sent, or from no provider. Never shown to a client.
+    /// </summary>
+    public string? RawRequest { get; init; }
+
+    /// <summary>
     /// The raw answers of the failed provider attempts this error stands for (fallbacks, retries, variants), oldest
     /// first, reported under <c>raw_response</c> when the request asked for them.
     /// </summary>
@@ -71,7 +77,11 @@ public sealed class GatewayError : Exception
     public GatewayError WithRawResponses(IReadOnlyList<RawResponseEntry> entries) =>
         ReferenceEquals(entries, RawResponses) || (entries.Count == 0 && RawResponses.Count == 0)
             ? this
-            : new GatewayError(Kind, Message, ProviderStatus, RetryAfter, _retryable) { RawResponse = RawResponse, RawResponses = entries };
+            : new GatewayError(Kind, Message, ProviderStatus, RetryAfter, _retryable) { RawRequest = RawRequest, RawResponse = RawResponse, RawResponses = entries };
+
+    /// <summary>This error with <paramref name="body"/> as the body that was sent.</summary>
+    public GatewayError WithRawRequest(string body) =>
+        new(Kind, Message, ProviderStatus, RetryAfter, _retryable) { RawRequest = body, RawResponse = RawResponse, RawResponses = RawResponses };
 
     public static GatewayError InvalidRequest(string message) => new(ErrorKind.InvalidRequest, message);
 }

@@ -103,7 +103,7 @@ public sealed class Model(string name, IReadOnlyList<RoutedProvider> providers, 
     // Typed as the interface, so that `[]` is the shared empty array rather than a new empty list (the common case).
     // The failure list exists only once a provider failed.
     private IReadOnlyList<FailedAttempt> Attempts(List<ProviderFailure>? failures) =>
-        failures is null ? [] : (IReadOnlyList<FailedAttempt>)failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs)).ToList();
+        failures is null ? [] : (IReadOnlyList<FailedAttempt>)failures.Select(f => new FailedAttempt(name, f.Provider, f.Error.Message, f.Error.RawResponse, f.ElapsedMs) { RawRequest = f.Error.RawRequest }).ToList();
 
     private static IReadOnlyList<RawResponseEntry> FailedRawResponses(List<ProviderFailure>? failures) =>
         failures is null ? [] : (IReadOnlyList<RawResponseEntry>)failures.SelectMany(f => f.Error.RawResponses).ToList();
@@ -221,4 +221,8 @@ internal static class ErrorAggregation
 /// A provider of a model that failed before another answered: what the store records of it. <paramref name="Error"/>
 /// and <paramref name="RawResponse"/> were redacted where the error was made.
 /// </summary>
-public sealed record FailedAttempt(string ModelName, string ProviderName, string Error, string? RawResponse, long ResponseTimeMs);
+public sealed record FailedAttempt(string ModelName, string ProviderName, string Error, string? RawResponse, long ResponseTimeMs)
+{
+    /// <summary>The body sent to the provider; null when none was sent (a refused credential, a timeout before sending).</summary>
+    public string? RawRequest { get; init; }
+}

@@ -29,7 +29,7 @@ public static class ProviderHttp
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            Content = new JsonBody(body),
         };
         foreach (var layer in headerLayers)
         {
@@ -58,23 +58,30 @@ public static class ProviderHttp
         CancellationToken cancellationToken)
     {
         await Authorize(request, auth, cancellationToken).ConfigureAwait(false);
-        HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw SendError(e, client, providerDisplayName, secrets);
-        }
-        using (response)
-        {
-            var body = await ReadBodyAsync(client, response, providerDisplayName, secrets, cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
+            HttpResponseMessage response;
+            try
             {
-                return body;
+                response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
+            catch (HttpRequestException e)
+            {
+                throw SendError(e, client, providerDisplayName, secrets);
+            }
+            using (response)
+            {
+                var body = await ReadBodyAsync(client, response, providerDisplayName, secrets, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return body;
+                }
+                throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
+            }
+        }
+        catch (GatewayError e) when (e.RawRequest is null && request.Content is ISentBody sent)
+        {
+            throw e.WithRawRequest(sent.Text);
         }
     }
 
@@ -121,31 +128,38 @@ public static class ProviderHttp
         CancellationToken cancellationToken)
     {
         await Authorize(request, auth, cancellationToken).ConfigureAwait(false);
-        HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw SendError(e, client, providerDisplayName, secrets);
-        }
-        if (!response.IsSuccessStatusCode)
-        {
-            using (response)
+            HttpResponseMessage response;
+            try
             {
-                var body = await ReadBodyAsync(client, response, providerDisplayName, secrets, cancellationToken).ConfigureAwait(false);
-                throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
+            catch (HttpRequestException e)
+            {
+                throw SendError(e, client, providerDisplayName, secrets);
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                using (response)
+                {
+                    var body = await ReadBodyAsync(client, response, providerDisplayName, secrets, cancellationToken).ConfigureAwait(false);
+                    throw StatusError(providerDisplayName, (int)response.StatusCode, body, secrets, RetryAfter(response));
+                }
+            }
+            var contentType = response.Content.Headers.ContentType?.MediaType;
+            if (contentType is null || !contentType.StartsWith(expectedContentType, StringComparison.OrdinalIgnoreCase))
+            {
+                response.Dispose();
+                throw new GatewayError(ErrorKind.ProviderServer,
+                    $"Error from {providerDisplayName} server: expected a `{expectedContentType}` stream, got `{contentType ?? "no content type"}`");
+            }
+            return response;
         }
-        var contentType = response.Content.Headers.ContentType?.MediaType;
-        if (contentType is null || !contentType.StartsWith(expectedContentType, StringComparison.OrdinalIgnoreCase))
+        catch (GatewayError e) when (e.RawRequest is null && request.Content is ISentBody sent)
         {
-            response.Dispose();
-            throw new GatewayError(ErrorKind.ProviderServer,
-                $"Error from {providerDisplayName} server: expected a `{expectedContentType}` stream, got `{contentType ?? "no content type"}`");
+            throw e.WithRawRequest(sent.Text);
         }
-        return response;
     }
 
     /// <summary>
@@ -313,4 +327,22 @@ public static class ProviderHttp
         problem = string.Empty;
         return document;
     }
+}
+
+/// <summary>A request body that keeps the text it was made from: a failed call's stored row shows what was sent.</summary>
+public interface ISentBody
+{
+    string Text { get; }
+}
+
+/// <summary>A JSON request body (UTF-8, <c>application/json</c>) that keeps its text.</summary>
+internal sealed class JsonBody : StringContent, ISentBody
+{
+    public JsonBody(string text)
+        : base(text, Encoding.UTF8, "application/json")
+    {
+        Text = text;
+    }
+
+    public string Text { get; }
 }

@@ -86,7 +86,7 @@ public sealed class InferenceRecorder(StoreWriter? writer, SecretRegistry secret
     {
         foreach (var a in attempts)
         {
-            rows.Add(new ModelInferenceRow(UuidV7.New(now), inferenceId, string.Empty, a.RawResponse ?? string.Empty,
+            rows.Add(new ModelInferenceRow(UuidV7.New(now), inferenceId, a.RawRequest ?? string.Empty, a.RawResponse ?? string.Empty,
                 request.Input.System, messages, "[]", null, null, a.ResponseTimeMs, a.ModelName, a.ProviderName,
                 null, null, a.Error, now));
         }

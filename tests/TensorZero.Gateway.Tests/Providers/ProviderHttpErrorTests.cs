@@ -1,6 +1,8 @@
 using TensorZero.Gateway.Credentials;
 using TensorZero.Gateway.Errors;
 using TensorZero.Gateway.Providers;
+using TensorZero.Gateway.Providers.Auth;
+using TensorZero.Gateway.Providers.Aws;
 using TensorZero.Gateway.Tests.Infrastructure;
 
 namespace TensorZero.Gateway.Tests.Providers;
@@ -61,5 +63,42 @@ public sealed class ProviderHttpErrorTests
         var error = ProviderHttp.StreamError("Anthropic", $$$"""{"type":"overloaded_error","message":"Overloaded {{{Key}}}"}""", KeyScope);
 
         Assert.Equal("Error in Anthropic stream: Overloaded [REDACTED] (overloaded_error)", error.Message);
+    }
+
+    public static TheoryData<string> FailedSends() => new() { "500", "refused", "wrong stream type" };
+
+    // Every failed send carries the body that was sent, for the failed attempt's stored row: a JSON body as made, and a
+    // SigV4-signed one (Bedrock, SageMaker), whose content is replaced by its signed bytes.
+    [Theory]
+    [MemberData(nameof(FailedSends))]
+    public async Task SendAsync_Fails_TheErrorCarriesTheBodySent(string failure)
+    {
+        const string Body = """{"model":"m","messages":[{"role":"user","content":"hi"}]}""";
+        using var client = new HttpClient(new Answering(failure));
+        foreach (var signed in new[] { false, true })
+        {
+            using var message = ProviderHttp.JsonPost(new Uri("http://127.0.0.1:9/v1/chat"), Body);
+            if (signed)
+            {
+                message.Content = new SignedBody(Body, System.Text.Encoding.UTF8.GetBytes(Body));
+            }
+            var error = failure == "wrong stream type"
+                ? await Assert.ThrowsAsync<GatewayError>(() => ProviderHttp.SendStreamingAsync(
+                    client, message, RequestAuth.None, "P", SecretScope.None, "text/event-stream", CancellationToken.None))
+                : await Assert.ThrowsAsync<GatewayError>(() => ProviderHttp.SendAsync(
+                    client, message, RequestAuth.None, "P", SecretScope.None, CancellationToken.None));
+            Assert.Equal(Body, error.RawRequest);
+        }
+    }
+
+    // 500 with a body, a refused connection, or a 200 that isn't the stream asked for.
+    private sealed class Answering(string failure) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => failure switch
+        {
+            "refused" => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)"),
+            "500" => Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.InternalServerError) { Content = new StringContent("""{"error":{"message":"boom"}}""") }),
+            _ => Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") }),
+        };
     }
 }

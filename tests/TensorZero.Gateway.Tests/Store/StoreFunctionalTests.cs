@@ -198,7 +198,12 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
             Assert.Equal("broken", failed["model_provider_name"]!.GetValue<string>());
             Assert.Equal("[]", failed["output"]!.ToJsonString());
             Assert.Contains("401", failed["error"]!.GetValue<string>(), StringComparison.Ordinal);
-            Assert.Equal("openai", Assert.Single(models, m => m!["error"] is null)!["model_provider_name"]!.GetValue<string>());
+            var answered = Assert.Single(models, m => m!["error"] is null)!;
+            Assert.Equal("openai", answered["model_provider_name"]!.GetValue<string>());
+            // The failed attempt keeps the body it sent, as the answering one does: the same body to the same model.
+            var sent = failed["raw_request"]!.GetValue<string>();
+            Assert.Contains("\"gpt-4o-mini\"", sent, StringComparison.Ordinal);
+            Assert.Equal(answered["raw_request"]!.GetValue<string>(), sent);
             var all = stored.ToJsonString();
             Assert.DoesNotContain(WrongKey, all, StringComparison.Ordinal);
             Assert.DoesNotContain(WrongKey[..12], all, StringComparison.Ordinal);

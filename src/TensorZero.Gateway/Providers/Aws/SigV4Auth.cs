@@ -37,13 +37,17 @@ internal sealed class SigV4Auth(AwsKeySource keys, TimeProvider time) : AuthSche
 }
 
 /// <summary>A request body whose bytes a signature reads without copying them.</summary>
-internal sealed class SignedBody : ByteArrayContent
+internal sealed class SignedBody : ByteArrayContent, ISentBody
 {
-    public SignedBody(byte[] bytes)
+    public SignedBody(string text, byte[] bytes)
         : base(bytes)
     {
+        Text = text;
         Bytes = bytes;
     }
+
+    /// <summary>The text the bytes encode, for a failed call's stored row.</summary>
+    public string Text { get; }
 
     public byte[] Bytes { get; }
 }

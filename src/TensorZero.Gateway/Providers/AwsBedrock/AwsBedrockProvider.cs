@@ -103,7 +103,7 @@ internal sealed class AwsBedrockProvider(
             location.MarkRequest(message);
             target.Mark(message);
             // The exact bytes and content type sent are the ones signed.
-            message.Content = new SignedBody(bytes);
+            message.Content = new SignedBody(rawRequest, bytes);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             if (operation == "converse" && !message.Headers.Contains("Accept"))
             {

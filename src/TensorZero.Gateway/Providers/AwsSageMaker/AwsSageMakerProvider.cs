@@ -100,7 +100,7 @@ internal sealed class AwsSageMakerProvider(
             location.MarkRequest(message);
             target.Mark(message);
             // The exact bytes and content type sent are the ones signed.
-            message.Content = new SignedBody(bytes);
+            message.Content = new SignedBody(rawRequest, bytes);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             if (!stream && !message.Headers.Contains("Accept"))
             {

@@ -70,9 +70,10 @@ public sealed class SigV4AuthTests
     private static (HttpRequestMessage Message, byte[] Body) Message(params ExtraHeaderItem[] headers)
     {
         var target = new SigV4Target(new Uri("http://127.0.0.1:9"), "us-east-1", "bedrock", "/model/{modelId}/converse", "{modelId}", "us.anthropic.claude-haiku-4-5-20251001-v1:0");
-        var body = Encoding.UTF8.GetBytes("""{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"inferenceConfig":{}}""");
+        const string Text = """{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"inferenceConfig":{}}""";
+        var body = Encoding.UTF8.GetBytes(Text);
         var message = ProviderHttp.JsonPost(target.Url, "unused", headers);
-        message.Content = new SignedBody(body);
+        message.Content = new SignedBody(Text, body);
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         target.Mark(message);
         return (message, body);
