@@ -114,11 +114,13 @@ internal static class RowJson
     /// A stored <c>input</c> value as the read endpoints answer it. Rows written before files took TensorZero's
     /// stored shape hold a file as <c>{"type": "file", "mime_type", "url"}</c>, and an unknown block without its
     /// <c>data</c>; TensorZero's clients refuse both, so they are answered in the current shape (the file's path from
-    /// its URL, as <see cref="StoredFile"/> makes it for a URL file). Text that mentions neither is returned as it is.
+    /// its URL, as <see cref="StoredFile"/> makes it for a URL file). Text that can hold neither is returned as it is,
+    /// unparsed: no file without a <c>storage_path</c>, and no unknown block that ends after its type.
     /// </summary>
     public static string InputAsRead(string stored)
     {
-        if (!stored.Contains("\"file\"", StringComparison.Ordinal) && !stored.Contains("\"unknown\"", StringComparison.Ordinal))
+        var legacyFile = stored.Contains("\"file\"", StringComparison.Ordinal) && !stored.Contains("\"storage_path\"", StringComparison.Ordinal);
+        if (!legacyFile && !stored.Contains("\"unknown\"}", StringComparison.Ordinal))
         {
             return stored;
         }
