@@ -1,8 +1,20 @@
 namespace TensorZero.Gateway.Store;
 
-/// <summary>Which inferences a listing returns: newest first, optionally before an id (the page cursor).</summary>
+/// <summary>
+/// Which inferences a listing returns: newest first (or by time, <see cref="OldestFirst"/>), optionally before or after
+/// an id (the page cursors), or past <see cref="Offset"/> rows.
+/// </summary>
 public sealed record InferenceQuery(string? FunctionName, string? VariantName, Guid? EpisodeId, Guid? Before, int Limit)
 {
+    /// <summary>Only inferences after this id (later in time): the page after a cursor, still answered newest first.</summary>
+    public Guid? After { get; init; }
+
+    /// <summary>How many of the ordered rows to skip first.</summary>
+    public int Offset { get; init; }
+
+    /// <summary>Ordered by creation time first (TensorZero's <c>order_by</c> timestamp): true ascending, false descending; null: by id only.</summary>
+    public bool? OldestFirst { get; init; }
+
     /// <summary>Only these inferences (at most <see cref="StoreEndpoints.MaxLimit"/>); null: any.</summary>
     public IReadOnlyList<Guid>? Ids { get; init; }
 

@@ -61,15 +61,35 @@ public sealed partial class SqlInferenceStore
             conditions.Add("id < @before");
             Add(command, "before", dialect.Id(before));
         }
-        // Ids are UUIDv7: their order is the order of creation.
+        if (query.After is { } after)
+        {
+            conditions.Add("id > @after");
+            Add(command, "after", dialect.Id(after));
+        }
         command.CommandText = query.Demonstrations
             ? $"SELECT inferences.*, demo.value FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences " +
               $"JOIN (SELECT target_id, {Text("value")} AS value, ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY created_at DESC, id DESC) AS newest " +
-              "FROM demonstration_feedback) AS demo ON demo.target_id = inferences.id AND demo.newest = 1 " +
-              "ORDER BY inferences.id DESC LIMIT @limit"
-            : $"SELECT * FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences ORDER BY id DESC LIMIT @limit";
+              $"FROM demonstration_feedback) AS demo ON demo.target_id = inferences.id AND demo.newest = 1 {OrderBy(query, "inferences.")}"
+            : $"SELECT * FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences {OrderBy(query, "")}";
         Add(command, "limit", query.Limit);
-        return await ReadInferencesAsync(command, cancellationToken).ConfigureAwait(false);
+        Add(command, "offset", query.Offset);
+        var rows = await ReadInferencesAsync(command, cancellationToken).ConfigureAwait(false);
+        if (query.After is not null)
+        {
+            // Read in the inverted order to take the rows right after the cursor; answered in the order asked.
+            rows.Reverse();
+        }
+        return rows;
+    }
+
+    // Ids are UUIDv7: their order is the order of creation, and they break ties of equal times. The page after a
+    // cursor is read in the inverted order (then reversed), as TensorZero reads it.
+    private static string OrderBy(InferenceQuery query, string table)
+    {
+        var invert = query.After is not null;
+        var id = invert ? "ASC" : "DESC";
+        var time = query.OldestFirst is { } ascending ? $"{table}created_at {(ascending != invert ? "ASC" : "DESC")}, " : string.Empty;
+        return $"ORDER BY {time}{table}id {id} LIMIT @limit OFFSET @offset";
     }
 
     public async Task<bool> EpisodeExistsAsync(Guid episodeId, CancellationToken cancellationToken)
@@ -124,7 +144,7 @@ public sealed partial class SqlInferenceStore
         return rows;
     }
 
-    private static async Task<IReadOnlyList<InferenceRow>> ReadInferencesAsync(DbCommand command, CancellationToken cancellationToken)
+    private static async Task<List<InferenceRow>> ReadInferencesAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<InferenceRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,8 @@ namespace TensorZero.Gateway.Store;
 /// <summary>
 /// Reading back what was stored, without a database client: <c>GET /inferences/{id}</c> (with its model inferences and
 /// feedback), <c>GET /episodes/{id}/inferences</c>, and TensorZero's <c>POST /v1/inferences/list_inferences</c> (newest
-/// first, by function and variant, paged with <c>before</c>) and <c>POST /v1/inferences/get_inferences</c> (by id).
+/// first or by time, by function, variant and episode, paged with <c>offset</c>, <c>before</c> or <c>after</c>) and
+/// <c>POST /v1/inferences/get_inferences</c> (by id).
 /// </summary>
 public static class StoreEndpoints
 {
@@ -66,15 +67,30 @@ public static class StoreEndpoints
         var root = body.RootElement;
         RefuseUnsupported(root);
         var source = OutputSourceOf(root);
+        var before = OptionalString(root, "before"u8) is { } b ? ParseId(b, "before") : (Guid?)null;
+        var after = OptionalString(root, "after"u8) is { } a ? ParseId(a, "after") : (Guid?)null;
+        var offset = Offset(root);
+        // TensorZero's rules and texts. An offset of 0 is no offset: TensorZero's client may send one with a cursor.
+        if (before is not null && after is not null)
+        {
+            throw GatewayError.InvalidRequest("Cannot specify both 'before' and 'after' parameters");
+        }
+        if (offset > 0 && (before is not null || after is not null))
+        {
+            throw GatewayError.InvalidRequest("Cannot use 'offset' with cursor pagination ('before' or 'after')");
+        }
         var query = new InferenceQuery(
             OptionalString(root, "function_name"u8),
             OptionalString(root, "variant_name"u8),
             OptionalString(root, "episode_id"u8) is { } episode ? ParseId(episode, "episode_id") : null,
-            OptionalString(root, "before"u8) is { } before ? ParseId(before, "before") : null,
+            before,
             root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
                 ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
                 : DefaultLimit)
         {
+            After = after,
+            Offset = offset,
+            OldestFirst = OldestFirst(root),
             Demonstrations = source == OutputSource.Demonstration,
         };
         await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted), source != OutputSource.None);
@@ -129,21 +145,74 @@ public static class StoreEndpoints
     }
 
     // Fields of TensorZero's list_inferences this store can't answer. A client sending one would otherwise get a list
-    // that silently ignores its filter, order or page; sent as null (as TensorZero's own client sends unset fields)
-    // or an offset of 0, each is the same as absent.
-    private static readonly string[] UnsupportedListFields = ["after", "offset", "filters", "filter", "order_by", "search_query_experimental"];
+    // that silently ignores its filter; sent as null (as TensorZero's own client sends unset fields), each is the same
+    // as absent.
+    private static readonly string[] UnsupportedListFields = ["filters", "filter", "search_query_experimental"];
+
+    private const string SupportedListFields =
+        "it takes function_name, variant_name, episode_id, output_source, limit, offset, before, after and order_by (by timestamp)";
 
     private static void RefuseUnsupported(JsonElement root)
     {
         foreach (var field in UnsupportedListFields)
         {
-            if (root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null &&
-                !(field == "offset" && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var offset) && offset == 0))
+            if (root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null)
             {
-                throw GatewayError.InvalidRequest(
-                    $"`{field}` is not supported by this gateway's list_inferences; it takes function_name, variant_name, episode_id, limit, before and output_source");
+                throw GatewayError.InvalidRequest($"`{field}` is not supported by this gateway's list_inferences; {SupportedListFields}");
             }
         }
+    }
+
+    // `offset`: a non-negative whole number; null or absent is 0.
+    private static int Offset(JsonElement root)
+    {
+        if (!root.TryGetProperty("offset"u8, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return 0;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var offset) && offset >= 0
+            ? offset
+            : throw GatewayError.InvalidRequest("`offset` must be a non-negative whole number");
+    }
+
+    // TensorZero's `order_by`: a list of `{"by": ..., "direction": "ascending" | "descending"}`. Ordering by time is
+    // answered (the first such term decides; later ones can't change a time order, and ids break ties); by a metric
+    // or by search relevance is refused rather than ignored.
+    private static bool? OldestFirst(JsonElement root)
+    {
+        if (!root.TryGetProperty("order_by"u8, out var order) || order.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (order.ValueKind != JsonValueKind.Array)
+        {
+            throw GatewayError.InvalidRequest("`order_by` must be a list of {\"by\": \"timestamp\", \"direction\": \"ascending\" | \"descending\"}");
+        }
+        bool? oldestFirst = null;
+        var index = 0;
+        foreach (var term in order.EnumerateArray())
+        {
+            var path = $"order_by[{index++}]";
+            if (term.ValueKind != JsonValueKind.Object)
+            {
+                throw GatewayError.InvalidRequest($"`{path}` must be an object with `by` and `direction`");
+            }
+            var by = OptionalString(term, "by"u8) ?? throw GatewayError.InvalidRequest($"`{path}.by` is required");
+            if (by != "timestamp")
+            {
+                throw GatewayError.InvalidRequest(by is "metric" or "search_relevance"
+                    ? $"`{path}.by`: ordering by {by} is not supported by this gateway's list_inferences; {SupportedListFields}"
+                    : $"`{path}.by` must be one of timestamp, metric or search_relevance");
+            }
+            var ascending = OptionalString(term, "direction"u8) switch
+            {
+                "ascending" => true,
+                "descending" => false,
+                _ => throw GatewayError.InvalidRequest($"`{path}.direction` must be ascending or descending"),
+            };
+            oldestFirst ??= ascending;
+        }
+        return oldestFirst;
     }
 
     // TensorZero's `output_source`: `inference` (the default) shows each inference's output, `none` leaves it out,

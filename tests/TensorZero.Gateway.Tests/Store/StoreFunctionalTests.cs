@@ -540,14 +540,66 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         AssertBadRequestAsync("/v1/inferences/get_inferences", body, expected);
 
     [Theory]
-    [InlineData("""{"after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"}""", "`after` is not supported")]
-    [InlineData("""{"offset": 20}""", "`offset` is not supported")]
     [InlineData("""{"filters": {"type": "tag", "key": "user", "value": "alice", "comparison_operator": "="}}""", "`filters` is not supported")]
     [InlineData("""{"filter": {"type": "tag"}}""", "`filter` is not supported")]
-    [InlineData("""{"order_by": [{"by": "timestamp", "direction": "ascending"}]}""", "`order_by` is not supported")]
     [InlineData("""{"search_query_experimental": "hello"}""", "`search_query_experimental` is not supported")]
-    public Task ListInferences_AFilterOrPageThisStoreCantApply_Is400RatherThanIgnored(string body, string expected) =>
+    [InlineData("""{"order_by": [{"by": "timestamp", "direction": "ascending"}, {"by": "metric", "name": "score", "direction": "descending"}]}""",
+        "`order_by[1].by`: ordering by metric is not supported")]
+    [InlineData("""{"order_by": [{"by": "search_relevance", "direction": "descending"}]}""", "`order_by[0].by`: ordering by search_relevance is not supported")]
+    public Task ListInferences_AFilterOrOrderThisStoreCantApply_Is400RatherThanIgnored(string body, string expected) =>
         AssertBadRequestAsync("/v1/inferences/list_inferences", body, expected);
+
+    [Theory]
+    [InlineData("""{"before": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11", "after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"}""",
+        "Cannot specify both 'before' and 'after' parameters")]
+    [InlineData("""{"after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11", "offset": 5}""", "Cannot use 'offset' with cursor pagination ('before' or 'after')")]
+    [InlineData("""{"after": "not-an-id"}""", "`after`")]
+    [InlineData("""{"offset": -1}""", "`offset` must be a non-negative whole number")]
+    [InlineData("""{"offset": 1.5}""", "`offset` must be a non-negative whole number")]
+    [InlineData("""{"offset": "3"}""", "`offset` must be a non-negative whole number")]
+    [InlineData("""{"order_by": "timestamp"}""", "`order_by` must be a list")]
+    [InlineData("""{"order_by": [3]}""", "`order_by[0]` must be an object")]
+    [InlineData("""{"order_by": [{"direction": "ascending"}]}""", "`order_by[0].by` is required")]
+    [InlineData("""{"order_by": [{"by": "size", "direction": "ascending"}]}""", "`order_by[0].by` must be one of timestamp, metric or search_relevance")]
+    [InlineData("""{"order_by": [{"by": "timestamp", "direction": "up"}]}""", "`order_by[0].direction` must be ascending or descending")]
+    public Task ListInferences_BadPageOrOrder_Is400NamingIt(string body, string expected) =>
+        AssertBadRequestAsync("/v1/inferences/list_inferences", body, expected);
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task ListInferences_PagesByOffsetAndByCursorsBothWays_AndOrdersByTime(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        var ids = new List<string>();
+        foreach (var text in new[] { "a", "b", "c", "d", "e" })
+        {
+            var (_, answer, _) = await client.PostInferenceAsync(new { function_name = "tuned", input = GatewayClient.UserMessage(text) });
+            ids.Add(answer["inference_id"]!.GetValue<string>());
+        }
+        await WaitForInferenceAsync(client, ids[^1]);
+        var (a, b, c, d, e) = (ids[0], ids[1], ids[2], ids[3], ids[4]);
+
+        async Task<string[]> Page(object query) =>
+            (await ListAsync(client, query)).Select(i => i!["inference_id"]!.GetValue<string>()).ToArray();
+
+        Assert.Equal([e, d], await Page(new { function_name = "tuned", limit = 2 }));
+        Assert.Equal([c, b], await Page(new { function_name = "tuned", limit = 2, offset = 2 }));
+        Assert.Equal([a], await Page(new { function_name = "tuned", limit = 2, offset = 4 }));
+        Assert.Empty(await Page(new { function_name = "tuned", offset = 5 }));
+        Assert.Equal([c, b, a], await Page(new { function_name = "tuned", before = d }));
+        // The page right after a cursor, answered newest first as every page is.
+        Assert.Equal([d, c], await Page(new { function_name = "tuned", after = b, limit = 2 }));
+        Assert.Equal([e, d, c], await Page(new { function_name = "tuned", after = b }));
+        Assert.Empty(await Page(new { function_name = "tuned", after = e }));
+        var oldest = new[] { new { by = "timestamp", direction = "ascending" } };
+        Assert.Equal([a, b], await Page(new { function_name = "tuned", limit = 2, order_by = oldest }));
+        Assert.Equal([b, c], await Page(new { function_name = "tuned", limit = 2, offset = 1, order_by = oldest }));
+        Assert.Equal([e, d], await Page(new { function_name = "tuned", limit = 2, order_by = new[] { new { by = "timestamp", direction = "descending" } } }));
+        // An offset of 0 is no offset, with a cursor too (TensorZero's client sends one).
+        Assert.Equal([b, a], await Page(new { function_name = "tuned", before = c, offset = 0 }));
+    }
 
     [Fact]
     public async Task ListInferences_UnsetFieldsAsTensorZerosClientSendsThem_AreAccepted()
