@@ -12,6 +12,9 @@ public sealed record InferenceQuery(string? FunctionName, string? VariantName, G
     /// <summary>How many of the ordered rows to skip first.</summary>
     public int Offset { get; init; }
 
+    /// <summary>TensorZero's <c>filters</c>: only inferences it holds for.</summary>
+    public InferenceFilter? Filter { get; init; }
+
     /// <summary>Ordered by creation time first (TensorZero's <c>order_by</c> timestamp): true ascending, false descending; null: by id only.</summary>
     public bool? OldestFirst { get; init; }
 

@@ -9,9 +9,10 @@ public sealed partial class SqlInferenceStore
         $"id, episode_id, function_name, variant_name, {Text("input")}, {Text("output")}, {toolParams}, {outputSchema}, " +
         $"{Text("inference_params")}, {Text("tags")}, processing_time_ms, ttft_ms, created_at";
 
+    // Each table is `i` to its WHERE clause, which filters' subqueries refer to.
     private string BothTables(string where) =>
-        $"SELECT 'chat' AS function_type, {InferenceColumns(Text("tool_params"), "NULL")} FROM chat_inferences WHERE {where} " +
-        $"UNION ALL SELECT 'json', {InferenceColumns("NULL", Text("output_schema"))} FROM json_inferences WHERE {where}";
+        $"SELECT 'chat' AS function_type, {InferenceColumns(Text("tool_params"), "NULL")} FROM chat_inferences i WHERE {where} " +
+        $"UNION ALL SELECT 'json', {InferenceColumns("NULL", Text("output_schema"))} FROM json_inferences i WHERE {where}";
 
     // JSON columns come back as text on both engines.
     private string Text(string column) => dialect.IsPostgres ? $"{column}::text" : column;
@@ -66,6 +67,11 @@ public sealed partial class SqlInferenceStore
             conditions.Add("id > @after");
             Add(command, "after", dialect.Id(after));
         }
+        if (query.Filter is { } filter)
+        {
+            var parameters = 0;
+            conditions.Add(FilterSql(filter, command, ref parameters));
+        }
         command.CommandText = query.Demonstrations
             ? $"SELECT inferences.*, demo.value FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences " +
               $"JOIN (SELECT target_id, {Text("value")} AS value, ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY created_at DESC, id DESC) AS newest " +
@@ -80,6 +86,60 @@ public sealed partial class SqlInferenceStore
             rows.Reverse();
         }
         return rows;
+    }
+
+    // A filter as a condition on `i`, TensorZero's way: a metric filter holds when any feedback of that metric on the
+    // inference (or its episode) compares as asked; every value is a parameter.
+    private string FilterSql(InferenceFilter filter, DbCommand command, ref int parameters)
+    {
+        switch (filter)
+        {
+            case FloatMetricFilter f:
+                return $"EXISTS (SELECT 1 FROM float_metric_feedback f WHERE f.target_id = {Target(f.Level)} AND f.metric_name = " +
+                    $"{Parameter(command, ref parameters, f.MetricName)} AND f.value {f.Operator} {Parameter(command, ref parameters, f.Value)})";
+            case BooleanMetricFilter b:
+                return $"EXISTS (SELECT 1 FROM boolean_metric_feedback f WHERE f.target_id = {Target(b.Level)} AND f.metric_name = " +
+                    $"{Parameter(command, ref parameters, b.MetricName)} AND f.value = {Parameter(command, ref parameters, b.Value)})";
+            case DemonstrationFilter d:
+                return $"{(d.HasDemonstration ? "" : "NOT ")}EXISTS (SELECT 1 FROM demonstration_feedback f WHERE f.target_id = i.id)";
+            case TagFilter t:
+            {
+                var (key, value) = (Parameter(command, ref parameters, t.Key), Parameter(command, ref parameters, t.Value));
+                // A tag that differs must still be there (TensorZero's `!=`).
+                return dialect.IsPostgres
+                    ? $"(i.tags ->> {key}) {(t.Equal ? "=" : "<>")} {value}"
+                    : $"EXISTS (SELECT 1 FROM json_each(i.tags) WHERE json_each.key = {key} AND json_each.value {(t.Equal ? "=" : "<>")} {value})";
+            }
+            case TimeFilter t:
+                return $"i.created_at {t.Operator} {Parameter(command, ref parameters, dialect.Time(t.Time))}";
+            case AndFilter a:
+                return a.Children.Count == 0 ? "1 = 1" : Join(a.Children, " AND ", command, ref parameters);
+            case OrFilter o:
+                return o.Children.Count == 0 ? "1 = 0" : Join(o.Children, " OR ", command, ref parameters);
+            case NotFilter n:
+                return $"NOT ({FilterSql(n.Child, command, ref parameters)})";
+            default:
+                throw new InvalidOperationException($"unknown filter {filter.GetType().Name}");
+        }
+    }
+
+    private string Join(IReadOnlyList<InferenceFilter> children, string separator, DbCommand command, ref int parameters)
+    {
+        var parts = new string[children.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = FilterSql(children[i], command, ref parameters);
+        }
+        return "(" + string.Join(separator, parts) + ")";
+    }
+
+    private static string Target(Configuration.MetricLevel level) => level == Configuration.MetricLevel.Episode ? "i.episode_id" : "i.id";
+
+    private static string Parameter(DbCommand command, ref int parameters, object value)
+    {
+        var name = "filter" + (parameters++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Add(command, name, value);
+        return "@" + name;
     }
 
     // Ids are UUIDv7: their order is the order of creation, and they break ties of equal times. The page after a

@@ -8,7 +8,8 @@ namespace TensorZero.Gateway.Store;
 /// <summary>
 /// Reading back what was stored, without a database client: <c>GET /inferences/{id}</c> (with its model inferences and
 /// feedback), <c>GET /episodes/{id}/inferences</c>, and TensorZero's <c>POST /v1/inferences/list_inferences</c> (newest
-/// first or by time, by function, variant and episode, paged with <c>offset</c>, <c>before</c> or <c>after</c>) and
+/// first or by time, by function, variant, episode and TensorZero's <c>filters</c>, paged with <c>offset</c>,
+/// <c>before</c> or <c>after</c>) and
 /// <c>POST /v1/inferences/get_inferences</c> (by id).
 /// </summary>
 public static class StoreEndpoints
@@ -91,6 +92,7 @@ public static class StoreEndpoints
             After = after,
             Offset = offset,
             OldestFirst = OldestFirst(root),
+            Filter = Filters(root, config),
             Demonstrations = source == OutputSource.Demonstration,
         };
         await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted), source != OutputSource.None);
@@ -147,10 +149,23 @@ public static class StoreEndpoints
     // Fields of TensorZero's list_inferences this store can't answer. A client sending one would otherwise get a list
     // that silently ignores its filter; sent as null (as TensorZero's own client sends unset fields), each is the same
     // as absent.
-    private static readonly string[] UnsupportedListFields = ["filters", "filter", "search_query_experimental"];
+    private static readonly string[] UnsupportedListFields = ["search_query_experimental"];
 
     private const string SupportedListFields =
-        "it takes function_name, variant_name, episode_id, output_source, limit, offset, before, after and order_by (by timestamp)";
+        "it takes function_name, variant_name, episode_id, output_source, limit, offset, before, after, filters and order_by (by timestamp)";
+
+    // `filters`, or the older `filter` when `filters` is unset (TensorZero prefers `filters` when both are).
+    private static InferenceFilter? Filters(JsonElement root, Configuration.GatewayConfig config)
+    {
+        foreach (var name in new[] { "filters", "filter" })
+        {
+            if (root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return InferenceFilterReader.Read(value, config, name);
+            }
+        }
+        return null;
+    }
 
     private static void RefuseUnsupported(JsonElement root)
     {

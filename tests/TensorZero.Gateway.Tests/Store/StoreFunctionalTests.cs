@@ -123,6 +123,21 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         [functions.assist.variants.main]
         type = "chat_completion"
         model = "gpt"
+
+        [metrics.score]
+        type = "float"
+        level = "inference"
+        optimize = "max"
+
+        [metrics.solved]
+        type = "boolean"
+        level = "inference"
+        optimize = "max"
+
+        [metrics.episode_ok]
+        type = "boolean"
+        level = "episode"
+        optimize = "max"
         """;
 
     private static readonly Dictionary<string, string> Files = new()
@@ -540,14 +555,113 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         AssertBadRequestAsync("/v1/inferences/get_inferences", body, expected);
 
     [Theory]
-    [InlineData("""{"filters": {"type": "tag", "key": "user", "value": "alice", "comparison_operator": "="}}""", "`filters` is not supported")]
-    [InlineData("""{"filter": {"type": "tag"}}""", "`filter` is not supported")]
     [InlineData("""{"search_query_experimental": "hello"}""", "`search_query_experimental` is not supported")]
     [InlineData("""{"order_by": [{"by": "timestamp", "direction": "ascending"}, {"by": "metric", "name": "score", "direction": "descending"}]}""",
         "`order_by[1].by`: ordering by metric is not supported")]
     [InlineData("""{"order_by": [{"by": "search_relevance", "direction": "descending"}]}""", "`order_by[0].by`: ordering by search_relevance is not supported")]
     public Task ListInferences_AFilterOrOrderThisStoreCantApply_Is400RatherThanIgnored(string body, string expected) =>
         AssertBadRequestAsync("/v1/inferences/list_inferences", body, expected);
+
+    [Theory]
+    [InlineData("""{"filters": {"type": "float_metric", "metric_name": "nope", "value": 1, "comparison_operator": ">"}}""", "Invalid metric name: nope")]
+    [InlineData("""{"filters": {"type": "float_metric", "metric_name": "solved", "value": 1, "comparison_operator": ">"}}""", "Metric `solved` is not a float metric")]
+    [InlineData("""{"filters": {"type": "boolean_metric", "metric_name": "score", "value": true}}""", "Metric `score` is not a boolean metric")]
+    [InlineData("""{"filters": {"type": "float_metric", "metric_name": "score", "value": "1", "comparison_operator": ">"}}""", "`filters.value` must be a number")]
+    [InlineData("""{"filters": {"type": "float_metric", "metric_name": "score", "value": 1, "comparison_operator": "; DROP TABLE x"}}""",
+        "`filters.comparison_operator` must be one of <, <=, =, >, >=, !=")]
+    [InlineData("""{"filters": {"type": "tag", "key": "user", "value": "alice", "comparison_operator": ">"}}""", "`filters.comparison_operator` must be one of =, !=")]
+    [InlineData("""{"filters": {"type": "tag", "key": "user", "value": "alice", "comparison_operator": "=", "keys": "x"}}""", "`filters.keys` is not a field of a `tag` filter")]
+    [InlineData("""{"filters": {"type": "time", "time": "yesterday", "comparison_operator": ">"}}""", "`filters.time` must be a date and time")]
+    [InlineData("""{"filters": {"type": "and", "children": [{"type": "nope"}]}}""", "`filters.children[0].type` must be one of")]
+    [InlineData("""{"filters": {"type": "not", "child": 3}}""", "`filters.child` must be a filter")]
+    [InlineData("""{"filters": {"type": "or"}}""", "`filters.children` must be a list of filters")]
+    [InlineData("""{"filters": [1]}""", "`filters` must be an object with a `type`")]
+    [InlineData("""{"filter": {"type": "tag"}}""", "`filter.key` is required")]
+    public Task ListInferences_BadFilter_Is400NamingIt(string body, string expected) =>
+        AssertBadRequestAsync("/v1/inferences/list_inferences", body, expected);
+
+    [Fact]
+    public Task ListInferences_FiltersNestedTooDeep_Is400() =>
+        AssertBadRequestAsync("/v1/inferences/list_inferences",
+            "{\"filters\": " + string.Concat(Enumerable.Repeat("{\"type\": \"not\", \"child\": ", 16)) +
+            "{\"type\": \"demonstration_feedback\", \"has_demonstration\": true}" + new string('}', 16) + "}",
+            "filters may nest at most 16 deep");
+
+    [Fact]
+    public Task ListInferences_TooManyFilters_Is400() =>
+        AssertBadRequestAsync("/v1/inferences/list_inferences",
+            "{\"filters\": {\"type\": \"or\", \"children\": [" +
+            string.Join(",", Enumerable.Repeat("{\"type\": \"demonstration_feedback\", \"has_demonstration\": true}", 100)) + "]}}",
+            "a request may hold at most 100 filters");
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task ListInferences_Filters_ByFeedbackTagsAndTime_AsTensorZeroAppliesThem(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        var episode = Guid.CreateVersion7().ToString();
+        async Task<string> Infer(string text, object tags, string? episodeId = null)
+        {
+            var (status, answer, _) = episodeId is null
+                ? await client.PostInferenceAsync(new { function_name = "tuned", input = GatewayClient.UserMessage(text), tags })
+                : await client.PostInferenceAsync(new { function_name = "tuned", input = GatewayClient.UserMessage(text), tags, episode_id = episodeId });
+            Assert.Equal(HttpStatusCode.OK, status);
+            return answer["inference_id"]!.GetValue<string>();
+        }
+        var a = await Infer("a", new Dictionary<string, string> { ["user"] = "alice" });
+        var b = await Infer("b", new Dictionary<string, string> { ["user"] = "bob" });
+        var c = await Infer("c", new Dictionary<string, string>(), episode);
+        var d = await Infer("d", new Dictionary<string, string> { ["user"] = "alice" }, episode);
+        await WaitForInferenceAsync(client, d);
+        async Task Feedback(object body)
+        {
+            using var response = await client.PostAsJsonAsync("/feedback", body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await Feedback(new { metric_name = "score", inference_id = a, value = 0.9 });
+        await Feedback(new { metric_name = "score", inference_id = b, value = 0.2 });
+        await Feedback(new { metric_name = "solved", inference_id = c, value = true });
+        await Feedback(new { metric_name = "solved", inference_id = a, value = false });
+        await Feedback(new { metric_name = "episode_ok", episode_id = episode, value = true });
+        await Feedback(new { metric_name = "demonstration", inference_id = b, value = "the answer" });
+        // Rows are queued in order: once the demonstration is readable, the feedback before it is too.
+        for (var attempt = 0; (await ListAsync(client, new { function_name = "tuned", output_source = "demonstration" })).Count == 0; attempt++)
+        {
+            Assert.True(attempt < 400, "the demonstration was not stored within 20 s");
+            await Task.Delay(50);
+        }
+
+        async Task<string[]> Filtered(object filters, string field = "filters") =>
+            (await ListAsync(client, new Dictionary<string, object> { ["function_name"] = "tuned", [field] = filters }))
+                .Select(i => i!["inference_id"]!.GetValue<string>()).ToArray();
+        object Tag(string value, string op) => new { type = "tag", key = "user", value, comparison_operator = op };
+        object Score(double value, string op) => new { type = "float_metric", metric_name = "score", value, comparison_operator = op };
+        object Solved(bool value) => new { type = "boolean_metric", metric_name = "solved", value };
+
+        Assert.Equal([d, a], await Filtered(Tag("alice", "=")));
+        Assert.Equal([d, a], await Filtered(Tag("alice", "="), "filter"));
+        // `!=` wants the tag there with another value: c has no `user` tag.
+        Assert.Equal([b], await Filtered(Tag("alice", "!=")));
+        Assert.Equal([a], await Filtered(Score(0.5, ">")));
+        Assert.Equal([b], await Filtered(Score(0.2, "<=")));
+        Assert.Equal([c], await Filtered(Solved(true)));
+        Assert.Equal([a], await Filtered(Solved(false)));
+        // An episode-level metric holds for every inference of its episode.
+        Assert.Equal([d, c], await Filtered(new { type = "boolean_metric", metric_name = "episode_ok", value = true }));
+        Assert.Equal([b], await Filtered(new { type = "demonstration_feedback", has_demonstration = true }));
+        Assert.Equal([d, c, a], await Filtered(new { type = "demonstration_feedback", has_demonstration = false }));
+        var bTime = (await WaitForInferenceAsync(client, b))["timestamp"]!.GetValue<string>();
+        Assert.Equal([d, c, b], await Filtered(new { type = "time", time = bTime, comparison_operator = ">=" }));
+        Assert.Equal([a], await Filtered(new { type = "time", time = bTime, comparison_operator = "<" }));
+        Assert.Equal([d], await Filtered(new { type = "and", children = new[] { Tag("alice", "="), new { type = "not", child = Score(0.5, ">") } } }));
+        Assert.Equal([c, b], await Filtered(new { type = "or", children = new[] { Solved(true), Score(0.5, "<") } }));
+        Assert.Empty(await Filtered(new { type = "or", children = Array.Empty<object>() }));
+        Assert.Equal(4, (await Filtered(new { type = "and", children = Array.Empty<object>() })).Length);
+        // A value that looks like SQL is only ever a value.
+        Assert.Empty(await Filtered(Tag("alice' OR '1'='1", "=")));
+    }
 
     [Theory]
     [InlineData("""{"before": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11", "after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"}""",
