@@ -1,8 +1,8 @@
 namespace TensorZero.Gateway.Store;
 
 /// <summary>
-/// Which inferences a listing returns: newest first (or by time, <see cref="OldestFirst"/>), optionally before or after
-/// an id (the page cursors), or past <see cref="Offset"/> rows.
+/// Which inferences a listing returns: newest first (or as <see cref="OrderBy"/> says), optionally before or after an
+/// id (the page cursors), or past <see cref="Offset"/> rows.
 /// </summary>
 public sealed record InferenceQuery(string? FunctionName, string? VariantName, Guid? EpisodeId, Guid? Before, int Limit)
 {
@@ -15,8 +15,11 @@ public sealed record InferenceQuery(string? FunctionName, string? VariantName, G
     /// <summary>TensorZero's <c>filters</c>: only inferences it holds for.</summary>
     public InferenceFilter? Filter { get; init; }
 
-    /// <summary>Ordered by creation time first (TensorZero's <c>order_by</c> timestamp): true ascending, false descending; null: by id only.</summary>
-    public bool? OldestFirst { get; init; }
+    /// <summary>TensorZero's <c>order_by</c>, in order; ids break the ties that are left (newest first).</summary>
+    public IReadOnlyList<OrderTerm> OrderBy { get; init; } = [];
+
+    /// <summary>TensorZero's <c>search_query_experimental</c>: a text the input or output holds, whatever its case.</summary>
+    public string? Search { get; init; }
 
     /// <summary>Only these inferences (at most <see cref="StoreEndpoints.MaxLimit"/>); null: any.</summary>
     public IReadOnlyList<Guid>? Ids { get; init; }
@@ -27,6 +30,12 @@ public sealed record InferenceQuery(string? FunctionName, string? VariantName, G
     /// </summary>
     public bool Demonstrations { get; init; }
 }
+
+/// <summary>
+/// One <c>order_by</c> term: creation time when <see cref="Metric"/> is null, else the newest value of that metric's
+/// feedback on the inference (or its episode), inferences without one last.
+/// </summary>
+public sealed record OrderTerm(Configuration.MetricConfig? Metric, bool Ascending);
 
 /// <summary>The database behind the store: SQLite (embedded) or PostgreSQL.</summary>
 public interface IInferenceStore : IAsyncDisposable

@@ -67,16 +67,25 @@ public sealed partial class SqlInferenceStore
             conditions.Add("id > @after");
             Add(command, "after", dialect.Id(after));
         }
+        var parameters = 0;
         if (query.Filter is { } filter)
         {
-            var parameters = 0;
             conditions.Add(FilterSql(filter, command, ref parameters));
+        }
+        if (query.Search is { } search)
+        {
+            // The columns hold JSON text: the text is looked for as JSON writes it (quotes and backslashes escaped).
+            var escaped = RowJson.Write(search, static (writer, text) => writer.WriteStringValue(text))[1..^1];
+            var text = Parameter(command, ref parameters, escaped);
+            conditions.Add(dialect.IsPostgres
+                ? $"(strpos(lower(i.input::text), lower({text})) > 0 OR strpos(lower(i.output::text), lower({text})) > 0)"
+                : $"(instr(lower(i.input), lower({text})) > 0 OR instr(lower(i.output), lower({text})) > 0)");
         }
         command.CommandText = query.Demonstrations
             ? $"SELECT inferences.*, demo.value FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences " +
               $"JOIN (SELECT target_id, {Text("value")} AS value, ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY created_at DESC, id DESC) AS newest " +
-              $"FROM demonstration_feedback) AS demo ON demo.target_id = inferences.id AND demo.newest = 1 {OrderBy(query, "inferences.")}"
-            : $"SELECT * FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences {OrderBy(query, "")}";
+              $"FROM demonstration_feedback) AS demo ON demo.target_id = inferences.id AND demo.newest = 1 {OrderBy(query, command, ref parameters)}"
+            : $"SELECT * FROM ({BothTables(string.Join(" AND ", conditions))}) AS inferences {OrderBy(query, command, ref parameters)}";
         Add(command, "limit", query.Limit);
         Add(command, "offset", query.Offset);
         var rows = await ReadInferencesAsync(command, cancellationToken).ConfigureAwait(false);
@@ -144,12 +153,27 @@ public sealed partial class SqlInferenceStore
 
     // Ids are UUIDv7: their order is the order of creation, and they break ties of equal times. The page after a
     // cursor is read in the inverted order (then reversed), as TensorZero reads it.
-    private static string OrderBy(InferenceQuery query, string table)
+    // A metric term orders by the newest value of the metric's feedback, inferences without one last (TensorZero's
+    // NULLS LAST, in either direction).
+    private static string OrderBy(InferenceQuery query, DbCommand command, ref int parameters)
     {
         var invert = query.After is not null;
-        var id = invert ? "ASC" : "DESC";
-        var time = query.OldestFirst is { } ascending ? $"{table}created_at {(ascending != invert ? "ASC" : "DESC")}, " : string.Empty;
-        return $"ORDER BY {time}{table}id {id} LIMIT @limit OFFSET @offset";
+        var terms = new List<string>(query.OrderBy.Count + 1);
+        foreach (var term in query.OrderBy)
+        {
+            var direction = term.Ascending != invert ? "ASC" : "DESC";
+            if (term.Metric is not { } metric)
+            {
+                terms.Add($"inferences.created_at {direction}");
+                continue;
+            }
+            var table = metric.Type == Configuration.MetricType.Float ? "float_metric_feedback" : "boolean_metric_feedback";
+            var target = metric.Level == Configuration.MetricLevel.Episode ? "inferences.episode_id" : "inferences.id";
+            terms.Add($"(SELECT f.value FROM {table} f WHERE f.target_id = {target} AND f.metric_name = " +
+                $"{Parameter(command, ref parameters, metric.Name)} ORDER BY f.created_at DESC, f.id DESC LIMIT 1) {direction} NULLS LAST");
+        }
+        terms.Add($"inferences.id {(invert ? "ASC" : "DESC")}");
+        return $"ORDER BY {string.Join(", ", terms)} LIMIT @limit OFFSET @offset";
     }
 
     public async Task<bool> EpisodeExistsAsync(Guid episodeId, CancellationToken cancellationToken)

@@ -66,7 +66,6 @@ public static class StoreEndpoints
         var store = Require(runtime);
         using var body = await ReadObjectAsync(context, config);
         var root = body.RootElement;
-        RefuseUnsupported(root);
         var source = OutputSourceOf(root);
         var before = OptionalString(root, "before"u8) is { } b ? ParseId(b, "before") : (Guid?)null;
         var after = OptionalString(root, "after"u8) is { } a ? ParseId(a, "after") : (Guid?)null;
@@ -91,7 +90,8 @@ public static class StoreEndpoints
         {
             After = after,
             Offset = offset,
-            OldestFirst = OldestFirst(root),
+            OrderBy = OrderTerms(root, config),
+            Search = OptionalString(root, "search_query_experimental"u8),
             Filter = Filters(root, config),
             Demonstrations = source == OutputSource.Demonstration,
         };
@@ -146,14 +146,6 @@ public static class StoreEndpoints
         await WriteListAsync(context, rows, source != OutputSource.None);
     }
 
-    // Fields of TensorZero's list_inferences this store can't answer. A client sending one would otherwise get a list
-    // that silently ignores its filter; sent as null (as TensorZero's own client sends unset fields), each is the same
-    // as absent.
-    private static readonly string[] UnsupportedListFields = ["search_query_experimental"];
-
-    private const string SupportedListFields =
-        "it takes function_name, variant_name, episode_id, output_source, limit, offset, before, after, filters and order_by (by timestamp)";
-
     // `filters`, or the older `filter` when `filters` is unset (TensorZero prefers `filters` when both are).
     private static InferenceFilter? Filters(JsonElement root, Configuration.GatewayConfig config)
     {
@@ -165,17 +157,6 @@ public static class StoreEndpoints
             }
         }
         return null;
-    }
-
-    private static void RefuseUnsupported(JsonElement root)
-    {
-        foreach (var field in UnsupportedListFields)
-        {
-            if (root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null)
-            {
-                throw GatewayError.InvalidRequest($"`{field}` is not supported by this gateway's list_inferences; {SupportedListFields}");
-            }
-        }
     }
 
     // `offset`: a non-negative whole number; null or absent is 0.
@@ -190,20 +171,20 @@ public static class StoreEndpoints
             : throw GatewayError.InvalidRequest("`offset` must be a non-negative whole number");
     }
 
-    // TensorZero's `order_by`: a list of `{"by": ..., "direction": "ascending" | "descending"}`. Ordering by time is
-    // answered (the first such term decides; later ones can't change a time order, and ids break ties); by a metric
-    // or by search relevance is refused rather than ignored.
-    private static bool? OldestFirst(JsonElement root)
+    // TensorZero's `order_by`: a list of `{"by": "timestamp" | "metric" | "search_relevance", "direction": "ascending" |
+    // "descending"}`, a metric term with its `name`. Search relevance needs a search query; like TensorZero's
+    // PostgreSQL store, this one then orders by id.
+    private static IReadOnlyList<OrderTerm> OrderTerms(JsonElement root, Configuration.GatewayConfig config)
     {
         if (!root.TryGetProperty("order_by"u8, out var order) || order.ValueKind == JsonValueKind.Null)
         {
-            return null;
+            return [];
         }
         if (order.ValueKind != JsonValueKind.Array)
         {
-            throw GatewayError.InvalidRequest("`order_by` must be a list of {\"by\": \"timestamp\", \"direction\": \"ascending\" | \"descending\"}");
+            throw GatewayError.InvalidRequest("`order_by` must be a list of {\"by\": ..., \"direction\": \"ascending\" | \"descending\"}");
         }
-        bool? oldestFirst = null;
+        var terms = new List<OrderTerm>();
         var index = 0;
         foreach (var term in order.EnumerateArray())
         {
@@ -213,21 +194,34 @@ public static class StoreEndpoints
                 throw GatewayError.InvalidRequest($"`{path}` must be an object with `by` and `direction`");
             }
             var by = OptionalString(term, "by"u8) ?? throw GatewayError.InvalidRequest($"`{path}.by` is required");
-            if (by != "timestamp")
-            {
-                throw GatewayError.InvalidRequest(by is "metric" or "search_relevance"
-                    ? $"`{path}.by`: ordering by {by} is not supported by this gateway's list_inferences; {SupportedListFields}"
-                    : $"`{path}.by` must be one of timestamp, metric or search_relevance");
-            }
             var ascending = OptionalString(term, "direction"u8) switch
             {
                 "ascending" => true,
                 "descending" => false,
                 _ => throw GatewayError.InvalidRequest($"`{path}.direction` must be ascending or descending"),
             };
-            oldestFirst ??= ascending;
+            switch (by)
+            {
+                case "timestamp":
+                    terms.Add(new OrderTerm(null, ascending));
+                    break;
+                case "metric":
+                    var name = OptionalString(term, "name"u8) ?? throw GatewayError.InvalidRequest($"`{path}.name` is required: the metric to order by");
+                    terms.Add(new OrderTerm(config.Metrics.TryGetValue(name, out var metric)
+                        ? metric
+                        : throw GatewayError.InvalidRequest($"Invalid metric name: {name}"), ascending));
+                    break;
+                case "search_relevance":
+                    if (OptionalString(root, "search_query_experimental"u8) is null)
+                    {
+                        throw GatewayError.InvalidRequest("ORDER BY search_relevance requires search_query_experimental to be provided");
+                    }
+                    break;
+                default:
+                    throw GatewayError.InvalidRequest($"`{path}.by` must be one of timestamp, metric or search_relevance");
+            }
         }
-        return oldestFirst;
+        return terms;
     }
 
     // TensorZero's `output_source`: `inference` (the default) shows each inference's output, `none` leaves it out,

@@ -555,11 +555,13 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         AssertBadRequestAsync("/v1/inferences/get_inferences", body, expected);
 
     [Theory]
-    [InlineData("""{"search_query_experimental": "hello"}""", "`search_query_experimental` is not supported")]
-    [InlineData("""{"order_by": [{"by": "timestamp", "direction": "ascending"}, {"by": "metric", "name": "score", "direction": "descending"}]}""",
-        "`order_by[1].by`: ordering by metric is not supported")]
-    [InlineData("""{"order_by": [{"by": "search_relevance", "direction": "descending"}]}""", "`order_by[0].by`: ordering by search_relevance is not supported")]
-    public Task ListInferences_AFilterOrOrderThisStoreCantApply_Is400RatherThanIgnored(string body, string expected) =>
+    [InlineData("""{"search_query_experimental": 3}""", "`search_query_experimental` must be a string")]
+    [InlineData("""{"order_by": [{"by": "timestamp", "direction": "ascending"}, {"by": "metric", "name": "nope", "direction": "descending"}]}""",
+        "Invalid metric name: nope")]
+    [InlineData("""{"order_by": [{"by": "metric", "direction": "descending"}]}""", "`order_by[0].name` is required")]
+    [InlineData("""{"order_by": [{"by": "search_relevance", "direction": "descending"}]}""",
+        "ORDER BY search_relevance requires search_query_experimental to be provided")]
+    public Task ListInferences_BadSearchOrOrder_Is400NamingIt(string body, string expected) =>
         AssertBadRequestAsync("/v1/inferences/list_inferences", body, expected);
 
     [Theory]
@@ -610,10 +612,10 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, status);
             return answer["inference_id"]!.GetValue<string>();
         }
-        var a = await Infer("a", new Dictionary<string, string> { ["user"] = "alice" });
-        var b = await Infer("b", new Dictionary<string, string> { ["user"] = "bob" });
-        var c = await Infer("c", new Dictionary<string, string>(), episode);
-        var d = await Infer("d", new Dictionary<string, string> { ["user"] = "alice" }, episode);
+        var a = await Infer("note Alpha", new Dictionary<string, string> { ["user"] = "alice" });
+        var b = await Infer("note Bravo said \"Quoted 100%\"", new Dictionary<string, string> { ["user"] = "bob" });
+        var c = await Infer("note Charlie", new Dictionary<string, string>(), episode);
+        var d = await Infer("note Delta", new Dictionary<string, string> { ["user"] = "alice" }, episode);
         await WaitForInferenceAsync(client, d);
         async Task Feedback(object body)
         {
@@ -661,6 +663,22 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         Assert.Equal(4, (await Filtered(new { type = "and", children = Array.Empty<object>() })).Length);
         // A value that looks like SQL is only ever a value.
         Assert.Empty(await Filtered(Tag("alice' OR '1'='1", "=")));
+
+        // Ordered by a metric's value, inferences without one last (then newest first).
+        async Task<string[]> Ordered(object query) => (await ListAsync(client, query)).Select(i => i!["inference_id"]!.GetValue<string>()).ToArray();
+        Assert.Equal([a, b, d, c], await Ordered(new { function_name = "tuned", order_by = new[] { new { by = "metric", name = "score", direction = "descending" } } }));
+        Assert.Equal([b, a, d, c], await Ordered(new { function_name = "tuned", order_by = new[] { new { by = "metric", name = "score", direction = "ascending" } } }));
+        Assert.Equal([d, c, b, a], await Ordered(new { function_name = "tuned", order_by = new[] { new { by = "metric", name = "episode_ok", direction = "descending" } } }));
+
+        // Search: the text, whatever its case, in the input or the output; quotes as the stored JSON writes them, and
+        // `%` a character like any other.
+        Assert.Equal([b], await Ordered(new { function_name = "tuned", search_query_experimental = "bravo said \"quoted 100%" }));
+        Assert.Equal([c], await Ordered(new { function_name = "tuned", search_query_experimental = "CHARLIE" }));
+        Assert.Empty(await Ordered(new { function_name = "tuned", search_query_experimental = "note%Alpha" }));
+        Assert.Equal([d, c, b, a], await Ordered(new
+        {
+            function_name = "tuned", search_query_experimental = "note ", order_by = new[] { new { by = "search_relevance", direction = "descending" } },
+        }));
     }
 
     [Theory]
