@@ -113,14 +113,19 @@ public sealed record EmbeddingItem(string Object, int Index, JsonElement Embeddi
 /// <summary>Embedding token counts.</summary>
 public sealed record EmbeddingsUsage(long? PromptTokens, long? TotalTokens);
 
-/// <summary><c>POST /v1/inferences/list_inferences</c> request: newest first, filtered, paged with <c>before</c>.</summary>
+/// <summary><c>POST /v1/inferences/list_inferences</c> request: newest first, filtered, ordered, paged.</summary>
 public sealed record ListInferencesRequestBody(
     string? FunctionName,
     string? VariantName,
     Guid? EpisodeId,
     [property: Description("Only inferences older than this inference id (the last id of the previous page)")] Guid? Before,
+    [property: Description("Only inferences newer than this inference id (the page after it, answered newest first); not with `before`")] Guid? After,
     [property: Description("1 to 100; 20 when absent")] int? Limit,
-    [property: Description("`inference` (the default), `none` (no `output`) or `demonstration` (only inferences with one; its newest as `output`, the inference's own in `dispreferred_outputs`)")] string? OutputSource);
+    [property: Description("Rows to skip; not above 0 with `before` or `after`")] int? Offset,
+    [property: Description("`inference` (the default), `none` (no `output`) or `demonstration` (only inferences with one; its newest as `output`, the inference's own in `dispreferred_outputs`)")] string? OutputSource,
+    [property: Description("TensorZero's filter tree: `float_metric`, `boolean_metric`, `demonstration_feedback`, `tag`, `time`, `and`, `or`, `not`")] JsonElement? Filters,
+    [property: Description("A list of `{\"by\": \"timestamp\" | \"metric\" | \"search_relevance\", \"direction\": \"ascending\" | \"descending\"}` (`name` for a metric)")] JsonElement? OrderBy,
+    [property: Description("Only inferences whose input or output holds this text, whatever its case")] string? SearchQueryExperimental);
 
 /// <summary><c>POST /v1/inferences/get_inferences</c> request: stored inferences by id.</summary>
 public sealed record GetInferencesRequestBody(

@@ -69,7 +69,7 @@ public static class EndpointDocumentation
     public static RouteHandlerBuilder DocumentListInferences(this RouteHandlerBuilder route) => route
         .WithName("list_inferences")
         .WithTags("Stored inferences")
-        .WithSummary("Stored inferences, newest first, by function, variant or episode, paged with `before`")
+        .WithSummary("Stored inferences, newest first or ordered, by function, variant, episode, filters or text, paged")
         .Body<ListInferencesRequestBody>()
         .Produces<InferenceListBody>(StatusCodes.Status200OK, Json)
         .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
