@@ -151,10 +151,10 @@ public sealed partial class SqlInferenceStore
         return "@" + name;
     }
 
-    // Ids are UUIDv7: their order is the order of creation, and they break ties of equal times. The page after a
-    // cursor is read in the inverted order (then reversed), as TensorZero reads it.
-    // A metric term orders by the newest value of the metric's feedback, inferences without one last (TensorZero's
-    // NULLS LAST, in either direction).
+    // The asked terms, then the id: ids are UUIDv7, so their order is the order of creation and they break the ties
+    // left. A metric term orders by the newest value of the metric's feedback, inferences without one last
+    // (TensorZero's NULLS LAST, in either direction). The page after a cursor is read in the inverted order (then
+    // reversed), as TensorZero reads it.
     private static string OrderBy(InferenceQuery query, DbCommand command, ref int parameters)
     {
         var invert = query.After is not null;

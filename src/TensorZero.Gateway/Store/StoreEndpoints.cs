@@ -8,9 +8,8 @@ namespace TensorZero.Gateway.Store;
 /// <summary>
 /// Reading back what was stored, without a database client: <c>GET /inferences/{id}</c> (with its model inferences and
 /// feedback), <c>GET /episodes/{id}/inferences</c>, and TensorZero's <c>POST /v1/inferences/list_inferences</c> (newest
-/// first or by time, by function, variant, episode and TensorZero's <c>filters</c>, paged with <c>offset</c>,
-/// <c>before</c> or <c>after</c>) and
-/// <c>POST /v1/inferences/get_inferences</c> (by id).
+/// first or as <c>order_by</c> says; by function, variant, episode, TensorZero's <c>filters</c> and a search text; paged
+/// with <c>offset</c>, <c>before</c> or <c>after</c>) and <c>POST /v1/inferences/get_inferences</c> (by id).
 /// </summary>
 public static class StoreEndpoints
 {
