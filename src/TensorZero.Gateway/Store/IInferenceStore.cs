@@ -65,6 +65,9 @@ public interface IInferenceStore : IAsyncDisposable
 
     Task<IReadOnlyList<InferenceRow>> ListInferencesAsync(InferenceQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Episodes with their inference counts and time spans, newest first (TensorZero's <c>list_episodes</c>).</summary>
+    Task<IReadOnlyList<EpisodeRow>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<ModelInferenceRow>> ListModelInferencesAsync(Guid inferenceId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<FeedbackRow>> ListFeedbackAsync(Guid targetId, CancellationToken cancellationToken);
@@ -75,3 +78,13 @@ public interface IInferenceStore : IAsyncDisposable
 
 /// <summary>The database's schema version is one this gateway can't use; startup stops with this message.</summary>
 public sealed class StoreSchemaException(string message) : Exception(message);
+
+/// <summary>
+/// Which episodes a listing returns: newest first (episode ids are UUIDv7), before or after an episode id, only those
+/// with an inference of <see cref="FunctionName"/> that <see cref="Filter"/> holds for.
+/// </summary>
+public sealed record EpisodeQuery(int Limit, Guid? Before, Guid? After, string? FunctionName, InferenceFilter? Filter);
+
+/// <summary>One episode: how many inferences it has, its first and last inference's times, and its newest inference.</summary>
+public sealed record EpisodeRow(Guid EpisodeId, long Count, DateTimeOffset StartTime, DateTimeOffset EndTime, Guid LastInferenceId);
+

@@ -176,6 +176,62 @@ public sealed partial class SqlInferenceStore
         return $"ORDER BY {string.Join(", ", terms)} LIMIT @limit OFFSET @offset";
     }
 
+    public async Task<IReadOnlyList<EpisodeRow>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var conditions = new List<string> { "1 = 1" };
+        if (query.FunctionName is { } function)
+        {
+            conditions.Add("i.function_name = @function_name");
+            Add(command, "function_name", function);
+        }
+        var parameters = 0;
+        if (query.Filter is { } filter)
+        {
+            conditions.Add(FilterSql(filter, command, ref parameters));
+        }
+        if (query.Before is { } before)
+        {
+            conditions.Add("i.episode_id < @before");
+            Add(command, "before", dialect.Id(before));
+        }
+        if (query.After is { } after)
+        {
+            conditions.Add("i.episode_id > @after");
+            Add(command, "after", dialect.Id(after));
+        }
+        // The page of episodes first (ids are UUIDv7: newest first; the page after a cursor read the other way, then
+        // reversed), then every inference of those episodes, whether or not it matched.
+        var order = query.After is null ? "DESC" : "ASC";
+        var where = string.Join(" AND ", conditions);
+        var id = dialect.IsPostgres ? "id::text" : "id";
+        command.CommandText =
+            "WITH page AS (SELECT DISTINCT episode_id FROM (" +
+            $"SELECT i.episode_id FROM chat_inferences i WHERE {where} UNION ALL SELECT i.episode_id FROM json_inferences i WHERE {where}" +
+            $") matched ORDER BY episode_id {order} LIMIT @limit), " +
+            "episode_inferences AS (" +
+            $"SELECT episode_id, {id} AS id, created_at FROM chat_inferences WHERE episode_id IN (SELECT episode_id FROM page) UNION ALL " +
+            $"SELECT episode_id, {id} AS id, created_at FROM json_inferences WHERE episode_id IN (SELECT episode_id FROM page)) " +
+            "SELECT episode_id, COUNT(*), MIN(created_at), MAX(created_at), MAX(id) FROM episode_inferences " +
+            $"GROUP BY episode_id ORDER BY episode_id {order}";
+        Add(command, "limit", query.Limit);
+        var rows = new List<EpisodeRow>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(new EpisodeRow(SqlDialect.ReadId(reader, 0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                    SqlDialect.ReadTime(reader, 2), SqlDialect.ReadTime(reader, 3), SqlDialect.ReadId(reader, 4)));
+            }
+        }
+        if (query.After is not null)
+        {
+            rows.Reverse();
+        }
+        return rows;
+    }
+
     public async Task<bool> EpisodeExistsAsync(Guid episodeId, CancellationToken cancellationToken)
     {
         var rows = await ListInferencesAsync(new InferenceQuery(null, null, episodeId, null, 1), cancellationToken).ConfigureAwait(false);

@@ -23,7 +23,57 @@ public static class StoreEndpoints
         app.MapGet("/episodes/{id}/inferences", ListEpisodeAsync).DocumentListEpisode();
         app.MapPost("/v1/inferences/list_inferences", ListAsync).DocumentListInferences();
         app.MapPost("/v1/inferences/get_inferences", GetManyAsync).DocumentGetInferences();
+        app.MapPost("/internal/episodes", ListEpisodesAsync).DocumentListEpisodes();
     }
+
+    /// <summary>
+    /// TensorZero's <c>list_episodes</c> (<c>POST /internal/episodes</c>): episodes newest first, each with its
+    /// inference count, first and last inference times and newest inference id; paged with <c>before</c> or
+    /// <c>after</c> (episode ids), narrowed to episodes with an inference of <c>function_name</c> that <c>filters</c>
+    /// holds for.
+    /// </summary>
+    private static async Task ListEpisodesAsync(HttpContext context, StoreRuntime runtime, Configuration.GatewayConfig config)
+    {
+        var store = Require(runtime);
+        using var body = await ReadObjectAsync(context, config);
+        var root = body.RootElement;
+        var before = OptionalString(root, "before"u8) is { } b ? ParseId(b, "before") : (Guid?)null;
+        var after = OptionalString(root, "after"u8) is { } a ? ParseId(a, "after") : (Guid?)null;
+        if (before is not null && after is not null)
+        {
+            throw GatewayError.InvalidRequest("Cannot specify both before and after in query_episode_table");
+        }
+        var query = new EpisodeQuery(
+            root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
+                ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
+                : DefaultLimit,
+            before,
+            after,
+            OptionalString(root, "function_name"u8),
+            root.TryGetProperty("filters"u8, out var filters) && filters.ValueKind != JsonValueKind.Null
+                ? InferenceFilterReader.Read(filters, config, "filters")
+                : null);
+        var episodes = await store.ListEpisodesAsync(query, context.RequestAborted);
+        await WriteAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("episodes"u8);
+            foreach (var episode in episodes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("episode_id"u8, episode.EpisodeId);
+                writer.WriteNumber("count"u8, episode.Count);
+                writer.WriteString("start_time"u8, Timestamp(episode.StartTime));
+                writer.WriteString("end_time"u8, Timestamp(episode.EndTime));
+                writer.WriteString("last_inference_id"u8, episode.LastInferenceId);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+    }
+
+    private static string Timestamp(DateTimeOffset time) => time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task GetInferenceAsync(HttpContext context, StoreRuntime runtime, string id)
     {

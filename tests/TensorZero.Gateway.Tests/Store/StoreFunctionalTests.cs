@@ -370,6 +370,8 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         var client = gateway.CreateClient();
         var credentials = new Dictionary<string, string> { ["customer_key"] = Canary };
         var (_, byDefault, _) = await client.PostInferenceAsync(new { function_name = "assist", input = GatewayClient.UserMessage("a"), credentials });
+        // The newest is listed first: ids are ordered by their millisecond, then by random bits.
+        await Task.Delay(2);
         var additional = JsonNode.Parse("""
             [{"type":"function","name":"search","description":"Search the web","parameters":{"type":"object","properties":{"q":{"type":"string"}}},"strict":true},
              {"type":"openai_custom","name":"shell","description":"Run a command","format":{"type":"grammar","grammar":{"syntax":"lark","definition":"start: WORD"}}}]
@@ -610,6 +612,8 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
                 ? await client.PostInferenceAsync(new { function_name = "tuned", input = GatewayClient.UserMessage(text), tags })
                 : await client.PostInferenceAsync(new { function_name = "tuned", input = GatewayClient.UserMessage(text), tags, episode_id = episodeId });
             Assert.Equal(HttpStatusCode.OK, status);
+            // Ids are ordered by their millisecond, then by random bits: one inference a millisecond keeps creation order.
+            await Task.Delay(2);
             return answer["inference_id"]!.GetValue<string>();
         }
         var a = await Infer("note Alpha", new Dictionary<string, string> { ["user"] = "alice" });
@@ -682,6 +686,69 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
     }
 
     [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task ListEpisodes_NewestFirst_WithCountsAndSpans_PagedAndFiltered(string engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        using var gateway = Gateway(database);
+        var client = gateway.CreateClient();
+        // Ids made in the same millisecond differ only in random bits: sorted, so e1 < e2 < e3 as the store orders them.
+        var episodeIds = Enumerable.Range(0, 3).Select(_ => Guid.CreateVersion7().ToString()).Order(StringComparer.Ordinal).ToArray();
+        var (e1, e2, e3) = (episodeIds[0], episodeIds[1], episodeIds[2]);
+        async Task<string> Infer(string episode, string? function, Dictionary<string, string> tags)
+        {
+            var (status, answer, _) = function is null
+                ? await client.PostInferenceAsync(new { model_name = "dummy::good", episode_id = episode, input = GatewayClient.UserMessage("x"), tags })
+                : await client.PostInferenceAsync(new { function_name = function, episode_id = episode, input = GatewayClient.UserMessage("x"), tags });
+            Assert.Equal(HttpStatusCode.OK, status);
+            // Ids are ordered by their millisecond, then by random bits: one inference a millisecond keeps creation order.
+            await Task.Delay(2);
+            return answer["inference_id"]!.GetValue<string>();
+        }
+        var alice = new Dictionary<string, string> { ["user"] = "alice" };
+        var first = await Infer(e1, "tuned", alice);
+        var second = await Infer(e1, "tuned", []);
+        var other = await Infer(e2, null, []);
+        var last = await Infer(e3, "tuned", alice);
+        await WaitForInferenceAsync(client, last);
+
+        async Task<JsonArray> Episodes(object query)
+        {
+            using var response = await client.PostAsJsonAsync("/internal/episodes", query);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonObject>())!["episodes"]!.AsArray();
+        }
+        string[] Ids(JsonArray episodes) => episodes.Select(e => e!["episode_id"]!.GetValue<string>()).ToArray();
+
+        var all = await Episodes(new { limit = 10 });
+        Assert.Equal([e3, e2, e1], Ids(all));
+        Assert.Equal([1L, 1L, 2L], all.Select(e => e!["count"]!.GetValue<long>()));
+        Assert.Equal([last, other, second], all.Select(e => e!["last_inference_id"]!.GetValue<string>()));
+        var (start, end) = (DateTimeOffset.Parse(all[2]!["start_time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(all[2]!["end_time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(start < end, $"{start:O} < {end:O}");
+        Assert.Equal([e3, e2], Ids(await Episodes(new { limit = 2 })));
+        Assert.Equal([e1], Ids(await Episodes(new { limit = 10, before = e2 })));
+        Assert.Equal([e2], Ids(await Episodes(new { limit = 1, after = e1 })));
+        Assert.Equal([e3, e2], Ids(await Episodes(new { limit = 10, after = e1 })));
+        Assert.Equal([e3, e1], Ids(await Episodes(new { limit = 10, function_name = "tuned" })));
+        // An episode is listed when one of its inferences matches, and counted whole.
+        var tagged = await Episodes(new { limit = 10, filters = new { type = "tag", key = "user", value = "alice", comparison_operator = "=" } });
+        Assert.Equal([e3, e1], Ids(tagged));
+        Assert.Equal(2, tagged[1]!["count"]!.GetValue<long>());
+        Assert.NotNull(first);
+    }
+
+    [Theory]
+    [InlineData("""{"limit": 10, "before": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11", "after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"}""",
+        "Cannot specify both before and after")]
+    [InlineData("""{"limit": 101}""", "limit")]
+    [InlineData("""{"limit": 10, "after": "nope"}""", "`after`")]
+    [InlineData("""{"limit": 10, "filters": {"type": "boolean_metric", "metric_name": "nope", "value": true}}""", "Invalid metric name: nope")]
+    public Task ListEpisodes_BadRequest_Is400NamingTheField(string body, string expected) =>
+        AssertBadRequestAsync("/internal/episodes", body, expected);
+
+    [Theory]
     [InlineData("""{"before": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11", "after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11"}""",
         "Cannot specify both 'before' and 'after' parameters")]
     [InlineData("""{"after": "0196c6a2-5b1e-7d03-9a8e-3f2f0c7e4b11", "offset": 5}""", "Cannot use 'offset' with cursor pagination ('before' or 'after')")]
@@ -708,6 +775,8 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         foreach (var text in new[] { "a", "b", "c", "d", "e" })
         {
             var (_, answer, _) = await client.PostInferenceAsync(new { function_name = "tuned", input = GatewayClient.UserMessage(text) });
+            // Ids are ordered by their millisecond, then by random bits: one inference a millisecond keeps creation order.
+            await Task.Delay(2);
             ids.Add(answer["inference_id"]!.GetValue<string>());
         }
         await WaitForInferenceAsync(client, ids[^1]);

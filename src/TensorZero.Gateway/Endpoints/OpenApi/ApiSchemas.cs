@@ -127,6 +127,20 @@ public sealed record ListInferencesRequestBody(
     [property: Description("A list of `{\"by\": \"timestamp\" | \"metric\" | \"search_relevance\", \"direction\": \"ascending\" | \"descending\"}` (`name` for a metric)")] JsonElement? OrderBy,
     [property: Description("Only inferences whose input or output holds this text, whatever its case")] string? SearchQueryExperimental);
 
+/// <summary><c>POST /internal/episodes</c> request: episodes newest first.</summary>
+public sealed record ListEpisodesRequestBody(
+    [property: Description("1 to 100; 20 when absent")] int? Limit,
+    [property: Description("Only episodes older than this episode id")] Guid? Before,
+    [property: Description("Only episodes newer than this episode id (the page after it, answered newest first); not with `before`")] Guid? After,
+    [property: Description("Only episodes with an inference of this function")] string? FunctionName,
+    [property: Description("Only episodes with an inference this filter tree holds for (as in `list_inferences`)")] JsonElement? Filters);
+
+/// <summary>A page of episodes.</summary>
+public sealed record EpisodeListBody(IReadOnlyList<EpisodeBody> Episodes);
+
+/// <summary>One episode: its inference count, first and last inference times, and newest inference.</summary>
+public sealed record EpisodeBody(Guid EpisodeId, long Count, DateTimeOffset StartTime, DateTimeOffset EndTime, Guid LastInferenceId);
+
 /// <summary><c>POST /v1/inferences/get_inferences</c> request: stored inferences by id.</summary>
 public sealed record GetInferencesRequestBody(
     [property: Description("Inference ids, at most 100")] IReadOnlyList<Guid> Ids,

@@ -75,6 +75,15 @@ public static class EndpointDocumentation
         .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
         .WithMetadata(new OpenApiExample("""{"function_name":"draft_email","variant_name":"gpt_4o_mini","limit":20}""", null));
 
+    public static RouteHandlerBuilder DocumentListEpisodes(this RouteHandlerBuilder route) => route
+        .WithName("list_episodes")
+        .WithTags("Stored inferences")
+        .WithSummary("Episodes newest first, with their inference counts and time spans, paged with `before` or `after`")
+        .Body<ListEpisodesRequestBody>()
+        .Produces<EpisodeListBody>(StatusCodes.Status200OK, Json)
+        .NativeErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
+        .WithMetadata(new OpenApiExample("""{"limit":20,"function_name":"draft_email"}""", null));
+
     public static RouteHandlerBuilder DocumentGetInferences(this RouteHandlerBuilder route) => route
         .WithName("get_inferences")
         .WithTags("Stored inferences")

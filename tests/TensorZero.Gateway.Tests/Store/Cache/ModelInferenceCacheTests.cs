@@ -93,6 +93,9 @@ public sealed class ModelInferenceCacheTests
         public Task<IReadOnlyList<InferenceRow>> ListInferencesAsync(InferenceQuery query, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<InferenceRow>>([]);
 
+        public Task<IReadOnlyList<EpisodeRow>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<EpisodeRow>>([]);
+
         public Task<IReadOnlyList<ModelInferenceRow>> ListModelInferencesAsync(Guid inferenceId, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<ModelInferenceRow>>([]);
 
