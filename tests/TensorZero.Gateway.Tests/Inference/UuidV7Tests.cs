@@ -46,4 +46,42 @@ public sealed class UuidV7Tests
 
         Assert.True(string.CompareOrdinal(earlier.ToString("N"), later.ToString("N")) < 0);
     }
+
+    [Fact]
+    public void New_ClockGoesBack_KeepsTheTimeGiven()
+    {
+        var later = DateTimeOffset.FromUnixTimeMilliseconds(1_796_038_556_300);
+        var earlier = later.AddMilliseconds(-5);
+
+        UuidV7.New(later);
+        var id = UuidV7.New(earlier).ToString("N");
+
+        Assert.Equal(earlier.ToUnixTimeMilliseconds(), Convert.ToInt64(id[..12], 16));
+    }
+}
+
+/// <summary>
+/// The order of ids made in one millisecond. It holds while no id of another millisecond is made in between, so these
+/// run alone, after the parallel tests (whose gateways make ids all the time).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class UuidV7OrderTests
+{
+    public const string Name = "UUIDv7 order";
+}
+
+[Collection(UuidV7OrderTests.Name)]
+public sealed class UuidV7SameMillisecondTests
+{
+    [Fact]
+    public void New_ManyIdsInTheSameMillisecond_SortInTheOrderTheyWereMade()
+    {
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(1_796_038_556_200);
+
+        // Past a page of random bytes; at least 2,048 ids of one millisecond are in order.
+        var ids = Enumerable.Range(0, 2_048).Select(_ => UuidV7.New(time).ToString("N")).ToList();
+
+        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.All(ids, id => Assert.Equal(time.ToUnixTimeMilliseconds(), Convert.ToInt64(id[..12], 16)));
+    }
 }
