@@ -57,16 +57,7 @@ public sealed partial class SqlInferenceStore
             }
             conditions.Add(ids.Count == 0 ? "1 = 0" : $"id IN ({string.Join(", ", names)})");
         }
-        if (query.Before is { } before)
-        {
-            conditions.Add("id < @before");
-            Add(command, "before", dialect.Id(before));
-        }
-        if (query.After is { } after)
-        {
-            conditions.Add("id > @after");
-            Add(command, "after", dialect.Id(after));
-        }
+        AddCursors(conditions, command, "i.id", query.Before, query.After);
         var parameters = 0;
         if (query.Filter is { } filter)
         {
@@ -142,6 +133,21 @@ public sealed partial class SqlInferenceStore
         return "(" + string.Join(separator, parts) + ")";
     }
 
+    // The page cursors: only ids of `column` before one, or after one.
+    private void AddCursors(List<string> conditions, DbCommand command, string column, Guid? before, Guid? after)
+    {
+        if (before is { } b)
+        {
+            conditions.Add($"{column} < @before");
+            Add(command, "before", dialect.Id(b));
+        }
+        if (after is { } a)
+        {
+            conditions.Add($"{column} > @after");
+            Add(command, "after", dialect.Id(a));
+        }
+    }
+
     private static string Target(Configuration.MetricLevel level) => level == Configuration.MetricLevel.Episode ? "i.episode_id" : "i.id";
 
     private static string Parameter(DbCommand command, ref int parameters, object value)
@@ -191,16 +197,7 @@ public sealed partial class SqlInferenceStore
         {
             conditions.Add(FilterSql(filter, command, ref parameters));
         }
-        if (query.Before is { } before)
-        {
-            conditions.Add("i.episode_id < @before");
-            Add(command, "before", dialect.Id(before));
-        }
-        if (query.After is { } after)
-        {
-            conditions.Add("i.episode_id > @after");
-            Add(command, "after", dialect.Id(after));
-        }
+        AddCursors(conditions, command, "i.episode_id", query.Before, query.After);
         // The page of episodes first (ids are UUIDv7: newest first; the page after a cursor read the other way, then
         // reversed), then every inference of those episodes, whether or not it matched.
         var order = query.After is null ? "DESC" : "ASC";
