@@ -65,8 +65,9 @@ public sealed partial class SqlInferenceStore
         }
         if (query.Search is { } search)
         {
-            // The columns hold JSON text: the text is looked for as JSON writes it (quotes and backslashes escaped).
-            var escaped = RowJson.Write(search, static (writer, text) => writer.WriteStringValue(text))[1..^1];
+            // The columns hold JSON text: the text is looked for as each engine's column writes it (SQLite keeps the
+            // gateway's JSON; PostgreSQL writes JSONB back its own way).
+            var escaped = dialect.IsPostgres ? JsonbText(search) : RowJson.Write(search, static (writer, text) => writer.WriteStringValue(text))[1..^1];
             var text = Parameter(command, ref parameters, escaped);
             conditions.Add(dialect.IsPostgres
                 ? $"(strpos(lower(i.input::text), lower({text})) > 0 OR strpos(lower(i.output::text), lower({text})) > 0)"
@@ -131,6 +132,37 @@ public sealed partial class SqlInferenceStore
             parts[i] = FilterSql(children[i], command, ref parameters);
         }
         return "(" + string.Join(separator, parts) + ")";
+    }
+
+    // A text as PostgreSQL writes it inside a JSONB string: quotes, backslashes and control characters escaped,
+    // everything else (non-ASCII letters, emoji) as it is.
+    private static string JsonbText(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            var escape = c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < ' ' => $"\\u{(int)c:x4}",
+                _ => null,
+            };
+            if (escape is null)
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                builder.Append(escape);
+            }
+        }
+        return builder.ToString();
     }
 
     // The page cursors: only ids of `column` before one, or after one.

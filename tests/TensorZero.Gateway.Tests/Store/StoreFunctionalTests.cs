@@ -619,7 +619,7 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         var a = await Infer("note Alpha", new Dictionary<string, string> { ["user"] = "alice" });
         var b = await Infer("note Bravo said \"Quoted 100%\"", new Dictionary<string, string> { ["user"] = "bob" });
         var c = await Infer("note Charlie", new Dictionary<string, string>(), episode);
-        var d = await Infer("note Delta", new Dictionary<string, string> { ["user"] = "alice" }, episode);
+        var d = await Infer("note Delta 😀 café\tend", new Dictionary<string, string> { ["user"] = "alice" }, episode);
         await WaitForInferenceAsync(client, d);
         async Task Feedback(object body)
         {
@@ -679,6 +679,8 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
         Assert.Equal([b], await Ordered(new { function_name = "tuned", search_query_experimental = "bravo said \"quoted 100%" }));
         Assert.Equal([c], await Ordered(new { function_name = "tuned", search_query_experimental = "CHARLIE" }));
         Assert.Empty(await Ordered(new { function_name = "tuned", search_query_experimental = "note%Alpha" }));
+        // Emoji, accents and control characters, which each engine's column writes its own way.
+        Assert.Equal([d], await Ordered(new { function_name = "tuned", search_query_experimental = "DELTA 😀 café\tEND" }));
         Assert.Equal([d, c, b, a], await Ordered(new
         {
             function_name = "tuned", search_query_experimental = "note ", order_by = new[] { new { by = "search_relevance", direction = "descending" } },
