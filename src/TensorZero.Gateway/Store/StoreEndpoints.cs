@@ -37,22 +37,13 @@ public static class StoreEndpoints
         var store = Require(runtime);
         using var body = await ReadObjectAsync(context, config);
         var root = body.RootElement;
-        var before = OptionalString(root, "before"u8) is { } b ? ParseId(b, "before") : (Guid?)null;
-        var after = OptionalString(root, "after"u8) is { } a ? ParseId(a, "after") : (Guid?)null;
+        var (before, after) = (OptionalId(root, "before"u8), OptionalId(root, "after"u8));
         if (before is not null && after is not null)
         {
             throw GatewayError.InvalidRequest("Cannot specify both before and after in query_episode_table");
         }
-        var query = new EpisodeQuery(
-            root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
-                ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
-                : DefaultLimit,
-            before,
-            after,
-            OptionalString(root, "function_name"u8),
-            root.TryGetProperty("filters"u8, out var filters) && filters.ValueKind != JsonValueKind.Null
-                ? InferenceFilterReader.Read(filters, config, "filters")
-                : null);
+        // TensorZero's list_episodes has no deprecated `filter`.
+        var query = new EpisodeQuery(BodyLimit(root), before, after, OptionalString(root, "function_name"u8), Filters(root, config, "filters"));
         var episodes = await store.ListEpisodesAsync(query, context.RequestAborted);
         await WriteAsync(context, writer =>
         {
@@ -60,20 +51,12 @@ public static class StoreEndpoints
             writer.WriteStartArray("episodes"u8);
             foreach (var episode in episodes)
             {
-                writer.WriteStartObject();
-                writer.WriteString("episode_id"u8, episode.EpisodeId);
-                writer.WriteNumber("count"u8, episode.Count);
-                writer.WriteString("start_time"u8, Timestamp(episode.StartTime));
-                writer.WriteString("end_time"u8, Timestamp(episode.EndTime));
-                writer.WriteString("last_inference_id"u8, episode.LastInferenceId);
-                writer.WriteEndObject();
+                StoredRowWriter.WriteEpisode(writer, episode);
             }
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
     }
-
-    private static string Timestamp(DateTimeOffset time) => time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task GetInferenceAsync(HttpContext context, StoreRuntime runtime, string id)
     {
@@ -116,8 +99,7 @@ public static class StoreEndpoints
         using var body = await ReadObjectAsync(context, config);
         var root = body.RootElement;
         var source = OutputSourceOf(root);
-        var before = OptionalString(root, "before"u8) is { } b ? ParseId(b, "before") : (Guid?)null;
-        var after = OptionalString(root, "after"u8) is { } a ? ParseId(a, "after") : (Guid?)null;
+        var (before, after) = (OptionalId(root, "before"u8), OptionalId(root, "after"u8));
         var offset = Offset(root);
         // TensorZero's rules and texts. An offset of 0 is no offset: TensorZero's client may send one with a cursor.
         if (before is not null && after is not null)
@@ -131,17 +113,15 @@ public static class StoreEndpoints
         var query = new InferenceQuery(
             OptionalString(root, "function_name"u8),
             OptionalString(root, "variant_name"u8),
-            OptionalString(root, "episode_id"u8) is { } episode ? ParseId(episode, "episode_id") : null,
+            OptionalId(root, "episode_id"u8),
             before,
-            root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
-                ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
-                : DefaultLimit)
+            BodyLimit(root))
         {
             After = after,
             Offset = offset,
             OrderBy = OrderTerms(root, config),
             Search = OptionalString(root, "search_query_experimental"u8),
-            Filter = Filters(root, config),
+            Filter = Filters(root, config, "filters", "filter"),
             Demonstrations = source == OutputSource.Demonstration,
         };
         await WriteListAsync(context, await store.ListInferencesAsync(query, context.RequestAborted), source != OutputSource.None);
@@ -195,10 +175,11 @@ public static class StoreEndpoints
         await WriteListAsync(context, rows, source != OutputSource.None);
     }
 
-    // `filters`, or the older `filter` when `filters` is unset (TensorZero prefers `filters` when both are).
-    private static InferenceFilter? Filters(JsonElement root, Configuration.GatewayConfig config)
+    // The filter tree under the first of `names` that is set: list_inferences takes `filters`, or the older `filter`
+    // when `filters` is unset (TensorZero prefers `filters` when both are).
+    private static InferenceFilter? Filters(JsonElement root, Configuration.GatewayConfig config, params string[] names)
     {
-        foreach (var name in new[] { "filters", "filter" })
+        foreach (var name in names)
         {
             if (root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
             {
@@ -337,6 +318,15 @@ public static class StoreEndpoints
         !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()
         : throw GatewayError.InvalidRequest($"`{Endpoints.JsonFields.Name(name)}` must be a string");
+
+    private static Guid? OptionalId(JsonElement root, ReadOnlySpan<byte> name) =>
+        OptionalString(root, name) is { } text ? ParseId(text, Endpoints.JsonFields.Name(name)) : null;
+
+    // A body's `limit`: 1 to MaxLimit, DefaultLimit when absent or null.
+    private static int BodyLimit(JsonElement root) =>
+        root.TryGetProperty("limit"u8, out var limit) && limit.ValueKind != JsonValueKind.Null
+            ? Limit(limit.ValueKind == JsonValueKind.Number && limit.TryGetInt32(out var n) ? n : -1)
+            : DefaultLimit;
 
     private static Guid? QueryId(HttpContext context, string name) =>
         context.Request.Query[name].FirstOrDefault() is { } text ? ParseId(text, name) : null;

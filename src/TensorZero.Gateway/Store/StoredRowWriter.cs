@@ -36,7 +36,7 @@ internal static class StoredRowWriter
         Raw(writer, "tags"u8, row.Tags);
         Number(writer, "processing_time_ms"u8, row.ProcessingTimeMs);
         Number(writer, "ttft_ms"u8, row.TtftMs);
-        writer.WriteString("timestamp"u8, row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        WriteTime(writer, "timestamp"u8, row.CreatedAt);
     }
 
     public static void WriteModelInference(Utf8JsonWriter writer, ModelInferenceRow row)
@@ -58,7 +58,7 @@ internal static class StoredRowWriter
         JsonWriting.WriteText(writer, "finish_reason", row.FinishReason);
         JsonWriting.WriteText(writer, "error", row.Error);
         writer.WriteBoolean("cached"u8, row.Cached);
-        writer.WriteString("timestamp"u8, row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        WriteTime(writer, "timestamp"u8, row.CreatedAt);
         writer.WriteEndObject();
     }
 
@@ -69,9 +69,24 @@ internal static class StoredRowWriter
         writer.WriteString("metric_name"u8, row.MetricName);
         Raw(writer, "value"u8, row.Kind == "comment" ? JsonSerializer.Serialize(row.Value, StoreJsonContext.Default.String) : row.Value);
         Raw(writer, "tags"u8, row.Tags);
-        writer.WriteString("timestamp"u8, row.CreatedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        WriteTime(writer, "timestamp"u8, row.CreatedAt);
         writer.WriteEndObject();
     }
+
+    public static void WriteEpisode(Utf8JsonWriter writer, EpisodeRow episode)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("episode_id"u8, episode.EpisodeId);
+        writer.WriteNumber("count"u8, episode.Count);
+        WriteTime(writer, "start_time"u8, episode.StartTime);
+        WriteTime(writer, "end_time"u8, episode.EndTime);
+        writer.WriteString("last_inference_id"u8, episode.LastInferenceId);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A stored time as the read endpoints show every one: UTC, round-trip format.</summary>
+    public static void WriteTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset time) =>
+        writer.WriteString(name, time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 
     private static void Raw(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string json)
     {

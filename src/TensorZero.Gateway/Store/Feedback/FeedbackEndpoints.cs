@@ -112,7 +112,7 @@ public static class FeedbackEndpoints
             writer.WriteStartObject();
             writer.WriteEndObject();
         }
-        writer.WriteString("timestamp"u8, row.CreatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        StoredRowWriter.WriteTime(writer, "timestamp"u8, row.CreatedAt);
         writer.WriteEndObject();
     }
 }
