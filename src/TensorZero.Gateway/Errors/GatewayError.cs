@@ -77,11 +77,14 @@ public sealed class GatewayError : Exception
     public GatewayError WithRawResponses(IReadOnlyList<RawResponseEntry> entries) =>
         ReferenceEquals(entries, RawResponses) || (entries.Count == 0 && RawResponses.Count == 0)
             ? this
-            : new GatewayError(Kind, Message, ProviderStatus, RetryAfter, _retryable) { RawRequest = RawRequest, RawResponse = RawResponse, RawResponses = entries };
+            : Copy(RawRequest, entries);
 
     /// <summary>This error with <paramref name="body"/> as the body that was sent.</summary>
-    public GatewayError WithRawRequest(string body) =>
-        new(Kind, Message, ProviderStatus, RetryAfter, _retryable) { RawRequest = body, RawResponse = RawResponse, RawResponses = RawResponses };
+    public GatewayError WithRawRequest(string body) => Copy(body, RawResponses);
+
+    // Every field of this error but the two a copy is made to change.
+    private GatewayError Copy(string? rawRequest, IReadOnlyList<RawResponseEntry> rawResponses) =>
+        new(Kind, Message, ProviderStatus, RetryAfter, _retryable) { RawRequest = rawRequest, RawResponse = RawResponse, RawResponses = rawResponses };
 
     public static GatewayError InvalidRequest(string message) => new(ErrorKind.InvalidRequest, message);
 }
