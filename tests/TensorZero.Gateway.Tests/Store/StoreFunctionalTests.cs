@@ -576,6 +576,7 @@ public sealed class StoreFunctionalTests : IAsyncLifetime
     [InlineData("""{"filters": {"type": "tag", "key": "user", "value": "alice", "comparison_operator": ">"}}""", "`filters.comparison_operator` must be one of =, !=")]
     [InlineData("""{"filters": {"type": "tag", "key": "user", "value": "alice", "comparison_operator": "=", "keys": "x"}}""", "`filters.keys` is not a field of a `tag` filter")]
     [InlineData("""{"filters": {"type": "time", "time": "yesterday", "comparison_operator": ">"}}""", "`filters.time` must be a date and time")]
+    [InlineData("""{"filters": {"type": "time", "time": "0001-01-01T00:00:00+05:00", "comparison_operator": ">"}}""", "`filters.time` must be a date and time")]
     [InlineData("""{"filters": {"type": "and", "children": [{"type": "nope"}]}}""", "`filters.children[0].type` must be one of")]
     [InlineData("""{"filters": {"type": "not", "child": 3}}""", "`filters.child` must be a filter")]
     [InlineData("""{"filters": {"type": "or"}}""", "`filters.children` must be a list of filters")]
