@@ -676,6 +676,21 @@ report() {
   done
   v=$(awk -v g="${P99[$t_gw_bare|$s]:-}" -v p="${P99[$t_pt|$s]:-}" 'BEGIN { if (g == "" || p == "") print "n/a"; else printf "%.2f", (g - p) / 1000 }')
   echo "- added p99 at $steady_rate req/s minus the pass-through's = $v ms; peak RSS (VmHWM, after its last run) = ${HWM[$t_gw_bare|$s]:-n/a} MB"
+  echo
+  echo "Not a target: the same targets asked of the bare pass-through, whose two parts (Kestrel and HttpClient) the gateway is built on:"
+  echo
+  if [[ -z ${RPS[$t_pk|c16]:-} ]]; then
+    echo "- 20 × Portkey's req/s ÷ the pass-through's: n/a, Portkey was not run"
+  else
+    for c in c16 c64; do
+      v=$(awk -v k="${RPS[$t_pk|$c]:-}" -v p="${RPS[$t_pt|$c]:-}" 'BEGIN { if (k == "" || p == "" || p == 0) print "n/a"; else printf "%.2f", 20 * k / p }')
+      echo "- $c: 20 × Portkey's req/s ÷ the pass-through's = $v$(awk -v v="$v" 'BEGIN { if (v != "n/a" && v > 1) print " (more than the pass-through itself answered)" }')"
+    done
+  fi
+  if [[ -n ${TTFB_MED[$t_pt]:-} ]]; then
+    v=$(awk -v a="${TTFB_MED[$t_pt]}" -v b="${TTFB_MED[$direct]}" 'BEGIN { printf "%.2f", a - b }')
+    echo "- streaming TTFB added over direct (median) = $v ms (the gateway's target: ≤ 0.5)"
+  fi
   if ((${#buffered[@]})); then
     echo
     echo "FAIL: streamed chunks were buffered (first data 100 ms or more after the request) by: ${buffered[*]}"
