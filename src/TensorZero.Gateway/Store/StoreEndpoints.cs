@@ -48,12 +48,7 @@ public static class StoreEndpoints
         await WriteAsync(context, writer =>
         {
             writer.WriteStartObject();
-            writer.WriteStartArray("episodes"u8);
-            foreach (var episode in episodes)
-            {
-                StoredRowWriter.WriteEpisode(writer, episode);
-            }
-            writer.WriteEndArray();
+            WriteArray(writer, "episodes"u8, episodes, StoredRowWriter.WriteEpisode);
             writer.WriteEndObject();
         });
     }
@@ -70,18 +65,8 @@ public static class StoreEndpoints
         {
             writer.WriteStartObject();
             StoredRowWriter.WriteInferenceFields(writer, row);
-            writer.WriteStartArray("model_inferences"u8);
-            foreach (var model in models)
-            {
-                StoredRowWriter.WriteModelInference(writer, model);
-            }
-            writer.WriteEndArray();
-            writer.WriteStartArray("feedback"u8);
-            foreach (var item in feedback)
-            {
-                StoredRowWriter.WriteFeedback(writer, item);
-            }
-            writer.WriteEndArray();
+            WriteArray(writer, "model_inferences"u8, models, StoredRowWriter.WriteModelInference);
+            WriteArray(writer, "feedback"u8, feedback, StoredRowWriter.WriteFeedback);
             writer.WriteEndObject();
         });
     }
@@ -287,16 +272,25 @@ public static class StoreEndpoints
     private static Task WriteListAsync(HttpContext context, IReadOnlyList<InferenceRow> rows, bool withOutput = true) => WriteAsync(context, writer =>
     {
         writer.WriteStartObject();
-        writer.WriteStartArray("inferences"u8);
-        foreach (var row in rows)
+        WriteArray(writer, "inferences"u8, rows, (writer, row) =>
         {
             writer.WriteStartObject();
             StoredRowWriter.WriteInferenceFields(writer, row, withOutput);
             writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
+        });
         writer.WriteEndObject();
     });
+
+    /// <summary>The property <paramref name="name"/> holding one array element per item, each written by <paramref name="write"/>.</summary>
+    private static void WriteArray<T>(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        writer.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            write(writer, item);
+        }
+        writer.WriteEndArray();
+    }
 
     private static async Task WriteAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
