@@ -683,7 +683,8 @@ report() {
     echo "- 20 × Portkey's req/s ÷ the pass-through's: n/a, Portkey was not run"
   else
     for c in c16 c64; do
-      v=$(awk -v k="${RPS[$t_pk|$c]:-}" -v p="${RPS[$t_pt|$c]:-}" 'BEGIN { if (k == "" || p == "" || p == 0) print "n/a"; else printf "%.2f", 20 * k / p }')
+      # Portkey's rate against a twentieth of the pass-through's: the existing ratio, with its n/a for a missing run.
+      v=$(ratio "${RPS[$t_pk|$c]:-}" "$(awk -v p="${RPS[$t_pt|$c]:-}" 'BEGIN { if (p != "") print p / 20 }')")
       echo "- $c: 20 × Portkey's req/s ÷ the pass-through's = $v$(awk -v v="$v" 'BEGIN { if (v != "n/a" && v > 1) print " (more than the pass-through itself answered)" }')"
     done
   fi
